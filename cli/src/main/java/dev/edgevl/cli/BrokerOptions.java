@@ -1,0 +1,48 @@
+package dev.edgevl.cli;
+
+import dev.edgevl.kafka.embedded.EmbeddedKafka;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where and how the embedded broker runs. */
+final class BrokerOptions {
+    static final int DEFAULT_PORT = 9092;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep Kafka's data in DIR, so a later run with the same DIR finds its topics and records again. "
+                    + "Default: a temporary directory, removed on exit.")
+    Path dataDir;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "Port of the broker's client listener on 127.0.0.1; 0 picks a free one. "
+                    + "Default: " + DEFAULT_PORT + " when free, else a free one.")
+    Integer port;
+
+    EmbeddedKafka start() {
+        EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(resolvedPort());
+        if (dataDir != null) {
+            builder.dataDir(dataDir);
+        }
+        return builder.start();
+    }
+
+    /** An explicit port must be had; the default only if it is free, so two local runs never fight over it. */
+    private int resolvedPort() {
+        if (port != null) {
+            return port;
+        }
+        return isFree(DEFAULT_PORT) ? DEFAULT_PORT : 0;
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

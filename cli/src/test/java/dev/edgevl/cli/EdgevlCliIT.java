@@ -1,0 +1,90 @@
+package dev.edgevl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgevl.avro.Modality;
+import dev.edgevl.avro.PixelEncoding;
+import dev.edgevl.avro.SensorFrame;
+import dev.edgevl.kafka.embedded.EmbeddedKafka;
+import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands of the README, run as a user would, against a real broker. */
+class EdgevlCliIT {
+
+    @Test
+    void localStartsABrokerWithEveryTopicThatAnyClientCanUseAndStopsCleanly(@TempDir java.nio.file.Path dataDir) throws Exception {
+        LocalCommand local = new LocalCommand();
+        CommandLine cli = new CommandLine(local);
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> cli.execute("--port", "0", "--data-dir", dataDir.toString()));
+        String bootstrap = local.awaitReady();
+        assertThat(bootstrap).as("local is up; output so far:%n%s", out).isNotNull();
+        assertThat(out.toString()).contains("Topics: 20 created", "edgevl local is up. Kafka bootstrap: " + bootstrap, "Press Ctrl-C to stop.");
+
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Topics.withDeadLetters().forEach(t -> assertThat(topics).contains(t.name()));
+        }
+        SensorFrame frame = SensorFrame.newBuilder().setDeviceId("cam-1").setSensorId("depth0").setModality(Modality.DEPTH)
+                .setCaptureTime(Instant.parse("2026-11-26T10:00:00Z")).setSequence(1).setWidth(1).setHeight(1)
+                .setEncoding(PixelEncoding.DEPTH16_MM).setData(ByteBuffer.wrap(new byte[] {(byte) 0xE8, 0x03})).build();
+        var serde = AvroSerdes.singleObject().valueSerde(Topics.FRAMES_AUX);
+        try (KafkaProducer<String, SensorFrame> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), serde.serializer())) {
+            producer.send(new ProducerRecord<>(Topics.FRAMES_AUX.name(), "cam-1", frame)).get();
+        }
+        try (KafkaConsumer<String, SensorFrame> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "group.id", "cli-it", "auto.offset.reset", "earliest"), new StringDeserializer(), serde.deserializer())) {
+            consumer.subscribe(List.of(Topics.FRAMES_AUX.name()));
+            ConsumerRecord<String, SensorFrame> got = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (got == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, SensorFrame> r : consumer.poll(Duration.ofMillis(200))) {
+                    got = r;
+                }
+            }
+            assertThat(got).isNotNull();
+            assertThat(got.value()).isEqualTo(frame);
+        }
+
+        local.stop();
+        assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(out.toString()).contains("Stopped cleanly.");
+    }
+
+    @Test
+    void topicsCreateIsIdempotentOnAnyCluster() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
+            EdgevlTest.Run first = EdgevlTest.run("topics", "create", "--bootstrap", kafka.bootstrapServers());
+            assertThat(first.exitCode()).as(first.err()).isZero();
+            assertThat(first.out()).contains("Topics: 20 created, 0 already there.");
+            EdgevlTest.Run second = EdgevlTest.run("topics", "create", "--set", "kafka.bootstrap.servers=" + kafka.bootstrapServers());
+            assertThat(second.out()).contains("Topics: 0 created, 20 already there.").doesNotContain("note:");
+            EdgevlTest.Run list = EdgevlTest.run("topics", "list", "-b", kafka.bootstrapServers());
+            assertThat(list.out()).contains("EXISTS").doesNotContain(" NO ");
+        }
+    }
+}

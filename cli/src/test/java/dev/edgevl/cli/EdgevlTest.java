@@ -1,0 +1,85 @@
+package dev.edgevl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class EdgevlTest {
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cli = Edgevl.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(Edgevl.commandLine(), new ArrayList<>(), paths);
+        assertThat(paths).extracting(p -> String.join(" ", p))
+                .contains("local", "kafka", "topics create", "topics list", "schemas list", "schemas show", "schemas register");
+        for (List<String> path : paths) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            Run run = run(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(run.out()).as(String.join(" ", args)).startsWith("Usage: edgevl").contains("-h, --help");
+        }
+    }
+
+    private static void collect(CommandLine command, List<String> prefix, List<List<String>> paths) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            List<String> path = new ArrayList<>(prefix);
+            path.add(name);
+            paths.add(path);
+            collect(sub, path, paths);
+        });
+    }
+
+    @Test
+    void topicsListShowsTheCatalogueWithoutACluster() {
+        Run run = run("topics", "list");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("frames.paired", "FramePair", "models", "compact", "latest per key", "frames.rgb.dlq");
+    }
+
+    @Test
+    void schemasListAndShowDescribeTheContract() {
+        Run list = run("schemas", "list");
+        assertThat(list.out()).contains("dev.edgevl.avro.SensorFrame", "frames.rgb, frames.aux", "dev.edgevl.avro.ModelVersion");
+        Run show = run("schemas", "show", "framepair");
+        assertThat(show.exitCode()).isZero();
+        assertThat(show.out()).contains("\"name\" : \"FramePair\"", "skewMicros");
+        Run unknown = run("schemas", "show", "Banana");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("No record called Banana");
+    }
+
+    @Test
+    void aMissingBootstrapIsExplainedNotStackTraced() {
+        Run run = run("topics", "create");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("kafka.bootstrap.servers is required").contains("--bootstrap").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBadSettingIsExplained() {
+        Run run = run("local", "--set", "serde.format=xml", "--port", "0");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("serde.format = 'xml'").contains("single-object, confluent");
+    }
+}

@@ -1,0 +1,27 @@
+package dev.edgevl.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How every service reaches Kafka: {@code kafka.bootstrap.servers} plus any other Kafka client
+ * property under the {@code kafka.} prefix (security, SASL, TLS...), passed through unchanged.
+ */
+public final class KafkaSettings {
+    public static final String PREFIX = "kafka.";
+
+    public static final ConfigOption<String> BOOTSTRAP = ConfigOption.string(PREFIX + "bootstrap.servers", null,
+            "Kafka bootstrap servers, host:port[,host:port...]. Any other Kafka client property can be given with the kafka. "
+                    + "prefix, e.g. kafka.security.protocol=SASL_SSL.");
+
+    private KafkaSettings() {
+    }
+
+    /** The client properties to connect with; {@code bootstrap} wins over the configured one when given. */
+    public static Map<String, Object> clientProperties(Settings settings, String bootstrap) {
+        Map<String, Object> properties = new TreeMap<>(settings.withPrefix(PREFIX));
+        String servers = bootstrap != null ? bootstrap : settings.require(BOOTSTRAP, "to reach Kafka (or pass --bootstrap)");
+        properties.put("bootstrap.servers", servers);
+        return properties;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.edgevl.schemas.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Builds the SSL context for https registries from the stores named in {@link RegistryConfig.Tls}. */
+final class SslContexts {
+
+    private SslContexts() {
+    }
+
+    static SSLContext create(RegistryConfig.Tls tls) {
+        try {
+            KeyManager[] keys = null;
+            if (tls.keystoreLocation() != null) {
+                KeyStore store = load(tls.keystoreLocation(), tls.keystorePassword(), tls.keystoreType(),
+                        RegistryConfig.KEYSTORE_LOCATION);
+                String keyPassword = tls.keyPassword() != null ? tls.keyPassword() : tls.keystorePassword();
+                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(store, chars(keyPassword));
+                keys = factory.getKeyManagers();
+            }
+            // Null trust managers make the JDK use its own cacerts, which is right for public CAs.
+            TrustManager[] trust = null;
+            if (tls.truststoreLocation() != null) {
+                KeyStore store = load(tls.truststoreLocation(), tls.truststorePassword(), tls.truststoreType(),
+                        RegistryConfig.TRUSTSTORE_LOCATION);
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(store);
+                trust = factory.getTrustManagers();
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot set up TLS for the schema registry: "
+                    + SchemaRegistryException.describe(e) + " (check " + RegistryConfig.KEY_PASSWORD + ").", e);
+        }
+    }
+
+    private static KeyStore load(Path location, String password, String type, String key) {
+        try (InputStream in = Files.newInputStream(location)) {
+            KeyStore store = KeyStore.getInstance(type);
+            store.load(in, chars(password));
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot read " + key + "=" + location + " as a " + type
+                    + " store: " + SchemaRegistryException.describe(e)
+                    + " (check that the file exists, its type, and its password).", e);
+        }
+    }
+
+    private static char[] chars(String password) {
+        return password == null ? null : password.toCharArray();
+    }
+}

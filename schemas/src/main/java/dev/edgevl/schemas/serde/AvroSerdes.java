@@ -1,0 +1,112 @@
+package dev.edgevl.schemas.serde;
+
+import dev.edgevl.config.ConfigOption;
+import dev.edgevl.config.Settings;
+import dev.edgevl.schemas.registry.RegistrySettings;
+import dev.edgevl.schemas.registry.SchemaRegistry;
+import dev.edgevl.schemas.registry.SchemaRegistryClient;
+import dev.edgevl.schemas.topics.Topic;
+import java.util.Objects;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The one serde factory. Keys are plain UTF-8 strings in both formats (device ids, labels, model
+ * families), so any Kafka tool can read and partition them; values are Avro in the configured
+ * {@link WireFormat}.
+ */
+public final class AvroSerdes implements AutoCloseable {
+    public static final ConfigOption<WireFormat> FORMAT = ConfigOption.enumeration("serde.format", WireFormat.class,
+            WireFormat.SINGLE_OBJECT, "Wire format of Avro values: single-object (Avro single-object encoding, no server) "
+                    + "or confluent (magic byte 0 + 4-byte schema id, needs registry.url).");
+    public static final ConfigOption<Boolean> AUTO_REGISTER = ConfigOption.bool("registry.auto-register", true,
+            "With the confluent format: register a value schema on first write. Turn off where schemas are registered "
+                    + "ahead of time (edgevl schemas register) and producers may only look them up.");
+
+    private final WireFormat format;
+    private final KnownSchemas known;
+    private final SchemaRegistry registry;
+    private final boolean autoRegister;
+    private final AutoCloseable owned;
+
+    private AvroSerdes(WireFormat format, KnownSchemas known, SchemaRegistry registry, boolean autoRegister, AutoCloseable owned) {
+        this.format = format;
+        this.known = known;
+        this.registry = registry;
+        this.autoRegister = autoRegister;
+        this.owned = owned;
+    }
+
+    /** Avro single-object encoding with the contract's current and historic schemas. */
+    public static AvroSerdes singleObject() {
+        return singleObject(KnownSchemas.standard());
+    }
+
+    public static AvroSerdes singleObject(KnownSchemas known) {
+        return new AvroSerdes(WireFormat.SINGLE_OBJECT, Objects.requireNonNull(known), null, false, null);
+    }
+
+    /** The Confluent wire format against a registry the caller owns. */
+    public static AvroSerdes confluent(SchemaRegistry registry, boolean autoRegister) {
+        return new AvroSerdes(WireFormat.CONFLUENT, null, Objects.requireNonNull(registry), autoRegister, null);
+    }
+
+    /**
+     * From configuration: {@code serde.format}, and for the confluent format the {@code registry.*} settings.
+     * Closing the result closes the registry client it made.
+     */
+    public static AvroSerdes fromSettings(Settings settings) {
+        WireFormat format = settings.get(FORMAT);
+        if (format == WireFormat.SINGLE_OBJECT) {
+            return singleObject();
+        }
+        SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.config(settings, "when serde.format=confluent"));
+        return new AvroSerdes(format, null, client, settings.get(AUTO_REGISTER), client);
+    }
+
+    public WireFormat format() {
+        return format;
+    }
+
+    /** The serde for Avro records of {@code type} in the configured format. */
+    public <T extends SpecificRecord> Serde<T> avro(Class<T> type) {
+        Schema schema = SpecificData.get().getSchema(type);
+        return switch (format) {
+            case SINGLE_OBJECT -> Serdes.serdeFrom(new SingleObjectSerde.Writer<>(schema), new SingleObjectSerde.Reader<>(schema, known));
+            case CONFLUENT -> Serdes.serdeFrom(new ConfluentSerde.Writer<>(schema, registry, autoRegister),
+                    new ConfluentSerde.Reader<>(schema, registry));
+        };
+    }
+
+    public <K> Serde<K> keySerde(Topic<K, ?> topic) {
+        return serdeFor(topic.keyType(), topic.name(), "key");
+    }
+
+    public <V> Serde<V> valueSerde(Topic<?, V> topic) {
+        return serdeFor(topic.valueType(), topic.name(), "value");
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T> Serde<T> serdeFor(Class<T> type, String topic, String part) {
+        if (type == String.class) {
+            return (Serde<T>) Serdes.String();
+        }
+        if (type == byte[].class) {
+            return (Serde<T>) Serdes.ByteArray();
+        }
+        if (SpecificRecord.class.isAssignableFrom(type)) {
+            return (Serde<T>) avro((Class) type);
+        }
+        throw new IllegalArgumentException("No serde for the " + part + " type " + type.getName() + " of topic " + topic);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (owned != null) {
+            owned.close();
+        }
+    }
+}

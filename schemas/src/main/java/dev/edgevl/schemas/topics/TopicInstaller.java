@@ -1,0 +1,95 @@
+package dev.edgevl.schemas.topics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the catalogue's topics on a cluster, idempotently: topics that exist are left alone and
+ * reported, with a note when their partition count differs from the catalogue's.
+ */
+public final class TopicInstaller {
+    /** What happened to one topic. */
+    public enum Outcome { CREATED, EXISTED }
+
+    public record Result(Topic<?, ?> topic, Outcome outcome, int partitions, Optional<String> note) {
+    }
+
+    private final Admin admin;
+    private final Optional<Short> replicationFactor;
+    private final long timeoutMs;
+
+    /** {@code replicationFactor} empty means the broker's {@code default.replication.factor}. */
+    public TopicInstaller(Admin admin, Optional<Short> replicationFactor, long timeoutMs) {
+        this.admin = admin;
+        this.replicationFactor = replicationFactor;
+        this.timeoutMs = timeoutMs;
+    }
+
+    public List<Result> ensure(Collection<? extends Topic<?, ?>> topics) {
+        Set<String> existing = get(admin.listTopics().names(), "list the topics");
+        List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name()))
+                .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), replicationFactor).configs(t.configs()))
+                .toList();
+        Map<String, KafkaFuture<Void>> created = missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
+        List<String> lostRace = new ArrayList<>();
+        created.forEach((name, future) -> {
+            try {
+                future.get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    lostRace.add(name); // someone else created it meanwhile: fine, that is what we wanted
+                } else {
+                    throw new IllegalStateException("Could not create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while creating topic " + name, e);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("The cluster did not confirm topic " + name + " within " + timeoutMs + " ms.", e);
+            }
+        });
+
+        List<String> toDescribe = topics.stream().map(Topic::name).filter(n -> existing.contains(n) || lostRace.contains(n)).toList();
+        Map<String, TopicDescription> descriptions = toDescribe.isEmpty() ? Map.of()
+                : get(admin.describeTopics(toDescribe).allTopicNames(), "describe the existing topics");
+        List<Result> results = new ArrayList<>();
+        for (Topic<?, ?> topic : topics) {
+            TopicDescription description = descriptions.get(topic.name());
+            if (description == null) {
+                results.add(new Result(topic, Outcome.CREATED, topic.partitions(), Optional.empty()));
+            } else {
+                int actual = description.partitions().size();
+                Optional<String> note = actual == topic.partitions() ? Optional.empty()
+                        : Optional.of("has " + actual + " partitions, the catalogue asks for " + topic.partitions());
+                results.add(new Result(topic, Outcome.EXISTED, actual, note));
+            }
+        }
+        return results;
+    }
+
+    private <T> T get(KafkaFuture<T> future, String what) {
+        try {
+            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while trying to " + what + ".", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The cluster did not answer within " + timeoutMs + " ms when asked to " + what
+                    + "; is the bootstrap address right and the cluster up?", e);
+        }
+    }
+}
