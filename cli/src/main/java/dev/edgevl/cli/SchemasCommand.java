@@ -1,6 +1,7 @@
 package dev.edgevl.cli;
 
 import dev.edgevl.config.Settings;
+import dev.edgevl.schemas.registry.CatalogueSchemas;
 import dev.edgevl.schemas.registry.CompatibilityLevel;
 import dev.edgevl.schemas.registry.RegistrySettings;
 import dev.edgevl.schemas.registry.SchemaRegistryClient;
@@ -9,9 +10,10 @@ import dev.edgevl.schemas.serde.RecordTypes;
 import dev.edgevl.schemas.topics.Topic;
 import dev.edgevl.schemas.topics.Topics;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,26 +92,17 @@ final class SchemasCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             Settings settings = registryUrl == null ? config.settings() : config.settings().with(RegistrySettings.URL.key(), registryUrl);
-            int refused = 0;
+            List<CatalogueSchemas.Outcome> outcomes;
             try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.config(settings, "(or pass --registry)"))) {
-                Table table = new Table("SUBJECT", "ID", "RESULT");
-                for (Topic<String, ?> topic : Topics.ALL) {
-                    String subject = topic.name() + "-value";
-                    Schema schema = SpecificData.get().getSchema(topic.valueType());
-                    if (compatibility != null) {
-                        registry.setCompatibility(subject, compatibility);
-                    }
-                    if (!registry.isCompatible(subject, schema)) {
-                        table.row(subject, "-", "REFUSED: not compatible with the latest registered version");
-                        refused++;
-                        continue;
-                    }
-                    table.row(subject, registry.register(subject, schema), "registered");
-                }
-                table.print(out);
+                outcomes = CatalogueSchemas.register(registry, Optional.ofNullable(compatibility));
             }
+            Table table = new Table("SUBJECT", "ID", "RESULT");
+            outcomes.forEach(o -> table.row(o.subject(), o.id().map(String::valueOf).orElse("-"),
+                    o.refusal().map(r -> "REFUSED: " + r).orElse("registered")));
+            table.print(out);
+            long refused = outcomes.stream().filter(o -> !o.registered()).count();
             if (refused > 0) {
-                spec.commandLine().getErr().printf("%d subject(s) refused the current schema; see docs/topics.md on schema evolution.%n", refused);
+                spec.commandLine().getErr().printf("%d subject(s) refused the current schema; see docs/contract.md on evolving a schema.%n", refused);
                 return 3;
             }
             return 0;

@@ -29,10 +29,18 @@ final class TopicsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Which cluster, and the settings to reach it with. */
     static final class ClusterOptions {
+        @Mixin
+        ConfigOptions config = new ConfigOptions();
+
         @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
                 description = "Kafka bootstrap servers. Default: the kafka.bootstrap.servers setting.")
         String bootstrap;
+
+        Admin admin() {
+            return Admin.create(KafkaSettings.clientProperties(config.settings(), bootstrap));
+        }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -41,9 +49,6 @@ final class TopicsCommand implements Runnable {
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-
-        @Mixin
-        ConfigOptions config = new ConfigOptions();
 
         @Mixin
         ClusterOptions cluster = new ClusterOptions();
@@ -58,7 +63,7 @@ final class TopicsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (Admin admin = Admin.create(KafkaSettings.clientProperties(config.settings(), cluster.bootstrap))) {
+            try (Admin admin = cluster.admin()) {
                 List<TopicInstaller.Result> results = new TopicInstaller(admin, Optional.ofNullable(replicationFactor),
                         TimeUnit.SECONDS.toMillis(timeoutSeconds)).ensure(Topics.withDeadLetters());
                 TopicOutput.printInstalled(out, results);
@@ -75,9 +80,6 @@ final class TopicsCommand implements Runnable {
         CommandSpec spec;
 
         @Mixin
-        ConfigOptions config = new ConfigOptions();
-
-        @Mixin
         ClusterOptions cluster = new ClusterOptions();
 
         @Override
@@ -85,7 +87,7 @@ final class TopicsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Set<String> existing = null;
             if (cluster.bootstrap != null) {
-                try (Admin admin = Admin.create(KafkaSettings.clientProperties(config.settings(), cluster.bootstrap))) {
+                try (Admin admin = cluster.admin()) {
                     existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
                 }
             }

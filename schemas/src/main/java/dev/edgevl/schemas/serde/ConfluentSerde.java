@@ -1,5 +1,6 @@
 package dev.edgevl.schemas.serde;
 
+import dev.edgevl.schemas.registry.CatalogueSchemas;
 import dev.edgevl.schemas.registry.SchemaRegistry;
 import dev.edgevl.schemas.registry.SchemaRegistryException;
 import dev.edgevl.schemas.serde.RecordDecodingException.Problem;
@@ -16,19 +17,14 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The Confluent wire format ({@code 00} + 4-byte schema id + body) backed by a schema registry. Subjects
- * follow the topic-name strategy ({@code <topic>-value}), as Confluent's own serdes do by default, so
- * records are interchangeable with other clients of the same registry. Instances are thread-safe.
+ * The Confluent wire format ({@code 00} + 4-byte schema id + body) backed by a schema registry, with
+ * subjects named by {@link CatalogueSchemas#valueSubject}. Instances are thread-safe.
  */
 final class ConfluentSerde {
     static final int HEADER_LENGTH = 5;
     private static final byte MAGIC = 0x00;
 
     private ConfluentSerde() {
-    }
-
-    static String valueSubject(String topic) {
-        return topic + "-value";
     }
 
     static byte[] header(int schemaId) {
@@ -59,7 +55,7 @@ final class ConfluentSerde {
         }
 
         private byte[] headerFor(String topic) {
-            String subject = valueSubject(topic);
+            String subject = CatalogueSchemas.valueSubject(topic);
             try {
                 int id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
                 return header(id);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.schemas.SampleRecords;
 import dev.edgevl.schemas.registry.ApicurioRegistry;
+import dev.edgevl.schemas.registry.CatalogueSchemas;
 import dev.edgevl.schemas.registry.CompatibilityLevel;
 import dev.edgevl.schemas.registry.RegistryConfig;
 import dev.edgevl.schemas.registry.SchemaRegistryClient;
@@ -92,5 +93,26 @@ class ConfluentSerdeIT {
         assertThatThrownBy(() -> AvroSerdes.confluent(registry, true).avro(SensorFrame.class).deserializer().deserialize("frames.rgb", bytes))
                 .isInstanceOfSatisfying(RecordDecodingException.class,
                         e -> assertThat(e.problem()).isEqualTo(RecordDecodingException.Problem.UNKNOWN_SCHEMA));
+    }
+
+    @Test
+    void theCatalogueIsRegisteredAheadOfTimeAndAnIncompatibleSubjectIsReportedNotFatal() {
+        // Someone registered a SensorFrame under frames.aux-value whose sequence is text: today's schema cannot follow it.
+        Schema clash = SchemaEvolution.withFieldType(SensorFrame.getClassSchema(), "sequence", Schema.create(Schema.Type.STRING));
+        registry.register("frames.aux-value", clash);
+
+        List<CatalogueSchemas.Outcome> outcomes = CatalogueSchemas.register(registry, java.util.Optional.of(CompatibilityLevel.BACKWARD));
+        assertThat(outcomes).hasSize(dev.edgevl.schemas.topics.Topics.ALL.size());
+        CatalogueSchemas.Outcome aux = outcomes.stream().filter(o -> o.subject().equals("frames.aux-value")).findFirst().orElseThrow();
+        assertThat(aux.registered()).isFalse();
+        assertThat(aux.refusal()).get().asString().contains("BACKWARD");
+        outcomes.stream().filter(o -> o != aux).forEach(o -> assertThat(o.registered()).as(o.subject()).isTrue());
+        assertThat(registry.compatibility("frames.paired-value")).isEqualTo(CompatibilityLevel.BACKWARD);
+
+        // Producers that may not register now find their schemas.
+        AvroSerdes lookupOnly = AvroSerdes.confluent(registry, false);
+        byte[] bytes = lookupOnly.avro(dev.edgevl.avro.FramePair.class).serializer().serialize("frames.paired", SampleRecords.pair("d", 1));
+        assertThat(lookupOnly.avro(dev.edgevl.avro.FramePair.class).deserializer().deserialize("frames.paired", bytes))
+                .isEqualTo(SampleRecords.pair("d", 1));
     }
 }

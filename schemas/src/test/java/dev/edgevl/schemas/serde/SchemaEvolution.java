@@ -51,6 +51,13 @@ final class SchemaEvolution {
         return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 
+    /** The same record with one field's type changed: an incompatible change. */
+    static Schema withFieldType(Schema schema, String name, Schema type) {
+        List<Schema.Field> fields = new ArrayList<>();
+        schema.getFields().forEach(f -> fields.add(f.name().equals(name) ? new Schema.Field(f.name(), type, f.doc()) : copy(f)));
+        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+    }
+
     private static Schema.Field copy(Schema.Field f) {
         return new Schema.Field(f.name(), f.schema(), f.doc(), f.defaultVal());
     }
