@@ -31,6 +31,8 @@ import picocli.CommandLine;
 
 /** The commands of the README, run as a user would, against a real broker. */
 class EdgevlCliIT {
+    private static final int TOPIC_COUNT = dev.edgevl.schemas.topics.Topics.withDeadLetters().size();
+
 
     @Test
     void localStartsABrokerWithEveryTopicThatAnyClientCanUseAndStopsCleanly(@TempDir java.nio.file.Path dataDir) throws Exception {
@@ -42,7 +44,7 @@ class EdgevlCliIT {
                 () -> cli.execute("--port", "0", "--data-dir", dataDir.toString()));
         String bootstrap = local.awaitReady();
         assertThat(bootstrap).as("local is up; output so far:%n%s", out).isNotNull();
-        assertThat(out.toString()).contains("Topics: 20 created", "edgevl local is up. Kafka bootstrap: " + bootstrap, "Press Ctrl-C to stop.");
+        assertThat(out.toString()).contains("Topics: " + TOPIC_COUNT + " created", "edgevl local is up. Kafka bootstrap: " + bootstrap, "Press Ctrl-C to stop.");
 
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -80,9 +82,9 @@ class EdgevlCliIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
             EdgevlTest.Run first = EdgevlTest.run("topics", "create", "--bootstrap", kafka.bootstrapServers());
             assertThat(first.exitCode()).as(first.err()).isZero();
-            assertThat(first.out()).contains("Topics: 20 created, 0 already there.");
+            assertThat(first.out()).contains("Topics: " + TOPIC_COUNT + " created, 0 already there.");
             EdgevlTest.Run second = EdgevlTest.run("topics", "create", "--set", "kafka.bootstrap.servers=" + kafka.bootstrapServers());
-            assertThat(second.out()).contains("Topics: 0 created, 20 already there.").doesNotContain("note:");
+            assertThat(second.out()).contains("Topics: 0 created, " + TOPIC_COUNT + " already there.").doesNotContain("note:");
             EdgevlTest.Run list = EdgevlTest.run("topics", "list", "-b", kafka.bootstrapServers());
             assertThat(list.out()).contains("EXISTS").doesNotContain(" NO ");
         }

@@ -5,6 +5,8 @@ import dev.edgevl.avro.AnnotationStatus;
 import dev.edgevl.avro.DeviceHealth;
 import dev.edgevl.avro.DeviceStatus;
 import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.FrameTruth;
+import dev.edgevl.avro.ObjectTruth;
 import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
@@ -110,6 +112,14 @@ public final class SampleRecords {
                 .setReportTime(T0.truncatedTo(ChronoUnit.MILLIS).plusSeconds(5)).build();
     }
 
+    public static FrameTruth frameTruth(String device) {
+        ObjectTruth cube = ObjectTruth.newBuilder().setShape("cube").setColour("red").setSize("small").setMaterial("matte").setPrimary(true)
+                .setPosition(List.of(0.1f, 0.05f, 1.2f)).setRotationDeg(List.of(30f, 0f, 0f)).setTemperatureK(295.1f).build();
+        return FrameTruth.newBuilder().setDeviceId(device).setSensorId("depth0").setSequence(7).setCaptureTime(T0.plusMillis(4))
+                .setTrueTime(T0).setSceneId(99).setObjects(List.of(cube)).setCaption("a small red cube on a grey floor")
+                .setConditions(List.of("night")).build();
+    }
+
     /** A sample value for a topic of the catalogue, keyed as the topic is. */
     public static SpecificRecord valueFor(Topic<String, ?> topic, String key) {
         Class<?> type = topic.valueType();
@@ -140,12 +150,15 @@ public final class SampleRecords {
         if (type == DeviceStatus.class) {
             return deviceStatus(key);
         }
+        if (type == FrameTruth.class) {
+            return frameTruth(key);
+        }
         throw new IllegalArgumentException("No sample for " + type);
     }
 
     /** One sample of every record type. */
     public static List<SpecificRecord> all() {
         return List.of(rgbFrame("dev-1", 1), pair("dev-1", 1), annotation("dev-1"), teacherRequest("dev-1"), teacherEmbedding("dev-1"),
-                labelEvent("cube"), labelEmbedding("cube"), modelVersion("student"), deviceStatus("dev-1"));
+                labelEvent("cube"), labelEmbedding("cube"), modelVersion("student"), deviceStatus("dev-1"), frameTruth("dev-1"));
     }
 }

@@ -3,6 +3,7 @@ package dev.edgevl.schemas.serde;
 import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.DeviceStatus;
 import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.FrameTruth;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.avro.ModelVersion;
@@ -14,11 +15,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
-/** The top-level records of the contract: the values of the topics in DESIGN §3. */
+/** The top-level records of the contract: the values of the catalogue's topics. */
 public final class RecordTypes {
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
             SensorFrame.class, FramePair.class, Annotation.class, TeacherRequest.class, TeacherEmbedding.class,
-            LabelEvent.class, LabelEmbedding.class, ModelVersion.class, DeviceStatus.class);
+            LabelEvent.class, LabelEmbedding.class, ModelVersion.class, DeviceStatus.class, FrameTruth.class);
 
     private RecordTypes() {
     }

@@ -3,6 +3,7 @@ package dev.edgevl.schemas.topics;
 import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.DeviceStatus;
 import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.FrameTruth;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.avro.ModelVersion;
@@ -65,8 +66,16 @@ public final class Topics {
                     "Each device agent's report: model version, health, last swap, keyed by deviceId.")
             .withPartitions(3).withRetention(Duration.ofDays(7));
 
+    /**
+     * The simulator's ground truth, apart from the frames so that no training code can read it by
+     * accident: only evaluators subscribe to it.
+     */
+    public static final Topic<String, FrameTruth> SIM_TRUTH = Topic.of("sim.truth", String.class, FrameTruth.class,
+                    "Ground truth of simulated frames (objects, caption), keyed by deviceId; for evaluators only, never for training.")
+            .withPartitions(FRAME_PARTITIONS).withRetention(Duration.ofDays(1));
+
     public static final List<Topic<String, ?>> ALL = List.of(FRAMES_RGB, FRAMES_AUX, FRAMES_PAIRED, FRAMES_ANNOTATED,
-            TEACHER_REQUESTS, TEACHER_EMBEDDINGS, LABELS, LABELS_EMBEDDED, MODELS, FLEET_STATUS);
+            TEACHER_REQUESTS, TEACHER_EMBEDDINGS, LABELS, LABELS_EMBEDDED, MODELS, FLEET_STATUS, SIM_TRUTH);
 
     private Topics() {
     }

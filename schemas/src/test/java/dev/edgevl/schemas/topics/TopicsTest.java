@@ -17,7 +17,7 @@ class TopicsTest {
     void theCatalogueHasEveryTopicOfTheDesignOnce() {
         List<String> names = Topics.ALL.stream().map(Topic::name).toList();
         assertThat(names).containsExactly("frames.rgb", "frames.aux", "frames.paired", "frames.annotated", "teacher.requests",
-                "teacher.embeddings", "labels", "labels.embedded", "models", "fleet.status");
+                "teacher.embeddings", "labels", "labels.embedded", "models", "fleet.status", "sim.truth");
         assertThat(Set.copyOf(names)).hasSize(names.size());
     }
 
