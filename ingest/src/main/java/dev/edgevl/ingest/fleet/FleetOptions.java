@@ -1,0 +1,32 @@
+package dev.edgevl.ingest.fleet;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How a simulation runs. {@code speed} 1 is real time (frames leave at the scenario's rates by the wall
+ * clock); 2 is twice as fast; 0 is as fast as the machine renders (for tests and benchmarks).
+ * {@code epoch} is the world's time zero: capture times are epoch + world time + the sensor's clock error.
+ */
+public record FleetOptions(Instant epoch, double speed, Duration duration) {
+    public FleetOptions {
+        if (speed < 0) {
+            throw new IllegalArgumentException("speed must be 0 (as fast as possible) or positive, got " + speed);
+        }
+        if (duration != null && duration.isNegative()) {
+            throw new IllegalArgumentException("duration must not be negative, got " + duration);
+        }
+    }
+
+    public static FleetOptions realTime(Duration duration) {
+        return new FleetOptions(Instant.now(), 1.0, duration);
+    }
+
+    public static FleetOptions asFastAsPossible(Instant epoch, Duration duration) {
+        return new FleetOptions(epoch, 0.0, duration);
+    }
+
+    boolean paced() {
+        return speed > 0;
+    }
+}
