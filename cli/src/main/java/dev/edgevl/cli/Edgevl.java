@@ -9,7 +9,8 @@ import picocli.CommandLine.HelpCommand;
 /** The {@code edgevl} command. Subcommands only wire; the work lives in the modules. */
 @Command(name = "edgevl", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keeps a tiny int8 vision-language student aligned to a large teacher across sensor modalities, continuously.",
-        subcommands = {LocalCommand.class, KafkaCommand.class, TopicsCommand.class, SchemasCommand.class, HelpCommand.class})
+        subcommands = {LocalCommand.class, KafkaCommand.class, TopicsCommand.class, SchemasCommand.class, SimCommand.class,
+                SimulateCommand.class, HelpCommand.class})
 public final class Edgevl implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
