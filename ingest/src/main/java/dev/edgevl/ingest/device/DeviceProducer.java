@@ -52,22 +52,26 @@ public final class DeviceProducer implements AutoCloseable {
     /** Sends one sensor frame; waits while too much is in flight. The future completes when Kafka has it. */
     public CompletableFuture<RecordMetadata> send(SensorFrame frame) throws InterruptedException {
         String topic = topicFor(frame.getModality()).name();
-        return send(topic, frame.getDeviceId(), frames.serialize(topic, frame));
+        return send(topic, frame.getDeviceId(), frames.serialize(topic, frame), frame.getCaptureTime().toEpochMilli());
     }
 
     /** Sends a pair the device synchronized itself; it is marked as such. */
     public CompletableFuture<RecordMetadata> send(FramePair pair) throws InterruptedException {
         FramePair marked = pair.getOrigin() == PairOrigin.DEVICE ? pair : FramePair.newBuilder(pair).setOrigin(PairOrigin.DEVICE).build();
         String topic = Topics.FRAMES_PAIRED.name();
-        return send(topic, marked.getDeviceId(), pairs.serialize(topic, marked));
+        return send(topic, marked.getDeviceId(), pairs.serialize(topic, marked), marked.getAux().getCaptureTime().toEpochMilli());
     }
 
-    private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) throws InterruptedException {
+    /**
+     * The record timestamp is the capture time, so stream processors reading several topics see them
+     * in capture order, as when catching up on a backlog.
+     */
+    private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value, long timestampMs) throws InterruptedException {
         long bytes = value.length + key.length();
         limiter.acquire(bytes, config.maxBlock());
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic, null, timestampMs, key, value), (metadata, error) -> {
                 limiter.release(bytes);
                 if (error == null) {
                     sent.incrementAndGet();

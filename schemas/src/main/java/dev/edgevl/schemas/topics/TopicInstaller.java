@@ -61,6 +61,8 @@ public final class TopicInstaller {
             }
         });
 
+        awaitLeaders(created.keySet());
+
         List<String> toDescribe = topics.stream().map(Topic::name).filter(n -> existing.contains(n) || lostRace.contains(n)).toList();
         Map<String, TopicDescription> descriptions = toDescribe.isEmpty() ? Map.of()
                 : get(admin.describeTopics(toDescribe).allTopicNames(), "describe the existing topics");
@@ -77,6 +79,41 @@ public final class TopicInstaller {
             }
         }
         return results;
+    }
+
+    /**
+     * Returns once every partition of the new topics has a leader. A producer that sends in the moment
+     * between creation and leader election gets NOT_LEADER errors, and an idempotent one can then
+     * stall on sequence errors until its delivery timeout; waiting here spares every caller that.
+     */
+    private void awaitLeaders(Collection<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            Map<String, TopicDescription> described;
+            try {
+                described = get(admin.describeTopics(names).allTopicNames(), "describe the new topics");
+            } catch (IllegalStateException notYetVisible) {
+                described = Map.of();
+            }
+            boolean ready = described.size() == names.size() && described.values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The new topics " + names + " had no leader for every partition after " + timeoutMs
+                        + " ms; is every broker of the cluster up?");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for topic leaders.", e);
+            }
+        }
     }
 
     private <T> T get(KafkaFuture<T> future, String what) {

@@ -1,0 +1,97 @@
+package dev.edgevl.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgevl.bench.BenchResult;
+import dev.edgevl.bench.RenderBench;
+import dev.edgevl.bench.SyncBench;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Where the speed targets are measured; never in unit tests. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks of the speed targets, on this machine.",
+        subcommands = {BenchCommand.Render.class, BenchCommand.Sync.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static void report(PrintWriter out, BenchResult result, Path file) throws java.io.IOException {
+        out.println(result.sentence());
+        if (file != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
+                    Map.of("benchmark", result.name(), "summary", result.sentence(), "figures", result.figures()));
+            out.println("Report written to " + file.toAbsolutePath());
+        }
+        out.flush();
+    }
+
+    @Command(name = "render", mixinStandardHelpOptions = true,
+            description = "Render throughput of the sensor world: RGB+depth+thermal triples per second on one core (target: 500 at 64x64).")
+    static final class Render implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Seconds of warm-up, not measured (default: ${DEFAULT-VALUE}).")
+        double warmup;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Seconds measured (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(names = "--size", defaultValue = "64", description = "Image width and height (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON.")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Rendering for %.0f s after %.0f s of warm-up...%n", seconds, warmup);
+            out.flush();
+            report(out, RenderBench.run(warmup, seconds, size), report);
+            return 0;
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = {"Frame-sync throughput (pairs/s) on an embedded broker: loads a simulated fleet's frames,",
+                    "then times the exactly-once sync app pairing all of them."})
+    static final class Sync implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--devices", defaultValue = "8", description = "Simulated devices, each RGB + depth at 10 fps (default: ${DEFAULT-VALUE}).")
+        int devices;
+
+        @Option(names = "--world-time", defaultValue = "60s", converter = DurationConverter.class,
+                description = "World time of frames to load (default: ${DEFAULT-VALUE}).")
+        Duration worldTime;
+
+        @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON.")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            BenchResult result = SyncBench.run(devices, worldTime, line -> {
+                out.println(line);
+                out.flush();
+            });
+            report(out, result, report);
+            return 0;
+        }
+    }
+}
