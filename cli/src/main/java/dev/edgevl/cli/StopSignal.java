@@ -30,6 +30,10 @@ final class StopSignal {
         return interrupted;
     }
 
+    boolean stopped() {
+        return stop.getCount() == 0;
+    }
+
     void stop() {
         stop.countDown();
     }

@@ -2,6 +2,7 @@ package dev.edgevl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.PixelEncoding;
 import dev.edgevl.avro.SensorFrame;
@@ -43,42 +44,59 @@ class EdgevlCliIT {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
                 () -> cli.execute("--port", "0", "--data-dir", dataDir.toString()));
         String bootstrap = local.awaitReady();
-        assertThat(bootstrap).as("local is up; output so far:%n%s", out).isNotNull();
-        assertThat(out.toString()).contains("Topics: " + TOPIC_COUNT + " created", "edgevl local is up. Kafka bootstrap: " + bootstrap, "Press Ctrl-C to stop.");
+        try {
+            assertThat(bootstrap).as("local is up; output so far:%n%s", out).isNotNull();
+            assertThat(out.toString()).contains("Topics: " + TOPIC_COUNT + " created", "edgevl local is up. Kafka bootstrap: " + bootstrap, "Press Ctrl-C to stop.");
 
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            Topics.withDeadLetters().forEach(t -> assertThat(topics).contains(t.name()));
-        }
-        SensorFrame frame = SensorFrame.newBuilder().setDeviceId("cam-1").setSensorId("depth0").setModality(Modality.DEPTH)
-                .setCaptureTime(Instant.parse("2026-11-26T10:00:00Z")).setSequence(1).setWidth(1).setHeight(1)
-                .setEncoding(PixelEncoding.DEPTH16_MM).setData(ByteBuffer.wrap(new byte[] {(byte) 0xE8, 0x03})).build();
-        var serde = AvroSerdes.singleObject().valueSerde(Topics.FRAMES_AUX);
-        try (KafkaProducer<String, SensorFrame> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                new StringSerializer(), serde.serializer())) {
-            producer.send(new ProducerRecord<>(Topics.FRAMES_AUX.name(), "cam-1", frame)).get();
-        }
-        try (KafkaConsumer<String, SensorFrame> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                "group.id", "cli-it", "auto.offset.reset", "earliest"), new StringDeserializer(), serde.deserializer())) {
-            consumer.subscribe(List.of(Topics.FRAMES_AUX.name()));
-            ConsumerRecord<String, SensorFrame> got = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (got == null && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, SensorFrame> r : consumer.poll(Duration.ofMillis(200))) {
-                    got = r;
-                }
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                Topics.withDeadLetters().forEach(t -> assertThat(topics).contains(t.name()));
             }
-            assertThat(got).isNotNull();
-            assertThat(got.value()).isEqualTo(frame);
-        }
+            SensorFrame frame = SensorFrame.newBuilder().setDeviceId("cam-1").setSensorId("depth0").setModality(Modality.DEPTH)
+                    .setCaptureTime(Instant.parse("2026-11-26T10:00:00Z")).setSequence(1).setWidth(1).setHeight(1)
+                    .setEncoding(PixelEncoding.DEPTH16_MM).setData(ByteBuffer.wrap(new byte[] {(byte) 0xE8, 0x03})).build();
+            var serde = AvroSerdes.singleObject().valueSerde(Topics.FRAMES_AUX);
+            try (KafkaProducer<String, SensorFrame> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                    new StringSerializer(), serde.serializer())) {
+                producer.send(new ProducerRecord<>(Topics.FRAMES_AUX.name(), "cam-1", frame)).get();
+            }
+            try (KafkaConsumer<String, SensorFrame> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                    "group.id", "cli-it", "auto.offset.reset", "earliest"), new StringDeserializer(), serde.deserializer())) {
+                consumer.subscribe(List.of(Topics.FRAMES_AUX.name()));
+                ConsumerRecord<String, SensorFrame> got = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (got == null && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, SensorFrame> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.key().equals("cam-1")) { // the simulated fleet publishes here too
+                            got = r;
+                        }
+                    }
+                }
+                assertThat(got).isNotNull();
+                assertThat(got.value()).isEqualTo(frame);
+            }
 
-        local.stop();
+            // The fleet and frame sync run too: pairs appear on their own.
+            try (KafkaConsumer<String, FramePair> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                    "group.id", "cli-it-pairs", "auto.offset.reset", "earliest", "isolation.level", "read_committed"), new StringDeserializer(),
+                    AvroSerdes.singleObject().valueSerde(Topics.FRAMES_PAIRED).deserializer())) {
+                consumer.subscribe(List.of(Topics.FRAMES_PAIRED.name()));
+                int pairs = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (pairs < 10 && System.nanoTime() < deadline) {
+                    pairs += consumer.poll(Duration.ofMillis(200)).count();
+                }
+                assertThat(pairs).as("pairs from the simulated fleet").isGreaterThanOrEqualTo(10);
+            }
+        } finally {
+            local.stop();
+        }
         assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("Stopped cleanly.");
     }
 
     @Test
-    void topicsCreateIsIdempotentOnAnyCluster() throws Exception {
+    void theServicesRunOneByOneAgainstAnyCluster() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
             EdgevlTest.Run first = EdgevlTest.run("topics", "create", "--bootstrap", kafka.bootstrapServers());
             assertThat(first.exitCode()).as(first.err()).isZero();
@@ -87,6 +105,19 @@ class EdgevlCliIT {
             assertThat(second.out()).contains("Topics: 0 created, " + TOPIC_COUNT + " already there.").doesNotContain("note:");
             EdgevlTest.Run list = EdgevlTest.run("topics", "list", "-b", kafka.bootstrapServers());
             assertThat(list.out()).contains("EXISTS").doesNotContain(" NO ");
+
+            // The README's services-one-by-one flow: frame sync in one terminal, the fleet in another, then watch the pairs.
+            CompletableFuture<EdgevlTest.Run> ingest = CompletableFuture.supplyAsync(
+                    () -> EdgevlTest.run("ingest", "-b", kafka.bootstrapServers(), "--duration", "15s"));
+            EdgevlTest.Run simulate = EdgevlTest.run("simulate", "-b", kafka.bootstrapServers(), "--speed", "0", "--duration", "3s");
+            assertThat(simulate.exitCode()).as(simulate.err()).isZero();
+            assertThat(simulate.out()).contains("Simulating 'default'", "Done: ");
+            EdgevlTest.Run watch = EdgevlTest.run("watch", "frames.paired", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "5");
+            assertThat(watch.exitCode()).as(watch.err()).isZero();
+            assertThat(watch.out().lines().filter(l -> l.contains("] + [")).count()).isEqualTo(5);
+            EdgevlTest.Run truth = EdgevlTest.run("watch", "sim.truth", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "1");
+            assertThat(truth.out()).contains("scene");
+            assertThat(ingest.get(60, TimeUnit.SECONDS).out()).contains("Frame sync is running", "Frame sync stopped cleanly.");
         }
     }
 }

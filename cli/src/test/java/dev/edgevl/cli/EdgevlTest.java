@@ -28,7 +28,8 @@ class EdgevlTest {
         List<List<String>> paths = new ArrayList<>();
         collect(Edgevl.commandLine(), new ArrayList<>(), paths);
         assertThat(paths).extracting(p -> String.join(" ", p))
-                .contains("local", "kafka", "topics create", "topics list", "schemas list", "schemas show", "schemas register");
+                .contains("local", "kafka", "topics create", "topics list", "schemas list", "schemas show", "schemas register",
+                        "sim render", "sim scenarios", "simulate", "ingest", "watch", "bench render", "bench sync");
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
@@ -67,6 +68,30 @@ class EdgevlTest {
         Run unknown = run("schemas", "show", "Banana");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("No record called Banana");
+    }
+
+    @Test
+    void simRenderWritesImagesAPersonCanOpen(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Run run = run("sim", "render", "--seed", "4", "--count", "2", "--out", dir.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Rendered 2 scenes", "contact-sheet.png");
+        java.awt.image.BufferedImage sheet = javax.imageio.ImageIO.read(dir.resolve("contact-sheet.png").toFile());
+        assertThat(sheet.getWidth()).isGreaterThan(3 * 64);
+        assertThat(java.nio.file.Files.readString(dir.resolve("captions.txt"))).isNotBlank();
+    }
+
+    @Test
+    void anUnknownScenarioIsExplained() {
+        Run run = run("simulate", "--scenario", "atlantis", "-b", "127.0.0.1:1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("no shipped scenario called 'atlantis'").contains("default, drift");
+    }
+
+    @Test
+    void watchRefusesTopicsOutsideTheCatalogue() {
+        Run run = run("watch", "nope", "-b", "127.0.0.1:1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("'nope' is not a topic of the catalogue");
     }
 
     @Test
