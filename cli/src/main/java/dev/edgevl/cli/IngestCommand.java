@@ -21,10 +21,7 @@ final class IngestCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ConfigOptions config = new ConfigOptions();
-
-    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers. Default: the kafka.bootstrap.servers setting.")
-    String bootstrap;
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
             description = "Stop by itself after this long. Default: run until Ctrl-C.")
@@ -33,10 +30,10 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Settings settings = config.settings();
+        Settings settings = cluster.settings();
         StopSignal signal = new StopSignal();
         try {
-            try (FrameSyncApp app = FrameSyncApp.start(settings, bootstrap)) {
+            try (FrameSyncApp app = FrameSyncApp.start(settings, cluster.bootstrap)) {
                 app.awaitRunning(Duration.ofSeconds(60));
                 out.printf("Frame sync is running (tolerance %d ms). %s%n", app.config().tolerance().toMillis(),
                         duration == null ? "Ctrl-C stops." : "Stops in " + TopicOutput.human(duration) + ".");

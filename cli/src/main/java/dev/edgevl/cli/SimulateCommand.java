@@ -28,13 +28,10 @@ final class SimulateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ConfigOptions config = new ConfigOptions();
+    ClusterOptions cluster = new ClusterOptions();
 
     @Mixin
     ScenarioOption scenario = new ScenarioOption();
-
-    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers. Default: the kafka.bootstrap.servers setting.")
-    String bootstrap;
 
     @Option(names = "--speed", defaultValue = "1", description = "1 = real time, 2 = twice as fast, 0 = as fast as it renders (default: ${DEFAULT-VALUE}).")
     double speed;
@@ -46,12 +43,13 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Settings settings = config.settings();
+        Settings settings = cluster.settings();
         Scenario world = scenario.load();
+        DeviceProducerConfig devices = DeviceProducerConfig.from(settings, cluster.bootstrap);
         FleetSimulator simulator;
         StopSignal signal = new StopSignal();
         try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-             KafkaFleetSink sink = new KafkaFleetSink(DeviceProducerConfig.from(settings, bootstrap), serdes)) {
+             KafkaFleetSink sink = new KafkaFleetSink(devices, serdes)) {
             simulator = new FleetSimulator(world, new FleetOptions(Instant.now(), speed, duration), sink);
             Thread stopper = new Thread(() -> {
                 try {
@@ -64,7 +62,7 @@ final class SimulateCommand implements Callable<Integer> {
             stopper.setDaemon(true);
             stopper.start();
             out.printf("Simulating '%s': %d devices publishing to %s. %s%n", world.name(), world.devices().size(),
-                    DeviceProducerConfig.from(settings, bootstrap).clientProperties().get("bootstrap.servers"),
+                    devices.clientProperties().get("bootstrap.servers"),
                     duration == null ? "Ctrl-C stops." : "Stops after " + TopicOutput.human(duration) + " of world time.");
             out.flush();
             Progress.Rate rate = new Progress.Rate();

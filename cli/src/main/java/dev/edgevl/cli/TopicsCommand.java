@@ -1,6 +1,5 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.schemas.topics.Topic;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
@@ -27,20 +26,6 @@ final class TopicsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** Which cluster, and the settings to reach it with. */
-    static final class ClusterOptions {
-        @Mixin
-        ConfigOptions config = new ConfigOptions();
-
-        @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
-                description = "Kafka bootstrap servers. Default: the kafka.bootstrap.servers setting.")
-        String bootstrap;
-
-        Admin admin() {
-            return Admin.create(KafkaSettings.clientProperties(config.settings(), bootstrap));
-        }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,

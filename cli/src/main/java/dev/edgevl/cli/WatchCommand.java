@@ -31,13 +31,10 @@ final class WatchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ConfigOptions config = new ConfigOptions();
+    ClusterOptions cluster = new ClusterOptions();
 
     @Parameters(paramLabel = "TOPIC", description = "A topic of the catalogue, e.g. frames.paired ('edgevl topics list').")
     String topicName;
-
-    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers. Default: the kafka.bootstrap.servers setting.")
-    String bootstrap;
 
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of new ones.")
     boolean fromBeginning;
@@ -49,9 +46,9 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Topic<String, ?> topic = Topics.byName(topicName).orElseThrow(() -> new IllegalArgumentException(
                 "'" + topicName + "' is not a topic of the catalogue; 'edgevl topics list' shows them."));
-        Settings settings = config.settings();
+        Settings settings = cluster.settings();
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, bootstrap));
+        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, cluster.bootstrap));
         props.put("isolation.level", "read_committed");
         props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         props.put("enable.auto.commit", false);
