@@ -1,0 +1,142 @@
+package dev.edgevl.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgevl.model.student.StudentNetwork;
+import dev.edgevl.model.student.StudentSpec;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tiny end-to-end smoke run of stage 1: four "classes" of images whose RGB and non-RGB renderings look
+ * different (colour vs a grey ramp), and a teacher that only sees the RGB. The student must learn to map
+ * both to the teacher's embedding.
+ */
+class DistillationTrainerTest {
+    private static final int SIZE = 16;
+    private static final int DIM = 8;
+
+    private static final float[][] TEACHER = new float[4][];
+
+    static {
+        Random r = new Random(1);
+        for (int c = 0; c < 4; c++) {
+            float[] v = new float[DIM];
+            double norm = 0;
+            for (int i = 0; i < DIM; i++) {
+                v[i] = (float) r.nextGaussian();
+                norm += v[i] * v[i];
+            }
+            for (int i = 0; i < DIM; i++) {
+                v[i] /= (float) Math.sqrt(norm);
+            }
+            TEACHER[c] = v;
+        }
+    }
+
+    private static PairBatch batch(Random random, int n) {
+        int pixels = 3 * SIZE * SIZE;
+        float[] rgb = new float[n * pixels];
+        float[] aux = new float[n * pixels];
+        float[][] teacher = new float[n][];
+        for (int i = 0; i < n; i++) {
+            int c = random.nextInt(4);
+            teacher[i] = TEACHER[c];
+            for (int p = 0; p < SIZE * SIZE; p++) {
+                int y = p / SIZE;
+                for (int ch = 0; ch < 3; ch++) {
+                    rgb[i * pixels + ch * SIZE * SIZE + p] = (ch == c % 3 ? 1f : 0f) + 0.1f * (float) random.nextGaussian();
+                    // The "depth" of class c: a vertical ramp whose slope is the class; same in all channels.
+                    aux[i * pixels + ch * SIZE * SIZE + p] = (c + 1) * y / (4f * SIZE) + 0.05f * (float) random.nextGaussian();
+                }
+            }
+        }
+        return new PairBatch(n, SIZE, rgb, aux, teacher);
+    }
+
+    private static StudentSpec tinyStudent() {
+        return new StudentSpec(SIZE, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(32, 2)), DIM);
+    }
+
+    @Test
+    void bothModalitiesLearnTheTeachersEmbedding() {
+        Random random = new Random(7);
+        int steps = 150;
+        DistillConfig config = new DistillConfig(5e-3f, 5e-5f, 0.01f, steps, DistillLoss.L1, 11);
+        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, config)) {
+            float first = 0;
+            float last = 0;
+            for (int i = 0; i < steps; i++) {
+                float loss = trainer.step(batch(random, 16));
+                if (i < 5) {
+                    first += loss / 5;
+                } else if (i >= steps - 10) {
+                    last += loss / 10;
+                }
+            }
+            System.out.printf("stage-1 smoke: mean loss %.3f over the first 5 steps, %.3f over the last 10%n", first, last);
+            assertThat(last).as("mean loss of the last 10 steps vs the first 5").isLessThan(first * 0.5f);
+
+            PairBatch probe = batch(new Random(99), 8);
+            float[][] rgb = trainer.embed(probe.rgb(), 8, SIZE);
+            float[][] aux = trainer.embed(probe.aux(), 8, SIZE);
+            int agree = 0;
+            for (int i = 0; i < 8; i++) {
+                agree += nearest(aux[i]) == nearest(probe.teacher()[i]) ? 1 : 0;
+                assertThat(norm(rgb[i])).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-3f));
+            }
+            assertThat(agree).as("non-RGB images land nearest their pair's teacher embedding").isGreaterThanOrEqualTo(6);
+        }
+    }
+
+    @Test
+    void memoryStaysFlatAcrossSteps() {
+        Random random = new Random(3);
+        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(20))) {
+            trainer.step(batch(random, 4));
+            trainer.step(batch(random, 4));
+            int before = trainer.liveArrays();
+            for (int i = 0; i < 15; i++) {
+                trainer.step(batch(random, 4));
+            }
+            assertThat(trainer.liveArrays()).as("live NDArrays after 15 more steps").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void lossesAgreeOnWhatIsClose() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var a = m.create(new float[][] {{1f, 0f}});
+            var b = m.create(new float[][] {{0f, 1f}});
+            assertThat(DistillLoss.L1.of(a, a).getFloat()).isZero();
+            assertThat(DistillLoss.L1.of(a, b).getFloat()).isEqualTo(2f);
+            assertThat(DistillLoss.COSINE.of(a, b).getFloat()).isEqualTo(1f);
+            assertThat(DistillLoss.MSE.of(a, b).getFloat()).isEqualTo(2f);
+        }
+    }
+
+    private static int nearest(float[] v) {
+        int best = 0;
+        double bestSim = -2;
+        for (int c = 0; c < 4; c++) {
+            double s = 0;
+            for (int i = 0; i < DIM; i++) {
+                s += v[i] * TEACHER[c][i];
+            }
+            if (s > bestSim) {
+                bestSim = s;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static float norm(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x * x;
+        }
+        return (float) Math.sqrt(s);
+    }
+}
