@@ -12,7 +12,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.CosineTracker;
 
 /**
  * EdgeVL stage 1, dual-modality distillation: each step sees the RGB images and their paired non-RGB
@@ -36,9 +35,7 @@ public final class DistillationTrainer implements AutoCloseable {
         engine.setRandomSeed(config.seed());
         this.model = Model.newInstance("student-stage1", engine.getEngineName());
         model.setBlock(block);
-        CosineTracker schedule = CosineTracker.builder().setBaseValue(config.learningRate())
-                .optFinalValue(config.finalLearningRate()).setMaxUpdates(config.steps()).build();
-        Optimizer adamW = Optimizer.adamW().optLearningRateTracker(schedule).optWeightDecays(config.weightDecay()).build();
+        Optimizer adamW = Schedules.adamWCosine(config.learningRate(), config.finalLearningRate(), config.weightDecay(), config.steps());
         // DJL wants a loss in the config; this trainer computes its own (two modalities, one target).
         this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l1Loss()).optOptimizer(adamW));
         trainer.initialize(new Shape(1, 3, imageSize, imageSize));
