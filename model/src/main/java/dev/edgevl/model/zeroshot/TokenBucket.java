@@ -1,0 +1,78 @@
+package dev.edgevl.model.zeroshot;
+
+/**
+ * A budget of "at most a fraction of this key's frames": every frame seen earns {@code fraction} of a
+ * token, up to {@code capacity}; every frame let through spends one. A key starts full, so over any
+ * run of n frames it lets through at most {@code fraction × n + capacity}, and a burst of up to
+ * {@code capacity} frames can go at once (right after a drift event, say).
+ *
+ * <p>Earning per frame rather than per second bounds the share of frames whatever a device's frame
+ * rate, and needs no clock: the outcome is a function of the frames alone, so a replay after a failure
+ * makes the same decisions. The bucket itself is a stateless policy; a key's balance is a {@code long}
+ * of nano-tokens that the caller keeps (a Flink {@code ValueState<Long>}, a map: see
+ * {@link KeyedTokenBucket}). Whole-number arithmetic means no rounding drift over millions of frames,
+ * and earnings round down, so the bound holds exactly.
+ *
+ * @param fraction share of frames that may go through in the long run, 0..1
+ * @param capacity largest burst, in frames; at least 1
+ */
+public record TokenBucket(double fraction, double capacity) {
+
+    /** Nano-tokens per token. */
+    public static final long UNIT = 1_000_000_000L;
+
+    /** DESIGN §6: the teacher sees at most 5% of a device's frames. */
+    public static final double DEFAULT_FRACTION = 0.05;
+
+    /** Five frames at once, e.g. the first few after a drift event, before the rate limit applies. */
+    public static final double DEFAULT_CAPACITY = 5;
+
+    public static final TokenBucket DEFAULT = new TokenBucket(DEFAULT_FRACTION, DEFAULT_CAPACITY);
+
+    public TokenBucket {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("fraction must be in 0..1, got " + fraction + ".");
+        }
+        if (!(capacity >= 1 && capacity <= 1e9)) {
+            throw new IllegalArgumentException("capacity must be between 1 and 1e9 tokens, got " + capacity
+                    + "; below 1 no frame could ever go through.");
+        }
+    }
+
+    /** The balance of a key never seen before: full. */
+    public long initialBalance() {
+        return capacityNanos();
+    }
+
+    /**
+     * One frame of a key seen: earn, spend a token if the frame wants through and one is there, then
+     * cap at the capacity (capping last, so a frame's own earning counts even when the bucket is full).
+     *
+     * @param balance the key's balance before this frame
+     * @param wanted whether this frame asks to go through
+     * @return whether it may, and the key's balance to keep
+     */
+    public Outcome offer(long balance, boolean wanted) {
+        long available = Math.max(0, balance) + earnNanos();
+        boolean granted = wanted && available >= UNIT;
+        long after = granted ? available - UNIT : available;
+        return new Outcome(granted, Math.min(capacityNanos(), after));
+    }
+
+    /** A balance in tokens, for metrics and logs. */
+    public static double tokens(long balance) {
+        return (double) balance / UNIT;
+    }
+
+    private long earnNanos() {
+        return (long) Math.floor(fraction * UNIT);
+    }
+
+    private long capacityNanos() {
+        return (long) Math.floor(capacity * UNIT);
+    }
+
+    /** What {@link #offer} decided: whether the frame goes through, and the balance after it. */
+    public record Outcome(boolean granted, long balance) {
+    }
+}
