@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The student's shape: a stem convolution, then depthwise-separable blocks (MobileNet style), global
  * average pooling and a linear projection into the teacher's embedding space. The defaults give about
- * half a million parameters at 64×64 input — small enough to train on two cores and to run on a device.
+ * 0.4 million parameters at 64×64 input with a 256-dimensional teacher — small enough to train on two cores and to run on a device.
  *
  * @param inputSize width = height of the input image
  * @param stemChannels channels of the first (stride-2) convolution
