@@ -24,6 +24,16 @@ public final class FakeQuant {
         return straightThrough(w, snapped);
     }
 
+    /**
+     * Biases on the int32 grid an int8 layer stores them on: step = input scale × the channel's weight
+     * scale, the weight scale taken from the float weights as {@link #weightsPerChannel} does.
+     */
+    public static NDArray biasesOnGrid(NDArray bias, NDArray weight, float inputScale) {
+        long channels = weight.getShape().get(0);
+        NDArray step = weight.stopGradient().reshape(channels, -1).abs().max(new int[] {1}).maximum(1e-8f).div(127f).mul(inputScale);
+        return straightThrough(bias, bias.div(step).round().mul(step));
+    }
+
     /** Activations: unsigned 8-bit over [min, max] (one range for the whole tensor). */
     public static NDArray activationsPerTensor(NDArray x, float min, float max) {
         QuantParams p = QuantParams.asymmetricUint8(min, max);

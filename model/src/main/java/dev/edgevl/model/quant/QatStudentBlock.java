@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * The folded student as a trainable DJL block with fake quantization at exactly the points the
  * exporter quantizes: the input, every conv+ReLU output and the pooled features (uint8, one range
- * each), and every weight (int8, one scale per output channel). Activation ranges are observed
+ * each), every weight (int8, one scale per output channel) and every bias (on its int32 grid). Activation ranges are observed
  * during training as an exponential moving average of batch minima and maxima, starting from the
  * calibrated ranges; inference uses them as they stand.
  *
@@ -69,8 +69,10 @@ public final class QatStudentBlock extends AbstractBlock {
         List<ConvLayer> convs = shape.convs();
         for (int i = 0; i < convs.size(); i++) {
             ConvLayer c = convs.get(i);
-            NDArray w = FakeQuant.weightsPerChannel(own(step, store.getValue(weights.get(i), x.getDevice(), training)));
-            NDArray b = own(step, store.getValue(biases.get(i), x.getDevice(), training));
+            NDArray wFloat = own(step, store.getValue(weights.get(i), x.getDevice(), training));
+            NDArray w = FakeQuant.weightsPerChannel(wFloat);
+            NDArray b = FakeQuant.biasesOnGrid(own(step, store.getValue(biases.get(i), x.getDevice(), training)), wFloat,
+                    inputScale(point - 1));
             x = Conv2d.conv2d(x, w, b, new Shape(c.stride(), c.stride()), new Shape(c.padding(), c.padding()), new Shape(1, 1), c.groups())
                     .singletonOrThrow();
             x = Activation.relu(x);
@@ -80,11 +82,16 @@ public final class QatStudentBlock extends AbstractBlock {
         x = x.reshape(x.getShape().get(0), -1);
         x = observeAndQuantize(x, point, training);
         int last = weights.size() - 1;
-        NDArray w = FakeQuant.weightsPerChannel(own(step, store.getValue(weights.get(last), x.getDevice(), training)));
-        NDArray b = own(step, store.getValue(biases.get(last), x.getDevice(), training));
+        NDArray wFloat = own(step, store.getValue(weights.get(last), x.getDevice(), training));
+        NDArray w = FakeQuant.weightsPerChannel(wFloat);
+        NDArray b = FakeQuant.biasesOnGrid(own(step, store.getValue(biases.get(last), x.getDevice(), training)), wFloat, inputScale(point));
         NDArray e = Linear.linear(x, w, b).singletonOrThrow();
         NDArray norm = e.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
         return new NDList(e.div(norm));
+    }
+
+    private float inputScale(int point) {
+        return QuantParams.asymmetricUint8(min[point], max[point]).scale();
     }
 
     /** A differentiable copy of a parameter that belongs to the step's manager. */

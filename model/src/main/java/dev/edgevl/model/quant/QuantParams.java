@@ -37,6 +37,16 @@ public record QuantParams(float scale, int zeroPoint, int qmin, int qmax) {
         return (q - zeroPoint) * scale;
     }
 
+    /**
+     * A bias as an int8 convolution or matrix product stores it: an int32 on the accumulator's grid,
+     * whose step is the input's scale times the channel's weight scale. ONNX Runtime only runs the
+     * integer kernels with biases like that, so training and the reference round them the same way.
+     */
+    public static float biasOnGrid(float bias, float inputScale, float weightScale) {
+        float step = inputScale * weightScale;
+        return (float) (Math.rint(bias / (double) step) * step);
+    }
+
     /** What the value becomes after a round trip through the integer grid. */
     public float fakeQuantize(float x) {
         return dequantize(quantize(x));

@@ -2,7 +2,7 @@ package dev.edgevl.model.quant;
 
 /**
  * The student's forward pass in plain Java, in float or with int8 fake quantization at exactly the
- * points the exporter quantizes. It is the yardstick the exported model and the training graph are
+ * points the exporter quantizes (activations, per-channel weights, and biases on their int32 grid). It is the yardstick the exported model and the training graph are
  * both compared against; slow, simple and obviously correct rather than fast.
  */
 public final class ReferenceForward {
@@ -33,8 +33,8 @@ public final class ReferenceForward {
         }
         point++;
         for (ConvLayer c : student.convs()) {
-            float[] w = quantized ? perChannelSymmetric(c.weight(), c.outChannels()) : c.weight();
-            x = conv(x, size, c, w);
+            ConvLayer used = quantized ? quantizedConv(c, student.ranges().params(point - 1).scale()) : c;
+            x = conv(x, size, used, used.weight());
             size = c.outputSize(size);
             for (int i = 0; i < x.length; i++) {
                 x[i] = Math.max(0f, x[i]);
@@ -59,9 +59,10 @@ public final class ReferenceForward {
         }
         LinearLayer p = student.projection();
         float[] w = quantized ? perChannelSymmetric(p.weight(), p.out()) : p.weight();
+        float[] b = quantized ? biasesOnGrid(p.weight(), p.bias(), student.ranges().params(point).scale()) : p.bias();
         float[] e = new float[p.out()];
         for (int o = 0; o < p.out(); o++) {
-            double acc = p.bias()[o];
+            double acc = b[o];
             for (int i = 0; i < p.in(); i++) {
                 acc += w[o * p.in() + i] * pooled[i];
             }
@@ -110,6 +111,25 @@ public final class ReferenceForward {
             }
         }
         return y;
+    }
+
+    private static ConvLayer quantizedConv(ConvLayer c, float inputScale) {
+        return new ConvLayer(c.inChannels(), c.outChannels(), c.kernel(), c.stride(), c.padding(), c.groups(),
+                perChannelSymmetric(c.weight(), c.outChannels()), biasesOnGrid(c.weight(), c.bias(), inputScale));
+    }
+
+    /** Each output channel's bias on its int32 grid (input scale × that channel's weight scale). */
+    public static float[] biasesOnGrid(float[] weight, float[] bias, float inputScale) {
+        int per = weight.length / bias.length;
+        float[] snapped = new float[bias.length];
+        for (int o = 0; o < bias.length; o++) {
+            float max = 0;
+            for (int i = 0; i < per; i++) {
+                max = Math.max(max, Math.abs(weight[o * per + i]));
+            }
+            snapped[o] = QuantParams.biasOnGrid(bias[o], inputScale, QuantParams.symmetricInt8(max).scale());
+        }
+        return snapped;
     }
 
     /** Weights snapped to a symmetric int8 grid with one scale per output channel. */
