@@ -3,6 +3,7 @@ package dev.edgevl.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgevl.bench.BenchResult;
+import dev.edgevl.bench.ModelBench;
 import dev.edgevl.bench.RenderBench;
 import dev.edgevl.bench.SyncBench;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Where the speed targets are measured; never in unit tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the speed targets, on this machine.",
-        subcommands = {BenchCommand.Render.class, BenchCommand.Sync.class})
+        subcommands = {BenchCommand.Render.class, BenchCommand.Sync.class, BenchCommand.Student.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -91,6 +92,36 @@ final class BenchCommand implements Runnable {
                 out.flush();
             });
             report(out, result, report);
+            return 0;
+        }
+    }
+
+    @Command(name = "model", mixinStandardHelpOptions = true,
+            description = {"The default student's speeds: stage-1 training samples/s, and inference frames/s of its exported model",
+                    "on ONNX Runtime, fp32 against int8, at batch 1 and 32 (target: int8 faster, bundle >= 4x smaller)."})
+    static final class Student implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--size", defaultValue = "64", description = "Input width and height (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--dim", defaultValue = "256", description = "Embedding size of the teacher (default: ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Seconds measured per figure (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON.")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            report(out, ModelBench.run(size, dim, seconds, seconds / 2, line -> {
+                out.println(line);
+                out.flush();
+            }), report);
             return 0;
         }
     }

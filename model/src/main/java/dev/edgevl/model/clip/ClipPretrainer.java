@@ -1,5 +1,6 @@
 package dev.edgevl.model.clip;
 
+import dev.edgevl.model.PyTorch;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -33,7 +34,7 @@ public final class ClipPretrainer implements AutoCloseable {
 
     public ClipPretrainer(Block imageTower, TextTower textTower, int imageSize, int contextLength, float learningRate, int steps,
             float temperature, int seed) {
-        Engine engine = Engine.getEngine("PyTorch");
+        Engine engine = PyTorch.engine();
         engine.setRandomSeed(seed);
         this.root = NDManager.newBaseManager(engine.getEngineName());
         this.imageModel = Model.newInstance("teacher-image", engine.getEngineName());
@@ -63,7 +64,7 @@ public final class ClipPretrainer implements AutoCloseable {
             NDArray x = step.create(images, new Shape(n, 3, imageSize, imageSize));
             NDArray t = step.create(tokens, new Shape(n, contextLength));
             ParameterStore store = new ParameterStore(step, false);
-            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            try (GradientCollector collector = PyTorch.engine().newGradientCollector()) {
                 NDArray img = imageModel.getBlock().forward(store, new NDList(x), true).singletonOrThrow();
                 NDArray txt = textModel.getBlock().forward(store, new NDList(t), true).singletonOrThrow();
                 NDArray value = ContrastiveLoss.of(img, txt, groups, temperature);

@@ -1,5 +1,6 @@
 package dev.edgevl.model.teacher;
 
+import dev.edgevl.model.PyTorch;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -80,7 +81,7 @@ final class TorchScriptModule implements AutoCloseable {
     // Started apart so that a missing native library is not reported as a bad model file.
     private static void startEngine() {
         try {
-            Engine.getEngine(ENGINE);
+            PyTorch.engine();
         } catch (RuntimeException e) {
             throw new TeacherLoadException("The PyTorch engine did not start (" + ErrorText.summary(e) + "); put"
                     + " ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64) on the classpath, or let DJL"

@@ -1,5 +1,6 @@
 package dev.edgevl.model.train;
 
+import dev.edgevl.model.PyTorch;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -31,7 +32,7 @@ public final class DistillationTrainer implements AutoCloseable {
     /** Trains {@code block} (initialized here for {@code imageSize}); the caller keeps ownership of the block's weights through {@link #model()}. */
     public DistillationTrainer(Block block, int imageSize, DistillConfig config) {
         this.config = config;
-        Engine engine = Engine.getEngine("PyTorch");
+        Engine engine = PyTorch.engine();
         engine.setRandomSeed(config.seed());
         this.model = Model.newInstance("student-stage1", engine.getEngineName());
         model.setBlock(block);

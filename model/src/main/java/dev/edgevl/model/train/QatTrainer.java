@@ -1,5 +1,6 @@
 package dev.edgevl.model.train;
 
+import dev.edgevl.model.PyTorch;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -28,7 +29,7 @@ public final class QatTrainer implements AutoCloseable {
     /** {@code student} must carry calibrated activation ranges. */
     public QatTrainer(FoldedStudent student, QatConfig config) {
         this.config = config;
-        Engine engine = Engine.getEngine("PyTorch");
+        Engine engine = PyTorch.engine();
         engine.setRandomSeed(config.seed());
         this.block = new QatStudentBlock(student);
         this.model = Model.newInstance("student-stage2", engine.getEngineName());
