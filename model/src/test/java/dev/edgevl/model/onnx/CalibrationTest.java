@@ -1,6 +1,8 @@
 package dev.edgevl.model.onnx;
 
-import static dev.edgevl.model.onnx.TestStudents.images;
+import dev.edgevl.model.quant.TestStudents;
+
+import static dev.edgevl.model.quant.TestStudents.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

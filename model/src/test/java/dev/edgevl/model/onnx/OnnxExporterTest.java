@@ -1,8 +1,10 @@
 package dev.edgevl.model.onnx;
 
-import static dev.edgevl.model.onnx.TestStudents.argmaxDot;
-import static dev.edgevl.model.onnx.TestStudents.images;
-import static dev.edgevl.model.onnx.TestStudents.maxAbsDifference;
+import dev.edgevl.model.quant.TestStudents;
+
+import static dev.edgevl.model.quant.TestStudents.argmaxDot;
+import static dev.edgevl.model.quant.TestStudents.images;
+import static dev.edgevl.model.quant.TestStudents.maxAbsDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
