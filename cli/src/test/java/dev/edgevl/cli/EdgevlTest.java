@@ -81,6 +81,19 @@ class EdgevlTest {
     }
 
     @Test
+    void evalOfflineQuickWritesTheTableAReportAndAChart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path report = dir.resolve("eval.json");
+        java.nio.file.Path chart = dir.resolve("eval.png");
+        Run run = run("eval", "offline", "--quick", "--report", report.toString(), "--chart", chart.toString(),
+                "--cache", dir.resolve("cache").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("teacher", "student int8");
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        assertThat(json.toString()).contains("depthTop1");
+        assertThat(javax.imageio.ImageIO.read(chart.toFile())).isNotNull();
+    }
+
+    @Test
     void anUnknownScenarioIsExplained() {
         Run run = run("simulate", "--scenario", "atlantis", "-b", "127.0.0.1:1");
         assertThat(run.exitCode()).isEqualTo(2);
