@@ -25,38 +25,23 @@ public final class ReferenceForward {
         return out;
     }
 
+    /** Sees the activations at each quantization point, in order: the input, every conv+ReLU output, the pooled features. */
+    @FunctionalInterface
+    public interface PointObserver {
+        void observe(int point, float[] values);
+    }
+
+    /**
+     * Runs one image (3 × S × S, CHW) through the float student up to the pooled features, showing each
+     * quantization point's activations to {@code observer}: what calibration measures ranges on.
+     */
+    public static void trace(FoldedStudent student, float[] image, PointObserver observer) {
+        features(student, image.clone(), false, observer);
+    }
+
     private static float[] embedOne(FoldedStudent student, float[] x, boolean quantized) {
-        int size = student.inputSize();
-        int point = 0;
-        if (quantized) {
-            snap(x, student.ranges().params(point));
-        }
-        point++;
-        for (ConvLayer c : student.convs()) {
-            ConvLayer used = quantized ? quantizedConv(c, student.ranges().params(point - 1).scale()) : c;
-            x = conv(x, size, used, used.weight());
-            size = c.outputSize(size);
-            for (int i = 0; i < x.length; i++) {
-                x[i] = Math.max(0f, x[i]);
-            }
-            if (quantized) {
-                snap(x, student.ranges().params(point));
-            }
-            point++;
-        }
-        int channels = student.projection().in();
-        float[] pooled = new float[channels];
-        int area = size * size;
-        for (int ch = 0; ch < channels; ch++) {
-            double sum = 0;
-            for (int i = 0; i < area; i++) {
-                sum += x[ch * area + i];
-            }
-            pooled[ch] = (float) (sum / area);
-        }
-        if (quantized) {
-            snap(pooled, student.ranges().params(point));
-        }
+        float[] pooled = features(student, x, quantized, (point, values) -> { });
+        int point = FoldedStudent.quantizationPoints(student.convs().size()) - 1;
         LinearLayer p = student.projection();
         float[] w = quantized ? perChannelSymmetric(p.weight(), p.out()) : p.weight();
         float[] b = quantized ? biasesOnGrid(p.weight(), p.bias(), student.ranges().params(point).scale()) : p.bias();
@@ -79,35 +64,76 @@ public final class ReferenceForward {
         return e;
     }
 
+    /** The pooled features of one image; in quantized mode every point is snapped to its grid before the observer sees it. */
+    private static float[] features(FoldedStudent student, float[] x, boolean quantized, PointObserver observer) {
+        int size = student.inputSize();
+        int point = 0;
+        if (quantized) {
+            snap(x, student.ranges().params(point));
+        }
+        observer.observe(point++, x);
+        for (ConvLayer c : student.convs()) {
+            ConvLayer used = quantized ? quantizedConv(c, student.ranges().params(point - 1).scale()) : c;
+            x = conv(x, size, used, used.weight());
+            size = c.outputSize(size);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.max(0f, x[i]);
+            }
+            if (quantized) {
+                snap(x, student.ranges().params(point));
+            }
+            observer.observe(point++, x);
+        }
+        int channels = student.projection().in();
+        float[] pooled = new float[channels];
+        int area = size * size;
+        for (int ch = 0; ch < channels; ch++) {
+            double sum = 0;
+            for (int i = 0; i < area; i++) {
+                sum += x[ch * area + i];
+            }
+            pooled[ch] = (float) (sum / area);
+        }
+        if (quantized) {
+            snap(pooled, student.ranges().params(point));
+        }
+        observer.observe(point, pooled);
+        return pooled;
+    }
+
+    /** Loops weight-outermost (each weight read once per image) and accumulates in double. */
     static float[] conv(float[] x, int size, ConvLayer c, float[] w) {
         int outSize = c.outputSize(size);
+        int plane = outSize * outSize;
         int inPerGroup = c.inChannels() / c.groups();
         int outPerGroup = c.outChannels() / c.groups();
         int k = c.kernel();
-        float[] y = new float[c.outChannels() * outSize * outSize];
+        double[] acc = new double[plane];
+        float[] y = new float[c.outChannels() * plane];
         for (int o = 0; o < c.outChannels(); o++) {
-            int g = o / outPerGroup;
-            for (int oy = 0; oy < outSize; oy++) {
-                for (int ox = 0; ox < outSize; ox++) {
-                    double acc = c.bias()[o];
-                    for (int ic = 0; ic < inPerGroup; ic++) {
-                        int inChannel = g * inPerGroup + ic;
-                        for (int ky = 0; ky < k; ky++) {
+            java.util.Arrays.fill(acc, c.bias()[o]);
+            for (int ic = 0; ic < inPerGroup; ic++) {
+                int in = (o / outPerGroup * inPerGroup + ic) * size * size;
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        float weight = w[((o * inPerGroup + ic) * k + ky) * k + kx];
+                        for (int oy = 0; oy < outSize; oy++) {
                             int iy = oy * c.stride() - c.padding() + ky;
                             if (iy < 0 || iy >= size) {
                                 continue;
                             }
-                            for (int kx = 0; kx < k; kx++) {
+                            for (int ox = 0; ox < outSize; ox++) {
                                 int ix = ox * c.stride() - c.padding() + kx;
-                                if (ix < 0 || ix >= size) {
-                                    continue;
+                                if (ix >= 0 && ix < size) {
+                                    acc[oy * outSize + ox] += weight * x[in + iy * size + ix];
                                 }
-                                acc += w[((o * inPerGroup + ic) * k + ky) * k + kx] * x[(inChannel * size + iy) * size + ix];
                             }
                         }
                     }
-                    y[(o * outSize + oy) * outSize + ox] = (float) acc;
                 }
+            }
+            for (int i = 0; i < plane; i++) {
+                y[o * plane + i] = (float) acc[i];
             }
         }
         return y;
