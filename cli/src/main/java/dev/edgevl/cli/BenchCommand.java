@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,14 +30,20 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static void report(PrintWriter out, BenchResult result, Path file) throws java.io.IOException {
-        out.println(result.sentence());
-        if (file != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
-                    Map.of("benchmark", result.name(), "summary", result.sentence(), "figures", result.figures()));
-            out.println("Report written to " + file.toAbsolutePath());
+    /** Where a benchmark's figures go: always the terminal, and a JSON file when asked. */
+    static final class ReportOption {
+        @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON.")
+        Path file;
+
+        void print(PrintWriter out, BenchResult result) throws java.io.IOException {
+            out.println(result.sentence());
+            if (file != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
+                        Map.of("benchmark", result.name(), "summary", result.sentence(), "figures", result.figures()));
+                out.println("Report written to " + file.toAbsolutePath());
+            }
+            out.flush();
         }
-        out.flush();
     }
 
     @Command(name = "render", mixinStandardHelpOptions = true,
@@ -54,15 +61,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--size", defaultValue = "64", description = "Image width and height (default: ${DEFAULT-VALUE}).")
         int size;
 
-        @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON.")
-        Path report;
+        @Mixin
+        ReportOption report = new ReportOption();
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("Rendering for %.0f s after %.0f s of warm-up...%n", seconds, warmup);
             out.flush();
-            report(out, RenderBench.run(warmup, seconds, size), report);
+            report.print(out, RenderBench.run(warmup, seconds, size));
             return 0;
         }
     }
@@ -81,8 +88,8 @@ final class BenchCommand implements Runnable {
                 description = "World time of frames to load (default: ${DEFAULT-VALUE}).")
         Duration worldTime;
 
-        @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON.")
-        Path report;
+        @Mixin
+        ReportOption report = new ReportOption();
 
         @Override
         public Integer call() throws Exception {
@@ -91,7 +98,7 @@ final class BenchCommand implements Runnable {
                 out.println(line);
                 out.flush();
             });
-            report(out, result, report);
+            report.print(out, result);
             return 0;
         }
     }
@@ -112,16 +119,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "10", description = "Seconds measured per figure (default: ${DEFAULT-VALUE}).")
         double seconds;
 
-        @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON.")
-        Path report;
+        @Mixin
+        ReportOption report = new ReportOption();
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            report(out, ModelBench.run(size, dim, seconds, seconds / 2, line -> {
+            report.print(out, ModelBench.run(size, dim, seconds, seconds / 2, line -> {
                 out.println(line);
                 out.flush();
-            }), report);
+            }));
             return 0;
         }
     }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,9 +22,8 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
-    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Stop by itself after this long. Default: run until Ctrl-C.")
-    Duration duration;
+    @Mixin
+    RunLength runLength = new RunLength();
 
     @Override
     public Integer call() throws Exception {
@@ -36,13 +34,13 @@ final class IngestCommand implements Callable<Integer> {
             try (FrameSyncApp app = FrameSyncApp.start(settings, cluster.bootstrap)) {
                 app.awaitRunning(Duration.ofSeconds(60));
                 out.printf("Frame sync is running (tolerance %d ms). %s%n", app.config().tolerance().toMillis(),
-                        duration == null ? "Ctrl-C stops." : "Stops in " + TopicOutput.human(duration) + ".");
+                        runLength.howItEnds());
                 out.flush();
                 Progress.Rate rate = new Progress.Rate();
                 try (Progress progress = new Progress(out, Duration.ofSeconds(10), () -> String.format(
                         "pairs %,d (%.1f/s)  aux-only %,d  unmatched RGB %,d  dead letters %,d", app.stats().forwarded(),
                         rate.perSecond(app.stats().forwarded()), app.stats().auxOnly(), app.stats().unmatchedRgb(), app.stats().deadLetters()))) {
-                    signal.await(duration);
+                    signal.await(runLength.duration);
                 }
                 out.println("Stopping frame sync...");
                 out.flush();

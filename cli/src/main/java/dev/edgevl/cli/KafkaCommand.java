@@ -2,11 +2,9 @@ package dev.edgevl.cli;
 
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -21,9 +19,8 @@ final class KafkaCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker = new BrokerOptions();
 
-    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Stop by itself after this long (e.g. 90s, 10m). Default: run until Ctrl-C.")
-    Duration duration;
+    @Mixin
+    RunLength runLength = new RunLength();
 
     @Override
     public Integer call() throws Exception {
@@ -33,9 +30,9 @@ final class KafkaCommand implements Callable<Integer> {
             try (EmbeddedKafka kafka = broker.start()) {
                 out.printf("Kafka is up. bootstrap.servers=%s  (cluster %s, data in %s)%n", kafka.bootstrapServers(), kafka.clusterId(),
                         kafka.dataDir());
-                out.println(duration == null ? "Press Ctrl-C to stop." : "Stopping by itself in " + TopicOutput.human(duration) + ".");
+                out.println(runLength.howItEnds());
                 out.flush();
-                signal.await(duration);
+                signal.await(runLength.duration);
             }
             out.println("Kafka stopped cleanly.");
             out.flush();

@@ -51,9 +51,8 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     ScenarioOption scenario = new ScenarioOption();
 
-    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "Stop by itself after this long (e.g. 90s, 10m). Default: run until Ctrl-C.")
-    Duration duration;
+    @Mixin
+    RunLength runLength = new RunLength();
 
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile StopSignal signal;
@@ -88,7 +87,7 @@ final class LocalCommand implements Callable<Integer> {
                             kafka.ownsDataDir() ? ", removed on exit" : "");
                     out.printf("Running: frame sync, and the '%s' fleet (%d devices) publishing in real time. Values use the %s wire format.%n",
                             world.name(), world.devices().size(), ConfigOption.externalName(format));
-                    out.println(duration == null ? "Press Ctrl-C to stop." : "Stopping by itself in " + TopicOutput.human(duration) + ".");
+                    out.println(runLength.howItEnds());
                     out.flush();
                     ready.countDown();
                     boolean byCtrlC;
@@ -99,7 +98,7 @@ final class LocalCommand implements Callable<Integer> {
                             fleet.stats().worldClock(), fleet.stats().frames(), framesRate.perSecond(fleet.stats().frames()),
                             sync.stats().forwarded(), pairsRate.perSecond(sync.stats().forwarded()), sync.stats().auxOnly(),
                             sync.stats().deadLetters()))) {
-                        byCtrlC = signal.await(duration);
+                        byCtrlC = signal.await(runLength.duration);
                     }
                     out.println(byCtrlC ? "\nCtrl-C: stopping the fleet, frame sync and the broker..." : "Stopping the fleet, frame sync and the broker...");
                     out.flush();
