@@ -59,12 +59,7 @@ public record OfflineConfig(long seed, int trainScenes, int heldOutScenes, int c
 
     /** The teacher's image tower: the student's layout at twice the width, about 3× the parameters. */
     static StudentSpec teacher(int size) {
-        return new StudentSpec(size, 32, List.of(
-                new StudentSpec.Block(64, 2),
-                new StudentSpec.Block(128, 1),
-                new StudentSpec.Block(256, 2),
-                new StudentSpec.Block(256, 1),
-                new StudentSpec.Block(512, 2)), EMBEDDING_DIM);
+        return student(size).widened(2);
     }
 
     public OfflineConfig withTeacher(int scenes, int epochs) {

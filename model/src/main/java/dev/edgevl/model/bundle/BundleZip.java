@@ -82,7 +82,7 @@ final class BundleZip {
     }
 
     /** Counts what inflates, not what the entry header claims: the headers of a hostile zip lie. Null when over. */
-    private static byte[] readAtMost(InputStream in, long budget) throws IOException {
+    static byte[] readAtMost(InputStream in, long budget) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[64 * 1024];
         long total = 0;

@@ -1,7 +1,6 @@
 package dev.edgevl.model.bundle;
 
 import dev.edgevl.model.bundle.BundleException.Reason;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -90,19 +89,12 @@ public final class UriFetcher implements Function<String, byte[]> {
     }
 
     private byte[] readAtMost(String uriText, InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            total += n;
-            if (total > maxBytes) {
-                throw new BundleException(Reason.TOO_LARGE, "The model bundle at " + uriText + " is over the limit of "
-                        + maxBytes + " bytes; it is not a bundle of ours, or the limit needs raising.");
-            }
-            out.write(buffer, 0, n);
+        byte[] bytes = BundleZip.readAtMost(in, maxBytes);
+        if (bytes == null) {
+            throw new BundleException(Reason.TOO_LARGE, "The model bundle at " + uriText + " is over the limit of "
+                    + maxBytes + " bytes; it is not a bundle of ours, or the limit needs raising.");
         }
-        return out.toByteArray();
+        return bytes;
     }
 
     private HttpClient client() {

@@ -40,6 +40,12 @@ public record StudentSpec(int inputSize, int stemChannels, List<Block> blocks, i
                 new Block(512, 2)), embeddingDim);
     }
 
+    /** The same layout with every convolution {@code factor} times as wide (the embedding size unchanged). */
+    public StudentSpec widened(int factor) {
+        return new StudentSpec(inputSize, stemChannels * factor,
+                blocks.stream().map(b -> new Block(b.channels() * factor, b.stride())).toList(), embeddingDim);
+    }
+
     /** Parameters the network has, counted from the shape (batch-norm scale and shift included, running statistics not). */
     public long parameterCount() {
         long params = 3L * stemChannels * 9 + 2L * stemChannels;

@@ -41,4 +41,14 @@ class StudentNetworkTest {
             }
         }
     }
+
+    @Test
+    void aWidenedSpecKeepsTheLayoutAndTheEmbeddingSize() {
+        StudentSpec spec = StudentSpec.standard(64, 128);
+        StudentSpec wide = spec.widened(2);
+        assertThat(wide.stemChannels()).isEqualTo(64);
+        assertThat(wide.blocks()).extracting(StudentSpec.Block::stride).isEqualTo(spec.blocks().stream().map(StudentSpec.Block::stride).toList());
+        assertThat(wide.finalChannels()).isEqualTo(2 * spec.finalChannels());
+        assertThat(wide.embeddingDim()).isEqualTo(128);
+    }
 }
