@@ -61,7 +61,7 @@ public final class OfflineEvaluation {
     private OfflineReport run() {
         OfflineDataset data = clock.time("render scenes", () -> OfflineDataset.generate(config.seed(), config.trainScenes(),
                 config.heldOutScenes(), config.captionVariants()));
-        boolean cached = cacheDir != null && java.nio.file.Files.isDirectory(cacheDir.resolve("teacher-" + TeacherPretraining.key(config)));
+        boolean cached = TeacherPretraining.isCached(config, cacheDir);
         try (SyntheticTeacher teacher = clock.time("teacher pretraining", () -> TeacherPretraining.obtain(config, data, cacheDir, progress))) {
             return evaluate(data, teacher, cached);
         }

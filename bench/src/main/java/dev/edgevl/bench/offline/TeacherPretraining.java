@@ -43,9 +43,18 @@ public final class TeacherPretraining {
     private TeacherPretraining() {
     }
 
+    /** Whether a teacher for this configuration is already in the cache. */
+    public static boolean isCached(OfflineConfig config, Path cacheDir) {
+        return cacheDir != null && java.nio.file.Files.isDirectory(cacheDirOf(config, cacheDir));
+    }
+
+    private static Path cacheDirOf(OfflineConfig config, Path cacheDir) {
+        return cacheDir.resolve("teacher-" + key(config));
+    }
+
     /** The cached teacher for this configuration, or a freshly pretrained one (then cached) when there is none. */
     public static SyntheticTeacher obtain(OfflineConfig config, OfflineDataset data, Path cacheDir, PrintStream progress) {
-        Path dir = cacheDir == null ? null : cacheDir.resolve("teacher-" + key(config));
+        Path dir = cacheDir == null ? null : cacheDirOf(config, cacheDir);
         if (dir != null && Files.isRegularFile(dir.resolve("vocabulary.txt"))) {
             progress.println("teacher: loading the pretrained teacher from " + dir);
             return load(config, dir);
