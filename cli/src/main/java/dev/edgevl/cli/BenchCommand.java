@@ -3,6 +3,7 @@ package dev.edgevl.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgevl.bench.BenchResult;
+import dev.edgevl.bench.InferenceBench;
 import dev.edgevl.bench.ModelBench;
 import dev.edgevl.bench.RenderBench;
 import dev.edgevl.bench.SyncBench;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Where the speed targets are measured; never in unit tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the speed targets, on this machine.",
-        subcommands = {BenchCommand.Render.class, BenchCommand.Sync.class, BenchCommand.Student.class})
+        subcommands = {BenchCommand.Render.class, BenchCommand.Sync.class, BenchCommand.Student.class, BenchCommand.Inference.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -126,6 +127,34 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             report.print(out, ModelBench.run(size, dim, seconds, seconds / 2, line -> {
+                out.println(line);
+                out.flush();
+            }));
+            return 0;
+        }
+    }
+
+    @Command(name = "inference", mixinStandardHelpOptions = true,
+            description = {"The stream job against the bare student on this machine: batched (32) vs per-record student throughput",
+                    "(goal >= 5x), the job's end-to-end throughput on an embedded broker and MiniCluster (goal >= 0.85 of bare), and",
+                    "p50/p99 capture->annotation latency at half the job's rate. Needs a few minutes."})
+    static final class Inference implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--frames", defaultValue = "20000", description = "Backlog of pairs the job works through (default: ${DEFAULT-VALUE}).")
+        int frames;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Seconds per bare measurement and for the latency run (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Mixin
+        ReportOption report = new ReportOption();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            report.print(out, InferenceBench.run(frames, seconds, line -> {
                 out.println(line);
                 out.flush();
             }));

@@ -10,7 +10,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "edgevl", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keeps a tiny int8 vision-language student aligned to a large teacher across sensor modalities, continuously.",
         subcommands = {LocalCommand.class, KafkaCommand.class, TopicsCommand.class, SchemasCommand.class, SimCommand.class,
-                SimulateCommand.class, IngestCommand.class, WatchCommand.class, BenchCommand.class, EvalCommand.class,
+                SimulateCommand.class, IngestCommand.class, InferCommand.class, WatchCommand.class, BenchCommand.class, EvalCommand.class,
                 TeacherCommand.class, HelpCommand.class})
 public final class Edgevl implements Runnable {
     @CommandLine.Spec

@@ -16,7 +16,7 @@ package dev.edgevl.model.zeroshot;
  * @param fraction share of frames that may go through in the long run, 0..1
  * @param capacity largest burst, in frames; at least 1
  */
-public record TokenBucket(double fraction, double capacity) {
+public record TokenBucket(double fraction, double capacity) implements java.io.Serializable {
 
     /** Nano-tokens per token. */
     public static final long UNIT = 1_000_000_000L;

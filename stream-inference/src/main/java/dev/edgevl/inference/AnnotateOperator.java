@@ -1,0 +1,392 @@
+package dev.edgevl.inference;
+
+import dev.edgevl.avro.Annotation;
+import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.LabelEmbedding;
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.RouteReason;
+import dev.edgevl.avro.TeacherRequest;
+import dev.edgevl.config.Settings;
+import dev.edgevl.model.bundle.BundleException;
+import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.TrustedKeys;
+import dev.edgevl.model.preprocess.InputSpec;
+import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.model.zeroshot.TokenBucket;
+import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.DeadLetters;
+import dev.edgevl.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heart of the job: annotates frame pairs (input 1, keyed by device) with the live student, in batches, and
+ * takes model versions and label embeddings from the broadcast side (input 2).
+ *
+ * <ul>
+ *   <li>Batching: pairs are decoded and preprocessed on arrival and buffered; the buffer runs through the student when
+ *       it holds {@code batchSize} pairs, {@code batchTimeout} after its first pair, before a checkpoint barrier (so a
+ *       checkpoint never holds half-processed frames), before a model swap, and at the end of input. Watermarks that
+ *       arrive while frames are buffered are held back until those frames are out.</li>
+ *   <li>Models: the latest {@code models} record of the configured family is verified (SHA-256, trusted key,
+ *       signature) and loaded; one that fails is refused with a log line and the live one kept. The accepted record
+ *       is kept in broadcast state, so a restore loads the same version.</li>
+ *   <li>Labels: {@code labels.embedded} records add or replace a label, tombstones remove it; the set is in broadcast
+ *       state too. Labels whose embedding size differs from the live model's are left out (and logged).</li>
+ *   <li>Routing: a frame the student is unsure of (or, before the first model, any frame; or an exploration pick)
+ *       goes to {@code teacher.requests} if its device's token bucket allows; the balance is keyed state.</li>
+ *   <li>Bad input (undecodable value, no device key, pixels that do not match their header) goes to
+ *       {@code frames.paired.dlq} with the reason, and the job carries on.</li>
+ * </ul>
+ */
+final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements TwoInputStreamOperator<KafkaBytes, Control, Outgoing>,
+        BoundedMultiInput {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AnnotateOperator.class);
+    static final String STAGE = "stream-inference";
+    private static final String MODEL_KEY = "model/";
+    private static final String LABEL_KEY = "label/";
+    static final MapStateDescriptor<String, byte[]> CONTROL_STATE = new MapStateDescriptor<>("edgevl-control", Types.STRING,
+            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    private final InferenceConfig config;
+    private final Map<String, String> settings;
+    private final List<String> trustedKeyPems;
+    private final RoutingPolicy routing;
+
+    private transient AvroSerdes serdes;
+    private transient Deserializer<FramePair> pairs;
+    private transient Deserializer<ModelVersion> models;
+    private transient Deserializer<LabelEmbedding> labelEmbeddings;
+    private transient Serializer<Annotation> annotations;
+    private transient Serializer<TeacherRequest> requests;
+    private transient BundleVerifier verifier;
+    private transient BroadcastState<String, byte[]> control;
+    private transient ValueState<Long> budget;
+    private transient InferenceMetrics metrics;
+
+    private transient List<PendingFrame> buffer;
+    private transient ScheduledFuture<?> flushTimer;
+    private transient Watermark heldWatermark;
+    private transient LiveModel model;
+    private transient Map<String, float[]> labels;
+    private transient LabelSet labelSet;
+
+    AnnotateOperator(InferenceConfig config, Map<String, String> settings, List<String> trustedKeyPems) {
+        this.config = config;
+        this.settings = Map.copyOf(settings);
+        this.trustedKeyPems = List.copyOf(trustedKeyPems);
+        this.routing = new RoutingPolicy(config.routing(), config.exploration());
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        control = context.getOperatorStateStore().getBroadcastState(CONTROL_STATE);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        serdes = AvroSerdes.fromSettings(Settings.of(settings));
+        pairs = serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer();
+        models = serdes.valueSerde(Topics.MODELS).deserializer();
+        labelEmbeddings = serdes.valueSerde(Topics.LABELS_EMBEDDED).deserializer();
+        annotations = serdes.valueSerde(Topics.FRAMES_ANNOTATED).serializer();
+        requests = serdes.valueSerde(Topics.TEACHER_REQUESTS).serializer();
+        verifier = new BundleVerifier(TrustedKeys.fromPem(trustedKeyPems.toArray(String[]::new)));
+        ValueStateDescriptor<Long> budgetDescriptor = new ValueStateDescriptor<>("teacher-budget", Types.LONG);
+        // A device that goes quiet for a day starts again with a full bucket, and its state does not linger.
+        budgetDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
+        budget = getPartitionedState(budgetDescriptor);
+        buffer = new ArrayList<>(config.batchSize());
+        labels = new LinkedHashMap<>();
+        metrics = new InferenceMetrics(getMetricGroup(), () -> model == null ? -1 : model.version(), () -> labelSet == null ? 0 : labelSet.size());
+        restoreControlState();
+    }
+
+    /** After a restore every instance finds the broadcast state it checkpointed: load that model and those labels again. */
+    private void restoreControlState() throws Exception {
+        for (Map.Entry<String, byte[]> e : control.entries()) {
+            if (e.getKey().startsWith(LABEL_KEY)) {
+                LabelEmbedding l = labelEmbeddings.deserialize(Topics.LABELS_EMBEDDED.name(), e.getValue());
+                labels.put(l.getLabel(), toArray(l.getEmbedding()));
+            }
+        }
+        byte[] modelRecord = control.get(MODEL_KEY + config.family());
+        if (modelRecord != null) {
+            ModelVersion record = models.deserialize(Topics.MODELS.name(), modelRecord);
+            model = LiveModel.load(record, verifier, engineThreads());
+            LOG.info("Restored {} from the checkpoint; {} labels.", model, labels.size());
+        }
+        rebuildLabelSet();
+    }
+
+    // ---- input 1: frame pairs -------------------------------------------------------------------------------------
+
+    @Override
+    public void processElement1(StreamRecord<KafkaBytes> element) throws Exception {
+        KafkaBytes record = element.getValue();
+        metrics.framesIn.inc();
+        PendingFrame frame;
+        try {
+            String device = record.keyText();
+            if (device == null || device.isBlank()) {
+                throw new IllegalArgumentException("the record has no device id as its key");
+            }
+            if (record.value == null) {
+                throw new IllegalArgumentException("the record has no value (a tombstone on frames.paired)");
+            }
+            FramePair pair = pairs.deserialize(record.topic, record.value);
+            if (!device.equals(pair.getDeviceId())) {
+                throw new IllegalArgumentException("the record key " + device + " is not the pair's device " + pair.getDeviceId());
+            }
+            frame = PendingFrame.prepare(device, pair, model == null ? InputSpec.DEFAULT : model.spec(), record.timestamp);
+        } catch (RuntimeException e) {
+            deadLetter(record, e);
+            return;
+        }
+        buffer.add(frame);
+        if (buffer.size() >= config.batchSize()) {
+            flush();
+        } else if (flushTimer == null) {
+            long at = getProcessingTimeService().getCurrentProcessingTime() + config.batchTimeout().toMillis();
+            flushTimer = getProcessingTimeService().registerTimer(at, time -> {
+                flushTimer = null;
+                flush();
+            });
+        }
+    }
+
+    private void deadLetter(KafkaBytes record, RuntimeException error) {
+        metrics.deadLettered.inc();
+        LOG.warn("Sent {} to {}: {}", record, DeadLetters.topicFor(record.topic), error.getMessage());
+        Map<String, String> headers = DeadLetters.headers(new DeadLetters.Source(record.topic, record.partition, record.offset,
+                record.timestamp), error, STAGE, Instant.ofEpochMilli(getProcessingTimeService().getCurrentProcessingTime()));
+        output.collect(new StreamRecord<>(new Outgoing(DeadLetters.topicFor(record.topic), record.key, record.value, record.timestamp,
+                headers), record.timestamp));
+    }
+
+    /** Runs the buffer through the student and emits every frame's annotation (and teacher request). */
+    void flush() throws Exception {
+        if (flushTimer != null) {
+            flushTimer.cancel(false);
+            flushTimer = null;
+        }
+        if (buffer.isEmpty()) {
+            releaseWatermark();
+            return;
+        }
+        List<PendingFrame> batch = buffer;
+        buffer = new ArrayList<>(config.batchSize());
+        BatchInference.Outcome outcome = model == null ? null
+                : BatchInference.run(batch, model, labelSet, config.topK(), config.temperature());
+        long nowMillis = getProcessingTimeService().getCurrentProcessingTime();
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        Long perFrameMicros = outcome == null ? null : outcome.inferenceNanos() / 1_000 / batch.size();
+        for (int i = 0; i < batch.size(); i++) {
+            PendingFrame frame = outcome == null ? batch.get(i) : outcome.frames().get(i).frame();
+            BatchInference.Scored scored = outcome == null ? null : outcome.frames().get(i);
+            Set<RouteReason> reasons = routing.reasons(frame, scored != null, scored == null ? null : scored.uncertainty());
+            boolean routed = offer(frame.deviceId(), !reasons.isEmpty());
+            Annotation annotation = AnnotationRecords.annotation(frame, scored, model, labelSet.version(), reasons, routed, now, perFrameMicros);
+            long timestamp = frame.captureMicros() / 1_000;
+            byte[] key = frame.deviceId().getBytes(StandardCharsets.UTF_8);
+            output.collect(new StreamRecord<>(new Outgoing(Topics.FRAMES_ANNOTATED.name(), key,
+                    annotations.serialize(Topics.FRAMES_ANNOTATED.name(), annotation), timestamp, null), timestamp));
+            if (routed) {
+                TeacherRequest request = AnnotationRecords.teacherRequest(frame, annotation, reasons, now);
+                output.collect(new StreamRecord<>(new Outgoing(Topics.TEACHER_REQUESTS.name(), key,
+                        requests.serialize(Topics.TEACHER_REQUESTS.name(), request), timestamp, null), timestamp));
+            }
+            metrics.annotated(routed, nowMillis - timestamp);
+        }
+        metrics.batch(batch.size(), outcome == null ? 0 : outcome.inferenceNanos());
+        releaseWatermark();
+    }
+
+    /** Charges the device's bucket for a frame that wants to go to the teacher (and credits it for every frame). */
+    private boolean offer(String deviceId, boolean wanted) throws Exception {
+        setCurrentKey(deviceId);
+        Long balance = budget.value();
+        TokenBucket bucket = config.budget();
+        TokenBucket.Outcome o = bucket.offer(balance == null ? bucket.initialBalance() : balance, wanted);
+        budget.update(o.balance());
+        return o.granted();
+    }
+
+    // ---- input 2: models and labels -------------------------------------------------------------------------------
+
+    @Override
+    public void processElement2(StreamRecord<Control> element) throws Exception {
+        Control c = element.getValue();
+        switch (c.kind) {
+            case MODEL -> onModel(c);
+            case LABEL -> onLabel(c);
+            default -> throw new IllegalStateException("unknown control kind " + c.kind);
+        }
+    }
+
+    private void onModel(Control c) throws Exception {
+        if (c.value == null || !config.family().equals(c.key)) {
+            return; // another family's record, or a cleanup tombstone: nothing for this job
+        }
+        ModelVersion record;
+        LiveModel candidate;
+        try {
+            record = models.deserialize(Topics.MODELS.name(), c.value);
+            candidate = LiveModel.load(record, verifier, engineThreads());
+        } catch (BundleException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
+            metrics.modelsRefused.inc();
+            LOG.warn("Refused the model record {}: {}. Keeping {}.", c, e.getMessage(), model == null ? "no model (frames stay NO_MODEL)" : model);
+            return;
+        }
+        flush(); // the frames that arrived before the swap are annotated by the model they arrived under
+        LiveModel previous = model;
+        model = candidate;
+        control.put(MODEL_KEY + config.family(), c.value);
+        rebuildLabelSet();
+        metrics.modelSwaps.inc();
+        LOG.info("Now annotating with {} (was {}).", model, previous == null ? "no model" : previous);
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    private void onLabel(Control c) throws Exception {
+        if (c.key == null) {
+            return;
+        }
+        flush(); // scores in one annotation are always over one label set
+        if (c.value == null) {
+            if (labels.remove(c.key) != null) {
+                LOG.info("Label '{}' removed; {} labels left.", c.key, labels.size());
+            }
+            control.remove(LABEL_KEY + c.key);
+        } else {
+            LabelEmbedding l;
+            try {
+                l = labelEmbeddings.deserialize(Topics.LABELS_EMBEDDED.name(), c.value);
+            } catch (RuntimeException e) {
+                LOG.warn("Ignored the label record {}: {}", c, e.getMessage());
+                return;
+            }
+            labels.put(l.getLabel(), toArray(l.getEmbedding()));
+            control.put(LABEL_KEY + l.getLabel(), c.value);
+        }
+        rebuildLabelSet();
+    }
+
+    private void rebuildLabelSet() {
+        Map<String, float[]> usable = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        labels.forEach((label, embedding) -> {
+            if (model == null || embedding.length == model.embeddingDim()) {
+                usable.put(label, embedding);
+            } else {
+                skipped.add(label + " (" + embedding.length + ")");
+            }
+        });
+        if (!skipped.isEmpty()) {
+            LOG.warn("Left out labels whose embedding size is not the model's {}: {}", model.embeddingDim(), skipped);
+        }
+        // Without a model nothing is scored, so the label set waits for one (its size decides which labels fit).
+        labelSet = model == null || usable.isEmpty() ? LabelSet.empty() : LabelSet.of(usable);
+    }
+
+    // ---- time, checkpoints, end of input ----------------------------------------------------------------------------
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        if (buffer.isEmpty()) {
+            super.processWatermark(mark);
+        } else {
+            heldWatermark = mark;
+        }
+    }
+
+    /** The broadcast side carries no event time; only frames drive the watermark. */
+    @Override
+    public void processWatermark2(Watermark mark) {
+    }
+
+    private void releaseWatermark() throws Exception {
+        if (heldWatermark != null) {
+            Watermark mark = heldWatermark;
+            heldWatermark = null;
+            super.processWatermark(mark);
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    /** A bounded run (a test, a replay) ends with every buffered frame annotated. */
+    @Override
+    public void endInput(int inputId) throws Exception {
+        if (inputId == 1) {
+            flush();
+        }
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+        if (serdes != null) {
+            serdes.close();
+        }
+        super.close();
+    }
+
+    private int engineThreads() {
+        return config.engineThreads(Runtime.getRuntime().availableProcessors(), getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    int buffered() {
+        return buffer.size();
+    }
+}

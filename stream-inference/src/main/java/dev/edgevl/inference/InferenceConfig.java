@@ -1,0 +1,141 @@
+package dev.edgevl.inference;
+
+import dev.edgevl.config.ConfigException;
+import dev.edgevl.config.ConfigOption;
+import dev.edgevl.config.Settings;
+import dev.edgevl.model.zeroshot.RoutingRules;
+import dev.edgevl.model.zeroshot.TokenBucket;
+import dev.edgevl.model.zeroshot.ZeroShotClassifier;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The stream job's settings ({@code inference.*}), typed and checked. Serializable: it travels to every task.
+ *
+ * @param family           the model family the job serves (the key of its records on {@code models})
+ * @param batchSize        an operator flushes its buffer at this many frames...
+ * @param batchTimeout     ...or this long after the first buffered frame, whichever comes first
+ * @param topK             labels per annotation
+ * @param temperature      softmax temperature over cosine similarities
+ * @param routing          when a frame counts as uncertain
+ * @param budget           the per-device token bucket for teacher requests
+ * @param exploration      probability of sending a confident frame anyway (charged to the same bucket)
+ * @param engineThreads    ONNX Runtime intra-op threads per parallel instance; 0 = cores / parallelism
+ * @param parallelism      operator parallelism; 0 = the environment's default
+ * @param checkpointInterval how often Flink checkpoints (and so how often the exactly-once sinks commit)
+ * @param outOfOrderness   the watermark's allowance for frames arriving out of capture order
+ * @param groupId          consumer group of the frame source (offsets live in checkpoints; the group is for monitoring)
+ * @param transactionalIdPrefix prefix of the exactly-once sink's transactional ids; unique per job on a cluster
+ * @param trustedKeyFiles  PEM public keys whose signatures the job accepts on model bundles
+ */
+public record InferenceConfig(String family, int batchSize, Duration batchTimeout, int topK, double temperature, RoutingRules routing,
+        TokenBucket budget, double exploration, int engineThreads, int parallelism, Duration checkpointInterval, Duration outOfOrderness,
+        String groupId, String transactionalIdPrefix, List<String> trustedKeyFiles) implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String PREFIX = "inference.";
+
+    public static final ConfigOption<String> FAMILY = ConfigOption.string(PREFIX + "family", "student",
+            "The model family whose live version annotates frames.");
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.integer(PREFIX + "batch.size", 32,
+            "Frames per inference batch: an operator runs the student when this many are buffered.");
+    public static final ConfigOption<Duration> BATCH_TIMEOUT = ConfigOption.duration(PREFIX + "batch.timeout", Duration.ofMillis(20),
+            "Longest a frame waits in a partial batch before the operator runs the student anyway.");
+    public static final ConfigOption<Integer> TOP_K = ConfigOption.integer(PREFIX + "top-k", 3, "Labels (with scores) per annotation.");
+    public static final ConfigOption<Double> TEMPERATURE = ConfigOption.decimal(PREFIX + "temperature", ZeroShotClassifier.DEFAULT_TEMPERATURE,
+            "Softmax temperature over label cosine similarities (CLIP uses 0.01).");
+    public static final ConfigOption<Double> MIN_MARGIN = ConfigOption.decimal(PREFIX + "route.min-margin", RoutingRules.DEFAULT.minMargin(),
+            "A frame whose top-1 and top-2 probabilities are closer than this is uncertain.");
+    public static final ConfigOption<Double> MAX_ENTROPY = ConfigOption.decimal(PREFIX + "route.max-entropy", RoutingRules.DEFAULT.maxEntropy(),
+            "A frame whose normalized label entropy (0..1) exceeds this is uncertain.");
+    public static final ConfigOption<Boolean> ON_DISAGREEMENT = ConfigOption.bool(PREFIX + "route.on-disagreement",
+            RoutingRules.DEFAULT.onDisagreement(), "A frame whose RGB and non-RGB top-1 labels differ is uncertain.");
+    public static final ConfigOption<Double> BUDGET = ConfigOption.decimal(PREFIX + "route.budget", TokenBucket.DEFAULT_FRACTION,
+            "Largest fraction of a device's frames sent to the teacher (a token bucket per device).");
+    public static final ConfigOption<Double> BURST = ConfigOption.decimal(PREFIX + "route.burst", TokenBucket.DEFAULT_CAPACITY,
+            "Requests a device may send back to back when it has saved up (the bucket's capacity).");
+    public static final ConfigOption<Double> EXPLORATION = ConfigOption.decimal(PREFIX + "route.exploration", 0.005,
+            "Probability of sending a confident frame to the teacher anyway, so confident mistakes are seen too (within the budget).");
+    public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(PREFIX + "engine.threads", 0,
+            "ONNX Runtime threads per parallel instance; 0 = available cores / parallelism.");
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOption.integer(PREFIX + "parallelism", 0,
+            "Parallelism of the job's operators; 0 = the Flink environment's default.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.duration(PREFIX + "checkpoint.interval",
+            Duration.ofSeconds(1), "Checkpoint interval; annotations become visible to read_committed consumers at each checkpoint.");
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOption.duration(PREFIX + "watermark.out-of-orderness",
+            Duration.ofMillis(200), "How far behind the newest capture time a frame may arrive before it counts as late for event time.");
+    public static final ConfigOption<String> GROUP_ID = ConfigOption.string(PREFIX + "group-id", "edgevl-stream-inference",
+            "Consumer group of the frame source.");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOption.string(PREFIX + "transactional-id-prefix",
+            "edgevl-stream-inference", "Prefix of the exactly-once sink's transactional ids; must be unique per job on a Kafka cluster.");
+    public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(PREFIX + "trusted-keys", null,
+            "Comma-separated PEM files of the Ed25519 public keys whose model signatures the job accepts.");
+
+    public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, BATCH_SIZE, BATCH_TIMEOUT, TOP_K, TEMPERATURE, MIN_MARGIN, MAX_ENTROPY,
+            ON_DISAGREEMENT, BUDGET, BURST, EXPLORATION, ENGINE_THREADS, PARALLELISM, CHECKPOINT_INTERVAL, OUT_OF_ORDERNESS, GROUP_ID,
+            TRANSACTIONAL_ID_PREFIX, TRUSTED_KEYS);
+
+    public InferenceConfig {
+        check(family != null && !family.isBlank(), FAMILY, "must not be blank");
+        check(batchSize >= 1, BATCH_SIZE, "must be at least 1");
+        check(batchTimeout != null && !batchTimeout.isNegative() && !batchTimeout.isZero(), BATCH_TIMEOUT, "must be positive");
+        check(topK >= 1, TOP_K, "must be at least 1");
+        check(temperature > 0 && Double.isFinite(temperature), TEMPERATURE, "must be positive");
+        check(exploration >= 0 && exploration <= 1, EXPLORATION, "must be between 0 and 1");
+        check(engineThreads >= 0, ENGINE_THREADS, "must not be negative");
+        check(parallelism >= 0, PARALLELISM, "must not be negative");
+        check(checkpointInterval != null && checkpointInterval.toMillis() >= 10, CHECKPOINT_INTERVAL, "must be at least 10 ms");
+        check(outOfOrderness != null && !outOfOrderness.isNegative(), OUT_OF_ORDERNESS, "must not be negative");
+        check(groupId != null && !groupId.isBlank(), GROUP_ID, "must not be blank");
+        check(transactionalIdPrefix != null && !transactionalIdPrefix.isBlank(), TRANSACTIONAL_ID_PREFIX, "must not be blank");
+        trustedKeyFiles = List.copyOf(trustedKeyFiles);
+    }
+
+    public static InferenceConfig from(Settings settings) {
+        RoutingRules routing;
+        TokenBucket budget;
+        try {
+            routing = new RoutingRules(settings.get(MIN_MARGIN), settings.get(MAX_ENTROPY), settings.get(ON_DISAGREEMENT));
+            budget = new TokenBucket(settings.get(BUDGET), settings.get(BURST));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Routing settings (" + PREFIX + "route.*) are out of range: " + e.getMessage());
+        }
+        String keys = settings.get(TRUSTED_KEYS);
+        List<String> keyFiles = keys == null || keys.isBlank() ? List.of()
+                : List.of(keys.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return new InferenceConfig(settings.get(FAMILY), settings.get(BATCH_SIZE), settings.get(BATCH_TIMEOUT), settings.get(TOP_K),
+                settings.get(TEMPERATURE), routing, budget, settings.get(EXPLORATION), settings.get(ENGINE_THREADS), settings.get(PARALLELISM),
+                settings.get(CHECKPOINT_INTERVAL), settings.get(OUT_OF_ORDERNESS), settings.get(GROUP_ID), settings.get(TRANSACTIONAL_ID_PREFIX),
+                keyFiles);
+    }
+
+    public static InferenceConfig defaults() {
+        return from(Settings.empty());
+    }
+
+    public InferenceConfig withBatching(int size, Duration timeout) {
+        return new InferenceConfig(family, size, timeout, topK, temperature, routing, budget, exploration, engineThreads, parallelism,
+                checkpointInterval, outOfOrderness, groupId, transactionalIdPrefix, trustedKeyFiles);
+    }
+
+    public InferenceConfig withRouting(RoutingRules newRouting, TokenBucket newBudget, double newExploration) {
+        return new InferenceConfig(family, batchSize, batchTimeout, topK, temperature, newRouting, newBudget, newExploration, engineThreads,
+                parallelism, checkpointInterval, outOfOrderness, groupId, transactionalIdPrefix, trustedKeyFiles);
+    }
+
+    public InferenceConfig withTrustedKeys(List<String> files) {
+        return new InferenceConfig(family, batchSize, batchTimeout, topK, temperature, routing, budget, exploration, engineThreads,
+                parallelism, checkpointInterval, outOfOrderness, groupId, transactionalIdPrefix, files);
+    }
+
+    /** Engine threads for one of {@code parallelism} instances on a machine with {@code cores}. */
+    public int engineThreads(int cores, int instances) {
+        return engineThreads > 0 ? engineThreads : Math.max(1, cores / Math.max(1, instances));
+    }
+
+    private static void check(boolean ok, ConfigOption<?> option, String what) {
+        if (!ok) {
+            throw new ConfigException("Setting " + option.key() + " " + what + ". " + option.description());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.edgevl.inference;
+
+import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The operator's Flink metrics, under the group {@code edgevl}: frames in, annotations and teacher requests out, dead
+ * letters, model swaps and refusals, batch size, model time per batch, capture-to-annotation latency, the routing
+ * rate and the live model version (-1 before the first).
+ */
+final class InferenceMetrics {
+    private static final int WINDOW = 2048;
+    final Counter framesIn;
+    final Counter annotations;
+    final Counter teacherRequests;
+    final Counter deadLettered;
+    final Counter modelSwaps;
+    final Counter modelsRefused;
+    private final Histogram batchSize;
+    private final Histogram inferenceMillis;
+    private final Histogram latencyMillis;
+
+    InferenceMetrics(MetricGroup operatorGroup, LongSupplier liveVersion, LongSupplier labelCount) {
+        MetricGroup g = operatorGroup.addGroup("edgevl");
+        framesIn = g.counter("framesIn");
+        annotations = g.counter("annotations");
+        teacherRequests = g.counter("teacherRequests");
+        deadLettered = g.counter("deadLettered");
+        modelSwaps = g.counter("modelSwaps");
+        modelsRefused = g.counter("modelsRefused");
+        batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
+        inferenceMillis = g.histogram("inferenceMillisPerBatch", new DescriptiveStatisticsHistogram(WINDOW));
+        latencyMillis = g.histogram("captureToAnnotationMillis", new DescriptiveStatisticsHistogram(WINDOW));
+        g.gauge("liveModelVersion", (Gauge<Long>) liveVersion::getAsLong);
+        g.gauge("labels", (Gauge<Long>) labelCount::getAsLong);
+        g.gauge("routingRate", (Gauge<Double>) () -> annotations.getCount() == 0 ? 0.0
+                : (double) teacherRequests.getCount() / annotations.getCount());
+    }
+
+    void annotated(boolean routed, long latencyMs) {
+        annotations.inc();
+        if (routed) {
+            teacherRequests.inc();
+        }
+        latencyMillis.update(latencyMs);
+    }
+
+    void batch(int size, long inferenceNanos) {
+        batchSize.update(size);
+        inferenceMillis.update(inferenceNanos / 1_000_000);
+    }
+}

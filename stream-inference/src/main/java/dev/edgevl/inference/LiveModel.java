@@ -1,0 +1,80 @@
+package dev.edgevl.inference;
+
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.VerifiedBundle;
+import dev.edgevl.model.onnx.OnnxStudent;
+import dev.edgevl.model.onnx.StudentBundles;
+import dev.edgevl.model.preprocess.InputSpec;
+
+/**
+ * A verified model version loaded on ONNX Runtime, with the preprocessing its manifest asks for. One per parallel
+ * instance; closing it frees the native session.
+ */
+public final class LiveModel implements AutoCloseable {
+    private final String family;
+    private final long version;
+    private final String sha256;
+    private final InputSpec spec;
+    private final OnnxStudent student;
+
+    private LiveModel(String family, long version, String sha256, InputSpec spec, OnnxStudent student) {
+        this.family = family;
+        this.version = version;
+        this.sha256 = sha256;
+        this.spec = spec;
+        this.student = student;
+    }
+
+    /**
+     * Verifies the record's bundle (SHA-256, trusted key, Ed25519 signature) and loads its model.
+     *
+     * @throws dev.edgevl.model.bundle.BundleException when verification fails; nothing is loaded then
+     */
+    public static LiveModel load(ModelVersion record, BundleVerifier verifier, int threads) {
+        VerifiedBundle verified = verifier.verify(record);
+        InputSpec spec = StudentBundles.inputSpec(verified.manifest().input());
+        OnnxStudent student = new OnnxStudent(verified.bundle().entryFile(), threads);
+        if (student.embeddingDim() != verified.manifest().embeddingDim()) {
+            student.close();
+            throw new IllegalArgumentException("the model in " + verified.manifest().displayName() + " gives embeddings of "
+                    + student.embeddingDim() + " values while its manifest says " + verified.manifest().embeddingDim());
+        }
+        return new LiveModel(record.getFamily(), record.getVersion(), verified.sha256Hex(), spec, student);
+    }
+
+    public String family() {
+        return family;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    String sha256() {
+        return sha256;
+    }
+
+    public InputSpec spec() {
+        return spec;
+    }
+
+    int embeddingDim() {
+        return student.embeddingDim();
+    }
+
+    /** Unit-norm embeddings of {@code count} preprocessed images laid end to end. */
+    float[][] embed(float[] images, int count) {
+        return student.embed(images, count);
+    }
+
+    @Override
+    public void close() {
+        student.close();
+    }
+
+    @Override
+    public String toString() {
+        return family + " v" + version + " (sha256 " + sha256.substring(0, 12) + "…)";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.edgevl.inference;
+
+import java.time.Duration;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+
+/**
+ * An embedded Flink cluster (a {@link MiniCluster}) for running the job in this JVM: what {@code edgevl} uses instead of
+ * a Flink deployment, and what the integration test kills task managers in. Jobs restart after a failure (fixed
+ * delay), from their last checkpoint.
+ */
+public final class LocalFlink implements AutoCloseable {
+    private final MiniCluster cluster;
+
+    private LocalFlink(MiniCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    public static LocalFlink start(int taskManagers, int slotsPerTaskManager) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(16)); // heap state only: no RocksDB here
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(32));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(32));
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                .setNumTaskManagers(taskManagers).setNumSlotsPerTaskManager(slotsPerTaskManager).build());
+        cluster.start();
+        return new LocalFlink(cluster);
+    }
+
+    /** An environment whose jobs restart up to {@code attempts} times, {@code delay} apart, after a failure. */
+    public static StreamExecutionEnvironment environment(int parallelism, int attempts, Duration delay) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, delay);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    /** Submits what {@code env} holds as one job and returns at once. */
+    public JobID submit(StreamExecutionEnvironment env, String name) throws Exception {
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(name);
+        return cluster.submitJob(graph).get().getJobID();
+    }
+
+    public JobStatus status(JobID job) throws Exception {
+        return cluster.getJobStatus(job).get();
+    }
+
+    /** Waits until the job runs (all its tasks deployed), or throws if it does not within {@code timeout}. */
+    public void awaitRunning(JobID job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (status(job) != JobStatus.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + job + " is " + status(job) + " after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    public void cancel(JobID job) throws Exception {
+        cluster.cancelJob(job).get();
+    }
+
+    public MiniCluster cluster() {
+        return cluster;
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

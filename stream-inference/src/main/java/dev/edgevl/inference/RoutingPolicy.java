@@ -1,0 +1,60 @@
+package dev.edgevl.inference;
+
+import dev.edgevl.avro.RouteReason;
+import dev.edgevl.model.zeroshot.RoutingRules;
+import dev.edgevl.model.zeroshot.Uncertainty;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Why a frame would go to the teacher, before the budget has its say: the uncertainty rules, "no model yet", or
+ * exploration. Exploration is a function of the frame's identity (device, sensor, sequence), not of a random
+ * generator, so a replay after a failure picks the same frames.
+ */
+final class RoutingPolicy implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final RoutingRules rules;
+    private final double exploration;
+
+    RoutingPolicy(RoutingRules rules, double exploration) {
+        this.rules = rules;
+        this.exploration = exploration;
+    }
+
+    /**
+     * @param modelLive   whether a model scored the frame
+     * @param uncertainty the student's uncertainty; null when there was no model or no label
+     */
+    Set<RouteReason> reasons(PendingFrame frame, boolean modelLive, Uncertainty uncertainty) {
+        if (!modelLive) {
+            return EnumSet.of(RouteReason.NO_MODEL);
+        }
+        Set<RouteReason> reasons = uncertainty == null ? EnumSet.noneOf(RouteReason.class) : rules.reasons(uncertainty);
+        if (reasons.isEmpty() && explores(frame.deviceId(), frame.pair().getAux().getSensorId(), frame.pair().getAux().getSequence())) {
+            reasons.add(RouteReason.EXPLORATION);
+        }
+        return reasons;
+    }
+
+    /** Whether this frame is one of the {@code exploration} share picked to be checked although the student is sure. */
+    boolean explores(String deviceId, String sensorId, long sequence) {
+        if (exploration <= 0) {
+            return false;
+        }
+        long h = 0xcbf29ce484222325L;
+        for (byte b : (deviceId + '\u0000' + sensorId).getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ b) * 0x100000001b3L;
+        }
+        h = mix(h ^ mix(sequence));
+        double uniform = (h >>> 11) * 0x1.0p-53;
+        return uniform < exploration;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

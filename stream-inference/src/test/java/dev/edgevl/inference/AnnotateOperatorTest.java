@@ -1,0 +1,326 @@
+package dev.edgevl.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgevl.avro.Annotation;
+import dev.edgevl.avro.AnnotationStatus;
+import dev.edgevl.avro.LabelScore;
+import dev.edgevl.avro.RouteReason;
+import dev.edgevl.avro.TeacherRequest;
+import dev.edgevl.model.zeroshot.RoutingRules;
+import dev.edgevl.model.zeroshot.TokenBucket;
+import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.DeadLetters;
+import dev.edgevl.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AnnotateOperatorTest {
+    private static final AvroSerdes SERDES = AvroSerdes.singleObject();
+    private final List<KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing>> harnesses = new ArrayList<>();
+    private long offset;
+
+    private InferenceConfig config(int batch) {
+        return InferenceConfig.defaults().withBatching(batch, Duration.ofMillis(50));
+    }
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> harness(InferenceConfig config,
+            OperatorSubtaskState restore) throws Exception {
+        AnnotateOperator operator = new AnnotateOperator(config.withTrustedKeys(List.of()), Map.of(), List.of(TestWorld.publicPem()));
+        var h = new KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing>(operator,
+                r -> r.key == null ? "" : r.keyText(), null, Types.STRING);
+        harnesses.add(h);
+        if (restore == null) {
+            h.initializeEmptyState();
+        } else {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (var h : harnesses) {
+            h.close();
+        }
+    }
+
+    private void model(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, byte[] record) throws Exception {
+        h.processElement2(new StreamRecord<>(Control.model(TestWorld.controlRecord(Topics.MODELS.name(), TestWorld.FAMILY, record))));
+    }
+
+    private void label(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String name, byte[] record)
+            throws Exception {
+        h.processElement2(new StreamRecord<>(Control.label(TestWorld.controlRecord(Topics.LABELS_EMBEDDED.name(), name, record))));
+    }
+
+    private void labels(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String... names) throws Exception {
+        for (int i = 0; i < names.length; i++) {
+            label(h, names[i], TestWorld.label(names[i], i + 1));
+        }
+    }
+
+    private void frame(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String device, long seq)
+            throws Exception {
+        KafkaBytes r = TestWorld.pairRecord(device, seq, seq % 2 == 0, offset++);
+        h.processElement1(new StreamRecord<>(r, r.timestamp));
+    }
+
+    private static List<Annotation> annotations(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+        return h.extractOutputValues().stream().filter(o -> o.topic.equals(Topics.FRAMES_ANNOTATED.name()))
+                .map(o -> SERDES.valueSerde(Topics.FRAMES_ANNOTATED).deserializer().deserialize(o.topic, o.value)).toList();
+    }
+
+    private static List<TeacherRequest> requests(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+        return h.extractOutputValues().stream().filter(o -> o.topic.equals(Topics.TEACHER_REQUESTS.name()))
+                .map(o -> SERDES.valueSerde(Topics.TEACHER_REQUESTS).deserializer().deserialize(o.topic, o.value)).toList();
+    }
+
+    private static List<Outgoing> deadLetters(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+        return h.extractOutputValues().stream().filter(o -> o.topic.endsWith(".dlq")).toList();
+    }
+
+    @Test
+    void aFullBatchIsAnnotatedAtOnceAndNothingWaitsForTheTimer() throws Exception {
+        var h = harness(config(4), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere", "torus");
+        for (int i = 0; i < 3; i++) {
+            frame(h, "dev-a", i);
+        }
+        assertThat(annotations(h)).isEmpty();
+        assertThat(h.getProcessingTimeService().getNumActiveTimers()).isEqualTo(1);
+
+        frame(h, "dev-a", 3);
+
+        List<Annotation> out = annotations(h);
+        assertThat(out).extracting(Annotation::getAuxSequence).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(out).allSatisfy(a -> {
+            assertThat(a.getStatus()).isEqualTo(AnnotationStatus.OK);
+            assertThat(a.getModelVersion()).isEqualTo(1L);
+            assertThat(a.getEmbedding()).hasSize(TestWorld.DIM);
+            assertThat(a.getTopK()).hasSize(3).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere", "torus");
+            assertThat(a.getUncertainty()).isNotNull();
+            assertThat(a.getInferenceMicros()).isNotNull();
+        });
+        assertThat(out.get(0).getRgbEmbedding()).as("sequence 0 has an RGB frame").hasSize(TestWorld.DIM);
+        assertThat(out.get(0).getUncertainty().getModalityDisagreement()).isNotNull();
+        assertThat(out.get(1).getRgbEmbedding()).isNull();
+        assertThat(h.getProcessingTimeService().getNumActiveTimers()).as("the batch timer is cancelled").isZero();
+    }
+
+    @Test
+    void aPartialBatchIsAnnotatedWhenItsTimeoutPasses() throws Exception {
+        var h = harness(config(32), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        h.setProcessingTime(1_000);
+        frame(h, "dev-a", 0);
+        h.setProcessingTime(1_030);
+        frame(h, "dev-b", 0);
+        h.setProcessingTime(1_049);
+        assertThat(annotations(h)).isEmpty();
+
+        h.setProcessingTime(1_050);
+
+        assertThat(annotations(h)).extracting(Annotation::getDeviceId).containsExactly("dev-a", "dev-b");
+        assertThat(h.getProcessingTimeService().getNumActiveTimers()).isZero();
+    }
+
+    @Test
+    void aNewVersionSwapsInAtAClearPointAndNoFrameIsLost() throws Exception {
+        var h = harness(config(8), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        for (int i = 0; i < 5; i++) {
+            frame(h, "dev-a", i);
+        }
+        model(h, TestWorld.model(2, 2));
+        for (int i = 5; i < 8; i++) {
+            frame(h, "dev-a", i);
+        }
+        h.endAllInputs();
+
+        List<Annotation> out = annotations(h);
+        assertThat(out).extracting(Annotation::getAuxSequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(out).extracting(Annotation::getModelVersion).containsExactly(1L, 1L, 1L, 1L, 1L, 2L, 2L, 2L);
+    }
+
+    @Test
+    void aTamperedOrForeignSignedModelIsRefusedAndTheLiveOneKept() throws Exception {
+        var h = harness(config(1), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        model(h, TestWorld.tamperedModel(2));
+        model(h, TestWorld.modelSignedByStranger(3));
+        model(h, new byte[] {1, 2, 3});
+        frame(h, "dev-a", 0);
+
+        assertThat(annotations(h)).singleElement().satisfies(a -> assertThat(a.getModelVersion()).isEqualTo(1L));
+    }
+
+    @Test
+    void labelsComeAndGoWithoutARestart() throws Exception {
+        var h = harness(config(1), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        frame(h, "dev-a", 0);
+        label(h, "forklift", TestWorld.label("forklift", 9));
+        frame(h, "dev-a", 1);
+        label(h, "cube", null);
+        label(h, "sphere", null);
+        label(h, "forklift", null);
+        frame(h, "dev-a", 2);
+
+        List<Annotation> out = annotations(h);
+        assertThat(out.get(0).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere");
+        assertThat(out.get(1).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere", "forklift");
+        assertThat(out.get(0).getLabelSetVersion()).isNotEqualTo(out.get(1).getLabelSetVersion());
+        assertThat(out.get(2).getStatus()).isEqualTo(AnnotationStatus.NO_LABELS);
+        assertThat(out.get(2).getEmbedding()).hasSize(TestWorld.DIM);
+        assertThat(out.get(2).getTopK()).isEmpty();
+    }
+
+    @Test
+    void beforeTheFirstModelFramesAreAnnotatedNoModelAndSentToTheTeacherWithinBudget() throws Exception {
+        InferenceConfig c = config(1).withRouting(RoutingRules.DEFAULT, new TokenBucket(0.1, 1), 0);
+        var h = harness(c, null);
+        for (int i = 0; i < 50; i++) {
+            frame(h, "dev-a", i);
+        }
+        List<Annotation> out = annotations(h);
+        assertThat(out).hasSize(50).allSatisfy(a -> {
+            assertThat(a.getStatus()).isEqualTo(AnnotationStatus.NO_MODEL);
+            assertThat(a.getModelVersion()).isNull();
+            assertThat(a.getEmbedding()).isEmpty();
+        });
+        List<TeacherRequest> sent = requests(h);
+        assertThat(sent).hasSizeBetween(5, 6).allSatisfy(r -> assertThat(r.getReasons()).containsExactly(RouteReason.NO_MODEL));
+        assertThat(out.stream().filter(Annotation::getRoutedToTeacher)).hasSameSizeAs(sent);
+    }
+
+    @Test
+    void eachDeviceHasItsOwnBudgetForUncertainFrames() throws Exception {
+        // Every frame counts as uncertain (a margin below 1 always), so only the buckets decide.
+        InferenceConfig c = config(16).withRouting(new RoutingRules(1.0, 1.0, false), new TokenBucket(0.05, 2), 0);
+        var h = harness(c, null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere", "torus");
+        for (int i = 0; i < 200; i++) {
+            frame(h, "dev-a", i);
+            if (i < 40) {
+                frame(h, "dev-b", i);
+            }
+        }
+        h.endAllInputs();
+
+        List<TeacherRequest> sent = requests(h);
+        long a = sent.stream().filter(r -> r.getPair().getDeviceId().equals("dev-a")).count();
+        long b = sent.stream().filter(r -> r.getPair().getDeviceId().equals("dev-b")).count();
+        assertThat(a).as("5%% of 200 plus a burst of 2").isBetween(11L, 12L);
+        assertThat(b).as("5%% of 40 plus a burst of 2").isBetween(3L, 4L);
+        assertThat(sent).allSatisfy(r -> {
+            assertThat(r.getReasons()).contains(RouteReason.LOW_MARGIN);
+            assertThat(r.getModelVersion()).isEqualTo(1L);
+            assertThat(r.getStudentTop1()).isNotNull();
+        });
+        assertThat(h.numKeyedStateEntries()).as("one bucket per device").isEqualTo(2);
+    }
+
+    @Test
+    void explorationSendsSomeConfidentFramesToo() throws Exception {
+        // Nothing is uncertain (no margin is below 0, no entropy above 1); 10% exploration with a roomy budget.
+        InferenceConfig c = config(16).withRouting(new RoutingRules(0.0, 1.0, false), new TokenBucket(1.0, 10), 0.1);
+        var h = harness(c, null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        for (int i = 0; i < 400; i++) {
+            frame(h, "dev-a", i);
+        }
+        h.endAllInputs();
+        List<TeacherRequest> sent = requests(h);
+        assertThat(sent.size()).isBetween(20, 65);
+        assertThat(sent).allSatisfy(r -> assertThat(r.getReasons()).containsExactly(RouteReason.EXPLORATION));
+    }
+
+    @Test
+    void badInputGoesToTheDeadLetterTopicWithTheReasonAndTheStreamCarriesOn() throws Exception {
+        var h = harness(config(1), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        h.processElement1(new StreamRecord<>(new KafkaBytes(Topics.FRAMES_PAIRED.name(), 0, 1, 5, TestWorld.bytes("dev-a"),
+                new byte[] {0x13, 0x37, 0, 1})));
+        h.processElement1(new StreamRecord<>(new KafkaBytes(Topics.FRAMES_PAIRED.name(), 0, 2, 5, null,
+                TestWorld.encode(TestWorld.pair("dev-a", 1, true)))));
+        var good = TestWorld.pair("dev-a", 2, true);
+        var broken = dev.edgevl.avro.FramePair.newBuilder(good)
+                .setAux(dev.edgevl.avro.SensorFrame.newBuilder(good.getAux()).setWidth(17).build()).build(); // bytes no longer match
+        h.processElement1(new StreamRecord<>(new KafkaBytes(Topics.FRAMES_PAIRED.name(), 0, 3, 5, TestWorld.bytes("dev-a"),
+                TestWorld.encode(broken))));
+        frame(h, "dev-a", 3);
+
+        List<Outgoing> dead = deadLetters(h);
+        assertThat(dead).hasSize(3).allSatisfy(o -> assertThat(o.topic).isEqualTo("frames.paired.dlq"));
+        assertThat(header(dead.get(0), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(header(dead.get(1), DeadLetters.ERROR_MESSAGE)).contains("no device id");
+        assertThat(header(dead.get(2), DeadLetters.ERROR_MESSAGE)).contains("17");
+        assertThat(dead.get(0).value).containsExactly(0x13, 0x37, 0, 1);
+        assertThat(annotations(h)).singleElement().satisfies(a -> assertThat(a.getAuxSequence()).isEqualTo(3L));
+    }
+
+    @Test
+    void aCheckpointNeverHoldsBufferedFramesAndARestoreLoadsTheSameModelAndLabels() throws Exception {
+        var h = harness(config(32), null);
+        model(h, TestWorld.model(1, 1));
+        model(h, TestWorld.model(2, 2));
+        labels(h, "cube", "sphere", "torus");
+        label(h, "torus", null);
+        frame(h, "dev-a", 0);
+        frame(h, "dev-a", 1);
+        h.prepareSnapshotPreBarrier(1);
+        assertThat(annotations(h)).as("flushed before the barrier").hasSize(2);
+        OperatorSubtaskState state = h.snapshot(1, 1);
+
+        var restored = harness(config(32), state);
+        frame(restored, "dev-a", 2);
+        restored.endAllInputs();
+
+        assertThat(annotations(restored)).singleElement().satisfies(a -> {
+            assertThat(a.getModelVersion()).isEqualTo(2L);
+            assertThat(a.getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere");
+        });
+    }
+
+    @Test
+    void watermarksWaitForTheFramesBufferedBeforeThem() throws Exception {
+        var h = harness(config(32), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        frame(h, "dev-a", 0);
+        h.processWatermark1(new Watermark(10_000));
+        assertThat(h.getOutput()).noneMatch(o -> o instanceof Watermark);
+
+        h.setProcessingTime(1_000);
+
+        List<Object> out = new ArrayList<>(h.getOutput());
+        assertThat(out.get(out.size() - 1)).isEqualTo(new Watermark(10_000));
+        assertThat(out.subList(0, out.size() - 1)).hasSize(1);
+    }
+
+    private static String header(Outgoing o, String name) {
+        List<String> h = Arrays.asList(o.headers);
+        int i = h.indexOf(name);
+        return i < 0 || i % 2 == 1 ? null : h.get(i + 1);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.edgevl.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgevl.avro.Annotation;
+import dev.edgevl.avro.TeacherRequest;
+import dev.edgevl.config.Settings;
+import dev.edgevl.kafka.embedded.EmbeddedKafka;
+import dev.edgevl.kafka.embedded.UniqueNames;
+import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.TopicInstaller;
+import dev.edgevl.schemas.topics.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on a real MiniCluster (two task managers, parallelism 2) against a real broker: frames stream in while a new
+ * model version is published and a task manager is killed; every frame must come out annotated exactly once.
+ */
+class StreamInferenceIT {
+    private static final int DEVICES = 6;
+    private static final int FRAMES_PER_DEVICE = 120;
+    private static final int TOTAL = DEVICES * FRAMES_PER_DEVICE;
+    private static EmbeddedKafka kafka;
+    private final AvroSerdes serdes = AvroSerdes.singleObject();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.builder().start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
+        }
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void everyFrameIsAnnotatedExactlyOnceThroughAHotSwapAndATaskManagerFailure() throws Exception {
+        String run = UniqueNames.uniqueName("inference-it");
+        Settings settings = Settings.of(Map.of(
+                "inference.trusted-keys", TestWorld.writePublicKey(dir).toString(),
+                "inference.batch.size", "16",
+                "inference.batch.timeout", "20ms",
+                "inference.checkpoint.interval", "300ms",
+                "inference.group-id", run,
+                "inference.transactional-id-prefix", run,
+                "inference.engine.threads", "1"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "key.serializer", ByteArraySerializer.class, "value.serializer", ByteArraySerializer.class, "max.request.size", 8 << 20));
+             LocalFlink flink = LocalFlink.start(2, 2);
+             KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
+            producer.send(new ProducerRecord<>(Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(1, 1))).get();
+            for (String label : List.of("cube", "sphere", "torus")) {
+                producer.send(new ProducerRecord<>(Topics.LABELS_EMBEDDED.name(), TestWorld.bytes(label),
+                        TestWorld.label(label, label.hashCode()))).get();
+            }
+            StreamExecutionEnvironment env = LocalFlink.environment(2, 5, Duration.ofMillis(500));
+            StreamInferenceJob.build(env, settings, kafka.bootstrapServers());
+            JobID job = flink.submit(env, StreamInferenceJob.NAME);
+            flink.awaitRunning(job, Duration.ofSeconds(60));
+
+            // Frames arrive over a few seconds, so the swap and the failure land mid-stream.
+            AtomicReference<Exception> producerError = new AtomicReference<>();
+            Thread frames = new Thread(() -> {
+                try {
+                    for (int seq = 0; seq < FRAMES_PER_DEVICE; seq++) {
+                        for (int d = 0; d < DEVICES; d++) {
+                            String device = "dev-" + d;
+                            var pair = TestWorld.pair(device, seq, seq % 3 != 0);
+                            producer.send(new ProducerRecord<>(Topics.FRAMES_PAIRED.name(), null,
+                                    pair.getAux().getCaptureTime().toEpochMilli(), TestWorld.bytes(device), TestWorld.encode(pair)));
+                        }
+                        Thread.sleep(40);
+                    }
+                    producer.flush();
+                } catch (Exception e) {
+                    producerError.set(e);
+                }
+            });
+            frames.start();
+
+            List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+            boolean swapped = false;
+            boolean failed = false;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (distinct(seen) < TOTAL && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                int annotated = annotations(seen).size();
+                if (!swapped && annotated >= TOTAL / 4) {
+                    producer.send(new ProducerRecord<>(Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(2, 2))).get();
+                    swapped = true;
+                }
+                if (!failed && annotated >= TOTAL / 2) {
+                    flink.cluster().terminateTaskManager(0).get();
+                    flink.cluster().startTaskManager();
+                    failed = true;
+                }
+            }
+            frames.join();
+            assertThat(producerError.get()).isNull();
+            // Anything duplicated by the restart would show up shortly after the last distinct frame.
+            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < settle) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+            flink.cancel(job);
+            assertThat(failed).as("the task manager was killed mid-stream").isTrue();
+
+            List<Annotation> out = annotations(seen);
+            Map<String, Long> perFrame = out.stream().collect(Collectors.groupingBy(StreamInferenceIT::id, Collectors.counting()));
+            assertThat(perFrame).as("every frame annotated").hasSize(TOTAL);
+            assertThat(perFrame.values()).as("each exactly once").containsOnly(1L);
+            assertThat(out).extracting(Annotation::getModelVersion).contains(1L, 2L);
+            // Per device, frames arrive in order on one partition: once a device sees version 2 it never goes back.
+            Map<String, List<Annotation>> byDevice = out.stream().collect(Collectors.groupingBy(Annotation::getDeviceId));
+            byDevice.values().forEach(list -> {
+                List<Long> versions = list.stream().sorted((a, b) -> Long.compare(a.getAuxSequence(), b.getAuxSequence()))
+                        .map(Annotation::getModelVersion).toList();
+                assertThat(versions).isSorted();
+            });
+
+            List<TeacherRequest> requests = seen.stream().filter(r -> r.topic().equals(Topics.TEACHER_REQUESTS.name()))
+                    .map(r -> serdes.valueSerde(Topics.TEACHER_REQUESTS).deserializer().deserialize(r.topic(), r.value())).toList();
+            Map<String, Long> perDevice = requests.stream().collect(Collectors.groupingBy(r -> r.getPair().getDeviceId(), Collectors.counting()));
+            assertThat(perDevice.values()).as("at most 5%% of a device's frames plus the bucket's burst of 5")
+                    .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo((long) (0.05 * FRAMES_PER_DEVICE) + 5));
+            assertThat(requests.stream().map(r -> r.getPair().getDeviceId() + "/" + r.getPair().getAux().getSequence()))
+                    .doesNotHaveDuplicates();
+            assertThat(out.stream().filter(Annotation::getRoutedToTeacher)).hasSameSizeAs(requests);
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> readCommitted() {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("group.id", UniqueNames.uniqueName("reader"));
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
+        props.put("key.deserializer", ByteArrayDeserializer.class);
+        props.put("value.deserializer", ByteArrayDeserializer.class);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        consumer.subscribe(List.of(Topics.FRAMES_ANNOTATED.name(), Topics.TEACHER_REQUESTS.name()));
+        return consumer;
+    }
+
+    private List<Annotation> annotations(List<ConsumerRecord<byte[], byte[]>> records) {
+        var decode = serdes.valueSerde(Topics.FRAMES_ANNOTATED).deserializer();
+        return records.stream().filter(r -> r.topic().equals(Topics.FRAMES_ANNOTATED.name()))
+                .map(r -> decode.deserialize(r.topic(), r.value())).toList();
+    }
+
+    private long distinct(List<ConsumerRecord<byte[], byte[]>> records) {
+        return annotations(records).stream().map(StreamInferenceIT::id).distinct().count();
+    }
+
+    private static String id(Annotation a) {
+        return a.getDeviceId() + "/" + a.getAuxSensorId() + "/" + a.getAuxSequence();
+    }
+}
