@@ -32,6 +32,7 @@ import dev.edgevl.model.student.StudentNetwork;
 import dev.edgevl.model.student.StudentSpec;
 import dev.edgevl.model.train.DistillConfig;
 import dev.edgevl.model.train.DistillationTrainer;
+import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.TopicInstaller;
@@ -242,25 +243,16 @@ public final class InferenceBench {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int l = 0; l < 10; l++) {
             float[] v = new float[DIM];
-            double norm = 0;
             for (int i = 0; i < DIM; i++) {
                 v[i] = (float) random.nextGaussian();
-                norm += v[i] * v[i];
             }
-            for (int i = 0; i < DIM; i++) {
-                v[i] /= (float) Math.sqrt(norm);
-            }
-            out.put("label-" + l, v);
+            out.put("label-" + l, Embeddings.l2Normalize(v));
         }
         return out;
     }
 
     private static byte[] label(String name, float[] v) {
-        List<Float> values = new ArrayList<>();
-        for (float x : v) {
-            values.add(x);
-        }
-        LabelEmbedding l = LabelEmbedding.newBuilder().setLabel(name).setTeacherId("bench").setEmbedding(values)
+        LabelEmbedding l = LabelEmbedding.newBuilder().setLabel(name).setTeacherId("bench").setEmbedding(Embeddings.boxed(v))
                 .setPromptTemplates(List.of("a photo of a {}")).setEmbeddedTime(Instant.now()).build();
         return SERDES.valueSerde(Topics.LABELS_EMBEDDED).serializer().serialize(Topics.LABELS_EMBEDDED.name(), l);
     }

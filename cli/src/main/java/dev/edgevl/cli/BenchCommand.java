@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +33,14 @@ final class BenchCommand implements Runnable {
     }
 
     /** Where a benchmark's figures go: always the terminal, and a JSON file when asked. */
+    /** Prints a benchmark's progress lines as they come. */
+    static Consumer<String> lines(PrintWriter out) {
+        return line -> {
+            out.println(line);
+            out.flush();
+        };
+    }
+
     static final class ReportOption {
         @Option(names = "--report", paramLabel = "FILE", description = "Also write the figures as JSON.")
         Path file;
@@ -95,10 +104,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            BenchResult result = SyncBench.run(devices, worldTime, line -> {
-                out.println(line);
-                out.flush();
-            });
+            BenchResult result = SyncBench.run(devices, worldTime, lines(out));
             report.print(out, result);
             return 0;
         }
@@ -126,10 +132,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            report.print(out, ModelBench.run(size, dim, seconds, seconds / 2, line -> {
-                out.println(line);
-                out.flush();
-            }));
+            report.print(out, ModelBench.run(size, dim, seconds, seconds / 2, lines(out)));
             return 0;
         }
     }
@@ -154,10 +157,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            report.print(out, InferenceBench.run(frames, seconds, line -> {
-                out.println(line);
-                out.flush();
-            }));
+            report.print(out, InferenceBench.run(frames, seconds, lines(out)));
             return 0;
         }
     }

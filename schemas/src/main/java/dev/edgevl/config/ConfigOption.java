@@ -80,6 +80,16 @@ public final class ConfigOption<T> {
         return description;
     }
 
+    /**
+     * Refuses a value that parsed but does not make sense together with the rest: throws a {@link ConfigException}
+     * naming this setting, what is wrong ({@code what}, e.g. "must be positive") and what the setting is for.
+     */
+    public void check(boolean ok, String what) {
+        if (!ok) {
+            throw new ConfigException("Setting " + key + " " + what + ". " + description);
+        }
+    }
+
     /** What a valid value looks like, for error messages and help. */
     public String expected() {
         return expected;

@@ -11,6 +11,7 @@ import dev.edgevl.model.bundle.BundleException;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.preprocess.InputSpec;
+import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.TokenBucket;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -134,7 +135,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
         for (Map.Entry<String, byte[]> e : control.entries()) {
             if (e.getKey().startsWith(LABEL_KEY)) {
                 LabelEmbedding l = labelEmbeddings.deserialize(Topics.LABELS_EMBEDDED.name(), e.getValue());
-                labels.put(l.getLabel(), toArray(l.getEmbedding()));
+                labels.put(l.getLabel(), Embeddings.unboxed(l.getEmbedding()));
             }
         }
         byte[] modelRecord = control.get(MODEL_KEY + config.family());
@@ -214,7 +215,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
             Set<RouteReason> reasons = routing.reasons(frame, scored != null, scored == null ? null : scored.uncertainty());
             boolean routed = offer(frame.deviceId(), !reasons.isEmpty());
             Annotation annotation = AnnotationRecords.annotation(frame, scored, model, labelSet.version(), reasons, routed, now, perFrameMicros);
-            long timestamp = frame.captureMicros() / 1_000;
+            long timestamp = frame.captureMillis();
             byte[] key = frame.deviceId().getBytes(StandardCharsets.UTF_8);
             output.collect(new StreamRecord<>(new Outgoing(Topics.FRAMES_ANNOTATED.name(), key,
                     annotations.serialize(Topics.FRAMES_ANNOTATED.name(), annotation), timestamp, null), timestamp));
@@ -295,7 +296,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
                 LOG.warn("Ignored the label record {}: {}", c, e.getMessage());
                 return;
             }
-            labels.put(l.getLabel(), toArray(l.getEmbedding()));
+            labels.put(l.getLabel(), Embeddings.unboxed(l.getEmbedding()));
             control.put(LABEL_KEY + l.getLabel(), c.value);
         }
         rebuildLabelSet();
@@ -376,14 +377,6 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
 
     private int engineThreads() {
         return config.engineThreads(Runtime.getRuntime().availableProcessors(), getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
-    }
-
-    private static float[] toArray(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
     }
 
     int buffered() {

@@ -8,6 +8,7 @@ import dev.edgevl.avro.RouteReason;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherRequest;
 import dev.edgevl.model.zeroshot.Classification;
+import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.ScoredLabel;
 import dev.edgevl.model.zeroshot.Uncertainty;
 import java.time.Instant;
@@ -41,8 +42,8 @@ final class AnnotationRecords {
                 .setRgbSequence(rgb == null ? null : rgb.getSequence())
                 .setCaptureTime(aux.getCaptureTime())
                 .setStatus(status)
-                .setEmbedding(scored == null ? List.of() : floats(scored.embedding()))
-                .setRgbEmbedding(scored == null || scored.rgbEmbedding() == null ? null : floats(scored.rgbEmbedding()))
+                .setEmbedding(scored == null ? List.of() : Embeddings.boxed(scored.embedding()))
+                .setRgbEmbedding(scored == null || scored.rgbEmbedding() == null ? null : Embeddings.boxed(scored.rgbEmbedding()))
                 .setTopK(scores(scored == null ? null : scored.labels()))
                 .setRgbTopK(scores(scored == null ? null : scored.rgbLabels()))
                 .setUncertainty(scored == null ? null : uncertainty(scored.uncertainty()))
@@ -67,14 +68,6 @@ final class AnnotationRecords {
                 .setModelVersion(annotation.getModelVersion())
                 .setRequestTime(at)
                 .build();
-    }
-
-    private static List<Float> floats(float[] v) {
-        List<Float> out = new ArrayList<>(v.length);
-        for (float x : v) {
-            out.add(x);
-        }
-        return out;
     }
 
     private static List<LabelScore> scores(Classification c) {

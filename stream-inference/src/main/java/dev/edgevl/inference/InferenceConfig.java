@@ -76,18 +76,18 @@ public record InferenceConfig(String family, int batchSize, Duration batchTimeou
             TRANSACTIONAL_ID_PREFIX, TRUSTED_KEYS);
 
     public InferenceConfig {
-        check(family != null && !family.isBlank(), FAMILY, "must not be blank");
-        check(batchSize >= 1, BATCH_SIZE, "must be at least 1");
-        check(batchTimeout != null && !batchTimeout.isNegative() && !batchTimeout.isZero(), BATCH_TIMEOUT, "must be positive");
-        check(topK >= 1, TOP_K, "must be at least 1");
-        check(temperature > 0 && Double.isFinite(temperature), TEMPERATURE, "must be positive");
-        check(exploration >= 0 && exploration <= 1, EXPLORATION, "must be between 0 and 1");
-        check(engineThreads >= 0, ENGINE_THREADS, "must not be negative");
-        check(parallelism >= 0, PARALLELISM, "must not be negative");
-        check(checkpointInterval != null && checkpointInterval.toMillis() >= 10, CHECKPOINT_INTERVAL, "must be at least 10 ms");
-        check(outOfOrderness != null && !outOfOrderness.isNegative(), OUT_OF_ORDERNESS, "must not be negative");
-        check(groupId != null && !groupId.isBlank(), GROUP_ID, "must not be blank");
-        check(transactionalIdPrefix != null && !transactionalIdPrefix.isBlank(), TRANSACTIONAL_ID_PREFIX, "must not be blank");
+        FAMILY.check(family != null && !family.isBlank(), "must not be blank");
+        BATCH_SIZE.check(batchSize >= 1, "must be at least 1");
+        BATCH_TIMEOUT.check(batchTimeout != null && !batchTimeout.isNegative() && !batchTimeout.isZero(), "must be positive");
+        TOP_K.check(topK >= 1, "must be at least 1");
+        TEMPERATURE.check(temperature > 0 && Double.isFinite(temperature), "must be positive");
+        EXPLORATION.check(exploration >= 0 && exploration <= 1, "must be between 0 and 1");
+        ENGINE_THREADS.check(engineThreads >= 0, "must not be negative");
+        PARALLELISM.check(parallelism >= 0, "must not be negative");
+        CHECKPOINT_INTERVAL.check(checkpointInterval != null && checkpointInterval.toMillis() >= 10, "must be at least 10 ms");
+        OUT_OF_ORDERNESS.check(outOfOrderness != null && !outOfOrderness.isNegative(), "must not be negative");
+        GROUP_ID.check(groupId != null && !groupId.isBlank(), "must not be blank");
+        TRANSACTIONAL_ID_PREFIX.check(transactionalIdPrefix != null && !transactionalIdPrefix.isBlank(), "must not be blank");
         trustedKeyFiles = List.copyOf(trustedKeyFiles);
     }
 
@@ -131,11 +131,5 @@ public record InferenceConfig(String family, int batchSize, Duration batchTimeou
     /** Engine threads for one of {@code parallelism} instances on a machine with {@code cores}. */
     public int engineThreads(int cores, int instances) {
         return engineThreads > 0 ? engineThreads : Math.max(1, cores / Math.max(1, instances));
-    }
-
-    private static void check(boolean ok, ConfigOption<?> option, String what) {
-        if (!ok) {
-            throw new ConfigException("Setting " + option.key() + " " + what + ". " + option.description());
-        }
     }
 }

@@ -31,8 +31,7 @@ public record PendingFrame(String deviceId, FramePair pair, InputSpec spec, floa
         return rgb != null;
     }
 
-    long captureMicros() {
-        java.time.Instant t = pair.getAux().getCaptureTime();
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    long captureMillis() {
+        return pair.getAux().getCaptureTime().toEpochMilli();
     }
 }

@@ -18,6 +18,7 @@ import dev.edgevl.model.onnx.Calibration;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.quant.TestStudents;
+import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import java.nio.ByteBuffer;
@@ -26,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -83,17 +83,12 @@ final class TestWorld {
 
     static byte[] label(String name, long seed) {
         Random r = new Random(seed);
-        List<Float> v = new ArrayList<>();
-        double norm = 0;
         float[] raw = new float[DIM];
         for (int i = 0; i < DIM; i++) {
             raw[i] = (float) r.nextGaussian();
-            norm += raw[i] * raw[i];
         }
-        for (float x : raw) {
-            v.add((float) (x / Math.sqrt(norm)));
-        }
-        LabelEmbedding l = LabelEmbedding.newBuilder().setLabel(name).setTeacherId("test-teacher").setEmbedding(v)
+        LabelEmbedding l = LabelEmbedding.newBuilder().setLabel(name).setTeacherId("test-teacher")
+                .setEmbedding(Embeddings.boxed(Embeddings.l2Normalize(raw)))
                 .setPromptTemplates(List.of("a photo of a {}")).setEmbeddedTime(T0).build();
         return SERDES.valueSerde(Topics.LABELS_EMBEDDED).serializer().serialize(Topics.LABELS_EMBEDDED.name(), l);
     }

@@ -1,6 +1,5 @@
 package dev.edgevl.ingest.sync;
 
-import dev.edgevl.config.ConfigException;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
@@ -61,18 +60,18 @@ public record FrameSyncConfig(String applicationId, Duration tolerance, Duration
             CLOCK_RESET, DUPLICATE_MEMORY, DEVICE_EXPIRY, COMMIT_INTERVAL, STORE, LOG_INTERVAL);
 
     public FrameSyncConfig {
-        require(applicationId != null && !applicationId.isBlank(), APPLICATION_ID, "must not be blank");
-        require(!tolerance.isNegative(), TOLERANCE, "must not be negative");
-        require(!grace.isNegative(), GRACE, "must not be negative");
-        require(isPositive(maxWait), MAX_WAIT, "must be positive");
-        require(isPositive(checkInterval), CHECK_INTERVAL, "must be positive");
+        APPLICATION_ID.check(applicationId != null && !applicationId.isBlank(), "must not be blank");
+        TOLERANCE.check(!tolerance.isNegative(), "must not be negative");
+        GRACE.check(!grace.isNegative(), "must not be negative");
+        MAX_WAIT.check(isPositive(maxWait), "must be positive");
+        CHECK_INTERVAL.check(isPositive(checkInterval), "must be positive");
         // A reset threshold inside the out-of-order allowance would turn ordinary late frames into clock resets.
-        require(clockReset.compareTo(tolerance.plus(grace)) > 0, CLOCK_RESET, "must be longer than sync.tolerance + sync.grace");
-        require(duplicateMemory >= 1, DUPLICATE_MEMORY, "must be at least 1");
-        require(isPositive(deviceExpiry), DEVICE_EXPIRY, "must be positive");
-        require(isPositive(commitInterval), COMMIT_INTERVAL, "must be positive");
-        require(store != null, STORE, "must be set");
-        require(isPositive(logInterval), LOG_INTERVAL, "must be positive");
+        CLOCK_RESET.check(clockReset.compareTo(tolerance.plus(grace)) > 0, "must be longer than sync.tolerance + sync.grace");
+        DUPLICATE_MEMORY.check(duplicateMemory >= 1, "must be at least 1");
+        DEVICE_EXPIRY.check(isPositive(deviceExpiry), "must be positive");
+        COMMIT_INTERVAL.check(isPositive(commitInterval), "must be positive");
+        STORE.check(store != null, "must be set");
+        LOG_INTERVAL.check(isPositive(logInterval), "must be positive");
     }
 
     public static FrameSyncConfig from(Settings settings) {
@@ -114,11 +113,5 @@ public record FrameSyncConfig(String applicationId, Duration tolerance, Duration
 
     private static boolean isPositive(Duration duration) {
         return duration != null && !duration.isNegative() && !duration.isZero();
-    }
-
-    private static void require(boolean ok, ConfigOption<?> option, String what) {
-        if (!ok) {
-            throw new ConfigException("Setting " + option.key() + " " + what + ". " + option.description());
-        }
     }
 }

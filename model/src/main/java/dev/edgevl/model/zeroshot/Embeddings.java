@@ -33,6 +33,24 @@ public final class Embeddings {
         return out;
     }
 
+    /** An embedding as the Avro records carry it. */
+    public static List<Float> boxed(float[] v) {
+        List<Float> out = new java.util.ArrayList<>(v.length);
+        for (float x : v) {
+            out.add(x);
+        }
+        return out;
+    }
+
+    /** An embedding from an Avro record, as the math here takes it. */
+    public static float[] unboxed(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
     public static double dot(float[] a, float[] b) {
         requireSameDim(a, b);
         double sum = 0;
