@@ -2,8 +2,8 @@ package dev.edgevl.cli;
 
 import dev.edgevl.bench.offline.OfflineConfig;
 import dev.edgevl.bench.offline.OfflineDataset;
-import dev.edgevl.bench.offline.SyntheticTeacher;
 import dev.edgevl.bench.offline.TeacherPretraining;
+import dev.edgevl.distill.teacher.SyntheticTeacher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -2,6 +2,7 @@ package dev.edgevl.bench.offline;
 
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.PixelEncoding;
+import dev.edgevl.distill.labels.Prompts;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.sim.Seeds;

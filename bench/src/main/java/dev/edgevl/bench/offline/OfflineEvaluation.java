@@ -1,5 +1,8 @@
 package dev.edgevl.bench.offline;
 
+import dev.edgevl.distill.labels.LabelEncoder;
+import dev.edgevl.distill.labels.Prompts;
+import dev.edgevl.distill.teacher.SyntheticTeacher;
 import dev.edgevl.model.onnx.Calibration;
 import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.OnnxStudent;
@@ -69,7 +72,7 @@ public final class OfflineEvaluation {
 
     private OfflineReport evaluate(OfflineDataset data, SyntheticTeacher teacher, boolean cached) {
         int size = data.train().imageSize();
-        LabelSet labels = teacher.labels(Prompts.labels());
+        LabelSet labels = LabelEncoder.labelSet(teacher, Prompts.labels());
         ImageSet heldOut = data.heldOut();
         List<String> truth = data.truth().heldOut();
 

@@ -1,0 +1,75 @@
+package dev.edgevl.distill.teacher;
+
+import dev.edgevl.config.ConfigException;
+import dev.edgevl.config.ConfigOption;
+import dev.edgevl.config.Settings;
+import dev.edgevl.model.preprocess.InputSpec;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Which teacher the service loads, read once from {@link Settings}: the synthetic world's teacher from the
+ * cache that {@code edgevl teacher pretrain} fills, or a CLIP the user exported to TorchScript.
+ */
+public record TeacherConfig(Kind kind, String path, Path cacheDir, String tokenizer, int contextLength, int imageSize, String device,
+        int maxBatch) {
+
+    /** What kind of model the teacher is. */
+    public enum Kind {
+        /** The synthetic world's CLIP-style teacher, pretrained by edgevl on rendered RGB scenes. */
+        SYNTHETIC,
+        /** A CLIP exported to TorchScript with encode_image and encode_text, and its HuggingFace tokenizer. */
+        TORCHSCRIPT
+    }
+
+    public static final ConfigOption<Kind> KIND = ConfigOption.enumeration("teacher.kind", Kind.class, Kind.SYNTHETIC,
+            "The teacher model: synthetic (the synthetic world's teacher from teacher.cache.dir) or torchscript (a CLIP at teacher.path).");
+    public static final ConfigOption<String> PATH = ConfigOption.string("teacher.path", null,
+            "torchscript: the TorchScript file, or a directory holding exactly one .pt file and tokenizer.json. synthetic: one teacher "
+                    + "directory of the cache; by default the most recently pretrained one under teacher.cache.dir.");
+    public static final ConfigOption<String> CACHE_DIR = ConfigOption.string("teacher.cache.dir",
+            Path.of(System.getProperty("user.home"), ".edgevl", "cache").toString(),
+            "Where 'edgevl teacher pretrain' keeps synthetic teachers; the service loads the newest one from here.");
+    public static final ConfigOption<String> TOKENIZER = ConfigOption.string("teacher.tokenizer", null,
+            "torchscript: the model's tokenizer.json (default: tokenizer.json beside the model).");
+    public static final ConfigOption<Integer> CONTEXT_LENGTH = ConfigOption.integer("teacher.context-length", 77,
+            "torchscript: token ids per text, start and end tokens included (CLIP: 77).");
+    public static final ConfigOption<Integer> IMAGE_SIZE = ConfigOption.integer("teacher.image-size", 0,
+            "torchscript: the input width = height; 0 asks the model's image_size(), else 224.");
+    public static final ConfigOption<String> DEVICE = ConfigOption.string("teacher.device", "cpu",
+            "torchscript: the DJL device to run on (cpu, or gpu0 with a GPU engine on the classpath).");
+    public static final ConfigOption<Integer> MAX_BATCH = ConfigOption.integer("teacher.max-batch", 64,
+            "torchscript: the largest batch sent to libtorch at once; larger batches are split.");
+
+    public static final List<ConfigOption<?>> OPTIONS = List.of(KIND, PATH, CACHE_DIR, TOKENIZER, CONTEXT_LENGTH, IMAGE_SIZE, DEVICE, MAX_BATCH);
+
+    public TeacherConfig {
+        require(kind != null, KIND, "must be set");
+        require(kind != Kind.TORCHSCRIPT || (path != null && !path.isBlank()), PATH, "must name the model when teacher.kind is torchscript");
+        require(cacheDir != null, CACHE_DIR, "must be set");
+        require(contextLength >= 3, CONTEXT_LENGTH, "must be at least 3");
+        require(imageSize >= 0, IMAGE_SIZE, "must not be negative");
+        require(device != null && !device.isBlank(), DEVICE, "must not be blank");
+        require(maxBatch >= 1, MAX_BATCH, "must be at least 1");
+    }
+
+    public static TeacherConfig from(Settings settings) {
+        return new TeacherConfig(settings.get(KIND), settings.get(PATH), Path.of(settings.get(CACHE_DIR)), settings.get(TOKENIZER),
+                settings.get(CONTEXT_LENGTH), settings.get(IMAGE_SIZE), settings.get(DEVICE), settings.get(MAX_BATCH));
+    }
+
+    /**
+     * How frames are turned into this teacher's input at {@code imageSize}: the project's normalisation for
+     * the synthetic teacher (it was pretrained on it), CLIP's statistics for a real CLIP.
+     */
+    public InputSpec inputSpec(int imageSize) {
+        InputSpec spec = InputSpec.of(imageSize, imageSize);
+        return kind == Kind.TORCHSCRIPT ? spec.withNormalisation(InputSpec.CLIP_MEAN, InputSpec.CLIP_STD) : spec;
+    }
+
+    private static void require(boolean ok, ConfigOption<?> option, String what) {
+        if (!ok) {
+            throw new ConfigException("Setting " + option.key() + " " + what + ". " + option.description());
+        }
+    }
+}

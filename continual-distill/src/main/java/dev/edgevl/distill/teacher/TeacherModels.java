@@ -1,0 +1,79 @@
+package dev.edgevl.distill.teacher;
+
+import dev.edgevl.config.Settings;
+import dev.edgevl.model.teacher.ClipTeacherConfig;
+import dev.edgevl.model.teacher.TeacherLoadException;
+import dev.edgevl.model.teacher.TeacherModel;
+import dev.edgevl.model.teacher.TorchScriptClipTeacher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads the teacher that {@code teacher.*} settings name. */
+public final class TeacherModels {
+    private static final Logger LOG = LoggerFactory.getLogger(TeacherModels.class);
+    static final String TOKENIZER_FILE = "tokenizer.json";
+
+    private TeacherModels() {
+    }
+
+    /** @throws TeacherLoadException or {@link IllegalStateException} saying what is missing and what to do */
+    public static TeacherModel load(Settings settings) {
+        return load(TeacherConfig.from(settings));
+    }
+
+    public static TeacherModel load(TeacherConfig config) {
+        return switch (config.kind()) {
+            case SYNTHETIC -> synthetic(config);
+            case TORCHSCRIPT -> TorchScriptClipTeacher.load(clipConfig(config));
+        };
+    }
+
+    private static TeacherModel synthetic(TeacherConfig config) {
+        Path dir = config.path() != null && !config.path().isBlank() ? Path.of(config.path())
+                : SyntheticTeacherFiles.latest(config.cacheDir()).orElseThrow(() -> new IllegalStateException(
+                        "There is no pretrained synthetic teacher in " + config.cacheDir() + "; run 'edgevl teacher pretrain' first, or set "
+                                + TeacherConfig.CACHE_DIR.key() + " to where one is."));
+        long started = System.nanoTime();
+        SyntheticTeacher teacher = SyntheticTeacherFiles.load(dir);
+        LOG.info("Loaded the synthetic teacher {} from {}: {}x{} images, {}-dim embeddings, in {} ms.", teacher.id(), dir,
+                teacher.imageSize(), teacher.imageSize(), teacher.dim(), (System.nanoTime() - started) / 1_000_000);
+        return teacher;
+    }
+
+    static ClipTeacherConfig clipConfig(TeacherConfig config) {
+        Path model = modelFile(Path.of(config.path()));
+        Path tokenizer = config.tokenizer() != null && !config.tokenizer().isBlank() ? Path.of(config.tokenizer())
+                : model.resolveSibling(TOKENIZER_FILE);
+        return ClipTeacherConfig.builder().modelPath(model).tokenizerPath(tokenizer).contextLength(config.contextLength())
+                .imageSize(config.imageSize()).device(config.device()).maxBatchSize(config.maxBatch()).build();
+    }
+
+    /** The path itself when it is a file; the one .pt file in it when it is a directory. */
+    static Path modelFile(Path path) {
+        if (!Files.isDirectory(path)) {
+            if (!Files.isRegularFile(path)) {
+                throw new TeacherLoadException("The teacher model " + path + " does not exist; set " + TeacherConfig.PATH.key()
+                        + " to a TorchScript file or a directory holding one.");
+            }
+            return path;
+        }
+        List<Path> models;
+        try (Stream<Path> files = Files.list(path)) {
+            models = files.filter(f -> f.getFileName().toString().endsWith(".pt")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the teacher directory " + path + ": " + e.getMessage(), e);
+        }
+        if (models.size() != 1) {
+            throw new TeacherLoadException("The teacher directory " + path + " holds " + models.size() + " .pt files " + models.stream()
+                    .map(m -> m.getFileName().toString()).toList() + "; it needs exactly one, or set " + TeacherConfig.PATH.key()
+                    + " to the file itself.");
+        }
+        return models.get(0);
+    }
+}
