@@ -5,9 +5,7 @@ import dev.edgevl.schemas.serde.RecordDecodingException;
 import dev.edgevl.schemas.topics.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -70,15 +68,8 @@ final class FrameDecoder implements Processor<byte[], byte[], Object, Object> {
         DeadLetters.Source origin = context.recordMetadata()
                 .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset(), record.timestamp()))
                 .orElse(new DeadLetters.Source(topic, -1, -1, record.timestamp()));
-        Headers headers = new RecordHeaders();
-        for (Header header : record.headers()) {
-            if (!header.key().startsWith(DeadLetters.PREFIX)) { // a message failing twice keeps only the latest reason
-                headers.add(header);
-            }
-        }
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        DeadLetters.headers(origin, error, FrameSyncTopology.STAGE, now)
-                .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        Headers headers = DeadLetters.withReason(record.headers(), origin, error, FrameSyncTopology.STAGE,
+                Instant.ofEpochMilli(context.currentSystemTimeMs()));
         context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), deadLetterNode);
         counters.deadLetter();
         deadLetters++;

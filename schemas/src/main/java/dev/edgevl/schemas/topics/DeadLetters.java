@@ -48,6 +48,11 @@ public final class DeadLetters {
     /** The dead-letter record for a failed message: same key, value and headers, plus the reason. */
     public static ProducerRecord<byte[], byte[]> record(Source source, byte[] key, byte[] value, Headers original,
             Throwable error, String stage, Instant failedAt) {
+        return new ProducerRecord<>(topicFor(source.topic()), null, key, value, withReason(original, source, error, stage, failedAt));
+    }
+
+    /** The failed message's own headers (may be null) plus the reason, for stages that forward the dead letter themselves. */
+    public static Headers withReason(Headers original, Source source, Throwable error, String stage, Instant failedAt) {
         Headers headers = new RecordHeaders();
         if (original != null) {
             for (Header header : original) {
@@ -57,7 +62,7 @@ public final class DeadLetters {
             }
         }
         headers(source, error, stage, failedAt).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
-        return new ProducerRecord<>(topicFor(source.topic()), null, key, value, headers);
+        return headers;
     }
 
     public static ProducerRecord<byte[], byte[]> record(ConsumerRecord<byte[], byte[]> failed, Throwable error, String stage) {
