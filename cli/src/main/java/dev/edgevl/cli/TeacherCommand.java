@@ -3,18 +3,22 @@ package dev.edgevl.cli;
 import dev.edgevl.bench.offline.OfflineConfig;
 import dev.edgevl.bench.offline.OfflineDataset;
 import dev.edgevl.bench.offline.TeacherPretraining;
+import dev.edgevl.distill.service.TeacherServiceApp;
 import dev.edgevl.distill.teacher.SyntheticTeacher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The synthetic world's teacher. */
-@Command(name = "teacher", mixinStandardHelpOptions = true, description = "The synthetic world's CLIP-style teacher.",
-        subcommands = {TeacherCommand.Pretrain.class})
+/** The teacher: the synthetic world's pretraining, and the teacher service. */
+@Command(name = "teacher", mixinStandardHelpOptions = true,
+        description = "The teacher: pretrain the synthetic world's CLIP-style teacher, or run the teacher service.",
+        subcommands = {TeacherCommand.Pretrain.class, TeacherCommand.Serve.class})
 final class TeacherCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -58,6 +62,51 @@ final class TeacherCommand implements Runnable {
             }
             out.flush();
             return 0;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Run the teacher service (Kafka Streams, exactly-once) until Ctrl-C: embeds the RGB frame of every pair on",
+                    "teacher.requests into teacher.embeddings, in batches (teacher.batch.size, teacher.batch.max-wait), and every label on",
+                    "labels into labels.embedded (REMOVE becomes a tombstone). Unusable requests and label events go to",
+                    "teacher.requests.dlq / labels.dlq with the reason. The teacher is the synthetic one pretrained into teacher.cache.dir",
+                    "(default), or a TorchScript CLIP: --set teacher.kind=torchscript --set teacher.path=DIR."})
+    static final class Serve implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClusterOptions cluster = new ClusterOptions();
+
+        @Mixin
+        RunLength runLength = new RunLength();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            StopSignal signal = new StopSignal();
+            try {
+                try (TeacherServiceApp app = TeacherServiceApp.start(cluster.settings(), cluster.bootstrap)) {
+                    app.awaitRunning(Duration.ofSeconds(60));
+                    out.printf("The teacher service is running with teacher %s (%dx%d images, %d-dim embeddings). %s%n", app.teacher().id(),
+                            app.teacher().imageSize(), app.teacher().imageSize(), app.teacher().dim(), runLength.howItEnds());
+                    out.flush();
+                    Progress.Rate rate = new Progress.Rate();
+                    try (Progress progress = new Progress(out, Duration.ofSeconds(10), () -> String.format(
+                            "embeddings %,d (%.1f/s)  batches %,d  labels embedded %,d, removed %,d  dead letters %,d",
+                            app.stats().embedded(), rate.perSecond(app.stats().embedded()), app.stats().batches(), app.stats().labelsEmbedded(),
+                            app.stats().labelsRemoved(), app.stats().requestDeadLetters() + app.stats().labelDeadLetters()))) {
+                        signal.await(runLength.duration);
+                    }
+                    out.println("Stopping the teacher service...");
+                    out.flush();
+                }
+                out.println("The teacher service stopped cleanly.");
+                out.flush();
+                return 0;
+            } finally {
+                signal.cleanedUp();
+            }
         }
     }
 }

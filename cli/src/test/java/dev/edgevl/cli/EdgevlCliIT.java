@@ -120,4 +120,38 @@ class EdgevlCliIT {
             assertThat(ingest.get(60, TimeUnit.SECONDS).out()).contains("Frame sync is running", "Frame sync stopped cleanly.");
         }
     }
+
+    @Test
+    void labelsGoThroughTheTeacherServiceAndListShowsTheLiveOnes(@TempDir java.nio.file.Path cache) throws Exception {
+        // A tiny untrained synthetic teacher in the cache stands in for a pretrained one: the service loads it the same way.
+        dev.edgevl.distill.teacher.TeacherRecipe recipe = new dev.edgevl.distill.teacher.TeacherRecipe(
+                new dev.edgevl.model.student.StudentSpec(32, 4, List.of(new dev.edgevl.model.student.StudentSpec.Block(8, 2)), 16), 8, 8, 16);
+        try (dev.edgevl.distill.teacher.SyntheticTeacher teacher = dev.edgevl.distill.teacher.SyntheticTeacher.untrained(recipe,
+                dev.edgevl.model.clip.WordVocabulary.of(dev.edgevl.distill.labels.Prompts.allPrompts()), 1)) {
+            dev.edgevl.distill.teacher.SyntheticTeacherFiles.save(teacher, dev.edgevl.distill.teacher.SyntheticTeacherFiles.directory(cache, "cli"));
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
+            String bootstrap = kafka.bootstrapServers();
+            assertThat(EdgevlTest.run("topics", "create", "-b", bootstrap).exitCode()).isZero();
+            CompletableFuture<EdgevlTest.Run> serve = CompletableFuture.supplyAsync(() -> EdgevlTest.run("teacher", "serve", "-b", bootstrap,
+                    "--set", "teacher.cache.dir=" + cache, "--set", "kafka.state.dir=" + cache.resolve("state"), "--duration", "20s"));
+
+            EdgevlTest.Run add = EdgevlTest.run("labels", "add", "forklift", "-b", bootstrap);
+            assertThat(add.exitCode()).as(add.err()).isZero();
+            assertThat(add.out()).contains("Label 'forklift' added with the 4 default templates");
+            assertThat(EdgevlTest.run("labels", "add", "cube", "--template", "a {} on a pallet", "-b", bootstrap).exitCode()).isZero();
+            assertThat(EdgevlTest.run("labels", "remove", "cube", "-b", bootstrap).exitCode()).isZero();
+
+            EdgevlTest.Run list = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline && (list == null || !list.out().contains("forklift"))) {
+                Thread.sleep(500);
+                list = EdgevlTest.run("labels", "list", "-b", bootstrap);
+            }
+            assertThat(list.exitCode()).as(list.err()).isZero();
+            assertThat(list.out()).contains("forklift", "synthetic-clip-untrained@1", "1 live labels.").doesNotContain("cube");
+            assertThat(serve.get(60, TimeUnit.SECONDS).out()).contains("The teacher service is running with teacher synthetic-clip-untrained@1",
+                    "The teacher service stopped cleanly.");
+        }
+    }
 }

@@ -29,7 +29,8 @@ class EdgevlTest {
         collect(Edgevl.commandLine(), new ArrayList<>(), paths);
         assertThat(paths).extracting(p -> String.join(" ", p))
                 .contains("local", "kafka", "topics create", "topics list", "schemas list", "schemas show", "schemas register",
-                        "sim render", "sim scenarios", "simulate", "ingest", "watch", "bench render", "bench sync", "bench model", "eval offline", "teacher pretrain");
+                        "sim render", "sim scenarios", "simulate", "ingest", "watch", "bench render", "bench sync", "bench model", "eval offline", "teacher pretrain",
+                        "teacher serve", "labels add", "labels remove", "labels list");
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");

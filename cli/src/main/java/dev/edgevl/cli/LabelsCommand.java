@@ -1,0 +1,181 @@
+package dev.edgevl.cli;
+
+import dev.edgevl.avro.LabelAction;
+import dev.edgevl.avro.LabelEmbedding;
+import dev.edgevl.avro.LabelEvent;
+import dev.edgevl.config.KafkaSettings;
+import dev.edgevl.config.Settings;
+import dev.edgevl.distill.labels.Prompts;
+import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The live label vocabulary, for people: label events in, the teacher's embedded labels out. */
+@Command(name = "labels", mixinStandardHelpOptions = true,
+        description = {"The live label vocabulary. 'add' and 'remove' write to labels; the teacher service ('edgevl teacher serve')",
+                "turns them into labels.embedded, which 'list' reads."},
+        subcommands = {LabelsCommand.Add.class, LabelsCommand.Remove.class, LabelsCommand.ListLabels.class})
+final class LabelsCommand implements Runnable {
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Adds a label to the vocabulary (or replaces its prompt templates).")
+    static final class Add implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClusterOptions cluster = new ClusterOptions();
+
+        @Parameters(paramLabel = "LABEL", description = "The label, as people write it, e.g. forklift.")
+        String label;
+
+        @Option(names = "--template", paramLabel = "T",
+                description = "A prompt template with {} where the label goes, e.g. \"a depth image of a {}\". Repeatable. "
+                        + "Default: the service's templates (\"a photo of a {}\", \"a picture of a {}\", \"a {}\", \"there is a {} on the floor\").")
+        List<String> templates = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            send(cluster, event(label, LabelAction.ADD, templates));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Label '%s' added with %s; the teacher service writes its embedding to %s.%n", label,
+                    templates.isEmpty() ? "the " + Prompts.DEFAULT_TEMPLATES.size() + " default templates" : templates.size() + " templates",
+                    Topics.LABELS_EMBEDDED.name());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Removes a label from the vocabulary.")
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClusterOptions cluster = new ClusterOptions();
+
+        @Parameters(paramLabel = "LABEL", description = "The label to remove.")
+        String label;
+
+        @Override
+        public Integer call() throws Exception {
+            send(cluster, event(label, LabelAction.REMOVE, List.of()));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Label '%s' removed; the teacher service writes a tombstone to %s.%n", label, Topics.LABELS_EMBEDDED.name());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Lists the live labels: reads labels.embedded to its end (committed records only) and prints every label that has an embedding.")
+    static final class ListLabels implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClusterOptions cluster = new ClusterOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, LabelEmbedding> live = readLive(cluster);
+            PrintWriter out = spec.commandLine().getOut();
+            if (live.isEmpty()) {
+                out.println("No live labels in " + Topics.LABELS_EMBEDDED.name() + "; add one with 'edgevl labels add LABEL'.");
+                out.flush();
+                return 0;
+            }
+            Table table = new Table("LABEL", "TEACHER", "DIM", "TEMPLATES", "EMBEDDED");
+            live.values().forEach(e -> table.row(e.getLabel(), e.getTeacherId(), e.getEmbedding().size(), e.getPromptTemplates().size(),
+                    e.getEmbeddedTime()));
+            table.print(out);
+            out.printf("%d live labels.%n", live.size());
+            out.flush();
+            return 0;
+        }
+    }
+
+    private static LabelEvent event(String label, LabelAction action, List<String> templates) {
+        if (label.isBlank()) {
+            throw new IllegalArgumentException("A label must not be blank.");
+        }
+        return LabelEvent.newBuilder().setLabel(label).setAction(action).setPromptTemplates(templates).setEventTime(Instant.now())
+                .setAuthor(System.getProperty("user.name")).build();
+    }
+
+    private static void send(ClusterOptions cluster, LabelEvent event) throws Exception {
+        Settings settings = cluster.settings();
+        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, cluster.bootstrap));
+        props.put("acks", "all");
+        props.put("max.block.ms", (int) SEND_TIMEOUT.toMillis());
+        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+             KafkaProducer<String, LabelEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
+                     serdes.valueSerde(Topics.LABELS).serializer())) {
+            producer.send(new ProducerRecord<>(Topics.LABELS.name(), event.getLabel(), event)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Every label with an embedding: labels.embedded read from its start to its current end, tombstones applied. */
+    static Map<String, LabelEmbedding> readLive(ClusterOptions cluster) throws Exception {
+        Settings settings = cluster.settings();
+        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, cluster.bootstrap));
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", false);
+        Map<String, LabelEmbedding> live = new TreeMap<>();
+        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+             KafkaConsumer<String, LabelEmbedding> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                     serdes.valueSerde(Topics.LABELS_EMBEDDED).deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.LABELS_EMBEDDED.name(), SEND_TIMEOUT).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, SEND_TIMEOUT);
+            long deadline = System.nanoTime() + SEND_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + Topics.LABELS_EMBEDDED.name() + " to its end within "
+                            + SEND_TIMEOUT.toSeconds() + " s; is the cluster up?");
+                }
+                for (ConsumerRecord<String, LabelEmbedding> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        live.remove(record.key());
+                    } else {
+                        live.put(record.key(), record.value());
+                    }
+                }
+            }
+        }
+        return live;
+    }
+}
