@@ -8,9 +8,9 @@ import dev.edgevl.distill.TeacherCounters;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.schemas.serde.RecordDecodingException;
 import dev.edgevl.schemas.topics.Topics;
+import dev.edgevl.model.zeroshot.Embeddings;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -87,11 +87,7 @@ final class LabelEmbedder implements Processor<byte[], byte[], Object, Object> {
     private void add(String label, List<String> given, long timestamp) {
         List<String> templates = given.isEmpty() ? Prompts.DEFAULT_TEMPLATES : List.copyOf(given);
         float[] embedding = LabelEncoder.embed(teacher, label, templates);
-        List<Float> values = new ArrayList<>(embedding.length);
-        for (float v : embedding) {
-            values.add(v);
-        }
-        LabelEmbedding out = LabelEmbedding.newBuilder().setLabel(label).setTeacherId(teacher.id()).setEmbedding(values)
+        LabelEmbedding out = LabelEmbedding.newBuilder().setLabel(label).setTeacherId(teacher.id()).setEmbedding(Embeddings.boxed(embedding))
                 .setPromptTemplates(templates).setEmbeddedTime(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
         context.forward(new Record<Object, Object>(label, out, timestamp), embeddedNode);
         counters.labelEmbedded();

@@ -7,6 +7,7 @@ import dev.edgevl.distill.TeacherCounters;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.teacher.TeacherModel;
+import dev.edgevl.model.zeroshot.Embeddings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,20 +116,12 @@ final class EmbeddingBatcher implements Processor<String, PreparedRequest, Strin
         for (int i = 0; i < batch.size(); i++) {
             TeacherRequest request = batch.get(i).value;
             TeacherEmbedding embedding = TeacherEmbedding.newBuilder().setPair(request.getPair()).setTeacherId(teacher.id())
-                    .setSourceModality(Modality.RGB).setEmbedding(floats(embeddings[i])).setReasons(request.getReasons())
+                    .setSourceModality(Modality.RGB).setEmbedding(Embeddings.boxed(embeddings[i])).setReasons(request.getReasons())
                     .setRequestTime(request.getRequestTime()).setEmbeddedTime(now).build();
             context.forward(new Record<>(request.getPair().getDeviceId(), embedding, request.getRequestTime().toEpochMilli()));
             waiting.delete(batch.get(i).key);
         }
         pending -= batch.size();
         counters.batch(batch.size());
-    }
-
-    private static List<Float> floats(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
     }
 }

@@ -1,6 +1,5 @@
 package dev.edgevl.distill.service;
 
-import dev.edgevl.config.ConfigException;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
@@ -35,11 +34,11 @@ public record TeacherServiceConfig(String applicationId, int batchSize, Duration
     public static final List<ConfigOption<?>> OPTIONS = List.of(APPLICATION_ID, BATCH_SIZE, MAX_WAIT, COMMIT_INTERVAL, LOG_INTERVAL);
 
     public TeacherServiceConfig {
-        require(applicationId != null && !applicationId.isBlank(), APPLICATION_ID, "must not be blank");
-        require(batchSize >= 1, BATCH_SIZE, "must be at least 1");
-        require(isPositive(maxWait), MAX_WAIT, "must be positive");
-        require(isPositive(commitInterval), COMMIT_INTERVAL, "must be positive");
-        require(isPositive(logInterval), LOG_INTERVAL, "must be positive");
+        APPLICATION_ID.check(applicationId != null && !applicationId.isBlank(), "must not be blank");
+        BATCH_SIZE.check(batchSize >= 1, "must be at least 1");
+        MAX_WAIT.check(isPositive(maxWait), "must be positive");
+        COMMIT_INTERVAL.check(isPositive(commitInterval), "must be positive");
+        LOG_INTERVAL.check(isPositive(logInterval), "must be positive");
     }
 
     public static TeacherServiceConfig from(Settings settings) {
@@ -74,11 +73,5 @@ public record TeacherServiceConfig(String applicationId, int batchSize, Duration
 
     private static boolean isPositive(Duration duration) {
         return duration != null && !duration.isNegative() && !duration.isZero();
-    }
-
-    private static void require(boolean ok, ConfigOption<?> option, String what) {
-        if (!ok) {
-            throw new ConfigException("Setting " + option.key() + " " + what + ". " + option.description());
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.edgevl.distill.teacher;
 
-import dev.edgevl.config.ConfigException;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.Settings;
 import dev.edgevl.model.preprocess.InputSpec;
@@ -44,13 +43,13 @@ public record TeacherConfig(Kind kind, String path, Path cacheDir, String tokeni
     public static final List<ConfigOption<?>> OPTIONS = List.of(KIND, PATH, CACHE_DIR, TOKENIZER, CONTEXT_LENGTH, IMAGE_SIZE, DEVICE, MAX_BATCH);
 
     public TeacherConfig {
-        require(kind != null, KIND, "must be set");
-        require(kind != Kind.TORCHSCRIPT || (path != null && !path.isBlank()), PATH, "must name the model when teacher.kind is torchscript");
-        require(cacheDir != null, CACHE_DIR, "must be set");
-        require(contextLength >= 3, CONTEXT_LENGTH, "must be at least 3");
-        require(imageSize >= 0, IMAGE_SIZE, "must not be negative");
-        require(device != null && !device.isBlank(), DEVICE, "must not be blank");
-        require(maxBatch >= 1, MAX_BATCH, "must be at least 1");
+        KIND.check(kind != null, "must be set");
+        PATH.check(kind != Kind.TORCHSCRIPT || (path != null && !path.isBlank()), "must name the model when teacher.kind is torchscript");
+        CACHE_DIR.check(cacheDir != null, "must be set");
+        CONTEXT_LENGTH.check(contextLength >= 3, "must be at least 3");
+        IMAGE_SIZE.check(imageSize >= 0, "must not be negative");
+        DEVICE.check(device != null && !device.isBlank(), "must not be blank");
+        MAX_BATCH.check(maxBatch >= 1, "must be at least 1");
     }
 
     public static TeacherConfig from(Settings settings) {
@@ -65,11 +64,5 @@ public record TeacherConfig(Kind kind, String path, Path cacheDir, String tokeni
     public InputSpec inputSpec(int imageSize) {
         InputSpec spec = InputSpec.of(imageSize, imageSize);
         return kind == Kind.TORCHSCRIPT ? spec.withNormalisation(InputSpec.CLIP_MEAN, InputSpec.CLIP_STD) : spec;
-    }
-
-    private static void require(boolean ok, ConfigOption<?> option, String what) {
-        if (!ok) {
-            throw new ConfigException("Setting " + option.key() + " " + what + ". " + option.description());
-        }
     }
 }
