@@ -10,7 +10,7 @@ import dev.edgevl.avro.PixelEncoding;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.config.Settings;
 import dev.edgevl.inference.BatchInference;
-import dev.edgevl.inference.LiveModel;
+
 import dev.edgevl.inference.LocalFlink;
 import dev.edgevl.inference.PendingFrame;
 import dev.edgevl.inference.StreamInferenceJob;
@@ -25,6 +25,7 @@ import dev.edgevl.model.bundle.ModelVersions;
 import dev.edgevl.model.bundle.SignedBundle;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.onnx.Calibration;
+import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.student.StudentFolding;

@@ -10,6 +10,7 @@ import dev.edgevl.config.Settings;
 import dev.edgevl.model.bundle.BundleException;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.TrustedKeys;
+import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.LabelSet;

@@ -7,6 +7,7 @@ import dev.edgevl.avro.LabelScore;
 import dev.edgevl.avro.RouteReason;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherRequest;
+import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.zeroshot.Classification;
 import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.ScoredLabel;

@@ -1,5 +1,6 @@
 package dev.edgevl.inference;
 
+import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.zeroshot.Classification;
 import dev.edgevl.model.zeroshot.LabelSet;

@@ -1,15 +1,13 @@
-package dev.edgevl.inference;
+package dev.edgevl.model.onnx;
 
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.VerifiedBundle;
-import dev.edgevl.model.onnx.OnnxStudent;
-import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.preprocess.InputSpec;
 
 /**
- * A verified model version loaded on ONNX Runtime, with the preprocessing its manifest asks for. One per parallel
- * instance; closing it frees the native session.
+ * A verified model version loaded on ONNX Runtime, with the preprocessing its manifest asks for: what the stream job
+ * and the device agents run. One per parallel instance or device; closing it frees the native session.
  */
 public final class LiveModel implements AutoCloseable {
     private final String family;
@@ -51,7 +49,7 @@ public final class LiveModel implements AutoCloseable {
         return version;
     }
 
-    String sha256() {
+    public String sha256() {
         return sha256;
     }
 
@@ -59,12 +57,12 @@ public final class LiveModel implements AutoCloseable {
         return spec;
     }
 
-    int embeddingDim() {
+    public int embeddingDim() {
         return student.embeddingDim();
     }
 
     /** Unit-norm embeddings of {@code count} preprocessed images laid end to end. */
-    float[][] embed(float[] images, int count) {
+    public float[][] embed(float[] images, int count) {
         return student.embed(images, count);
     }
 
