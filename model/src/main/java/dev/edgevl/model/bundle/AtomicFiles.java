@@ -19,7 +19,7 @@ import java.util.UUID;
  * Writes a file so that its final name only ever holds complete content: write a temporary file next to it, force
  * it to disk, rename it over the final name, force the directory. A crash leaves at most a temporary file behind.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     static final String TEMP_PREFIX = ".incoming-";
     static final String TEMP_SUFFIX = ".tmp";
 
@@ -27,7 +27,7 @@ final class AtomicFiles {
     }
 
     /** @param ownerOnly restrict the file to its owner (private keys); otherwise the umask decides */
-    static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
+    public static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {

@@ -1,14 +1,9 @@
 package dev.edgevl.model.bundle;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,28 +56,11 @@ public final class DevKeys {
     }
 
     private static KeyPair load(Path privateFile, Path publicFile) throws IOException {
-        PrivateKey privateKey = Keys.readPrivateKey(privateFile);
-        PublicKey publicKey = Keys.readPublicKey(publicFile);
-        if (!matches(privateKey, publicKey)) {
-            throw new IllegalStateException(privateFile + " and " + publicFile + " are not halves of one key pair;"
-                    + " delete both to have a new pair made.");
-        }
-        return new KeyPair(publicKey, privateKey);
-    }
-
-    /** Java cannot derive an Ed25519 public key from a private one, so the pair is checked by signing. */
-    private static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
-        byte[] probe = "edgevl dev key check".getBytes(StandardCharsets.US_ASCII);
         try {
-            Signature signer = Signature.getInstance(Keys.ALGORITHM);
-            signer.initSign(privateKey);
-            signer.update(probe);
-            Signature verifier = Signature.getInstance(Keys.ALGORITHM);
-            verifier.initVerify(publicKey);
-            verifier.update(probe);
-            return verifier.verify(signer.sign());
-        } catch (GeneralSecurityException e) {
-            return false;
+            return Keys.pairOf(Keys.readPrivateKey(privateFile), Keys.readPublicKey(publicFile));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(privateFile + " and " + publicFile + " are not halves of one key pair;"
+                    + " delete both to have a new pair made.", e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.interfaces.EdECKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -95,6 +96,32 @@ public final class Keys {
             }
         }
         return keys;
+    }
+
+    /**
+     * The two halves as a pair, checked by signing with one and verifying with the other: Java cannot derive an Ed25519
+     * public key from a private one, and a mismatched pair would sign bundles nobody can verify.
+     *
+     * @throws IllegalArgumentException when they are not halves of one pair
+     */
+    public static KeyPair pairOf(PrivateKey privateKey, PublicKey publicKey) {
+        byte[] probe = "edgevl key pair check".getBytes(StandardCharsets.US_ASCII);
+        boolean matches;
+        try {
+            Signature signer = Signature.getInstance(ALGORITHM);
+            signer.initSign(privateKey);
+            signer.update(probe);
+            Signature verifier = Signature.getInstance(ALGORITHM);
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            matches = verifier.verify(signer.sign());
+        } catch (GeneralSecurityException e) {
+            matches = false;
+        }
+        if (!matches) {
+            throw new IllegalArgumentException("the private key and the public key " + keyId(publicKey) + " are not halves of one Ed25519 pair");
+        }
+        return new KeyPair(publicKey, privateKey);
     }
 
     /** Readable by its owner only; the signing key is what makes a model trusted by the whole fleet. */

@@ -31,7 +31,11 @@ public final class StudentBundles {
 
     /** @param calibrated a student with activation ranges (see {@link Calibration}) */
     public static byte[] int8(FoldedStudent calibrated, BundleManifest.Builder manifest) {
-        byte[] onnx = OnnxExporter.exportInt8(calibrated);
+        return int8(calibrated, OnnxExporter.exportInt8(calibrated), manifest);
+    }
+
+    /** @param onnx what {@link OnnxExporter#exportInt8} made of {@code calibrated}, when the caller has used it already */
+    public static byte[] int8(FoldedStudent calibrated, byte[] onnx, BundleManifest.Builder manifest) {
         BundleManifest m = manifest.embeddingDim(calibrated.embeddingDim()).input(input(calibrated.inputSize()))
                 .quantization(QUANTIZATION).entry(ENTRY).build();
         return new BundleWriter().write(m, Map.of(ENTRY, onnx));

@@ -1,11 +1,13 @@
 package dev.edgevl.model.train;
 
 import dev.edgevl.model.PyTorch;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
@@ -13,6 +15,14 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * EdgeVL stage 1, dual-modality distillation: each step sees the RGB images and their paired non-RGB
@@ -31,11 +41,24 @@ public final class DistillationTrainer implements AutoCloseable {
 
     /** Trains {@code block} (initialized here for {@code imageSize}); the caller keeps ownership of the block's weights through {@link #model()}. */
     public DistillationTrainer(Block block, int imageSize, DistillConfig config) {
+        this(block, imageSize, config, null);
+    }
+
+    /**
+     * Continues from {@code weights} (what {@link #weights()} of an earlier trainer of the same architecture returned)
+     * instead of a fresh initialization; null starts fresh. The optimizer's moments start afresh either way.
+     *
+     * @throws IllegalArgumentException when the weights do not fit the block
+     */
+    public DistillationTrainer(Block block, int imageSize, DistillConfig config, byte[] weights) {
         this.config = config;
         Engine engine = PyTorch.engine();
         engine.setRandomSeed(config.seed());
         this.model = Model.newInstance("student-stage1", engine.getEngineName());
         model.setBlock(block);
+        if (weights != null) {
+            load(block, imageSize, weights);
+        }
         Optimizer adamW = Schedules.adamWCosine(config.learningRate(), config.finalLearningRate(), config.weightDecay(), config.steps());
         // DJL wants a loss in the config; this trainer computes its own (two modalities, one target).
         this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l1Loss()).optOptimizer(adamW));
@@ -83,6 +106,36 @@ public final class DistillationTrainer implements AutoCloseable {
                 System.arraycopy(flat, i * d, rows[i], 0, d);
             }
             return rows;
+        }
+    }
+
+    /** The network's weights and batch-norm statistics in DJL's parameter format, to continue training from later. */
+    public byte[] weights() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            model.getBlock().saveParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** DJL takes any parameter shapes from the file, so they are checked against a fresh initialization here. */
+    private void load(Block block, int imageSize, byte[] weights) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
+            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
+            Map<String, Shape> expected = new LinkedHashMap<>();
+            block.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
+            block.loadParameters(model.getNDManager(), in);
+            block.getParameters().forEach(p -> {
+                Shape loaded = p.getValue().getArray().getShape();
+                if (!loaded.equals(expected.get(p.getKey()))) {
+                    throw new IllegalArgumentException(p.getKey() + " has shape " + loaded + " instead of " + expected.get(p.getKey()));
+                }
+            });
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new IllegalArgumentException("the saved student weights do not fit this student: " + e.getMessage(), e);
         }
     }
 

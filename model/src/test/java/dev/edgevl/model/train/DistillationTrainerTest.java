@@ -105,6 +105,44 @@ class DistillationTrainerTest {
     }
 
     @Test
+    void aWarmStartContinuesFromSavedWeightsAndKeepsTraining() {
+        Random random = new Random(5);
+        PairBatch probe = batch(new Random(42), 4);
+        byte[] saved;
+        float[][] before;
+        try (DistillationTrainer first = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(10))) {
+            for (int i = 0; i < 10; i++) {
+                first.step(batch(random, 8));
+            }
+            saved = first.weights();
+            before = first.embed(probe.aux(), 4, SIZE);
+        }
+        DistillConfig otherSeed = new DistillConfig(2e-3f, 2e-5f, 0.05f, 10, DistillLoss.L1, 999);
+        try (DistillationTrainer second = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, otherSeed, saved)) {
+            float[][] resumed = second.embed(probe.aux(), 4, SIZE);
+            for (int i = 0; i < 4; i++) {
+                assertThat(resumed[i]).as("embedding %d after the warm start", i).containsExactly(before[i], org.assertj.core.data.Offset.offset(1e-6f));
+            }
+            second.step(batch(random, 8));
+            assertThat(second.embed(probe.aux(), 1, SIZE)[0]).as("the warm-started weights still train").isNotEqualTo(resumed[0]);
+        }
+        try (DistillationTrainer fresh = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, otherSeed)) {
+            assertThat(fresh.embed(probe.aux(), 1, SIZE)[0]).as("a fresh start differs").isNotEqualTo(before[0]);
+        }
+    }
+
+    @Test
+    void weightsOfAnotherArchitectureAreRefused() {
+        byte[] saved;
+        try (DistillationTrainer first = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(1))) {
+            saved = first.weights();
+        }
+        StudentSpec wider = tinyStudent().widened(2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DistillationTrainer(StudentNetwork.build(wider), SIZE,
+                DistillConfig.defaults(1), saved)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not fit");
+    }
+
+    @Test
     void lossesAgreeOnWhatIsClose() {
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             var a = m.create(new float[][] {{1f, 0f}});

@@ -23,7 +23,7 @@ public final class Topics {
     /** Frame topics are the bulk of the traffic: enough partitions to spread devices over consumers. */
     private static final int FRAME_PARTITIONS = 6;
     /** A model bundle travels inline in the models topic; int8 students are a few MB at most. */
-    static final int MAX_MODEL_MESSAGE_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_MODEL_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     public static final Topic<String, SensorFrame> FRAMES_RGB = Topic.of("frames.rgb", String.class, SensorFrame.class,
                     "RGB frames from devices, keyed by deviceId.")

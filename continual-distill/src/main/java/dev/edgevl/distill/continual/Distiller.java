@@ -1,0 +1,347 @@
+package dev.edgevl.distill.continual;
+
+import dev.edgevl.avro.LabelEmbedding;
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.TeacherEmbedding;
+import dev.edgevl.model.bundle.BundleDelivery;
+import dev.edgevl.model.bundle.BundleManifest;
+import dev.edgevl.model.bundle.BundleSigner;
+import dev.edgevl.model.bundle.ModelBundle;
+import dev.edgevl.model.bundle.ModelStore;
+import dev.edgevl.model.bundle.ModelVersions;
+import dev.edgevl.model.bundle.SignedBundle;
+import dev.edgevl.model.onnx.OnnxExporter;
+import dev.edgevl.model.onnx.OnnxStudent;
+import dev.edgevl.model.onnx.StudentBundles;
+import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.sim.Seeds;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The continual trainer: keeps the replay buffer from {@code teacher.embeddings}, the labels from
+ * {@code labels.embedded} and the live version from {@code models}; when the trigger says so it runs one round at a
+ * time on a thread of its own (so the consumer never waits), gates the candidate against the live version, stores,
+ * signs and, if promoted, publishes it.
+ *
+ * <p>Crash safety comes from the order of the steps: everything is made in memory, then written to the store
+ * atomically, and the {@code models} record is the very last thing, so a round that dies at any point has published
+ * nothing, and the next start (which replays the topics) runs the round again.
+ *
+ * <p>The {@code on*} methods are called from one consumer thread.
+ */
+public final class Distiller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Distiller.class);
+    /** The newest teacher embedding a version was trained with, in microseconds: where the next round's new data starts. */
+    public static final String DATA_WATERMARK = "data.newestSampleMicros";
+    private static final int EVAL_CHUNK = 64;
+
+    private final DistillerConfig config;
+    private final ModelStore store;
+    private final ModelCatalog catalog;
+    private final Checkpoints checkpoints;
+    private final BundleSigner signer;
+    private final ModelPublisher publisher;
+    private final Clock clock;
+    private final RoundListener listener;
+    private final ReplayBuffer buffer;
+    private final PairTensors tensors;
+    private final Gate gate;
+    private final ExecutorService roundThread;
+    private final Map<String, LabelEmbedding> labels = new TreeMap<>();
+    private final Map<ReplayBuffer.Outcome, AtomicLong> outcomes = new TreeMap<>();
+    private final AtomicLong unreadable = new AtomicLong();
+
+    private ModelVersion live;
+    private long watermark;
+    private long newestOffered;
+    private int newSamples;
+    private Instant lastRoundStart;
+    private Future<?> running;
+    private volatile RoundReport lastRound;
+    private volatile String phase = "idle";
+    private volatile boolean closed;
+    private long rounds;
+
+    public Distiller(DistillerConfig config, ModelStore store, BundleSigner signer, ModelPublisher publisher, Clock clock, RoundListener listener) {
+        this.config = config;
+        this.store = store;
+        this.catalog = ModelCatalog.in(config.storeDir());
+        this.checkpoints = Checkpoints.in(config.storeDir());
+        this.signer = signer;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.listener = listener;
+        this.buffer = ReplayBuffer.of(config.buffer());
+        this.tensors = new PairTensors(StudentBundles.inputSpec(StudentBundles.input(config.round().inputSize())));
+        this.gate = Gate.of(config);
+        this.lastRoundStart = clock.instant();
+        this.watermark = catalogWatermark();
+        this.roundThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "edgevl-distill-round");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A record of {@code models}: the live version of its family. Versions this distiller made come back this way too. */
+    public synchronized void onModel(String family, ModelVersion record) {
+        if (!config.family().equals(family) || record == null) {
+            return;
+        }
+        live = record;
+        watermark = Math.max(watermark, (long) (double) record.getMetrics().getOrDefault(DATA_WATERMARK, 0.0));
+        if (!catalog.contains(record.getFamily(), record.getVersion())) {
+            try {
+                catalog.add(record); // published but not catalogued: the process stopped in between
+            } catch (IOException e) {
+                LOG.warn("Could not add the live {} v{} to the catalogue: {}", record.getFamily(), record.getVersion(), e.getMessage());
+            }
+        }
+    }
+
+    /** A record of {@code labels.embedded}; null is a removal. */
+    public synchronized void onLabel(String label, LabelEmbedding value) {
+        if (value == null) {
+            labels.remove(label);
+        } else {
+            labels.put(label, value);
+        }
+        Map<String, float[]> embeddings = new TreeMap<>();
+        String teacherId = null;
+        for (LabelEmbedding l : labels.values()) {
+            embeddings.put(l.getLabel(), Embeddings.unboxed(l.getEmbedding()));
+            teacherId = l.getTeacherId();
+        }
+        buffer.relabel(LabelSet.of(embeddings), teacherId);
+    }
+
+    /** A record of {@code teacher.embeddings}. */
+    public synchronized ReplayBuffer.Outcome onTeacherEmbedding(TeacherEmbedding record) {
+        try {
+            tensors.check(record);
+        } catch (IllegalArgumentException e) { // FrameFormatException among them
+            unreadable.incrementAndGet();
+            LOG.debug("Skipped an unreadable teacher sample from {}: {}", record.getPair().getDeviceId(), e.getMessage());
+            return null;
+        }
+        ReplayBuffer.Outcome outcome = buffer.offer(record);
+        outcomes.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
+        if (outcome == ReplayBuffer.Outcome.TRAINING || outcome == ReplayBuffer.Outcome.NOT_SAMPLED) {
+            long micros = ReplayBuffer.micros(record.getEmbeddedTime());
+            newestOffered = Math.max(newestOffered, micros);
+            if (micros > watermark) {
+                newSamples++;
+            }
+        }
+        return outcome;
+    }
+
+    /** Starts a round on the round thread if the trigger says one is due and none is running; returns whether it did. */
+    public synchronized boolean maybeStartRound() {
+        if (closed || (running != null && !running.isDone())) {
+            return false;
+        }
+        Optional<String> due = config.trigger().due(newSamples, buffer.size(ReplayBuffer.Slice.TRAIN),
+                Duration.between(lastRoundStart, clock.instant()));
+        if (due.isEmpty()) {
+            return false;
+        }
+        ReplayBuffer.Snapshot snapshot = buffer.snapshot();
+        ModelVersion liveNow = live;
+        long dataWatermark = Math.max(watermark, newestOffered);
+        watermark = dataWatermark;
+        newSamples = 0;
+        lastRoundStart = clock.instant();
+        rounds++;
+        String reason = due.get();
+        LOG.info("Retraining: {}; {} training and {} held-out pairs over {} labels, from {}.", reason, snapshot.train().size(),
+                snapshot.heldOut().size(), snapshot.labels().size(), liveNow == null ? "fresh weights" : "live v" + liveNow.getVersion());
+        running = roundThread.submit(() -> runRound(snapshot, liveNow, dataWatermark, reason));
+        return true;
+    }
+
+    /** Waits for the running round, if any; for tests and orderly shutdown. */
+    public void awaitRound(Duration timeout) throws Exception {
+        Future<?> f;
+        synchronized (this) {
+            f = running;
+        }
+        if (f != null) {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void runRound(ReplayBuffer.Snapshot snapshot, ModelVersion liveNow, long dataWatermark, String reason) {
+        long started = System.nanoTime();
+        long version = Math.max(catalog.latestVersion(config.family()), liveNow == null ? 0 : liveNow.getVersion()) + 1;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        try {
+            byte[] warm = warmStart(liveNow);
+            TrainingRound round = new TrainingRound(config.round(), tensors, this::progress);
+            long seed = Seeds.derive(config.round().seed(), version);
+            TrainingRound.Result result;
+            try {
+                result = round.run(snapshot.train(), snapshot.labels(), warm, seed);
+            } catch (IllegalArgumentException e) {
+                if (warm == null || !String.valueOf(e.getMessage()).contains("do not fit")) {
+                    throw e;
+                }
+                LOG.warn("The live version's weights do not fit the configured student ({}); training from fresh weights.", e.getMessage());
+                result = round.run(snapshot.train(), snapshot.labels(), null, seed);
+            }
+            metrics.putAll(result.metrics());
+            phase = "gate";
+            byte[] onnx = OnnxExporter.exportInt8(result.student());
+            Gate.Verdict verdict = judge(onnx, snapshot, liveNow);
+            metrics.putAll(verdict.metrics(config.gateEpsilon()));
+            metrics.put(DATA_WATERMARK, (double) dataWatermark);
+            metrics.put("round.seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
+
+            phase = "publish";
+            Instant now = clock.instant();
+            BundleManifest.Builder manifest = BundleManifest.builder().family(config.family()).version(version)
+                    .parentVersion(liveNow == null ? null : liveNow.getVersion()).createdAt(now).teacherId(snapshot.teacherId())
+                    .labelSetHash(snapshot.labels().isEmpty() ? null : snapshot.labels().version()).metrics(metrics);
+            byte[] bundle = StudentBundles.int8(result.student(), onnx, manifest);
+            SignedBundle signed = signer.sign(bundle);
+            store.put(signed.bytes());
+            checkpoints.put(signed.sha256Hex(), result.weights());
+            BundleDelivery delivery = config.delivery() == DistillerConfig.Delivery.INLINE ? BundleDelivery.inline()
+                    : BundleDelivery.at(store.uriOf(signed.sha256Hex()));
+            ModelVersion record = ModelVersions.toRecord(signed, ModelBundle.parse(signed.bytes()), delivery, now);
+            boolean publish = verdict.promote() && !closed;
+            if (publish) {
+                publisher.publish(record);
+            }
+            catalog.add(record);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            lastRound = new RoundReport(version, verdict, publish, clock.instant(), seconds, metrics, reason, null);
+            LOG.info("Round for {} v{} done in {} s: {}; {}.", config.family(), version, Math.round(seconds), verdict.reason(),
+                    publish ? "published to models (" + signed.sizeBytes() / 1024 + " kB, sha256 " + signed.sha256Hex().substring(0, 12) + "…)"
+                            : "kept in the store only (edgevl models promote " + version + " makes it live)");
+        } catch (Throwable e) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            lastRound = new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, String.valueOf(e.getMessage()));
+            LOG.error("The round for {} v{} failed after {} s and published nothing: {}", config.family(), version, Math.round(seconds),
+                    e.toString(), e);
+        } finally {
+            phase = "idle";
+        }
+    }
+
+    private void progress(String name, int done, int total) {
+        phase = name + " " + done + "/" + total;
+        listener.progress(name, done, total);
+    }
+
+    private byte[] warmStart(ModelVersion liveNow) throws IOException {
+        if (liveNow == null) {
+            return null;
+        }
+        Optional<byte[]> weights = checkpoints.get(liveNow.getSha256());
+        if (weights.isEmpty()) {
+            LOG.warn("No training checkpoint for the live {} v{} in {} (made elsewhere?); this round starts from fresh weights.",
+                    liveNow.getFamily(), liveNow.getVersion(), config.storeDir());
+        }
+        return weights.orElse(null);
+    }
+
+    private Gate.Verdict judge(byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) throws IOException {
+        List<ReplayBuffer.Sample> heldOut = snapshot.heldOut();
+        float[][] teacher = heldOut.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+        double candidate;
+        double candidateRgb;
+        try (OnnxStudent student = new OnnxStudent(candidateOnnx)) {
+            candidate = Gate.agreement(embed(student, tensors, heldOut, true), teacher, snapshot.labels());
+            candidateRgb = Gate.agreement(embed(student, tensors, heldOut, false), teacher, snapshot.labels());
+        }
+        OptionalDouble liveAgreement = OptionalDouble.empty();
+        if (liveNow != null) {
+            Optional<byte[]> bytes = liveBundle(liveNow);
+            if (bytes.isEmpty()) {
+                LOG.warn("The live {} v{}'s bundle is neither inline nor in the store; the gate cannot compare against it.",
+                        liveNow.getFamily(), liveNow.getVersion());
+            } else {
+                ModelBundle bundle = ModelBundle.parse(bytes.get());
+                PairTensors liveTensors = new PairTensors(StudentBundles.inputSpec(bundle.manifest().input()));
+                try (OnnxStudent student = new OnnxStudent(bundle.entryFile())) {
+                    liveAgreement = OptionalDouble.of(Gate.agreement(embed(student, liveTensors, heldOut, true), teacher, snapshot.labels()));
+                }
+            }
+        }
+        return gate.decide(candidate, candidateRgb, liveAgreement, heldOut.size());
+    }
+
+    private Optional<byte[]> liveBundle(ModelVersion liveNow) throws IOException {
+        ByteBuffer inline = liveNow.getBundle();
+        if (inline != null) {
+            byte[] bytes = new byte[inline.remaining()];
+            inline.duplicate().get(bytes);
+            return Optional.of(bytes);
+        }
+        return store.get(liveNow.getSha256());
+    }
+
+    private static float[][] embed(OnnxStudent student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
+        float[][] out = new float[samples.size()][];
+        for (int from = 0; from < samples.size(); from += EVAL_CHUNK) {
+            int to = Math.min(samples.size(), from + EVAL_CHUNK);
+            float[][] rows = student.embed(tensors.images(samples, from, to, nonRgb), to - from);
+            System.arraycopy(rows, 0, out, from, to - from);
+        }
+        return out;
+    }
+
+    private long catalogWatermark() {
+        try {
+            List<ModelVersion> all = catalog.list(config.family());
+            return all.isEmpty() ? 0 : (long) (double) all.get(all.size() - 1).getMetrics().getOrDefault(DATA_WATERMARK, 0.0);
+        } catch (IOException e) {
+            LOG.warn("Could not read the model catalogue in {}: {}", catalog.directory(), e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Where the distiller stands, for logs and the local view. */
+    public record Status(int train, int heldOut, Map<String, Integer> perLabel, long offered, long unreadable, int newSamples, long rounds,
+            String phase, Long liveVersion, RoundReport lastRound) {
+    }
+
+    public synchronized Status status() {
+        return new Status(buffer.size(ReplayBuffer.Slice.TRAIN), buffer.size(ReplayBuffer.Slice.HELD_OUT), buffer.perLabel(ReplayBuffer.Slice.TRAIN),
+                buffer.offered(), unreadable.get(), newSamples, rounds, phase, live == null ? null : live.getVersion(), lastRound);
+    }
+
+    public RoundReport lastRound() {
+        return lastRound;
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /** Stops taking rounds; a round still training finishes on its own thread but publishes nothing. */
+    @Override
+    public void close() {
+        closed = true;
+        roundThread.shutdown();
+    }
+}

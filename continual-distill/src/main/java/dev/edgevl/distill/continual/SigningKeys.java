@@ -1,0 +1,50 @@
+package dev.edgevl.distill.continual;
+
+import dev.edgevl.config.ConfigException;
+import dev.edgevl.model.bundle.BundleSigner;
+import dev.edgevl.model.bundle.Keys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.List;
+
+/**
+ * The publisher's signing key from a PEM file: its "PRIVATE KEY" block signs, and the "PUBLIC KEY" block in the same
+ * file, or the {@code .pub.pem} file beside it, names the key (Java cannot derive an Ed25519 public key from a private
+ * one) and is checked to be the other half.
+ */
+public final class SigningKeys {
+    private SigningKeys() {
+    }
+
+    public static BundleSigner signer(Path privateKeyFile) {
+        try {
+            String pem = Files.readString(privateKeyFile);
+            List<PublicKey> inFile = Keys.publicKeysFromPem(pem);
+            PublicKey publicKey;
+            if (!inFile.isEmpty()) {
+                publicKey = inFile.get(0);
+            } else {
+                Path beside = publicKeyFileOf(privateKeyFile);
+                if (!Files.isRegularFile(beside)) {
+                    throw new ConfigException("The signing key " + privateKeyFile + " has no PUBLIC KEY block and there is no " + beside
+                            + "; put the public key in either, so the distiller can name the key consumers verify with.");
+                }
+                publicKey = Keys.readPublicKey(beside);
+            }
+            return BundleSigner.of(Keys.pairOf(Keys.privateKeyFromPem(pem), publicKey));
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read the signing key " + privateKeyFile + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("The signing key " + privateKeyFile + " is unusable: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code key.pem} → {@code key.pub.pem}. */
+    static Path publicKeyFileOf(Path privateKeyFile) {
+        String name = privateKeyFile.getFileName().toString();
+        String base = name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
+        return privateKeyFile.resolveSibling(base + ".pub.pem");
+    }
+}

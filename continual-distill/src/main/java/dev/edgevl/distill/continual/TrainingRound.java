@@ -1,0 +1,181 @@
+package dev.edgevl.distill.continual;
+
+import dev.edgevl.model.onnx.Calibration;
+import dev.edgevl.model.quant.FoldedStudent;
+import dev.edgevl.model.student.StudentFolding;
+import dev.edgevl.model.student.StudentNetwork;
+import dev.edgevl.model.student.StudentSpec;
+import dev.edgevl.model.train.DistillConfig;
+import dev.edgevl.model.train.DistillLoss;
+import dev.edgevl.model.train.DistillationTrainer;
+import dev.edgevl.model.train.LabelledPairBatch;
+import dev.edgevl.model.train.PairBatch;
+import dev.edgevl.model.train.PseudoLabels;
+import dev.edgevl.model.train.QatConfig;
+import dev.edgevl.model.train.QatTrainer;
+import dev.edgevl.model.train.TripletLoss;
+import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.model.zeroshot.ZeroShotClassifier;
+import dev.edgevl.sim.Seeds;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One EdgeVL round on the replay buffer's training slice: stage 1 (both modalities regressed to the teacher's RGB
+ * embedding, from the live version's weights when there are some) → fold and calibrate → pseudo-labels (the
+ * teacher's most confident top-1s) → stage 2 (quantization-aware triplet training) → a student ready for int8 export.
+ * Its inputs are frames and teacher embeddings only; nothing here can see the simulator's ground truth.
+ */
+public final class TrainingRound {
+    static final String STAGE_1 = "stage 1";
+    static final String STAGE_2 = "stage 2";
+    static final String CALIBRATION = "calibration";
+    private static final int CALIBRATION_PAIRS = 128;
+
+    /**
+     * What a round made.
+     *
+     * @param student the quantization-ready student with activation ranges
+     * @param weights the stage-1 network's weights, for the next round to start from
+     * @param metrics training figures (losses, sample counts, seconds), named plainly
+     */
+    public record Result(FoldedStudent student, byte[] weights, Map<String, Double> metrics) {
+    }
+
+    private final RoundSettings settings;
+    private final PairTensors tensors;
+    private final RoundListener listener;
+
+    TrainingRound(RoundSettings settings, PairTensors tensors, RoundListener listener) {
+        this.settings = settings;
+        this.tensors = tensors;
+        this.listener = listener;
+    }
+
+    /**
+     * @param train the samples to train on (the buffer's training slice)
+     * @param warmStart the live version's stage-1 weights, or null to start fresh
+     * @param seed this round's seed
+     */
+    Result run(List<ReplayBuffer.Sample> train, LabelSet labels, byte[] warmStart, long seed) {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("a round needs training samples");
+        }
+        int dim = train.get(0).teacher().length;
+        StudentSpec spec = settings.student(dim);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("train.samples", (double) train.size());
+        metrics.put("train.warmStart", warmStart == null ? 0.0 : 1.0);
+
+        long started = System.nanoTime();
+        byte[] weights;
+        FoldedStudent folded;
+        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), spec.inputSize(), stage1(train.size(), seed),
+                warmStart)) {
+            double lastEpochLoss = 0;
+            Random random = new Random(Seeds.derive(seed, "stage1-shuffle"));
+            int batch = Math.min(settings.batch(), train.size());
+            int perEpoch = Math.max(1, train.size() / batch);
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                int[] order = permutation(train.size(), random);
+                double loss = 0;
+                for (int s = 0; s < perEpoch; s++) {
+                    loss += trainer.step(tensors.batch(train, Arrays.copyOfRange(order, s * batch, (s + 1) * batch)));
+                }
+                lastEpochLoss = loss / perEpoch;
+                listener.progress(STAGE_1, epoch + 1, settings.epochs());
+            }
+            metrics.put("stage1.loss", lastEpochLoss);
+            weights = trainer.weights();
+            folded = StudentFolding.fold(trainer.model().getBlock(), spec);
+        }
+        metrics.put("stage1.seconds", seconds(started));
+
+        FoldedStudent calibrated = calibrate(folded, train, seed);
+        listener.progress(CALIBRATION, 1, 1);
+
+        long stage2Started = System.nanoTime();
+        FoldedStudent result = stage2(calibrated, train, labels, seed, metrics);
+        metrics.put("stage2.seconds", seconds(stage2Started));
+        return new Result(result, weights, metrics);
+    }
+
+    private DistillConfig stage1(int samples, long seed) {
+        int steps = settings.epochs() * Math.max(1, samples / Math.min(settings.batch(), samples));
+        return new DistillConfig(2e-3f, 2e-5f, 0.05f, steps, DistillLoss.L1, (int) Seeds.derive(seed, "student-init"));
+    }
+
+    /** Activation ranges from RGB and non-RGB images alike, as the deployed student sees both. */
+    private FoldedStudent calibrate(FoldedStudent folded, List<ReplayBuffer.Sample> train, long seed) {
+        int n = Math.min(CALIBRATION_PAIRS, train.size());
+        int[] idx = Arrays.copyOf(permutation(train.size(), new Random(Seeds.derive(seed, "calibration"))), n);
+        PairBatch pairs = tensors.batch(train, idx);
+        float[] both = Arrays.copyOf(pairs.rgb(), pairs.rgb().length + pairs.aux().length);
+        System.arraycopy(pairs.aux(), 0, both, pairs.rgb().length, pairs.aux().length);
+        return Calibration.calibrate(folded, both, 2 * n);
+    }
+
+    /** Stage 2 needs steps, two labels and pairs of at least two pseudo-labels; without them the calibrated student is exported as is. */
+    private FoldedStudent stage2(FoldedStudent calibrated, List<ReplayBuffer.Sample> train, LabelSet labels, long seed, Map<String, Double> metrics) {
+        if (settings.qatSteps() == 0 || labels.size() < 2) {
+            metrics.put("stage2.samples", 0.0);
+            return calibrated;
+        }
+        float[][] teacher = new float[train.size()][];
+        for (int i = 0; i < teacher.length; i++) {
+            teacher[i] = train.get(i).teacher();
+        }
+        List<PseudoLabels.Pick> picks = PseudoLabels.select(teacher, labels, settings.pseudoLabelFraction(), ZeroShotClassifier.DEFAULT_TEMPERATURE);
+        metrics.put("stage2.samples", (double) picks.size());
+        if (picks.stream().mapToInt(PseudoLabels.Pick::label).distinct().count() < 2 || picks.size() < 4) {
+            return calibrated;
+        }
+        QatConfig config = new QatConfig(5e-4f, 5e-6f, 0.01f, settings.qatSteps(), TripletLoss.DEFAULT_MARGIN, 1.0f,
+                (int) Seeds.derive(seed, "qat-init"));
+        Random random = new Random(Seeds.derive(seed, "stage2-shuffle"));
+        int batch = Math.min(settings.batch(), picks.size());
+        try (QatTrainer trainer = new QatTrainer(calibrated, config)) {
+            int[] order = permutation(picks.size(), random);
+            int cursor = 0;
+            float loss = 0;
+            for (int s = 0; s < settings.qatSteps(); s++) {
+                if (cursor + batch > order.length) {
+                    order = permutation(picks.size(), random);
+                    cursor = 0;
+                }
+                int[] idx = new int[batch];
+                int[] pseudo = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    PseudoLabels.Pick p = picks.get(order[cursor++]);
+                    idx[i] = p.sample();
+                    pseudo[i] = p.label();
+                }
+                loss = trainer.step(new LabelledPairBatch(tensors.batch(train, idx), pseudo));
+                listener.progress(STAGE_2, s + 1, settings.qatSteps());
+            }
+            metrics.put("stage2.loss", (double) loss);
+            return trainer.result();
+        }
+    }
+
+    static int[] permutation(int n, Random random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static double seconds(long startedNanos) {
+        return Math.round((System.nanoTime() - startedNanos) / 1e7) / 100.0;
+    }
+}
