@@ -15,15 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -148,34 +143,6 @@ final class LabelsCommand implements Runnable {
 
     /** Every label with an embedding: labels.embedded read from its start to its current end, tombstones applied. */
     static Map<String, LabelEmbedding> readLive(ClusterOptions cluster) throws Exception {
-        Settings settings = cluster.settings();
-        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, cluster.bootstrap));
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", false);
-        Map<String, LabelEmbedding> live = new TreeMap<>();
-        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-             KafkaConsumer<String, LabelEmbedding> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                     serdes.valueSerde(Topics.LABELS_EMBEDDED).deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.LABELS_EMBEDDED.name(), SEND_TIMEOUT).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, SEND_TIMEOUT);
-            long deadline = System.nanoTime() + SEND_TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read " + Topics.LABELS_EMBEDDED.name() + " to its end within "
-                            + SEND_TIMEOUT.toSeconds() + " s; is the cluster up?");
-                }
-                for (ConsumerRecord<String, LabelEmbedding> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        live.remove(record.key());
-                    } else {
-                        live.put(record.key(), record.value());
-                    }
-                }
-            }
-        }
-        return live;
+        return CompactedTopics.read(cluster, Topics.LABELS_EMBEDDED, SEND_TIMEOUT);
     }
 }

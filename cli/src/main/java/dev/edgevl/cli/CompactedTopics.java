@@ -1,0 +1,55 @@
+package dev.edgevl.cli;
+
+import dev.edgevl.config.KafkaSettings;
+import dev.edgevl.config.Settings;
+import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.Topic;
+import dev.edgevl.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads a compacted topic's current state: every key's latest value, from the start to the end it has now. */
+final class CompactedTopics {
+    private CompactedTopics() {
+    }
+
+    /** @throws IllegalStateException when the end is not reached within {@code timeout} */
+    static <V> Map<String, V> read(ClusterOptions cluster, Topic<String, V> topic, Duration timeout) throws Exception {
+        Settings settings = cluster.settings();
+        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, cluster.bootstrap));
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", false);
+        props.put("max.partition.fetch.bytes", Topics.MAX_MODEL_MESSAGE_BYTES);
+        Map<String, V> live = new TreeMap<>();
+        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+             KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), serdes.valueSerde(topic).deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), timeout).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read " + topic.name() + " to its end within " + timeout.toSeconds()
+                            + " s; is the cluster up?");
+                }
+                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        live.remove(record.key());
+                    } else {
+                        live.put(record.key(), record.value());
+                    }
+                }
+            }
+        }
+        return live;
+    }
+}
