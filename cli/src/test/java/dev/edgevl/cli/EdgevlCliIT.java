@@ -154,4 +154,61 @@ class EdgevlCliIT {
                     "The teacher service stopped cleanly.");
         }
     }
+
+    @Test
+    void modelsListsTheCatalogueAndPromoteAndRollbackRepublishSignedVersions(@TempDir java.nio.file.Path store) throws Exception {
+        dev.edgevl.model.bundle.DevKeys keys = dev.edgevl.model.bundle.DevKeys.loadOrCreate(store.resolve("keys"));
+        dev.edgevl.model.bundle.DirectoryModelStore bundles = new dev.edgevl.model.bundle.DirectoryModelStore(store);
+        dev.edgevl.distill.continual.ModelCatalog catalog = dev.edgevl.distill.continual.ModelCatalog.in(store);
+        for (int v = 1; v <= 2; v++) {
+            byte[] bundle = new dev.edgevl.model.bundle.BundleWriter().write(dev.edgevl.model.bundle.BundleManifest.builder().family("student")
+                    .version(v).parentVersion(v == 1 ? null : 1L).createdAt(Instant.parse("2026-11-26T10:00:00Z").plusSeconds(v)).teacherId("t")
+                    .embeddingDim(8).input(dev.edgevl.model.onnx.StudentBundles.input(16)).metric("gate.promoted", v == 1 ? 1.0 : 0.0)
+                    .metric("gate.nonRgbAgreement", 0.5 + v / 10.0).entry("model.onnx").build(), Map.of("model.onnx", new byte[] {1, 2, (byte) v}));
+            dev.edgevl.model.bundle.SignedBundle signed = keys.signer().sign(bundle);
+            bundles.put(signed.bytes());
+            catalog.add(dev.edgevl.model.bundle.ModelVersions.toRecord(signed, dev.edgevl.model.bundle.ModelBundle.parse(signed.bytes()),
+                    dev.edgevl.model.bundle.BundleDelivery.inline(), Instant.parse("2026-11-26T10:00:00Z").plusSeconds(v)));
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
+            String b = kafka.bootstrapServers();
+            assertThat(EdgevlTest.run("topics", "create", "-b", b).exitCode()).isZero();
+            String dir = store.toString();
+
+            EdgevlTest.Run empty = EdgevlTest.run("models", "list", "--store", dir, "-b", b);
+            assertThat(empty.exitCode()).as(empty.err()).isZero();
+            assertThat(empty.out()).contains("v1", "promoted", "v2", "kept back", "0.700", "Nothing of student is live on models.");
+
+            EdgevlTest.Run promote = EdgevlTest.run("models", "promote", "v2", "--store", dir, "-b", b);
+            assertThat(promote.exitCode()).as(promote.err()).isZero();
+            assertThat(promote.out()).contains("Promoted student v2: published to models");
+            assertThat(liveVersion(b, keys)).isEqualTo(2);
+
+            EdgevlTest.Run rollback = EdgevlTest.run("models", "rollback", "--to", "1", "--store", dir, "-b", b);
+            assertThat(rollback.exitCode()).as(rollback.err()).isZero();
+            assertThat(rollback.out()).contains("Rolled back to student v1");
+            assertThat(liveVersion(b, keys)).as("the earlier version is live again, still signed").isEqualTo(1);
+            assertThat(EdgevlTest.run("models", "list", "--store", dir, "-b", b).out()).containsPattern("\\*\\s+v1");
+
+            EdgevlTest.Run forward = EdgevlTest.run("models", "rollback", "--to", "2", "--store", dir, "-b", b);
+            assertThat(forward.exitCode()).isNotZero();
+            assertThat(forward.err()).contains("v2 is not earlier than the live v1", "models promote 2");
+            EdgevlTest.Run missing = EdgevlTest.run("models", "promote", "7", "--store", dir, "-b", b);
+            assertThat(missing.exitCode()).isNotZero();
+            assertThat(missing.err()).contains("There is no student v7 in the catalogue");
+
+            EdgevlTest.Run show = EdgevlTest.run("models", "show", "2", "--store", dir, "-b", b);
+            assertThat(show.out()).contains("student v2", "gate.nonRgbAgreement", "0.700", "signed by", keys.keyId());
+        }
+    }
+
+    /** The version of the latest student record on models, after checking its signature. */
+    private static long liveVersion(String bootstrap, dev.edgevl.model.bundle.DevKeys keys) throws Exception {
+        ClusterOptions cluster = new ClusterOptions();
+        cluster.bootstrap = bootstrap;
+        dev.edgevl.avro.ModelVersion last = CompactedTopics.read(cluster, Topics.MODELS, java.time.Duration.ofSeconds(30)).get("student");
+        assertThat(last).isNotNull();
+        new dev.edgevl.model.bundle.BundleVerifier(keys.trustedKeys()).verify(last);
+        return last.getVersion();
+    }
 }
