@@ -3,6 +3,7 @@ package dev.edgevl.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgevl.bench.BenchResult;
+import dev.edgevl.bench.DistillBench;
 import dev.edgevl.bench.InferenceBench;
 import dev.edgevl.bench.ModelBench;
 import dev.edgevl.bench.RenderBench;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Where the speed targets are measured; never in unit tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the speed targets, on this machine.",
-        subcommands = {BenchCommand.Render.class, BenchCommand.Sync.class, BenchCommand.Student.class, BenchCommand.Inference.class})
+        subcommands = {BenchCommand.Render.class, BenchCommand.Sync.class, BenchCommand.Student.class, BenchCommand.Inference.class,
+                BenchCommand.Distill.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -158,6 +160,40 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             report.print(out, InferenceBench.run(frames, seconds, lines(out)));
+            return 0;
+        }
+    }
+
+    @Command(name = "distill", mixinStandardHelpOptions = true,
+            description = {"One retraining round of the distiller with its default buffer, student and steps, on pairs of the default",
+                    "world embedded by the configured teacher (teacher.* settings; the synthetic one by default): the round's time on this",
+                    "machine, stage by stage, and the gate's figures. --rounds 2 adds a round that continues from the first. Minutes."})
+    static final class Distill implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions config = new ConfigOptions();
+
+        @Option(names = "--pairs", defaultValue = "2600", description = "Pairs rendered for the first round (default: ${DEFAULT-VALUE}).")
+        int pairs;
+
+        @Option(names = "--rounds", defaultValue = "1", description = "1, or 2 to add a warm-started round (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the rendered scenes (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Mixin
+        ReportOption report = new ReportOption();
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1 || rounds > 2) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds is 1 or 2, not " + rounds + ".");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            report.print(out, DistillBench.run(config.settings(), pairs, rounds, seed, lines(out)));
             return 0;
         }
     }
