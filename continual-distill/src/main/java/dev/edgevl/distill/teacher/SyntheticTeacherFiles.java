@@ -7,9 +7,12 @@ import dev.edgevl.model.clip.ClipPretrainer;
 import dev.edgevl.model.clip.WordVocabulary;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -20,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -36,6 +40,8 @@ public final class SyntheticTeacherFiles {
     static final String TEXT_WEIGHTS = "text.params";
     static final String DESCRIPTION = "teacher.properties";
     static final String VOCABULARY = "vocabulary.txt";
+    /** A teacher's files, in the order they are written: the vocabulary last, as the mark of a complete entry. */
+    static final List<String> FILES = List.of(IMAGE_WEIGHTS, TEXT_WEIGHTS, DESCRIPTION, VOCABULARY);
     private static final String ID = "id";
 
     private SyntheticTeacherFiles() {
@@ -67,6 +73,8 @@ public final class SyntheticTeacherFiles {
     public static void save(SyntheticTeacher teacher, Path dir) {
         try {
             Files.createDirectories(dir);
+            // Overwriting an entry (a forced pretraining): it stops counting as complete until it is again.
+            Files.deleteIfExists(dir.resolve(VOCABULARY));
             saveBlock(teacher.towers().imageModel().getBlock(), dir.resolve(IMAGE_WEIGHTS));
             saveBlock(teacher.towers().textModel().getBlock(), dir.resolve(TEXT_WEIGHTS));
             Properties description = new Properties();
@@ -90,23 +98,44 @@ public final class SyntheticTeacherFiles {
                     + " are needed); pretrain one with 'edgevl teacher pretrain'.");
         }
         try {
-            Map<String, String> description = readProperties(dir.resolve(DESCRIPTION));
-            TeacherRecipe recipe = TeacherRecipe.fromProperties(description);
-            WordVocabulary vocabulary = WordVocabulary.ofWords(Files.readAllLines(dir.resolve(VOCABULARY), StandardCharsets.UTF_8));
-            ClipPretrainer towers = recipe.towers(vocabulary.size(), 1e-3f, 1, 0.07f, 0);
-            try {
-                loadBlock(towers.imageModel(), dir.resolve(IMAGE_WEIGHTS));
-                loadBlock(towers.textModel(), dir.resolve(TEXT_WEIGHTS));
-            } catch (IOException | MalformedModelException | RuntimeException e) {
-                towers.close();
-                throw e;
-            }
-            String id = description.getOrDefault(ID, "synthetic-clip@" + dir.getFileName());
-            return new SyntheticTeacher(towers, vocabulary, recipe, id);
+            return read(name -> Files.newInputStream(dir.resolve(name)), "synthetic-clip@" + dir.getFileName());
         } catch (IOException | MalformedModelException | IllegalArgumentException e) {
             throw new IllegalStateException("The synthetic teacher in " + dir + " cannot be read (" + e.getMessage()
                     + "); delete the directory and pretrain again.", e);
         }
+    }
+
+    /** Opens one of a teacher's files by name: from a directory, or from wherever else a teacher is kept. */
+    @FunctionalInterface
+    interface FileSource {
+        InputStream open(String name) throws IOException;
+    }
+
+    /**
+     * Reads a teacher from its four files, wherever they are: the one way a teacher is loaded.
+     *
+     * @param fallbackId the teacher's id when its description names none
+     */
+    static SyntheticTeacher read(FileSource files, String fallbackId) throws IOException, MalformedModelException {
+        Map<String, String> description;
+        try (Reader in = new InputStreamReader(files.open(DESCRIPTION), StandardCharsets.UTF_8)) {
+            description = readProperties(in);
+        }
+        TeacherRecipe recipe = TeacherRecipe.fromProperties(description);
+        List<String> words;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(files.open(VOCABULARY), StandardCharsets.UTF_8))) {
+            words = in.lines().toList();
+        }
+        WordVocabulary vocabulary = WordVocabulary.ofWords(words);
+        ClipPretrainer towers = recipe.towers(vocabulary.size(), 1e-3f, 1, 0.07f, 0);
+        try {
+            loadBlock(towers.imageModel(), files.open(IMAGE_WEIGHTS));
+            loadBlock(towers.textModel(), files.open(TEXT_WEIGHTS));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            towers.close();
+            throw e;
+        }
+        return new SyntheticTeacher(towers, vocabulary, recipe, description.getOrDefault(ID, fallbackId));
     }
 
     private static void saveBlock(Block block, Path file) throws IOException {
@@ -115,17 +144,15 @@ public final class SyntheticTeacherFiles {
         }
     }
 
-    private static void loadBlock(Model model, Path file) throws IOException, MalformedModelException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    private static void loadBlock(Model model, InputStream file) throws IOException, MalformedModelException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
             model.getBlock().loadParameters(model.getNDManager(), in);
         }
     }
 
-    private static Map<String, String> readProperties(Path file) throws IOException {
+    private static Map<String, String> readProperties(Reader in) throws IOException {
         Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(in);
-        }
+        properties.load(in);
         Map<String, String> values = new HashMap<>();
         properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
         return values;
