@@ -4,10 +4,17 @@ import dev.edgevl.bench.offline.OfflineConfig;
 import dev.edgevl.bench.offline.OfflineDataset;
 import dev.edgevl.bench.offline.TeacherPretraining;
 import dev.edgevl.distill.service.TeacherServiceApp;
+import dev.edgevl.distill.teacher.CommittedTeacher;
 import dev.edgevl.distill.teacher.SyntheticTeacher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +37,9 @@ final class TeacherCommand implements Runnable {
 
     @Command(name = "pretrain", mixinStandardHelpOptions = true,
             description = {"Pretrains the teacher contrastively on rendered RGB scenes and their captions (never depth or thermal)",
-                    "and caches it; `eval offline` with the same --seed, --scenes and epochs then loads it instead of retraining."})
+                    "and caches it; `eval offline` with the same --seed, --scenes and epochs then loads it instead of retraining.",
+                    "The default configuration with seed 1 is committed with the project: it is copied into the cache, not",
+                    "pretrained, unless --force is given."})
     static final class Pretrain implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -48,20 +57,64 @@ final class TeacherCommand implements Runnable {
                 description = "Where the teacher is saved (default: ${DEFAULT-VALUE}).")
         Path cache;
 
+        @Option(names = "--force", description = "Pretrain even when the cache or the committed teacher already has this configuration's"
+                + " teacher, and replace the cache entry.")
+        boolean force;
+
+        @Option(names = "--export", paramLabel = "DIR", description = {"Pretrain (as --force) and also write the teacher to DIR as the"
+                + " committed one is laid out, with pretrained.properties saying how it was made. To make the committed teacher again:",
+                "--seed 1 --export " + CommittedTeacher.SOURCE_DIR})
+        Path export;
+
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             OfflineConfig config = OfflineConfig.defaults(seed).withTeacher(scenes, epochs);
+            boolean retrain = force || export != null;
             long start = System.nanoTime();
-            out.printf("Rendering %d scenes...%n", scenes);
-            out.flush();
-            OfflineDataset data = OfflineDataset.generate(seed, config.trainScenes(), config.heldOutScenes(), config.captionVariants());
-            try (SyntheticTeacher teacher = TeacherPretraining.obtain(config, data, cache, EvalCommand.progress(out))) {
-                out.printf("Teacher ready: %,d image-tower and %,d text-tower parameters, %.0f s in all.%n", teacher.imageParameters(),
-                        teacher.textParameters(), (System.nanoTime() - start) / 1e9);
+            Supplier<OfflineDataset> data = () -> {
+                out.printf("Rendering %d scenes...%n", scenes);
+                out.flush();
+                return OfflineDataset.generate(seed, config.trainScenes(), config.heldOutScenes(), config.captionVariants());
+            };
+            try (SyntheticTeacher teacher = TeacherPretraining.obtain(config, data, cache, EvalCommand.progress(out), retrain)) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                out.printf("Teacher ready: %s, %,d image-tower and %,d text-tower parameters, %.0f s in all.%n", teacher.id(),
+                        teacher.imageParameters(), teacher.textParameters(), seconds);
+                if (export != null) {
+                    CommittedTeacher.export(TeacherPretraining.cacheEntry(config, cache), export, provenance(config, teacher, seconds));
+                    out.println("Exported to " + export.toAbsolutePath() + " with its " + CommittedTeacher.PROVENANCE + ".");
+                }
             }
             out.flush();
             return 0;
+        }
+
+        /** The command line that trains this configuration's teacher, with the options that differ from their defaults. */
+        String command() {
+            StringBuilder command = new StringBuilder("./edgevl teacher pretrain --seed ").append(seed);
+            if (scenes != 8000) {
+                command.append(" --scenes ").append(scenes);
+            }
+            if (epochs != 9) {
+                command.append(" --epochs ").append(epochs);
+            }
+            return command.toString();
+        }
+
+        private Map<String, String> provenance(OfflineConfig config, SyntheticTeacher teacher, double seconds) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("seed", Long.toString(seed));
+            p.put("key", TeacherPretraining.key(config));
+            p.put("id", teacher.id());
+            p.put("command", command());
+            p.put("scenes", Integer.toString(scenes));
+            p.put("epochs", Integer.toString(epochs));
+            p.put("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            p.put("version", Version.number());
+            p.put("seconds", String.format(Locale.ROOT, "%.0f", seconds));
+            p.put("processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
+            return p;
         }
     }
 

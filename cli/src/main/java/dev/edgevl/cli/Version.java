@@ -8,4 +8,10 @@ final class Version implements IVersionProvider {
         String version = Version.class.getPackage().getImplementationVersion();
         return new String[] {"edgevl " + (version == null ? "(development build)" : version)};
     }
+
+    /** The project's version, or "development" when not run from the built jar. */
+    static String number() {
+        String version = Version.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
 }

@@ -95,6 +95,34 @@ class EdgevlTest {
     }
 
     @Test
+    void teacherPretrainCopiesTheCommittedTeacherInsteadOfTrainingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path cache) {
+        Run run = run("teacher", "pretrain", "--seed", "1", "--cache", cache.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("not pretraining", "committed with the project", "--force", "Teacher ready: synthetic-clip@")
+                .doesNotContain("Rendering", "epoch");
+    }
+
+    @Test
+    void teacherPretrainExportWritesTheTeacherAndHowItWasMade(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path export = dir.resolve("export");
+        Run run = run("teacher", "pretrain", "--seed", "3", "--scenes", "64", "--epochs", "1", "--cache", dir.resolve("cache").toString(),
+                "--export", export.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Rendering 64 scenes", "teacher: epoch 1/1", "Exported to");
+        java.util.Properties provenance = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(export.resolve("pretrained.properties"))) {
+            provenance.load(in);
+        }
+        String key = dev.edgevl.bench.offline.TeacherPretraining.key(dev.edgevl.bench.offline.OfflineConfig.defaults(3).withTeacher(64, 1));
+        assertThat(provenance.getProperty("command")).isEqualTo("./edgevl teacher pretrain --seed 3 --scenes 64 --epochs 1");
+        assertThat(provenance.getProperty("key")).isEqualTo(key);
+        assertThat(provenance.getProperty("id")).isEqualTo("synthetic-clip@" + key);
+        assertThat(provenance.stringPropertyNames()).contains("seed", "scenes", "epochs", "date", "version", "seconds", "processors",
+                "sha256.image.params", "sha256.text.params", "sha256.teacher.properties", "sha256.vocabulary.txt");
+        assertThat(export.resolve("image.params")).exists();
+    }
+
+    @Test
     void anUnknownScenarioIsExplained() {
         Run run = run("simulate", "--scenario", "atlantis", "-b", "127.0.0.1:1");
         assertThat(run.exitCode()).isEqualTo(2);

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +35,39 @@ public final class TeacherModels {
         };
     }
 
+    /**
+     * The synthetic teacher at {@code teacher.path}; else the newest in the cache; else, when the cache has none,
+     * the teacher committed with the project, copied into the cache (read from the jar when the cache cannot be
+     * written). The log says which one it is.
+     */
     private static TeacherModel synthetic(TeacherConfig config) {
-        Path dir = config.path() != null && !config.path().isBlank() ? Path.of(config.path())
-                : SyntheticTeacherFiles.latest(config.cacheDir()).orElseThrow(() -> new IllegalStateException(
+        long started = System.nanoTime();
+        SyntheticTeacher teacher;
+        String from;
+        if (config.path() != null && !config.path().isBlank()) {
+            Path dir = Path.of(config.path());
+            teacher = SyntheticTeacherFiles.load(dir);
+            from = dir + " (" + TeacherConfig.PATH.key() + ")";
+        } else {
+            Optional<Path> cached = SyntheticTeacherFiles.latest(config.cacheDir());
+            if (cached.isPresent()) {
+                teacher = SyntheticTeacherFiles.load(cached.get());
+                from = cached.get() + ", the newest in the cache";
+            } else {
+                CommittedTeacher committed = CommittedTeacher.find().orElseThrow(() -> new IllegalStateException(
                         "There is no pretrained synthetic teacher in " + config.cacheDir() + "; run 'edgevl teacher pretrain' first, or set "
                                 + TeacherConfig.CACHE_DIR.key() + " to where one is."));
-        long started = System.nanoTime();
-        SyntheticTeacher teacher = SyntheticTeacherFiles.load(dir);
-        LOG.info("Loaded the synthetic teacher {} from {}: {}x{} images, {}-dim embeddings, in {} ms.", teacher.id(), dir,
+                Path dir = null;
+                try {
+                    dir = committed.copyTo(config.cacheDir());
+                } catch (IOException e) {
+                    LOG.warn("Cannot copy the committed teacher into the cache {} ({}); reading it from the jar.", config.cacheDir(), e.toString());
+                }
+                teacher = dir != null ? SyntheticTeacherFiles.load(dir) : committed.load();
+                from = committed.describe() + (dir != null ? ", copied into the empty cache as " + dir : ", read from the jar");
+            }
+        }
+        LOG.info("Loaded the synthetic teacher {} from {}: {}x{} images, {}-dim embeddings, in {} ms.", teacher.id(), from,
                 teacher.imageSize(), teacher.imageSize(), teacher.dim(), (System.nanoTime() - started) / 1_000_000);
         return teacher;
     }

@@ -42,9 +42,21 @@ class TeacherModelsTest {
     }
 
     @Test
-    void anEmptyCacheSaysHowToFillIt() {
-        assertThatThrownBy(() -> TeacherModels.load(Settings.of(Map.of("teacher.cache.dir", cache.toString()))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no pretrained synthetic teacher in " + cache)
+    void anEmptyCacheGetsTheCommittedTeacher() {
+        CommittedTeacher committed = CommittedTeacher.find().orElseThrow();
+        Path empty = cache.resolve("not-yet-made");
+        try (TeacherModel loaded = TeacherModels.load(Settings.of(Map.of("teacher.cache.dir", empty.toString())))) {
+            assertThat(loaded.id()).isEqualTo(committed.id());
+            assertThat(loaded.dim()).isEqualTo(128);
+        }
+        // Copied into the cache, where the next load (and edgevl eval offline) finds it.
+        assertThat(SyntheticTeacherFiles.latest(empty)).contains(SyntheticTeacherFiles.directory(empty, committed.key()));
+    }
+
+    @Test
+    void aTeacherPathWithoutATeacherSaysHowToMakeOne() {
+        assertThatThrownBy(() -> TeacherModels.load(Settings.of(Map.of("teacher.path", cache.toString()))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no complete synthetic teacher in " + cache)
                 .hasMessageContaining("edgevl teacher pretrain");
     }
 
