@@ -40,46 +40,52 @@ public final class HealthServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HealthServer OFF = new HealthServer(null, null, "none");
-
     private final HttpServer server;
     private final ExecutorService executor;
     private final String service;
+    private volatile Supplier<Health> check;
 
     private HealthServer(HttpServer server, ExecutorService executor, String service) {
         this.server = server;
         this.executor = executor;
         this.service = service;
+        this.check = () -> Health.notReady("STARTING", service + " is starting.");
     }
 
     /** An endpoint that is not there, for services started without {@code health.port}. */
     public static HealthServer off() {
-        return OFF;
+        return new HealthServer(null, null, "nothing");
     }
 
     /**
-     * Serves {@code check} on {@code health.port} when it is set, else returns {@link #off()}.
+     * Serves the health endpoints on {@code health.port} when it is set, else returns {@link #off()}. Until
+     * {@link #watch} gives it a check, the service is live and not ready ("starting"), so a service can open its
+     * endpoint before its slow start (loading a model, restoring state) and bind the check once it exists.
      *
      * @param service what is checked, in the body's sentences ("frame sync")
      * @throws ConfigException when the port is out of range or cannot be bound
      */
-    public static HealthServer start(Settings settings, String service, Supplier<Health> check) {
+    public static HealthServer start(Settings settings, String service) {
         int port = settings.get(PORT);
         PORT.check(port >= 0 && port <= 65_535, "must be between 0 and 65535, not " + port);
         if (port == 0) {
             return off();
         }
         try {
-            return listen(new InetSocketAddress(port), service, check);
+            return listen(new InetSocketAddress(port), service);
         } catch (IOException e) {
             throw new ConfigException("Cannot serve the health endpoints of " + service + " on port " + port + " (" + PORT.key()
                     + "): " + e.getMessage() + ". Is another process using the port?", e);
         }
     }
 
-    /** Serves {@code check} at {@code address}; port 0 there picks a free port (see {@link #port()}). */
-    public static HealthServer listen(InetSocketAddress address, String service, Supplier<Health> check) throws IOException {
-        Objects.requireNonNull(check, "check");
+    /** {@link #start(Settings, String)} with its check at once. */
+    public static HealthServer start(Settings settings, String service, Supplier<Health> check) {
+        return start(settings, service).watch(check);
+    }
+
+    /** Serves the endpoints at {@code address}; port 0 there picks a free port (see {@link #port()}). */
+    public static HealthServer listen(InetSocketAddress address, String service) throws IOException {
         HttpServer server = HttpServer.create(address, 0);
         // One daemon thread: probes are rare and cheap, and a forgotten endpoint must not keep the JVM alive.
         ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
@@ -88,13 +94,20 @@ public final class HealthServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
-        server.createContext(LIVE_PATH, exchange -> answer(exchange, service, check, Health::live));
-        server.createContext(READY_PATH, exchange -> answer(exchange, service, check, Health::ready));
-        server.createContext(HEALTH_PATH, exchange -> answer(exchange, service, check, Health::ready));
+        HealthServer endpoint = new HealthServer(server, executor, service);
+        server.createContext(LIVE_PATH, exchange -> endpoint.answer(exchange, Health::live));
+        server.createContext(READY_PATH, exchange -> endpoint.answer(exchange, Health::ready));
+        server.createContext(HEALTH_PATH, exchange -> endpoint.answer(exchange, Health::ready));
         server.start();
         LOG.info("Health endpoints of {} at http://{}:{}{} and {}.", service, address.getHostString(), server.getAddress().getPort(),
                 LIVE_PATH, READY_PATH);
-        return new HealthServer(server, executor, service);
+        return endpoint;
+    }
+
+    /** From now on the endpoints answer what {@code check} says; returns this. */
+    public HealthServer watch(Supplier<Health> check) {
+        this.check = Objects.requireNonNull(check, "check");
+        return this;
     }
 
     /** The bound port; 0 when off. */
@@ -115,8 +128,7 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    private static void answer(HttpExchange exchange, String service, Supplier<Health> check, Predicate<Health> up)
-            throws IOException {
+    private void answer(HttpExchange exchange, Predicate<Health> up) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (!path.equals(exchange.getHttpContext().getPath())) {

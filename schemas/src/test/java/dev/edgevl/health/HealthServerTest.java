@@ -52,9 +52,21 @@ class HealthServerTest {
     }
 
     @Test
+    void startingUntilACheckIsGiven() throws Exception {
+        try (HealthServer server = HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service")) {
+            assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(server, "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(ready.body()).get("state").asText()).isEqualTo("STARTING");
+            server.watch(health::get);
+            assertThat(JSON.readTree(get(server, "/health/ready").body()).get("state").asText()).isEqualTo("REBALANCING");
+        }
+    }
+
+    @Test
     void aCheckThatThrowsIsReportedAsDown() throws Exception {
-        try (HealthServer server = HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service",
-                () -> {
+        try (HealthServer server = HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service")
+                .watch(() -> {
                     throw new IllegalStateException("no state yet");
                 })) {
             HttpResponse<String> live = get(server, "/health/live");
@@ -98,7 +110,7 @@ class HealthServerTest {
     }
 
     private HealthServer loopback() throws Exception {
-        return HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service", health::get);
+        return HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service").watch(health::get);
     }
 
     private HttpResponse<String> get(HealthServer server, String path) throws Exception {

@@ -5,6 +5,9 @@ import dev.edgevl.config.Settings;
 import dev.edgevl.distill.TeacherCounters;
 import dev.edgevl.distill.teacher.TeacherConfig;
 import dev.edgevl.distill.teacher.TeacherModels;
+import dev.edgevl.health.Health;
+import dev.edgevl.health.HealthServer;
+import dev.edgevl.health.KafkaStreamsHealth;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import java.time.Duration;
@@ -42,6 +45,7 @@ public final class TeacherServiceApp implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean everRunning;
     private TeacherCounters.Snapshot lastLogged = TeacherCounters.Snapshot.ZERO;
+    private HealthServer healthEndpoint = HealthServer.off();
     private boolean closed;
 
     private TeacherServiceApp(TeacherServiceConfig config, TeacherConfig teacherConfig, TeacherModel teacher, boolean ownsTeacher,
@@ -99,9 +103,14 @@ public final class TeacherServiceApp implements AutoCloseable {
         TeacherServiceConfig config = TeacherServiceConfig.from(settings);
         Map<String, Object> client = KafkaSettings.clientProperties(settings, bootstrap);
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+        HealthServer endpoint = HealthServer.start(settings, "the teacher service");
         try {
-            return new TeacherServiceApp(config, TeacherConfig.from(settings), teacher, ownsTeacher, config.streamsProperties(client), serdes);
+            TeacherServiceApp app = new TeacherServiceApp(config, TeacherConfig.from(settings), teacher, ownsTeacher,
+                    config.streamsProperties(client), serdes);
+            app.healthEndpoint = endpoint.watch(app::health);
+            return app;
         } catch (RuntimeException e) {
+            endpoint.close();
             closeQuietly(serdes);
             throw e;
         }
@@ -147,6 +156,11 @@ public final class TeacherServiceApp implements AutoCloseable {
         return streams.state();
     }
 
+    /** Ready while Kafka Streams is running, live until it stops; served on {@code health.port} when that is set. */
+    public Health health() {
+        return KafkaStreamsHealth.of("the teacher service", streams.state().name(), failure);
+    }
+
     /** The error that stopped the service, if one did. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
@@ -159,6 +173,7 @@ public final class TeacherServiceApp implements AutoCloseable {
             return;
         }
         closed = true;
+        healthEndpoint.close();
         progress.shutdownNow();
         boolean clean = streams.close(CLOSE_TIMEOUT);
         closeQuietly(serdes);

@@ -18,6 +18,11 @@ import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,12 +84,15 @@ class TeacherServiceIT {
         try (SyntheticTeacher teacher = TestTeachers.tiny(5)) {
             SyntheticTeacherFiles.save(teacher, SyntheticTeacherFiles.directory(cache, "it"));
         }
+        int healthPort = freePort();
         Settings settings = Settings.of(Map.of("teacher.application-id", UniqueNames.uniqueName("teacher-it"), "teacher.cache.dir",
                 cache.toString(), "teacher.batch.size", "3", "teacher.batch.max-wait", "100ms", "teacher.log-interval", "2s",
-                "kafka.state.dir", stateDir.toString()));
+                "kafka.state.dir", stateDir.toString(), "health.port", Integer.toString(healthPort)));
 
         try (TeacherServiceApp app = TeacherServiceApp.start(settings, kafka.bootstrapServers())) {
             app.awaitRunning(Duration.ofSeconds(30));
+            assertThat(httpStatus(healthPort, "/health/ready")).as("ready once running").isEqualTo(200);
+            assertThat(httpStatus(healthPort, "/health/live")).isEqualTo(200);
             produce();
 
             List<ConsumerRecord<String, TeacherEmbedding>> embeddings = readCommitted(Topics.TEACHER_EMBEDDINGS.name(),
@@ -108,6 +116,17 @@ class TeacherServiceIT {
                     .anySatisfy(m -> assertThat(m).contains("no RGB frame")).anySatisfy(m -> assertThat(m).contains("Cannot decode"));
             assertThat(app.stats().embedded()).isEqualTo(REQUESTS);
         }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int httpStatus(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private void produce() throws Exception {

@@ -2,6 +2,9 @@ package dev.edgevl.ingest.sync;
 
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
+import dev.edgevl.health.Health;
+import dev.edgevl.health.HealthServer;
+import dev.edgevl.health.KafkaStreamsHealth;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,7 @@ public final class FrameSyncApp implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean everRunning;
     private SyncStats lastLogged = SyncStats.ZERO;
+    private HealthServer healthEndpoint = HealthServer.off();
     private boolean closed;
 
     private FrameSyncApp(FrameSyncConfig config, Properties streamsProperties, AvroSerdes serdes) {
@@ -80,9 +84,13 @@ public final class FrameSyncApp implements AutoCloseable {
             RequiredTopics.check(admin, ADMIN_TIMEOUT);
         }
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+        HealthServer endpoint = HealthServer.start(settings, "frame sync");
         try {
-            return new FrameSyncApp(config, config.streamsProperties(client), serdes);
+            FrameSyncApp app = new FrameSyncApp(config, config.streamsProperties(client), serdes);
+            app.healthEndpoint = endpoint.watch(app::health);
+            return app;
         } catch (RuntimeException e) {
+            endpoint.close();
             closeQuietly(serdes);
             throw e;
         }
@@ -115,6 +123,11 @@ public final class FrameSyncApp implements AutoCloseable {
         return streams.state();
     }
 
+    /** Ready while Kafka Streams is running, live until it stops; served on {@code health.port} when that is set. */
+    public Health health() {
+        return KafkaStreamsHealth.of("frame sync", streams.state().name(), failure);
+    }
+
     /** The error that stopped frame sync, if one did. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
@@ -131,6 +144,7 @@ public final class FrameSyncApp implements AutoCloseable {
             return;
         }
         closed = true;
+        healthEndpoint.close();
         progress.shutdownNow();
         boolean clean = streams.close(CLOSE_TIMEOUT);
         closeQuietly(serdes);

@@ -12,6 +12,11 @@ import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,13 +105,17 @@ class FrameSyncIT {
         Fleet fleet = Fleet.generate(new Random(7), Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS));
         produce(fleet);
         String applicationId = UniqueNames.uniqueName("frame-sync-it");
+        int healthPort = freePort();
         Settings settings = Settings.of(Map.of("sync.application-id", applicationId, "sync.max-wait", "500ms",
-                "sync.check-interval", "100ms", "sync.log-interval", "2s", "kafka.state.dir", stateDir.toString()));
+                "sync.check-interval", "100ms", "sync.log-interval", "2s", "kafka.state.dir", stateDir.toString(),
+                "health.port", Integer.toString(healthPort)));
 
         List<ConsumerRecord<String, FramePair>> records;
         SyncStats stats;
         try (FrameSyncApp app = FrameSyncApp.start(settings, kafka.bootstrapServers())) {
             app.awaitRunning(Duration.ofSeconds(30));
+            assertThat(httpStatus(healthPort, "/health/ready")).as("ready once running").isEqualTo(200);
+            assertThat(httpStatus(healthPort, "/health/live")).isEqualTo(200);
             records = readCommitted(Topics.FRAMES_PAIRED.name(), new StringDeserializer(),
                     serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer(), fleet.aux.size());
             stats = awaitNothingWaiting(app);
@@ -184,6 +193,17 @@ class FrameSyncIT {
         private static long jitter(Random random, long micros) {
             return (long) (random.nextDouble() * 2 * micros - micros);
         }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int httpStatus(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private void produce(Fleet fleet) throws Exception {
