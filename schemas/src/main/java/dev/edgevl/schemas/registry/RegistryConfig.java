@@ -181,7 +181,8 @@ public record RegistryConfig(
 
     /**
      * Trust and key material for https. Store types are anything {@link java.security.KeyStore}
-     * knows (PKCS12, JKS); a null key password means the keystore password.
+     * knows (PKCS12, JKS), and for the truststore also PEM (X.509 certificates, e.g. a CA's {@code ca.crt});
+     * a null key password means the keystore password.
      */
     public record Tls(
             Path truststoreLocation, String truststorePassword, String truststoreType,

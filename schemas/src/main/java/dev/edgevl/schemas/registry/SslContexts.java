@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -14,6 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /** Builds the SSL context for https registries from the stores named in {@link RegistryConfig.Tls}. */
 final class SslContexts {
+    static final String PEM = "PEM";
 
     private SslContexts() {
     }
@@ -49,6 +54,9 @@ final class SslContexts {
 
     private static KeyStore load(Path location, String password, String type, String key) {
         try (InputStream in = Files.newInputStream(location)) {
+            if (PEM.equalsIgnoreCase(type) && key.equals(RegistryConfig.TRUSTSTORE_LOCATION)) {
+                return pemCertificates(in);
+            }
             KeyStore store = KeyStore.getInstance(type);
             store.load(in, chars(password));
             return store;
@@ -57,6 +65,24 @@ final class SslContexts {
                     + " store: " + SchemaRegistryException.describe(e)
                     + " (check that the file exists, its type, and its password).", e);
         }
+    }
+
+    /**
+     * A truststore of the CA certificates in a PEM file, as Kubernetes secrets usually carry them ({@code ca.crt});
+     * Kafka clients read the same file with {@code ssl.truststore.type=PEM}.
+     */
+    private static KeyStore pemCertificates(InputStream in) throws IOException, GeneralSecurityException {
+        Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        if (certificates.isEmpty()) {
+            throw new CertificateException("no certificate in the file");
+        }
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int i = 0;
+        for (Certificate certificate : certificates) {
+            store.setCertificateEntry("ca-" + i++, certificate);
+        }
+        return store;
     }
 
     private static char[] chars(String password) {

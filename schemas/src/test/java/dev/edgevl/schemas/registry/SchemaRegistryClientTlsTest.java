@@ -32,6 +32,7 @@ class SchemaRegistryClientTlsTest {
 
     private static Path keystore;
     private static Path truststore;
+    private static Path pemCertificate;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
@@ -46,6 +47,22 @@ class SchemaRegistryClientTlsTest {
                 "-file", certificate.toString());
         keytool("-importcert", "-noprompt", "-alias", "registry", "-file", certificate.toString(),
                 "-storetype", "JKS", "-keystore", truststore.toString(), "-storepass", PASSWORD);
+        pemCertificate = certs.resolve("ca.crt");
+        keytool("-exportcert", "-rfc", "-alias", "registry", "-keystore", keystore.toString(), "-storepass", PASSWORD,
+                "-file", pemCertificate.toString());
+    }
+
+    @Test
+    void trustsTheCertificatesOfAPemFile() {
+        try (StubRegistry registry = mutualTlsRegistry().reply(200, "[\"frames-value\"]");
+             SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.builder()
+                     .url(registry.url().toString())
+                     .truststore(pemCertificate, null, "PEM")
+                     .keystore(keystore, PASSWORD, "PKCS12")
+                     .build())) {
+
+            assertThat(client.subjects()).containsExactly("frames-value");
+        }
     }
 
     @Test
