@@ -6,6 +6,8 @@ import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
 import dev.edgevl.distill.service.RequiredTopics;
+import dev.edgevl.health.Health;
+import dev.edgevl.health.HealthServer;
 import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -57,6 +59,8 @@ public final class DistillerApp implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile Throwable failure;
     private volatile boolean stopping;
+    private volatile boolean replaying = true;
+    private HealthServer healthEndpoint = HealthServer.off();
     private long undecodable;
 
     private DistillerApp(DistillerConfig config, Map<String, Object> client, AvroSerdes serdes, BundleSigner signer, RoundListener listener)
@@ -91,16 +95,23 @@ public final class DistillerApp implements AutoCloseable {
             RequiredTopics.check(admin, ADMIN_TIMEOUT, "The distiller", TOPICS);
         }
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+        HealthServer endpoint = HealthServer.start(settings, "the distiller");
         try {
             DistillerApp app = new DistillerApp(config, client, serdes, signer, listener);
+            app.healthEndpoint = endpoint.watch(app::health);
             app.thread.start();
             LOG.info("The distiller is following {} for {} (store {}, signing key {}, trigger at {} new samples or {}).",
                     String.join(", ", TOPICS), config.family(), config.storeDir(), signer.keyId(), config.trigger().samples(),
                     Durations.text(config.trigger().interval()));
             return app;
         } catch (IOException e) {
+            endpoint.close();
             closeQuietly(serdes);
             throw new UncheckedIOException("Cannot open the model store " + config.storeDir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            endpoint.close();
+            closeQuietly(serdes);
+            throw e;
         }
     }
 
@@ -119,7 +130,6 @@ public final class DistillerApp implements AutoCloseable {
             consumer.assign(all);
             consumer.seekToBeginning(frames);
             Map<TopicPartition, Long> framesEnd = consumer.endOffsets(frames, ADMIN_TIMEOUT);
-            boolean replaying = true;
             long lastLog = System.nanoTime();
             while (!stopping) {
                 consumer.poll(POLL).forEach(this::dispatch);
@@ -196,6 +206,20 @@ public final class DistillerApp implements AutoCloseable {
         return this;
     }
 
+    /** Ready once the buffer is rebuilt and new pairs are followed; live until the consumer thread stops. */
+    public Health health() {
+        if (failure != null || (!thread.isAlive() && !stopping && !replaying)) {
+            return Health.down("FAILED", "the distiller stopped: " + (failure == null ? "its consumer thread ended" : failure.getMessage()));
+        }
+        if (stopping) {
+            return Health.notReady("STOPPING", "the distiller is shutting down");
+        }
+        if (replaying) {
+            return Health.notReady("REBUILDING", "rebuilding the replay buffer from " + Topics.TEACHER_EMBEDDINGS.name());
+        }
+        return Health.ready("FOLLOWING", "following " + String.join(", ", TOPICS) + "; " + distiller.status().phase());
+    }
+
     public Distiller distiller() {
         return distiller;
     }
@@ -219,6 +243,7 @@ public final class DistillerApp implements AutoCloseable {
             return;
         }
         stopping = true;
+        healthEndpoint.close();
         distiller.close();
         consumer.wakeup();
         try {

@@ -116,8 +116,16 @@ class ContinualDistillIT {
             trainingPairs = distiller.distiller().status().train();
         }
 
-        try (DistillerApp restarted = DistillerApp.start(settings, kafka.bootstrapServers(), signer, RoundListener.NONE)) {
+        int healthPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            healthPort = socket.getLocalPort();
+        }
+        try (DistillerApp restarted = DistillerApp.start(settings.with("health.port", Integer.toString(healthPort)), kafka.bootstrapServers(),
+                signer, RoundListener.NONE)) {
             restarted.awaitCaughtUp(Duration.ofSeconds(30));
+            var ready = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + healthPort + "/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as("ready once the buffer is rebuilt: %s", ready.body()).isEqualTo(200);
             Distiller.Status status = restarted.distiller().status();
             assertThat(status.train()).as("the buffer rebuilt from teacher.embeddings").isEqualTo(trainingPairs);
             assertThat(status.liveVersion()).isEqualTo(1L);
