@@ -65,7 +65,7 @@ final class DistillCommand implements Callable<Integer> {
 
     private BundleSigner signer(DistillerConfig config, PrintWriter out) throws Exception {
         if (config.signingKey() != null) {
-            return SigningKeys.signer(config.signingKey());
+            return SigningKeys.signer(config);
         }
         if (devKeys == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "The distiller signs what it publishes: set "

@@ -187,6 +187,8 @@ class DefaultValuesTest {
         JsonNode secret = volume(distiller, "signing-key").path("secret");
         assertThat(secret.path("secretName").asText()).isEqualTo("edgevl-signing");
         assertThat(secret.path("items").findValuesAsText("key")).as("only the private key").containsExactly("signing-key.pem");
+        assertThat(settings.raw("distill.signing-public-key").orElseThrow()).as("the public half, from the trust volume")
+                .isEqualTo(mountOf(container, "trusted-keys") + "/signing-key.pub.pem");
     }
 
     @Test

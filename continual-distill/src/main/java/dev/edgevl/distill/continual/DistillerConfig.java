@@ -16,6 +16,7 @@ import java.util.List;
  * @param family the model family the distiller trains and publishes (the {@code models} record key)
  * @param storeDir the content-addressed model store, the version catalogue and the training checkpoints
  * @param signingKey the Ed25519 private key (PKCS#8 PEM) that signs bundles; null when none is configured
+ * @param signingPublicKey its public key (PEM); null to look in the private key's file or beside it
  * @param delivery whether a {@code models} record carries the bundle inline or points into the store
  * @param buffer replay buffer sizes and the share of samples kept aside for the gate
  * @param trigger when a retraining round starts
@@ -24,7 +25,7 @@ import java.util.List;
  * @param gateMinHeldOut held-out samples needed before a candidate can replace a live version
  * @param logInterval how often the distiller logs its buffer and rounds
  */
-public record DistillerConfig(String family, Path storeDir, Path signingKey, Delivery delivery, BufferSizes buffer, RetrainTrigger trigger,
+public record DistillerConfig(String family, Path storeDir, Path signingKey, Path signingPublicKey, Delivery delivery, BufferSizes buffer, RetrainTrigger trigger,
         RoundSettings round, double gateEpsilon, int gateMinHeldOut, Duration logInterval) {
 
     /** How consumers get a bundle: inside the {@code models} record, or by URI from the store. */
@@ -47,6 +48,8 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Del
             "Directory of the model store: bundles by SHA-256, the version catalogue and training checkpoints.");
     public static final ConfigOption<String> SIGNING_KEY = ConfigOption.string("distill.signing-key", null,
             "Ed25519 private key (PKCS#8 PEM file) that signs published bundles. Give consumers its public key.");
+    public static final ConfigOption<String> SIGNING_PUBLIC_KEY = ConfigOption.string("distill.signing-public-key", null,
+            "The signing key's public half (PEM), which names the key; default: a PUBLIC KEY block in the signing-key file, or <name>.pub.pem beside it.");
     public static final ConfigOption<Delivery> DELIVERY = ConfigOption.enumeration("distill.delivery", Delivery.class, Delivery.INLINE,
             "inline: the bundle travels in the models record; uri: the record points at the store (consumers must reach it).");
     public static final ConfigOption<Integer> BUFFER_CAPACITY = ConfigOption.integer("distill.buffer.capacity", 2048,
@@ -82,7 +85,7 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Del
     public static final ConfigOption<Duration> LOG_INTERVAL = ConfigOption.duration("distill.log-interval", Duration.ofSeconds(30),
             "How often the distiller logs its buffer.");
 
-    public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, STORE_DIR, SIGNING_KEY, DELIVERY, BUFFER_CAPACITY, HELD_OUT_CAPACITY,
+    public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, STORE_DIR, SIGNING_KEY, SIGNING_PUBLIC_KEY, DELIVERY, BUFFER_CAPACITY, HELD_OUT_CAPACITY,
             HELD_OUT_FRACTION, TRIGGER_SAMPLES, TRIGGER_INTERVAL, TRIGGER_MIN_SAMPLES, EPOCHS, QAT_STEPS, BATCH, PSEUDO_LABEL_FRACTION, SEED,
             INPUT_SIZE, STEM, BLOCKS, GATE_EPSILON, GATE_MIN_HELD_OUT, LOG_INTERVAL);
 
@@ -99,6 +102,7 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Del
 
     public static DistillerConfig from(Settings settings) {
         String key = settings.get(SIGNING_KEY);
+        String publicKey = settings.get(SIGNING_PUBLIC_KEY);
         List<StudentSpec.Block> blocks;
         try {
             blocks = StudentSpec.parseBlocks(settings.get(BLOCKS));
@@ -123,11 +127,15 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Del
         QAT_STEPS.check(steps >= 0, "must not be negative (0 skips stage 2 and exports by post-training quantization)");
         BATCH.check(batch >= 4, "must be at least 4");
         PSEUDO_LABEL_FRACTION.check(fraction > 0 && fraction <= 1, "must be above 0 and at most 1");
-        return new DistillerConfig(settings.get(FAMILY), Path.of(settings.get(STORE_DIR)), key == null || key.isBlank() ? null : Path.of(key),
-                settings.get(DELIVERY), new BufferSizes(settings.get(BUFFER_CAPACITY), settings.get(HELD_OUT_CAPACITY), settings.get(HELD_OUT_FRACTION)),
+        return new DistillerConfig(settings.get(FAMILY), Path.of(settings.get(STORE_DIR)), path(key), path(publicKey), settings.get(DELIVERY),
+                new BufferSizes(settings.get(BUFFER_CAPACITY), settings.get(HELD_OUT_CAPACITY), settings.get(HELD_OUT_FRACTION)),
                 new RetrainTrigger(samples, interval, minSamples),
                 new RoundSettings(inputSize, stem, blocks, epochs, batch, steps, fraction, settings.get(SEED)),
                 settings.get(GATE_EPSILON), settings.get(GATE_MIN_HELD_OUT), settings.get(LOG_INTERVAL));
+    }
+
+    private static Path path(String value) {
+        return value == null || value.isBlank() ? null : Path.of(value);
     }
 
     public static DistillerConfig defaults() {
@@ -135,6 +143,6 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Del
     }
 
     public DistillerConfig withStoreDir(Path dir) {
-        return new DistillerConfig(family, dir, signingKey, delivery, buffer, trigger, round, gateEpsilon, gateMinHeldOut, logInterval);
+        return new DistillerConfig(family, dir, signingKey, signingPublicKey, delivery, buffer, trigger, round, gateEpsilon, gateMinHeldOut, logInterval);
     }
 }

@@ -10,20 +10,27 @@ import java.security.PublicKey;
 import java.util.List;
 
 /**
- * The publisher's signing key from a PEM file: its "PRIVATE KEY" block signs, and the "PUBLIC KEY" block in the same
- * file, or the {@code .pub.pem} file beside it, names the key (Java cannot derive an Ed25519 public key from a private
- * one) and is checked to be the other half.
+ * The publisher's signing key from a PEM file: its "PRIVATE KEY" block signs, and the public key — from its own file
+ * when one is given, else a "PUBLIC KEY" block in the same file, else the {@code .pub.pem} file beside it — names the
+ * key (Java cannot derive an Ed25519 public key from a private one) and is checked to be the other half.
  */
 public final class SigningKeys {
     private SigningKeys() {
     }
 
-    public static BundleSigner signer(Path privateKeyFile) {
+    public static BundleSigner signer(DistillerConfig config) {
+        return signer(config.signingKey(), config.signingPublicKey());
+    }
+
+    /** @param publicKeyFile null to look in the private key's file, then beside it */
+    public static BundleSigner signer(Path privateKeyFile, Path publicKeyFile) {
         try {
             String pem = Files.readString(privateKeyFile);
             List<PublicKey> inFile = Keys.publicKeysFromPem(pem);
             PublicKey publicKey;
-            if (!inFile.isEmpty()) {
+            if (publicKeyFile != null) {
+                publicKey = Keys.readPublicKey(publicKeyFile);
+            } else if (!inFile.isEmpty()) {
                 publicKey = inFile.get(0);
             } else {
                 Path beside = publicKeyFileOf(privateKeyFile);
