@@ -1,5 +1,6 @@
 package dev.edgevl.ingest.fleet;
 
+import dev.edgevl.ingest.agent.AgentConfig;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -7,8 +8,10 @@ import java.time.Instant;
  * How a simulation runs. {@code speed} 1 is real time (frames leave at the scenario's rates by the wall
  * clock); 2 is twice as fast; 0 is as fast as the machine renders (for tests and benchmarks).
  * {@code epoch} is the world's time zero: capture times are epoch + world time + the sensor's clock error.
+ * With {@code agents} every device also runs a device agent: it hot-swaps the live student and annotates its own
+ * frames before publishing them, and reports to {@code fleet.status}; null runs bare devices.
  */
-public record FleetOptions(Instant epoch, double speed, Duration duration) {
+public record FleetOptions(Instant epoch, double speed, Duration duration, AgentConfig agents) {
     public FleetOptions {
         if (speed < 0) {
             throw new IllegalArgumentException("speed must be 0 (as fast as possible) or positive, got " + speed);
@@ -18,12 +21,21 @@ public record FleetOptions(Instant epoch, double speed, Duration duration) {
         }
     }
 
+    public FleetOptions(Instant epoch, double speed, Duration duration) {
+        this(epoch, speed, duration, null);
+    }
+
     public static FleetOptions realTime(Duration duration) {
         return new FleetOptions(Instant.now(), 1.0, duration);
     }
 
     public static FleetOptions asFastAsPossible(Instant epoch, Duration duration) {
         return new FleetOptions(epoch, 0.0, duration);
+    }
+
+    /** These options with every device running an agent configured so. */
+    public FleetOptions withAgents(AgentConfig config) {
+        return new FleetOptions(epoch, speed, duration, config);
     }
 
     boolean paced() {

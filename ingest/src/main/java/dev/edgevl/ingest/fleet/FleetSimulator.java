@@ -2,6 +2,8 @@ package dev.edgevl.ingest.fleet;
 
 import dev.edgevl.avro.FrameTruth;
 import dev.edgevl.avro.SensorFrame;
+import dev.edgevl.ingest.agent.AgentFleet;
+import dev.edgevl.ingest.agent.AgentLinks;
 import dev.edgevl.sim.device.Capture;
 import dev.edgevl.sim.device.DeviceWorld;
 import dev.edgevl.sim.device.SensorClock;
@@ -34,13 +36,28 @@ public final class FleetSimulator {
     private final Scenario scenario;
     private final FleetOptions options;
     private final Sink sink;
+    private final AgentLinks agentLinks;
     private final FleetStats stats = new FleetStats();
+    private volatile AgentFleet agents;
     private volatile boolean stopped;
 
+    /** Bare devices: {@code options} must not ask for agents. */
     public FleetSimulator(Scenario scenario, FleetOptions options, Sink sink) {
+        this(scenario, options, sink, null);
+    }
+
+    /**
+     * @param agentLinks where the devices' agents get models and labels and send their status; needed when
+     *                   {@code options} asks for agents, ignored otherwise
+     */
+    public FleetSimulator(Scenario scenario, FleetOptions options, Sink sink, AgentLinks agentLinks) {
+        if (options.agents() != null && agentLinks == null) {
+            throw new IllegalArgumentException("the fleet's devices are to run agents, but no links for them (models, fleet.status) were given");
+        }
         this.scenario = scenario;
         this.options = options;
         this.sink = sink;
+        this.agentLinks = agentLinks;
     }
 
     /** One sensor of one device: its clock and the next frame it owes. */
@@ -64,14 +81,29 @@ public final class FleetSimulator {
         }
     }
 
-    /** Runs until the scenario's duration has passed (or forever without one) or {@link #stop()}. */
+    /**
+     * Runs until the scenario's duration has passed (or forever without one) or {@link #stop()}. With agents, they
+     * start with the run and stop at its end, each device reporting its status one last time.
+     */
     public FleetStats run() throws InterruptedException {
+        if (options.agents() == null) {
+            return simulate(null);
+        }
+        try (AgentFleet fleet = AgentFleet.start(options.agents(), agentLinks)) {
+            scenario.devices().forEach(d -> fleet.agent(d.id()));
+            agents = fleet;
+            return simulate(fleet);
+        }
+    }
+
+    private FleetStats simulate(AgentFleet fleet) throws InterruptedException {
         PriorityQueue<Track> timeline = new PriorityQueue<>(Comparator.comparing((Track t) -> t.due));
         for (DeviceSpec device : scenario.devices()) {
             DeviceWorld world = new DeviceWorld(scenario, device.id());
             device.sensors().forEach(sensor -> timeline.add(new Track(world, sensor)));
         }
-        LOG.info("Simulating scenario '{}': {} devices, {} sensors, {}.", scenario.name(), scenario.devices().size(), timeline.size(),
+        LOG.info("Simulating scenario '{}': {} devices{}, {} sensors, {}.", scenario.name(), scenario.devices().size(),
+                fleet == null ? "" : " with agents", timeline.size(),
                 options.paced() ? "at " + options.speed() + "x real time" : "as fast as possible");
         long wallStart = System.nanoTime();
         while (!stopped && !timeline.isEmpty()) {
@@ -86,7 +118,11 @@ public final class FleetSimulator {
             if (capture.isPresent()) {
                 Capture c = capture.get();
                 Instant publishTime = options.paced() ? Instant.now() : SimulatedFrames.at(options.epoch(), c.trueTime());
-                sink.publish(SimulatedFrames.frame(c, options.epoch(), publishTime), SimulatedFrames.truth(c, options.epoch()));
+                SensorFrame frame = SimulatedFrames.frame(c, options.epoch(), publishTime);
+                if (fleet != null) {
+                    fleet.agent(frame.getDeviceId()).annotate(frame); // on the device, before the frame leaves it
+                }
+                sink.publish(frame, SimulatedFrames.truth(c, options.epoch()));
                 stats.published(c.kind(), c.bytes().length);
             } else {
                 stats.silenced();
@@ -121,5 +157,10 @@ public final class FleetSimulator {
 
     public FleetStats stats() {
         return stats;
+    }
+
+    /** The devices' agents of the run going on (or the last one) when it runs with agents; empty otherwise. */
+    public Optional<AgentFleet> agents() {
+        return Optional.ofNullable(agents);
     }
 }
