@@ -10,8 +10,8 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "edgevl", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Keeps a tiny int8 vision-language student aligned to a large teacher across sensor modalities, continuously.",
         subcommands = {LocalCommand.class, KafkaCommand.class, TopicsCommand.class, SchemasCommand.class, SimCommand.class,
-                SimulateCommand.class, IngestCommand.class, InferCommand.class, WatchCommand.class, BenchCommand.class, EvalCommand.class,
-                TeacherCommand.class, LabelsCommand.class, DistillCommand.class, ModelsCommand.class, HelpCommand.class})
+                SimulateCommand.class, AgentCommand.class, IngestCommand.class, InferCommand.class, WatchCommand.class, BenchCommand.class,
+                EvalCommand.class, TeacherCommand.class, LabelsCommand.class, DistillCommand.class, ModelsCommand.class, HelpCommand.class})
 public final class Edgevl implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package dev.edgevl.cli;
 
+import dev.edgevl.avro.DeviceStatus;
 import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.FrameTruth;
 import dev.edgevl.avro.SensorFrame;
@@ -27,6 +28,12 @@ final class RecordSummary {
         if (value instanceof FrameTruth t) {
             return String.format("%s#%d scene %d: %s%s", t.getSensorId(), t.getSequence(), t.getSceneId(), t.getCaption(),
                     t.getConditions().isEmpty() ? "" : " " + t.getConditions());
+        }
+        if (value instanceof DeviceStatus d) {
+            String model = d.getModelVersion() == null ? "no model" : d.getModelFamily() + " v" + d.getModelVersion();
+            return String.format("%s %s, %,d frames annotated%s%s (reported %s)", d.getHealth(), model, d.getFramesAnnotated(),
+                    d.getLastSwapTime() == null ? "" : ", swapped at " + d.getLastSwapTime(),
+                    d.getLastError() == null ? "" : "; " + d.getLastError(), d.getReportTime());
         }
         String text = value.toString();
         return text.length() <= MAX ? text : text.substring(0, MAX - 1) + "…";

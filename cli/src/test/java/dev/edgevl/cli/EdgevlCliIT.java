@@ -118,6 +118,16 @@ class EdgevlCliIT {
             EdgevlTest.Run truth = EdgevlTest.run("watch", "sim.truth", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "1");
             assertThat(truth.out()).contains("scene");
             assertThat(ingest.get(60, TimeUnit.SECONDS).out()).contains("Frame sync is running", "Frame sync stopped cleanly.");
+
+            // Devices with agents: no model is published here, so they report STARTING on fleet.status, once at start and once at the end.
+            java.nio.file.Path key = dev.edgevl.model.bundle.DevKeys.loadOrCreate(java.nio.file.Files.createTempDirectory("edgevl-keys"))
+                    .publicKeyFile();
+            EdgevlTest.Run agent = EdgevlTest.run("agent", "-b", kafka.bootstrapServers(), "--trust", key.toString(), "--devices", "2",
+                    "--duration", "2s");
+            assertThat(agent.exitCode()).as(agent.err()).isZero();
+            assertThat(agent.out()).contains("Simulating 'default': 2 devices with agents", "Devices: agents 2 {STARTING=2} on {no model=2}");
+            EdgevlTest.Run status = EdgevlTest.run("watch", "fleet.status", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "4");
+            assertThat(status.out()).contains("agent-0", "agent-1", "STARTING no model");
         }
     }
 

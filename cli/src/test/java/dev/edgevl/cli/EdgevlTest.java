@@ -29,7 +29,7 @@ class EdgevlTest {
         collect(Edgevl.commandLine(), new ArrayList<>(), paths);
         assertThat(paths).extracting(p -> String.join(" ", p))
                 .contains("local", "kafka", "topics create", "topics list", "schemas list", "schemas show", "schemas register",
-                        "sim render", "sim scenarios", "simulate", "ingest", "watch", "bench render", "bench sync", "bench model", "eval offline", "teacher pretrain",
+                        "sim render", "sim scenarios", "simulate", "agent", "ingest", "watch", "bench render", "bench sync", "bench model", "eval offline", "teacher pretrain",
                         "teacher serve", "labels add", "labels remove", "labels list");
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
@@ -50,6 +50,19 @@ class EdgevlTest {
             paths.add(path);
             collect(sub, path, paths);
         });
+    }
+
+    @Test
+    void devicesWithAgentsNeedAKeyToTrust() {
+        Run agent = run("agent", "-b", "127.0.0.1:1", "--duration", "1s");
+        assertThat(agent.exitCode()).isEqualTo(2);
+        assertThat(agent.err()).contains("agent.trusted-keys names no key file");
+        Run missing = run("simulate", "--agents", "--trust", "no-such-key.pem", "-b", "127.0.0.1:1");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("no-such-key.pem, which does not exist");
+        Run trustAlone = run("simulate", "--trust", "key.pem", "-b", "127.0.0.1:1");
+        assertThat(trustAlone.exitCode()).isEqualTo(2);
+        assertThat(trustAlone.err()).contains("add --agents");
     }
 
     @Test
