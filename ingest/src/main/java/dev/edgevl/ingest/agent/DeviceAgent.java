@@ -69,6 +69,7 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
     private volatile LocalAnnotation lastAnnotation;
 
     private final AtomicReference<ModelOffer> pending = new AtomicReference<>();
+    private final Object reportOrder = new Object();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     // Guarded by this: what the status reports besides the model.
@@ -325,10 +326,14 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
 
     /** Sends {@link #status()} to the status sink; a failing sink is logged, never thrown into the frame or load path. */
     public void report() {
-        try {
-            status.report(status());
-        } catch (RuntimeException e) {
-            LOG.warn("Device {} could not report its status: {}", deviceId, e.toString());
+        // One report at a time, made and sent together: a periodic report made just before a swap must not reach
+        // fleet.status after the swap's own report and leave the old version there until the next period.
+        synchronized (reportOrder) {
+            try {
+                status.report(status());
+            } catch (RuntimeException e) {
+                LOG.warn("Device {} could not report its status: {}", deviceId, e.toString());
+            }
         }
     }
 
