@@ -90,6 +90,18 @@ public final class AgentFleet implements AutoCloseable {
         return all;
     }
 
+    /** Waits until no device has a version waiting to be verified or loaded; false when {@code timeout} passed first. */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Member m : members.values()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !m.agent().awaitIdle(java.time.Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every device reports now (the timer does this every {@code agent.status.interval}). */
     public void reportAll() {
         members.values().forEach(m -> m.agent().report());

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetSimulator {
     private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
 
     /** Where frames go; the truth travels separately so it can go where only evaluators read. */
     public interface Sink {
@@ -83,7 +84,8 @@ public final class FleetSimulator {
 
     /**
      * Runs until the scenario's duration has passed (or forever without one) or {@link #stop()}. With agents, they
-     * start with the run and stop at its end, each device reporting its status one last time.
+     * start with the run (the first frame waits until they have loaded the live model, if there is one) and stop at its
+     * end, each device reporting its status one last time.
      */
     public FleetStats run() throws InterruptedException {
         if (options.agents() == null) {
@@ -92,6 +94,11 @@ public final class FleetSimulator {
         try (AgentFleet fleet = AgentFleet.start(options.agents(), agentLinks)) {
             scenario.devices().forEach(d -> fleet.agent(d.id()));
             agents = fleet;
+            // Devices boot with the live model when there is one, as a real device loads it before its sensors start.
+            if (!fleet.awaitIdle(BOOT_TIMEOUT)) {
+                LOG.warn("The devices' agents did not load the live model within {} s; the devices start anyway and annotate once it is"
+                        + " loaded.", BOOT_TIMEOUT.toSeconds());
+            }
             return simulate(fleet);
         }
     }

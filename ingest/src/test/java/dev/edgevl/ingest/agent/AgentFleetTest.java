@@ -117,10 +117,11 @@ class AgentFleetTest {
         assertThat(agents.agents()).extracting(DeviceAgent::deviceId).containsExactly("cam-0", "cam-1");
         for (DeviceAgent agent : agents.agents()) {
             DeviceAgent.Counters c = agent.counters();
-            assertThat(c.annotated() + c.withoutModel()).as("every depth frame of %s went through its agent", agent.deviceId())
+            assertThat(c.annotated()).as("%s booted with the live model and annotated every depth frame", agent.deviceId())
                     .isEqualTo(depthFrames.get(agent.deviceId()).get());
-            assertThat(c.annotated()).as("%s annotated once its model was loaded", agent.deviceId()).isGreaterThan(20);
-            assertThat(c.withRgb()).isGreaterThan(c.annotated() / 2);
+            assertThat(c.withoutModel()).isZero();
+            // The partner is the latest RGB frame already taken: a depth frame taken just before its RGB frame goes alone.
+            assertThat(c.withRgb()).isPositive().isLessThanOrEqualTo(c.annotated());
             assertThat(agent.lastAnnotation().orElseThrow().label()).isIn("cube", "torus");
             DeviceStatus last = latest(agent.deviceId());
             assertThat(last.getHealth()).isEqualTo(DeviceHealth.OK);
