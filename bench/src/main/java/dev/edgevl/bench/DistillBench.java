@@ -17,7 +17,6 @@ import dev.edgevl.distill.labels.LabelEncoder;
 import dev.edgevl.distill.labels.Prompts;
 import dev.edgevl.distill.teacher.TeacherConfig;
 import dev.edgevl.distill.teacher.TeacherModels;
-import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.model.bundle.Keys;
 import dev.edgevl.model.preprocess.FramePreprocessor;
@@ -99,7 +98,7 @@ public final class DistillBench {
                     log.accept(String.format("  %s %d/%d", phase, done, total));
                 }
             };
-            try (Distiller distiller = new Distiller(config, new DirectoryModelStore(store), BundleSigner.of(Keys.generate()), published::add,
+            try (Distiller distiller = new Distiller(config, new DirectoryModelStore(store), Keys.generate(), published::add,
                     Clock.systemUTC(), listener)) {
                 labels.forEach(l -> distiller.onLabel(l.getLabel(), l));
                 int from = 0;

@@ -6,9 +6,9 @@ import dev.edgevl.distill.continual.DistillerConfig;
 import dev.edgevl.distill.continual.RoundListener;
 import dev.edgevl.distill.continual.RoundReport;
 import dev.edgevl.distill.continual.SigningKeys;
-import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.DevKeys;
 import java.io.PrintWriter;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,10 +43,10 @@ final class DistillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DistillerConfig config = DistillerConfig.from(cluster.settings());
-        BundleSigner signer = signer(config, out);
+        KeyPair keys = keys(config, out);
         StopSignal signal = new StopSignal();
         try {
-            try (DistillerApp app = DistillerApp.start(cluster.settings(), cluster.bootstrap, signer, RoundListener.NONE)) {
+            try (DistillerApp app = DistillerApp.start(cluster.settings(), cluster.bootstrap, keys, RoundListener.NONE)) {
                 out.printf("The distiller is rebuilding its replay buffer from teacher.embeddings. %s%n", runLength.howItEnds());
                 out.flush();
                 try (Progress progress = new Progress(out, Duration.ofSeconds(10), () -> line(app.distiller().status()))) {
@@ -63,9 +63,9 @@ final class DistillCommand implements Callable<Integer> {
         }
     }
 
-    private BundleSigner signer(DistillerConfig config, PrintWriter out) throws Exception {
+    private KeyPair keys(DistillerConfig config, PrintWriter out) throws Exception {
         if (config.signingKey() != null) {
-            return SigningKeys.signer(config);
+            return SigningKeys.pair(config);
         }
         if (devKeys == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "The distiller signs what it publishes: set "
@@ -73,7 +73,7 @@ final class DistillCommand implements Callable<Integer> {
         }
         DevKeys keys = DevKeys.loadOrCreate(devKeys);
         out.printf("Signing with the development key %s; consumers trust %s (not for production).%n", keys.keyId(), keys.publicKeyFile());
-        return keys.signer();
+        return keys.keyPair();
     }
 
     static String line(Distiller.Status s) {

@@ -4,12 +4,15 @@ import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.model.bundle.BundleDelivery;
+import dev.edgevl.model.bundle.BundleException;
 import dev.edgevl.model.bundle.BundleManifest;
 import dev.edgevl.model.bundle.BundleSigner;
+import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.ModelBundle;
 import dev.edgevl.model.bundle.ModelStore;
 import dev.edgevl.model.bundle.ModelVersions;
 import dev.edgevl.model.bundle.SignedBundle;
+import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.onnx.StudentBundles;
@@ -18,6 +21,7 @@ import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.sim.Seeds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +62,7 @@ public final class Distiller implements AutoCloseable {
     private final ModelCatalog catalog;
     private final Checkpoints checkpoints;
     private final BundleSigner signer;
+    private final BundleVerifier verifier;
     private final ModelPublisher publisher;
     private final Clock clock;
     private final RoundListener listener;
@@ -80,12 +85,14 @@ public final class Distiller implements AutoCloseable {
     private volatile boolean closed;
     private long rounds;
 
-    public Distiller(DistillerConfig config, ModelStore store, BundleSigner signer, ModelPublisher publisher, Clock clock, RoundListener listener) {
+    /** @param keys signs what the distiller publishes; its public half decides which {@code models} records it believes */
+    public Distiller(DistillerConfig config, ModelStore store, KeyPair keys, ModelPublisher publisher, Clock clock, RoundListener listener) {
         this.config = config;
         this.store = store;
         this.catalog = ModelCatalog.in(config.storeDir());
         this.checkpoints = Checkpoints.in(config.storeDir());
-        this.signer = signer;
+        this.signer = BundleSigner.of(keys);
+        this.verifier = new BundleVerifier(TrustedKeys.of(keys.getPublic()));
         this.publisher = publisher;
         this.clock = clock;
         this.listener = listener;
@@ -101,9 +108,20 @@ public final class Distiller implements AutoCloseable {
         });
     }
 
-    /** A record of {@code models}: the live version of its family. Versions this distiller made come back this way too. */
+    /**
+     * A record of {@code models}: the live version of its family. Versions this distiller made come back this way too.
+     * A record that does not verify with the distiller's own key (tampered, or signed by someone else) is not what the
+     * fleet runs, since every consumer refuses it: it is logged and ignored.
+     */
     public synchronized void onModel(String family, ModelVersion record) {
         if (!config.family().equals(family) || record == null) {
+            return;
+        }
+        try {
+            verify(record);
+        } catch (BundleException | IOException | IllegalArgumentException e) {
+            LOG.warn("Ignored {} v{} on models: {}; the live version stays {}.", record.getFamily(), record.getVersion(), e.getMessage(),
+                    live == null ? "none" : "v" + live.getVersion());
             return;
         }
         live = record;
@@ -115,6 +133,18 @@ public final class Distiller implements AutoCloseable {
                 LOG.warn("Could not add the live {} v{} to the catalogue: {}", record.getFamily(), record.getVersion(), e.getMessage());
             }
         }
+    }
+
+    private void verify(ModelVersion record) throws IOException {
+        if (record.getBundle() != null) {
+            verifier.verify(record);
+            return;
+        }
+        byte[] bytes = store.get(record.getSha256()).orElseThrow(() -> new IllegalArgumentException("its bundle is not inline and not in "
+                + config.storeDir()));
+        byte[] signature = new byte[record.getSignature().remaining()];
+        record.getSignature().duplicate().get(signature);
+        verifier.verify(bytes, record.getSha256(), signature, record.getSigningKeyId());
     }
 
     /** A record of {@code labels.embedded}; null is a removal. */

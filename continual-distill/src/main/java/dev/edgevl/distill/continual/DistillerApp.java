@@ -8,12 +8,13 @@ import dev.edgevl.config.Settings;
 import dev.edgevl.distill.service.RequiredTopics;
 import dev.edgevl.health.Health;
 import dev.edgevl.health.HealthServer;
-import dev.edgevl.model.bundle.BundleSigner;
+import dev.edgevl.model.bundle.Keys;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,12 +64,12 @@ public final class DistillerApp implements AutoCloseable {
     private HealthServer healthEndpoint = HealthServer.off();
     private long undecodable;
 
-    private DistillerApp(DistillerConfig config, Map<String, Object> client, AvroSerdes serdes, BundleSigner signer, RoundListener listener)
+    private DistillerApp(DistillerConfig config, Map<String, Object> client, AvroSerdes serdes, KeyPair keys, RoundListener listener)
             throws IOException {
         this.config = config;
         this.serdes = serdes;
         this.publisher = new KafkaModelPublisher(client, serdes);
-        this.distiller = new Distiller(config, new DirectoryModelStore(config.storeDir()), signer, publisher, Clock.systemUTC(), listener);
+        this.distiller = new Distiller(config, new DirectoryModelStore(config.storeDir()), keys, publisher, Clock.systemUTC(), listener);
         Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -85,10 +86,10 @@ public final class DistillerApp implements AutoCloseable {
     /**
      * Checks the topics and starts following them against {@code bootstrap} (or {@code kafka.bootstrap.servers} when null).
      *
-     * @param signer signs what the distiller publishes
+     * @param keys the signing key pair: signs what the distiller publishes, and decides which records of models it believes
      * @param listener hears each round's progress (progress bars; tests)
      */
-    public static DistillerApp start(Settings settings, String bootstrap, BundleSigner signer, RoundListener listener) {
+    public static DistillerApp start(Settings settings, String bootstrap, KeyPair keys, RoundListener listener) {
         DistillerConfig config = DistillerConfig.from(settings);
         Map<String, Object> client = KafkaSettings.clientProperties(settings, bootstrap);
         try (Admin admin = Admin.create(client)) {
@@ -97,11 +98,11 @@ public final class DistillerApp implements AutoCloseable {
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
         HealthServer endpoint = HealthServer.start(settings, "the distiller");
         try {
-            DistillerApp app = new DistillerApp(config, client, serdes, signer, listener);
+            DistillerApp app = new DistillerApp(config, client, serdes, keys, listener);
             app.healthEndpoint = endpoint.watch(app::health);
             app.thread.start();
             LOG.info("The distiller is following {} for {} (store {}, signing key {}, trigger at {} new samples or {}).",
-                    String.join(", ", TOPICS), config.family(), config.storeDir(), signer.keyId(), config.trigger().samples(),
+                    String.join(", ", TOPICS), config.family(), config.storeDir(), Keys.keyId(keys.getPublic()), config.trigger().samples(),
                     Durations.text(config.trigger().interval()));
             return app;
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.edgevl.model.bundle.Keys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.List;
 
@@ -18,12 +19,17 @@ public final class SigningKeys {
     private SigningKeys() {
     }
 
-    public static BundleSigner signer(DistillerConfig config) {
-        return signer(config.signingKey(), config.signingPublicKey());
+    public static KeyPair pair(DistillerConfig config) {
+        return pair(config.signingKey(), config.signingPublicKey());
     }
 
     /** @param publicKeyFile null to look in the private key's file, then beside it */
     public static BundleSigner signer(Path privateKeyFile, Path publicKeyFile) {
+        return BundleSigner.of(pair(privateKeyFile, publicKeyFile));
+    }
+
+    /** @param publicKeyFile null to look in the private key's file, then beside it */
+    public static KeyPair pair(Path privateKeyFile, Path publicKeyFile) {
         try {
             String pem = Files.readString(privateKeyFile);
             List<PublicKey> inFile = Keys.publicKeysFromPem(pem);
@@ -40,7 +46,7 @@ public final class SigningKeys {
                 }
                 publicKey = Keys.readPublicKey(beside);
             }
-            return BundleSigner.of(Keys.pairOf(Keys.privateKeyFromPem(pem), publicKey));
+            return Keys.pairOf(Keys.privateKeyFromPem(pem), publicKey);
         } catch (IOException e) {
             throw new ConfigException("Cannot read the signing key " + privateKeyFile + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.edgevl.distill.continual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgevl.avro.DeviceHealth;
 import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.avro.ModelVersion;
@@ -11,9 +12,12 @@ import dev.edgevl.distill.service.TeacherServiceApp;
 import dev.edgevl.distill.teacher.SyntheticTeacher;
 import dev.edgevl.distill.teacher.SyntheticTeacherFiles;
 import dev.edgevl.distill.teacher.TestTeachers;
+import dev.edgevl.ingest.agent.AgentConfig;
+import dev.edgevl.ingest.agent.AgentFleet;
+import dev.edgevl.ingest.agent.DeviceAgent;
+import dev.edgevl.ingest.agent.KafkaAgentLinks;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.kafka.embedded.UniqueNames;
-import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.DevKeys;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -43,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The teacher service and the distiller on a real broker: routed pairs become teacher embeddings, the distiller
  * trains on them and publishes a signed version that a plain consumer of {@code models} sees and verifies; a
- * restarted distiller rebuilds the same buffer from the topic and does not train again on what it has seen.
+ * restarted distiller rebuilds the same buffer from the topic and does not train again on what it has seen; a device
+ * agent runs the version and refuses a tampered copy of it.
  */
 class ContinualDistillIT {
     private static final int PAIRS = 160;
@@ -88,12 +93,11 @@ class ContinualDistillIT {
             settings = settings.with(e.getKey(), e.getValue());
         }
         DevKeys keys = DevKeys.loadOrCreate(store.resolve("keys"));
-        BundleSigner signer = keys.signer();
 
         ModelVersion published;
         int trainingPairs;
         try (TeacherServiceApp teacherService = TeacherServiceApp.start(settings, kafka.bootstrapServers());
-             DistillerApp distiller = DistillerApp.start(settings, kafka.bootstrapServers(), signer, RoundListener.NONE)) {
+             DistillerApp distiller = DistillerApp.start(settings, kafka.bootstrapServers(), keys.keyPair(), RoundListener.NONE)) {
             teacherService.awaitRunning(Duration.ofSeconds(30));
             distiller.awaitCaughtUp(Duration.ofSeconds(30));
             produceLabelsAndRequests();
@@ -121,7 +125,7 @@ class ContinualDistillIT {
             healthPort = socket.getLocalPort();
         }
         try (DistillerApp restarted = DistillerApp.start(settings.with("health.port", Integer.toString(healthPort)), kafka.bootstrapServers(),
-                signer, RoundListener.NONE)) {
+                keys.keyPair(), RoundListener.NONE)) {
             restarted.awaitCaughtUp(Duration.ofSeconds(30));
             var ready = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + healthPort + "/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -135,6 +139,40 @@ class ContinualDistillIT {
             assertThat(restarted.distiller().status().rounds()).isZero();
         }
         assertThat(ModelCatalog.in(store).list("student")).extracting(ModelVersion::getVersion).containsExactly(1L);
+
+        // The fleet's side: a device agent runs the published v1, and refuses a tampered copy published as v2.
+        AgentConfig agentConfig = new AgentConfig("student", List.of(keys.publicKeyFile()), Duration.ofSeconds(1), 1, 1, Duration.ofMillis(50));
+        try (KafkaAgentLinks links = new KafkaAgentLinks(Map.of("bootstrap.servers", kafka.bootstrapServers()), serdes);
+             AgentFleet fleet = AgentFleet.start(agentConfig, links.links())) {
+            assertThat(links.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+            DeviceAgent agent = fleet.agent("cam-9");
+            awaitThat(() -> agent.modelVersion().equals(Optional.of(1L)), "the agent runs v1");
+            assertThat(agent.annotate(TestSamples.sample("cam-9", 5000, 1).getPair().getAux()))
+                    .hasValueSatisfying(a -> assertThat(a.modelVersion()).isEqualTo(1L));
+
+            byte[] bytes = new byte[published.getBundle().remaining()];
+            published.getBundle().duplicate().get(bytes);
+            bytes[bytes.length / 2] ^= 0x5a;
+            publishModel(ModelVersion.newBuilder(published).setVersion(2).setBundle(java.nio.ByteBuffer.wrap(bytes)).build());
+            awaitThat(() -> agent.status().getHealth() == DeviceHealth.DEGRADED, "the agent refuses the tampered v2");
+            assertThat(agent.modelVersion()).as("and keeps running v1").contains(1L);
+            assertThat(agent.status().getLastError()).contains("v2");
+        }
+    }
+
+    private void publishModel(ModelVersion record) throws Exception {
+        try (KafkaProducer<String, ModelVersion> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "max.request.size", Topics.MAX_MODEL_MESSAGE_BYTES), new StringSerializer(), serdes.valueSerde(Topics.MODELS).serializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODELS.name(), record.getFamily(), record)).get();
+        }
+    }
+
+    private static void awaitThat(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 
     private void produceLabelsAndRequests() throws Exception {

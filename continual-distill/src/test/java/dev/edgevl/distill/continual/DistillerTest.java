@@ -50,7 +50,7 @@ class DistillerTest {
     }
 
     private Distiller distiller(DistillerConfig config, RoundListener listener) throws Exception {
-        Distiller d = new Distiller(config, new DirectoryModelStore(config.storeDir()), BundleSigner.of(KEYS), published::add,
+        Distiller d = new Distiller(config, new DirectoryModelStore(config.storeDir()), KEYS, published::add,
                 Clock.systemUTC(), listener);
         for (int c = 0; c < TestSamples.LABELS.size(); c++) {
             d.onLabel(TestSamples.LABELS.get(c), TestSamples.label(c));
@@ -167,5 +167,29 @@ class DistillerTest {
             feed(restarted, "cam-1", 200, 320);
             assertThat(restarted.status().newSamples()).isBetween(80, 120);
         }
+    }
+
+    @Test
+    void recordsOnModelsThatDoNotVerifyWithItsKeyAreNotTakenAsLive() throws Exception {
+        try (Distiller d = distiller(tinyConfig(dir, Map.of()), RoundListener.NONE)) {
+            ModelVersion ours = record(KEYS, 1);
+            d.onModel("student", ours);
+            assertThat(d.status().liveVersion()).isEqualTo(1L);
+
+            d.onModel("student", record(Keys.generate(), 2));
+            ModelVersion tampered = ModelVersion.newBuilder(record(KEYS, 3)).setBundle(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+            d.onModel("student", tampered);
+            assertThat(d.status().liveVersion()).as("foreign-signed and tampered records are ignored").isEqualTo(1L);
+            assertThat(d.catalog().list("student")).extracting(ModelVersion::getVersion).as("only the good one catalogued").containsExactly(1L);
+        }
+    }
+
+    private static ModelVersion record(KeyPair keys, long version) {
+        byte[] bundle = new dev.edgevl.model.bundle.BundleWriter().write(dev.edgevl.model.bundle.BundleManifest.builder().family("student")
+                .version(version).createdAt(TestSamples.T0).teacherId(TestSamples.TEACHER).embeddingDim(TestSamples.DIM)
+                .input(dev.edgevl.model.onnx.StudentBundles.input(16)).entry("model.onnx").build(), Map.of("model.onnx", new byte[] {7}));
+        dev.edgevl.model.bundle.SignedBundle signed = BundleSigner.of(keys).sign(bundle);
+        return dev.edgevl.model.bundle.ModelVersions.toRecord(signed, dev.edgevl.model.bundle.ModelBundle.parse(signed.bytes()),
+                dev.edgevl.model.bundle.BundleDelivery.inline(), TestSamples.T0);
     }
 }
