@@ -22,8 +22,12 @@ final class CompactedTopics {
 
     /** @throws IllegalStateException when the end is not reached within {@code timeout} */
     static <V> Map<String, V> read(ClusterOptions cluster, Topic<String, V> topic, Duration timeout) throws Exception {
-        Settings settings = cluster.settings();
-        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, cluster.bootstrap));
+        return read(cluster.settings(), cluster.bootstrap, topic, timeout);
+    }
+
+    /** @param bootstrap null for the {@code kafka.bootstrap.servers} setting */
+    static <V> Map<String, V> read(Settings settings, String bootstrap, Topic<String, V> topic, Duration timeout) throws Exception {
+        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, bootstrap));
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", false);
         props.put("max.partition.fetch.bytes", Topics.MAX_MODEL_MESSAGE_BYTES);

@@ -2,12 +2,8 @@ package dev.edgevl.cli;
 
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
-import dev.edgevl.ingest.device.DeviceProducerConfig;
-import dev.edgevl.ingest.fleet.FleetOptions;
-import dev.edgevl.ingest.fleet.FleetSimulator;
-import dev.edgevl.ingest.fleet.KafkaFleetSink;
-import dev.edgevl.ingest.sync.FrameSyncApp;
 import dev.edgevl.config.Settings;
+import dev.edgevl.ingest.fleet.FleetStats;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.serde.WireFormat;
@@ -15,14 +11,14 @@ import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,14 +26,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Everything on one machine, embedded. Today: a KRaft Kafka broker with every topic of the catalogue,
- * frame sync and a simulated fleet; the Flink job, the teacher and the distiller join as they are built.
+ * Everything on one machine, embedded: a KRaft Kafka broker (or an external cluster) with every topic of the
+ * catalogue, frame sync, the teacher service, the stream-inference job on a Flink MiniCluster, the distiller and a
+ * simulated fleet whose devices run agents — the whole adaptive loop.
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
-        description = {"Run edgevl on this machine, embedded, until Ctrl-C.",
-                "Starts a Kafka broker (KRaft, in this JVM), creates every topic of the catalogue with its dead-letter topic, "
-                        + "starts frame sync and a simulated fleet (--scenario), prints the bootstrap address any Kafka client "
-                        + "can use, and shows progress every few seconds."})
+        description = {"Run the whole adaptive loop on this machine until Ctrl-C or --duration.",
+                "Starts a Kafka broker (KRaft, in this JVM; or uses --bootstrap), creates every topic of the catalogue with its dead-letter "
+                        + "topic, then frame sync, the teacher service (with the default labels on first run), the stream-inference "
+                        + "job on an embedded Flink MiniCluster, the distiller (signing with a dev key kept in the data directory) and "
+                        + "a simulated fleet (--scenario) whose devices run agents, and shows progress every few seconds. A second "
+                        + "run with the same --data-dir resumes where the first stopped."})
 final class LocalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,6 +53,10 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     RunLength runLength = new RunLength();
 
+    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of starting a broker (the topics are created there if missing).")
+    String external;
+
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile StopSignal signal;
     private volatile String bootstrap;
@@ -66,44 +69,15 @@ final class LocalCommand implements Callable<Integer> {
         Scenario world = scenario.load();
         signal = new StopSignal();
         try {
-            out.println("Starting an embedded Kafka broker...");
-            out.flush();
-            try (EmbeddedKafka kafka = broker.start();
-                 Admin admin = Admin.create(KafkaSettings.clientProperties(settings, kafka.bootstrapServers()))) {
-                List<TopicInstaller.Result> results = new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
-                TopicOutput.printInstalled(out, results);
-                bootstrap = kafka.bootstrapServers();
-                // Streams' local state lives with the broker's data, so a resumed --data-dir finds both and a temporary one loses both.
-                Settings syncSettings = settings.with("kafka.state.dir", kafka.dataDir().resolve("streams").toString());
-                try (FrameSyncApp sync = FrameSyncApp.start(syncSettings, bootstrap);
-                     AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-                     KafkaFleetSink sink = new KafkaFleetSink(DeviceProducerConfig.from(settings, bootstrap), serdes)) {
-                    sync.awaitRunning(Duration.ofSeconds(60));
-                    FleetSimulator fleet = new FleetSimulator(world, new FleetOptions(Instant.now(), 1.0, null), sink);
-                    Thread fleetThread = new Thread(() -> runFleet(fleet), "edgevl-fleet");
-                    fleetThread.setDaemon(true); // never the reason the JVM cannot exit
-                    fleetThread.start();
-                    out.printf("%nedgevl local is up. Kafka bootstrap: %s  (data in %s%s)%n", bootstrap, kafka.dataDir(),
-                            kafka.ownsDataDir() ? ", removed on exit" : "");
-                    out.printf("Running: frame sync, and the '%s' fleet (%d devices) publishing in real time. Values use the %s wire format.%n",
-                            world.name(), world.devices().size(), ConfigOption.externalName(format));
-                    out.println(runLength.howItEnds());
-                    out.flush();
-                    ready.countDown();
-                    boolean byCtrlC;
-                    Progress.Rate framesRate = new Progress.Rate();
-                    Progress.Rate pairsRate = new Progress.Rate();
-                    try (Progress progress = new Progress(out, Duration.ofSeconds(5), () -> String.format(
-                            "world %s  frames %,d (%.1f/s)  pairs %,d (%.1f/s, %,d without RGB)  dead letters %,d",
-                            fleet.stats().worldClock(), fleet.stats().frames(), framesRate.perSecond(fleet.stats().frames()),
-                            sync.stats().forwarded(), pairsRate.perSecond(sync.stats().forwarded()), sync.stats().auxOnly(),
-                            sync.stats().deadLetters()))) {
-                        byCtrlC = signal.await(runLength.duration);
-                    }
-                    out.println(byCtrlC ? "\nCtrl-C: stopping the fleet, frame sync and the broker..." : "Stopping the fleet, frame sync and the broker...");
-                    out.flush();
-                    fleet.stop();
-                    fleetThread.join();
+            if (external != null) {
+                Path stateDir = broker.dataDir != null ? broker.dataDir : Files.createTempDirectory("edgevl-local");
+                run(out, settings, external, stateDir, world, format, "Kafka at " + external);
+            } else {
+                out.println("Starting an embedded Kafka broker...");
+                out.flush();
+                try (EmbeddedKafka kafka = broker.start()) {
+                    run(out, settings, kafka.bootstrapServers(), kafka.dataDir(), world, format, "data in " + kafka.dataDir()
+                            + (kafka.ownsDataDir() ? ", removed on exit" : ""));
                 }
             }
             out.println("Stopped cleanly.");
@@ -115,17 +89,42 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
-    private static void runFleet(FleetSimulator fleet) {
-        try {
-            fleet.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LoggerFactory.getLogger(LocalCommand.class).error("The simulated fleet stopped: {}", e.getMessage(), e);
+    private void run(PrintWriter out, Settings settings, String servers, Path stateDir, Scenario world, WireFormat format, String where)
+            throws Exception {
+        try (Admin admin = Admin.create(KafkaSettings.clientProperties(settings, servers))) {
+            List<TopicInstaller.Result> results = new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
+            TopicOutput.printInstalled(out, results);
+        }
+        bootstrap = servers;
+        try (LocalStack stack = LocalStack.start(out, settings, servers, stateDir, world)) {
+            out.printf("%nedgevl local is up. Kafka bootstrap: %s  (%s)%n", servers, where);
+            out.printf("Running: frame sync, the teacher, the stream job, the distiller and the '%s' fleet (%d devices with agents). "
+                    + "Values use the %s wire format. Devices and the job trust %s.%n", world.name(), world.devices().size(),
+                    ConfigOption.externalName(format), stack.keys().publicKeyFile());
+            out.println(runLength.howItEnds());
+            out.flush();
+            ready.countDown();
+            boolean byCtrlC;
+            Progress.Rate framesRate = new Progress.Rate();
+            Progress.Rate pairsRate = new Progress.Rate();
+            try (Progress progress = new Progress(out, Duration.ofSeconds(5), () -> line(stack, framesRate, pairsRate))) {
+                byCtrlC = signal.await(runLength.duration);
+            }
+            out.println(byCtrlC ? "\nCtrl-C: stopping the fleet, the distiller, the job, the teacher and frame sync..."
+                    : "Stopping the fleet, the distiller, the job, the teacher and frame sync...");
+            out.flush();
         }
     }
 
-    /** For tests and embedding: wait until the broker is up and the topics exist; null if startup failed. */
+    private static String line(LocalStack stack, Progress.Rate framesRate, Progress.Rate pairsRate) {
+        FleetStats fleet = stack.fleet().stats();
+        long pairs = stack.sync().stats().forwarded();
+        return String.format("world %s  frames %,d (%.1f/s)  pairs %,d (%.1f/s)  teacher %,d embedded  %s  devices: %s", fleet.worldClock(),
+                fleet.frames(), framesRate.perSecond(fleet.frames()), pairs, pairsRate.perSecond(pairs), stack.teacher().stats().embedded(),
+                DistillCommand.line(stack.distiller().distiller().status()), stack.fleet().agents().map(a -> a.summary()).orElse("-"));
+    }
+
+    /** For tests and embedding: wait until everything is up; null if startup failed. */
     String awaitReady() throws InterruptedException {
         ready.await();
         return bootstrap;

@@ -1,0 +1,218 @@
+package dev.edgevl.cli;
+
+import dev.edgevl.avro.LabelAction;
+import dev.edgevl.avro.LabelEvent;
+import dev.edgevl.config.KafkaSettings;
+import dev.edgevl.config.Settings;
+import dev.edgevl.distill.continual.DistillerApp;
+import dev.edgevl.distill.continual.DistillerConfig;
+import dev.edgevl.distill.continual.RoundListener;
+import dev.edgevl.distill.labels.Prompts;
+import dev.edgevl.distill.service.TeacherServiceApp;
+import dev.edgevl.inference.InferenceConfig;
+import dev.edgevl.inference.LocalFlink;
+import dev.edgevl.inference.StreamInferenceJob;
+import dev.edgevl.ingest.agent.AgentConfig;
+import dev.edgevl.ingest.agent.KafkaAgentLinks;
+import dev.edgevl.ingest.device.DeviceProducerConfig;
+import dev.edgevl.ingest.fleet.FleetOptions;
+import dev.edgevl.ingest.fleet.FleetSimulator;
+import dev.edgevl.ingest.fleet.KafkaFleetSink;
+import dev.edgevl.ingest.sync.FrameSyncApp;
+import dev.edgevl.model.bundle.DevKeys;
+import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.Topics;
+import dev.edgevl.sim.scenario.Scenario;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services of {@code edgevl local} against one Kafka cluster, started in the order data flows and stopped in
+ * reverse: frame sync, the teacher service (and the default labels, once), the stream-inference job on a MiniCluster,
+ * the distiller, then the fleet with its device agents. State (Streams stores, the model store, the dev signing key)
+ * lives under one directory, so a second run with the same directory resumes.
+ */
+final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    /** Rounds sooner than the distiller's own defaults, so a local run shows adaptation within minutes. */
+    static final Map<String, String> LOCAL_DEFAULTS = Map.of(
+            DistillerConfig.TRIGGER_SAMPLES.key(), "192",
+            DistillerConfig.TRIGGER_MIN_SAMPLES.key(), "96",
+            DistillerConfig.TRIGGER_INTERVAL.key(), "3m");
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final PrintWriter out;
+    private FrameSyncApp sync;
+    private TeacherServiceApp teacher;
+    private LocalFlink flink;
+    private JobID job;
+    private DistillerApp distiller;
+    private FleetSimulator fleet;
+    private Thread fleetThread;
+    private DevKeys keys;
+
+    private LocalStack(PrintWriter out) {
+        this.out = out;
+    }
+
+    /**
+     * @param stateDir where Streams state, the model store and the dev signing key live
+     */
+    static LocalStack start(PrintWriter out, Settings userSettings, String bootstrap, Path stateDir, Scenario world) throws Exception {
+        LocalStack stack = new LocalStack(out);
+        try {
+            stack.startAll(withLocalDefaults(userSettings), bootstrap, stateDir, world);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    static Settings withLocalDefaults(Settings settings) {
+        Settings s = settings;
+        for (Map.Entry<String, String> e : LOCAL_DEFAULTS.entrySet()) {
+            if (settings.raw(e.getKey()).isEmpty()) {
+                s = s.with(e.getKey(), e.getValue());
+            }
+        }
+        return s;
+    }
+
+    private void startAll(Settings settings, String bootstrap, Path stateDir, Scenario world) throws Exception {
+        keys = DevKeys.loadOrCreate(stateDir.resolve("keys"));
+        step("Dev signing key " + keys.keyId() + (keys.created() ? " created" : " reused") + " in " + keys.publicKeyFile().getParent()
+                + " (not for production).");
+
+        sync = FrameSyncApp.start(settings.with("kafka.state.dir", stateDir.resolve("streams").toString()), bootstrap);
+        started.push(sync);
+        sync.awaitRunning(Duration.ofSeconds(60));
+        step("Frame sync is running.");
+
+        teacher = TeacherServiceApp.start(settings.with("kafka.state.dir", stateDir.resolve("streams").toString()), bootstrap);
+        started.push(teacher);
+        teacher.awaitRunning(Duration.ofSeconds(60));
+        step("The teacher service is running with " + teacher.teacher().id() + ".");
+        int added = addDefaultLabels(settings, bootstrap);
+        if (added > 0) {
+            step("Added the " + added + " default labels (" + String.join(", ", Prompts.labels()) + "); 'edgevl labels add' adds more.");
+        }
+
+        flink = LocalFlink.start(1, 1);
+        started.push(flink);
+        Settings inference = settings.with(InferenceConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
+        StreamExecutionEnvironment env = LocalFlink.environment(1, Integer.MAX_VALUE, Duration.ofSeconds(2));
+        StreamInferenceJob.build(env, inference, bootstrap);
+        job = flink.submit(env, StreamInferenceJob.NAME);
+        flink.awaitRunning(job, Duration.ofSeconds(60));
+        started.push(() -> flink.cancel(job));
+        step("The stream-inference job is running on an embedded Flink MiniCluster.");
+
+        Settings distill = settings.with(DistillerConfig.STORE_DIR.key(), stateDir.resolve("models").toString());
+        distiller = DistillerApp.start(distill, bootstrap, keys.keyPair(), RoundListener.NONE);
+        started.push(distiller);
+        distiller.awaitCaughtUp(Duration.ofSeconds(120));
+        step("The distiller is running (model store " + stateDir.resolve("models") + ").");
+
+        Settings agents = settings.with(AgentConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
+        AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+        started.push(serdes);
+        KafkaFleetSink sink = new KafkaFleetSink(DeviceProducerConfig.from(settings, bootstrap), serdes);
+        started.push(sink);
+        KafkaAgentLinks links = new KafkaAgentLinks(KafkaSettings.clientProperties(settings, bootstrap), serdes);
+        started.push(links);
+        links.awaitCaughtUp(Duration.ofSeconds(30));
+        fleet = new FleetSimulator(world, new FleetOptions(Instant.now(), 1.0, null).withAgents(AgentConfig.from(agents)), sink, links.links());
+        fleetThread = new Thread(this::runFleet, "edgevl-fleet");
+        fleetThread.setDaemon(true); // never the reason the JVM cannot exit
+        fleetThread.start();
+        started.push(this::stopFleet);
+        step("The '" + world.name() + "' fleet is running: " + world.devices().size() + " devices with agents.");
+    }
+
+    /** The default vocabulary, once: only when no label has ever been embedded, so labels people removed stay removed. */
+    private static int addDefaultLabels(Settings settings, String bootstrap) throws Exception {
+        if (!CompactedTopics.read(settings, bootstrap, Topics.LABELS_EMBEDDED, Duration.ofSeconds(30)).isEmpty()) {
+            return 0;
+        }
+        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, bootstrap));
+        props.put("acks", "all");
+        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+             KafkaProducer<String, LabelEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
+                     serdes.valueSerde(Topics.LABELS).serializer())) {
+            for (String label : Prompts.labels()) {
+                LabelEvent event = LabelEvent.newBuilder().setLabel(label).setAction(LabelAction.ADD).setPromptTemplates(Prompts.templates(label))
+                        .setEventTime(Instant.now()).setAuthor("edgevl local").build();
+                producer.send(new ProducerRecord<>(Topics.LABELS.name(), label, event)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        return Prompts.labels().size();
+    }
+
+    private void step(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    private void runFleet() {
+        try {
+            fleet.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("The simulated fleet stopped: {}", e.getMessage(), e);
+        }
+    }
+
+    private void stopFleet() throws InterruptedException {
+        fleet.stop();
+        fleetThread.join(30_000);
+    }
+
+    FrameSyncApp sync() {
+        return sync;
+    }
+
+    TeacherServiceApp teacher() {
+        return teacher;
+    }
+
+    DistillerApp distiller() {
+        return distiller;
+    }
+
+    FleetSimulator fleet() {
+        return fleet;
+    }
+
+    DevKeys keys() {
+        return keys;
+    }
+
+    /** Stops everything in reverse order of starting: the fleet first, the frame sync last; never throws. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("While stopping: {}", e.toString());
+            }
+        }
+    }
+}
