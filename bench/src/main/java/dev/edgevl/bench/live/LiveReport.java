@@ -164,7 +164,7 @@ public record LiveReport(String scenario, Instant start, Duration duration, int 
     }
 
     private static String verdict(Boolean met) {
-        return met == null ? "not judged (the run did not get far enough)" : met ? "met" : "NOT met";
+        return met == null ? "not judged (no figure to judge it on)" : met ? "met" : "NOT met";
     }
 
     static String pct(Double v) {

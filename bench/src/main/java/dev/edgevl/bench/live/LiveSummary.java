@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  *
  * <p>Definitions. The <b>first promotion</b> is the first model version that appears after the first
  * annotation (a version already live at the start does not count). <b>After promotion</b> means
- * points whose window lies wholly after it (and before any drift); <b>before</b>, points up to it.
+ * points whose window lies wholly after it (and before any drift); <b>before</b>, points before it.
  * The <b>pre-drift level</b> is the last window ending at or before the first drift event; the
  * student has <b>recovered</b> at the first window lying wholly after the drift whose non-RGB
  * accuracy is within the tolerance of that level.
@@ -53,7 +53,7 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
                     .map(TimePoint::modelVersion).findFirst().orElse(null);
         }
         Instant d = drift;
-        Double before = p == null ? null : mean(points, t -> !t.time().isAfter(p), TimePoint::nonRgbTop1);
+        Double before = p == null ? null : mean(points, t -> t.time().isBefore(p), TimePoint::nonRgbTop1);
         Predicate<TimePoint> after = t -> p != null && !t.time().isBefore(p.plus(window)) && (d == null || !t.time().isAfter(d));
         Double afterStudent = mean(points, after, TimePoint::nonRgbTop1);
         Double afterTeacher = mean(points, after, TimePoint::teacherNonRgbTop1);
@@ -83,8 +83,11 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
                     }
                 }
                 boolean sawWholeWindowAfter = points.stream().anyMatch(t -> !t.time().isBefore(d.plus(window)));
-                recovered = recovery != null ? recovery <= targets.recoveryLimit().toSeconds()
-                        : sawWholeWindowAfter ? Boolean.FALSE : null;
+                if (recovery != null) {
+                    recovered = recovery <= targets.recoveryLimit().toSeconds();
+                } else if (sawWholeWindowAfter) {
+                    recovered = Boolean.FALSE;
+                }
             }
         }
         Double share = annotations == 0 ? null : (double) routed / annotations;
