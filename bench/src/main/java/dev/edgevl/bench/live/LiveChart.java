@@ -34,7 +34,6 @@ final class LiveChart {
     }
 
     static void write(LiveReport report, Path file) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
