@@ -3,8 +3,15 @@ package dev.edgevl.cli;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
-import dev.edgevl.ingest.fleet.FleetStats;
+import dev.edgevl.bench.live.LiveEvaluator;
+import dev.edgevl.bench.live.LiveEvent;
+import dev.edgevl.bench.live.LiveReport;
+import dev.edgevl.bench.live.TeacherBaseline;
+import dev.edgevl.distill.labels.LabelEncoder;
+import dev.edgevl.distill.labels.Prompts;
+import dev.edgevl.distill.teacher.TeacherConfig;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
+import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.serde.WireFormat;
 import dev.edgevl.schemas.topics.TopicInstaller;
@@ -47,8 +54,14 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker = new BrokerOptions();
 
-    @Mixin
-    ScenarioOption scenario = new ScenarioOption();
+    @Option(names = "--scenario", defaultValue = "drift", paramLabel = "FILE|NAME",
+            description = "Scenario YAML file, or the name of a shipped one (default, drift). Default: ${DEFAULT-VALUE}: four devices, "
+                    + "then an RGB dropout at 1:30, night from 3:00 to 5:00, new shapes at 6:00, new depth cameras at 8:00.")
+    String scenarioName;
+
+    @Option(names = "--report", paramLabel = "FILE", defaultValue = "edgevl-local-report.json",
+            description = "Where the report goes on exit: JSON, and a PNG chart beside it (same name, .png). Default: ${DEFAULT-VALUE}.")
+    Path report;
 
     @Mixin
     RunLength runLength = new RunLength();
@@ -66,6 +79,8 @@ final class LocalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Settings settings = config.settings();
         WireFormat format = settings.get(AvroSerdes.FORMAT);
+        ScenarioOption scenario = new ScenarioOption();
+        scenario.scenario = scenarioName;
         Scenario world = scenario.load();
         signal = new StopSignal();
         try {
@@ -105,23 +120,26 @@ final class LocalCommand implements Callable<Integer> {
             out.flush();
             ready.countDown();
             boolean byCtrlC;
-            Progress.Rate framesRate = new Progress.Rate();
-            Progress.Rate pairsRate = new Progress.Rate();
-            try (Progress progress = new Progress(out, Duration.ofSeconds(5), () -> line(stack, framesRate, pairsRate))) {
-                byCtrlC = signal.await(runLength.duration);
+            List<LiveEvent> drifts = LiveEvent.drifts(world, stack.fleetEpoch());
+            TeacherModel teacher = stack.teacher().teacher();
+            LiveReport result;
+            try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+                 TeacherBaseline baseline = new TeacherBaseline(teacher, TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
+                         LabelEncoder.labelSet(teacher, Prompts.labels()), TeacherBaseline.Options.DEFAULT);
+                 LiveEvaluator evaluator = new LiveEvaluator(servers, serdes, LiveEvaluator.Options.of(world.name(), drifts), baseline)) {
+                try (LocalView view = new LocalView(out, stack, evaluator, world, drifts, System.console() != null)) {
+                    byCtrlC = signal.await(runLength.duration);
+                }
+                out.println(byCtrlC ? "\nCtrl-C: stopping the fleet, the distiller, the job, the teacher and frame sync..."
+                        : "Stopping the fleet, the distiller, the job, the teacher and frame sync...");
+                out.flush();
+                evaluator.close();
+                result = evaluator.report();
             }
-            out.println(byCtrlC ? "\nCtrl-C: stopping the fleet, the distiller, the job, the teacher and frame sync..."
-                    : "Stopping the fleet, the distiller, the job, the teacher and frame sync...");
+            Path chart = result.writeWithChart(report);
+            out.printf("%nReport: %s and %s%n%s%n", report.toAbsolutePath(), chart, result.summaryText());
             out.flush();
         }
-    }
-
-    private static String line(LocalStack stack, Progress.Rate framesRate, Progress.Rate pairsRate) {
-        FleetStats fleet = stack.fleet().stats();
-        long pairs = stack.sync().stats().forwarded();
-        return String.format("world %s  frames %,d (%.1f/s)  pairs %,d (%.1f/s)  teacher %,d embedded  %s  devices: %s", fleet.worldClock(),
-                fleet.frames(), framesRate.perSecond(fleet.frames()), pairs, pairsRate.perSecond(pairs), stack.teacher().stats().embedded(),
-                DistillCommand.line(stack.distiller().distiller().status()), stack.fleet().agents().map(a -> a.summary()).orElse("-"));
     }
 
     /** For tests and embedding: wait until everything is up; null if startup failed. */

@@ -64,6 +64,7 @@ final class LocalStack implements AutoCloseable {
     private FleetSimulator fleet;
     private Thread fleetThread;
     private DevKeys keys;
+    private Instant fleetEpoch;
 
     private LocalStack(PrintWriter out) {
         this.out = out;
@@ -136,7 +137,8 @@ final class LocalStack implements AutoCloseable {
         KafkaAgentLinks links = new KafkaAgentLinks(KafkaSettings.clientProperties(settings, bootstrap), serdes);
         started.push(links);
         links.awaitCaughtUp(Duration.ofSeconds(30));
-        fleet = new FleetSimulator(world, new FleetOptions(Instant.now(), 1.0, null).withAgents(AgentConfig.from(agents)), sink, links.links());
+        fleetEpoch = Instant.now();
+        fleet = new FleetSimulator(world, new FleetOptions(fleetEpoch, 1.0, null).withAgents(AgentConfig.from(agents)), sink, links.links());
         fleetThread = new Thread(this::runFleet, "edgevl-fleet");
         fleetThread.setDaemon(true); // never the reason the JVM cannot exit
         fleetThread.start();
@@ -201,6 +203,11 @@ final class LocalStack implements AutoCloseable {
 
     DevKeys keys() {
         return keys;
+    }
+
+    /** The simulated world's time zero: capture times are this plus world time. */
+    Instant fleetEpoch() {
+        return fleetEpoch;
     }
 
     /** Stops everything in reverse order of starting: the fleet first, the frame sync last; never throws. */

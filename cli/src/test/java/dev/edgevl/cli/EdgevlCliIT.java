@@ -36,13 +36,19 @@ class EdgevlCliIT {
 
 
     @Test
-    void localStartsABrokerWithEveryTopicThatAnyClientCanUseAndStopsCleanly(@TempDir java.nio.file.Path dataDir) throws Exception {
+    void localRunsTheWholeLoopAPromotedVersionReachesTheJobAndTheDevicesAndTheReportIsWritten(@TempDir java.nio.file.Path dataDir,
+            @TempDir java.nio.file.Path reportDir) throws Exception {
         LocalCommand local = new LocalCommand();
         CommandLine cli = new CommandLine(local);
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-                () -> cli.execute("--port", "0", "--data-dir", dataDir.toString()));
+        java.nio.file.Path report = reportDir.resolve("local.json");
+        // The default world without drift, and a distiller that retrains after fewer pairs with shorter rounds: the loop
+        // closes within a couple of minutes on two cores.
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--port", "0", "--data-dir", dataDir.toString(),
+                "--scenario", "default", "--report", report.toString(), "--set", "distill.trigger.samples=80", "--set",
+                "distill.trigger.min-samples=60", "--set", "distill.stage1.epochs=3", "--set", "distill.stage2.steps=30", "--set",
+                "inference.route.budget=0.1"));
         String bootstrap = local.awaitReady();
         try {
             assertThat(bootstrap).as("local is up; output so far:%n%s", out).isNotNull();
@@ -88,11 +94,59 @@ class EdgevlCliIT {
                 }
                 assertThat(pairs).as("pairs from the simulated fleet").isGreaterThanOrEqualTo(10);
             }
+
+            // The loop closes: the distiller promotes a version, the job annotates with it and every device runs it.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+            Long annotatedWith = null;
+            Map<String, dev.edgevl.avro.DeviceStatus> devices = Map.of();
+            try (KafkaConsumer<String, dev.edgevl.avro.Annotation> annotations = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                    "group.id", "cli-it-annotations", "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
+                    new StringDeserializer(), AvroSerdes.singleObject().valueSerde(Topics.FRAMES_ANNOTATED).deserializer())) {
+                annotations.subscribe(List.of(Topics.FRAMES_ANNOTATED.name()));
+                while (annotatedWith == null && System.nanoTime() < deadline) {
+                    for (var r : annotations.poll(Duration.ofMillis(500))) {
+                        if (r.value().getModelVersion() != null) {
+                            annotatedWith = r.value().getModelVersion();
+                        }
+                    }
+                }
+            }
+            assertThat(annotatedWith).as("an annotation made by a promoted version; output:%n%s", out).isNotNull();
+            final long version = annotatedWith;
+            try (KafkaConsumer<String, dev.edgevl.avro.DeviceStatus> status = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                    "group.id", "cli-it-status", "auto.offset.reset", "earliest"), new StringDeserializer(),
+                    AvroSerdes.singleObject().valueSerde(Topics.FLEET_STATUS).deserializer())) {
+                status.subscribe(List.of(Topics.FLEET_STATUS.name()));
+                Map<String, dev.edgevl.avro.DeviceStatus> latest = new java.util.TreeMap<>();
+                while (System.nanoTime() < deadline && (latest.size() < 4
+                        || latest.values().stream().anyMatch(d -> d.getModelVersion() == null || d.getModelVersion() < version))) {
+                    for (var r : status.poll(Duration.ofMillis(500))) {
+                        latest.put(r.key(), r.value());
+                    }
+                }
+                devices = latest;
+            }
+            assertThat(devices).as("fleet.status of the four devices").hasSize(4);
+            assertThat(devices.values()).allSatisfy(d -> {
+                assertThat(d.getModelVersion()).isGreaterThanOrEqualTo(version);
+                assertThat(d.getHealth()).isEqualTo(dev.edgevl.avro.DeviceHealth.OK);
+            });
+            Thread.sleep(30_000); // half a window of annotations by the promoted version, for the report
         } finally {
             local.stop();
         }
-        assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
-        assertThat(out.toString()).contains("Stopped cleanly.");
+        assertThat(exit.get(120, TimeUnit.SECONDS)).isZero();
+        assertThat(out.toString()).contains("Stopped cleanly.", "Report: " + report.toAbsolutePath());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        assertThat(json.at("/summary/firstPromotedVersion").isNumber()).as("report summary: %s", json.path("summary")).isTrue();
+        assertThat(json.path("points").size()).isGreaterThan(5);
+        assertThat(java.nio.file.Files.size(reportDir.resolve("local.png"))).isGreaterThan(1000);
+        double student = json.at("/summary/nonRgbAfterPromotion").asDouble(Double.NaN);
+        double teacher = json.at("/summary/teacherNonRgbAfterPromotion").asDouble(Double.NaN);
+        // Reported, not asserted yet: a first version distilled from a few minutes of routed pairs does not beat the teacher
+        // on non-RGB (issue 7 stays open on this).
+        System.out.printf("local IT: student non-RGB top-1 after promotion %.3f, teacher alone %.3f%n", student, teacher);
+        assertThat(json.at("/summary/text").asText()).contains("Scenario default");
     }
 
     @Test

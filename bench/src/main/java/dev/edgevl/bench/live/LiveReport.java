@@ -43,6 +43,17 @@ public record LiveReport(String scenario, Instant start, Duration duration, int 
         return json;
     }
 
+    /** Writes the JSON to {@code jsonFile} and the chart beside it (same name, {@code .png}); returns the chart's path. */
+    public Path writeWithChart(Path jsonFile) throws IOException {
+        Path parent = jsonFile.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        writeJson(jsonFile);
+        String name = jsonFile.getFileName().toString();
+        Path png = parent.resolve((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".png");
+        LiveChart.write(this, png);
+        return png;
+    }
+
     public void writeJson(Path file) throws IOException {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
     }

@@ -13,8 +13,9 @@ import java.util.function.Predicate;
  *
  * <p>Definitions. The <b>first promotion</b> is the first model version that appears after the first
  * annotation (a version already live at the start does not count). <b>After promotion</b> means
- * points whose window lies wholly after it (and before any drift); <b>before</b>, points before it.
- * The <b>pre-drift level</b> is the last window ending at or before the first drift event; the
+ * points whose window lies wholly after it (and before the drift judged); <b>before</b>, points before it.
+ * The <b>drift judged</b> is the first drift event a whole window after the first promotion (the first drift when
+ * nothing was promoted); the <b>pre-drift level</b> is the last window ending at or before it; the
  * student has <b>recovered</b> at the first window lying wholly after the drift whose non-RGB
  * accuracy is within the tolerance of that level.
  */
@@ -38,11 +39,17 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
         Instant drift = null;
         String driftText = null;
         for (LiveEvent e : events) {
-            if (e.kind() == LiveEvent.Kind.MODEL_VERSION && promotion == null && firstAnnotation != null
-                    && e.time().isAfter(firstAnnotation)) {
+            if (e.kind() == LiveEvent.Kind.MODEL_VERSION && firstAnnotation != null && e.time().isAfter(firstAnnotation)
+                    && (promotion == null || e.time().isBefore(promotion))) {
                 promotion = e.time();
             }
-            if (e.kind() == LiveEvent.Kind.DRIFT && (drift == null || e.time().isBefore(drift))) {
+        }
+        // The drift judged is the first one a whole window after the first promotion: before that there is no level of the
+        // promoted student to recover to. Without a promotion, the first drift.
+        Instant judgedFrom = promotion == null ? null : promotion.plus(window);
+        for (LiveEvent e : events) {
+            if (e.kind() == LiveEvent.Kind.DRIFT && (judgedFrom == null || !e.time().isBefore(judgedFrom))
+                    && (drift == null || e.time().isBefore(drift))) {
                 drift = e.time();
                 driftText = e.text();
             }

@@ -35,6 +35,22 @@ class LiveSummaryTest {
     }
 
     @Test
+    void theDriftJudgedIsTheFirstOneAWindowAfterThePromotion() {
+        List<TimePoint> points = new ArrayList<>();
+        for (int t = 5; t <= 300; t += 5) {
+            points.add(t < 60 ? point(t, null, 0.1, null) : point(t, t > 200 && t < 220 ? 0.3 : 0.5, 0.1, 1L));
+        }
+        LiveEvent early = new LiveEvent(Records.at(30), LiveEvent.Kind.DRIFT, "sensor-dropout");
+        LiveEvent night = new LiveEvent(Records.at(200), LiveEvent.Kind.DRIFT, "night");
+        LiveSummary s = LiveSummary.of(points, List.of(early, version(60, 1), night), WINDOW, 600, 20, Records.at(0),
+                LiveSummary.Targets.ISSUE_7);
+        assertThat(s.drift()).as("a drift before the promoted student existed has no level to recover to").isEqualTo("night");
+        assertThat(s.preDriftNonRgb()).isEqualTo(0.5);
+        assertThat(s.nonRgbAfterPromotion()).as("the promoted student until the judged drift").isEqualTo(0.5);
+        assertThat(s.recoveredInTime()).isTrue();
+    }
+
+    @Test
     void aVersionLiveFromTheStartIsNotAPromotion() {
         List<TimePoint> points = List.of(point(5, 0.3, null, 1L), point(10, 0.3, null, 1L));
         LiveSummary s = LiveSummary.of(points, List.of(version(0, 1)), WINDOW, 20, 0, Records.at(0), LiveSummary.Targets.ISSUE_7);

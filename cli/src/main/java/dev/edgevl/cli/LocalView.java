@@ -1,0 +1,148 @@
+package dev.edgevl.cli;
+
+import dev.edgevl.bench.live.LiveEvaluator;
+import dev.edgevl.bench.live.LiveEvent;
+import dev.edgevl.bench.live.LiveSnapshot;
+import dev.edgevl.bench.live.WindowFigures;
+import dev.edgevl.distill.continual.RoundReport;
+import dev.edgevl.ingest.fleet.FleetStats;
+import dev.edgevl.sim.scenario.Scenario;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code edgevl local} shows while it runs: on a terminal a block of lines redrawn every two seconds, elsewhere a
+ * log line every ten. It also tells the evaluator about retraining rounds, so the report's chart marks them.
+ */
+final class LocalView implements AutoCloseable {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final PrintWriter out;
+    private final LocalStack stack;
+    private final LiveEvaluator evaluator;
+    private final Scenario world;
+    private final List<LiveEvent> drifts;
+    private final boolean terminal;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "edgevl-local-view");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Progress.Rate frames = new Progress.Rate();
+    private final Progress.Rate pairs = new Progress.Rate();
+    private RoundReport markedRound;
+    private int drawnLines;
+
+    LocalView(PrintWriter out, LocalStack stack, LiveEvaluator evaluator, Scenario world, List<LiveEvent> drifts, boolean terminal) {
+        this.out = out;
+        this.stack = stack;
+        this.evaluator = evaluator;
+        this.world = world;
+        this.drifts = drifts;
+        this.terminal = terminal;
+        long every = terminal ? 2000 : 10_000;
+        timer.scheduleAtFixedRate(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void refresh() {
+        try {
+            markRounds();
+            List<String> lines = lines();
+            if (terminal) {
+                StringBuilder b = new StringBuilder();
+                if (drawnLines > 0) {
+                    b.append("\u001b[").append(drawnLines).append('F'); // back to the block's first line
+                }
+                for (String line : lines) {
+                    b.append("\u001b[2K").append(line).append('\n');
+                }
+                out.print(b);
+                drawnLines = lines.size();
+            } else {
+                out.println(String.join("  |  ", lines));
+            }
+            out.flush();
+        } catch (RuntimeException e) {
+            out.println("(view: " + e.getMessage() + ")");
+        }
+    }
+
+    /** A finished round becomes two marks on the report's chart: the retrain and the gate's verdict. */
+    private void markRounds() {
+        RoundReport last = stack.distiller().distiller().lastRound();
+        if (last == null || last == markedRound) {
+            return;
+        }
+        markedRound = last;
+        Instant end = Instant.now();
+        evaluator.mark(new LiveEvent(end.minusMillis((long) (last.seconds() * 1000)), LiveEvent.Kind.RETRAIN, "round v" + last.version()));
+        evaluator.mark(new LiveEvent(end, LiveEvent.Kind.GATE, last.failed() ? "v" + last.version() + " failed"
+                : "v" + last.version() + (last.published() ? " promoted" : " kept back")));
+    }
+
+    List<String> lines() {
+        FleetStats fleet = stack.fleet().stats();
+        LiveSnapshot s = evaluator.snapshot();
+        WindowFigures w = s.window();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "edgevl local: scenario %s, world %s, %d devices", world.name(), fleet.worldClock(),
+                world.devices().size()));
+        lines.add(String.format(Locale.ROOT, "frames    %6.1f/s in  %6.1f/s paired  %6.1f/s annotated   capture->annotation p50 %s  p99 %s",
+                frames.perSecond(fleet.frames()), pairs.perSecond(stack.sync().stats().forwarded()), w.framesPerSecond(), ms(w.p50Ms()),
+                ms(w.p99Ms())));
+        lines.add(String.format(Locale.ROOT, "teacher   %s of frames routed (window), %s overall; %,d embedded", percent(w.routingRate()),
+                percent(s.routingShare()), stack.teacher().stats().embedded()));
+        lines.add(String.format(Locale.ROOT, "accuracy  non-RGB %s  RGB %s  teacher alone on non-RGB %s  (last %d s, %,d judged)",
+                percent(w.nonRgbTop1()), percent(w.rgbTop1()), percent(s.teacherNonRgbTop1()), 60, w.labelled()));
+        lines.add(String.format(Locale.ROOT, "models    job %s  devices %s", w.modelVersion() == null ? "none yet" : "v" + w.modelVersion(),
+                stack.fleet().agents().map(a -> a.summary()).orElse("-")));
+        lines.add("drift     " + lastDrift());
+        lines.add("distiller " + DistillCommand.line(stack.distiller().distiller().status()));
+        return lines;
+    }
+
+    private String lastDrift() {
+        Instant now = Instant.now();
+        LiveEvent last = null;
+        LiveEvent next = null;
+        for (LiveEvent d : drifts) {
+            if (!d.time().isAfter(now)) {
+                last = d;
+            } else if (next == null) {
+                next = d;
+            }
+        }
+        String text = last == null ? "none yet" : last.text() + " at " + CLOCK.format(last.time());
+        return next == null ? text : text + "; next: " + next.text() + " in " + Duration.between(now, next.time()).toSeconds() + " s";
+    }
+
+    private static String percent(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    private static String ms(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.0f ms", v);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            markRounds();
+        }
+    }
+}
