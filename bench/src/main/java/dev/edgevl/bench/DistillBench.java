@@ -139,7 +139,7 @@ public final class DistillBench {
     }
 
     /** Pairs {@code from}..{@code to}-1 of the default world, rendered and embedded by the teacher, as the distiller gets them. */
-    static List<TeacherEmbedding> embeddedPairs(TeacherModel teacher, InputSpec spec, long seed, int from, int to) {
+    public static List<TeacherEmbedding> embeddedPairs(TeacherModel teacher, InputSpec spec, long seed, int from, int to) {
         SceneSampler sampler = new SceneSampler(WorldConfig.defaults());
         SensorRig rig = new SensorRig();
         List<FramePair> pairs = new ArrayList<>();

@@ -1,23 +1,34 @@
 package dev.edgevl.cli;
 
+import dev.edgevl.bench.DistillBench;
+import dev.edgevl.config.Settings;
 import dev.edgevl.distill.continual.Distiller;
 import dev.edgevl.distill.continual.DistillerApp;
 import dev.edgevl.distill.continual.DistillerConfig;
+import dev.edgevl.distill.continual.InitialWeights;
 import dev.edgevl.distill.continual.RoundListener;
 import dev.edgevl.distill.continual.RoundReport;
+import dev.edgevl.distill.continual.RoundSettings;
 import dev.edgevl.distill.continual.SigningKeys;
+import dev.edgevl.distill.teacher.TeacherConfig;
+import dev.edgevl.distill.teacher.TeacherModels;
 import dev.edgevl.model.bundle.DevKeys;
+import dev.edgevl.model.teacher.TeacherModel;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "distill", mixinStandardHelpOptions = true,
+@Command(name = "distill", mixinStandardHelpOptions = true, subcommands = DistillCommand.Bootstrap.class,
         description = {"Run the continual distiller until Ctrl-C: keeps a replay buffer of teacher.embeddings (balanced per teacher",
                 "pseudo-label, with a held-out slice), retrains the student when distill.trigger.samples new pairs arrived or",
                 "distill.trigger.interval passed (stage 1 distillation, pseudo-labels, stage 2 int8 quantization-aware training),",
@@ -37,7 +48,7 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--dev-keys", paramLabel = "DIR",
             description = "Sign with a development key pair kept in DIR (made there on first use; not for production). "
                     + "Consumers trust DIR/" + DevKeys.PUBLIC_KEY_FILE + ".")
-    java.nio.file.Path devKeys;
+    Path devKeys;
 
     @Override
     public Integer call() throws Exception {
@@ -84,5 +95,64 @@ final class DistillCommand implements Callable<Integer> {
                         last.verdict().candidate(), Double.isNaN(last.verdict().live()) ? "" : String.format(" vs live %.3f", last.verdict().live()));
         return String.format("buffer %,d training + %,d held-out pairs, %,d new  live %s  %s  %s", s.train(), s.heldOut(), s.newSamples(),
                 s.liveVersion() == null ? "none" : "v" + s.liveVersion(), s.phase(), round);
+    }
+
+    @Command(name = "bootstrap", mixinStandardHelpOptions = true,
+            description = {"Distil the initial student offline (EdgeVL's first step, stage 1 only): renders --pairs unlabelled RGB + depth",
+                    "pairs of the default world, embeds their RGB images with the configured teacher (teacher.*) and trains the",
+                    "distill.student.* layout on them for --epochs. Writes student.params and student.properties (how it was made) to",
+                    "--out, for distill.initial-weights. No ground truth is read."})
+    static final class Bootstrap implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions config = new ConfigOptions();
+
+        @Option(names = "--pairs", defaultValue = "4000", description = "Pairs to render and embed (default: ${DEFAULT-VALUE}).")
+        int pairs;
+
+        @Option(names = "--epochs", defaultValue = "5", description = "Stage-1 passes over them (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the scenes and the training (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the weights and their provenance go.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter w = spec.commandLine().getOut();
+            Settings settings = config.settings();
+            DistillerConfig dc = DistillerConfig.from(settings);
+            RoundSettings r = dc.round();
+            RoundSettings round = new RoundSettings(r.inputSize(), r.stemChannels(),
+                    r.blocks(), epochs, r.batch(), r.qatSteps(), r.pseudoLabelFraction(), seed);
+            long started = System.nanoTime();
+            try (TeacherModel teacher = TeacherModels.load(settings)) {
+                w.printf("Rendering %,d pairs and embedding their RGB images with %s...%n", pairs, teacher.id());
+                w.flush();
+                var embedded = DistillBench.embeddedPairs(teacher,
+                        TeacherConfig.from(settings).inputSpec(teacher.imageSize()), seed, 0, pairs);
+                w.printf("Stage 1 on %,d pairs for %d epochs...%n", pairs, epochs);
+                w.flush();
+                Map<String, String> provenance = new TreeMap<>();
+                provenance.put("command", "./edgevl distill bootstrap --pairs " + pairs + " --epochs " + epochs + " --seed " + seed + " --out DIR");
+                provenance.put("version", Version.number());
+                provenance.put("date", LocalDate.now().toString());
+                InitialWeights weights = InitialWeights.train(embedded, round, seed,
+                        (phase, done, total) -> {
+                            w.printf("  %s: epoch %d/%d%n", phase, done, total);
+                            w.flush();
+                        }, provenance);
+                weights.save(out);
+                w.printf("Wrote %s (%,d bytes) and %s to %s in %.0f s: %s.%n", InitialWeights.WEIGHTS_FILE,
+                        weights.weights().length, InitialWeights.PROPERTIES_FILE, out.toAbsolutePath(),
+                        (System.nanoTime() - started) / 1e9, weights.describe());
+                w.flush();
+            }
+            return 0;
+        }
     }
 }

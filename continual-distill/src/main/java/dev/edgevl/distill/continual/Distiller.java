@@ -16,6 +16,7 @@ import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.onnx.StudentBundles;
+import dev.edgevl.model.student.StudentSpec;
 import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.sim.Seeds;
@@ -224,7 +225,7 @@ public final class Distiller implements AutoCloseable {
         long version = Math.max(catalog.latestVersion(config.family()), liveNow == null ? 0 : liveNow.getVersion()) + 1;
         Map<String, Double> metrics = new LinkedHashMap<>();
         try {
-            byte[] warm = warmStart(liveNow);
+            byte[] warm = warmStart(liveNow, snapshot);
             TrainingRound round = new TrainingRound(config.round(), tensors, this::progress);
             long seed = Seeds.derive(config.round().seed(), version);
             TrainingRound.Result result;
@@ -282,16 +283,28 @@ public final class Distiller implements AutoCloseable {
         listener.progress(name, done, total);
     }
 
-    private byte[] warmStart(ModelVersion liveNow) throws IOException {
-        if (liveNow == null) {
+    /** The live version's checkpoint; without a live version, the initial weights when they fit; else fresh (null). */
+    private byte[] warmStart(ModelVersion liveNow, ReplayBuffer.Snapshot snapshot) throws IOException {
+        if (liveNow != null) {
+            Optional<byte[]> weights = checkpoints.get(liveNow.getSha256());
+            if (weights.isEmpty()) {
+                LOG.warn("No training checkpoint for the live {} v{} in {} (made elsewhere?); this round starts from fresh weights.",
+                        liveNow.getFamily(), liveNow.getVersion(), config.storeDir());
+            }
+            return weights.orElse(null);
+        }
+        Optional<InitialWeights> initial = InitialWeights.load(config.initialWeights());
+        if (initial.isEmpty()) {
             return null;
         }
-        Optional<byte[]> weights = checkpoints.get(liveNow.getSha256());
-        if (weights.isEmpty()) {
-            LOG.warn("No training checkpoint for the live {} v{} in {} (made elsewhere?); this round starts from fresh weights.",
-                    liveNow.getFamily(), liveNow.getVersion(), config.storeDir());
+        StudentSpec spec = config.round().student(snapshot.train().get(0).teacher().length);
+        if (!initial.get().fits(spec, snapshot.teacherId())) {
+            LOG.info("The initial student weights ({}) do not fit this student or teacher ({}); the first round starts from fresh weights.",
+                    initial.get().describe(), snapshot.teacherId());
+            return null;
         }
-        return weights.orElse(null);
+        LOG.info("The first round starts from {}.", initial.get().describe());
+        return initial.get().weights();
     }
 
     private Gate.Verdict judge(byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) throws IOException {

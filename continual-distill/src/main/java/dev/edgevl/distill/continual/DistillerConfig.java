@@ -24,9 +24,10 @@ import java.util.List;
  * @param gateEpsilon how much worse than the live version on non-RGB agreement a candidate may be and still be promoted
  * @param gateMinHeldOut held-out samples needed before a candidate can replace a live version
  * @param logInterval how often the distiller logs its buffer and rounds
+ * @param initialWeights where the first round starts from when there is no live version ({@link InitialWeights})
  */
 public record DistillerConfig(String family, Path storeDir, Path signingKey, Path signingPublicKey, Delivery delivery, BufferSizes buffer, RetrainTrigger trigger,
-        RoundSettings round, double gateEpsilon, int gateMinHeldOut, Duration logInterval) {
+        RoundSettings round, double gateEpsilon, int gateMinHeldOut, Duration logInterval, String initialWeights) {
 
     /** How consumers get a bundle: inside the {@code models} record, or by URI from the store. */
     public enum Delivery {
@@ -85,9 +86,13 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
     public static final ConfigOption<Duration> LOG_INTERVAL = ConfigOption.duration("distill.log-interval", Duration.ofSeconds(30),
             "How often the distiller logs its buffer.");
 
+    public static final ConfigOption<String> INITIAL_WEIGHTS = ConfigOption.string("distill.initial-weights", InitialWeights.BUILTIN,
+            "What the first round starts from without a live version: builtin (the offline-distilled student that ships, when it fits the"
+                    + " student and the teacher), none (fresh weights), or a directory written by 'edgevl distill bootstrap'.");
+
     public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, STORE_DIR, SIGNING_KEY, SIGNING_PUBLIC_KEY, DELIVERY, BUFFER_CAPACITY, HELD_OUT_CAPACITY,
             HELD_OUT_FRACTION, TRIGGER_SAMPLES, TRIGGER_INTERVAL, TRIGGER_MIN_SAMPLES, EPOCHS, QAT_STEPS, BATCH, PSEUDO_LABEL_FRACTION, SEED,
-            INPUT_SIZE, STEM, BLOCKS, GATE_EPSILON, GATE_MIN_HELD_OUT, LOG_INTERVAL);
+            INPUT_SIZE, STEM, BLOCKS, GATE_EPSILON, GATE_MIN_HELD_OUT, LOG_INTERVAL, INITIAL_WEIGHTS);
 
     public DistillerConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
@@ -131,7 +136,7 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
                 new BufferSizes(settings.get(BUFFER_CAPACITY), settings.get(HELD_OUT_CAPACITY), settings.get(HELD_OUT_FRACTION)),
                 new RetrainTrigger(samples, interval, minSamples),
                 new RoundSettings(inputSize, stem, blocks, epochs, batch, steps, fraction, settings.get(SEED)),
-                settings.get(GATE_EPSILON), settings.get(GATE_MIN_HELD_OUT), settings.get(LOG_INTERVAL));
+                settings.get(GATE_EPSILON), settings.get(GATE_MIN_HELD_OUT), settings.get(LOG_INTERVAL), settings.get(INITIAL_WEIGHTS));
     }
 
     private static Path path(String value) {
@@ -143,6 +148,6 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
     }
 
     public DistillerConfig withStoreDir(Path dir) {
-        return new DistillerConfig(family, dir, signingKey, signingPublicKey, delivery, buffer, trigger, round, gateEpsilon, gateMinHeldOut, logInterval);
+        return new DistillerConfig(family, dir, signingKey, signingPublicKey, delivery, buffer, trigger, round, gateEpsilon, gateMinHeldOut, logInterval, initialWeights);
     }
 }

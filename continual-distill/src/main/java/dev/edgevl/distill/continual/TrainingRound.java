@@ -64,16 +64,32 @@ public final class TrainingRound {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("a round needs training samples");
         }
-        int dim = train.get(0).teacher().length;
-        StudentSpec spec = settings.student(dim);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("train.samples", (double) train.size());
         metrics.put("train.warmStart", warmStart == null ? 0.0 : 1.0);
 
         long started = System.nanoTime();
-        byte[] weights;
-        FoldedStudent folded;
-        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), spec.inputSize(), stage1(train.size(), seed),
+        Stage1 first = stage1(train, warmStart, seed, metrics);
+        byte[] weights = first.weights();
+        FoldedStudent folded = first.folded();
+        metrics.put("stage1.seconds", seconds(started));
+
+        FoldedStudent calibrated = calibrate(folded, train, seed);
+        listener.progress(CALIBRATION, 1, 1);
+
+        long stage2Started = System.nanoTime();
+        FoldedStudent result = stage2(calibrated, train, labels, seed, metrics);
+        metrics.put("stage2.seconds", seconds(stage2Started));
+        return new Result(result, weights, metrics);
+    }
+
+    record Stage1(byte[] weights, FoldedStudent folded) {
+    }
+
+    /** Stage 1 alone: the network's weights (to continue from) and its folded form (to quantize). */
+    Stage1 stage1(List<ReplayBuffer.Sample> train, byte[] warmStart, long seed, Map<String, Double> metrics) {
+        StudentSpec spec = settings.student(train.get(0).teacher().length);
+        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), spec.inputSize(), stage1Config(train.size(), seed),
                 warmStart)) {
             double lastEpochLoss = 0;
             Random random = new Random(Seeds.derive(seed, "stage1-shuffle"));
@@ -89,21 +105,11 @@ public final class TrainingRound {
                 listener.progress(STAGE_1, epoch + 1, settings.epochs());
             }
             metrics.put("stage1.loss", lastEpochLoss);
-            weights = trainer.weights();
-            folded = StudentFolding.fold(trainer.model().getBlock(), spec);
+            return new Stage1(trainer.weights(), StudentFolding.fold(trainer.model().getBlock(), spec));
         }
-        metrics.put("stage1.seconds", seconds(started));
-
-        FoldedStudent calibrated = calibrate(folded, train, seed);
-        listener.progress(CALIBRATION, 1, 1);
-
-        long stage2Started = System.nanoTime();
-        FoldedStudent result = stage2(calibrated, train, labels, seed, metrics);
-        metrics.put("stage2.seconds", seconds(stage2Started));
-        return new Result(result, weights, metrics);
     }
 
-    private DistillConfig stage1(int samples, long seed) {
+    private DistillConfig stage1Config(int samples, long seed) {
         int steps = settings.epochs() * Math.max(1, samples / Math.min(settings.batch(), samples));
         return new DistillConfig(2e-3f, 2e-5f, 0.05f, steps, DistillLoss.L1, (int) Seeds.derive(seed, "student-init"));
     }

@@ -184,6 +184,36 @@ class DistillerTest {
         }
     }
 
+    @Test
+    void theFirstRoundStartsFromInitialWeightsThatFitAndFromFreshOnesOtherwise() throws Exception {
+        DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
+        InitialWeights initial = InitialWeights.train(TestSamples.stream("cam-0", 0, 64, i -> i % 4), config.round(), 3, RoundListener.NONE,
+                Map.of("command", "test"));
+        assertThat(initial.fits(config.round().student(TestSamples.DIM), TestSamples.TEACHER)).isTrue();
+        assertThat(initial.fits(config.round().student(TestSamples.DIM), "another-teacher")).as("another embedding space").isFalse();
+        Path saved = dir.resolve("initial");
+        initial.save(saved);
+        assertThat(InitialWeights.load(saved.toString())).hasValueSatisfying(w -> {
+            assertThat(w.weights()).isEqualTo(initial.weights());
+            assertThat(w.provenance()).containsEntry("teacher.id", TestSamples.TEACHER).containsEntry("pairs", "64");
+        });
+        assertThat(InitialWeights.load(InitialWeights.NONE)).isEmpty();
+
+        try (Distiller d = distiller(tinyConfig(dir.resolve("b"), Map.of("distill.initial-weights", saved.toString())), RoundListener.NONE)) {
+            feed(d, "cam-1", 0, 200);
+            d.maybeStartRound();
+            d.awaitRound(ROUND_TIMEOUT);
+            assertThat(d.lastRound().metrics()).containsEntry("train.warmStart", 1.0);
+        }
+        try (Distiller d = distiller(tinyConfig(dir.resolve("c"), Map.of("distill.initial-weights", saved.toString(),
+                "distill.student.blocks", "8/2,24/2")), RoundListener.NONE)) {
+            feed(d, "cam-1", 0, 200);
+            d.maybeStartRound();
+            d.awaitRound(ROUND_TIMEOUT);
+            assertThat(d.lastRound().metrics()).as("weights of another layout are not used").containsEntry("train.warmStart", 0.0);
+        }
+    }
+
     private static ModelVersion record(KeyPair keys, long version) {
         byte[] bundle = new dev.edgevl.model.bundle.BundleWriter().write(dev.edgevl.model.bundle.BundleManifest.builder().family("student")
                 .version(version).createdAt(TestSamples.T0).teacherId(TestSamples.TEACHER).embeddingDim(TestSamples.DIM)
