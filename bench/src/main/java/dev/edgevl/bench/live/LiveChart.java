@@ -1,15 +1,13 @@
 package dev.edgevl.bench.live;
 
+import dev.edgevl.bench.Png;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
-import javax.imageio.ImageIO;
 
 /**
  * Accuracy over stream time as a line chart: student non-RGB, student RGB and teacher non-RGB, with
@@ -34,20 +32,7 @@ final class LiveChart {
     }
 
     static void write(LiveReport report, Path file) throws IOException {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
-            draw(g, report);
-        } finally {
-            g.dispose();
-        }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException("no PNG writer in this JVM");
-        }
+        Png.write(WIDTH, HEIGHT, g -> draw(g, report), file);
     }
 
     private static void draw(Graphics2D g, LiveReport r) {
