@@ -161,7 +161,7 @@ public record LiveReport(String scenario, Instant start, Duration duration, int 
             b.append(String.format(Locale.ROOT, " (target: within %d s): %s.", targets.recoveryLimit().toSeconds(),
                     verdict(s.recoveredInTime())));
         }
-        b.append(String.format(Locale.ROOT, " The teacher saw %s of frames (target at most %s): %s.", pct(s.routingShare()),
+        b.append(String.format(Locale.ROOT, " The teacher saw %s of frames (target at most %s): %s.", pct2(s.routingShare()),
                 pct(targets.routingBudget()), verdict(s.routingWithinBudget())));
         if (s.finalNonRgb() != null || s.finalRgb() != null) {
             b.append(String.format(Locale.ROOT, " At the end: non-RGB %s, RGB %s.", pct(s.finalNonRgb()), pct(s.finalRgb())));
@@ -184,5 +184,10 @@ public record LiveReport(String scenario, Instant start, Duration duration, int 
 
     private static String minutes(Duration d) {
         return String.format(Locale.ROOT, "%.1f min", d.toMillis() / 60_000.0);
+    }
+
+    /** Two decimals, where one would round a share just over its budget to the budget itself. */
+    private static String pct2(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * v);
     }
 }

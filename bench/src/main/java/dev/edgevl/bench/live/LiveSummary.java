@@ -76,19 +76,29 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
                     pre = t.nonRgbTop1();
                 }
             }
+            // Judged up to the next drift event, which is another change to recover from.
+            Instant until = events.stream().filter(e -> e.kind() == LiveEvent.Kind.DRIFT && e.time().isAfter(d)).map(LiveEvent::time)
+                    .min(Instant::compareTo).orElse(Instant.MAX);
+            Instant lowestAt = null;
             for (TimePoint t : points) {
-                if (t.time().isAfter(d) && t.nonRgbTop1() != null) {
-                    lowest = lowest == null ? t.nonRgbTop1() : Math.min(lowest, t.nonRgbTop1());
+                if (!t.time().isBefore(d.plus(window)) && !t.time().isAfter(until) && t.nonRgbTop1() != null
+                        && (lowest == null || t.nonRgbTop1() < lowest)) {
+                    lowest = t.nonRgbTop1();
+                    lowestAt = t.time();
                 }
             }
-            if (pre != null) {
+            if (pre != null && lowestAt != null) {
+                // Recovered: back within the tolerance at or after the lowest point once the window is past the drift, so a
+                // fall that comes only later (a student retrained on bad targets, say) is not hidden by an early good window.
                 for (TimePoint t : points) {
-                    if (!t.time().isBefore(d.plus(window)) && t.nonRgbTop1() != null
+                    if (!t.time().isBefore(lowestAt) && !t.time().isAfter(until) && t.nonRgbTop1() != null
                             && t.nonRgbTop1() >= pre - targets.recoveryTolerance() - 1e-9) {
                         recovery = Duration.between(d, t.time()).toMillis() / 1000.0;
                         break;
                     }
                 }
+            }
+            if (pre != null) {
                 boolean sawWholeWindowAfter = points.stream().anyMatch(t -> !t.time().isBefore(d.plus(window)));
                 if (recovery != null) {
                     recovered = recovery <= targets.recoveryLimit().toSeconds();

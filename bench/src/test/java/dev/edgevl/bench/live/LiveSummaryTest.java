@@ -51,6 +51,18 @@ class LiveSummaryTest {
     }
 
     @Test
+    void aFallThatComesAfterAGoodWindowIsNotRecovered() {
+        List<TimePoint> points = new ArrayList<>();
+        for (int t = 5; t <= 400; t += 5) {
+            points.add(point(t, t < 150 ? 0.5 : 0.3, 0.1, 1L)); // still fine right after the drift at 100 s, then worse for good
+        }
+        LiveEvent drift = new LiveEvent(Records.at(100), LiveEvent.Kind.DRIFT, "night");
+        LiveSummary s = LiveSummary.of(points, List.of(drift), WINDOW, 800, 30, Records.at(0), LiveSummary.Targets.ISSUE_7);
+        assertThat(s.lowestNonRgbAfterDrift()).isEqualTo(0.3);
+        assertThat(s.recoveredInTime()).isFalse();
+    }
+
+    @Test
     void aVersionLiveFromTheStartIsNotAPromotion() {
         List<TimePoint> points = List.of(point(5, 0.3, null, 1L), point(10, 0.3, null, 1L));
         LiveSummary s = LiveSummary.of(points, List.of(version(0, 1)), WINDOW, 20, 0, Records.at(0), LiveSummary.Targets.ISSUE_7);

@@ -139,7 +139,7 @@ class LiveTallyTest {
         assertThat(text).contains("801 annotations from 2 devices")
                 .contains("21.2% before it and 80.0% after")
                 .contains("after 80 s")
-                .contains("4.1% of frames")
+                .contains("4.12% of frames")
                 .contains("not judged");
     }
 }

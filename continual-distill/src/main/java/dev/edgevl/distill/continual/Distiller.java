@@ -166,14 +166,15 @@ public final class Distiller implements AutoCloseable {
 
     /** A record of {@code teacher.embeddings}. */
     public synchronized ReplayBuffer.Outcome onTeacherEmbedding(TeacherEmbedding record) {
+        double brightness;
         try {
-            tensors.check(record);
+            brightness = tensors.check(record);
         } catch (IllegalArgumentException e) { // FrameFormatException among them
             unreadable.incrementAndGet();
             LOG.debug("Skipped an unreadable teacher sample from {}: {}", record.getPair().getDeviceId(), e.getMessage());
             return null;
         }
-        ReplayBuffer.Outcome outcome = buffer.offer(record);
+        ReplayBuffer.Outcome outcome = brightness < config.minRgbBrightness() ? ReplayBuffer.Outcome.DARK_RGB : buffer.offer(record);
         outcomes.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
         if (outcome == ReplayBuffer.Outcome.TRAINING || outcome == ReplayBuffer.Outcome.NOT_SAMPLED) {
             long micros = ReplayBuffer.micros(record.getEmbeddedTime());

@@ -25,9 +25,11 @@ import java.util.List;
  * @param gateMinHeldOut held-out samples needed before a candidate can replace a live version
  * @param logInterval how often the distiller logs its buffer and rounds
  * @param initialWeights where the first round starts from when there is no live version ({@link InitialWeights})
+ * @param minRgbBrightness pairs whose RGB frame's mean level (0..1) is below this are not learnt from: the teacher only
+ *     sees RGB, and its embedding of a dark frame is no target (0 keeps them all)
  */
 public record DistillerConfig(String family, Path storeDir, Path signingKey, Path signingPublicKey, Delivery delivery, BufferSizes buffer, RetrainTrigger trigger,
-        RoundSettings round, double gateEpsilon, int gateMinHeldOut, Duration logInterval, String initialWeights) {
+        RoundSettings round, double gateEpsilon, int gateMinHeldOut, Duration logInterval, String initialWeights, double minRgbBrightness) {
 
     /** How consumers get a bundle: inside the {@code models} record, or by URI from the store. */
     public enum Delivery {
@@ -90,9 +92,14 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
             "What the first round starts from without a live version: builtin (the offline-distilled student that ships, when it fits the"
                     + " student and the teacher), none (fresh weights), or a directory written by 'edgevl distill bootstrap'.");
 
+    public static final ConfigOption<Double> MIN_RGB_BRIGHTNESS = ConfigOption.decimal("distill.rgb.min-brightness", 0.3,
+            "Pairs whose RGB frame's mean level (0..1) is below this are not learnt from: the teacher sees only RGB, and its embedding of a"
+                    + " dark frame (night, a covered lens) is no target. 0 keeps every pair.");
+
     public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, STORE_DIR, SIGNING_KEY, SIGNING_PUBLIC_KEY, DELIVERY, BUFFER_CAPACITY, HELD_OUT_CAPACITY,
             HELD_OUT_FRACTION, TRIGGER_SAMPLES, TRIGGER_INTERVAL, TRIGGER_MIN_SAMPLES, EPOCHS, QAT_STEPS, BATCH, PSEUDO_LABEL_FRACTION, SEED,
-            INPUT_SIZE, STEM, BLOCKS, GATE_EPSILON, GATE_MIN_HELD_OUT, LOG_INTERVAL, INITIAL_WEIGHTS);
+            INPUT_SIZE, STEM, BLOCKS, GATE_EPSILON, GATE_MIN_HELD_OUT, LOG_INTERVAL, INITIAL_WEIGHTS,
+            MIN_RGB_BRIGHTNESS);
 
     public DistillerConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
@@ -102,6 +109,7 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
         HELD_OUT_FRACTION.check(buffer.heldOutFraction() > 0 && buffer.heldOutFraction() < 1, "must be between 0 and 1, exclusive");
         GATE_EPSILON.check(gateEpsilon >= 0 && gateEpsilon < 1, "must be at least 0 and below 1");
         GATE_MIN_HELD_OUT.check(gateMinHeldOut >= 1, "must be at least 1");
+        MIN_RGB_BRIGHTNESS.check(minRgbBrightness >= 0 && minRgbBrightness < 1, "must be at least 0 and below 1");
         LOG_INTERVAL.check(logInterval != null && !logInterval.isNegative() && !logInterval.isZero(), "must be positive");
     }
 
@@ -136,7 +144,8 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
                 new BufferSizes(settings.get(BUFFER_CAPACITY), settings.get(HELD_OUT_CAPACITY), settings.get(HELD_OUT_FRACTION)),
                 new RetrainTrigger(samples, interval, minSamples),
                 new RoundSettings(inputSize, stem, blocks, epochs, batch, steps, fraction, settings.get(SEED)),
-                settings.get(GATE_EPSILON), settings.get(GATE_MIN_HELD_OUT), settings.get(LOG_INTERVAL), settings.get(INITIAL_WEIGHTS));
+                settings.get(GATE_EPSILON), settings.get(GATE_MIN_HELD_OUT), settings.get(LOG_INTERVAL), settings.get(INITIAL_WEIGHTS),
+                settings.get(MIN_RGB_BRIGHTNESS));
     }
 
     private static Path path(String value) {
@@ -148,6 +157,7 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
     }
 
     public DistillerConfig withStoreDir(Path dir) {
-        return new DistillerConfig(family, dir, signingKey, signingPublicKey, delivery, buffer, trigger, round, gateEpsilon, gateMinHeldOut, logInterval, initialWeights);
+        return new DistillerConfig(family, dir, signingKey, signingPublicKey, delivery, buffer, trigger, round, gateEpsilon, gateMinHeldOut, logInterval, initialWeights,
+                minRgbBrightness);
     }
 }

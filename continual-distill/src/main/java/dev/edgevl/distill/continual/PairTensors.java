@@ -47,11 +47,25 @@ final class PairTensors {
         return out;
     }
 
-    /** Throws {@link dev.edgevl.model.preprocess.FrameFormatException} when either frame cannot become an input. */
-    void check(TeacherEmbedding record) {
-        if (record.getPair().getRgb() != null) {
-            FramePreprocessor.toInput(record.getPair().getRgb(), spec);
-        }
+    /**
+     * Checks that both frames become inputs and returns the RGB frame's mean level in 0..1 (NaN without one).
+     *
+     * @throws dev.edgevl.model.preprocess.FrameFormatException when either frame cannot become an input
+     */
+    double check(TeacherEmbedding record) {
         FramePreprocessor.toInput(record.getPair().getAux(), spec);
+        if (record.getPair().getRgb() == null) {
+            return Double.NaN;
+        }
+        float[] rgb = FramePreprocessor.toInput(record.getPair().getRgb(), spec);
+        float[] mean = spec.mean();
+        float[] std = spec.std();
+        int plane = spec.planeSize();
+        double sum = 0;
+        for (int i = 0; i < rgb.length; i++) {
+            int c = i / plane;
+            sum += rgb[i] * std[c] + mean[c];
+        }
+        return sum / rgb.length;
     }
 }

@@ -56,7 +56,9 @@ public final class ReplayBuffer {
         /** The pair has no RGB frame or the teacher embedded another modality: stage 1 needs the RGB target. */
         NO_RGB,
         /** Embedded by another teacher than the labels', or of another size: not comparable. */
-        OTHER_TEACHER
+        OTHER_TEACHER,
+        /** The RGB frame is too dark for the teacher's embedding of it to be a target (night, a covered lens). */
+        DARK_RGB
     }
 
     /** A kept pair: its identity, the record, the teacher's embedding, when it was embedded, its hashed priority and slice. */

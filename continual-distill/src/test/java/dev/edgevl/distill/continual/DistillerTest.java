@@ -214,6 +214,20 @@ class DistillerTest {
         }
     }
 
+    @Test
+    void pairsWhoseRgbFrameIsTooDarkAreNotLearntFrom() throws Exception {
+        try (Distiller d = distiller(tinyConfig(dir, Map.of()), RoundListener.NONE)) {
+            assertThat(d.onTeacherEmbedding(TestSamples.dark(TestSamples.sample("cam-1", 1, 0)))).isEqualTo(ReplayBuffer.Outcome.DARK_RGB);
+            assertThat(d.onTeacherEmbedding(TestSamples.sample("cam-1", 2, 0))).isIn(ReplayBuffer.Outcome.TRAINING, ReplayBuffer.Outcome.HELD_OUT);
+            assertThat(d.status().train() + d.status().heldOut()).isEqualTo(1);
+            assertThat(d.status().newSamples()).isLessThanOrEqualTo(1);
+        }
+        try (Distiller d = distiller(tinyConfig(dir.resolve("all"), Map.of("distill.rgb.min-brightness", "0")), RoundListener.NONE)) {
+            assertThat(d.onTeacherEmbedding(TestSamples.dark(TestSamples.sample("cam-1", 1, 0))))
+                    .as("0 keeps every pair").isIn(ReplayBuffer.Outcome.TRAINING, ReplayBuffer.Outcome.HELD_OUT);
+        }
+    }
+
     private static ModelVersion record(KeyPair keys, long version) {
         byte[] bundle = new dev.edgevl.model.bundle.BundleWriter().write(dev.edgevl.model.bundle.BundleManifest.builder().family("student")
                 .version(version).createdAt(TestSamples.T0).teacherId(TestSamples.TEACHER).embeddingDim(TestSamples.DIM)

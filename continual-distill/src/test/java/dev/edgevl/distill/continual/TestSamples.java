@@ -111,6 +111,18 @@ public final class TestSamples {
                 .setRequestTime(null).setEmbeddedTime(T0.plus(sequence, ChronoUnit.MILLIS)).build();
     }
 
+    /** The same pair with its RGB frame at a tenth of the light, as at night. */
+    public static TeacherEmbedding dark(TeacherEmbedding sample) {
+        SensorFrame rgb = sample.getPair().getRgb();
+        byte[] data = new byte[rgb.getData().remaining()];
+        rgb.getData().duplicate().get(data);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) ((data[i] & 0xff) / 10);
+        }
+        SensorFrame darker = SensorFrame.newBuilder(rgb).setData(ByteBuffer.wrap(data)).build();
+        return TeacherEmbedding.newBuilder(sample).setPair(FramePair.newBuilder(sample.getPair()).setRgb(darker).build()).build();
+    }
+
     private static int clamp(double v) {
         return (int) Math.max(0, Math.min(255, v));
     }
