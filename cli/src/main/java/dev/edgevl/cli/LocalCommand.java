@@ -59,6 +59,10 @@ final class LocalCommand implements Callable<Integer> {
                     + "then an RGB dropout at 1:30, night from 3:00 to 5:00, new shapes at 6:00, new depth cameras at 8:00.")
     String scenarioName;
 
+    @Option(names = "--devices", paramLabel = "N",
+            description = "Run the scenario with N devices (the first N, or more with the sensors of its devices in turn).")
+    Integer devices;
+
     @Option(names = "--report", paramLabel = "FILE", defaultValue = "edgevl-local-report.json",
             description = "Where the report goes on exit: JSON, and a PNG chart beside it (same name, .png). Default: ${DEFAULT-VALUE}.")
     Path report;
@@ -81,7 +85,7 @@ final class LocalCommand implements Callable<Integer> {
         WireFormat format = settings.get(AvroSerdes.FORMAT);
         ScenarioOption scenario = new ScenarioOption();
         scenario.scenario = scenarioName;
-        Scenario world = scenario.load();
+        Scenario world = devices == null ? scenario.load() : scenario.load().withDevices(devices);
         signal = new StopSignal();
         try {
             if (external != null) {

@@ -36,6 +36,30 @@ public record Scenario(String name, long seed, WorldConfig world, Duration scene
         }
     }
 
+    /**
+     * The same world with {@code count} devices: the first {@code count} when there are more, and when there are fewer,
+     * more devices with the sensors of the existing ones in turn, named {@code dev-<n>} after the highest number in use.
+     */
+    public Scenario withDevices(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("a fleet needs at least one device, not " + count);
+        }
+        if (count <= devices.size()) {
+            return new Scenario(name, seed, world, sceneDuration, devices.subList(0, count), drift);
+        }
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        devices.forEach(d -> taken.add(d.id()));
+        List<DeviceSpec> more = new java.util.ArrayList<>(devices);
+        int n = 0;
+        while (more.size() < count) {
+            String id = "dev-" + n++;
+            if (taken.add(id)) {
+                more.add(new DeviceSpec(id, devices.get(more.size() % devices.size()).sensors()));
+            }
+        }
+        return new Scenario(name, seed, world, sceneDuration, more, drift);
+    }
+
     /** Reads a scenario file; a bad file gives an IllegalArgumentException naming the file and field. */
     public static Scenario load(Path yamlFile) {
         String text;

@@ -72,4 +72,15 @@ class ScenarioTest {
         assertThat(tof.kind()).isEqualTo(SensorKind.DEPTH);
         assertThat(tof.period()).isEqualTo(Duration.ofNanos(66_666_667));
     }
+
+    @Test
+    void aFleetCanBeMadeSmallerOrLargerWithTheSensorsOfItsDevices() {
+        Scenario drift = Scenario.fromResource("drift");
+        org.assertj.core.api.Assertions.assertThat(drift.withDevices(2).devices()).extracting(DeviceSpec::id).containsExactly("dev-0", "dev-1");
+        Scenario six = drift.withDevices(6);
+        org.assertj.core.api.Assertions.assertThat(six.devices()).extracting(DeviceSpec::id).doesNotHaveDuplicates().hasSize(6)
+                .contains("dev-4", "dev-5");
+        org.assertj.core.api.Assertions.assertThat(six.devices().get(4).sensors()).isEqualTo(drift.devices().get(0).sensors());
+        org.assertj.core.api.Assertions.assertThat(six.drift()).isEqualTo(drift.drift());
+    }
 }
