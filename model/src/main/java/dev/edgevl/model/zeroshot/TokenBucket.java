@@ -2,9 +2,11 @@ package dev.edgevl.model.zeroshot;
 
 /**
  * A budget of "at most a fraction of this key's frames": every frame seen earns {@code fraction} of a
- * token, up to {@code capacity}; every frame let through spends one. A key starts full, so over any
- * run of n frames it lets through at most {@code fraction × n + capacity}, and a burst of up to
- * {@code capacity} frames can go at once (right after a drift event, say).
+ * token, up to {@code capacity}; every frame let through spends one. A key starts empty, so over the
+ * first n frames of a key at most {@code fraction × n} go through — the share holds from the start, not
+ * only in the long run — and a key that has saved up during a quiet stretch may send up to
+ * {@code capacity} frames at once (right after a drift event, say); over any later run of n frames at most
+ * {@code fraction × n + capacity}.
  *
  * <p>Earning per frame rather than per second bounds the share of frames whatever a device's frame
  * rate, and needs no clock: the outcome is a function of the frames alone, so a replay after a failure
@@ -24,7 +26,7 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
     /** DESIGN §6: the teacher sees at most 5% of a device's frames. */
     public static final double DEFAULT_FRACTION = 0.05;
 
-    /** Five frames at once, e.g. the first few after a drift event, before the rate limit applies. */
+    /** Five frames at once after a quiet stretch, e.g. the first few after a drift event, before the rate limit applies. */
     public static final double DEFAULT_CAPACITY = 5;
 
     public static final TokenBucket DEFAULT = new TokenBucket(DEFAULT_FRACTION, DEFAULT_CAPACITY);
@@ -39,9 +41,9 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
         }
     }
 
-    /** The balance of a key never seen before: full. */
+    /** The balance of a key never seen before: empty; its first token is earned by its first 1 / fraction frames. */
     public long initialBalance() {
-        return capacityNanos();
+        return 0;
     }
 
     /**
