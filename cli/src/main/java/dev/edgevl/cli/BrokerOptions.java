@@ -21,8 +21,9 @@ final class BrokerOptions {
                     + "Default: " + DEFAULT_PORT + " when free, else a free one.")
     Integer port;
 
+    /** The broker of a command whose {@link StopSignal} stops everything in order on Ctrl-C, the broker last. */
     EmbeddedKafka start() {
-        EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(resolvedPort());
+        EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(resolvedPort()).withoutShutdownHook();
         if (dataDir != null) {
             builder.dataDir(dataDir);
         }

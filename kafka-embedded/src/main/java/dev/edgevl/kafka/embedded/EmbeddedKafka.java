@@ -50,8 +50,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static EmbeddedKafka running(KafkaRaftServer server, DataDirLock lock, String bootstrapServers,
-                                         Path dataDir, String clusterId, boolean ownsDataDir) {
+                                         Path dataDir, String clusterId, boolean ownsDataDir, boolean shutdownHook) {
         EmbeddedKafka kafka = new EmbeddedKafka(server, lock, bootstrapServers, dataDir, clusterId, ownsDataDir);
+        if (!shutdownHook) {
+            return kafka;
+        }
         // A JVM that exits without close() (Ctrl-C on `edgevl local`, a test run killed by its build) still gets an
         // orderly broker shutdown and no stray temp dir.
         try {
@@ -142,6 +145,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private String host = "127.0.0.1";
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private boolean shutdownHook = true;
 
         private Builder() {
         }
@@ -156,6 +160,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         /** The client port; 0 (the default) picks a free one, preferring the one a reused data dir last had. */
+        /**
+         * Leaves stopping the broker on JVM exit to the caller, for an application that shuts its clients down first
+         * in a shutdown hook of its own (the broker's own hook would otherwise stop it under them, in parallel).
+         */
+        public Builder withoutShutdownHook() {
+            this.shutdownHook = false;
+            return this;
+        }
+
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("A Kafka port must be 0 (any free port) or 1 to 65535, got " + port + ".");
@@ -268,7 +281,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 LOG.info("Kafka broker ready at {} (cluster {}, data in {}) after {}.", bootstrap, clusterId, dir,
                         seconds(began));
-                return running(server, lock, bootstrap, dir, clusterId, owns);
+                return running(server, lock, bootstrap, dir, clusterId, owns, shutdownHook);
             }
         }
 
