@@ -126,9 +126,7 @@ final class DistillCommand implements Callable<Integer> {
             PrintWriter w = spec.commandLine().getOut();
             Settings settings = config.settings();
             DistillerConfig dc = DistillerConfig.from(settings);
-            RoundSettings r = dc.round();
-            RoundSettings round = new RoundSettings(r.inputSize(), r.stemChannels(),
-                    r.blocks(), epochs, r.batch(), r.qatSteps(), r.pseudoLabelFraction(), seed);
+            RoundSettings round = dc.round().with(epochs, seed);
             long started = System.nanoTime();
             try (TeacherModel teacher = TeacherModels.load(settings)) {
                 w.printf("Rendering %,d pairs and embedding their RGB images with %s...%n", pairs, teacher.id());

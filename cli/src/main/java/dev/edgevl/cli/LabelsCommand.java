@@ -130,14 +130,21 @@ final class LabelsCommand implements Runnable {
     }
 
     private static void send(ClusterOptions cluster, LabelEvent event) throws Exception {
-        Settings settings = cluster.settings();
-        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, cluster.bootstrap));
+        send(cluster.settings(), cluster.bootstrap, List.of(event));
+    }
+
+    /** Writes the events to {@code labels}, each acknowledged by the broker before the next; {@code bootstrap} null: the setting. */
+    static void send(Settings settings, String bootstrap, List<LabelEvent> events) throws Exception {
+        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, bootstrap));
         props.put("acks", "all");
         props.put("max.block.ms", (int) SEND_TIMEOUT.toMillis());
         try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
              KafkaProducer<String, LabelEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
                      serdes.valueSerde(Topics.LABELS).serializer())) {
-            producer.send(new ProducerRecord<>(Topics.LABELS.name(), event.getLabel(), event)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            for (LabelEvent event : events) {
+                producer.send(new ProducerRecord<>(Topics.LABELS.name(), event.getLabel(), event)).get(SEND_TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
         }
     }
 

@@ -29,14 +29,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,18 +147,10 @@ final class LocalStack implements AutoCloseable {
         if (!CompactedTopics.read(settings, bootstrap, Topics.LABELS_EMBEDDED, Duration.ofSeconds(30)).isEmpty()) {
             return 0;
         }
-        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, bootstrap));
-        props.put("acks", "all");
-        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-             KafkaProducer<String, LabelEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-                     serdes.valueSerde(Topics.LABELS).serializer())) {
-            for (String label : Prompts.labels()) {
-                LabelEvent event = LabelEvent.newBuilder().setLabel(label).setAction(LabelAction.ADD).setPromptTemplates(Prompts.templates(label))
-                        .setEventTime(Instant.now()).setAuthor("edgevl local").build();
-                producer.send(new ProducerRecord<>(Topics.LABELS.name(), label, event)).get(30, TimeUnit.SECONDS);
-            }
-        }
-        return Prompts.labels().size();
+        List<LabelEvent> events = Prompts.labels().stream().map(label -> LabelEvent.newBuilder().setLabel(label).setAction(LabelAction.ADD)
+                .setPromptTemplates(Prompts.templates(label)).setEventTime(Instant.now()).setAuthor("edgevl local").build()).toList();
+        LabelsCommand.send(settings, bootstrap, events);
+        return events.size();
     }
 
     private void step(String line) {

@@ -17,6 +17,7 @@ import dev.edgevl.model.train.PairBatch;
 import dev.edgevl.model.train.PseudoLabels;
 import dev.edgevl.model.train.QatConfig;
 import dev.edgevl.model.train.QatTrainer;
+import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.model.train.TripletLoss;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;

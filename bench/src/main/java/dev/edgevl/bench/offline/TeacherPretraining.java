@@ -6,6 +6,7 @@ import dev.edgevl.distill.teacher.SyntheticTeacherFiles;
 import dev.edgevl.distill.teacher.TeacherRecipe;
 import dev.edgevl.model.clip.ClipPretrainer;
 import dev.edgevl.model.clip.WordVocabulary;
+import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.sim.Seeds;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -13,6 +13,7 @@ import dev.edgevl.model.bundle.ModelStore;
 import dev.edgevl.model.bundle.ModelVersions;
 import dev.edgevl.model.bundle.SignedBundle;
 import dev.edgevl.model.bundle.TrustedKeys;
+import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.onnx.StudentBundles;
@@ -21,7 +22,6 @@ import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.sim.Seeds;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,8 +119,8 @@ public final class Distiller implements AutoCloseable {
             return;
         }
         try {
-            verify(record);
-        } catch (BundleException | IOException | IllegalArgumentException e) {
+            verifier.verify(record); // inline, or by its URI: the store's own file: URIs for distill.delivery=uri
+        } catch (BundleException | IllegalArgumentException e) {
             LOG.warn("Ignored {} v{} on models: {}; the live version stays {}.", record.getFamily(), record.getVersion(), e.getMessage(),
                     live == null ? "none" : "v" + live.getVersion());
             return;
@@ -134,18 +134,6 @@ public final class Distiller implements AutoCloseable {
                 LOG.warn("Could not add the live {} v{} to the catalogue: {}", record.getFamily(), record.getVersion(), e.getMessage());
             }
         }
-    }
-
-    private void verify(ModelVersion record) throws IOException {
-        if (record.getBundle() != null) {
-            verifier.verify(record);
-            return;
-        }
-        byte[] bytes = store.get(record.getSha256()).orElseThrow(() -> new IllegalArgumentException("its bundle is not inline and not in "
-                + config.storeDir()));
-        byte[] signature = new byte[record.getSignature().remaining()];
-        record.getSignature().duplicate().get(signature);
-        verifier.verify(bytes, record.getSha256(), signature, record.getSigningKeyId());
     }
 
     /** A record of {@code labels.embedded}; null is a removal. */
@@ -308,43 +296,35 @@ public final class Distiller implements AutoCloseable {
         return initial.get().weights();
     }
 
-    private Gate.Verdict judge(byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) throws IOException {
+    private Gate.Verdict judge(byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
         List<ReplayBuffer.Sample> heldOut = snapshot.heldOut();
         float[][] teacher = heldOut.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
         double candidate;
         double candidateRgb;
         try (OnnxStudent student = new OnnxStudent(candidateOnnx)) {
-            candidate = Gate.agreement(embed(student, tensors, heldOut, true), teacher, snapshot.labels());
-            candidateRgb = Gate.agreement(embed(student, tensors, heldOut, false), teacher, snapshot.labels());
+            candidate = Gate.agreement(embed(student::embed, tensors, heldOut, true), teacher, snapshot.labels());
+            candidateRgb = Gate.agreement(embed(student::embed, tensors, heldOut, false), teacher, snapshot.labels());
         }
         OptionalDouble liveAgreement = OptionalDouble.empty();
         if (liveNow != null) {
-            Optional<byte[]> bytes = liveBundle(liveNow);
-            if (bytes.isEmpty()) {
-                LOG.warn("The live {} v{}'s bundle is neither inline nor in the store; the gate cannot compare against it.",
-                        liveNow.getFamily(), liveNow.getVersion());
-            } else {
-                ModelBundle bundle = ModelBundle.parse(bytes.get());
-                PairTensors liveTensors = new PairTensors(StudentBundles.inputSpec(bundle.manifest().input()));
-                try (OnnxStudent student = new OnnxStudent(bundle.entryFile())) {
-                    liveAgreement = OptionalDouble.of(Gate.agreement(embed(student, liveTensors, heldOut, true), teacher, snapshot.labels()));
-                }
+            // The live version as consumers run it: verified, with the preprocessing its own manifest asks for.
+            try (LiveModel live = LiveModel.load(liveNow, verifier, 1)) {
+                liveAgreement = OptionalDouble.of(Gate.agreement(embed(live::embed, new PairTensors(live.spec()), heldOut, true), teacher,
+                        snapshot.labels()));
+            } catch (BundleException e) {
+                LOG.warn("The live {} v{} cannot be loaded ({}); the gate cannot compare against it.", liveNow.getFamily(),
+                        liveNow.getVersion(), e.getMessage());
             }
         }
         return gate.decide(candidate, candidateRgb, liveAgreement, heldOut.size());
     }
 
-    private Optional<byte[]> liveBundle(ModelVersion liveNow) throws IOException {
-        ByteBuffer inline = liveNow.getBundle();
-        if (inline != null) {
-            byte[] bytes = new byte[inline.remaining()];
-            inline.duplicate().get(bytes);
-            return Optional.of(bytes);
-        }
-        return store.get(liveNow.getSha256());
+    /** A student's embeddings of {@code count} preprocessed images laid end to end. */
+    private interface Embedder {
+        float[][] embed(float[] images, int count);
     }
 
-    private static float[][] embed(OnnxStudent student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
+    private static float[][] embed(Embedder student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
         float[][] out = new float[samples.size()][];
         for (int from = 0; from < samples.size(); from += EVAL_CHUNK) {
             int to = Math.min(samples.size(), from + EVAL_CHUNK);

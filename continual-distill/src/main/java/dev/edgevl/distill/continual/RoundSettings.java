@@ -17,6 +17,11 @@ public record RoundSettings(int inputSize, int stemChannels, List<StudentSpec.Bl
         }
     }
 
+    /** The same round with other stage-1 epochs and seed (e.g. a longer offline bootstrap). */
+    public RoundSettings with(int newEpochs, long newSeed) {
+        return new RoundSettings(inputSize, stemChannels, blocks, newEpochs, batch, qatSteps, pseudoLabelFraction, newSeed);
+    }
+
     public StudentSpec student(int embeddingDim) {
         return new StudentSpec(inputSize, stemChannels, blocks, embeddingDim);
     }

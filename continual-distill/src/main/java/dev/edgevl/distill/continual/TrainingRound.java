@@ -13,6 +13,7 @@ import dev.edgevl.model.train.PairBatch;
 import dev.edgevl.model.train.PseudoLabels;
 import dev.edgevl.model.train.QatConfig;
 import dev.edgevl.model.train.QatTrainer;
+import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.model.train.TripletLoss;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
@@ -96,7 +97,7 @@ public final class TrainingRound {
             int batch = Math.min(settings.batch(), train.size());
             int perEpoch = Math.max(1, train.size() / batch);
             for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-                int[] order = permutation(train.size(), random);
+                int[] order = Shuffle.permutation(train.size(), random);
                 double loss = 0;
                 for (int s = 0; s < perEpoch; s++) {
                     loss += trainer.step(tensors.batch(train, Arrays.copyOfRange(order, s * batch, (s + 1) * batch)));
@@ -117,7 +118,7 @@ public final class TrainingRound {
     /** Activation ranges from RGB and non-RGB images alike, as the deployed student sees both. */
     private FoldedStudent calibrate(FoldedStudent folded, List<ReplayBuffer.Sample> train, long seed) {
         int n = Math.min(CALIBRATION_PAIRS, train.size());
-        int[] idx = Arrays.copyOf(permutation(train.size(), new Random(Seeds.derive(seed, "calibration"))), n);
+        int[] idx = Arrays.copyOf(Shuffle.permutation(train.size(), new Random(Seeds.derive(seed, "calibration"))), n);
         PairBatch pairs = tensors.batch(train, idx);
         float[] both = Arrays.copyOf(pairs.rgb(), pairs.rgb().length + pairs.aux().length);
         System.arraycopy(pairs.aux(), 0, both, pairs.rgb().length, pairs.aux().length);
@@ -144,12 +145,12 @@ public final class TrainingRound {
         Random random = new Random(Seeds.derive(seed, "stage2-shuffle"));
         int batch = Math.min(settings.batch(), picks.size());
         try (QatTrainer trainer = new QatTrainer(calibrated, config)) {
-            int[] order = permutation(picks.size(), random);
+            int[] order = Shuffle.permutation(picks.size(), random);
             int cursor = 0;
             float loss = 0;
             for (int s = 0; s < settings.qatSteps(); s++) {
                 if (cursor + batch > order.length) {
-                    order = permutation(picks.size(), random);
+                    order = Shuffle.permutation(picks.size(), random);
                     cursor = 0;
                 }
                 int[] idx = new int[batch];
@@ -165,20 +166,6 @@ public final class TrainingRound {
             metrics.put("stage2.loss", (double) loss);
             return trainer.result();
         }
-    }
-
-    static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private static double seconds(long startedNanos) {

@@ -1,13 +1,14 @@
-package dev.edgevl.bench.offline;
+package dev.edgevl.model.train;
 
 import java.util.Random;
 
-final class Shuffle {
+/** Training orders: the offline evaluation and the distiller shuffle their pairs the same way. */
+public final class Shuffle {
     private Shuffle() {
     }
 
     /** 0..n-1 in a random order (Fisher–Yates), reproducible from {@code random}. */
-    static int[] permutation(int n, Random random) {
+    public static int[] permutation(int n, Random random) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
