@@ -122,7 +122,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--size", defaultValue = "64", description = "Input width and height (default: ${DEFAULT-VALUE}).")
         int size;
 
-        @Option(names = "--dim", defaultValue = "256", description = "Embedding size of the teacher (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--dim", defaultValue = "128", description = "Embedding size of the teacher (default: ${DEFAULT-VALUE}).")
         int dim;
 
         @Option(names = "--seconds", defaultValue = "10", description = "Seconds measured per figure (default: ${DEFAULT-VALUE}).")

@@ -33,7 +33,7 @@ public record OfflineConfig(long seed, int trainScenes, int heldOutScenes, int c
     }
 
     public static OfflineConfig defaults(long seed) {
-        return new OfflineConfig(seed, 8000, 1000, 4, 9, teacher(IMAGE_SIZE), student(IMAGE_SIZE), 64, 6, 200, 2.0);
+        return new OfflineConfig(seed, 8000, 4000, 4, 9, teacher(IMAGE_SIZE), student(IMAGE_SIZE), 64, 6, 200, 2.0);
     }
 
     /** A tiny run for CI: proves every phase runs and every figure is reported, not that the figures are good. */

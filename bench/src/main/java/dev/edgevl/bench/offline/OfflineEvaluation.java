@@ -18,6 +18,7 @@ import dev.edgevl.model.train.PseudoLabels;
 import dev.edgevl.model.train.QatConfig;
 import dev.edgevl.model.train.QatTrainer;
 import dev.edgevl.model.train.Shuffle;
+import dev.edgevl.model.train.Stage2Batches;
 import dev.edgevl.model.train.TripletLoss;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
@@ -156,25 +157,13 @@ public final class OfflineEvaluation {
     private FoldedStudent quantizationAware(FoldedStudent calibrated, ImageSet train, float[][] targets, List<PseudoLabels.Pick> picks) {
         QatConfig qc = new QatConfig(5e-4f, 5e-6f, 0.01f, config.qatSteps(), TripletLoss.DEFAULT_MARGIN, 1.0f,
                 (int) Seeds.derive(config.seed(), "qat-init"));
-        Random random = new Random(Seeds.derive(config.seed(), "stage2-shuffle"));
-        int batch = Math.min(config.batch(), picks.size());
-        progress.printf("stage 2: %d pseudo-labelled pairs (top %.0f%% by teacher confidence)%n", picks.size(), 100 * PseudoLabels.DEFAULT_FRACTION);
+        Stage2Batches batches = new Stage2Batches(picks, train.count(), config.batch(), new Random(Seeds.derive(config.seed(), "stage2-shuffle")));
+        progress.printf("stage 2: %d pseudo-labelled pairs (top %.0f%% by teacher confidence) in every batch's first half, all pairs in"
+                + " its second%n", picks.size(), 100 * PseudoLabels.DEFAULT_FRACTION);
         try (QatTrainer trainer = new QatTrainer(calibrated, qc)) {
-            int[] order = Shuffle.permutation(picks.size(), random);
-            int cursor = 0;
             for (int s = 0; s < config.qatSteps(); s++) {
-                if (cursor + batch > order.length) {
-                    order = Shuffle.permutation(picks.size(), random);
-                    cursor = 0;
-                }
-                int[] idx = new int[batch];
-                int[] pseudo = new int[batch];
-                for (int i = 0; i < batch; i++) {
-                    PseudoLabels.Pick p = picks.get(order[cursor++]);
-                    idx[i] = p.sample();
-                    pseudo[i] = p.label();
-                }
-                float loss = trainer.step(new LabelledPairBatch(pairs(train, targets, idx), pseudo));
+                Stage2Batches.Batch b = batches.next();
+                float loss = trainer.step(new LabelledPairBatch(pairs(train, targets, b.samples()), b.pseudoLabels()));
                 if ((s + 1) % Math.max(1, config.qatSteps() / 4) == 0) {
                     progress.printf("stage 2: step %d/%d  loss %.4f%n", s + 1, config.qatSteps(), loss);
                 }

@@ -12,6 +12,7 @@ import dev.edgevl.model.train.LabelledPairBatch;
 import dev.edgevl.model.train.PairBatch;
 import dev.edgevl.model.train.PseudoLabels;
 import dev.edgevl.model.train.QatConfig;
+import dev.edgevl.model.train.Stage2Batches;
 import dev.edgevl.model.train.QatTrainer;
 import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.model.train.TripletLoss;
@@ -142,25 +143,12 @@ public final class TrainingRound {
         }
         QatConfig config = new QatConfig(5e-4f, 5e-6f, 0.01f, settings.qatSteps(), TripletLoss.DEFAULT_MARGIN, 1.0f,
                 (int) Seeds.derive(seed, "qat-init"));
-        Random random = new Random(Seeds.derive(seed, "stage2-shuffle"));
-        int batch = Math.min(settings.batch(), picks.size());
+        Stage2Batches batches = new Stage2Batches(picks, train.size(), settings.batch(), new Random(Seeds.derive(seed, "stage2-shuffle")));
         try (QatTrainer trainer = new QatTrainer(calibrated, config)) {
-            int[] order = Shuffle.permutation(picks.size(), random);
-            int cursor = 0;
             float loss = 0;
             for (int s = 0; s < settings.qatSteps(); s++) {
-                if (cursor + batch > order.length) {
-                    order = Shuffle.permutation(picks.size(), random);
-                    cursor = 0;
-                }
-                int[] idx = new int[batch];
-                int[] pseudo = new int[batch];
-                for (int i = 0; i < batch; i++) {
-                    PseudoLabels.Pick p = picks.get(order[cursor++]);
-                    idx[i] = p.sample();
-                    pseudo[i] = p.label();
-                }
-                loss = trainer.step(new LabelledPairBatch(tensors.batch(train, idx), pseudo));
+                Stage2Batches.Batch b = batches.next();
+                loss = trainer.step(new LabelledPairBatch(tensors.batch(train, b.samples()), b.pseudoLabels()));
                 listener.progress(STAGE_2, s + 1, settings.qatSteps());
             }
             metrics.put("stage2.loss", (double) loss);

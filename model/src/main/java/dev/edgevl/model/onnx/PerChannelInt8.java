@@ -29,19 +29,16 @@ record PerChannelInt8(byte[] codes, float[] scales) {
     /**
      * The bias on the accumulator's grid (scale = input scale × weight scale, zero point 0). This is
      * the layout ORT needs to fuse Conv/Gemm into integer kernels; the rounding error is at most half
-     * an accumulator step, far below one output quantization step.
+     * an accumulator step, far below one output quantization step. The graph computes the same scales
+     * with a float Mul, so the codes here must use the same float product.
      */
-    QuantizedBias bias(float[] bias, float inputScale) {
+    int[] biasCodes(float[] bias, float inputScale) {
         int[] codes = new int[bias.length];
-        float[] biasScales = new float[bias.length];
         for (int o = 0; o < bias.length; o++) {
-            biasScales[o] = inputScale * scales[o];
-            double q = Math.rint(bias[o] / (double) biasScales[o]);
+            float step = inputScale * scales[o];
+            double q = Math.rint(bias[o] / (double) step);
             codes[o] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q));
         }
-        return new QuantizedBias(codes, biasScales);
-    }
-
-    record QuantizedBias(int[] codes, float[] scales) {
+        return codes;
     }
 }

@@ -18,6 +18,7 @@ import dev.edgevl.model.quant.QatStudentBlock;
  * EdgeVL stage 2, quantization-aware contrastive training: the folded student runs with int8 fake
  * quantization, and a triplet loss over teacher pseudo-labels (RGB and non-RGB terms summed) pulls
  * same-label frames together across modalities while the network learns weights that survive rounding.
+ * The pull to the teacher's embedding covers the whole batch, unlabelled pairs included ({@link Stage2Batches}).
  * One NDManager per step; not thread-safe.
  */
 public final class QatTrainer implements AutoCloseable {

@@ -12,7 +12,8 @@ import java.util.List;
  * <p>For every (anchor, positive) pair the negative is the closest one of another label that is still
  * farther than the positive ("semi-hard": it teaches without the collapse the hardest negatives cause);
  * when there is none within the margin, the triplet is already satisfied and contributes nothing. The
- * choice of triplets is made on detached values; the loss itself is differentiable.
+ * choice of triplets is made on detached values; the loss itself is differentiable. Entries labelled
+ * {@link LabelledPairBatch#UNLABELLED} take no part in any triplet.
  */
 public final class TripletLoss {
     public static final float DEFAULT_MARGIN = 0.3f;
@@ -51,6 +52,9 @@ public final class TripletLoss {
         int n = labels.length;
         List<Triplet> triplets = new ArrayList<>();
         for (int a = 0; a < n; a++) {
+            if (labels[a] == LabelledPairBatch.UNLABELLED) {
+                continue;
+            }
             for (int p = 0; p < n; p++) {
                 if (p == a || labels[p] != labels[a]) {
                     continue;
@@ -60,7 +64,7 @@ public final class TripletLoss {
                 float bestDistance = Float.MAX_VALUE;
                 for (int k = 0; k < n; k++) {
                     float dan = distances[a * n + k];
-                    if (labels[k] != labels[a] && dan > dap && dan < dap + margin && dan < bestDistance) {
+                    if (labels[k] != LabelledPairBatch.UNLABELLED && labels[k] != labels[a] && dan > dap && dan < dap + margin && dan < bestDistance) {
                         best = k;
                         bestDistance = dan;
                     }
@@ -69,7 +73,7 @@ public final class TripletLoss {
                     // No semi-hard negative: a violating (harder) one still teaches something, once the semi-hard ones are gone.
                     for (int k = 0; k < n; k++) {
                         float dan = distances[a * n + k];
-                        if (labels[k] != labels[a] && dan <= dap && (best < 0 || dan > distances[a * n + best])) {
+                        if (labels[k] != LabelledPairBatch.UNLABELLED && labels[k] != labels[a] && dan <= dap && (best < 0 || dan > distances[a * n + best])) {
                             best = k;
                         }
                     }

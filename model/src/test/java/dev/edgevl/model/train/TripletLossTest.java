@@ -29,6 +29,20 @@ class TripletLossTest {
     }
 
     @Test
+    void unlabelledEntriesAreNeitherAnchorsNorPositivesNorNegatives() {
+        // Anchor 0 and positive 1; entry 2 would be the semi-hard negative and entry 3 a second positive, but both are unlabelled.
+        float[] d = new float[25];
+        d[1] = 0.2f;
+        d[2] = 0.35f;
+        d[3] = 0.1f;
+        d[4] = 0.4f;
+        int u = LabelledPairBatch.UNLABELLED;
+        List<TripletLoss.Triplet> chosen = TripletLoss.choose(d, new int[] {0, 0, u, u, 1}, 0.3f);
+        assertThat(chosen).contains(new TripletLoss.Triplet(0, 1, 4));
+        assertThat(chosen).allSatisfy(t -> assertThat(List.of(t.anchor(), t.positive(), t.negative())).doesNotContain(2, 3));
+    }
+
+    @Test
     void theLossIsTheMeanHingeOverChosenTripletsAndZeroWhenSatisfied() {
         try (NDManager m = NDManager.newBaseManager()) {
             // Two labels far apart: every triplet already satisfies the margin.
