@@ -45,6 +45,10 @@ final class EvalCommand implements Runnable {
         @Option(names = "--teacher-epochs", description = "Teacher pretraining epochs (default: 9; quick: 1).")
         Integer teacherEpochs;
 
+        @Option(names = "--teacher-width", description = "The teacher's image tower is the student's layout this many times as wide"
+                + " (default: " + OfflineConfig.TEACHER_WIDTH + "); another width is another teacher, pretrained on first use and cached.")
+        Integer teacherWidth;
+
         @Option(names = "--report", paramLabel = "FILE", description = "Write the report as JSON.")
         Path report;
 
@@ -62,6 +66,9 @@ final class EvalCommand implements Runnable {
             if (scenes != null || teacherEpochs != null) {
                 config = config.withTeacher(scenes != null ? scenes : config.trainScenes(),
                         teacherEpochs != null ? teacherEpochs : config.teacherEpochs());
+            }
+            if (teacherWidth != null) {
+                config = config.withTeacherWidth(teacherWidth);
             }
             out.flush();
             OfflineReport result = OfflineEvaluation.run(config, quick, cache, progress(out));

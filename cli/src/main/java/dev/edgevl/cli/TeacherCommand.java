@@ -53,6 +53,10 @@ final class TeacherCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "9", description = "Passes over the scenes (default: ${DEFAULT-VALUE}).")
         int epochs;
 
+        @Option(names = "--width", defaultValue = "" + OfflineConfig.TEACHER_WIDTH, description = "The image tower is the student's"
+                + " layout this many times as wide (default: ${DEFAULT-VALUE}); parameters grow about with its square.")
+        int width;
+
         @Option(names = "--cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.edgevl/cache",
                 description = "Where the teacher is saved (default: ${DEFAULT-VALUE}).")
         Path cache;
@@ -69,7 +73,7 @@ final class TeacherCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            OfflineConfig config = OfflineConfig.defaults(seed).withTeacher(scenes, epochs);
+            OfflineConfig config = OfflineConfig.defaults(seed).withTeacher(scenes, epochs).withTeacherWidth(width);
             boolean retrain = force || export != null;
             long start = System.nanoTime();
             Supplier<OfflineDataset> data = () -> {
@@ -98,6 +102,9 @@ final class TeacherCommand implements Runnable {
             }
             if (epochs != 9) {
                 command.append(" --epochs ").append(epochs);
+            }
+            if (width != OfflineConfig.TEACHER_WIDTH) {
+                command.append(" --width ").append(width);
             }
             return command.toString();
         }

@@ -118,16 +118,18 @@ class EdgevlTest {
     @Test
     void teacherPretrainExportWritesTheTeacherAndHowItWasMade(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path export = dir.resolve("export");
-        Run run = run("teacher", "pretrain", "--seed", "3", "--scenes", "64", "--epochs", "1", "--cache", dir.resolve("cache").toString(),
-                "--export", export.toString());
+        Run run = run("teacher", "pretrain", "--seed", "3", "--scenes", "64", "--epochs", "1", "--width", "1", "--cache",
+                dir.resolve("cache").toString(), "--export", export.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Rendering 64 scenes", "teacher: epoch 1/1", "Exported to");
         java.util.Properties provenance = new java.util.Properties();
         try (java.io.Reader in = java.nio.file.Files.newBufferedReader(export.resolve("pretrained.properties"))) {
             provenance.load(in);
         }
-        String key = dev.edgevl.bench.offline.TeacherPretraining.key(dev.edgevl.bench.offline.OfflineConfig.defaults(3).withTeacher(64, 1));
-        assertThat(provenance.getProperty("command")).isEqualTo("./edgevl teacher pretrain --seed 3 --scenes 64 --epochs 1");
+        dev.edgevl.bench.offline.OfflineConfig narrow = dev.edgevl.bench.offline.OfflineConfig.defaults(3).withTeacher(64, 1);
+        String key = dev.edgevl.bench.offline.TeacherPretraining.key(narrow.withTeacherWidth(1));
+        assertThat(key).as("another width is another teacher").isNotEqualTo(dev.edgevl.bench.offline.TeacherPretraining.key(narrow));
+        assertThat(provenance.getProperty("command")).isEqualTo("./edgevl teacher pretrain --seed 3 --scenes 64 --epochs 1 --width 1");
         assertThat(provenance.getProperty("key")).isEqualTo(key);
         assertThat(provenance.getProperty("id")).isEqualTo("synthetic-clip@" + key);
         assertThat(provenance.stringPropertyNames()).contains("seed", "scenes", "epochs", "date", "version", "seconds", "processors",

@@ -23,6 +23,8 @@ public record OfflineConfig(long seed, int trainScenes, int heldOutScenes, int c
         StudentSpec studentSpec, int batch, int distillEpochs, int qatSteps, double speedSeconds) {
     public static final int IMAGE_SIZE = 64;
     public static final int EMBEDDING_DIM = 128;
+    /** How many times as wide as the student the default teacher's image tower is. */
+    public static final int TEACHER_WIDTH = 4;
 
     public OfflineConfig {
         if (trainScenes < batch || heldOutScenes < 1 || captionVariants < 1 || teacherEpochs < 1 || distillEpochs < 1 || qatSteps < 1
@@ -48,9 +50,21 @@ public record OfflineConfig(long seed, int trainScenes, int heldOutScenes, int c
         return StudentSpec.compact(size, EMBEDDING_DIM);
     }
 
-    /** The teacher's image tower: the student's layout at twice the width, about 3.7× the parameters. */
+    /** The teacher's image tower: the student's layout at four times the width, about 14× the parameters. */
     static StudentSpec teacher(int size) {
-        return student(size).widened(2);
+        return student(size).widened(TEACHER_WIDTH);
+    }
+
+    /**
+     * The same evaluation with a teacher whose image tower is the student's layout {@code factor} times as wide (the
+     * pointwise layers' parameters grow with the square). A different teacher, pretrained and cached under its own key.
+     */
+    public OfflineConfig withTeacherWidth(int factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("the teacher's width is a factor of at least 1, got " + factor);
+        }
+        return new OfflineConfig(seed, trainScenes, heldOutScenes, captionVariants, teacherEpochs, studentSpec.widened(factor), studentSpec,
+                batch, distillEpochs, qatSteps, speedSeconds);
     }
 
     public OfflineConfig withTeacher(int scenes, int epochs) {
