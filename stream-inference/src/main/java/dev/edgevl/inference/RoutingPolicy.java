@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Why a frame would go to the teacher, before the budget has its say: the uncertainty rules, "no model yet", or
- * exploration. Exploration is a function of the frame's identity (device, sensor, sequence), not of a random
+ * exploration. A pair without an RGB frame never goes: the teacher embeds RGB images only, so it could do nothing with
+ * it but dead-letter it, and the device's budget would be spent for nothing. Exploration is a function of the frame's identity (device, sensor, sequence), not of a random
  * generator, so a replay after a failure picks the same frames.
  */
 final class RoutingPolicy implements Serializable {
@@ -28,6 +29,9 @@ final class RoutingPolicy implements Serializable {
      * @param uncertainty the student's uncertainty; null when there was no model or no label
      */
     Set<RouteReason> reasons(PendingFrame frame, boolean modelLive, Uncertainty uncertainty) {
+        if (!frame.hasRgb()) {
+            return EnumSet.noneOf(RouteReason.class);
+        }
         if (!modelLive) {
             return EnumSet.of(RouteReason.NO_MODEL);
         }
