@@ -16,9 +16,10 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * The default student's ({@link StudentSpec#compact}, the one the distiller and the offline evaluation train) speeds on this machine: stage-1 training samples per second (a sample is one
- * RGB image and its paired non-RGB image), and inference frames per second of the exported model on
- * ONNX Runtime, fp32 against int8, at batch 1 and 32. Random inputs: speed does not depend on content.
+ * The default student's speeds on this machine ({@link StudentSpec#compact}, the one the distiller and the offline
+ * evaluation train): stage-1 training samples per second (a sample is one RGB image and its paired non-RGB image), and
+ * inference frames per second of the exported model on ONNX Runtime, fp32 against int8, at batch 1 and 32. Random
+ * inputs: speed does not depend on content.
  */
 public final class ModelBench {
     private ModelBench() {

@@ -158,8 +158,8 @@ public final class OfflineEvaluation {
         QatConfig qc = new QatConfig(5e-4f, 5e-6f, 0.01f, config.qatSteps(), TripletLoss.DEFAULT_MARGIN, 1.0f,
                 (int) Seeds.derive(config.seed(), "qat-init"));
         Stage2Batches batches = new Stage2Batches(picks, train.count(), config.batch(), new Random(Seeds.derive(config.seed(), "stage2-shuffle")));
-        progress.printf("stage 2: %d pseudo-labelled pairs (top %.0f%% by teacher confidence) in every batch's first half, all pairs in"
-                + " its second%n", picks.size(), 100 * PseudoLabels.DEFAULT_FRACTION);
+        progress.printf("stage 2: %d pseudo-labelled pairs (top %.0f%% by teacher confidence) fill half of every batch, pairs drawn from"
+                + " all of them the other half%n", picks.size(), 100 * PseudoLabels.DEFAULT_FRACTION);
         try (QatTrainer trainer = new QatTrainer(calibrated, qc)) {
             for (int s = 0; s < config.qatSteps(); s++) {
                 Stage2Batches.Batch b = batches.next();

@@ -30,7 +30,7 @@ final class Targets {
                         + " where the float one stores a 4-byte bias"));
         double vsTeacher = (double) sizes.teacherBytes() / sizes.int8OnnxBytes();
         out.add(new OfflineReport.Target("int8 model >= 50x smaller than teacher", vsTeacher, 50, vsTeacher >= 50,
-                "teacher fp32 parameter bytes / int8 ONNX bytes; this synthetic teacher is tiny next to CLIP"));
+                "teacher fp32 parameter bytes (both towers) / int8 ONNX bytes"));
         return out;
     }
 

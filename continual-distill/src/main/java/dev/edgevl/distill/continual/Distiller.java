@@ -235,6 +235,9 @@ public final class Distiller implements AutoCloseable {
             metrics.put(DATA_WATERMARK, (double) dataWatermark);
             metrics.put("round.seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
 
+            if (closed) {
+                throw new Abandoned();
+            }
             phase = "publish";
             Instant now = clock.instant();
             BundleManifest.Builder manifest = BundleManifest.builder().family(config.family()).version(version)
@@ -257,6 +260,11 @@ public final class Distiller implements AutoCloseable {
             LOG.info("Round for {} v{} done in {} s: {}; {}.", config.family(), version, Math.round(seconds), verdict.reason(),
                     publish ? "published to models (" + signed.sizeBytes() / 1024 + " kB, sha256 " + signed.sha256Hex().substring(0, 12) + "…)"
                             : "kept in the store only (edgevl models promote " + version + " makes it live)");
+        } catch (Abandoned e) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            lastRound = new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, e.getMessage());
+            LOG.info("The round for {} v{} was abandoned after {} s at {}: {}; nothing was published or stored.", config.family(), version,
+                    Math.round(seconds), phase, e.getMessage());
         } catch (Throwable e) {
             double seconds = (System.nanoTime() - started) / 1e9;
             lastRound = new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, String.valueOf(e.getMessage()));
@@ -268,8 +276,20 @@ public final class Distiller implements AutoCloseable {
     }
 
     private void progress(String name, int done, int total) {
+        if (closed) {
+            throw new Abandoned();
+        }
         phase = name + " " + done + "/" + total;
         listener.progress(name, done, total);
+    }
+
+    /** Ends a round between two steps once the distiller is closing: its work would be thrown away anyway. */
+    private static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("the distiller is stopping", null, false, false);
+        }
     }
 
     /** The live version's checkpoint; without a live version, the initial weights when they fit; else fresh (null). */
@@ -362,7 +382,10 @@ public final class Distiller implements AutoCloseable {
         return catalog;
     }
 
-    /** Stops taking rounds; a round still training finishes on its own thread but publishes nothing. */
+    /**
+     * Stops taking rounds. A round still training stops at its next step (or before it stores anything) and publishes
+     * nothing; {@link #awaitRound} waits for that.
+     */
     @Override
     public void close() {
         closed = true;

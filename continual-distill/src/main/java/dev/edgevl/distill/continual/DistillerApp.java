@@ -246,6 +246,11 @@ public final class DistillerApp implements AutoCloseable {
         stopping = true;
         healthEndpoint.close();
         distiller.close();
+        try {
+            distiller.awaitRound(Duration.ofSeconds(30));
+        } catch (Exception e) {
+            LOG.warn("The round in progress did not stop within 30 s ({}); it publishes nothing.", e.toString());
+        }
         consumer.wakeup();
         try {
             thread.join(10_000);

@@ -130,6 +130,32 @@ class DistillerTest {
     }
 
     @Test
+    void closingDuringARoundAbandonsItAtTheNextStepAndStoresNothing() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Distiller> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger stepsAfterClose = new java.util.concurrent.atomic.AtomicInteger(-1);
+        RoundListener closeInStage1 = (phase, done, total) -> {
+            if (stepsAfterClose.get() >= 0) {
+                stepsAfterClose.incrementAndGet();
+            } else if (phase.equals(TrainingRound.STAGE_1) && done == 1) {
+                stepsAfterClose.set(0);
+                self.get().close();
+            }
+        };
+        Distiller d = distiller(tinyConfig(dir, Map.of()), closeInStage1);
+        self.set(d);
+        feed(d, "cam-1", 0, 200);
+        assertThat(d.maybeStartRound()).isTrue();
+        d.awaitRound(ROUND_TIMEOUT);
+        assertThat(d.lastRound().failure()).isEqualTo("the distiller is stopping");
+        assertThat(stepsAfterClose.get()).as("progress reported after the close").isZero();
+        assertThat(published).isEmpty();
+        assertThat(ModelCatalog.in(dir).list("student")).isEmpty();
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".zip"))).as("no bundle in the store").isEmpty();
+        }
+    }
+
+    @Test
     void aCandidateTheGateRejectsIsKeptInTheStoreButNotPublished() throws Exception {
         DistillerConfig config = tinyConfig(dir, Map.of("distill.gate.min-held-out", "100000"));
         try (Distiller d = distiller(config, RoundListener.NONE)) {
