@@ -19,7 +19,6 @@ import dev.edgevl.model.train.QatConfig;
 import dev.edgevl.model.train.QatTrainer;
 import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.model.train.Stage2Batches;
-import dev.edgevl.model.train.TripletLoss;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import dev.edgevl.sim.Seeds;
@@ -155,8 +154,7 @@ public final class OfflineEvaluation {
     }
 
     private FoldedStudent quantizationAware(FoldedStudent calibrated, ImageSet train, float[][] targets, List<PseudoLabels.Pick> picks) {
-        QatConfig qc = new QatConfig(5e-4f, 5e-6f, 0.01f, config.qatSteps(), TripletLoss.DEFAULT_MARGIN, 1.0f,
-                (int) Seeds.derive(config.seed(), "qat-init"));
+        QatConfig qc = QatConfig.defaults(config.qatSteps(), (int) Seeds.derive(config.seed(), "qat-init"));
         Stage2Batches batches = new Stage2Batches(picks, train.count(), config.batch(), new Random(Seeds.derive(config.seed(), "stage2-shuffle")));
         progress.printf("stage 2: %d pseudo-labelled pairs (top %.0f%% by teacher confidence) fill half of every batch, pairs drawn from"
                 + " all of them the other half%n", picks.size(), 100 * PseudoLabels.DEFAULT_FRACTION);

@@ -15,7 +15,6 @@ import dev.edgevl.model.train.QatConfig;
 import dev.edgevl.model.train.QatTrainer;
 import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.model.train.Stage2Batches;
-import dev.edgevl.model.train.TripletLoss;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import dev.edgevl.sim.Seeds;
@@ -141,8 +140,7 @@ public final class TrainingRound {
         if (picks.stream().mapToInt(PseudoLabels.Pick::label).distinct().count() < 2 || picks.size() < 4) {
             return calibrated;
         }
-        QatConfig config = new QatConfig(5e-4f, 5e-6f, 0.01f, settings.qatSteps(), TripletLoss.DEFAULT_MARGIN, 1.0f,
-                (int) Seeds.derive(seed, "qat-init"));
+        QatConfig config = QatConfig.defaults(settings.qatSteps(), (int) Seeds.derive(seed, "qat-init"));
         Stage2Batches batches = new Stage2Batches(picks, train.size(), settings.batch(), new Random(Seeds.derive(seed, "stage2-shuffle")));
         try (QatTrainer trainer = new QatTrainer(calibrated, config)) {
             float loss = 0;

@@ -159,7 +159,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** The client port; 0 (the default) picks a free one, preferring the one a reused data dir last had. */
         /**
          * Leaves stopping the broker on JVM exit to the caller, for an application that shuts its clients down first
          * in a shutdown hook of its own (the broker's own hook would otherwise stop it under them, in parallel).
@@ -169,6 +168,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /** The client port; 0 (the default) picks a free one, preferring the one a reused data dir last had. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("A Kafka port must be 0 (any free port) or 1 to 65535, got " + port + ".");

@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A scripted fleet: which devices carry which sensors at what rates, what the world looks like, and
@@ -38,7 +41,7 @@ public record Scenario(String name, long seed, WorldConfig world, Duration scene
 
     /**
      * The same world with {@code count} devices: the first {@code count} when there are more, and when there are fewer,
-     * more devices with the sensors of the existing ones in turn, named {@code dev-<n>} after the highest number in use.
+     * more devices with the sensors of the existing ones in turn, named {@code dev-<n>} with the lowest numbers not in use.
      */
     public Scenario withDevices(int count) {
         if (count < 1) {
@@ -47,9 +50,9 @@ public record Scenario(String name, long seed, WorldConfig world, Duration scene
         if (count <= devices.size()) {
             return new Scenario(name, seed, world, sceneDuration, devices.subList(0, count), drift);
         }
-        java.util.Set<String> taken = new java.util.HashSet<>();
+        Set<String> taken = new HashSet<>();
         devices.forEach(d -> taken.add(d.id()));
-        List<DeviceSpec> more = new java.util.ArrayList<>(devices);
+        List<DeviceSpec> more = new ArrayList<>(devices);
         int n = 0;
         while (more.size() < count) {
             String id = "dev-" + n++;
