@@ -12,8 +12,9 @@ import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.preprocess.InputSpec;
-import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.model.zeroshot.LeftOutLabels;
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.model.zeroshot.TokenBucket;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.DeadLetters;
@@ -22,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,8 +57,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Models: the latest {@code models} record of the configured family is verified (SHA-256, trusted key,
  *       signature) and loaded; one that fails is refused with a log line and the live one kept. The accepted record
  *       is kept in broadcast state, so a restore loads the same version.</li>
- *   <li>Labels: {@code labels.embedded} records add or replace a label, tombstones remove it; the set is in broadcast
- *       state too. Labels whose embedding size differs from the live model's are left out (and logged).</li>
+ *   <li>Labels: {@code labels.embedded} records add or replace a label, tombstones remove it; the records are in
+ *       broadcast state too. Labels the live model cannot score with (an all-zero, NaN or wrongly sized embedding,
+ *       another teacher's) are left out by {@link LiveLabels}, with a log line and the {@code labelsLeftOut} gauge;
+ *       no label record stops the job.</li>
  *   <li>Routing: a frame the student is unsure of (or, before the first model, any frame; or an exploration pick)
  *       goes to {@code teacher.requests} if its device's token bucket allows; the balance is keyed state.</li>
  *   <li>Bad input (undecodable value, no device key, pixels that do not match their header) goes to
@@ -95,7 +97,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
     private transient ScheduledFuture<?> flushTimer;
     private transient Watermark heldWatermark;
     private transient LiveModel model;
-    private transient Map<String, float[]> labels;
+    private transient LiveLabels labels;
+    private transient LeftOutLabels leftOut;
     private transient LabelSet labelSet;
 
     AnnotateOperator(InferenceConfig config, Map<String, String> settings, List<String> trustedKeyPems) {
@@ -126,24 +129,33 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
         budgetDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
         budget = getPartitionedState(budgetDescriptor);
         buffer = new ArrayList<>(config.batchSize());
-        labels = new LinkedHashMap<>();
-        metrics = new InferenceMetrics(getMetricGroup(), () -> model == null ? -1 : model.version(), () -> labelSet == null ? 0 : labelSet.size());
+        labels = LiveLabels.NONE;
+        leftOut = new LeftOutLabels(LOG, "The stream job");
+        metrics = new InferenceMetrics(getMetricGroup(), () -> model == null ? -1 : model.version(), () -> labelSet == null ? 0 : labelSet.size(),
+                () -> leftOut.count());
         restoreControlState();
     }
 
-    /** After a restore every instance finds the broadcast state it checkpointed: load that model and those labels again. */
+    /**
+     * After a restore every instance finds the broadcast state it checkpointed: load that model and those labels again.
+     * What no longer loads (a key no longer trusted, a record this build cannot read) is logged and left out, as it
+     * would be when it arrived: a restore never fails on data.
+     */
     private void restoreControlState() throws Exception {
         for (Map.Entry<String, byte[]> e : control.entries()) {
             if (e.getKey().startsWith(LABEL_KEY)) {
-                LabelEmbedding l = labelEmbeddings.deserialize(Topics.LABELS_EMBEDDED.name(), e.getValue());
-                labels.put(l.getLabel(), Embeddings.unboxed(l.getEmbedding()));
+                applyLabel(e.getKey().substring(LABEL_KEY.length()), e.getValue());
             }
         }
         byte[] modelRecord = control.get(MODEL_KEY + config.family());
         if (modelRecord != null) {
-            ModelVersion record = models.deserialize(Topics.MODELS.name(), modelRecord);
-            model = LiveModel.load(record, verifier, engineThreads());
-            LOG.info("Restored {} from the checkpoint; {} labels.", model, labels.size());
+            try {
+                model = LiveModel.load(models.deserialize(Topics.MODELS.name(), modelRecord), verifier, engineThreads());
+                LOG.info("Restored {} from the checkpoint; {} labels.", model, labels.size());
+            } catch (BundleException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
+                metrics.modelsRefused.inc();
+                LOG.warn("Could not restore the checkpointed model ({}); frames stay NO_MODEL until the next models record.", e.getMessage());
+            }
         }
         rebuildLabelSet();
     }
@@ -285,39 +297,32 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
         }
         flush(); // scores in one annotation are always over one label set
         if (c.value == null) {
-            if (labels.remove(c.key) != null) {
+            if (labels.contains(c.key)) {
+                labels = labels.without(c.key);
                 LOG.info("Label '{}' removed; {} labels left.", c.key, labels.size());
             }
             control.remove(LABEL_KEY + c.key);
-        } else {
-            LabelEmbedding l;
-            try {
-                l = labelEmbeddings.deserialize(Topics.LABELS_EMBEDDED.name(), c.value);
-            } catch (RuntimeException e) {
-                LOG.warn("Ignored the label record {}: {}", c, e.getMessage());
-                return;
-            }
-            labels.put(l.getLabel(), Embeddings.unboxed(l.getEmbedding()));
-            control.put(LABEL_KEY + l.getLabel(), c.value);
+        } else if (applyLabel(c.key, c.value)) {
+            control.put(LABEL_KEY + c.key, c.value);
         }
         rebuildLabelSet();
     }
 
-    private void rebuildLabelSet() {
-        Map<String, float[]> usable = new LinkedHashMap<>();
-        List<String> skipped = new ArrayList<>();
-        labels.forEach((label, embedding) -> {
-            if (model == null || embedding.length == model.embeddingDim()) {
-                usable.put(label, embedding);
-            } else {
-                skipped.add(label + " (" + embedding.length + ")");
-            }
-        });
-        if (!skipped.isEmpty()) {
-            LOG.warn("Left out labels whose embedding size is not the model's {}: {}", model.embeddingDim(), skipped);
+    /** Adds or replaces the label {@code key} from its record; false (and a log line) when the record cannot be decoded. */
+    private boolean applyLabel(String key, byte[] value) {
+        try {
+            labels = labels.apply(key, labelEmbeddings.deserialize(Topics.LABELS_EMBEDDED.name(), value));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Ignored the label record '{}': it cannot be decoded ({}).", key, e.getMessage());
+            return false;
         }
-        // Without a model nothing is scored, so the label set waits for one (its size decides which labels fit).
-        labelSet = model == null || usable.isEmpty() ? LabelSet.empty() : LabelSet.of(usable);
+    }
+
+    private void rebuildLabelSet() {
+        // Without a model nothing is scored, so the label set waits for one (its teacher and size decide which labels fit).
+        labelSet = model == null ? LabelSet.empty()
+                : leftOut.note(labels.select(model.teacherId(), model.embeddingDim()), model.teacherId(), model.embeddingDim());
     }
 
     // ---- time, checkpoints, end of input ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * The operator's Flink metrics, under the group {@code edgevl}: frames in, annotations and teacher requests out, dead
  * letters, model swaps and refusals, batch size, model time per batch, capture-to-annotation latency, the routing
- * rate and the live model version (-1 before the first).
+ * rate, the live model version (-1 before the first), the labels scored with and the live labels left out as unusable.
  */
 final class InferenceMetrics {
     private static final int WINDOW = 2048;
@@ -24,7 +24,7 @@ final class InferenceMetrics {
     private final Histogram inferenceMillis;
     private final Histogram latencyMillis;
 
-    InferenceMetrics(MetricGroup operatorGroup, LongSupplier liveVersion, LongSupplier labelCount) {
+    InferenceMetrics(MetricGroup operatorGroup, LongSupplier liveVersion, LongSupplier labelCount, LongSupplier labelsLeftOut) {
         MetricGroup g = operatorGroup.addGroup("edgevl");
         framesIn = g.counter("framesIn");
         annotations = g.counter("annotations");
@@ -37,6 +37,7 @@ final class InferenceMetrics {
         latencyMillis = g.histogram("captureToAnnotationMillis", new DescriptiveStatisticsHistogram(WINDOW));
         g.gauge("liveModelVersion", (Gauge<Long>) liveVersion::getAsLong);
         g.gauge("labels", (Gauge<Long>) labelCount::getAsLong);
+        g.gauge("labelsLeftOut", (Gauge<Long>) labelsLeftOut::getAsLong);
         g.gauge("routingRate", (Gauge<Double>) () -> annotations.getCount() == 0 ? 0.0
                 : (double) teacherRequests.getCount() / annotations.getCount());
     }

@@ -308,6 +308,54 @@ class AnnotateOperatorTest {
     }
 
     @Test
+    void unusableLabelRecordsAreLeftOutAndNeverStopTheJob() throws Exception {
+        var h = harness(config(1), null);
+        labels(h, "cube", "sphere");
+        TestWorld.unusableLabels().forEach((name, record) -> uncheck(() -> label(h, name, record)));
+        label(h, "garbage", TestWorld.bytes("not a label record"));
+        model(h, TestWorld.model(1, 1)); // the first model is when the label set is built: where the job used to fail
+        frame(h, "dev-a", 0);
+        label(h, "torus", TestWorld.label("torus", 3));
+        frame(h, "dev-a", 1);
+
+        List<Annotation> out = annotations(h);
+        assertThat(out.get(0).getStatus()).isEqualTo(AnnotationStatus.OK);
+        assertThat(out.get(0).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere");
+        assertThat(out.get(1).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere", "torus");
+    }
+
+    @Test
+    void aRestoreFromACheckpointHoldingUnusableLabelsLeavesThemOut() throws Exception {
+        var h = harness(config(32), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        TestWorld.unusableLabels().forEach((name, record) -> uncheck(() -> label(h, name, record)));
+        h.prepareSnapshotPreBarrier(1);
+        OperatorSubtaskState state = h.snapshot(1, 1);
+
+        var restored = harness(config(32), state);
+        frame(restored, "dev-a", 0);
+        restored.endAllInputs();
+
+        assertThat(annotations(restored)).singleElement().satisfies(a -> {
+            assertThat(a.getModelVersion()).isEqualTo(1L);
+            assertThat(a.getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere");
+        });
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void uncheck(Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void watermarksWaitForTheFramesBufferedBeforeThem() throws Exception {
         var h = harness(config(32), null);
         model(h, TestWorld.model(1, 1));

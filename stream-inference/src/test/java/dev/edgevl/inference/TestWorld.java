@@ -87,10 +87,26 @@ final class TestWorld {
         for (int i = 0; i < DIM; i++) {
             raw[i] = (float) r.nextGaussian();
         }
-        LabelEmbedding l = LabelEmbedding.newBuilder().setLabel(name).setTeacherId("test-teacher")
-                .setEmbedding(Embeddings.boxed(Embeddings.l2Normalize(raw)))
+        return label(name, "test-teacher", Embeddings.l2Normalize(raw));
+    }
+
+    static byte[] label(String name, String teacherId, float[] embedding) {
+        LabelEmbedding l = LabelEmbedding.newBuilder().setLabel(name).setTeacherId(teacherId).setEmbedding(Embeddings.boxed(embedding))
                 .setPromptTemplates(List.of("a photo of a {}")).setEmbeddedTime(T0).build();
         return SERDES.valueSerde(Topics.LABELS_EMBEDDED).serializer().serialize(Topics.LABELS_EMBEDDED.name(), l);
+    }
+
+    /** Well-formed label records no model can score with, by name: all zeros, a NaN, 7 values, another teacher's. */
+    static java.util.Map<String, byte[]> unusableLabels() {
+        float[] nan = new float[DIM];
+        nan[0] = 1;
+        nan[1] = Float.NaN;
+        java.util.Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        out.put("zero", label("zero", "test-teacher", new float[DIM]));
+        out.put("nan", label("nan", "test-teacher", nan));
+        out.put("seven", label("seven", "test-teacher", new float[] {1, 0, 0, 0, 0, 0, 0}));
+        out.put("foreign", label("foreign", "another-teacher", Embeddings.l2Normalize(new float[] {1, 1, 1, 1, 1, 1, 1, 1})));
+        return out;
     }
 
     static FramePair pair(String device, long sequence, boolean withRgb) {

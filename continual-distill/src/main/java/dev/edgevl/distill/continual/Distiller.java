@@ -18,8 +18,8 @@ import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.student.StudentSpec;
-import dev.edgevl.model.zeroshot.Embeddings;
-import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.model.zeroshot.LeftOutLabels;
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.sim.Seeds;
 import java.io.IOException;
 import java.security.KeyPair;
@@ -71,7 +71,8 @@ public final class Distiller implements AutoCloseable {
     private final PairTensors tensors;
     private final Gate gate;
     private final ExecutorService roundThread;
-    private final Map<String, LabelEmbedding> labels = new TreeMap<>();
+    private final LeftOutLabels leftOut = new LeftOutLabels(LOG, "The distiller");
+    private LiveLabels labels = LiveLabels.NONE;
     private final Map<ReplayBuffer.Outcome, AtomicLong> outcomes = new TreeMap<>();
     private final AtomicLong unreadable = new AtomicLong();
 
@@ -136,20 +137,15 @@ public final class Distiller implements AutoCloseable {
         }
     }
 
-    /** A record of {@code labels.embedded}; null is a removal. */
+    /**
+     * A record of {@code labels.embedded}; null is a removal. Pairs are filed under the labels of the teacher most live
+     * labels were embedded by; labels that cannot be used are left out, with a log line.
+     */
     public synchronized void onLabel(String label, LabelEmbedding value) {
-        if (value == null) {
-            labels.remove(label);
-        } else {
-            labels.put(label, value);
-        }
-        Map<String, float[]> embeddings = new TreeMap<>();
-        String teacherId = null;
-        for (LabelEmbedding l : labels.values()) {
-            embeddings.put(l.getLabel(), Embeddings.unboxed(l.getEmbedding()));
-            teacherId = l.getTeacherId();
-        }
-        buffer.relabel(LabelSet.of(embeddings), teacherId);
+        labels = labels.apply(label, value);
+        LiveLabels.Selection selection = labels.select(null, 0);
+        leftOut.note(selection, null, 0);
+        buffer.relabel(selection.labels(), selection.teacherId());
     }
 
     /** A record of {@code teacher.embeddings}. */
@@ -366,12 +362,13 @@ public final class Distiller implements AutoCloseable {
 
     /** Where the distiller stands, for logs and the local view. */
     public record Status(int train, int heldOut, Map<String, Integer> perLabel, long offered, long unreadable, int newSamples, long rounds,
-            String phase, Long liveVersion, RoundReport lastRound) {
+            String phase, Long liveVersion, RoundReport lastRound, int labelsLeftOut) {
     }
 
     public synchronized Status status() {
         return new Status(buffer.size(ReplayBuffer.Slice.TRAIN), buffer.size(ReplayBuffer.Slice.HELD_OUT), buffer.perLabel(ReplayBuffer.Slice.TRAIN),
-                buffer.offered(), unreadable.get(), newSamples, rounds, phase, live == null ? null : live.getVersion(), lastRound);
+                buffer.offered(), unreadable.get(), newSamples, rounds, phase, live == null ? null : live.getVersion(), lastRound,
+                leftOut.count());
     }
 
     public RoundReport lastRound() {

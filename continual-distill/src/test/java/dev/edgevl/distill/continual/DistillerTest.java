@@ -103,6 +103,23 @@ class DistillerTest {
     }
 
     @Test
+    void unusableLabelsAreLeftOutAndLaterLabelRecordsStillTakeEffect() throws Exception {
+        try (Distiller d = distiller(tinyConfig(dir, Map.of()), RoundListener.NONE)) {
+            for (dev.edgevl.avro.LabelEmbedding bad : TestSamples.unusableLabels()) {
+                d.onLabel(bad.getLabel(), bad);
+            }
+            d.onLabel("torus", null);
+            feed(d, "cam-1", 0, 200);
+
+            Distiller.Status s = d.status();
+            assertThat(s.labelsLeftOut()).isEqualTo(TestSamples.unusableLabels().size());
+            assertThat(s.perLabel().keySet()).as("pairs are filed under the usable labels; the tombstone still took effect")
+                    .containsExactlyInAnyOrder("cube", "sphere", "cone");
+            assertThat(s.train()).as("every pair is still learnt from").isGreaterThan(100);
+        }
+    }
+
+    @Test
     void aRoundThatDiesHalfWayPublishesNothingAndTheNextStartDoesTheRound() throws Exception {
         RoundListener crash = (phase, done, total) -> {
             if (phase.equals(TrainingRound.STAGE_2) && done == 3) {

@@ -53,6 +53,19 @@ public final class TestSamples {
                 .setPromptTemplates(List.of("a {}")).setEmbeddedTime(T0).build();
     }
 
+    /** Well-formed label records no model can score with: all zeros, a NaN, 7 values, another teacher's. */
+    public static List<LabelEmbedding> unusableLabels() {
+        float[] nan = LABEL_VECTORS[0].clone();
+        nan[2] = Float.NaN;
+        return List.of(label("zero", TEACHER, new float[DIM]), label("nan", TEACHER, nan), label("seven", TEACHER, new float[] {1, 0, 0, 0, 0, 0, 0}),
+                label("foreign", "another-teacher", LABEL_VECTORS[1]));
+    }
+
+    private static LabelEmbedding label(String name, String teacherId, float[] embedding) {
+        return LabelEmbedding.newBuilder().setLabel(name).setTeacherId(teacherId).setEmbedding(Embeddings.boxed(embedding))
+                .setPromptTemplates(List.of("a {}")).setEmbeddedTime(T0).build();
+    }
+
     /** Pairs 0..count-1 of {@code device}, with classes from {@code classOf}, embedded one ms apart. */
     public static List<TeacherEmbedding> stream(String device, int count, java.util.function.IntUnaryOperator classOf) {
         return stream(device, 0, count, classOf);

@@ -1,5 +1,7 @@
 package dev.edgevl.ingest.agent;
 
+import dev.edgevl.model.zeroshot.LiveLabels;
+
 /**
  * Where devices hear of model versions and labels. One feed serves every device of a process, so a hundred simulated
  * devices cost one consumer of {@code models} and {@code labels.embedded}, not a hundred.

@@ -2,7 +2,7 @@ package dev.edgevl.ingest.agent;
 
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.ModelVersion;
-import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import java.util.ArrayList;
@@ -134,12 +134,11 @@ public final class ControlHub implements ControlFeed {
             return labels != before;
         }
         try {
-            LabelEmbedding l = labelEmbeddings.deserialize(r.topic(), r.value());
-            // The key is what compaction and tombstones go by, so it names the label.
-            labels = labels.with(r.key(), Embeddings.unboxed(l.getEmbedding()));
+            // The key is what compaction and tombstones go by, so it names the label; LiveLabels judges the content.
+            labels = labels.apply(r.key(), labelEmbeddings.deserialize(r.topic(), r.value()));
             return true;
         } catch (RuntimeException e) {
-            LOG.warn("Ignored the label record {} ({}): {}", r.key(), r.origin(), e.getMessage());
+            LOG.warn("Ignored the label record '{}' ({}): it cannot be decoded ({}).", r.key(), r.origin(), e.getMessage());
             return false;
         }
     }

@@ -13,6 +13,8 @@ import dev.edgevl.model.preprocess.FrameFormatException;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.model.zeroshot.LeftOutLabels;
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.model.zeroshot.ScoredLabel;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import java.time.Clock;
@@ -48,10 +50,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
+    /** One line for all the devices of a process when the labels they leave out change: they read the same topic. */
+    private static final LeftOutLabels LEFT_OUT = new LeftOutLabels(LOG, "The device agents");
 
     /** What a device has done since it started. */
     public record Counters(long annotated, long withoutModel, long unreadable, long failed, long withRgb, long rgbAgreements, long swaps,
-            long refusals) {
+            long refusals, long labelsLeftOut) {
     }
 
     private final String deviceId;
@@ -65,6 +69,7 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
 
     private final ModelSlot<LiveModel> slot = new ModelSlot<>();
     private volatile LiveLabels labels = LiveLabels.NONE;
+    private volatile LiveLabels.Selection selection;
     private volatile SensorFrame lastRgb;
     private volatile LocalAnnotation lastAnnotation;
 
@@ -275,7 +280,7 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
         float[][] embeddings = model.embed(input, count);
         long nanos = System.nanoTime() - start;
 
-        LabelSet set = labels.forDim(model.embeddingDim());
+        LabelSet set = labelsFor(model);
         String label = null;
         String rgbLabel = null;
         double probability = Double.NaN;
@@ -294,6 +299,16 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
                 model.version(), label, probability, rgbLabel, set.isEmpty() ? null : set.version(), nanos);
         lastAnnotation = a;
         return a;
+    }
+
+    /** The live labels the model can score with; selections are kept per snapshot, so this is cheap per frame. */
+    private LabelSet labelsFor(LiveModel model) {
+        LiveLabels.Selection now = labels.select(model.teacherId(), model.embeddingDim());
+        if (now != selection) {
+            selection = now;
+            LEFT_OUT.note(now, model.teacherId(), model.embeddingDim());
+        }
+        return now.labels();
     }
 
     private SensorFrame partnerOf(SensorFrame frame) {
@@ -349,7 +364,7 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
 
     public Counters counters() {
         return new Counters(annotated.get(), withoutModel.get(), unreadable.get(), failed.get(), withRgb.get(), rgbAgreements.get(), swaps.get(),
-                refusals.get());
+                refusals.get(), selection == null ? 0 : selection.leftOut().size());
     }
 
     /** Waits until no offer is waiting or being loaded; for tests and orderly shutdown. */

@@ -1,5 +1,6 @@
 package dev.edgevl.ingest.agent;
 
+import dev.edgevl.model.zeroshot.LiveLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgevl.schemas.serde.AvroSerdes;

@@ -1,5 +1,6 @@
 package dev.edgevl.ingest.agent;
 
+import dev.edgevl.model.zeroshot.LiveLabels;
 import static dev.edgevl.ingest.agent.SignedStudents.FAMILY;
 import static dev.edgevl.ingest.agent.SignedStudents.PUBLISHER;
 import static dev.edgevl.ingest.agent.SignedStudents.STRANGER;
@@ -233,12 +234,41 @@ class DeviceAgentTest {
         }
         assertThat(seen).allMatch(l -> l.equals("cube") || l.equals("sphere"));
 
-        agent.onLabels(two.without("sphere").with("wide", SignedStudents.labelEmbedding(9, 512)));
+        agent.onLabels(two.without("sphere").with("wide", "test-teacher", SignedStudents.labelEmbedding(9, 512)));
         for (int i = 21; i <= 30; i++) {
             LocalAnnotation a = annotated(agent, i);
             assertThat(a.label()).as("sphere removed; 'wide' is another teacher's size and left out").isEqualTo("cube");
             assertThat(a.probability()).isEqualTo(1.0);
         }
+    }
+
+    @Test
+    void unusableLabelRecordsAreLeftOutAndTheDeviceScoresWithTheRest() {
+        DeviceAgent agent = agent();
+        agent.onModel(offer(SignedStudents.version(1)));
+        ControlHub hub = new ControlHub(dev.edgevl.schemas.serde.AvroSerdes.singleObject());
+        hub.subscribe(agent);
+        hub.caughtUp();
+        List<ControlHub.Encoded> records = new ArrayList<>();
+        for (dev.edgevl.avro.LabelEmbedding good : List.of(SignedStudents.labelRecord("cube", 1), SignedStudents.labelRecord("sphere", 2))) {
+            records.add(labelRecord(good.getLabel(), SignedStudents.encode(good)));
+        }
+        for (dev.edgevl.avro.LabelEmbedding bad : SignedStudents.unusableLabelRecords()) {
+            records.add(labelRecord(bad.getLabel(), SignedStudents.encode(bad)));
+        }
+        records.add(labelRecord("garbage", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        hub.apply(records);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(annotated(agent, i).label()).isIn("cube", "sphere");
+        }
+        assertThat(agent.counters().labelsLeftOut()).isEqualTo(SignedStudents.unusableLabelRecords().size());
+        assertThat(agent.counters().failed()).isZero();
+    }
+
+    private static ControlHub.Encoded labelRecord(String key, byte[] value) {
+        return new ControlHub.Encoded(dev.edgevl.schemas.topics.Topics.LABELS_EMBEDDED.name(), key, value, "labels.embedded");
     }
 
     @Test

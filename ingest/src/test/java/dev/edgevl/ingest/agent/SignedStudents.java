@@ -1,5 +1,6 @@
 package dev.edgevl.ingest.agent;
 
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
@@ -97,7 +98,7 @@ final class SignedStudents {
     static LiveLabels labels(String... names) {
         LiveLabels labels = LiveLabels.NONE;
         for (int i = 0; i < names.length; i++) {
-            labels = labels.with(names[i], labelEmbedding(i + 1, DIM));
+            labels = labels.with(names[i], "test-teacher", labelEmbedding(i + 1, DIM));
         }
         return labels;
     }
@@ -106,6 +107,19 @@ final class SignedStudents {
         return LabelEmbedding.newBuilder().setLabel(name).setTeacherId("test-teacher")
                 .setEmbedding(Embeddings.boxed(labelEmbedding(seed, DIM))).setPromptTemplates(List.of("a photo of a {}"))
                 .setEmbeddedTime(T0).build();
+    }
+
+    /** Well-formed records no model can score with: all zeros, a NaN, 7 values, another teacher's. */
+    static List<LabelEmbedding> unusableLabelRecords() {
+        float[] nan = labelEmbedding(11, DIM);
+        nan[3] = Float.NaN;
+        return List.of(label("zero", "test-teacher", new float[DIM]), label("nan", "test-teacher", nan),
+                label("seven", "test-teacher", labelEmbedding(12, 7)), label("foreign", "another-teacher", labelEmbedding(13, DIM)));
+    }
+
+    private static LabelEmbedding label(String name, String teacher, float[] embedding) {
+        return LabelEmbedding.newBuilder().setLabel(name).setTeacherId(teacher).setEmbedding(Embeddings.boxed(embedding))
+                .setPromptTemplates(List.of("a photo of a {}")).setEmbeddedTime(T0).build();
     }
 
     static byte[] encode(LabelEmbedding label) {

@@ -13,13 +13,15 @@ public final class LiveModel implements AutoCloseable {
     private final String family;
     private final long version;
     private final String sha256;
+    private final String teacherId;
     private final InputSpec spec;
     private final OnnxStudent student;
 
-    private LiveModel(String family, long version, String sha256, InputSpec spec, OnnxStudent student) {
+    private LiveModel(String family, long version, String sha256, String teacherId, InputSpec spec, OnnxStudent student) {
         this.family = family;
         this.version = version;
         this.sha256 = sha256;
+        this.teacherId = teacherId;
         this.spec = spec;
         this.student = student;
     }
@@ -38,7 +40,7 @@ public final class LiveModel implements AutoCloseable {
             throw new IllegalArgumentException("the model in " + verified.manifest().displayName() + " gives embeddings of "
                     + student.embeddingDim() + " values while its manifest says " + verified.manifest().embeddingDim());
         }
-        return new LiveModel(record.getFamily(), record.getVersion(), verified.sha256Hex(), spec, student);
+        return new LiveModel(record.getFamily(), record.getVersion(), verified.sha256Hex(), verified.manifest().teacherId(), spec, student);
     }
 
     public String family() {
@@ -51,6 +53,11 @@ public final class LiveModel implements AutoCloseable {
 
     public String sha256() {
         return sha256;
+    }
+
+    /** The teacher whose embedding space the model outputs: labels are only comparable when that teacher embedded them. */
+    public String teacherId() {
+        return teacherId;
     }
 
     public InputSpec spec() {
