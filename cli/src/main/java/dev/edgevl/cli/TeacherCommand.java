@@ -7,6 +7,7 @@ import dev.edgevl.distill.service.TeacherServiceApp;
 import dev.edgevl.distill.teacher.CommittedTeacher;
 import dev.edgevl.distill.teacher.SyntheticTeacher;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +66,11 @@ final class TeacherCommand implements Runnable {
                 + " teacher, and replace the cache entry.")
         boolean force;
 
+        @Option(names = "--link", paramLabel = "PATH", description = {"Also make PATH a symbolic link to the teacher's directory: a name"
+                + " that does not change with the recipe, for --set teacher.path=PATH (the services serve the committed teacher"
+                + " unless teacher.path names another)."})
+        Path link;
+
         @Option(names = "--export", paramLabel = "DIR", description = {"Pretrain (as --force) and also write the teacher to DIR as the"
                 + " committed one is laid out, with pretrained.properties saying how it was made. To make the committed teacher again:",
                 "--seed 1 --export " + CommittedTeacher.SOURCE_DIR})
@@ -85,8 +91,15 @@ final class TeacherCommand implements Runnable {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.printf("Teacher ready: %s, %,d image-tower and %,d text-tower parameters, %.0f s in all.%n", teacher.id(),
                         teacher.imageParameters(), teacher.textParameters(), seconds);
+                Path entry = TeacherPretraining.cacheEntry(config, cache);
+                if (link != null) {
+                    Files.deleteIfExists(link);
+                    Files.createSymbolicLink(link, entry.toAbsolutePath());
+                    out.println("Linked " + link + " to " + entry + ".");
+                }
+                out.println("To serve it: edgevl teacher serve --set teacher.path=" + (link != null ? link : entry));
                 if (export != null) {
-                    CommittedTeacher.export(TeacherPretraining.cacheEntry(config, cache), export, provenance(config, teacher, seconds));
+                    CommittedTeacher.export(entry, export, provenance(config, teacher, seconds));
                     out.println("Exported to " + export.toAbsolutePath() + " with its " + CommittedTeacher.PROVENANCE + ".");
                 }
             }
@@ -129,8 +142,9 @@ final class TeacherCommand implements Runnable {
             description = {"Run the teacher service (Kafka Streams, exactly-once) until Ctrl-C: embeds the RGB frame of every pair on",
                     "teacher.requests into teacher.embeddings, in batches (teacher.batch.size, teacher.batch.max-wait), and every label on",
                     "labels into labels.embedded (REMOVE becomes a tombstone). Unusable requests and label events go to",
-                    "teacher.requests.dlq / labels.dlq with the reason. The teacher is the synthetic one pretrained into teacher.cache.dir",
-                    "(default), or a TorchScript CLIP: --set teacher.kind=torchscript --set teacher.path=DIR."})
+                    "teacher.requests.dlq / labels.dlq with the reason. The teacher is the synthetic one committed with the project",
+                    "(default), another synthetic one (--set teacher.path=DIR, a directory 'teacher pretrain' made), or a TorchScript",
+                    "CLIP: --set teacher.kind=torchscript --set teacher.path=DIR."})
     static final class Serve implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -197,7 +197,7 @@ class EdgevlCliIT {
             String bootstrap = kafka.bootstrapServers();
             assertThat(EdgevlTest.run("topics", "create", "-b", bootstrap).exitCode()).isZero();
             CompletableFuture<EdgevlTest.Run> serve = CompletableFuture.supplyAsync(() -> EdgevlTest.run("teacher", "serve", "-b", bootstrap,
-                    "--set", "teacher.cache.dir=" + cache, "--set", "kafka.state.dir=" + cache.resolve("state"), "--duration", "20s"));
+                    "--set", "teacher.path=" + dev.edgevl.distill.teacher.SyntheticTeacherFiles.directory(cache, "cli"), "--set", "kafka.state.dir=" + cache.resolve("state"), "--duration", "20s"));
 
             EdgevlTest.Run add = EdgevlTest.run("labels", "add", "forklift", "-b", bootstrap);
             assertThat(add.exitCode()).as(add.err()).isZero();

@@ -154,18 +154,21 @@ class DefaultValuesTest {
     }
 
     @Test
-    void theSyntheticTeacherIsPretrainedIntoTheModelVolume() {
+    void theSyntheticTeacherIsTheCommittedOneUnlessAnotherIsPretrainedIntoTheModelVolume() {
         JsonNode teacher = chart.get("Deployment", "teacher");
-        JsonNode pretrain = container(teacher, "pretrain");
-        assertThat(strings(pretrain.path("args"))).containsExactly("teacher", "pretrain", "--cache=/models", "--seed=1",
-                "--scenes=8000", "--epochs=9");
+        assertThat(podSpec(teacher).path("initContainers").isMissingNode()).as("the image carries the committed teacher").isTrue();
         JsonNode serve = container(teacher, "teacher");
         assertThat(strings(serve.path("args"))).startsWith("teacher", "serve");
         Settings settings = chart.settingsOf("teacher", serve);
         assertThat(settings.raw("teacher.kind")).hasValue("synthetic");
-        assertThat(settings.raw("teacher.cache.dir")).hasValue("/models");
-        assertThat(settings.raw("teacher.path")).isEmpty();
+        assertThat(settings.raw("teacher.path")).as("unset: the committed teacher").isEmpty();
         assertThat(serve.at("/resources/limits").has("nvidia.com/gpu")).isFalse();
+
+        RenderedChart pretrained = RenderedChart.render(Map.of("teacher.model.pretrain.enabled", "true", "teacher.model.pretrain.seed", "7"));
+        JsonNode other = pretrained.get("Deployment", "teacher");
+        assertThat(strings(container(other, "pretrain").path("args"))).containsExactly("teacher", "pretrain", "--cache=/models", "--seed=7",
+                "--scenes=8000", "--epochs=9", "--link=/models/pretrained");
+        assertThat(pretrained.settingsOf("teacher", container(other, "teacher")).raw("teacher.path")).hasValue("/models/pretrained");
     }
 
     @Test

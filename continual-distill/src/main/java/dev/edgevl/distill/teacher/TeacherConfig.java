@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Which teacher the service loads, read once from {@link Settings}: the synthetic world's teacher from the
- * cache that {@code edgevl teacher pretrain} fills, or a CLIP the user exported to TorchScript.
+ * Which teacher the service loads, read once from {@link Settings}: the synthetic world's teacher (the one committed
+ * with the project, or one that {@code edgevl teacher pretrain} made), or a CLIP the user exported to TorchScript.
  */
 public record TeacherConfig(Kind kind, String path, Path cacheDir, String tokenizer, int contextLength, int imageSize, String device,
         int maxBatch) {
@@ -22,13 +22,16 @@ public record TeacherConfig(Kind kind, String path, Path cacheDir, String tokeni
     }
 
     public static final ConfigOption<Kind> KIND = ConfigOption.enumeration("teacher.kind", Kind.class, Kind.SYNTHETIC,
-            "The teacher model: synthetic (the synthetic world's teacher from teacher.cache.dir) or torchscript (a CLIP at teacher.path).");
+            "The teacher model: synthetic (the synthetic world's teacher: the committed one, or the one at teacher.path) or torchscript"
+                    + " (a CLIP at teacher.path).");
     public static final ConfigOption<String> PATH = ConfigOption.string("teacher.path", null,
-            "torchscript: the TorchScript file, or a directory holding exactly one .pt file and tokenizer.json. synthetic: one teacher "
-                    + "directory of the cache; by default the most recently pretrained one under teacher.cache.dir.");
+            "torchscript: the TorchScript file, or a directory holding exactly one .pt file and tokenizer.json. synthetic: a teacher "
+                    + "directory that 'edgevl teacher pretrain' made (e.g. under teacher.cache.dir); unset, the teacher committed with "
+                    + "the project.");
     public static final ConfigOption<String> CACHE_DIR = ConfigOption.string("teacher.cache.dir",
             Path.of(System.getProperty("user.home"), ".edgevl", "cache").toString(),
-            "Where 'edgevl teacher pretrain' keeps synthetic teachers; the service loads the newest one from here.");
+            "Where 'edgevl teacher pretrain' and 'edgevl eval offline' keep the synthetic teachers they train. The services never "
+                    + "pick a teacher from here by themselves: set teacher.path to serve one.");
     public static final ConfigOption<String> TOKENIZER = ConfigOption.string("teacher.tokenizer", null,
             "torchscript: the model's tokenizer.json (default: tokenizer.json beside the model).");
     public static final ConfigOption<Integer> CONTEXT_LENGTH = ConfigOption.integer("teacher.context-length", 77,

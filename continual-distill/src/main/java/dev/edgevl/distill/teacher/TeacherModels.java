@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +35,9 @@ public final class TeacherModels {
     }
 
     /**
-     * The synthetic teacher at {@code teacher.path}; else the newest in the cache; else, when the cache has none,
-     * the teacher committed with the project, copied into the cache (read from the jar when the cache cannot be
-     * written). The log says which one it is.
+     * The synthetic teacher at {@code teacher.path} when it is set; else the teacher committed with the project, read
+     * from the jar. Never "whichever is in the cache": pretraining or evaluating another teacher must not change what
+     * the services run. The log says which teacher it is and why.
      */
     private static TeacherModel synthetic(TeacherConfig config) {
         long started = System.nanoTime();
@@ -47,25 +46,13 @@ public final class TeacherModels {
         if (config.path() != null && !config.path().isBlank()) {
             Path dir = Path.of(config.path());
             teacher = SyntheticTeacherFiles.load(dir);
-            from = dir + " (" + TeacherConfig.PATH.key() + ")";
+            from = dir + ", as " + TeacherConfig.PATH.key() + " says";
         } else {
-            Optional<Path> cached = SyntheticTeacherFiles.latest(config.cacheDir());
-            if (cached.isPresent()) {
-                teacher = SyntheticTeacherFiles.load(cached.get());
-                from = cached.get() + ", the newest in the cache";
-            } else {
-                CommittedTeacher committed = CommittedTeacher.find().orElseThrow(() -> new IllegalStateException(
-                        "There is no pretrained synthetic teacher in " + config.cacheDir() + "; run 'edgevl teacher pretrain' first, or set "
-                                + TeacherConfig.CACHE_DIR.key() + " to where one is."));
-                Path dir = null;
-                try {
-                    dir = committed.copyTo(config.cacheDir());
-                } catch (IOException e) {
-                    LOG.warn("Cannot copy the committed teacher into the cache {} ({}); reading it from the jar.", config.cacheDir(), e.toString());
-                }
-                teacher = dir != null ? SyntheticTeacherFiles.load(dir) : committed.load();
-                from = committed.describe() + (dir != null ? ", copied into the empty cache as " + dir : ", read from the jar");
-            }
+            CommittedTeacher committed = CommittedTeacher.find().orElseThrow(() -> new IllegalStateException(
+                    "This build carries no committed synthetic teacher; set " + TeacherConfig.PATH.key()
+                            + " to a teacher directory that 'edgevl teacher pretrain' made."));
+            teacher = committed.load();
+            from = committed.describe() + ", the default while " + TeacherConfig.PATH.key() + " is not set";
         }
         LOG.info("Loaded the synthetic teacher {} from {}: {}x{} images, {}-dim embeddings, in {} ms.", teacher.id(), from,
                 teacher.imageSize(), teacher.imageSize(), teacher.dim(), (System.nanoTime() - started) / 1_000_000);

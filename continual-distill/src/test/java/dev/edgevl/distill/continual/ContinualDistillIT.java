@@ -85,8 +85,8 @@ class ContinualDistillIT {
         try (SyntheticTeacher teacher = TestTeachers.tiny(5)) {
             SyntheticTeacherFiles.save(teacher, SyntheticTeacherFiles.directory(cache, "it"));
         }
-        Settings settings = Settings.of(Map.of("teacher.application-id", UniqueNames.uniqueName("distill-it-teacher"), "teacher.cache.dir",
-                cache.toString(), "teacher.batch.max-wait", "100ms", "kafka.state.dir", stateDir.toString()));
+        Settings settings = Settings.of(Map.of("teacher.application-id", UniqueNames.uniqueName("distill-it-teacher"), "teacher.path",
+                SyntheticTeacherFiles.directory(cache, "it").toString(), "teacher.batch.max-wait", "100ms", "kafka.state.dir", stateDir.toString()));
         for (Map.Entry<String, String> e : Map.of("distill.store.dir", store.toString(), "distill.student.input-size", "16",
                 "distill.student.stem", "4", "distill.student.blocks", "8/2,16/2", "distill.stage1.epochs", "2", "distill.stage2.steps", "5",
                 "distill.batch", "16", "distill.trigger.samples", "100", "distill.trigger.min-samples", "50").entrySet()) {

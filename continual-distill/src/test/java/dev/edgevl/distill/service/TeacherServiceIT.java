@@ -85,8 +85,8 @@ class TeacherServiceIT {
             SyntheticTeacherFiles.save(teacher, SyntheticTeacherFiles.directory(cache, "it"));
         }
         int healthPort = freePort();
-        Settings settings = Settings.of(Map.of("teacher.application-id", UniqueNames.uniqueName("teacher-it"), "teacher.cache.dir",
-                cache.toString(), "teacher.batch.size", "3", "teacher.batch.max-wait", "100ms", "teacher.log-interval", "2s",
+        Settings settings = Settings.of(Map.of("teacher.application-id", UniqueNames.uniqueName("teacher-it"), "teacher.path",
+                SyntheticTeacherFiles.directory(cache, "it").toString(), "teacher.batch.size", "3", "teacher.batch.max-wait", "100ms", "teacher.log-interval", "2s",
                 "kafka.state.dir", stateDir.toString(), "health.port", Integer.toString(healthPort)));
 
         try (TeacherServiceApp app = TeacherServiceApp.start(settings, kafka.bootstrapServers())) {
@@ -115,6 +115,21 @@ class TeacherServiceIT {
             assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.ERROR_MESSAGE).orElseThrow())
                     .anySatisfy(m -> assertThat(m).contains("no RGB frame")).anySatisfy(m -> assertThat(m).contains("Cannot decode"));
             assertThat(app.stats().embedded()).isEqualTo(REQUESTS);
+        }
+    }
+
+    @Test
+    void withDefaultsTheServiceRunsTheCommittedTeacherWhateverTheCacheHolds() throws Exception {
+        // Another teacher pretrained into the default cache (what an evaluation of another seed leaves behind).
+        try (SyntheticTeacher other = TestTeachers.tiny(4242)) {
+            SyntheticTeacherFiles.save(other, SyntheticTeacherFiles.directory(cache, "newer"));
+        }
+        Settings settings = Settings.of(Map.of("teacher.application-id", UniqueNames.uniqueName("teacher-default-it"), "teacher.cache.dir",
+                cache.toString(), "kafka.state.dir", stateDir.resolve("default").toString()));
+
+        try (TeacherServiceApp app = TeacherServiceApp.start(settings, kafka.bootstrapServers())) {
+            app.awaitRunning(Duration.ofSeconds(30));
+            assertThat(app.teacher().id()).isEqualTo(dev.edgevl.distill.teacher.CommittedTeacher.find().orElseThrow().id());
         }
     }
 
