@@ -17,6 +17,7 @@ public final class Edgevl implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        NativeLogs.apply(); // before any native library (libtorch, ONNX Runtime) is loaded
         System.exit(commandLine().execute(args));
     }
 
