@@ -1,5 +1,6 @@
 package dev.edgevl.bench;
 
+import dev.edgevl.sim.world.Shape;
 import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.Modality;
@@ -9,14 +10,15 @@ import dev.edgevl.avro.PixelEncoding;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.config.Settings;
-import dev.edgevl.distill.continual.Distiller;
-import dev.edgevl.distill.continual.DistillerConfig;
-import dev.edgevl.distill.continual.RoundListener;
-import dev.edgevl.distill.continual.RoundReport;
-import dev.edgevl.distill.labels.LabelEncoder;
-import dev.edgevl.distill.labels.Prompts;
-import dev.edgevl.distill.teacher.TeacherConfig;
-import dev.edgevl.distill.teacher.TeacherModels;
+import dev.edgevl.eval.offline.OfflinePairs;
+import dev.edgevl.distill.Distiller;
+import dev.edgevl.distill.DistillerConfig;
+import dev.edgevl.distill.RoundListener;
+import dev.edgevl.distill.RoundReport;
+import dev.edgevl.model.zeroshot.LabelEncoder;
+import dev.edgevl.model.zeroshot.Prompts;
+import dev.edgevl.model.teacher.TeacherConfig;
+import dev.edgevl.model.teacher.TeacherModels;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.model.bundle.Keys;
 import dev.edgevl.model.preprocess.FramePreprocessor;
@@ -105,7 +107,7 @@ public final class DistillBench {
                 for (int r = 0; r < rounds; r++) {
                     int count = r == 0 ? pairs : config.trigger().samples() + config.trigger().samples() / 4;
                     long started = System.nanoTime();
-                    List<TeacherEmbedding> batch = embeddedPairs(teacher, teacherSpec, seed, from, from + count);
+                    List<TeacherEmbedding> batch = OfflinePairs.embedded(teacher, teacherSpec, seed, from, from + count);
                     from += count;
                     batch.forEach(distiller::onTeacherEmbedding);
                     log.accept(String.format("Rendered and embedded %,d pairs in %.0f s; buffer: %d training, %d held-out pairs.", count,
@@ -130,45 +132,11 @@ public final class DistillBench {
 
     private static List<LabelEmbedding> labels(TeacherModel teacher) {
         List<LabelEmbedding> out = new ArrayList<>();
-        for (String label : Prompts.labels()) {
+        for (String label : Shape.defaultMix()) {
             float[] e = LabelEncoder.embed(teacher, label, Prompts.DEFAULT_TEMPLATES);
             out.add(LabelEmbedding.newBuilder().setLabel(label).setTeacherId(teacher.id()).setEmbedding(Embeddings.boxed(e))
                     .setPromptTemplates(Prompts.DEFAULT_TEMPLATES).setEmbeddedTime(T0).build());
         }
         return out;
-    }
-
-    /** Pairs {@code from}..{@code to}-1 of the default world, rendered and embedded by the teacher, as the distiller gets them. */
-    public static List<TeacherEmbedding> embeddedPairs(TeacherModel teacher, InputSpec spec, long seed, int from, int to) {
-        SceneSampler sampler = new SceneSampler(WorldConfig.defaults());
-        SensorRig rig = new SensorRig();
-        List<FramePair> pairs = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            long sceneSeed = Seeds.derive(Seeds.derive(seed, "bench-distill"), i);
-            Scene scene = sampler.sample(sceneSeed);
-            SensorRig.Triple t = rig.capture(scene, 1.0, DepthModel.DEFAULT, new Random(Seeds.derive(sceneSeed, "noise")));
-            String device = "cam-" + (i % 4);
-            pairs.add(FramePair.newBuilder().setDeviceId(device).setRgb(frame(device, "rgb0", Modality.RGB, t.rgb(), i))
-                    .setAux(frame(device, "depth0", Modality.DEPTH, t.depth(), i)).setSkewMicros(0L).setOrigin(PairOrigin.FRAME_SYNC).build());
-        }
-        List<TeacherEmbedding> out = new ArrayList<>(pairs.size());
-        for (int start = 0; start < pairs.size(); start += 64) {
-            List<FramePair> chunk = pairs.subList(start, Math.min(pairs.size(), start + 64));
-            float[][] images = chunk.stream().map(p -> FramePreprocessor.toInput(p.getRgb(), spec)).toArray(float[][]::new);
-            float[][] embeddings = teacher.encodeImages(images);
-            for (int k = 0; k < chunk.size(); k++) {
-                int i = from + start + k;
-                out.add(TeacherEmbedding.newBuilder().setPair(chunk.get(k)).setTeacherId(teacher.id()).setSourceModality(Modality.RGB)
-                        .setEmbedding(Embeddings.boxed(embeddings[k])).setReasons(List.of()).setRequestTime(null)
-                        .setEmbeddedTime(T0.plus(i, ChronoUnit.MILLIS)).build());
-            }
-        }
-        return out;
-    }
-
-    private static SensorFrame frame(String device, String sensor, Modality modality, Frame f, long sequence) {
-        return SensorFrame.newBuilder().setDeviceId(device).setSensorId(sensor).setModality(modality)
-                .setCaptureTime(T0.plus(sequence * 100, ChronoUnit.MILLIS)).setSequence(sequence).setWidth(f.width()).setHeight(f.height())
-                .setEncoding(PixelEncoding.valueOf(f.encoding().name())).setData(ByteBuffer.wrap(f.data())).setAttributes(Map.of()).build();
     }
 }

@@ -1,12 +1,12 @@
 package dev.edgevl.bench;
 
 import dev.edgevl.config.Settings;
-import dev.edgevl.ingest.device.DeviceProducerConfig;
-import dev.edgevl.ingest.fleet.FleetOptions;
-import dev.edgevl.ingest.fleet.FleetSimulator;
-import dev.edgevl.ingest.fleet.FleetStats;
-import dev.edgevl.ingest.fleet.KafkaFleetSink;
-import dev.edgevl.ingest.sync.FrameSyncApp;
+import dev.edgevl.device.sdk.DeviceProducerConfig;
+import dev.edgevl.device.fleet.FleetOptions;
+import dev.edgevl.device.fleet.FleetSimulator;
+import dev.edgevl.device.fleet.FleetStats;
+import dev.edgevl.device.fleet.KafkaFleetSink;
+import dev.edgevl.sync.FrameSyncApp;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.TopicInstaller;

@@ -1,17 +1,17 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.bench.DistillBench;
+import dev.edgevl.eval.offline.OfflinePairs;
 import dev.edgevl.config.Settings;
-import dev.edgevl.distill.continual.Distiller;
-import dev.edgevl.distill.continual.DistillerApp;
-import dev.edgevl.distill.continual.DistillerConfig;
-import dev.edgevl.distill.continual.InitialWeights;
-import dev.edgevl.distill.continual.RoundListener;
-import dev.edgevl.distill.continual.RoundReport;
-import dev.edgevl.distill.continual.RoundSettings;
-import dev.edgevl.distill.continual.SigningKeys;
-import dev.edgevl.distill.teacher.TeacherConfig;
-import dev.edgevl.distill.teacher.TeacherModels;
+import dev.edgevl.distill.Distiller;
+import dev.edgevl.distill.DistillerApp;
+import dev.edgevl.distill.DistillerConfig;
+import dev.edgevl.distill.InitialWeights;
+import dev.edgevl.distill.RoundListener;
+import dev.edgevl.distill.RoundReport;
+import dev.edgevl.distill.RoundSettings;
+import dev.edgevl.distill.SigningKeys;
+import dev.edgevl.model.teacher.TeacherConfig;
+import dev.edgevl.model.teacher.TeacherModels;
 import dev.edgevl.model.bundle.DevKeys;
 import dev.edgevl.model.teacher.TeacherModel;
 import java.io.PrintWriter;
@@ -131,7 +131,7 @@ final class DistillCommand implements Callable<Integer> {
             try (TeacherModel teacher = TeacherModels.load(settings)) {
                 w.printf("Rendering %,d pairs and embedding their RGB images with %s...%n", pairs, teacher.id());
                 w.flush();
-                var embedded = DistillBench.embeddedPairs(teacher,
+                var embedded = OfflinePairs.embedded(teacher,
                         TeacherConfig.from(settings).inputSpec(teacher.imageSize()), seed, 0, pairs);
                 w.printf("Stage 1 on %,d pairs for %d epochs...%n", pairs, epochs);
                 w.flush();

@@ -1,9 +1,9 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.bench.offline.OfflineConfig;
-import dev.edgevl.bench.offline.OfflineEvaluation;
-import dev.edgevl.bench.offline.OfflineReport;
-import dev.edgevl.bench.offline.ReportFiles;
+import dev.edgevl.eval.offline.OfflineConfig;
+import dev.edgevl.eval.offline.OfflineEvaluation;
+import dev.edgevl.eval.offline.OfflineReport;
+import dev.edgevl.eval.offline.ReportFiles;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

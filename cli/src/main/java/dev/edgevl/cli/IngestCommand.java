@@ -1,7 +1,7 @@
 package dev.edgevl.cli;
 
 import dev.edgevl.config.Settings;
-import dev.edgevl.ingest.sync.FrameSyncApp;
+import dev.edgevl.sync.FrameSyncApp;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;

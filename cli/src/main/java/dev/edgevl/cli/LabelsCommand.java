@@ -5,7 +5,7 @@ import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
-import dev.edgevl.distill.labels.Prompts;
+import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import java.io.PrintWriter;

@@ -1,15 +1,16 @@
 package dev.edgevl.cli;
 
+import dev.edgevl.sim.world.Shape;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
-import dev.edgevl.bench.live.LiveEvaluator;
-import dev.edgevl.bench.live.LiveEvent;
-import dev.edgevl.bench.live.LiveReport;
-import dev.edgevl.bench.live.TeacherBaseline;
-import dev.edgevl.distill.labels.LabelEncoder;
-import dev.edgevl.distill.labels.Prompts;
-import dev.edgevl.distill.teacher.TeacherConfig;
+import dev.edgevl.eval.live.LiveEvaluator;
+import dev.edgevl.eval.live.LiveEvent;
+import dev.edgevl.eval.live.LiveReport;
+import dev.edgevl.eval.live.TeacherBaseline;
+import dev.edgevl.model.zeroshot.LabelEncoder;
+import dev.edgevl.model.zeroshot.Prompts;
+import dev.edgevl.model.teacher.TeacherConfig;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -129,7 +130,7 @@ final class LocalCommand implements Callable<Integer> {
             LiveReport result;
             try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
                  TeacherBaseline baseline = new TeacherBaseline(teacher, TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
-                         LabelEncoder.labelSet(teacher, Prompts.labels()), TeacherBaseline.Options.DEFAULT);
+                         LabelEncoder.labelSet(teacher, Shape.defaultMix()), TeacherBaseline.Options.DEFAULT);
                  LiveEvaluator evaluator = new LiveEvaluator(servers, serdes, LiveEvaluator.Options.of(world.name(), drifts), baseline)) {
                 try (LocalView view = new LocalView(out, stack, evaluator, world, drifts, System.console() != null)) {
                     byCtrlC = signal.await(runLength.duration);

@@ -1,24 +1,25 @@
 package dev.edgevl.cli;
 
+import dev.edgevl.sim.world.Shape;
 import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
-import dev.edgevl.distill.continual.DistillerApp;
-import dev.edgevl.distill.continual.DistillerConfig;
-import dev.edgevl.distill.continual.RoundListener;
-import dev.edgevl.distill.labels.Prompts;
-import dev.edgevl.distill.service.TeacherServiceApp;
+import dev.edgevl.distill.DistillerApp;
+import dev.edgevl.distill.DistillerConfig;
+import dev.edgevl.distill.RoundListener;
+import dev.edgevl.model.zeroshot.Prompts;
+import dev.edgevl.teacher.service.TeacherServiceApp;
 import dev.edgevl.inference.InferenceConfig;
 import dev.edgevl.inference.LocalFlink;
 import dev.edgevl.inference.StreamInferenceJob;
-import dev.edgevl.ingest.agent.AgentConfig;
-import dev.edgevl.ingest.agent.KafkaAgentLinks;
-import dev.edgevl.ingest.device.DeviceProducerConfig;
-import dev.edgevl.ingest.fleet.FleetOptions;
-import dev.edgevl.ingest.fleet.FleetSimulator;
-import dev.edgevl.ingest.fleet.KafkaFleetSink;
-import dev.edgevl.ingest.sync.FrameSyncApp;
+import dev.edgevl.device.agent.AgentConfig;
+import dev.edgevl.device.agent.KafkaAgentLinks;
+import dev.edgevl.device.sdk.DeviceProducerConfig;
+import dev.edgevl.device.fleet.FleetOptions;
+import dev.edgevl.device.fleet.FleetSimulator;
+import dev.edgevl.device.fleet.KafkaFleetSink;
+import dev.edgevl.sync.FrameSyncApp;
 import dev.edgevl.model.bundle.DevKeys;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
@@ -106,7 +107,7 @@ final class LocalStack implements AutoCloseable {
         step("The teacher service is running with " + teacher.teacher().id() + ".");
         int added = addDefaultLabels(settings, bootstrap);
         if (added > 0) {
-            step("Added the " + added + " default labels (" + String.join(", ", Prompts.labels()) + "); 'edgevl labels add' adds more.");
+            step("Added the " + added + " default labels (" + String.join(", ", Shape.defaultMix()) + "); 'edgevl labels add' adds more.");
         }
 
         flink = LocalFlink.start(1, 1);
@@ -147,7 +148,7 @@ final class LocalStack implements AutoCloseable {
         if (!CompactedTopics.read(settings, bootstrap, Topics.LABELS_EMBEDDED, Duration.ofSeconds(30)).isEmpty()) {
             return 0;
         }
-        List<LabelEvent> events = Prompts.labels().stream().map(label -> LabelEvent.newBuilder().setLabel(label).setAction(LabelAction.ADD)
+        List<LabelEvent> events = Shape.defaultMix().stream().map(label -> LabelEvent.newBuilder().setLabel(label).setAction(LabelAction.ADD)
                 .setPromptTemplates(Prompts.templates(label)).setEventTime(Instant.now()).setAuthor("edgevl local").build()).toList();
         LabelsCommand.send(settings, bootstrap, events);
         return events.size();

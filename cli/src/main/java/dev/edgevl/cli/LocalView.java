@@ -1,11 +1,11 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.bench.live.LiveEvaluator;
-import dev.edgevl.bench.live.LiveEvent;
-import dev.edgevl.bench.live.LiveSnapshot;
-import dev.edgevl.bench.live.WindowFigures;
-import dev.edgevl.distill.continual.RoundReport;
-import dev.edgevl.ingest.fleet.FleetStats;
+import dev.edgevl.eval.live.LiveEvaluator;
+import dev.edgevl.eval.live.LiveEvent;
+import dev.edgevl.eval.live.LiveSnapshot;
+import dev.edgevl.eval.live.WindowFigures;
+import dev.edgevl.distill.RoundReport;
+import dev.edgevl.device.fleet.FleetStats;
 import dev.edgevl.sim.scenario.Scenario;
 import java.io.PrintWriter;
 import java.time.Duration;

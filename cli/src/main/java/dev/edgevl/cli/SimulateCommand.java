@@ -1,7 +1,7 @@
 package dev.edgevl.cli;
 
 import dev.edgevl.config.Settings;
-import dev.edgevl.ingest.agent.AgentConfig;
+import dev.edgevl.device.agent.AgentConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

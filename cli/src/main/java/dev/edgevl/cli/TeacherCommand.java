@@ -1,11 +1,11 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.bench.offline.OfflineConfig;
-import dev.edgevl.bench.offline.OfflineDataset;
-import dev.edgevl.bench.offline.TeacherPretraining;
-import dev.edgevl.distill.service.TeacherServiceApp;
-import dev.edgevl.distill.teacher.CommittedTeacher;
-import dev.edgevl.distill.teacher.SyntheticTeacher;
+import dev.edgevl.eval.offline.OfflineConfig;
+import dev.edgevl.eval.offline.OfflineDataset;
+import dev.edgevl.eval.offline.TeacherPretraining;
+import dev.edgevl.teacher.service.TeacherServiceApp;
+import dev.edgevl.model.teacher.CommittedTeacher;
+import dev.edgevl.model.teacher.SyntheticTeacher;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -187,17 +187,17 @@ class EdgevlCliIT {
     @Test
     void labelsGoThroughTheTeacherServiceAndListShowsTheLiveOnes(@TempDir java.nio.file.Path cache) throws Exception {
         // A tiny untrained synthetic teacher in the cache stands in for a pretrained one: the service loads it the same way.
-        dev.edgevl.distill.teacher.TeacherRecipe recipe = new dev.edgevl.distill.teacher.TeacherRecipe(
+        dev.edgevl.model.teacher.TeacherRecipe recipe = new dev.edgevl.model.teacher.TeacherRecipe(
                 new dev.edgevl.model.student.StudentSpec(32, 4, List.of(new dev.edgevl.model.student.StudentSpec.Block(8, 2)), 16), 8, 8, 16);
-        try (dev.edgevl.distill.teacher.SyntheticTeacher teacher = dev.edgevl.distill.teacher.SyntheticTeacher.untrained(recipe,
-                dev.edgevl.model.clip.WordVocabulary.of(dev.edgevl.distill.labels.Prompts.allPrompts()), 1)) {
-            dev.edgevl.distill.teacher.SyntheticTeacherFiles.save(teacher, dev.edgevl.distill.teacher.SyntheticTeacherFiles.directory(cache, "cli"));
+        try (dev.edgevl.model.teacher.SyntheticTeacher teacher = dev.edgevl.model.teacher.SyntheticTeacher.untrained(recipe,
+                dev.edgevl.model.clip.WordVocabulary.of(dev.edgevl.model.zeroshot.Prompts.allPrompts(dev.edgevl.sim.world.Shape.defaultMix())), 1)) {
+            dev.edgevl.model.teacher.SyntheticTeacherFiles.save(teacher, dev.edgevl.model.teacher.SyntheticTeacherFiles.directory(cache, "cli"));
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
             String bootstrap = kafka.bootstrapServers();
             assertThat(EdgevlTest.run("topics", "create", "-b", bootstrap).exitCode()).isZero();
             CompletableFuture<EdgevlTest.Run> serve = CompletableFuture.supplyAsync(() -> EdgevlTest.run("teacher", "serve", "-b", bootstrap,
-                    "--set", "teacher.path=" + dev.edgevl.distill.teacher.SyntheticTeacherFiles.directory(cache, "cli"), "--set", "kafka.state.dir=" + cache.resolve("state"), "--duration", "20s"));
+                    "--set", "teacher.path=" + dev.edgevl.model.teacher.SyntheticTeacherFiles.directory(cache, "cli"), "--set", "kafka.state.dir=" + cache.resolve("state"), "--duration", "20s"));
 
             EdgevlTest.Run add = EdgevlTest.run("labels", "add", "forklift", "-b", bootstrap);
             assertThat(add.exitCode()).as(add.err()).isZero();
@@ -222,7 +222,7 @@ class EdgevlCliIT {
     void modelsListsTheCatalogueAndPromoteAndRollbackRepublishSignedVersions(@TempDir java.nio.file.Path store) throws Exception {
         dev.edgevl.model.bundle.DevKeys keys = dev.edgevl.model.bundle.DevKeys.loadOrCreate(store.resolve("keys"));
         dev.edgevl.model.bundle.DirectoryModelStore bundles = new dev.edgevl.model.bundle.DirectoryModelStore(store);
-        dev.edgevl.distill.continual.ModelCatalog catalog = dev.edgevl.distill.continual.ModelCatalog.in(store);
+        dev.edgevl.distill.ModelCatalog catalog = dev.edgevl.distill.ModelCatalog.in(store);
         for (int v = 1; v <= 2; v++) {
             byte[] bundle = new dev.edgevl.model.bundle.BundleWriter().write(dev.edgevl.model.bundle.BundleManifest.builder().family("student")
                     .version(v).parentVersion(v == 1 ? null : 1L).createdAt(Instant.parse("2026-11-26T10:00:00Z").plusSeconds(v)).teacherId("t")

@@ -126,9 +126,9 @@ class EdgevlTest {
         try (java.io.Reader in = java.nio.file.Files.newBufferedReader(export.resolve("pretrained.properties"))) {
             provenance.load(in);
         }
-        dev.edgevl.bench.offline.OfflineConfig narrow = dev.edgevl.bench.offline.OfflineConfig.defaults(3).withTeacher(64, 1);
-        String key = dev.edgevl.bench.offline.TeacherPretraining.key(narrow.withTeacherWidth(1));
-        assertThat(key).as("another width is another teacher").isNotEqualTo(dev.edgevl.bench.offline.TeacherPretraining.key(narrow));
+        dev.edgevl.eval.offline.OfflineConfig narrow = dev.edgevl.eval.offline.OfflineConfig.defaults(3).withTeacher(64, 1);
+        String key = dev.edgevl.eval.offline.TeacherPretraining.key(narrow.withTeacherWidth(1));
+        assertThat(key).as("another width is another teacher").isNotEqualTo(dev.edgevl.eval.offline.TeacherPretraining.key(narrow));
         assertThat(provenance.getProperty("command")).isEqualTo("./edgevl teacher pretrain --seed 3 --scenes 64 --epochs 1 --width 1");
         assertThat(provenance.getProperty("key")).isEqualTo(key);
         assertThat(provenance.getProperty("id")).isEqualTo("synthetic-clip@" + key);

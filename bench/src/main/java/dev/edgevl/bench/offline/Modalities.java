@@ -1,6 +1,0 @@
-package dev.edgevl.bench.offline;
-
-/** The three sensors of the world, as the columns of the table. */
-public enum Modalities {
-    RGB, DEPTH, THERMAL
-}

@@ -1,9 +1,0 @@
-package dev.edgevl.distill.continual;
-
-import dev.edgevl.avro.ModelVersion;
-
-/** Makes a version live: writes its record to {@code models}, returning once the broker has it. */
-@FunctionalInterface
-public interface ModelPublisher {
-    void publish(ModelVersion record) throws Exception;
-}

@@ -1,0 +1,391 @@
+package dev.edgevl.distill;
+
+import dev.edgevl.avro.LabelEmbedding;
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.TeacherEmbedding;
+import dev.edgevl.model.bundle.BundleDelivery;
+import dev.edgevl.model.bundle.BundleException;
+import dev.edgevl.model.bundle.BundleManifest;
+import dev.edgevl.model.bundle.BundleSigner;
+import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.ModelBundle;
+import dev.edgevl.model.bundle.ModelStore;
+import dev.edgevl.model.bundle.ModelVersions;
+import dev.edgevl.model.bundle.SignedBundle;
+import dev.edgevl.model.bundle.TrustedKeys;
+import dev.edgevl.model.onnx.LiveModel;
+import dev.edgevl.model.onnx.OnnxExporter;
+import dev.edgevl.model.onnx.OnnxStudent;
+import dev.edgevl.model.onnx.StudentBundles;
+import dev.edgevl.model.student.StudentSpec;
+import dev.edgevl.model.zeroshot.LeftOutLabels;
+import dev.edgevl.model.zeroshot.LiveLabels;
+import dev.edgevl.model.train.RunSeeds;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The continual trainer: keeps the replay buffer from {@code teacher.embeddings}, the labels from
+ * {@code labels.embedded} and the live version from {@code models}; when the trigger says so it runs one round at a
+ * time on a thread of its own (so the consumer never waits), gates the candidate against the live version, stores,
+ * signs and, if promoted, publishes it.
+ *
+ * <p>Crash safety comes from the order of the steps: everything is made in memory, then written to the store
+ * atomically, and the {@code models} record is the very last thing, so a round that dies at any point has published
+ * nothing, and the next start (which replays the topics) runs the round again.
+ *
+ * <p>The {@code on*} methods are called from one consumer thread.
+ */
+public final class Distiller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Distiller.class);
+    /** The newest teacher embedding a version was trained with, in microseconds: where the next round's new data starts. */
+    public static final String DATA_WATERMARK = "data.newestSampleMicros";
+    private static final int EVAL_CHUNK = 64;
+
+    private final DistillerConfig config;
+    private final ModelStore store;
+    private final ModelCatalog catalog;
+    private final Checkpoints checkpoints;
+    private final BundleSigner signer;
+    private final BundleVerifier verifier;
+    private final ModelPublisher publisher;
+    private final Clock clock;
+    private final RoundListener listener;
+    private final ReplayBuffer buffer;
+    private final PairTensors tensors;
+    private final Gate gate;
+    private final ExecutorService roundThread;
+    private final LeftOutLabels leftOut = new LeftOutLabels(LOG, "The distiller");
+    private LiveLabels labels = LiveLabels.NONE;
+    private final Map<ReplayBuffer.Outcome, AtomicLong> outcomes = new TreeMap<>();
+    private final AtomicLong unreadable = new AtomicLong();
+
+    private ModelVersion live;
+    private long watermark;
+    private long newestOffered;
+    private int newSamples;
+    private Instant lastRoundStart;
+    private Future<?> running;
+    private volatile RoundReport lastRound;
+    private volatile String phase = "idle";
+    private volatile boolean closed;
+    private long rounds;
+
+    /** @param keys signs what the distiller publishes; its public half decides which {@code models} records it believes */
+    public Distiller(DistillerConfig config, ModelStore store, KeyPair keys, ModelPublisher publisher, Clock clock, RoundListener listener) {
+        this.config = config;
+        this.store = store;
+        this.catalog = ModelCatalog.in(config.storeDir());
+        this.checkpoints = Checkpoints.in(config.storeDir());
+        this.signer = BundleSigner.of(keys);
+        this.verifier = new BundleVerifier(TrustedKeys.of(keys.getPublic()));
+        this.publisher = publisher;
+        this.clock = clock;
+        this.listener = listener;
+        this.buffer = ReplayBuffer.of(config.buffer());
+        this.tensors = new PairTensors(StudentBundles.inputSpec(StudentBundles.input(config.round().inputSize())));
+        this.gate = Gate.of(config);
+        this.lastRoundStart = clock.instant();
+        this.watermark = catalogWatermark();
+        this.roundThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "edgevl-distill-round");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * A record of {@code models}: the live version of its family. Versions this distiller made come back this way too.
+     * A record that does not verify with the distiller's own key (tampered, or signed by someone else) is not what the
+     * fleet runs, since every consumer refuses it: it is logged and ignored.
+     */
+    public synchronized void onModel(String family, ModelVersion record) {
+        if (!config.family().equals(family) || record == null) {
+            return;
+        }
+        try {
+            verifier.verify(record); // inline, or by its URI: the store's own file: URIs for distill.delivery=uri
+        } catch (BundleException | IllegalArgumentException e) {
+            LOG.warn("Ignored {} v{} on models: {}; the live version stays {}.", record.getFamily(), record.getVersion(), e.getMessage(),
+                    live == null ? "none" : "v" + live.getVersion());
+            return;
+        }
+        live = record;
+        watermark = Math.max(watermark, (long) (double) record.getMetrics().getOrDefault(DATA_WATERMARK, 0.0));
+        if (!catalog.contains(record.getFamily(), record.getVersion())) {
+            try {
+                catalog.add(record); // published but not catalogued: the process stopped in between
+            } catch (IOException e) {
+                LOG.warn("Could not add the live {} v{} to the catalogue: {}", record.getFamily(), record.getVersion(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A record of {@code labels.embedded}; null is a removal. Pairs are filed under the labels of the teacher most live
+     * labels were embedded by; labels that cannot be used are left out, with a log line.
+     */
+    public synchronized void onLabel(String label, LabelEmbedding value) {
+        labels = labels.apply(label, value);
+        LiveLabels.Selection selection = labels.select(null, 0);
+        leftOut.note(selection, null, 0);
+        buffer.relabel(selection.labels(), selection.teacherId());
+    }
+
+    /** A record of {@code teacher.embeddings}. */
+    public synchronized ReplayBuffer.Outcome onTeacherEmbedding(TeacherEmbedding record) {
+        double brightness;
+        try {
+            brightness = tensors.check(record);
+        } catch (IllegalArgumentException e) { // FrameFormatException among them
+            unreadable.incrementAndGet();
+            LOG.debug("Skipped an unreadable teacher sample from {}: {}", record.getPair().getDeviceId(), e.getMessage());
+            return null;
+        }
+        ReplayBuffer.Outcome outcome = brightness < config.minRgbBrightness() ? ReplayBuffer.Outcome.DARK_RGB : buffer.offer(record);
+        outcomes.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
+        if (outcome == ReplayBuffer.Outcome.TRAINING || outcome == ReplayBuffer.Outcome.NOT_SAMPLED) {
+            long micros = ReplayBuffer.micros(record.getEmbeddedTime());
+            newestOffered = Math.max(newestOffered, micros);
+            if (micros > watermark) {
+                newSamples++;
+            }
+        }
+        return outcome;
+    }
+
+    /** Starts a round on the round thread if the trigger says one is due and none is running; returns whether it did. */
+    public synchronized boolean maybeStartRound() {
+        if (closed || (running != null && !running.isDone())) {
+            return false;
+        }
+        Optional<String> due = config.trigger().due(newSamples, buffer.size(ReplayBuffer.Slice.TRAIN),
+                Duration.between(lastRoundStart, clock.instant()));
+        if (due.isEmpty()) {
+            return false;
+        }
+        ReplayBuffer.Snapshot snapshot = buffer.snapshot();
+        ModelVersion liveNow = live;
+        long dataWatermark = Math.max(watermark, newestOffered);
+        watermark = dataWatermark;
+        newSamples = 0;
+        lastRoundStart = clock.instant();
+        rounds++;
+        String reason = due.get();
+        LOG.info("Retraining: {}; {} training and {} held-out pairs over {} labels, from {}.", reason, snapshot.train().size(),
+                snapshot.heldOut().size(), snapshot.labels().size(), liveNow == null ? "fresh weights" : "live v" + liveNow.getVersion());
+        running = roundThread.submit(() -> runRound(snapshot, liveNow, dataWatermark, reason));
+        return true;
+    }
+
+    /** Waits for the running round, if any; for tests and orderly shutdown. */
+    public void awaitRound(Duration timeout) throws Exception {
+        Future<?> f;
+        synchronized (this) {
+            f = running;
+        }
+        if (f != null) {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void runRound(ReplayBuffer.Snapshot snapshot, ModelVersion liveNow, long dataWatermark, String reason) {
+        long started = System.nanoTime();
+        long version = Math.max(catalog.latestVersion(config.family()), liveNow == null ? 0 : liveNow.getVersion()) + 1;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        try {
+            byte[] warm = warmStart(liveNow, snapshot);
+            TrainingRound round = new TrainingRound(config.round(), tensors, this::progress);
+            long seed = RunSeeds.derive(config.round().seed(), version);
+            TrainingRound.Result result;
+            try {
+                result = round.run(snapshot.train(), snapshot.labels(), warm, seed);
+            } catch (IllegalArgumentException e) {
+                if (warm == null || !String.valueOf(e.getMessage()).contains("do not fit")) {
+                    throw e;
+                }
+                LOG.warn("The live version's weights do not fit the configured student ({}); training from fresh weights.", e.getMessage());
+                result = round.run(snapshot.train(), snapshot.labels(), null, seed);
+            }
+            metrics.putAll(result.metrics());
+            phase = "gate";
+            byte[] onnx = OnnxExporter.exportInt8(result.student());
+            Gate.Verdict verdict = judge(onnx, snapshot, liveNow);
+            metrics.putAll(verdict.metrics(config.gateEpsilon()));
+            metrics.put(DATA_WATERMARK, (double) dataWatermark);
+            metrics.put("round.seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
+
+            if (closed) {
+                throw new Abandoned();
+            }
+            phase = "publish";
+            Instant now = clock.instant();
+            BundleManifest.Builder manifest = BundleManifest.builder().family(config.family()).version(version)
+                    .parentVersion(liveNow == null ? null : liveNow.getVersion()).createdAt(now).teacherId(snapshot.teacherId())
+                    .labelSetHash(snapshot.labels().isEmpty() ? null : snapshot.labels().version()).metrics(metrics);
+            byte[] bundle = StudentBundles.int8(result.student(), onnx, manifest);
+            SignedBundle signed = signer.sign(bundle);
+            store.put(signed.bytes());
+            checkpoints.put(signed.sha256Hex(), result.weights());
+            BundleDelivery delivery = config.delivery() == DistillerConfig.Delivery.INLINE ? BundleDelivery.inline()
+                    : BundleDelivery.at(store.uriOf(signed.sha256Hex()));
+            ModelVersion record = ModelVersions.toRecord(signed, ModelBundle.parse(signed.bytes()), delivery, now);
+            boolean publish = verdict.promote() && !closed;
+            if (publish) {
+                publisher.publish(record);
+            }
+            catalog.add(record);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            lastRound = new RoundReport(version, verdict, publish, clock.instant(), seconds, metrics, reason, null);
+            LOG.info("Round for {} v{} done in {} s: {}; {}.", config.family(), version, Math.round(seconds), verdict.reason(),
+                    publish ? "published to models (" + signed.sizeBytes() / 1024 + " kB, sha256 " + signed.sha256Hex().substring(0, 12) + "…)"
+                            : "kept in the store only (edgevl models promote " + version + " makes it live)");
+        } catch (Abandoned e) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            lastRound = new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, e.getMessage());
+            LOG.info("The round for {} v{} was abandoned after {} s at {}: {}; nothing was published or stored.", config.family(), version,
+                    Math.round(seconds), phase, e.getMessage());
+        } catch (Throwable e) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            lastRound = new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, String.valueOf(e.getMessage()));
+            LOG.error("The round for {} v{} failed after {} s and published nothing: {}", config.family(), version, Math.round(seconds),
+                    e.toString(), e);
+        } finally {
+            phase = "idle";
+        }
+    }
+
+    private void progress(String name, int done, int total) {
+        if (closed) {
+            throw new Abandoned();
+        }
+        phase = name + " " + done + "/" + total;
+        listener.progress(name, done, total);
+    }
+
+    /** Ends a round between two steps once the distiller is closing: its work would be thrown away anyway. */
+    private static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("the distiller is stopping", null, false, false);
+        }
+    }
+
+    /** The live version's checkpoint; without a live version, the initial weights when they fit; else fresh (null). */
+    private byte[] warmStart(ModelVersion liveNow, ReplayBuffer.Snapshot snapshot) throws IOException {
+        if (liveNow != null) {
+            Optional<byte[]> weights = checkpoints.get(liveNow.getSha256());
+            if (weights.isEmpty()) {
+                LOG.warn("No training checkpoint for the live {} v{} in {} (made elsewhere?); this round starts from fresh weights.",
+                        liveNow.getFamily(), liveNow.getVersion(), config.storeDir());
+            }
+            return weights.orElse(null);
+        }
+        Optional<InitialWeights> initial = InitialWeights.load(config.initialWeights());
+        if (initial.isEmpty()) {
+            return null;
+        }
+        StudentSpec spec = config.round().student(snapshot.train().get(0).teacher().length);
+        if (!initial.get().fits(spec, snapshot.teacherId())) {
+            LOG.info("The initial student weights ({}) do not fit this student or teacher ({}); the first round starts from fresh weights.",
+                    initial.get().describe(), snapshot.teacherId());
+            return null;
+        }
+        LOG.info("The first round starts from {}.", initial.get().describe());
+        return initial.get().weights();
+    }
+
+    private Gate.Verdict judge(byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
+        List<ReplayBuffer.Sample> heldOut = snapshot.heldOut();
+        float[][] teacher = heldOut.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+        double candidate;
+        double candidateRgb;
+        try (OnnxStudent student = new OnnxStudent(candidateOnnx)) {
+            candidate = Gate.agreement(embed(student::embed, tensors, heldOut, true), teacher, snapshot.labels());
+            candidateRgb = Gate.agreement(embed(student::embed, tensors, heldOut, false), teacher, snapshot.labels());
+        }
+        OptionalDouble liveAgreement = OptionalDouble.empty();
+        if (liveNow != null) {
+            // The live version as consumers run it: verified, with the preprocessing its own manifest asks for.
+            try (LiveModel live = LiveModel.load(liveNow, verifier, 1)) {
+                liveAgreement = OptionalDouble.of(Gate.agreement(embed(live::embed, new PairTensors(live.spec()), heldOut, true), teacher,
+                        snapshot.labels()));
+            } catch (BundleException e) {
+                LOG.warn("The live {} v{} cannot be loaded ({}); the gate cannot compare against it.", liveNow.getFamily(),
+                        liveNow.getVersion(), e.getMessage());
+            }
+        }
+        return gate.decide(candidate, candidateRgb, liveAgreement, heldOut.size());
+    }
+
+    /** A student's embeddings of {@code count} preprocessed images laid end to end. */
+    private interface Embedder {
+        float[][] embed(float[] images, int count);
+    }
+
+    private static float[][] embed(Embedder student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
+        float[][] out = new float[samples.size()][];
+        for (int from = 0; from < samples.size(); from += EVAL_CHUNK) {
+            int to = Math.min(samples.size(), from + EVAL_CHUNK);
+            float[][] rows = student.embed(tensors.images(samples, from, to, nonRgb), to - from);
+            System.arraycopy(rows, 0, out, from, to - from);
+        }
+        return out;
+    }
+
+    private long catalogWatermark() {
+        try {
+            List<ModelVersion> all = catalog.list(config.family());
+            return all.isEmpty() ? 0 : (long) (double) all.get(all.size() - 1).getMetrics().getOrDefault(DATA_WATERMARK, 0.0);
+        } catch (IOException e) {
+            LOG.warn("Could not read the model catalogue in {}: {}", catalog.directory(), e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Where the distiller stands, for logs and the local view. */
+    public record Status(int train, int heldOut, Map<String, Integer> perLabel, long offered, long unreadable, int newSamples, long rounds,
+            String phase, Long liveVersion, RoundReport lastRound, int labelsLeftOut) {
+    }
+
+    public synchronized Status status() {
+        return new Status(buffer.size(ReplayBuffer.Slice.TRAIN), buffer.size(ReplayBuffer.Slice.HELD_OUT), buffer.perLabel(ReplayBuffer.Slice.TRAIN),
+                buffer.offered(), unreadable.get(), newSamples, rounds, phase, live == null ? null : live.getVersion(), lastRound,
+                leftOut.count());
+    }
+
+    public RoundReport lastRound() {
+        return lastRound;
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * Stops taking rounds. A round still training stops at its next step (or before it stores anything) and publishes
+     * nothing; {@link #awaitRound} waits for that.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        roundThread.shutdown();
+    }
+}

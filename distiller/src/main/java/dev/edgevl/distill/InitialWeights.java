@@ -1,0 +1,135 @@
+package dev.edgevl.distill;
+
+import dev.edgevl.avro.TeacherEmbedding;
+import dev.edgevl.model.bundle.AtomicFiles;
+import dev.edgevl.model.onnx.StudentBundles;
+import dev.edgevl.model.student.StudentSpec;
+import dev.edgevl.model.zeroshot.Embeddings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Stage-1 weights a distiller starts its first round from when it has no live version of its own: EdgeVL's offline
+ * step, a student distilled from an unlabelled set of RGB + non-RGB pairs and the teacher's embeddings of the RGB images,
+ * before the stream takes over. They fit one student layout and one teacher (the embedding space), both recorded beside
+ * the weights with how they were made; weights that do not fit are not used.
+ *
+ * <p>{@code distill.initial-weights}: {@code builtin} (the set that ships with the project, made by
+ * {@code edgevl distill bootstrap} from the committed teacher), {@code none}, or a directory written by that command.
+ */
+public record InitialWeights(byte[] weights, Map<String, String> provenance) {
+    public static final String BUILTIN = "builtin";
+    public static final String NONE = "none";
+    public static final String WEIGHTS_FILE = "student.params";
+    public static final String PROPERTIES_FILE = "student.properties";
+    public static final String RESOURCE_DIR = "/dev/edgevl/distill/student/initial/";
+    public static final String SOURCE_DIR = "distiller/src/main/resources" + RESOURCE_DIR;
+
+    public InitialWeights {
+        provenance = Map.copyOf(provenance);
+    }
+
+    /** @return empty for {@code none}, or for {@code builtin} when the project ships none */
+    public static Optional<InitialWeights> load(String setting) {
+        if (setting == null || setting.isBlank() || NONE.equals(setting)) {
+            return Optional.empty();
+        }
+        try {
+            if (BUILTIN.equals(setting)) {
+                byte[] props = resource(PROPERTIES_FILE);
+                byte[] weights = resource(WEIGHTS_FILE);
+                return props == null || weights == null ? Optional.empty() : Optional.of(new InitialWeights(weights, parse(props)));
+            }
+            Path dir = Path.of(setting);
+            return Optional.of(new InitialWeights(Files.readAllBytes(dir.resolve(WEIGHTS_FILE)),
+                    parse(Files.readAllBytes(dir.resolve(PROPERTIES_FILE)))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the initial student weights '" + setting + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Distils them: stage 1 only, on {@code pairs} (frames and the teacher's embeddings; nothing else).
+     *
+     * @param provenance how they were made (command, seed, pair count…), kept beside them
+     */
+    public static InitialWeights train(List<TeacherEmbedding> pairs, RoundSettings settings, long seed, RoundListener listener,
+            Map<String, String> provenance) {
+        if (pairs.isEmpty()) {
+            throw new IllegalArgumentException("the initial student needs pairs to learn from");
+        }
+        List<ReplayBuffer.Sample> samples = new ArrayList<>(pairs.size());
+        for (TeacherEmbedding e : pairs) {
+            samples.add(new ReplayBuffer.Sample(ReplayBuffer.identity(e.getPair().getAux()), e, Embeddings.unboxed(e.getEmbedding()),
+                    ReplayBuffer.micros(e.getEmbeddedTime()), 0, ReplayBuffer.Slice.TRAIN));
+        }
+        PairTensors tensors = new PairTensors(StudentBundles.inputSpec(StudentBundles.input(settings.inputSize())));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        long started = System.nanoTime();
+        byte[] weights = new TrainingRound(settings, tensors, listener).stage1(samples, null, seed, metrics).weights();
+        StudentSpec spec = settings.student(samples.get(0).teacher().length);
+        Map<String, String> p = new TreeMap<>(provenance);
+        p.put("teacher.id", pairs.get(0).getTeacherId());
+        p.put("student.input-size", Integer.toString(spec.inputSize()));
+        p.put("student.stem", Integer.toString(spec.stemChannels()));
+        p.put("student.blocks", spec.blocksText());
+        p.put("student.embedding-dim", Integer.toString(spec.embeddingDim()));
+        p.put("pairs", Integer.toString(pairs.size()));
+        p.put("epochs", Integer.toString(settings.epochs()));
+        p.put("seed", Long.toString(seed));
+        p.put("stage1.loss", String.format(java.util.Locale.ROOT, "%.4f", metrics.get("stage1.loss")));
+        p.put("seconds", Long.toString(Math.round((System.nanoTime() - started) / 1e9)));
+        return new InitialWeights(weights, p);
+    }
+
+    /** Whether they were made for this student layout and this teacher. */
+    public boolean fits(StudentSpec spec, String teacherId) {
+        return spec.blocksText().equals(provenance.get("student.blocks"))
+                && Integer.toString(spec.inputSize()).equals(provenance.get("student.input-size"))
+                && Integer.toString(spec.stemChannels()).equals(provenance.get("student.stem"))
+                && Integer.toString(spec.embeddingDim()).equals(provenance.get("student.embedding-dim"))
+                && teacherId != null && teacherId.equals(provenance.get("teacher.id"));
+    }
+
+    public String describe() {
+        return "the initial student distilled offline from " + provenance.getOrDefault("pairs", "?") + " pairs of teacher "
+                + provenance.getOrDefault("teacher.id", "?");
+    }
+
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.write(dir.resolve(WEIGHTS_FILE), weights, false);
+        Properties props = new Properties();
+        props.putAll(provenance);
+        StringWriter text = new StringWriter();
+        props.store(text, "How these initial student weights were made (edgevl distill bootstrap)");
+        AtomicFiles.write(dir.resolve(PROPERTIES_FILE), text.toString().getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = InitialWeights.class.getResourceAsStream(RESOURCE_DIR + name)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
+    private static Map<String, String> parse(byte[] bytes) throws IOException {
+        Properties props = new Properties();
+        props.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        Map<String, String> out = new TreeMap<>();
+        props.stringPropertyNames().forEach(k -> out.put(k, props.getProperty(k)));
+        return out;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.edgevl.distill;
+
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.model.bundle.ModelStore;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Makes an earlier version live again ({@code edgevl models rollback}) or a version the gate kept back
+ * ({@code edgevl models promote}): its catalogued record, unchanged and still carrying its original signature, with
+ * the bundle from the store (checked against its SHA-256 there) and a new publish time. Consumers verify it like any
+ * other record, and its version number is the one it was made with.
+ */
+public final class Republisher {
+    private final ModelCatalog catalog;
+    private final ModelStore store;
+    private final ModelPublisher publisher;
+
+    public Republisher(ModelCatalog catalog, ModelStore store, ModelPublisher publisher) {
+        this.catalog = catalog;
+        this.store = store;
+        this.publisher = publisher;
+    }
+
+    /**
+     * @param inline whether the record carries the bundle (as the distiller's {@code distill.delivery} says)
+     * @throws IllegalArgumentException when the catalogue or the store lacks the version
+     */
+    public ModelVersion republish(String family, long version, boolean inline, Instant now) throws Exception {
+        ModelVersion stored = catalog.get(family, version).orElseThrow(() -> new IllegalArgumentException(
+                "There is no " + family + " v" + version + " in the catalogue " + catalog.directory() + "."));
+        Optional<byte[]> bundle = store.get(stored.getSha256());
+        if (bundle.isEmpty()) {
+            throw new IllegalArgumentException("The store has no bundle with SHA-256 " + stored.getSha256() + " for " + family + " v" + version
+                    + "; it cannot be published again.");
+        }
+        ModelVersion.Builder record = ModelVersion.newBuilder(stored).setPublishedTime(now);
+        if (inline) {
+            record.setBundle(ByteBuffer.wrap(bundle.get())).setBundleUri(null);
+        } else {
+            record.setBundle(null).setBundleUri(store.uriOf(stored.getSha256()).toString());
+        }
+        ModelVersion out = record.build();
+        publisher.publish(out);
+        return out;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.edgevl.distill;
+
+import dev.edgevl.model.onnx.Calibration;
+import dev.edgevl.model.quant.FoldedStudent;
+import dev.edgevl.model.student.StudentFolding;
+import dev.edgevl.model.student.StudentNetwork;
+import dev.edgevl.model.student.StudentSpec;
+import dev.edgevl.model.train.DistillConfig;
+import dev.edgevl.model.train.DistillLoss;
+import dev.edgevl.model.train.DistillationTrainer;
+import dev.edgevl.model.train.LabelledPairBatch;
+import dev.edgevl.model.train.PairBatch;
+import dev.edgevl.model.train.PseudoLabels;
+import dev.edgevl.model.train.QatConfig;
+import dev.edgevl.model.train.QatTrainer;
+import dev.edgevl.model.train.Shuffle;
+import dev.edgevl.model.train.Stage2Batches;
+import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.model.zeroshot.ZeroShotClassifier;
+import dev.edgevl.model.train.RunSeeds;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One EdgeVL round on the replay buffer's training slice: stage 1 (both modalities regressed to the teacher's RGB
+ * embedding, from the live version's weights when there are some) → fold and calibrate → pseudo-labels (the
+ * teacher's most confident top-1s) → stage 2 (quantization-aware triplet training) → a student ready for int8 export.
+ * Its inputs are frames and teacher embeddings only; nothing here can see the simulator's ground truth.
+ */
+public final class TrainingRound {
+    static final String STAGE_1 = "stage 1";
+    static final String STAGE_2 = "stage 2";
+    static final String CALIBRATION = "calibration";
+    private static final int CALIBRATION_PAIRS = 128;
+
+    /**
+     * What a round made.
+     *
+     * @param student the quantization-ready student with activation ranges
+     * @param weights the stage-1 network's weights, for the next round to start from
+     * @param metrics training figures (losses, sample counts, seconds), named plainly
+     */
+    public record Result(FoldedStudent student, byte[] weights, Map<String, Double> metrics) {
+    }
+
+    private final RoundSettings settings;
+    private final PairTensors tensors;
+    private final RoundListener listener;
+
+    TrainingRound(RoundSettings settings, PairTensors tensors, RoundListener listener) {
+        this.settings = settings;
+        this.tensors = tensors;
+        this.listener = listener;
+    }
+
+    /**
+     * @param train the samples to train on (the buffer's training slice)
+     * @param warmStart the live version's stage-1 weights, or null to start fresh
+     * @param seed this round's seed
+     */
+    Result run(List<ReplayBuffer.Sample> train, LabelSet labels, byte[] warmStart, long seed) {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("a round needs training samples");
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("train.samples", (double) train.size());
+        metrics.put("train.warmStart", warmStart == null ? 0.0 : 1.0);
+
+        long started = System.nanoTime();
+        Stage1 first = stage1(train, warmStart, seed, metrics);
+        byte[] weights = first.weights();
+        FoldedStudent folded = first.folded();
+        metrics.put("stage1.seconds", seconds(started));
+
+        FoldedStudent calibrated = calibrate(folded, train, seed);
+        listener.progress(CALIBRATION, 1, 1);
+
+        long stage2Started = System.nanoTime();
+        FoldedStudent result = stage2(calibrated, train, labels, seed, metrics);
+        metrics.put("stage2.seconds", seconds(stage2Started));
+        return new Result(result, weights, metrics);
+    }
+
+    record Stage1(byte[] weights, FoldedStudent folded) {
+    }
+
+    /** Stage 1 alone: the network's weights (to continue from) and its folded form (to quantize). */
+    Stage1 stage1(List<ReplayBuffer.Sample> train, byte[] warmStart, long seed, Map<String, Double> metrics) {
+        StudentSpec spec = settings.student(train.get(0).teacher().length);
+        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), spec.inputSize(), stage1Config(train.size(), seed),
+                warmStart)) {
+            double lastEpochLoss = 0;
+            Random random = new Random(RunSeeds.derive(seed, "stage1-shuffle"));
+            int batch = Math.min(settings.batch(), train.size());
+            int perEpoch = Math.max(1, train.size() / batch);
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                int[] order = Shuffle.permutation(train.size(), random);
+                double loss = 0;
+                for (int s = 0; s < perEpoch; s++) {
+                    loss += trainer.step(tensors.batch(train, Arrays.copyOfRange(order, s * batch, (s + 1) * batch)));
+                }
+                lastEpochLoss = loss / perEpoch;
+                listener.progress(STAGE_1, epoch + 1, settings.epochs());
+            }
+            metrics.put("stage1.loss", lastEpochLoss);
+            return new Stage1(trainer.weights(), StudentFolding.fold(trainer.model().getBlock(), spec));
+        }
+    }
+
+    private DistillConfig stage1Config(int samples, long seed) {
+        int steps = settings.epochs() * Math.max(1, samples / Math.min(settings.batch(), samples));
+        return new DistillConfig(2e-3f, 2e-5f, 0.05f, steps, DistillLoss.L1, (int) RunSeeds.derive(seed, "student-init"));
+    }
+
+    /** Activation ranges from RGB and non-RGB images alike, as the deployed student sees both. */
+    private FoldedStudent calibrate(FoldedStudent folded, List<ReplayBuffer.Sample> train, long seed) {
+        int n = Math.min(CALIBRATION_PAIRS, train.size());
+        int[] idx = Arrays.copyOf(Shuffle.permutation(train.size(), new Random(RunSeeds.derive(seed, "calibration"))), n);
+        PairBatch pairs = tensors.batch(train, idx);
+        float[] both = Arrays.copyOf(pairs.rgb(), pairs.rgb().length + pairs.aux().length);
+        System.arraycopy(pairs.aux(), 0, both, pairs.rgb().length, pairs.aux().length);
+        return Calibration.calibrate(folded, both, 2 * n);
+    }
+
+    /** Stage 2 needs steps, two labels and pairs of at least two pseudo-labels; without them the calibrated student is exported as is. */
+    private FoldedStudent stage2(FoldedStudent calibrated, List<ReplayBuffer.Sample> train, LabelSet labels, long seed, Map<String, Double> metrics) {
+        if (settings.qatSteps() == 0 || labels.size() < 2) {
+            metrics.put("stage2.samples", 0.0);
+            return calibrated;
+        }
+        float[][] teacher = new float[train.size()][];
+        for (int i = 0; i < teacher.length; i++) {
+            teacher[i] = train.get(i).teacher();
+        }
+        List<PseudoLabels.Pick> picks = PseudoLabels.select(teacher, labels, settings.pseudoLabelFraction(), ZeroShotClassifier.DEFAULT_TEMPERATURE);
+        metrics.put("stage2.samples", (double) picks.size());
+        if (picks.stream().mapToInt(PseudoLabels.Pick::label).distinct().count() < 2 || picks.size() < 4) {
+            return calibrated;
+        }
+        QatConfig config = QatConfig.defaults(settings.qatSteps(), (int) RunSeeds.derive(seed, "qat-init"));
+        Stage2Batches batches = new Stage2Batches(picks, train.size(), settings.batch(), new Random(RunSeeds.derive(seed, "stage2-shuffle")));
+        try (QatTrainer trainer = new QatTrainer(calibrated, config)) {
+            float loss = 0;
+            for (int s = 0; s < settings.qatSteps(); s++) {
+                Stage2Batches.Batch b = batches.next();
+                loss = trainer.step(new LabelledPairBatch(tensors.batch(train, b.samples()), b.pseudoLabels()));
+                listener.progress(STAGE_2, s + 1, settings.qatSteps());
+            }
+            metrics.put("stage2.loss", (double) loss);
+            return trainer.result();
+        }
+    }
+
+    private static double seconds(long startedNanos) {
+        return Math.round((System.nanoTime() - startedNanos) / 1e7) / 100.0;
+    }
+}

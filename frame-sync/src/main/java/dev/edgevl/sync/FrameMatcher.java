@@ -1,0 +1,158 @@
+package dev.edgevl.sync;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decides which of a device's waiting frames pair up, as a pure function of those frames and two clocks.
+ *
+ * <p><b>Who pairs.</b> Per non-RGB sensor, an RGB and a non-RGB frame may pair when their capture times are at
+ * most the tolerance apart. Among the candidates, the closest pair is taken first, then the closest of what is
+ * left, and so on; so every pair is mutually nearest among the frames still free, and a non-RGB frame that loses
+ * its nearest RGB frame to a closer rival takes its next candidate or goes alone. Each RGB frame serves each
+ * non-RGB sensor at most once, so a device with depth and thermal sensors yields up to two pairs per RGB frame.
+ *
+ * <p><b>When.</b> A frame is <i>ready</i> once its device's stream time (the newest capture time seen) is more
+ * than tolerance + grace past it, because by then every possible partner has arrived unless it came more than the
+ * grace out of order; or once it has waited {@code maxWait} on the wall clock, so a device that goes quiet does
+ * not strand its last frames. A ready non-RGB frame is decided with the partner it has at that moment. A ready
+ * RGB frame leaves once no waiting non-RGB frame could still claim it. Frames are decided on what has arrived, so
+ * a frame more than the grace late can cost its neighbours their best partner; the invariants (each non-RGB frame
+ * once, each RGB frame at most once per sensor, every pair within tolerance) hold regardless.
+ */
+public final class FrameMatcher {
+
+    /**
+     * @param toleranceMicros largest |aux - rgb| capture-time difference that still pairs (inclusive)
+     * @param graceMicros     how far out of capture-time order a frame may arrive and still be considered
+     * @param maxWaitMillis   longest wall-clock wait of a frame before it is decided anyway
+     */
+    public record Rules(long toleranceMicros, long graceMicros, long maxWaitMillis) {
+        public Rules {
+            if (toleranceMicros < 0 || graceMicros < 0 || maxWaitMillis <= 0) {
+                throw new IllegalArgumentException("Tolerance and grace must not be negative and max wait must be positive: "
+                        + toleranceMicros + " µs, " + graceMicros + " µs, " + maxWaitMillis + " ms.");
+            }
+        }
+
+        /** Stream time must pass a frame's capture time by more than this before the frame is decided. */
+        public long decisionDelayMicros() {
+            return toleranceMicros + graceMicros;
+        }
+    }
+
+    private FrameMatcher() {
+    }
+
+    public static boolean isReady(PendingFrame frame, long streamTimeMicros, long nowMillis, Rules rules) {
+        return isLate(frame.captureMicros(), streamTimeMicros, rules) || nowMillis - frame.arrivedMillis() >= rules.maxWaitMillis();
+    }
+
+    /**
+     * A frame that arrives when its device's stream time is already past its decision point is late: frames
+     * around it may have been decided without it, so it is not matched but handled like an unmatched frame.
+     */
+    public static boolean isLate(long captureMicros, long streamTimeMicros, Rules rules) {
+        // Compared this way round so that a device without a stream time yet (Long.MIN_VALUE) cannot overflow.
+        return streamTimeMicros > captureMicros && streamTimeMicros - captureMicros > rules.decisionDelayMicros();
+    }
+
+    /**
+     * One round for one device.
+     *
+     * @param pending          the device's waiting frames, in any order
+     * @param streamTimeMicros the newest capture time seen from the device
+     * @param nowMillis        wall-clock time, for the max wait
+     * @param forceAll         decide everything now (the device's clock was reset)
+     */
+    public static Decisions decide(Collection<PendingFrame> pending, long streamTimeMicros, long nowMillis, boolean forceAll,
+            Rules rules) {
+        List<PendingFrame> rgb = new ArrayList<>();
+        Map<String, List<PendingFrame>> auxBySensor = new TreeMap<>();
+        pending.stream().sorted(PendingFrame.TIME_ORDER).forEach(frame -> {
+            if (frame.rgb()) {
+                rgb.add(frame);
+            } else {
+                auxBySensor.computeIfAbsent(frame.sensorId(), sensor -> new ArrayList<>()).add(frame);
+            }
+        });
+
+        List<Match> matches = new ArrayList<>();
+        List<PendingFrame> waitingAux = new ArrayList<>();
+        for (Map.Entry<String, List<PendingFrame>> sensor : auxBySensor.entrySet()) {
+            Map<PendingFrame, Integer> partners = nearestFirst(sensor.getKey(), sensor.getValue(), rgb, rules.toleranceMicros());
+            for (PendingFrame aux : sensor.getValue()) {
+                if (!forceAll && !isReady(aux, streamTimeMicros, nowMillis, rules)) {
+                    waitingAux.add(aux);
+                    continue;
+                }
+                Integer partner = partners.get(aux);
+                if (partner == null) {
+                    matches.add(new Match(null, aux));
+                } else {
+                    PendingFrame used = rgb.get(partner).pairedWith(sensor.getKey());
+                    rgb.set(partner, used);
+                    matches.add(new Match(used, aux));
+                }
+            }
+        }
+
+        List<PendingFrame> settled = new ArrayList<>();
+        List<PendingFrame> remaining = new ArrayList<>(waitingAux);
+        for (PendingFrame frame : rgb) {
+            boolean ready = forceAll || isReady(frame, streamTimeMicros, nowMillis, rules);
+            if (ready && waitingAux.stream().noneMatch(aux -> couldClaim(aux, frame, rules.toleranceMicros()))) {
+                settled.add(frame);
+            } else {
+                remaining.add(frame);
+            }
+        }
+        matches.sort(Comparator.comparing(Match::aux, PendingFrame.TIME_ORDER));
+        remaining.sort(PendingFrame.TIME_ORDER);
+        return new Decisions(matches, settled, remaining);
+    }
+
+    private static boolean couldClaim(PendingFrame aux, PendingFrame rgb, long toleranceMicros) {
+        return !rgb.pairedWith().contains(aux.sensorId()) && Math.abs(aux.captureMicros() - rgb.captureMicros()) <= toleranceMicros;
+    }
+
+    /**
+     * Closest pair first over all candidate pairs of one sensor: the index into {@code rgb} each aux frame gets.
+     * Both lists are in time order, so each aux frame's candidates are found by a short forward scan.
+     */
+    private static Map<PendingFrame, Integer> nearestFirst(String sensor, List<PendingFrame> aux, List<PendingFrame> rgb,
+            long toleranceMicros) {
+        record Candidate(int aux, int rgb, long distance) {
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        int first = 0;
+        for (int a = 0; a < aux.size(); a++) {
+            long t = aux.get(a).captureMicros();
+            while (first < rgb.size() && rgb.get(first).captureMicros() < t - toleranceMicros) {
+                first++;
+            }
+            for (int r = first; r < rgb.size() && rgb.get(r).captureMicros() <= t + toleranceMicros; r++) {
+                if (!rgb.get(r).pairedWith().contains(sensor)) {
+                    candidates.add(new Candidate(a, r, Math.abs(t - rgb.get(r).captureMicros())));
+                }
+            }
+        }
+        // Ties go to the earlier aux frame, then the earlier RGB frame, so the result never depends on arrival order.
+        candidates.sort(Comparator.comparingLong(Candidate::distance).thenComparingInt(Candidate::aux).thenComparingInt(Candidate::rgb));
+        Map<PendingFrame, Integer> partners = new IdentityHashMap<>();
+        boolean[] rgbTaken = new boolean[rgb.size()];
+        for (Candidate c : candidates) {
+            PendingFrame frame = aux.get(c.aux());
+            if (!partners.containsKey(frame) && !rgbTaken[c.rgb()]) {
+                partners.put(frame, c.rgb());
+                rgbTaken[c.rgb()] = true;
+            }
+        }
+        return partners;
+    }
+}

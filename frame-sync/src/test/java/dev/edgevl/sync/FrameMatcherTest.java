@@ -1,0 +1,247 @@
+package dev.edgevl.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The pairing rules on their own: frames in, decisions out, no Kafka. Times are milliseconds after T0 unless said. */
+class FrameMatcherTest {
+    private static final long T0 = 1_790_000_000_000_000L; // micros since the epoch
+    private static final FrameMatcher.Rules RULES = new FrameMatcher.Rules(20_000, 50_000, 2_000);
+    private static final long ARRIVED = 5_000;
+
+    @Test
+    void inOrderFramesPairWithTheirCounterparts() {
+        List<PendingFrame> frames = List.of(rgb(0, 0), rgb(33, 1), rgb(66, 2), aux("depth0", 4, 0), aux("depth0", 37, 1),
+                aux("depth0", 70, 2));
+
+        Decisions decisions = decideAllReady(frames);
+
+        assertThat(pairs(decisions)).containsExactly("rgb0#0+depth0#0", "rgb0#1+depth0#1", "rgb0#2+depth0#2");
+        assertThat(decisions.matches()).extracting(Match::skewMicros).containsOnly(4_000L);
+        assertThat(decisions.settledRgb()).hasSize(3).allMatch(r -> r.pairedWith().equals(Set.of("depth0")));
+        assertThat(decisions.unmatchedRgb()).isEmpty();
+        assertThat(decisions.remaining()).isEmpty();
+    }
+
+    @Test
+    void theNearestRgbFrameIsChosen() {
+        Decisions decisions = decideAllReady(List.of(rgb(0, 0), rgb(15, 1), aux("depth0", 10, 0)));
+
+        assertThat(pairs(decisions)).containsExactly("rgb0#1+depth0#0");
+        assertThat(decisions.unmatchedRgb()).extracting(PendingFrame::sequence).containsExactly(0L);
+    }
+
+    @Test
+    void whenTwoNonRgbFramesWantOneRgbFrameTheCloserWinsAndTheOtherTakesItsNextCandidate() {
+        // depth#1 is nearer to rgb#0 (14 ms) than to rgb#1 (19 ms), but depth#0 is nearer still (5 ms).
+        Decisions decisions = decideAllReady(List.of(rgb(0, 0), rgb(33, 1), aux("depth0", 5, 0), aux("depth0", 14, 1)));
+
+        assertThat(pairs(decisions)).containsExactly("rgb0#0+depth0#0", "rgb0#1+depth0#1");
+    }
+
+    @Test
+    void theLoserOfACompetitionWithNoOtherCandidateGoesAlone() {
+        Decisions decisions = decideAllReady(List.of(rgb(0, 0), aux("depth0", 5, 0), aux("depth0", 10, 1)));
+
+        assertThat(pairs(decisions)).containsExactly("rgb0#0+depth0#0", "-+depth0#1");
+        assertThat(decisions.matches().get(1).skewMicros()).isNull();
+    }
+
+    @Test
+    void exactlyTheToleranceApartPairsAndOneMicrosecondMoreDoesNot() {
+        Decisions atTolerance = decideAllReady(List.of(rgbMicros(0, 0), auxMicros("depth0", 20_000, 0)));
+        Decisions beyond = decideAllReady(List.of(rgbMicros(0, 0), auxMicros("depth0", 20_001, 0)));
+        Decisions before = decideAllReady(List.of(rgbMicros(20_001, 0), auxMicros("depth0", 0, 0)));
+
+        assertThat(pairs(atTolerance)).containsExactly("rgb0#0+depth0#0");
+        assertThat(pairs(beyond)).containsExactly("-+depth0#0");
+        assertThat(beyond.unmatchedRgb()).hasSize(1);
+        assertThat(pairs(before)).containsExactly("-+depth0#0");
+    }
+
+    @Test
+    void equallyNearCandidatesResolveTheSameWayWhateverTheOrderTheyCameIn() {
+        List<PendingFrame> frames = new ArrayList<>(List.of(rgb(0, 0), rgb(20, 1), aux("depth0", 10, 0)));
+        Decisions one = decideAllReady(frames);
+        frames.sort(Comparator.comparing(PendingFrame::captureMicros).reversed());
+        Decisions other = decideAllReady(frames);
+
+        assertThat(pairs(one)).containsExactly("rgb0#0+depth0#0").isEqualTo(pairs(other));
+    }
+
+    @Test
+    void nothingIsDecidedUntilStreamTimeIsMoreThanToleranceAndGracePastTheFrame() {
+        List<PendingFrame> frames = List.of(aux("depth0", 0, 0), rgb(10, 0));
+
+        Decisions early = FrameMatcher.decide(frames, at(70), ARRIVED, false, RULES);
+        assertThat(early.matches()).isEmpty();
+        assertThat(early.remaining()).hasSize(2);
+
+        Decisions due = FrameMatcher.decide(frames, at(70) + 1, ARRIVED, false, RULES);
+        assertThat(pairs(due)).containsExactly("rgb0#0+depth0#0");
+        // The RGB frame is not due yet (10 + 70 ms), so it stays, marked as taken by depth0.
+        assertThat(due.settledRgb()).isEmpty();
+        assertThat(due.remaining()).singleElement().satisfies(r -> assertThat(r.pairedWith()).containsExactly("depth0"));
+
+        Decisions later = FrameMatcher.decide(due.remaining(), at(80) + 1, ARRIVED, false, RULES);
+        assertThat(later.matches()).isEmpty();
+        assertThat(later.settledRgb()).singleElement().satisfies(r -> assertThat(r.pairedWith()).containsExactly("depth0"));
+        assertThat(later.unmatchedRgb()).isEmpty();
+        assertThat(later.remaining()).isEmpty();
+    }
+
+    @Test
+    void anRgbFrameWaitsWhileAWaitingNonRgbFrameCouldStillClaimIt() {
+        // rgb#0 is due at 70 ms, but depth#0 (18 ms) is not due before 88 ms and may want it.
+        Decisions decisions = FrameMatcher.decide(List.of(rgb(0, 0), aux("depth0", 18, 0)), at(75), ARRIVED, false, RULES);
+
+        assertThat(decisions.settledRgb()).isEmpty();
+        assertThat(decisions.remaining()).hasSize(2);
+    }
+
+    @Test
+    void framesArrivingOutOfOrderWithinTheGraceStillPairCorrectly() {
+        Rounds rounds = new Rounds();
+        // depth frames race ahead of their RGB frames by up to 45 ms; rgb#1 arrives even after depth#2.
+        rounds.arrive(aux("depth0", 3, 0));
+        rounds.arrive(aux("depth0", 36, 1));
+        rounds.arrive(rgb(0, 0));
+        rounds.arrive(aux("depth0", 69, 2));
+        rounds.arrive(rgb(66, 2));
+        rounds.arrive(rgb(33, 1));
+        rounds.arrive(aux("depth0", 102, 3));
+        rounds.arrive(rgb(99, 3));
+        rounds.forceRest();
+
+        assertThat(rounds.pairs).containsExactly("rgb0#0+depth0#0", "rgb0#1+depth0#1", "rgb0#2+depth0#2", "rgb0#3+depth0#3");
+        assertThat(rounds.unmatchedRgb).isEmpty();
+    }
+
+    @Test
+    void decisionsAreMadeOnlyOncePerFrameAcrossRounds() {
+        Rounds rounds = new Rounds();
+        for (int i = 0; i < 50; i++) {
+            rounds.arrive(rgb(i * 33, i));
+            rounds.arrive(aux("depth0", i * 33 + (i % 7) * 3 - 9, i)); // jitter from -9 to +9 ms
+        }
+        rounds.forceRest();
+
+        assertThat(rounds.pairs).hasSize(50).doesNotHaveDuplicates();
+        assertThat(rounds.pairs.stream().map(p -> p.substring(0, p.indexOf('+')))).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void forceAllDecidesEverythingWhateverTheClocks() {
+        Decisions decisions = FrameMatcher.decide(List.of(aux("depth0", 0, 0), rgb(5, 0), rgb(40, 1)), at(5), ARRIVED, true, RULES);
+
+        assertThat(pairs(decisions)).containsExactly("rgb0#0+depth0#0");
+        assertThat(decisions.settledRgb()).hasSize(2);
+        assertThat(decisions.unmatchedRgb()).extracting(PendingFrame::sequence).containsExactly(1L);
+        assertThat(decisions.remaining()).isEmpty();
+    }
+
+    @Test
+    void aFrameThatHasWaitedTheMaximumWallClockTimeIsDecided() {
+        List<PendingFrame> frames = List.of(aux("depth0", 0, 0));
+
+        assertThat(FrameMatcher.decide(frames, at(0), ARRIVED + 1_999, false, RULES).matches()).isEmpty();
+        assertThat(pairs(FrameMatcher.decide(frames, at(0), ARRIVED + 2_000, false, RULES))).containsExactly("-+depth0#0");
+    }
+
+    @Test
+    void eachNonRgbSensorPairsWithTheRgbFrameOnItsOwn() {
+        Decisions decisions = decideAllReady(List.of(rgb(0, 0), aux("depth0", 3, 0), aux("thermal0", -4, 0), rgb(33, 1),
+                aux("thermal0", 29, 1)));
+
+        assertThat(pairs(decisions)).containsExactlyInAnyOrder("rgb0#0+depth0#0", "rgb0#0+thermal0#0", "rgb0#1+thermal0#1");
+        assertThat(decisions.settledRgb()).extracting(PendingFrame::pairedWith)
+                .containsExactly(Set.of("depth0", "thermal0"), Set.of("thermal0"));
+    }
+
+    @Test
+    void anRgbFrameServesEachSensorOnlyOnce() {
+        // A 60 fps depth sensor puts two frames near one RGB frame; only the nearer one gets it.
+        Decisions decisions = decideAllReady(List.of(rgb(0, 0), aux("depth0", -8, 0), aux("depth0", 2, 1)));
+
+        assertThat(pairs(decisions)).containsExactly("-+depth0#0", "rgb0#0+depth0#1");
+    }
+
+    @Test
+    void anRgbFrameAlreadyTakenBySensorIsNotOfferedToItAgain() {
+        PendingFrame taken = rgb(0, 0).pairedWith("depth0");
+
+        Decisions decisions = decideAllReady(List.of(taken, aux("depth0", 1, 1), aux("thermal0", 1, 0)));
+
+        assertThat(pairs(decisions)).containsExactlyInAnyOrder("-+depth0#1", "rgb0#0+thermal0#0");
+    }
+
+    @Test
+    void lateMeansTheStreamTimeIsAlreadyPastTheFramesDecisionPoint() {
+        assertThat(FrameMatcher.isLate(at(0), at(70), RULES)).isFalse();
+        assertThat(FrameMatcher.isLate(at(0), at(70) + 1, RULES)).isTrue();
+        assertThat(FrameMatcher.isLate(at(100), at(50), RULES)).isFalse();
+    }
+
+    /** Replays arrivals the way the processor does: each frame moves stream time on, then one round runs. */
+    private static final class Rounds {
+        final List<String> pairs = new ArrayList<>();
+        final List<PendingFrame> unmatchedRgb = new ArrayList<>();
+        private List<PendingFrame> waiting = new ArrayList<>();
+        private long streamTime = Long.MIN_VALUE;
+
+        void arrive(PendingFrame frame) {
+            assertThat(FrameMatcher.isLate(frame.captureMicros(), streamTime, RULES)).as("%s is late", frame).isFalse();
+            streamTime = Math.max(streamTime, frame.captureMicros());
+            waiting.add(frame);
+            take(FrameMatcher.decide(waiting, streamTime, ARRIVED, false, RULES));
+        }
+
+        void forceRest() {
+            take(FrameMatcher.decide(waiting, streamTime, ARRIVED, true, RULES));
+            assertThat(waiting).isEmpty();
+        }
+
+        private void take(Decisions decisions) {
+            pairs.addAll(pairs(decisions));
+            unmatchedRgb.addAll(decisions.unmatchedRgb());
+            waiting = new ArrayList<>(decisions.remaining());
+        }
+    }
+
+    private static Decisions decideAllReady(List<PendingFrame> frames) {
+        long newest = frames.stream().mapToLong(PendingFrame::captureMicros).max().orElseThrow();
+        return FrameMatcher.decide(frames, newest + 1_000_000, ARRIVED, false, RULES);
+    }
+
+    private static List<String> pairs(Decisions decisions) {
+        return decisions.matches().stream()
+                .map(m -> (m.hasRgb() ? m.rgb().sensorId() + "#" + m.rgb().sequence() : "-") + "+" + m.aux().sensorId() + "#"
+                        + m.aux().sequence())
+                .toList();
+    }
+
+    private static long at(long millis) {
+        return T0 + millis * 1_000;
+    }
+
+    private static PendingFrame rgb(long millis, long sequence) {
+        return rgbMicros(millis * 1_000, sequence);
+    }
+
+    private static PendingFrame aux(String sensor, long millis, long sequence) {
+        return auxMicros(sensor, millis * 1_000, sequence);
+    }
+
+    private static PendingFrame rgbMicros(long micros, long sequence) {
+        return new PendingFrame("cam-1", "rgb0", true, T0 + micros, sequence, ARRIVED, Set.of());
+    }
+
+    private static PendingFrame auxMicros(String sensor, long micros, long sequence) {
+        return new PendingFrame("cam-1", sensor, false, T0 + micros, sequence, ARRIVED, Set.of());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.edgevl.teacher.service;
+
+import dev.edgevl.schemas.topics.DeadLetters;
+import java.time.Instant;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a message a processor cannot use, byte for byte, to the processor's dead-letter sink with the reason
+ * in {@code edgevl.dlq.*} headers, and says so in the log: the first few in full, later ones only in passing,
+ * because a producer with a wrong setting fails every message it sends.
+ */
+public final class DeadLetterOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterOutput.class);
+    private static final int LOGGED_IN_FULL = 10;
+
+    private final String stage;
+    private final String sourceTopic;
+    private final String sinkNode;
+    private long sent;
+
+    /**
+     * @param stage names the service stage in the headers
+     * @param sourceTopic the input topic, used when the record's metadata is unknown
+     * @param sinkNode the topology node that writes the dead-letter topic
+     */
+    public DeadLetterOutput(String stage, String sourceTopic, String sinkNode) {
+        this.stage = stage;
+        this.sourceTopic = sourceTopic;
+        this.sinkNode = sinkNode;
+    }
+
+    public void send(ProcessorContext<Object, Object> context, Record<byte[], byte[]> record, RuntimeException error) {
+        DeadLetters.Source origin = context.recordMetadata()
+                .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset(), record.timestamp()))
+                .orElse(new DeadLetters.Source(sourceTopic, -1, -1, record.timestamp()));
+        Headers headers = DeadLetters.withReason(record.headers(), origin, error, stage, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), sinkNode);
+        sent++;
+        if (sent <= LOGGED_IN_FULL) {
+            LOG.warn("The {} stage sent a message of {} (partition {}, offset {}) to {}: {}", stage, origin.topic(), origin.partition(),
+                    origin.offset(), DeadLetters.topicFor(origin.topic()), error.getMessage());
+        } else if (sent % 1_000 == 0) {
+            LOG.warn("The {} stage has sent {} messages of {} to {} in this task; the first {} were logged with their reason, the rest "
+                    + "are in the dead-letter headers.", stage, sent, origin.topic(), DeadLetters.topicFor(origin.topic()), LOGGED_IN_FULL);
+        }
+    }
+}
