@@ -3,7 +3,7 @@ package dev.edgevl.health;
 /**
  * The health of a Kafka Streams application from its state: ready while {@code RUNNING}; live unless it stopped
  * ({@code PENDING_ERROR}, {@code ERROR}, or {@code NOT_RUNNING} once started). Takes the state's name so this
- * module needs no Kafka Streams; callers pass {@code streams.state().name()}.
+ * module's users need no Kafka Streams; callers pass {@code streams.state().name()}.
  */
 public final class KafkaStreamsHealth {
 

@@ -2,17 +2,13 @@ package dev.edgevl.sync;
 
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.schemas.serde.RecordDecodingException;
-import dev.edgevl.schemas.topics.DeadLetters;
+import dev.edgevl.streams.DeadLetterOutput;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the raw messages of one input topic into valid frames for the sync processor. A message that does not
@@ -23,25 +19,18 @@ import org.slf4j.LoggerFactory;
  * <p>Its two children take different types (frames and raw bytes), hence the untyped output.
  */
 final class FrameDecoder implements Processor<byte[], byte[], Object, Object> {
-    private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
-    /** A producer with a wrong setting fails every message; the first few say why, later ones only count. */
-    private static final int LOGGED_IN_FULL = 10;
-
     private final FrameSource source;
     private final Deserializer<SensorFrame> deserializer;
     private final String syncNode;
-    private final String deadLetterNode;
-    private final SyncCounters counters;
+    private final DeadLetterOutput deadLetters;
     private ProcessorContext<Object, Object> context;
-    private long deadLetters;
 
     FrameDecoder(FrameSource source, Deserializer<SensorFrame> deserializer, String syncNode, String deadLetterNode,
             SyncCounters counters) {
         this.source = source;
         this.deserializer = deserializer;
         this.syncNode = syncNode;
-        this.deadLetterNode = deadLetterNode;
-        this.counters = counters;
+        this.deadLetters = new DeadLetterOutput(FrameSyncTopology.STAGE, source.topic().name(), deadLetterNode, counters::deadLetter);
     }
 
     @Override
@@ -58,28 +47,9 @@ final class FrameDecoder implements Processor<byte[], byte[], Object, Object> {
             frame = deserializer.deserialize(topic, record.value());
             FrameValidator.check(frame, key, source);
         } catch (RecordDecodingException | InvalidFrameException e) {
-            deadLetter(record, topic, e);
+            deadLetters.send(context, record, e);
             return;
         }
         context.forward(new Record<>(key, frame, record.timestamp()), syncNode);
-    }
-
-    private void deadLetter(Record<byte[], byte[]> record, String topic, RuntimeException error) {
-        DeadLetters.Source origin = context.recordMetadata()
-                .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset(), record.timestamp()))
-                .orElse(new DeadLetters.Source(topic, -1, -1, record.timestamp()));
-        Headers headers = DeadLetters.withReason(record.headers(), origin, error, FrameSyncTopology.STAGE,
-                Instant.ofEpochMilli(context.currentSystemTimeMs()));
-        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), deadLetterNode);
-        counters.deadLetter();
-        deadLetters++;
-        if (deadLetters <= LOGGED_IN_FULL) {
-            LOG.warn("Frame sync sent a message of {} (partition {}, offset {}) to {}: {}", origin.topic(), origin.partition(),
-                    origin.offset(), DeadLetters.topicFor(origin.topic()), error.getMessage());
-        } else if (deadLetters % 1_000 == 0) {
-            LOG.warn("Frame sync has sent {} messages of {} to {} in this task; the first {} were logged with their reason, "
-                    + "the rest are in the dead-letter headers.", deadLetters, origin.topic(), DeadLetters.topicFor(origin.topic()),
-                    LOGGED_IN_FULL);
-        }
     }
 }

@@ -1,73 +1,53 @@
 package dev.edgevl.sync;
 
-import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
 import dev.edgevl.health.Health;
-import dev.edgevl.health.HealthServer;
-import dev.edgevl.health.KafkaStreamsHealth;
 import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.streams.StreamsService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The frame-sync service: Kafka Streams running {@link FrameSyncTopology} with exactly-once processing, plus its
- * counters and a periodic log line. {@link #start} returns once Kafka Streams has been started; {@link #close}
+ * The frame-sync service: {@link FrameSyncTopology} run by a {@link StreamsService} with exactly-once processing, plus
+ * its counters and what it says of them. {@link #start} returns once Kafka Streams has been started; {@link #close}
  * stops it and commits what was processed.
  */
 public final class FrameSyncApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrameSyncApp.class);
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final FrameSyncConfig config;
-    private final AvroSerdes serdes;
     private final SyncCounters counters = new SyncCounters();
-    private final KafkaStreams streams;
-    private final ScheduledExecutorService progress;
-    private final CountDownLatch settled = new CountDownLatch(1);
     private final Instant started = Instant.now();
-    private volatile Throwable failure;
-    private volatile boolean everRunning;
+    private final StreamsService service;
     private SyncStats lastLogged = SyncStats.ZERO;
-    private HealthServer healthEndpoint = HealthServer.off();
-    private boolean closed;
 
-    private FrameSyncApp(FrameSyncConfig config, Properties streamsProperties, AvroSerdes serdes) {
+    private FrameSyncApp(FrameSyncConfig config, Settings settings, String bootstrap) {
         this.config = config;
-        this.serdes = serdes;
-        this.streams = new KafkaStreams(FrameSyncTopology.build(config, serdes, counters), streamsProperties);
-        streams.setStateListener(this::onStateChange);
-        streams.setUncaughtExceptionHandler(error -> {
-            failure = error;
-            LOG.error("Frame sync stopped on an unexpected error; no frames are paired until it is restarted. The cause follows.",
-                    error);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        try {
-            streams.start();
-        } catch (RuntimeException e) {
-            streams.close(CLOSE_TIMEOUT);
-            throw e;
-        }
-        this.progress = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "frame-sync-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = config.logInterval().toMillis();
-        progress.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.MILLISECONDS);
+        AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+        StreamsService.Narrator narrator = new StreamsService.Narrator() {
+            @Override
+            public String running() {
+                return "Frame sync is running: pairing each device's frames.rgb and frames.aux frames within " + config.tolerance().toMillis()
+                        + " ms into frames.paired, exactly once, as application " + config.applicationId() + ".";
+            }
+
+            @Override
+            public String progress() {
+                return progressSinceLast();
+            }
+
+            @Override
+            public String summary() {
+                return stats().sentence(Duration.between(started, Instant.now()), config.tolerance());
+            }
+        };
+        this.service = StreamsService.start(LOG, new StreamsService.Identity("frame sync", config.applicationId(), "no frames are paired",
+                config.logInterval()), narrator, settings, bootstrap, FrameSyncTopology.REQUIRED_TOPICS,
+                FrameSyncTopology.build(config, serdes, counters), config::streamsProperties, serdes);
     }
 
     /**
@@ -78,22 +58,7 @@ public final class FrameSyncApp implements AutoCloseable {
      * @throws IllegalStateException when a topic is missing or frames.rgb and frames.aux are partitioned differently
      */
     public static FrameSyncApp start(Settings settings, String bootstrap) {
-        FrameSyncConfig config = FrameSyncConfig.from(settings);
-        Map<String, Object> client = KafkaSettings.clientProperties(settings, bootstrap);
-        try (Admin admin = Admin.create(client)) {
-            FrameSyncTopology.REQUIRED_TOPICS.check(admin, ADMIN_TIMEOUT);
-        }
-        AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-        HealthServer endpoint = HealthServer.start(settings, "frame sync");
-        try {
-            FrameSyncApp app = new FrameSyncApp(config, config.streamsProperties(client), serdes);
-            app.healthEndpoint = endpoint.watch(app::health);
-            return app;
-        } catch (RuntimeException e) {
-            endpoint.close();
-            closeQuietly(serdes);
-            throw e;
-        }
+        return new FrameSyncApp(FrameSyncConfig.from(settings), settings, bootstrap);
     }
 
     /**
@@ -102,15 +67,7 @@ public final class FrameSyncApp implements AutoCloseable {
      * @throws IllegalStateException when it failed or did not get there within {@code timeout}
      */
     public FrameSyncApp awaitRunning(Duration timeout) throws InterruptedException {
-        if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("Frame sync was not running after " + timeout.toSeconds() + " s (it is "
-                    + streams.state() + "); check that Kafka is reachable and the consumer group " + config.applicationId()
-                    + " is not held by another instance with different settings.");
-        }
-        if (streams.state() != KafkaStreams.State.RUNNING && !everRunning) {
-            throw new IllegalStateException("Frame sync stopped before it was running (" + streams.state() + ")"
-                    + (failure == null ? "." : ": " + failure.getMessage()), failure);
-        }
+        service.awaitRunning(timeout);
         return this;
     }
 
@@ -120,17 +77,17 @@ public final class FrameSyncApp implements AutoCloseable {
     }
 
     public KafkaStreams.State state() {
-        return streams.state();
+        return service.state();
     }
 
     /** Ready while Kafka Streams is running, live until it stops; served on {@code health.port} when that is set. */
     public Health health() {
-        return KafkaStreamsHealth.of("frame sync", streams.state().name(), failure);
+        return service.health();
     }
 
     /** The error that stopped frame sync, if one did. */
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return service.failure();
     }
 
     public FrameSyncConfig config() {
@@ -139,54 +96,14 @@ public final class FrameSyncApp implements AutoCloseable {
 
     /** Stops processing, commits, and closes the serdes; safe to call twice. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        healthEndpoint.close();
-        progress.shutdownNow();
-        boolean clean = streams.close(CLOSE_TIMEOUT);
-        closeQuietly(serdes);
-        Duration uptime = Duration.between(started, Instant.now());
-        if (clean) {
-            LOG.info("Frame sync stopped. {}", stats().sentence(uptime, config.tolerance()));
-        } else {
-            LOG.warn("Frame sync did not stop within {} s; some threads may still be running. {}", CLOSE_TIMEOUT.toSeconds(),
-                    stats().sentence(uptime, config.tolerance()));
-        }
+    public void close() {
+        service.close();
     }
 
-    private void onStateChange(KafkaStreams.State now, KafkaStreams.State before) {
-        if (now == KafkaStreams.State.RUNNING) {
-            if (!everRunning) {
-                LOG.info("Frame sync is running: pairing each device's frames.rgb and frames.aux frames within {} ms into "
-                        + "frames.paired, exactly once, as application {}.", config.tolerance().toMillis(), config.applicationId());
-            } else {
-                LOG.info("Frame sync is running again after a rebalance.");
-            }
-            everRunning = true;
-            settled.countDown();
-        } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING
-                || now == KafkaStreams.State.PENDING_ERROR) {
-            settled.countDown();
-        }
-    }
-
-    private synchronized void logProgress() {
+    private synchronized String progressSinceLast() {
         SyncStats now = stats();
         SyncStats delta = now.minus(lastLogged);
         lastLogged = now;
-        if (!delta.equals(SyncStats.ZERO)) {
-            LOG.info(delta.sentence(config.logInterval(), config.tolerance()));
-        }
-    }
-
-    private static void closeQuietly(AvroSerdes serdes) {
-        try {
-            serdes.close();
-        } catch (Exception e) {
-            LOG.warn("Frame sync could not close its serdes cleanly: {}", e.toString());
-        }
+        return delta.equals(SyncStats.ZERO) ? null : delta.sentence(config.logInterval(), config.tolerance());
     }
 }

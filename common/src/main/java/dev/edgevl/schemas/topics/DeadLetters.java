@@ -14,8 +14,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * The dead-letter convention: a message that cannot be processed goes, bytes untouched, to
  * {@code <source topic>.dlq} with its original headers plus these, so nothing is lost and the reason
- * travels with it. Pure functions; {@link DeadLetterWriter} sends, and the stream apps reuse
- * {@link #headers} in their own error handlers.
+ * travels with it. Pure functions: Kafka Streams processors send through {@code dev.edgevl.streams.DeadLetterOutput},
+ * the Flink job through its own sink with {@link #headers}, and a plain producer sends {@link #record}.
  */
 public final class DeadLetters {
     public static final String PREFIX = "edgevl.dlq.";

@@ -117,7 +117,7 @@ class CatalogueRoundTripIT {
 
         RecordMetadata dead;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
-            dead = new DeadLetterWriter(producer, "catalogue-it").send(raw, error).get();
+            dead = producer.send(DeadLetters.record(raw, error, "catalogue-it")).get();
         }
         assertThat(dead.topic()).isEqualTo("frames.rgb.dlq");
         ConsumerRecord<byte[], byte[]> letter = readAt("frames.rgb.dlq", dead, new ByteArrayDeserializer(), new ByteArrayDeserializer());

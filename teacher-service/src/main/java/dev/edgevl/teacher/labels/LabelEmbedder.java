@@ -5,7 +5,7 @@ import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
-import dev.edgevl.teacher.service.DeadLetterOutput;
+import dev.edgevl.streams.DeadLetterOutput;
 import dev.edgevl.teacher.service.TeacherCounters;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.schemas.serde.RecordDecodingException;
@@ -63,7 +63,6 @@ final class LabelEmbedder implements Processor<byte[], byte[], Object, Object> {
             }
         } catch (RecordDecodingException | UnusableLabelException e) {
             deadLetters.send(context, record, e);
-            counters.labelDeadLetter();
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.edgevl.teacher.labels;
 
-import dev.edgevl.teacher.service.DeadLetterOutput;
+import dev.edgevl.streams.DeadLetterOutput;
 import dev.edgevl.teacher.service.TeacherCounters;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -39,7 +39,7 @@ public final class LabelTopology {
         var events = serdes.valueSerde(Topics.LABELS).deserializer();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.LABELS.name());
         topology.addProcessor(EMBED, () -> new LabelEmbedder(teacher, events, EMBEDDED_SINK,
-                new DeadLetterOutput(STAGE, Topics.LABELS.name(), DEAD_LETTERS), counters), SOURCE);
+                new DeadLetterOutput(STAGE, Topics.LABELS.name(), DEAD_LETTERS, counters::labelDeadLetter), counters), SOURCE);
         topology.addSink(EMBEDDED_SINK, Topics.LABELS_EMBEDDED.name(), new StringSerializer(),
                 serdes.valueSerde(Topics.LABELS_EMBEDDED).serializer(), EMBED);
         topology.addSink(DEAD_LETTERS, Topics.LABELS.deadLetter().name(), new ByteArraySerializer(), new ByteArraySerializer(), EMBED);

@@ -2,7 +2,7 @@ package dev.edgevl.teacher.requests;
 
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherRequest;
-import dev.edgevl.teacher.service.DeadLetterOutput;
+import dev.edgevl.streams.DeadLetterOutput;
 import dev.edgevl.teacher.service.TeacherCounters;
 import dev.edgevl.model.preprocess.FrameFormatException;
 import dev.edgevl.model.preprocess.FramePreprocessor;
@@ -54,7 +54,6 @@ final class RequestIntake implements Processor<byte[], byte[], Object, Object> {
             prepared = new PreparedRequest(request, rgbInput(request));
         } catch (RecordDecodingException | UnusableRequestException e) {
             deadLetters.send(context, record, e);
-            counters.requestDeadLetter();
             return;
         }
         context.forward(new Record<Object, Object>(key, prepared, record.timestamp()), batcherNode);

@@ -1,7 +1,7 @@
 package dev.edgevl.teacher.requests;
 
 import dev.edgevl.avro.TeacherRequest;
-import dev.edgevl.teacher.service.DeadLetterOutput;
+import dev.edgevl.streams.DeadLetterOutput;
 import dev.edgevl.teacher.service.TeacherCounters;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.teacher.TeacherModel;
@@ -61,7 +61,7 @@ public final class TeacherRequestTopology {
         Deserializer<TeacherRequest> requests = serdes.valueSerde(Topics.TEACHER_REQUESTS).deserializer();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TEACHER_REQUESTS.name());
         topology.addProcessor(INTAKE, () -> new RequestIntake(requests, input, BATCHER,
-                new DeadLetterOutput(STAGE, Topics.TEACHER_REQUESTS.name(), DEAD_LETTERS), counters), SOURCE);
+                new DeadLetterOutput(STAGE, Topics.TEACHER_REQUESTS.name(), DEAD_LETTERS, counters::requestDeadLetter), counters), SOURCE);
         topology.addProcessor(BATCHER, () -> new EmbeddingBatcher(teacher, input, batching, WAITING_STORE, counters), INTAKE);
         topology.addStateStore(waitingStore(), BATCHER);
         topology.addSink(EMBEDDINGS_SINK, Topics.TEACHER_EMBEDDINGS.name(), new StringSerializer(),

@@ -1,4 +1,4 @@
-package dev.edgevl.teacher.service;
+package dev.edgevl.streams;
 
 import dev.edgevl.schemas.topics.DeadLetters;
 import java.time.Instant;
@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a message a processor cannot use, byte for byte, to the processor's dead-letter sink with the reason
- * in {@code edgevl.dlq.*} headers, and says so in the log: the first few in full, later ones only in passing,
- * because a producer with a wrong setting fails every message it sends.
+ * How a Kafka Streams processor gives up on a message: byte for byte to the processor's dead-letter sink, with the
+ * reason in {@code edgevl.dlq.*} headers ({@link DeadLetters}), and a log line: the first few in full, later ones only
+ * in passing, because a producer with a wrong setting fails every message it sends. The dead letter is forwarded in
+ * the processor's own transaction, so with exactly-once it is written if and only if the input is consumed.
  */
 public final class DeadLetterOutput {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterOutput.class);
@@ -20,25 +21,31 @@ public final class DeadLetterOutput {
     private final String stage;
     private final String sourceTopic;
     private final String sinkNode;
+    private final Runnable onSent;
     private long sent;
 
     /**
-     * @param stage names the service stage in the headers
+     * @param stage       names the service stage in the headers and the log ("frame-sync")
      * @param sourceTopic the input topic, used when the record's metadata is unknown
-     * @param sinkNode the topology node that writes the dead-letter topic
+     * @param sinkNode    the topology node that writes the dead-letter topic
+     * @param onSent      told of every dead letter (a counter)
      */
-    public DeadLetterOutput(String stage, String sourceTopic, String sinkNode) {
+    public DeadLetterOutput(String stage, String sourceTopic, String sinkNode, Runnable onSent) {
         this.stage = stage;
         this.sourceTopic = sourceTopic;
         this.sinkNode = sinkNode;
+        this.onSent = onSent;
     }
 
-    public void send(ProcessorContext<Object, Object> context, Record<byte[], byte[]> record, RuntimeException error) {
+    public void send(ProcessorContext<?, ?> context, Record<byte[], byte[]> record, RuntimeException error) {
         DeadLetters.Source origin = context.recordMetadata()
                 .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset(), record.timestamp()))
                 .orElse(new DeadLetters.Source(sourceTopic, -1, -1, record.timestamp()));
         Headers headers = DeadLetters.withReason(record.headers(), origin, error, stage, Instant.ofEpochMilli(context.currentSystemTimeMs()));
-        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), sinkNode);
+        @SuppressWarnings("unchecked")
+        ProcessorContext<Object, Object> untyped = (ProcessorContext<Object, Object>) context;
+        untyped.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), sinkNode);
+        onSent.run();
         sent++;
         if (sent <= LOGGED_IN_FULL) {
             LOG.warn("The {} stage sent a message of {} (partition {}, offset {}) to {}: {}", stage, origin.topic(), origin.partition(),
