@@ -65,7 +65,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The stream job against the bare student, in one run on this machine (DESIGN §10):
+ * The stream job against the bare student, in one run on this machine (the targets are in docs/targets.md):
  * <ol>
  *   <li>bare batched student: preprocessing, two model calls per batch of 32 (non-RGB, RGB) and zero-shot labels, in a loop;</li>
  *   <li>the same per record (batch 1) — what an operator calling its predictor once per frame would get;</li>

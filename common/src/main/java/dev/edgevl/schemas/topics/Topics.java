@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one catalogue of topics (DESIGN §3). Every service names topics through these constants, and
+ * The one catalogue of topics (docs/contract.md). Every service names topics through these constants, and
  * {@code edgevl topics create} makes exactly these, each with its dead-letter topic.
  */
 public final class Topics {

@@ -46,7 +46,7 @@ public final class LiveEvaluator implements AutoCloseable {
         }
 
         public static Options of(String scenario, List<LiveEvent> events) {
-            return new Options(scenario, Duration.ofSeconds(60), Duration.ofSeconds(5), 50_000, events, LiveSummary.Targets.ISSUE_7);
+            return new Options(scenario, Duration.ofSeconds(60), Duration.ofSeconds(5), 50_000, events, LiveSummary.Targets.DEFAULT);
         }
     }
 

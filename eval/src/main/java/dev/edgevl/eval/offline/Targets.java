@@ -3,7 +3,7 @@ package dev.edgevl.eval.offline;
 import java.util.ArrayList;
 import java.util.List;
 
-/** DESIGN §10's accuracy and size targets, checked against one run's figures. */
+/** The offline accuracy and size targets (docs/targets.md), checked against one run's figures. */
 final class Targets {
     private Targets() {
     }

@@ -63,7 +63,7 @@ class LiveEvaluatorIT {
             LiveEvent drift = new LiveEvent(Records.at(6), LiveEvent.Kind.DRIFT, "night");
             try (LiveEvaluator evaluator = new LiveEvaluator(kafka.bootstrapServers(), serdes,
                     new LiveEvaluator.Options("it", Duration.ofSeconds(600), Duration.ofSeconds(1), 1000, List.of(drift),
-                            LiveSummary.Targets.ISSUE_7), baseline);
+                            LiveSummary.Targets.DEFAULT), baseline);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                          Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
                 for (int seq = 0; seq < frames; seq++) {

@@ -28,7 +28,7 @@ class LiveTallyTest {
     static void run() {
         LiveEvent drift = new LiveEvent(Records.at(200), LiveEvent.Kind.DRIFT, "night");
         LiveEvaluator.Options options = new LiveEvaluator.Options("scripted", Duration.ofSeconds(20), Duration.ofSeconds(5), 1000,
-                List.of(drift), LiveSummary.Targets.ISSUE_7);
+                List.of(drift), LiveSummary.Targets.DEFAULT);
         LiveTally tally = new LiveTally(options, null);
         for (long seq = 0; seq <= 800; seq++) {
             double t = seq / 2.0;

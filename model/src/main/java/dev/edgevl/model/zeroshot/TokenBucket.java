@@ -23,7 +23,7 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
     /** Nano-tokens per token. */
     public static final long UNIT = 1_000_000_000L;
 
-    /** DESIGN §6: the teacher sees at most 5% of a device's frames. */
+    /** The teacher sees at most 5% of a device's frames (docs/targets.md). */
     public static final double DEFAULT_FRACTION = 0.05;
 
     /** Five frames at once after a quiet stretch, e.g. the first few after a drift event, before the rate limit applies. */

@@ -20,7 +20,7 @@ public record DepthModel(double noiseMmAt1m, double holeRate, double grazingCos,
         double edgeHoleRate, double specularHoleRate, double scale, double biasMm, double minRangeM,
         double maxRangeM) {
 
-    /** About 1 cm of noise at 1.5 m and 3% random holes: the "middle world" of DESIGN §7. */
+    /** About 1 cm of noise at 1.5 m and 3% random holes: the "middle world" (sensor-sim/README.md). */
     public static final DepthModel DEFAULT = new DepthModel(4.5, 0.03, 0.15, 0.6, 0.3, 0.1, 1.0, 0.0, 0.2, 6.0);
 
     /**

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What kind of scenes a world produces. The defaults are the "middle world" of DESIGN §7: a distractor
+ * What kind of scenes a world produces. The defaults are the "middle world" (sensor-sim/README.md): a distractor
  * half the time and a few clutter boxes, which is hard enough that no figure sits at 100% and easy
  * enough that a teacher trained on it holds up.
  *

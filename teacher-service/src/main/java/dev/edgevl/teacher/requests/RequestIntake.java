@@ -20,7 +20,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * teacher's input. Anything else goes byte for byte to {@code teacher.requests.dlq} with the reason.
  *
  * <p>A pair without an RGB frame is refused rather than embedded from its depth or thermal frame: the
- * teacher only understands RGB (DESIGN §1), so its embedding of a depth image would be a poor target to
+ * teacher only understands RGB (it was trained on RGB images and their captions), so its embedding of a depth image would be a poor target to
  * distil towards. Preprocessing here, frame by frame, keeps one bad frame from failing a whole batch.
  */
 final class RequestIntake implements Processor<byte[], byte[], Object, Object> {
