@@ -7,7 +7,6 @@ import dev.edgevl.health.HealthServer;
 import dev.edgevl.health.KafkaStreamsHealth;
 import dev.edgevl.schemas.topics.RequiredTopics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,22 +16,24 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 
 /**
  * The life of one Kafka Streams service, the same for frame sync and the teacher service: its topics checked before it
- * starts, its topology started, its state told to the health endpoint ({@code health.port}), what it did logged every
- * log interval, and an orderly close that commits what was processed and then closes what the service owns.
+ * starts, its topology started with exactly-once processing, its state told to the health endpoint
+ * ({@code health.port}), what it did logged every log interval, and an orderly close that commits what was processed
+ * and then closes what the service owns.
  *
- * <p>Each service says what is particular to it through a {@link Narrator}; the log lines go to the service's own
+ * <p>A service extends this class, says what is particular to it ({@link #running}, {@link #progress},
+ * {@link #summary}) and calls {@link #start} at the end of its constructor; the log lines go to the service's own
  * logger, so their category stays the service's.
  */
-public final class StreamsService implements AutoCloseable {
+public abstract class StreamsService implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -42,7 +43,7 @@ public final class StreamsService implements AutoCloseable {
      * @param name         the service as a sentence has it, in lower case ("frame sync", "the teacher service")
      * @param applicationId its Kafka Streams application id
      * @param whileDown    what does not happen while it is stopped, for the error line ("no frames are paired")
-     * @param logInterval  how often {@link Narrator#progress()} is asked for
+     * @param logInterval  how often {@link #progress()} is asked for
      */
     public record Identity(String name, String applicationId, String whileDown, Duration logInterval) {
         String sentenceName() {
@@ -50,85 +51,86 @@ public final class StreamsService implements AutoCloseable {
         }
     }
 
-    /** The sentences only the service can say. Called from the service's threads; implementations must be thread-safe. */
-    public interface Narrator {
-        /** Logged once, when processing first starts. */
-        String running();
-
-        /** What happened since the last call, or null when nothing did. */
-        String progress();
-
-        /** What happened since start, logged when the service stops. */
-        String summary();
-    }
-
     private final Logger log;
     private final Identity identity;
-    private final Narrator narrator;
-    private final KafkaStreams streams;
-    private final List<AutoCloseable> owned;
-    private final ScheduledExecutorService progress;
     private final CountDownLatch settled = new CountDownLatch(1);
+    private KafkaStreams streams;
+    private List<AutoCloseable> owned = List.of();
+    private ScheduledExecutorService progressLog;
     private volatile Throwable failure;
     private volatile boolean everRunning;
     private HealthServer healthEndpoint = HealthServer.off();
     private boolean closed;
 
-    private StreamsService(Logger log, Identity identity, Narrator narrator, Topology topology, Properties properties,
-            List<AutoCloseable> owned) {
+    protected StreamsService(Logger log, Identity identity) {
         this.log = log;
         this.identity = identity;
-        this.narrator = narrator;
-        this.owned = owned;
-        this.streams = new KafkaStreams(topology, properties);
-        streams.setStateListener(this::onStateChange);
-        streams.setUncaughtExceptionHandler(error -> {
-            failure = error;
-            log.error("{} stopped on an unexpected error; {} until it is restarted. The cause follows.", identity.sentenceName(),
-                    identity.whileDown(), error);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        try {
-            streams.start();
-        } catch (RuntimeException e) {
-            streams.close(CLOSE_TIMEOUT);
-            throw e;
-        }
-        this.progress = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, identity.applicationId() + "-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = identity.logInterval().toMillis();
-        progress.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.MILLISECONDS);
     }
+
+    /** Logged once, when processing first starts. */
+    protected abstract String running();
+
+    /** What happened since the last call, or null when nothing did; asked every log interval, from another thread. */
+    protected abstract String progress();
+
+    /** What happened since start, logged when the service stops. */
+    protected abstract String summary();
 
     /**
      * Checks {@code topics} against the cluster at {@code bootstrap} (or {@code kafka.bootstrap.servers} when null),
-     * opens the health endpoint and starts the topology with the Streams properties {@code properties} makes of the
-     * Kafka client settings. {@code owned} (serdes, a teacher) are closed after Kafka Streams, in order, also when the
-     * start fails.
+     * opens the health endpoint and starts {@code topology} with exactly-once processing under the identity's
+     * application id. {@code owned} (serdes, a teacher) are closed after Kafka Streams, in order, also when the start
+     * fails. Call it last in the subclass's constructor: from here on the other threads may call back.
      *
      * @throws IllegalStateException when a topic is missing or mismatched
      */
-    public static StreamsService start(Logger log, Identity identity, Narrator narrator, Settings settings, String bootstrap,
-            RequiredTopics topics, Topology topology, Function<Map<String, Object>, Properties> properties, AutoCloseable... owned) {
-        List<AutoCloseable> resources = List.of(owned);
-        HealthServer endpoint = HealthServer.off();
+    protected final void start(Settings settings, String bootstrap, RequiredTopics topics, Topology topology, Duration commitInterval,
+            AutoCloseable... owned) {
+        this.owned = List.of(owned);
         try {
             Map<String, Object> client = KafkaSettings.clientProperties(settings, bootstrap);
             try (Admin admin = Admin.create(client)) {
                 topics.check(admin, ADMIN_TIMEOUT);
             }
-            endpoint = HealthServer.start(settings, identity.name());
-            StreamsService service = new StreamsService(log, identity, narrator, topology, properties.apply(client), resources);
-            service.healthEndpoint = endpoint.watch(service::health);
-            return service;
+            healthEndpoint = HealthServer.start(settings, identity.name());
+            streams = new KafkaStreams(topology, exactlyOnce(client, identity.applicationId(), commitInterval));
+            streams.setStateListener(this::onStateChange);
+            streams.setUncaughtExceptionHandler(error -> {
+                failure = error;
+                log.error("{} stopped on an unexpected error; {} until it is restarted. The cause follows.", identity.sentenceName(),
+                        identity.whileDown(), error);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.start();
+            healthEndpoint = healthEndpoint.watch(this::health);
         } catch (RuntimeException e) {
-            endpoint.close();
-            closeAll(log, identity, resources);
+            if (streams != null) {
+                streams.close(CLOSE_TIMEOUT);
+            }
+            healthEndpoint.close();
+            closeAll();
             throw e;
         }
+        progressLog = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, identity.applicationId() + "-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = identity.logInterval().toMillis();
+        progressLog.scheduleAtFixedRate(this::logProgress, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The Kafka Streams properties: {@code clientProperties} (bootstrap servers and the {@code kafka.*} passthrough) with
+     * the service's own on top, so exactly-once cannot be switched off by a stray passthrough key.
+     */
+    public static Properties exactlyOnce(Map<String, Object> clientProperties, String applicationId, Duration commitInterval) {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
+        return props;
     }
 
     /**
@@ -136,7 +138,7 @@ public final class StreamsService implements AutoCloseable {
      *
      * @throws IllegalStateException when it failed or did not get there within {@code timeout}
      */
-    public void awaitRunning(Duration timeout) throws InterruptedException {
+    public final void awaitRunning(Duration timeout) throws InterruptedException {
         if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(identity.sentenceName() + " was not running after " + timeout.toSeconds() + " s (it is "
                     + streams.state() + "); check that Kafka is reachable and the consumer group " + identity.applicationId()
@@ -148,43 +150,43 @@ public final class StreamsService implements AutoCloseable {
         }
     }
 
-    public KafkaStreams.State state() {
+    public final KafkaStreams.State state() {
         return streams.state();
     }
 
     /** Ready while Kafka Streams is running, live until it stops; served on {@code health.port} when that is set. */
-    public Health health() {
+    public final Health health() {
         return KafkaStreamsHealth.of(identity.name(), streams.state().name(), failure);
     }
 
     /** The error that stopped the service, if one did. */
-    public Optional<Throwable> failure() {
+    public final Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
     }
 
     /** Stops processing, commits, then closes what the service owns; safe to call twice. */
     @Override
-    public synchronized void close() {
+    public final synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
         healthEndpoint.close();
-        progress.shutdownNow();
+        progressLog.shutdownNow();
         boolean clean = streams.close(CLOSE_TIMEOUT);
-        closeAll(log, identity, owned);
+        closeAll();
         if (clean) {
-            log.info("{} stopped. {}", identity.sentenceName(), narrator.summary());
+            log.info("{} stopped. {}", identity.sentenceName(), summary());
         } else {
             log.warn("{} did not stop within {} s; some threads may still be running. {}", identity.sentenceName(),
-                    CLOSE_TIMEOUT.toSeconds(), narrator.summary());
+                    CLOSE_TIMEOUT.toSeconds(), summary());
         }
     }
 
     private void onStateChange(KafkaStreams.State now, KafkaStreams.State before) {
         if (now == KafkaStreams.State.RUNNING) {
             if (!everRunning) {
-                log.info(narrator.running());
+                log.info(running());
             } else {
                 log.info("{} is running again after a rebalance.", identity.sentenceName());
             }
@@ -196,14 +198,14 @@ public final class StreamsService implements AutoCloseable {
     }
 
     private void logProgress() {
-        String line = narrator.progress();
+        String line = progress();
         if (line != null) {
             log.info(line);
         }
     }
 
-    private static void closeAll(Logger log, Identity identity, List<AutoCloseable> resources) {
-        for (AutoCloseable resource : new ArrayList<>(resources)) {
+    private void closeAll() {
+        for (AutoCloseable resource : owned) {
             try {
                 resource.close();
             } catch (Exception e) {

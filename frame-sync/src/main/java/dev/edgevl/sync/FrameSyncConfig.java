@@ -1,5 +1,6 @@
 package dev.edgevl.sync;
 
+import dev.edgevl.streams.StreamsService;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The frame-sync app's settings, read once from {@link Settings}. Matching rules ({@code sync.tolerance},
@@ -94,12 +94,7 @@ public record FrameSyncConfig(String applicationId, Duration tolerance, Duration
      * with this app's own settings on top, so exactly-once cannot be switched off by a stray passthrough key.
      */
     public Properties streamsProperties(Map<String, Object> clientProperties) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
-        return props;
+        return StreamsService.exactlyOnce(clientProperties, applicationId, commitInterval);
     }
 
     /** Streams properties straight from configuration; {@code bootstrap} wins over {@code kafka.bootstrap.servers} when given. */

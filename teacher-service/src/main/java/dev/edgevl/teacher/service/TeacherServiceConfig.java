@@ -1,5 +1,6 @@
 package dev.edgevl.teacher.service;
 
+import dev.edgevl.streams.StreamsService;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The teacher service's Kafka Streams settings, read once from {@link Settings}; the model itself is
@@ -59,12 +59,7 @@ public record TeacherServiceConfig(String applicationId, int batchSize, Duration
      * cannot be switched off by a stray passthrough key.
      */
     public Properties streamsProperties(Map<String, Object> clientProperties) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
-        return props;
+        return StreamsService.exactlyOnce(clientProperties, applicationId, commitInterval);
     }
 
     public static Properties streamsProperties(Settings settings, String bootstrap) {
