@@ -108,9 +108,7 @@ public final class InferenceBench {
         Files.writeString(keyFile, Keys.toPem(keys.getPublic()));
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
              KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
-            }
+            TopicInstaller.ensureCatalogue(kafka.bootstrapServers());
             producer.send(new ProducerRecord<>(Topics.MODELS.name(), bytes(FAMILY),
                     SERDES.valueSerde(Topics.MODELS).serializer().serialize(Topics.MODELS.name(), model))).get();
             for (Map.Entry<String, float[]> l : labelVectors.entrySet()) {

@@ -50,9 +50,7 @@ class StreamInferenceIT {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = EmbeddedKafka.builder().start();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
-        }
+        TopicInstaller.ensureCatalogue(kafka.bootstrapServers());
     }
 
     @AfterAll

@@ -30,6 +30,13 @@ public final class TopicInstaller {
     private final Optional<Short> replicationFactor;
     private final long timeoutMs;
 
+    /** Every catalogue topic and its dead-letter topic on the cluster at {@code bootstrapServers}, with the broker's defaults. */
+    public static List<Result> ensureCatalogue(String bootstrapServers) {
+        try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", bootstrapServers))) {
+            return new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
+        }
+    }
+
     /** {@code replicationFactor} empty means the broker's {@code default.replication.factor}. */
     public TopicInstaller(Admin admin, Optional<Short> replicationFactor, long timeoutMs) {
         this.admin = admin;

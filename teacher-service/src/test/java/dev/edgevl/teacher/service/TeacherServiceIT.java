@@ -67,9 +67,7 @@ class TeacherServiceIT {
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafka.builder().start();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
-        }
+        TopicInstaller.ensureCatalogue(kafka.bootstrapServers());
     }
 
     @AfterAll
