@@ -2,7 +2,7 @@ package dev.edgevl.schemas.serde;
 
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.Settings;
-import dev.edgevl.schemas.registry.RegistrySettings;
+import dev.edgevl.schemas.registry.RegistryConfig;
 import dev.edgevl.schemas.registry.SchemaRegistry;
 import dev.edgevl.schemas.registry.SchemaRegistryClient;
 import dev.edgevl.schemas.topics.Topic;
@@ -63,7 +63,7 @@ public final class AvroSerdes implements AutoCloseable {
         if (format == WireFormat.SINGLE_OBJECT) {
             return singleObject();
         }
-        SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.config(settings, "when serde.format=confluent"));
+        SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.from(settings, "when serde.format=confluent"));
         return new AvroSerdes(format, null, client, settings.get(AUTO_REGISTER), client);
     }
 
