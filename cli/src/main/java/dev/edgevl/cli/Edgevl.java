@@ -11,7 +11,8 @@ import picocli.CommandLine.HelpCommand;
         description = "Keeps a tiny int8 vision-language student aligned to a large teacher across sensor modalities, continuously.",
         subcommands = {LocalCommand.class, KafkaCommand.class, TopicsCommand.class, SchemasCommand.class, SimCommand.class,
                 SimulateCommand.class, AgentCommand.class, IngestCommand.class, InferCommand.class, WatchCommand.class, BenchCommand.class,
-                EvalCommand.class, TeacherCommand.class, LabelsCommand.class, DistillCommand.class, ModelsCommand.class, HelpCommand.class})
+                EvalCommand.class, TeacherCommand.class, LabelsCommand.class, DistillCommand.class, ModelsCommand.class,
+                SettingsCommand.class, HelpCommand.class})
 public final class Edgevl implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -3,7 +3,7 @@ package dev.edgevl.cli;
 import dev.edgevl.config.Settings;
 import dev.edgevl.schemas.registry.CatalogueSchemas;
 import dev.edgevl.schemas.registry.CompatibilityLevel;
-import dev.edgevl.schemas.registry.RegistrySettings;
+import dev.edgevl.schemas.registry.RegistryConfig;
 import dev.edgevl.schemas.registry.SchemaRegistryClient;
 import dev.edgevl.schemas.serde.KnownSchemas;
 import dev.edgevl.schemas.serde.RecordTypes;
@@ -91,9 +91,9 @@ final class SchemasCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Settings settings = registryUrl == null ? config.settings() : config.settings().with(RegistrySettings.URL.key(), registryUrl);
+            Settings settings = registryUrl == null ? config.settings() : config.settings().with(RegistryConfig.URL.key(), registryUrl);
             List<CatalogueSchemas.Outcome> outcomes;
-            try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.config(settings, "(or pass --registry)"))) {
+            try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.from(settings, "(or pass --registry)"))) {
                 outcomes = CatalogueSchemas.register(registry, Optional.ofNullable(compatibility));
             }
             Table table = new Table("SUBJECT", "ID", "RESULT");

@@ -66,6 +66,23 @@ class EdgevlTest {
     }
 
     @Test
+    void settingsListsEverySettingWithItsDefaultAndEnvironmentVariable() {
+        Run run = run("settings");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Frame sync (edgevl ingest)", "sync.tolerance = 20ms   [EDGEVL_SYNC_TOLERANCE]",
+                "registry.basic-auth.user-info = —   [EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO]", "How far apart in capture time");
+        for (dev.edgevl.config.ConfigOption<?> option : SettingsCatalogue.options()) {
+            assertThat(run.out()).contains("  " + option.key() + " = ", option.envName());
+        }
+        assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(140));
+
+        Run markdown = run("settings", "--markdown");
+        assertThat(markdown.exitCode()).isZero();
+        assertThat(markdown.out()).contains("## Frame sync (edgevl ingest)\n\n| key | default | meaning |",
+                SettingsCatalogue.markdownTable(SettingsCatalogue.section("distiller")));
+    }
+
+    @Test
     void topicsListShowsTheCatalogueWithoutACluster() {
         Run run = run("topics", "list");
         assertThat(run.exitCode()).isZero();

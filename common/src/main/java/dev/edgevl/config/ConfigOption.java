@@ -64,6 +64,15 @@ public final class ConfigOption<T> {
         });
     }
 
+    /**
+     * An option read by a parser of its own, for values none of the factories above fit (e.g. a number of milliseconds, or a
+     * secret kept exactly as given); {@code expected} says what a valid value looks like, for error messages and help.
+     */
+    public static <T> ConfigOption<T> of(String key, T defaultValue, String description, String expected, Function<String, T> parser) {
+        return new ConfigOption<>(key, defaultValue, description, Objects.requireNonNull(expected, "expected"),
+                Objects.requireNonNull(parser, "parser"));
+    }
+
     public static String externalName(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

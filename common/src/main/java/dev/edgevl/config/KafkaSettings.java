@@ -1,5 +1,6 @@
 package dev.edgevl.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,8 +12,11 @@ public final class KafkaSettings {
     public static final String PREFIX = "kafka.";
 
     public static final ConfigOption<String> BOOTSTRAP = ConfigOption.string(PREFIX + "bootstrap.servers", null,
-            "Kafka bootstrap servers, host:port[,host:port...]. Any other Kafka client property can be given with the kafka. "
-                    + "prefix, e.g. kafka.security.protocol=SASL_SSL.");
+            "Kafka bootstrap servers, host:port[,host:port...]; --bootstrap on a command wins over it. Any other Kafka client property "
+                    + "can be given with the kafka. prefix, e.g. kafka.security.protocol=SASL_SSL.");
+
+    /** The typed options; any other {@code kafka.*} key is passed through as a client property. */
+    public static final List<ConfigOption<?>> OPTIONS = List.of(BOOTSTRAP);
 
     private KafkaSettings() {
     }

@@ -138,9 +138,10 @@ public final class Settings {
         return result;
     }
 
+    /** Judged on the normalized key, so a secret set from the environment ({@code EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO}) is masked too. */
     static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("user-info")
+        String k = normalize(key);
+        return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("user.info")
                 || k.contains("jaas") || k.endsWith(".key");
     }
 

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class HealthServer implements AutoCloseable {
     public static final ConfigOption<Integer> PORT = ConfigOption.integer("health.port", 0,
             "TCP port of the /health/live and /health/ready endpoints (all interfaces); 0 = no endpoint.");
+
+    public static final List<ConfigOption<?>> OPTIONS = List.of(PORT);
 
     public static final String LIVE_PATH = "/health/live";
     public static final String READY_PATH = "/health/ready";

@@ -93,5 +93,8 @@ class SettingsTest {
         Settings settings = Settings.of(Map.of("registry.basic-auth.user-info", "u:p", "kafka.ssl.truststore.password", "pw", "serde.format", "confluent"));
         assertThat(settings.describe()).containsEntry("serde.format", "confluent")
                 .containsEntry("registry.basic-auth.user-info", "******").containsEntry("kafka.ssl.truststore.password", "******");
+        Settings fromEnvironment = Settings.load(Optional.empty(), Map.of("EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO", "u:p",
+                "EDGEVL_REGISTRY_SSL_KEY_PASSWORD", "pw"), Map.of());
+        assertThat(fromEnvironment.describe().values()).containsOnly("******");
     }
 }

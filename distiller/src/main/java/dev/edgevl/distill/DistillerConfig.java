@@ -70,10 +70,11 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
     public static final ConfigOption<Integer> EPOCHS = ConfigOption.integer("distill.stage1.epochs", 4,
             "Stage 1 (dual-modality distillation): passes over the buffer's training samples per round.");
     public static final ConfigOption<Integer> QAT_STEPS = ConfigOption.integer("distill.stage2.steps", 120,
-            "Stage 2 (quantization-aware contrastive): steps per round.");
+            "Stage 2 (quantization-aware contrastive): steps per round; 0 skips stage 2 and exports by post-training int8 quantization.");
     public static final ConfigOption<Integer> BATCH = ConfigOption.integer("distill.batch", 32, "Pairs per training step.");
     public static final ConfigOption<Double> PSEUDO_LABEL_FRACTION = ConfigOption.decimal("distill.pseudo-label.fraction",
-            PseudoLabels.DEFAULT_FRACTION, "Share of samples, most confident teacher pseudo-labels first, that stage 2 trains on.");
+            PseudoLabels.DEFAULT_FRACTION,
+            "Share of samples, most confident teacher pseudo-labels first, that stage 2 trains on (EdgeVL's τ).");
     public static final ConfigOption<Long> SEED = ConfigOption.longInteger("distill.seed", 1L,
             "Seeds initialization and shuffling; each round derives its own seed from it and the version number.");
     public static final ConfigOption<Integer> INPUT_SIZE = ConfigOption.integer("distill.student.input-size", 64,

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
 import dev.edgevl.schemas.registry.RegistryConfig;
-import dev.edgevl.schemas.registry.RegistrySettings;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.serde.WireFormat;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ class ProductionValuesTest {
         JsonNode teacher = container(chart.get("Deployment", "teacher"), "teacher");
         Settings settings = chart.settingsOf("teacher", teacher);
         assertThat(settings.get(AvroSerdes.FORMAT)).isEqualTo(WireFormat.CONFLUENT);
-        RegistryConfig registry = RegistrySettings.config(settings, "in this test");
+        RegistryConfig registry = RegistryConfig.from(settings, "in this test");
         assertThat(registry.urls()).extracting(Object::toString).containsExactly("https://apicurio.registry.svc:8443/apis/ccompat/v7");
         assertThat(registry.basicAuthUserInfo()).isEqualTo("<secret:edgevl-registry/user-info>");
         assertThat(registry.tls().truststoreType()).isEqualTo("PEM");

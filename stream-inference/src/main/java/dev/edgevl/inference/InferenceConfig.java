@@ -69,7 +69,8 @@ public record InferenceConfig(String family, int batchSize, Duration batchTimeou
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOption.string(PREFIX + "transactional-id-prefix",
             "edgevl-stream-inference", "Prefix of the exactly-once sink's transactional ids; must be unique per job on a Kafka cluster.");
     public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(PREFIX + "trusted-keys", null,
-            "Comma-separated PEM files of the Ed25519 public keys whose model signatures the job accepts.");
+            "Required: comma-separated PEM files of the Ed25519 public keys whose model signatures the job accepts; edgevl infer --trust "
+                    + "sets it.");
 
     public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, BATCH_SIZE, BATCH_TIMEOUT, TOP_K, TEMPERATURE, MIN_MARGIN, MAX_ENTROPY,
             ON_DISAGREEMENT, BUDGET, BURST, EXPLORATION, ENGINE_THREADS, PARALLELISM, CHECKPOINT_INTERVAL, OUT_OF_ORDERNESS, GROUP_ID,

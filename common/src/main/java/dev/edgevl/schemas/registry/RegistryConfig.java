@@ -1,16 +1,20 @@
 package dev.edgevl.schemas.registry;
 
+import dev.edgevl.config.ConfigOption;
+import dev.edgevl.config.Settings;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * How to reach a Confluent-compatible schema registry. Optional settings are null when unset.
+ * How to reach a Confluent-compatible schema registry, read from the {@code registry.*} settings ({@link #OPTIONS}). Optional
+ * settings are null when unset.
  *
  * @param urls              base URLs tried in order; later ones are fail-overs
  * @param basicAuthUserInfo {@code user:password} for HTTP basic auth
@@ -35,34 +39,45 @@ public record RegistryConfig(
         Duration maxRetryBackoff,
         int cacheCapacity) {
 
-    public static final String URL = "registry.url";
-    public static final String BASIC_AUTH_USER_INFO = "registry.basic-auth.user-info";
-    public static final String BEARER_TOKEN = "registry.bearer-token";
-    public static final String TRUSTSTORE_LOCATION = "registry.ssl.truststore.location";
-    public static final String TRUSTSTORE_PASSWORD = "registry.ssl.truststore.password";
-    public static final String TRUSTSTORE_TYPE = "registry.ssl.truststore.type";
-    public static final String KEYSTORE_LOCATION = "registry.ssl.keystore.location";
-    public static final String KEYSTORE_PASSWORD = "registry.ssl.keystore.password";
-    public static final String KEYSTORE_TYPE = "registry.ssl.keystore.type";
-    public static final String KEY_PASSWORD = "registry.ssl.key.password";
-    public static final String CONNECT_TIMEOUT_MS = "registry.connect-timeout.ms";
-    public static final String REQUEST_TIMEOUT_MS = "registry.request-timeout.ms";
-    public static final String RETRIES = "registry.retries";
-    public static final String RETRY_BACKOFF_MS = "registry.retry-backoff.ms";
-    public static final String RETRY_BACKOFF_MAX_MS = "registry.retry-backoff-max.ms";
-    public static final String CACHE_CAPACITY = "registry.cache-capacity";
+    public static final ConfigOption<String> URL = option("registry.url", null, "one or more URLs such as http://localhost:8081",
+            String::strip, "Schema registry base URL(s), comma separated, tried in order: later ones are fail-overs. Confluent API; for "
+                    + "Apicurio end it in /apis/ccompat/v7. Needed with serde.format=confluent.");
+    public static final ConfigOption<String> BASIC_AUTH_USER_INFO = secret("registry.basic-auth.user-info",
+            "user:password for HTTP basic auth; not together with registry.bearer-token.");
+    public static final ConfigOption<String> BEARER_TOKEN = secret("registry.bearer-token",
+            "A token sent as Authorization: Bearer, instead of basic auth.");
+    public static final ConfigOption<Path> TRUSTSTORE_LOCATION = path("registry.ssl.truststore.location",
+            "Trust store for https (the CAs to trust); unset, the JVM's own. With registry.ssl.truststore.type=PEM, a file of CA "
+                    + "certificates (e.g. a Kubernetes secret's ca.crt).");
+    public static final ConfigOption<String> TRUSTSTORE_PASSWORD = secret("registry.ssl.truststore.password",
+            "Password of the trust store (none for PEM).");
+    public static final ConfigOption<String> TRUSTSTORE_TYPE = option("registry.ssl.truststore.type", Tls.DEFAULT_STORE_TYPE,
+            "a store type such as PKCS12, JKS or PEM", String::strip,
+            "Type of the trust store: PKCS12, JKS, or PEM (X.509 CA certificates in a PEM file).");
+    public static final ConfigOption<Path> KEYSTORE_LOCATION = path("registry.ssl.keystore.location",
+            "Key store with the client certificate and its key, for mutual TLS.");
+    public static final ConfigOption<String> KEYSTORE_PASSWORD = secret("registry.ssl.keystore.password", "Password of the key store.");
+    public static final ConfigOption<String> KEYSTORE_TYPE = option("registry.ssl.keystore.type", Tls.DEFAULT_STORE_TYPE,
+            "a store type such as PKCS12 or JKS", String::strip, "Type of the key store: PKCS12 or JKS.");
+    public static final ConfigOption<String> KEY_PASSWORD = secret("registry.ssl.key.password",
+            "Password of the key in the key store; default: the key store's password.");
+    public static final ConfigOption<Long> CONNECT_TIMEOUT_MS = millis("registry.connect-timeout.ms", 5_000,
+            "TCP connect timeout of one attempt, in milliseconds.");
+    public static final ConfigOption<Long> REQUEST_TIMEOUT_MS = millis("registry.request-timeout.ms", 10_000,
+            "Timeout of one request (the whole response), in milliseconds.");
+    public static final ConfigOption<Integer> RETRIES = option("registry.retries", 3, "a whole number", s -> Integer.valueOf(s.strip()),
+            "Further rounds over the URLs after a round fails with a transient error; 0 = no retry.");
+    public static final ConfigOption<Long> RETRY_BACKOFF_MS = millis("registry.retry-backoff.ms", 200,
+            "Pause before the first retry round, in milliseconds; it doubles each round up to registry.retry-backoff-max.ms.");
+    public static final ConfigOption<Long> RETRY_BACKOFF_MAX_MS = millis("registry.retry-backoff-max.ms", 5_000,
+            "Longest pause between retry rounds, in milliseconds.");
+    public static final ConfigOption<Integer> CACHE_CAPACITY = option("registry.cache-capacity", 1000, "a whole number",
+            s -> Integer.valueOf(s.strip()), "Entries kept in each of the client's caches (schema ids and schemas).");
 
-    /** Every setting key this config reads. */
-    public static final List<String> KEYS = List.of(URL, BASIC_AUTH_USER_INFO, BEARER_TOKEN, TRUSTSTORE_LOCATION,
+    /** Every setting this config reads. */
+    public static final List<ConfigOption<?>> OPTIONS = List.of(URL, BASIC_AUTH_USER_INFO, BEARER_TOKEN, TRUSTSTORE_LOCATION,
             TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE, KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEYSTORE_TYPE, KEY_PASSWORD, CONNECT_TIMEOUT_MS,
             REQUEST_TIMEOUT_MS, RETRIES, RETRY_BACKOFF_MS, RETRY_BACKOFF_MAX_MS, CACHE_CAPACITY);
-
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    public static final int DEFAULT_MAX_RETRIES = 3;
-    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(200);
-    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
-    public static final int DEFAULT_CACHE_CAPACITY = 1000;
 
     private static final String HIDDEN = "[hidden]";
 
@@ -98,32 +113,35 @@ public record RegistryConfig(
     }
 
     /**
-     * Reads the {@code registry.*} keys (see the constants). Blank values count as unset, so a
-     * properties file may list a key without a value; keys this class does not know are ignored
-     * because the same map usually carries other components' settings.
+     * Reads the {@code registry.*} settings (see {@link #OPTIONS}), so {@code EDGEVL_REGISTRY_URL} and friends work too. Blank
+     * values count as unset, so a properties file may list a key without a value.
      */
-    public static RegistryConfig fromProperties(Map<String, String> properties) {
-        PropertyReader in = new PropertyReader(properties);
-        String urls = in.string(URL);
+    public static RegistryConfig from(Settings settings) {
+        String urls = settings.get(URL);
         if (urls == null) {
             throw new IllegalArgumentException(URL + " is not set; give one or more schema registry base URLs,"
                     + " comma separated, e.g. http://localhost:8081");
         }
-        Builder builder = builder()
-                .urls(Arrays.stream(urls.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                        .map(s -> in.uri(URL, s)).toList())
-                .basicAuth(in.secret(BASIC_AUTH_USER_INFO))
-                .bearerToken(in.secret(BEARER_TOKEN))
-                .truststore(in.path(TRUSTSTORE_LOCATION), in.secret(TRUSTSTORE_PASSWORD), in.string(TRUSTSTORE_TYPE))
-                .keystore(in.path(KEYSTORE_LOCATION), in.secret(KEYSTORE_PASSWORD), in.string(KEYSTORE_TYPE))
-                .keyPassword(in.secret(KEY_PASSWORD));
-        in.millis(CONNECT_TIMEOUT_MS).ifPresent(builder::connectTimeout);
-        in.millis(REQUEST_TIMEOUT_MS).ifPresent(builder::requestTimeout);
-        in.integer(RETRIES).ifPresent(builder::maxRetries);
-        in.millis(RETRY_BACKOFF_MS).ifPresent(builder::retryBackoff);
-        in.millis(RETRY_BACKOFF_MAX_MS).ifPresent(builder::maxRetryBackoff);
-        in.integer(CACHE_CAPACITY).ifPresent(builder::cacheCapacity);
-        return builder.build();
+        return builder()
+                .urls(Arrays.stream(urls.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(RegistryConfig::uri).toList())
+                .basicAuth(settings.get(BASIC_AUTH_USER_INFO))
+                .bearerToken(settings.get(BEARER_TOKEN))
+                .truststore(settings.get(TRUSTSTORE_LOCATION), settings.get(TRUSTSTORE_PASSWORD), settings.get(TRUSTSTORE_TYPE))
+                .keystore(settings.get(KEYSTORE_LOCATION), settings.get(KEYSTORE_PASSWORD), settings.get(KEYSTORE_TYPE))
+                .keyPassword(settings.get(KEY_PASSWORD))
+                .connectTimeout(Duration.ofMillis(settings.get(CONNECT_TIMEOUT_MS)))
+                .requestTimeout(Duration.ofMillis(settings.get(REQUEST_TIMEOUT_MS)))
+                .maxRetries(settings.get(RETRIES))
+                .retryBackoff(Duration.ofMillis(settings.get(RETRY_BACKOFF_MS)))
+                .maxRetryBackoff(Duration.ofMillis(settings.get(RETRY_BACKOFF_MAX_MS)))
+                .cacheCapacity(settings.get(CACHE_CAPACITY))
+                .build();
+    }
+
+    /** {@link #from(Settings)}, refusing a missing {@code registry.url} with a sentence that says {@code why} it is needed. */
+    public static RegistryConfig from(Settings settings, String why) {
+        settings.require(URL, why);
+        return from(settings);
     }
 
     /** Secrets are replaced by a marker so the config can be logged at start-up. */
@@ -167,16 +185,43 @@ public record RegistryConfig(
         return URI.create(text);
     }
 
-    private static void requirePositive(Duration value, String key) {
-        Objects.requireNonNull(value, key);
+    private static void requirePositive(Duration value, ConfigOption<Long> option) {
+        Objects.requireNonNull(value, option.key());
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(key + " must be positive, was " + value.toMillis() + " ms.");
+            throw new IllegalArgumentException(option.key() + " must be positive, was " + value.toMillis() + " ms.");
         }
     }
 
     /** Secrets are kept as given: a space at either end may be part of a password. */
     static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
+    }
+
+    private static URI uri(String value) {
+        try {
+            return new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(URL + " must be a URL such as http://localhost:8081, was '" + value + "'.");
+        }
+    }
+
+    /** An option whose blank value counts as unset: a properties file may list the key without a value. */
+    private static <T> ConfigOption<T> option(String key, T defaultValue, String expected, Function<String, T> parser, String description) {
+        return ConfigOption.of(key, defaultValue, description, expected, s -> s.isBlank() ? defaultValue : parser.apply(s));
+    }
+
+    /** A secret, kept exactly as given (a space at either end may be part of a password); settings dumps mask it by its key. */
+    private static ConfigOption<String> secret(String key, String description) {
+        return option(key, null, "text", s -> s, description);
+    }
+
+    private static ConfigOption<Path> path(String key, String description) {
+        return option(key, null, "a file path", s -> Path.of(s.strip()), description);
+    }
+
+    /** The keys end in {@code .ms} and take a plain number of milliseconds, not the duration spellings of other settings. */
+    private static ConfigOption<Long> millis(String key, long defaultMillis, String description) {
+        return option(key, defaultMillis, "a number of milliseconds", s -> Long.valueOf(s.strip()), description);
     }
 
     /**
@@ -225,12 +270,12 @@ public record RegistryConfig(
         private String keystorePassword;
         private String keystoreType;
         private String keyPassword;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-        private int maxRetries = DEFAULT_MAX_RETRIES;
-        private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
-        private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
-        private int cacheCapacity = DEFAULT_CACHE_CAPACITY;
+        private Duration connectTimeout = Duration.ofMillis(CONNECT_TIMEOUT_MS.defaultValue());
+        private Duration requestTimeout = Duration.ofMillis(REQUEST_TIMEOUT_MS.defaultValue());
+        private int maxRetries = RETRIES.defaultValue();
+        private Duration retryBackoff = Duration.ofMillis(RETRY_BACKOFF_MS.defaultValue());
+        private Duration maxRetryBackoff = Duration.ofMillis(RETRY_BACKOFF_MAX_MS.defaultValue());
+        private int cacheCapacity = CACHE_CAPACITY.defaultValue();
 
         private Builder() {
         }

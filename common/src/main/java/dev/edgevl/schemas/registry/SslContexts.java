@@ -1,5 +1,6 @@
 package dev.edgevl.schemas.registry;
 
+import dev.edgevl.config.ConfigOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -48,20 +49,20 @@ final class SslContexts {
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("Cannot set up TLS for the schema registry: "
-                    + SchemaRegistryException.describe(e) + " (check " + RegistryConfig.KEY_PASSWORD + ").", e);
+                    + SchemaRegistryException.describe(e) + " (check " + RegistryConfig.KEY_PASSWORD.key() + ").", e);
         }
     }
 
-    private static KeyStore load(Path location, String password, String type, String key) {
+    private static KeyStore load(Path location, String password, String type, ConfigOption<Path> key) {
         try (InputStream in = Files.newInputStream(location)) {
-            if (PEM.equalsIgnoreCase(type) && key.equals(RegistryConfig.TRUSTSTORE_LOCATION)) {
+            if (PEM.equalsIgnoreCase(type) && key == RegistryConfig.TRUSTSTORE_LOCATION) {
                 return pemCertificates(in);
             }
             KeyStore store = KeyStore.getInstance(type);
             store.load(in, chars(password));
             return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot read " + key + "=" + location + " as a " + type
+            throw new IllegalArgumentException("Cannot read " + key.key() + "=" + location + " as a " + type
                     + " store: " + SchemaRegistryException.describe(e)
                     + " (check that the file exists, its type, and its password).", e);
         }

@@ -2,10 +2,11 @@ package dev.edgevl.schemas.serde;
 
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.Settings;
-import dev.edgevl.schemas.registry.RegistrySettings;
+import dev.edgevl.schemas.registry.RegistryConfig;
 import dev.edgevl.schemas.registry.SchemaRegistry;
 import dev.edgevl.schemas.registry.SchemaRegistryClient;
 import dev.edgevl.schemas.topics.Topic;
+import java.util.List;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -25,6 +26,9 @@ public final class AvroSerdes implements AutoCloseable {
     public static final ConfigOption<Boolean> AUTO_REGISTER = ConfigOption.bool("registry.auto-register", true,
             "With the confluent format: register a value schema on first write. Turn off where schemas are registered "
                     + "ahead of time (edgevl schemas register) and producers may only look them up.");
+
+    /** The serde settings; the registry's own are {@link RegistryConfig#OPTIONS}. */
+    public static final List<ConfigOption<?>> OPTIONS = List.of(FORMAT, AUTO_REGISTER);
 
     private final WireFormat format;
     private final KnownSchemas known;
@@ -63,7 +67,7 @@ public final class AvroSerdes implements AutoCloseable {
         if (format == WireFormat.SINGLE_OBJECT) {
             return singleObject();
         }
-        SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.config(settings, "when serde.format=confluent"));
+        SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.from(settings, "when serde.format=confluent"));
         return new AvroSerdes(format, null, client, settings.get(AUTO_REGISTER), client);
     }
 

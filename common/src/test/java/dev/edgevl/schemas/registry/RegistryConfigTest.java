@@ -3,15 +3,22 @@ package dev.edgevl.schemas.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgevl.config.ConfigException;
+import dev.edgevl.config.Settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RegistryConfigTest {
+
+    private static RegistryConfig from(Map<String, String> properties) {
+        return RegistryConfig.from(Settings.of(properties));
+    }
 
     @Test
     void readsEveryKey() {
@@ -33,7 +40,7 @@ class RegistryConfigTest {
         properties.put("registry.cache-capacity", "10");
         properties.put("bootstrap.servers", "ignored:9092");
 
-        RegistryConfig config = RegistryConfig.fromProperties(properties);
+        RegistryConfig config = from(properties);
 
         assertThat(config.urls()).containsExactly(URI.create("https://sr-1.example:8081"),
                 URI.create("https://sr-2.example:8081/apis/ccompat/v7"));
@@ -51,7 +58,7 @@ class RegistryConfigTest {
 
     @Test
     void fillsInDefaultsAndTreatsBlankValuesAsUnset() {
-        RegistryConfig config = RegistryConfig.fromProperties(Map.of(
+        RegistryConfig config = from(Map.of(
                 "registry.url", "http://localhost:8081",
                 "registry.bearer-token", "",
                 "registry.retries", " "));
@@ -71,7 +78,7 @@ class RegistryConfigTest {
 
     @Test
     void toStringHidesEverySecret() {
-        RegistryConfig withBasic = RegistryConfig.fromProperties(Map.of(
+        RegistryConfig withBasic = from(Map.of(
                 "registry.url", "https://sr.example",
                 "registry.basic-auth.user-info", "fleet:basic-secret",
                 "registry.ssl.truststore.location", "trust.p12",
@@ -90,27 +97,27 @@ class RegistryConfigTest {
 
     @Test
     void namesTheKeyWhenAValueIsWrong() {
-        assertThatThrownBy(() -> RegistryConfig.fromProperties(Map.of(
+        assertThatThrownBy(() -> from(Map.of(
                 "registry.url", "http://localhost:8081", "registry.request-timeout.ms", "10s")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("registry.request-timeout.ms must be a number of milliseconds, was '10s'.");
-        assertThatThrownBy(() -> RegistryConfig.fromProperties(Map.of(
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Setting registry.request-timeout.ms = '10s' (from settings) is not valid: expected a number of milliseconds.");
+        assertThatThrownBy(() -> from(Map.of(
                 "registry.url", "http://localhost:8081", "registry.retries", "-1")))
                 .hasMessageContaining("registry.retries must be 0 or more");
-        assertThatThrownBy(() -> RegistryConfig.fromProperties(Map.of(
+        assertThatThrownBy(() -> from(Map.of(
                 "registry.url", "http://localhost:8081", "registry.cache-capacity", "0")))
                 .hasMessageContaining("registry.cache-capacity must be at least 1");
     }
 
     @Test
     void refusesAMissingOrUnusableUrl() {
-        assertThatThrownBy(() -> RegistryConfig.fromProperties(Map.of()))
+        assertThatThrownBy(() -> from(Map.of()))
                 .hasMessageContaining("registry.url is not set");
-        assertThatThrownBy(() -> RegistryConfig.fromProperties(Map.of("registry.url", "localhost:8081")))
+        assertThatThrownBy(() -> from(Map.of("registry.url", "localhost:8081")))
                 .hasMessageContaining("must be an absolute http or https URL");
-        assertThatThrownBy(() -> RegistryConfig.fromProperties(Map.of("registry.url", "http://a b")))
+        assertThatThrownBy(() -> from(Map.of("registry.url", "http://a b")))
                 .hasMessageContaining("registry.url must be a URL");
-        assertThatThrownBy(() -> RegistryConfig.fromProperties(Map.of("registry.url", " , ")))
+        assertThatThrownBy(() -> from(Map.of("registry.url", " , ")))
                 .hasMessageContaining("At least one schema registry URL");
     }
 
@@ -129,6 +136,43 @@ class RegistryConfigTest {
         assertThatThrownBy(() -> RegistryConfig.builder().url("http://sr").basicAuth("just-a-user").build())
                 .hasMessageContaining("user:password")
                 .hasMessageNotContaining("just-a-user");
+    }
+
+    @Test
+    void readsTheEnvironmentAndCommandLineLikeEverySetting() {
+        Settings settings = Settings.load(Optional.empty(), Map.of(
+                "EDGEVL_REGISTRY_URL", "https://sr.example:8443",
+                "EDGEVL_REGISTRY_CONNECT_TIMEOUT_MS", "1500",
+                "EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO", "fleet:from-env",
+                "EDGEVL_REGISTRY_SSL_TRUSTSTORE_TYPE", "PEM",
+                "EDGEVL_REGISTRY_RETRIES", "7"), Map.of("registry.retries", "1"));
+
+        RegistryConfig config = RegistryConfig.from(settings);
+
+        assertThat(config.urls()).containsExactly(URI.create("https://sr.example:8443"));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.basicAuthUserInfo()).isEqualTo("fleet:from-env");
+        assertThat(config.tls().truststoreType()).isEqualTo("PEM");
+        assertThat(config.maxRetries()).as("--set beats the environment").isEqualTo(1);
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(RegistryConfig.REQUEST_TIMEOUT_MS.defaultValue()));
+        assertThat(settings.describe()).containsEntry("registry.basic.auth.user.info", "******");
+    }
+
+    @Test
+    void aMissingUrlSaysWhyItIsNeededAndHowToSetIt() {
+        assertThatThrownBy(() -> RegistryConfig.from(Settings.empty(), "when serde.format=confluent"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("registry.url is required when serde.format=confluent")
+                .hasMessageContaining("EDGEVL_REGISTRY_URL");
+    }
+
+    @Test
+    void everyOptionIsARegistrySettingWithADescription() {
+        assertThat(RegistryConfig.OPTIONS).hasSize(16).doesNotHaveDuplicates()
+                .allSatisfy(option -> {
+                    assertThat(option.key()).startsWith("registry.");
+                    assertThat(option.description()).isNotBlank();
+                });
     }
 
     @Test

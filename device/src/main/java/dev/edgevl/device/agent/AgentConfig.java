@@ -28,7 +28,8 @@ public record AgentConfig(String family, List<Path> trustedKeyFiles, Duration st
     public static final ConfigOption<String> FAMILY = ConfigOption.string(PREFIX + "family", "student",
             "The model family whose live version the devices run.");
     public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(PREFIX + "trusted-keys", null,
-            "Comma-separated PEM files of the Ed25519 public keys whose model signatures a device accepts; a device loads nothing else.");
+            "Required: comma-separated PEM files of the Ed25519 public keys whose model signatures a device accepts; a device loads "
+                    + "nothing else. --trust sets it.");
     public static final ConfigOption<Duration> STATUS_INTERVAL = ConfigOption.duration(PREFIX + "status.interval", Duration.ofSeconds(10),
             "How often each device reports to fleet.status; it also reports at once on every model swap and refusal.");
     public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(PREFIX + "engine.threads", 1,

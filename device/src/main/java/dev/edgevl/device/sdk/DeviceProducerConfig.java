@@ -4,6 +4,7 @@ import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** How a device publishes: its typed settings, defaults tuned for small frames at tens of frames per second. */
@@ -20,6 +21,9 @@ public record DeviceProducerConfig(Map<String, Object> clientProperties, long ma
             "Largest batch per partition, in bytes.");
     public static final ConfigOption<Duration> DELIVERY_TIMEOUT = ConfigOption.duration("device.delivery-timeout", Duration.ofMinutes(2),
             "How long the producer keeps retrying a frame before reporting it failed.");
+
+    public static final List<ConfigOption<?>> OPTIONS = List.of(MAX_IN_FLIGHT_BYTES, MAX_BLOCK, COMPRESSION, LINGER, BATCH_BYTES,
+            DELIVERY_TIMEOUT);
 
     /** From settings; {@code bootstrap} wins over {@code kafka.bootstrap.servers} when given. */
     public static DeviceProducerConfig from(Settings settings, String bootstrap) {
