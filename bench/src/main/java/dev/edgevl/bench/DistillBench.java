@@ -1,49 +1,33 @@
 package dev.edgevl.bench;
 
-import dev.edgevl.sim.world.Shape;
-import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.LabelEmbedding;
-import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
-import dev.edgevl.avro.PairOrigin;
-import dev.edgevl.avro.PixelEncoding;
-import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.config.Settings;
-import dev.edgevl.eval.offline.OfflinePairs;
 import dev.edgevl.distill.Distiller;
 import dev.edgevl.distill.DistillerConfig;
 import dev.edgevl.distill.RoundListener;
 import dev.edgevl.distill.RoundReport;
-import dev.edgevl.model.zeroshot.LabelEncoder;
-import dev.edgevl.model.zeroshot.Prompts;
-import dev.edgevl.model.teacher.TeacherConfig;
-import dev.edgevl.model.teacher.TeacherModels;
+import dev.edgevl.eval.offline.OfflinePairs;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.model.bundle.Keys;
-import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
+import dev.edgevl.model.teacher.TeacherConfig;
 import dev.edgevl.model.teacher.TeacherModel;
+import dev.edgevl.model.teacher.TeacherModels;
 import dev.edgevl.model.zeroshot.Embeddings;
-import dev.edgevl.sim.Seeds;
-import dev.edgevl.sim.sensor.DepthModel;
-import dev.edgevl.sim.sensor.Frame;
-import dev.edgevl.sim.sensor.SensorRig;
-import dev.edgevl.sim.world.Scene;
-import dev.edgevl.sim.world.SceneSampler;
-import dev.edgevl.sim.world.WorldConfig;
-import java.nio.ByteBuffer;
+import dev.edgevl.model.zeroshot.LabelEncoder;
+import dev.edgevl.model.zeroshot.Prompts;
+import dev.edgevl.sim.world.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -56,18 +40,17 @@ import java.util.function.Consumer;
 public final class DistillBench {
     private static final Instant T0 = Instant.parse("2026-11-26T00:00:00Z");
 
-    private DistillBench() {
-    }
+    private DistillBench() {}
 
     /** A round's figures. */
-    public record Round(long version, double seconds, Map<String, Double> metrics, boolean published, String verdict) {
-    }
+    public record Round(long version, double seconds, Map<String, Double> metrics, boolean published, String verdict) {}
 
     /**
      * @param pairs pairs rendered for the first round (enough to fill the buffer: about its capacity over 1 − the held-out share)
      * @param rounds 1 or 2
      */
-    public static BenchResult run(Settings settings, int pairs, int rounds, long seed, Consumer<String> log) throws Exception {
+    public static BenchResult run(Settings settings, int pairs, int rounds, long seed, Consumer<String> log)
+            throws Exception {
         List<Round> done = rounds(settings, pairs, rounds, seed, log);
         Map<String, Double> figures = new LinkedHashMap<>();
         StringBuilder sentence = new StringBuilder();
@@ -79,14 +62,20 @@ public final class DistillBench {
                     figures.put(p + k, v);
                 }
             });
-            sentence.append(String.format("Round v%d: %.0f s (stage 1 %.0f s on %.0f pairs, stage 2 %.0f s); %s. ", r.version(), r.seconds(),
-                    r.metrics().getOrDefault("stage1.seconds", 0.0), r.metrics().getOrDefault("train.samples", 0.0),
-                    r.metrics().getOrDefault("stage2.seconds", 0.0), r.verdict()));
+            sentence.append(String.format(
+                    "Round v%d: %.0f s (stage 1 %.0f s on %.0f pairs, stage 2 %.0f s); %s. ",
+                    r.version(),
+                    r.seconds(),
+                    r.metrics().getOrDefault("stage1.seconds", 0.0),
+                    r.metrics().getOrDefault("train.samples", 0.0),
+                    r.metrics().getOrDefault("stage2.seconds", 0.0),
+                    r.verdict()));
         }
         return new BenchResult("distill", sentence.toString().trim(), figures);
     }
 
-    static List<Round> rounds(Settings settings, int pairs, int rounds, long seed, Consumer<String> log) throws Exception {
+    static List<Round> rounds(Settings settings, int pairs, int rounds, long seed, Consumer<String> log)
+            throws Exception {
         DistillerConfig config = DistillerConfig.from(settings);
         Path store = Files.createTempDirectory("edgevl-bench-distill");
         config = config.withStoreDir(store);
@@ -100,18 +89,30 @@ public final class DistillBench {
                     log.accept(String.format("  %s %d/%d", phase, done, total));
                 }
             };
-            try (Distiller distiller = new Distiller(config, new DirectoryModelStore(store), Keys.generate(), published::add,
-                    Clock.systemUTC(), listener)) {
+            try (Distiller distiller = new Distiller(
+                    config,
+                    new DirectoryModelStore(store),
+                    Keys.generate(),
+                    published::add,
+                    Clock.systemUTC(),
+                    listener)) {
                 labels.forEach(l -> distiller.onLabel(l.getLabel(), l));
                 int from = 0;
                 for (int r = 0; r < rounds; r++) {
-                    int count = r == 0 ? pairs : config.trigger().samples() + config.trigger().samples() / 4;
+                    int count = r == 0
+                            ? pairs
+                            : config.trigger().samples() + config.trigger().samples() / 4;
                     long started = System.nanoTime();
-                    List<TeacherEmbedding> batch = OfflinePairs.embedded(teacher, teacherSpec, seed, from, from + count);
+                    List<TeacherEmbedding> batch =
+                            OfflinePairs.embedded(teacher, teacherSpec, seed, from, from + count);
                     from += count;
                     batch.forEach(distiller::onTeacherEmbedding);
-                    log.accept(String.format("Rendered and embedded %,d pairs in %.0f s; buffer: %d training, %d held-out pairs.", count,
-                            (System.nanoTime() - started) / 1e9, distiller.status().train(), distiller.status().heldOut()));
+                    log.accept(String.format(
+                            "Rendered and embedded %,d pairs in %.0f s; buffer: %d training, %d held-out pairs.",
+                            count,
+                            (System.nanoTime() - started) / 1e9,
+                            distiller.status().train(),
+                            distiller.status().heldOut()));
                     if (!distiller.maybeStartRound()) {
                         throw new IllegalStateException("the trigger did not fire: " + distiller.status());
                     }
@@ -120,7 +121,12 @@ public final class DistillBench {
                     if (report.failed()) {
                         throw new IllegalStateException("round " + report.version() + " failed: " + report.failure());
                     }
-                    out.add(new Round(report.version(), report.seconds(), report.metrics(), report.published(), report.verdict().reason()));
+                    out.add(new Round(
+                            report.version(),
+                            report.seconds(),
+                            report.metrics(),
+                            report.published(),
+                            report.verdict().reason()));
                     if (report.published()) {
                         distiller.onModel(config.family(), published.get(published.size() - 1));
                     }
@@ -134,8 +140,13 @@ public final class DistillBench {
         List<LabelEmbedding> out = new ArrayList<>();
         for (String label : Shape.defaultMix()) {
             float[] e = LabelEncoder.embed(teacher, label, Prompts.DEFAULT_TEMPLATES);
-            out.add(LabelEmbedding.newBuilder().setLabel(label).setTeacherId(teacher.id()).setEmbedding(Embeddings.boxed(e))
-                    .setPromptTemplates(Prompts.DEFAULT_TEMPLATES).setEmbeddedTime(T0).build());
+            out.add(LabelEmbedding.newBuilder()
+                    .setLabel(label)
+                    .setTeacherId(teacher.id())
+                    .setEmbedding(Embeddings.boxed(e))
+                    .setPromptTemplates(Prompts.DEFAULT_TEMPLATES)
+                    .setEmbeddedTime(T0)
+                    .build());
         }
         return out;
     }

@@ -10,7 +10,6 @@ import dev.edgevl.avro.PixelEncoding;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.config.Settings;
 import dev.edgevl.inference.BatchInference;
-
 import dev.edgevl.inference.LocalFlink;
 import dev.edgevl.inference.PendingFrame;
 import dev.edgevl.inference.StreamInferenceJob;
@@ -51,12 +50,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -82,8 +79,7 @@ public final class InferenceBench {
     private static final String FAMILY = "student";
     private static final AvroSerdes SERDES = AvroSerdes.singleObject();
 
-    private InferenceBench() {
-    }
+    private InferenceBench() {}
 
     public static BenchResult run(int backlog, double seconds, Consumer<String> log) throws Exception {
         Random random = new Random(1);
@@ -102,27 +98,42 @@ public final class InferenceBench {
             figures.put("bareBatchedFramesPerSecond", bare(live, labels, pairs, 32, seconds));
             figures.put("barePerRecordFramesPerSecond", bare(live, labels, pairs, 1, seconds));
         }
-        figures.put("batchedOverPerRecord", figures.get("bareBatchedFramesPerSecond") / figures.get("barePerRecordFramesPerSecond"));
+        figures.put(
+                "batchedOverPerRecord",
+                figures.get("bareBatchedFramesPerSecond") / figures.get("barePerRecordFramesPerSecond"));
 
         Path keyFile = Files.createTempFile("edgevl-bench-key", ".pub.pem");
         Files.writeString(keyFile, Keys.toPem(keys.getPublic()));
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
-             KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+                KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
             TopicInstaller.ensureCatalogue(kafka.bootstrapServers());
-            producer.send(new ProducerRecord<>(Topics.MODELS.name(), bytes(FAMILY),
-                    SERDES.valueSerde(Topics.MODELS).serializer().serialize(Topics.MODELS.name(), model))).get();
+            producer.send(new ProducerRecord<>(
+                            Topics.MODELS.name(),
+                            bytes(FAMILY),
+                            SERDES.valueSerde(Topics.MODELS).serializer().serialize(Topics.MODELS.name(), model)))
+                    .get();
             for (Map.Entry<String, float[]> l : labelVectors.entrySet()) {
-                producer.send(new ProducerRecord<>(Topics.LABELS_EMBEDDED.name(), bytes(l.getKey()), label(l.getKey(), l.getValue()))).get();
+                producer.send(new ProducerRecord<>(
+                                Topics.LABELS_EMBEDDED.name(), bytes(l.getKey()), label(l.getKey(), l.getValue())))
+                        .get();
             }
-            log.accept(String.format("Job end to end: %,d pairs through the embedded broker and MiniCluster...", backlog));
+            log.accept(
+                    String.format("Job end to end: %,d pairs through the embedded broker and MiniCluster...", backlog));
             for (int i = 0; i < backlog; i++) {
                 send(producer, pairs.get(i % pairs.size()), i, Instant.now());
             }
             producer.flush();
-            Settings settings = Settings.of(Map.of("inference.trusted-keys", keyFile.toString(), "inference.parallelism", "1",
-                    "inference.checkpoint.interval", "500ms", "inference.engine.threads", Integer.toString(cores)));
+            Settings settings = Settings.of(Map.of(
+                    "inference.trusted-keys",
+                    keyFile.toString(),
+                    "inference.parallelism",
+                    "1",
+                    "inference.checkpoint.interval",
+                    "500ms",
+                    "inference.engine.threads",
+                    Integer.toString(cores)));
             try (LocalFlink flink = LocalFlink.start(1, 1);
-                 KafkaConsumer<byte[], byte[]> annotations = consumer(kafka.bootstrapServers())) {
+                    KafkaConsumer<byte[], byte[]> annotations = consumer(kafka.bootstrapServers())) {
                 StreamExecutionEnvironment env = LocalFlink.environment(1, 0, Duration.ofSeconds(1));
                 StreamInferenceJob.build(env, settings, kafka.bootstrapServers());
                 JobID job = flink.submit(env, StreamInferenceJob.NAME);
@@ -131,7 +142,8 @@ public final class InferenceBench {
                 figures.put("jobOverBare", jobRate / figures.get("bareBatchedFramesPerSecond"));
 
                 double rate = jobRate / 2;
-                log.accept(String.format("Latency: frames produced live at %.0f/s (half the job's rate) for %.0f s...", rate, seconds));
+                log.accept(String.format(
+                        "Latency: frames produced live at %.0f/s (half the job's rate) for %.0f s...", rate, seconds));
                 double[] latencies = live(producer, annotations, pairs, rate, seconds, backlog);
                 figures.put("latencyRateFramesPerSecond", rate);
                 figures.put("latencyP50Millis", percentile(latencies, 0.50));
@@ -141,11 +153,17 @@ public final class InferenceBench {
         } finally {
             Files.deleteIfExists(keyFile);
         }
-        String sentence = String.format("bare student %.0f frames/s batched (32) vs %.0f per record (%.1fx); the job end to end %.0f frames/s "
+        String sentence = String.format(
+                "bare student %.0f frames/s batched (32) vs %.0f per record (%.1fx); the job end to end %.0f frames/s "
                         + "(%.2f of bare); capture->annotation at %.0f frames/s: p50 %.0f ms, p99 %.0f ms",
-                figures.get("bareBatchedFramesPerSecond"), figures.get("barePerRecordFramesPerSecond"), figures.get("batchedOverPerRecord"),
-                figures.get("jobFramesPerSecond"), figures.get("jobOverBare"), figures.get("latencyRateFramesPerSecond"),
-                figures.get("latencyP50Millis"), figures.get("latencyP99Millis"));
+                figures.get("bareBatchedFramesPerSecond"),
+                figures.get("barePerRecordFramesPerSecond"),
+                figures.get("batchedOverPerRecord"),
+                figures.get("jobFramesPerSecond"),
+                figures.get("jobOverBare"),
+                figures.get("latencyRateFramesPerSecond"),
+                figures.get("latencyP50Millis"),
+                figures.get("latencyP99Millis"));
         return new BenchResult("inference", sentence, figures);
     }
 
@@ -173,7 +191,8 @@ public final class InferenceBench {
         int seen = 0;
         while (seen < count) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + seen + " of " + count + " annotations arrived within " + timeout);
+                throw new IllegalStateException(
+                        "only " + seen + " of " + count + " annotations arrived within " + timeout);
             }
             int n = consumer.poll(Duration.ofMillis(100)).count();
             if (n > 0 && first == 0) {
@@ -185,8 +204,13 @@ public final class InferenceBench {
         return (seen - firstBatch) / ((System.nanoTime() - first) / 1e9);
     }
 
-    private static double[] live(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer, List<FramePair> pairs,
-            double rate, double seconds, int offset) {
+    private static double[] live(
+            KafkaProducer<byte[], byte[]> producer,
+            KafkaConsumer<byte[], byte[]> consumer,
+            List<FramePair> pairs,
+            double rate,
+            double seconds,
+            int offset) {
         long start = System.nanoTime();
         long sent = 0;
         List<Double> latencies = new ArrayList<>();
@@ -199,7 +223,9 @@ public final class InferenceBench {
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(5))) {
                 Annotation a = decode.deserialize(r.topic(), r.value());
-                latencies.add(Duration.between(a.getCaptureTime(), a.getAnnotatedTime()).toNanos() / 1e6);
+                latencies.add(Duration.between(a.getCaptureTime(), a.getAnnotatedTime())
+                                .toNanos()
+                        / 1e6);
             }
         }
         return latencies.stream().mapToDouble(Double::doubleValue).toArray();
@@ -214,26 +240,47 @@ public final class InferenceBench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, FramePair template, int sequence, Instant capture) {
-        SensorFrame aux = SensorFrame.newBuilder(template.getAux()).setSequence(sequence).setCaptureTime(capture).build();
-        SensorFrame rgb = SensorFrame.newBuilder(template.getRgb()).setSequence(sequence).setCaptureTime(capture).build();
-        FramePair p = FramePair.newBuilder(template).setAux(aux).setRgb(rgb).setPairedTime(capture).build();
-        producer.send(new ProducerRecord<>(Topics.FRAMES_PAIRED.name(), null, capture.toEpochMilli(), bytes(p.getDeviceId()),
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer, FramePair template, int sequence, Instant capture) {
+        SensorFrame aux = SensorFrame.newBuilder(template.getAux())
+                .setSequence(sequence)
+                .setCaptureTime(capture)
+                .build();
+        SensorFrame rgb = SensorFrame.newBuilder(template.getRgb())
+                .setSequence(sequence)
+                .setCaptureTime(capture)
+                .build();
+        FramePair p = FramePair.newBuilder(template)
+                .setAux(aux)
+                .setRgb(rgb)
+                .setPairedTime(capture)
+                .build();
+        producer.send(new ProducerRecord<>(
+                Topics.FRAMES_PAIRED.name(),
+                null,
+                capture.toEpochMilli(),
+                bytes(p.getDeviceId()),
                 SERDES.valueSerde(Topics.FRAMES_PAIRED).serializer().serialize(Topics.FRAMES_PAIRED.name(), p)));
     }
 
     private static ModelVersion model(KeyPair keys, Random random) {
         StudentSpec spec = StudentSpec.standard(SIZE, DIM);
         FoldedStudent folded;
-        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), SIZE, DistillConfig.defaults(1))) {
+        try (DistillationTrainer trainer =
+                new DistillationTrainer(StudentNetwork.build(spec), SIZE, DistillConfig.defaults(1))) {
             folded = StudentFolding.fold(trainer.model().getBlock(), spec);
         }
         float[] calibration = new float[16 * 3 * SIZE * SIZE];
         for (int i = 0; i < calibration.length; i++) {
             calibration[i] = (float) random.nextGaussian();
         }
-        byte[] bundle = StudentBundles.int8(Calibration.calibrate(folded, calibration, 16), BundleManifest.builder().family(FAMILY)
-                .version(1).createdAt(Instant.now()).teacherId("bench"));
+        byte[] bundle = StudentBundles.int8(
+                Calibration.calibrate(folded, calibration, 16),
+                BundleManifest.builder()
+                        .family(FAMILY)
+                        .version(1)
+                        .createdAt(Instant.now())
+                        .teacherId("bench"));
         SignedBundle signed = BundleSigner.of(keys).sign(bundle);
         return ModelVersions.toRecord(signed, ModelBundle.parse(bundle), new BundleDelivery.Inline(), Instant.now());
     }
@@ -251,29 +298,68 @@ public final class InferenceBench {
     }
 
     private static byte[] label(String name, float[] v) {
-        LabelEmbedding l = LabelEmbedding.newBuilder().setLabel(name).setTeacherId("bench").setEmbedding(Embeddings.boxed(v))
-                .setPromptTemplates(List.of("a photo of a {}")).setEmbeddedTime(Instant.now()).build();
+        LabelEmbedding l = LabelEmbedding.newBuilder()
+                .setLabel(name)
+                .setTeacherId("bench")
+                .setEmbedding(Embeddings.boxed(v))
+                .setPromptTemplates(List.of("a photo of a {}"))
+                .setEmbeddedTime(Instant.now())
+                .build();
         return SERDES.valueSerde(Topics.LABELS_EMBEDDED).serializer().serialize(Topics.LABELS_EMBEDDED.name(), l);
     }
 
     private static FramePair pair(Random random, String device, long sequence, Instant capture) {
-        SensorFrame aux = frame(random, device, "depth0", Modality.DEPTH, PixelEncoding.DEPTH16_MM, 2, sequence, capture);
+        SensorFrame aux =
+                frame(random, device, "depth0", Modality.DEPTH, PixelEncoding.DEPTH16_MM, 2, sequence, capture);
         SensorFrame rgb = frame(random, device, "rgb0", Modality.RGB, PixelEncoding.RGB8, 3, sequence, capture);
-        return FramePair.newBuilder().setDeviceId(device).setRgb(rgb).setAux(aux).setSkewMicros(0L).setOrigin(PairOrigin.FRAME_SYNC)
-                .setPairedTime(capture).build();
+        return FramePair.newBuilder()
+                .setDeviceId(device)
+                .setRgb(rgb)
+                .setAux(aux)
+                .setSkewMicros(0L)
+                .setOrigin(PairOrigin.FRAME_SYNC)
+                .setPairedTime(capture)
+                .build();
     }
 
-    private static SensorFrame frame(Random random, String device, String sensor, Modality modality, PixelEncoding encoding, int bpp,
-            long sequence, Instant capture) {
+    private static SensorFrame frame(
+            Random random,
+            String device,
+            String sensor,
+            Modality modality,
+            PixelEncoding encoding,
+            int bpp,
+            long sequence,
+            Instant capture) {
         byte[] data = new byte[SIZE * SIZE * bpp];
         random.nextBytes(data);
-        return SensorFrame.newBuilder().setDeviceId(device).setSensorId(sensor).setModality(modality).setCaptureTime(capture)
-                .setSequence(sequence).setWidth(SIZE).setHeight(SIZE).setEncoding(encoding).setData(ByteBuffer.wrap(data)).build();
+        return SensorFrame.newBuilder()
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setModality(modality)
+                .setCaptureTime(capture)
+                .setSequence(sequence)
+                .setWidth(SIZE)
+                .setHeight(SIZE)
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(data))
+                .build();
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "key.serializer", ByteArraySerializer.class,
-                "value.serializer", ByteArraySerializer.class, "linger.ms", 5, "max.request.size", 8 << 20, "compression.type", "lz4"));
+        return new KafkaProducer<>(Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "key.serializer",
+                ByteArraySerializer.class,
+                "value.serializer",
+                ByteArraySerializer.class,
+                "linger.ms",
+                5,
+                "max.request.size",
+                8 << 20,
+                "compression.type",
+                "lz4"));
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {

@@ -22,20 +22,22 @@ import java.util.function.Consumer;
  * inputs: speed does not depend on content.
  */
 public final class ModelBench {
-    private ModelBench() {
-    }
+    private ModelBench() {}
 
-    public static BenchResult run(int size, int embeddingDim, double trainSeconds, double inferSeconds, Consumer<String> log) {
+    public static BenchResult run(
+            int size, int embeddingDim, double trainSeconds, double inferSeconds, Consumer<String> log) {
         StudentSpec spec = StudentSpec.compact(size, embeddingDim);
         Random random = new Random(1);
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("parameters", (double) spec.parameterCount());
         FoldedStudent folded;
-        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), size, DistillConfig.defaults(1000))) {
+        try (DistillationTrainer trainer =
+                new DistillationTrainer(StudentNetwork.build(spec), size, DistillConfig.defaults(1000))) {
             PairBatch batch = batch(random, 32, size, embeddingDim);
             trainer.step(batch); // warm-up: the first step builds the graph
             trainer.step(batch);
-            log.accept(String.format("Training the %,d-parameter student for %.0f s...", spec.parameterCount(), trainSeconds));
+            log.accept(String.format(
+                    "Training the %,d-parameter student for %.0f s...", spec.parameterCount(), trainSeconds));
             long start = System.nanoTime();
             int steps = 0;
             while ((System.nanoTime() - start) / 1e9 < trainSeconds) {
@@ -57,11 +59,20 @@ public final class ModelBench {
             figures.put("fp32FramesPerSecondBatch" + batchSize, framesPerSecond(fp32, input, batchSize, inferSeconds));
             figures.put("int8FramesPerSecondBatch" + batchSize, framesPerSecond(int8, input, batchSize, inferSeconds));
         }
-        String sentence = String.format("student (%,d parameters, %dx%d): training %.0f samples/s; inference fp32 %.0f / int8 %.0f frames/s at "
+        String sentence = String.format(
+                "student (%,d parameters, %dx%d): training %.0f samples/s; inference fp32 %.0f / int8 %.0f frames/s at "
                         + "batch 1, fp32 %.0f / int8 %.0f frames/s at batch 32; model %,d bytes fp32, %,d bytes int8 (%.1fx smaller)",
-                spec.parameterCount(), size, size, figures.get("trainSamplesPerSecond"), figures.get("fp32FramesPerSecondBatch1"),
-                figures.get("int8FramesPerSecondBatch1"), figures.get("fp32FramesPerSecondBatch32"), figures.get("int8FramesPerSecondBatch32"),
-                fp32.length, int8.length, fp32.length / (double) int8.length);
+                spec.parameterCount(),
+                size,
+                size,
+                figures.get("trainSamplesPerSecond"),
+                figures.get("fp32FramesPerSecondBatch1"),
+                figures.get("int8FramesPerSecondBatch1"),
+                figures.get("fp32FramesPerSecondBatch32"),
+                figures.get("int8FramesPerSecondBatch32"),
+                fp32.length,
+                int8.length,
+                fp32.length / (double) int8.length);
         return new BenchResult("model", sentence, figures);
     }
 

@@ -9,8 +9,7 @@ import java.util.Map;
  * which is the per-core figure the target (≥ 500 at 64×64) is stated in.
  */
 public final class RenderBench {
-    private RenderBench() {
-    }
+    private RenderBench() {}
 
     public static BenchResult run(double warmupSeconds, double measureSeconds, int size) {
         RenderBenchmark.Result r = RenderBenchmark.run(warmupSeconds, measureSeconds, size, size);
@@ -20,7 +19,11 @@ public final class RenderBench {
         figures.put("seconds", r.seconds());
         figures.put("target", 500.0);
         String verdict = r.triplesPerSecond() >= 500 ? "meets" : "misses";
-        return new BenchResult("render", String.format("render: %.0f RGB+depth+thermal triples/s on one core at %dx%d (%s the 500/s target)",
-                r.triplesPerSecond(), size, size, verdict), figures);
+        return new BenchResult(
+                "render",
+                String.format(
+                        "render: %.0f RGB+depth+thermal triples/s on one core at %dx%d (%s the 500/s target)",
+                        r.triplesPerSecond(), size, size, verdict),
+                figures);
     }
 }

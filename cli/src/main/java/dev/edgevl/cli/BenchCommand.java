@@ -16,15 +16,22 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Where the speed targets are measured; never in unit tests. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Benchmarks of the speed targets, on this machine.",
-        subcommands = {BenchCommand.Render.class, BenchCommand.Sync.class, BenchCommand.Student.class, BenchCommand.Inference.class,
-                BenchCommand.Distill.class})
+        subcommands = {
+            BenchCommand.Render.class,
+            BenchCommand.Sync.class,
+            BenchCommand.Student.class,
+            BenchCommand.Inference.class,
+            BenchCommand.Distill.class
+        })
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -50,27 +57,45 @@ final class BenchCommand implements Runnable {
         void print(PrintWriter out, BenchResult result) throws java.io.IOException {
             out.println(result.sentence());
             if (file != null) {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(),
-                        Map.of("benchmark", result.name(), "summary", result.sentence(), "figures", result.figures()));
+                new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValue(
+                                file.toFile(),
+                                Map.of(
+                                        "benchmark",
+                                        result.name(),
+                                        "summary",
+                                        result.sentence(),
+                                        "figures",
+                                        result.figures()));
                 out.println("Report written to " + file.toAbsolutePath());
             }
             out.flush();
         }
     }
 
-    @Command(name = "render", mixinStandardHelpOptions = true,
-            description = "Render throughput of the sensor world: RGB+depth+thermal triples per second on one core (target: 500 at 64x64).")
+    @Command(
+            name = "render",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Render throughput of the sensor world: RGB+depth+thermal triples per second on one core (target: 500 at 64x64).")
     static final class Render implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--warmup", defaultValue = "3", description = "Seconds of warm-up, not measured (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--warmup",
+                defaultValue = "3",
+                description = "Seconds of warm-up, not measured (default: ${DEFAULT-VALUE}).")
         double warmup;
 
         @Option(names = "--seconds", defaultValue = "10", description = "Seconds measured (default: ${DEFAULT-VALUE}).")
         double seconds;
 
-        @Option(names = "--size", defaultValue = "64", description = "Image width and height (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--size",
+                defaultValue = "64",
+                description = "Image width and height (default: ${DEFAULT-VALUE}).")
         int size;
 
         @Mixin
@@ -86,17 +111,27 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "sync", mixinStandardHelpOptions = true,
-            description = {"Frame-sync throughput (pairs/s) on an embedded broker: loads a simulated fleet's frames,",
-                    "then times the exactly-once sync app pairing all of them."})
+    @Command(
+            name = "sync",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Frame-sync throughput (pairs/s) on an embedded broker: loads a simulated fleet's frames,",
+                "then times the exactly-once sync app pairing all of them."
+            })
     static final class Sync implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--devices", defaultValue = "8", description = "Simulated devices, each RGB + depth at 10 fps (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--devices",
+                defaultValue = "8",
+                description = "Simulated devices, each RGB + depth at 10 fps (default: ${DEFAULT-VALUE}).")
         int devices;
 
-        @Option(names = "--world-time", defaultValue = "60s", converter = DurationConverter.class,
+        @Option(
+                names = "--world-time",
+                defaultValue = "60s",
+                converter = DurationConverter.class,
                 description = "World time of frames to load (default: ${DEFAULT-VALUE}).")
         Duration worldTime;
 
@@ -112,20 +147,33 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "model", mixinStandardHelpOptions = true,
-            description = {"The default student's speeds: stage-1 training samples/s, and inference frames/s of its exported model",
-                    "on ONNX Runtime, fp32 against int8, at batch 1 and 32 (target: int8 faster, bundle >= 4x smaller)."})
+    @Command(
+            name = "model",
+            mixinStandardHelpOptions = true,
+            description = {
+                "The default student's speeds: stage-1 training samples/s, and inference frames/s of its exported model",
+                "on ONNX Runtime, fp32 against int8, at batch 1 and 32 (target: int8 faster, bundle >= 4x smaller)."
+            })
     static final class Student implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--size", defaultValue = "64", description = "Input width and height (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--size",
+                defaultValue = "64",
+                description = "Input width and height (default: ${DEFAULT-VALUE}).")
         int size;
 
-        @Option(names = "--dim", defaultValue = "128", description = "Embedding size of the teacher (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--dim",
+                defaultValue = "128",
+                description = "Embedding size of the teacher (default: ${DEFAULT-VALUE}).")
         int dim;
 
-        @Option(names = "--seconds", defaultValue = "10", description = "Seconds measured per figure (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seconds",
+                defaultValue = "10",
+                description = "Seconds measured per figure (default: ${DEFAULT-VALUE}).")
         double seconds;
 
         @Mixin
@@ -139,18 +187,28 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "inference", mixinStandardHelpOptions = true,
-            description = {"The stream job against the bare student on this machine: batched (32) vs per-record student throughput",
-                    "(goal >= 5x), the job's end-to-end throughput on an embedded broker and MiniCluster (goal >= 0.85 of bare), and",
-                    "p50/p99 capture->annotation latency at half the job's rate. Needs a few minutes."})
+    @Command(
+            name = "inference",
+            mixinStandardHelpOptions = true,
+            description = {
+                "The stream job against the bare student on this machine: batched (32) vs per-record student throughput",
+                "(goal >= 5x), the job's end-to-end throughput on an embedded broker and MiniCluster (goal >= 0.85 of bare), and",
+                "p50/p99 capture->annotation latency at half the job's rate. Needs a few minutes."
+            })
     static final class Inference implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--frames", defaultValue = "20000", description = "Backlog of pairs the job works through (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--frames",
+                defaultValue = "20000",
+                description = "Backlog of pairs the job works through (default: ${DEFAULT-VALUE}).")
         int frames;
 
-        @Option(names = "--seconds", defaultValue = "10", description = "Seconds per bare measurement and for the latency run (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seconds",
+                defaultValue = "10",
+                description = "Seconds per bare measurement and for the latency run (default: ${DEFAULT-VALUE}).")
         double seconds;
 
         @Mixin
@@ -164,10 +222,14 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "distill", mixinStandardHelpOptions = true,
-            description = {"One retraining round of the distiller with its default buffer, student and steps, on pairs of the default",
-                    "world embedded by the configured teacher (teacher.* settings; the synthetic one by default): the round's time on this",
-                    "machine, stage by stage, and the gate's figures. --rounds 2 adds a round that continues from the first. Minutes."})
+    @Command(
+            name = "distill",
+            mixinStandardHelpOptions = true,
+            description = {
+                "One retraining round of the distiller with its default buffer, student and steps, on pairs of the default",
+                "world embedded by the configured teacher (teacher.* settings; the synthetic one by default): the round's time on this",
+                "machine, stage by stage, and the gate's figures. --rounds 2 adds a round that continues from the first. Minutes."
+            })
     static final class Distill implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -175,13 +237,22 @@ final class BenchCommand implements Runnable {
         @Mixin
         ConfigOptions config = new ConfigOptions();
 
-        @Option(names = "--pairs", defaultValue = "2600", description = "Pairs rendered for the first round (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--pairs",
+                defaultValue = "2600",
+                description = "Pairs rendered for the first round (default: ${DEFAULT-VALUE}).")
         int pairs;
 
-        @Option(names = "--rounds", defaultValue = "1", description = "1, or 2 to add a warm-started round (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--rounds",
+                defaultValue = "1",
+                description = "1, or 2 to add a warm-started round (default: ${DEFAULT-VALUE}).")
         int rounds;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the rendered scenes (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                description = "Seed of the rendered scenes (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Mixin
@@ -190,7 +261,8 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (rounds < 1 || rounds > 2) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rounds is 1 or 2, not " + rounds + ".");
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--rounds is 1 or 2, not " + rounds + ".");
             }
             PrintWriter out = spec.commandLine().getOut();
             report.print(out, DistillBench.run(config.settings(), pairs, rounds, seed, lines(out)));

@@ -11,19 +11,25 @@ import picocli.CommandLine.Option;
 final class BrokerOptions {
     static final int DEFAULT_PORT = 9092;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Keep Kafka's data in DIR, so a later run with the same DIR finds its topics and records again. "
-                    + "Default: a temporary directory, removed on exit.")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    "Keep Kafka's data in DIR, so a later run with the same DIR finds its topics and records again. "
+                            + "Default: a temporary directory, removed on exit.")
     Path dataDir;
 
-    @Option(names = "--port", paramLabel = "PORT",
-            description = "Port of the broker's client listener on 127.0.0.1; 0 picks a free one. "
-                    + "Default: " + DEFAULT_PORT + " when free, else a free one.")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "Port of the broker's client listener on 127.0.0.1; 0 picks a free one. " + "Default: "
+                    + DEFAULT_PORT + " when free, else a free one.")
     Integer port;
 
     /** The broker of a command whose {@link StopSignal} stops everything in order on Ctrl-C, the broker last. */
     EmbeddedKafka start() {
-        EmbeddedKafka.Builder builder = EmbeddedKafka.builder().port(resolvedPort()).withoutShutdownHook();
+        EmbeddedKafka.Builder builder =
+                EmbeddedKafka.builder().port(resolvedPort()).withoutShutdownHook();
         if (dataDir != null) {
             builder.dataDir(dataDir);
         }

@@ -11,7 +11,9 @@ final class ClusterOptions {
     @Mixin
     ConfigOptions config = new ConfigOptions();
 
-    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
+    @Option(
+            names = {"-b", "--bootstrap"},
+            paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers. Default: the kafka.bootstrap.servers setting.")
     String bootstrap;
 

@@ -17,8 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a compacted topic's current state: every key's latest value, from the start to the end it has now. */
 final class CompactedTopics {
-    private CompactedTopics() {
-    }
+    private CompactedTopics() {}
 
     /** @throws IllegalStateException when the end is not reached within {@code timeout} */
     static <V> Map<String, V> read(ClusterOptions cluster, Topic<String, V> topic, Duration timeout) throws Exception {
@@ -26,24 +25,29 @@ final class CompactedTopics {
     }
 
     /** @param bootstrap null for the {@code kafka.bootstrap.servers} setting */
-    static <V> Map<String, V> read(Settings settings, String bootstrap, Topic<String, V> topic, Duration timeout) throws Exception {
+    static <V> Map<String, V> read(Settings settings, String bootstrap, Topic<String, V> topic, Duration timeout)
+            throws Exception {
         Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, bootstrap));
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", false);
         props.put("max.partition.fetch.bytes", Topics.MAX_MODEL_MESSAGE_BYTES);
         Map<String, V> live = new TreeMap<>();
         try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-             KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), serdes.valueSerde(topic).deserializer())) {
+                KafkaConsumer<String, V> consumer = new KafkaConsumer<>(
+                        props,
+                        new StringDeserializer(),
+                        serdes.valueSerde(topic).deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Could not read " + topic.name() + " to its end within " + timeout.toSeconds()
-                            + " s; is the cluster up?");
+                    throw new IllegalStateException("Could not read " + topic.name() + " to its end within "
+                            + timeout.toSeconds() + " s; is the cluster up?");
                 }
                 for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {

@@ -9,12 +9,17 @@ import picocli.CommandLine.Option;
 
 /** The configuration options every command takes: a properties file and single overrides. */
 final class ConfigOptions {
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Properties file with settings (e.g. serde.format, registry.url, kafka.security.protocol). "
                     + "Environment variables EDGEVL_<KEY> override it; --set overrides both.")
     Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            mapFallbackValue = "",
             description = "Override one setting, e.g. --set serde.format=confluent. Repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 

@@ -1,6 +1,5 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.eval.offline.OfflinePairs;
 import dev.edgevl.config.Settings;
 import dev.edgevl.distill.Distiller;
 import dev.edgevl.distill.DistillerApp;
@@ -10,10 +9,11 @@ import dev.edgevl.distill.RoundListener;
 import dev.edgevl.distill.RoundReport;
 import dev.edgevl.distill.RoundSettings;
 import dev.edgevl.distill.SigningKeys;
-import dev.edgevl.model.teacher.TeacherConfig;
-import dev.edgevl.model.teacher.TeacherModels;
+import dev.edgevl.eval.offline.OfflinePairs;
 import dev.edgevl.model.bundle.DevKeys;
+import dev.edgevl.model.teacher.TeacherConfig;
 import dev.edgevl.model.teacher.TeacherModel;
+import dev.edgevl.model.teacher.TeacherModels;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -28,13 +28,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "distill", mixinStandardHelpOptions = true, subcommands = DistillCommand.Bootstrap.class,
-        description = {"Run the continual distiller until Ctrl-C: keeps a replay buffer of teacher.embeddings (balanced per teacher",
-                "pseudo-label, with a held-out slice), retrains the student when distill.trigger.samples new pairs arrived or",
-                "distill.trigger.interval passed (stage 1 distillation, pseudo-labels, stage 2 int8 quantization-aware training),",
-                "gates the candidate against the live version on the held-out slice, stores it in distill.store.dir and publishes the",
-                "signed version to models. Bundles are signed with distill.signing-key (an Ed25519 PEM), or with a development key",
-                "made in DIR by --dev-keys. Restarting rebuilds the buffer from the topic and resumes."})
+@Command(
+        name = "distill",
+        mixinStandardHelpOptions = true,
+        subcommands = DistillCommand.Bootstrap.class,
+        description = {
+            "Run the continual distiller until Ctrl-C: keeps a replay buffer of teacher.embeddings (balanced per teacher",
+            "pseudo-label, with a held-out slice), retrains the student when distill.trigger.samples new pairs arrived or",
+            "distill.trigger.interval passed (stage 1 distillation, pseudo-labels, stage 2 int8 quantization-aware training),",
+            "gates the candidate against the live version on the held-out slice, stores it in distill.store.dir and publishes the",
+            "signed version to models. Bundles are signed with distill.signing-key (an Ed25519 PEM), or with a development key",
+            "made in DIR by --dev-keys. Restarting rebuilds the buffer from the topic and resumes."
+        })
 final class DistillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,7 +50,9 @@ final class DistillCommand implements Callable<Integer> {
     @Mixin
     RunLength runLength = new RunLength();
 
-    @Option(names = "--dev-keys", paramLabel = "DIR",
+    @Option(
+            names = "--dev-keys",
+            paramLabel = "DIR",
             description = "Sign with a development key pair kept in DIR (made there on first use; not for production). "
                     + "Consumers trust DIR/" + DevKeys.PUBLIC_KEY_FILE + ".")
     Path devKeys;
@@ -57,10 +64,14 @@ final class DistillCommand implements Callable<Integer> {
         KeyPair keys = keys(config, out);
         StopSignal signal = new StopSignal();
         try {
-            try (DistillerApp app = DistillerApp.start(cluster.settings(), cluster.bootstrap, keys, RoundListener.NONE)) {
-                out.printf("The distiller is rebuilding its replay buffer from teacher.embeddings. %s%n", runLength.howItEnds());
+            try (DistillerApp app =
+                    DistillerApp.start(cluster.settings(), cluster.bootstrap, keys, RoundListener.NONE)) {
+                out.printf(
+                        "The distiller is rebuilding its replay buffer from teacher.embeddings. %s%n",
+                        runLength.howItEnds());
                 out.flush();
-                try (Progress progress = new Progress(out, Duration.ofSeconds(10), () -> line(app.distiller().status()))) {
+                try (Progress progress = new Progress(
+                        out, Duration.ofSeconds(10), () -> line(app.distiller().status()))) {
                     signal.await(runLength.duration);
                 }
                 out.println("Stopping the distiller...");
@@ -79,29 +90,52 @@ final class DistillCommand implements Callable<Integer> {
             return SigningKeys.pair(config);
         }
         if (devKeys == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "The distiller signs what it publishes: set "
-                    + DistillerConfig.SIGNING_KEY.key() + " to an Ed25519 private key (PEM), or pass --dev-keys DIR for a development key.");
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "The distiller signs what it publishes: set " + DistillerConfig.SIGNING_KEY.key()
+                            + " to an Ed25519 private key (PEM), or pass --dev-keys DIR for a development key.");
         }
         DevKeys keys = DevKeys.loadOrCreate(devKeys);
-        out.printf("Signing with the development key %s; consumers trust %s (not for production).%n", keys.keyId(), keys.publicKeyFile());
+        out.printf(
+                "Signing with the development key %s; consumers trust %s (not for production).%n",
+                keys.keyId(), keys.publicKeyFile());
         return keys.keyPair();
     }
 
     static String line(Distiller.Status s) {
         RoundReport last = s.lastRound();
-        String round = last == null ? "no round yet"
-                : last.failed() ? "last round v" + last.version() + " failed: " + last.failure()
-                : String.format("last round v%d %s (non-RGB agreement %.3f%s)", last.version(), last.published() ? "published" : "kept back",
-                        last.verdict().candidate(), Double.isNaN(last.verdict().live()) ? "" : String.format(" vs live %.3f", last.verdict().live()));
-        return String.format("buffer %,d training + %,d held-out pairs, %,d new  live %s  %s  %s", s.train(), s.heldOut(), s.newSamples(),
-                s.liveVersion() == null ? "none" : "v" + s.liveVersion(), s.phase(), round);
+        String round = last == null
+                ? "no round yet"
+                : last.failed()
+                        ? "last round v" + last.version() + " failed: " + last.failure()
+                        : String.format(
+                                "last round v%d %s (non-RGB agreement %.3f%s)",
+                                last.version(),
+                                last.published() ? "published" : "kept back",
+                                last.verdict().candidate(),
+                                Double.isNaN(last.verdict().live())
+                                        ? ""
+                                        : String.format(
+                                                " vs live %.3f", last.verdict().live()));
+        return String.format(
+                "buffer %,d training + %,d held-out pairs, %,d new  live %s  %s  %s",
+                s.train(),
+                s.heldOut(),
+                s.newSamples(),
+                s.liveVersion() == null ? "none" : "v" + s.liveVersion(),
+                s.phase(),
+                round);
     }
 
-    @Command(name = "bootstrap", mixinStandardHelpOptions = true,
-            description = {"Distil the initial student offline (EdgeVL's first step, stage 1 only): renders --pairs unlabelled RGB + depth",
-                    "pairs of the default world, embeds their RGB images with the configured teacher (teacher.*) and trains the",
-                    "distill.student.* layout on them for --epochs. Writes student.params and student.properties (how it was made) to",
-                    "--out, for distill.initial-weights. No ground truth is read."})
+    @Command(
+            name = "bootstrap",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Distil the initial student offline (EdgeVL's first step, stage 1 only): renders --pairs unlabelled RGB + depth",
+                "pairs of the default world, embeds their RGB images with the configured teacher (teacher.*) and trains the",
+                "distill.student.* layout on them for --epochs. Writes student.params and student.properties (how it was made) to",
+                "--out, for distill.initial-weights. No ground truth is read."
+            })
     static final class Bootstrap implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -109,16 +143,29 @@ final class DistillCommand implements Callable<Integer> {
         @Mixin
         ConfigOptions config = new ConfigOptions();
 
-        @Option(names = "--pairs", defaultValue = "4000", description = "Pairs to render and embed (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--pairs",
+                defaultValue = "4000",
+                description = "Pairs to render and embed (default: ${DEFAULT-VALUE}).")
         int pairs;
 
-        @Option(names = "--epochs", defaultValue = "5", description = "Stage-1 passes over them (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--epochs",
+                defaultValue = "5",
+                description = "Stage-1 passes over them (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the scenes and the training (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                description = "Seed of the scenes and the training (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the weights and their provenance go.")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "DIR",
+                description = "Where the weights and their provenance go.")
         Path out;
 
         @Override
@@ -131,23 +178,35 @@ final class DistillCommand implements Callable<Integer> {
             try (TeacherModel teacher = TeacherModels.load(settings)) {
                 w.printf("Rendering %,d pairs and embedding their RGB images with %s...%n", pairs, teacher.id());
                 w.flush();
-                var embedded = OfflinePairs.embedded(teacher,
-                        TeacherConfig.from(settings).inputSpec(teacher.imageSize()), seed, 0, pairs);
+                var embedded = OfflinePairs.embedded(
+                        teacher, TeacherConfig.from(settings).inputSpec(teacher.imageSize()), seed, 0, pairs);
                 w.printf("Stage 1 on %,d pairs for %d epochs...%n", pairs, epochs);
                 w.flush();
                 Map<String, String> provenance = new TreeMap<>();
-                provenance.put("command", "./edgevl distill bootstrap --pairs " + pairs + " --epochs " + epochs + " --seed " + seed + " --out DIR");
+                provenance.put(
+                        "command",
+                        "./edgevl distill bootstrap --pairs " + pairs + " --epochs " + epochs + " --seed " + seed
+                                + " --out DIR");
                 provenance.put("version", Version.number());
                 provenance.put("date", LocalDate.now().toString());
-                InitialWeights weights = InitialWeights.train(embedded, round, seed,
+                InitialWeights weights = InitialWeights.train(
+                        embedded,
+                        round,
+                        seed,
                         (phase, done, total) -> {
                             w.printf("  %s: epoch %d/%d%n", phase, done, total);
                             w.flush();
-                        }, provenance);
+                        },
+                        provenance);
                 weights.save(out);
-                w.printf("Wrote %s (%,d bytes) and %s to %s in %.0f s: %s.%n", InitialWeights.WEIGHTS_FILE,
-                        weights.weights().length, InitialWeights.PROPERTIES_FILE, out.toAbsolutePath(),
-                        (System.nanoTime() - started) / 1e9, weights.describe());
+                w.printf(
+                        "Wrote %s (%,d bytes) and %s to %s in %.0f s: %s.%n",
+                        InitialWeights.WEIGHTS_FILE,
+                        weights.weights().length,
+                        InitialWeights.PROPERTIES_FILE,
+                        out.toAbsolutePath(),
+                        (System.nanoTime() - started) / 1e9,
+                        weights.describe());
                 w.flush();
             }
             return 0;

@@ -7,12 +7,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
 /** The {@code edgevl} command. Subcommands only wire; the work lives in the modules. */
-@Command(name = "edgevl", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Keeps a tiny int8 vision-language student aligned to a large teacher across sensor modalities, continuously.",
-        subcommands = {LocalCommand.class, KafkaCommand.class, TopicsCommand.class, SchemasCommand.class, SimCommand.class,
-                SimulateCommand.class, AgentCommand.class, IngestCommand.class, InferCommand.class, WatchCommand.class, BenchCommand.class,
-                EvalCommand.class, TeacherCommand.class, LabelsCommand.class, DistillCommand.class, ModelsCommand.class,
-                SettingsCommand.class, HelpCommand.class})
+@Command(
+        name = "edgevl",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description =
+                "Keeps a tiny int8 vision-language student aligned to a large teacher across sensor modalities, continuously.",
+        subcommands = {
+            LocalCommand.class,
+            KafkaCommand.class,
+            TopicsCommand.class,
+            SchemasCommand.class,
+            SimCommand.class,
+            SimulateCommand.class,
+            AgentCommand.class,
+            IngestCommand.class,
+            InferCommand.class,
+            WatchCommand.class,
+            BenchCommand.class,
+            EvalCommand.class,
+            TeacherCommand.class,
+            LabelsCommand.class,
+            DistillCommand.class,
+            ModelsCommand.class,
+            SettingsCommand.class,
+            HelpCommand.class
+        })
 public final class Edgevl implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,7 +57,9 @@ public final class Edgevl implements Runnable {
     /** Known failures are told in a sentence, not a stack trace. */
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (e instanceof ConfigException || e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+        if (e instanceof ConfigException
+                || e instanceof IllegalStateException
+                || e instanceof IllegalArgumentException) {
             err.println(cli.getColorScheme().errorText("edgevl " + cli.getCommandName() + ": " + e.getMessage()));
             return 2;
         }

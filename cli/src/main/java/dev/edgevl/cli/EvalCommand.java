@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Evaluations against the sensor world's ground truth. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Accuracy evaluations against the synthetic world's ground truth.",
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = "Accuracy evaluations against the synthetic world's ground truth.",
         subcommands = {EvalCommand.Offline.class})
 final class EvalCommand implements Runnable {
     @Spec
@@ -26,14 +29,21 @@ final class EvalCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "offline", mixinStandardHelpOptions = true,
-            description = {"The EdgeVL table in this world: pretrain (or load) the RGB-only teacher, distill the student on RGB + depth,",
-                    "quantize (post-training and stage 2), and score every model on held-out scenes by shape."})
+    @Command(
+            name = "offline",
+            mixinStandardHelpOptions = true,
+            description = {
+                "The EdgeVL table in this world: pretrain (or load) the RGB-only teacher, distill the student on RGB + depth,",
+                "quantize (post-training and stage 2), and score every model on held-out scenes by shape."
+            })
     static final class Offline implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of scenes, noise and training (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                description = "Seed of scenes, noise and training (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--quick", description = "A tiny run (seconds) that proves the pipeline, not the accuracy.")
@@ -45,8 +55,11 @@ final class EvalCommand implements Runnable {
         @Option(names = "--teacher-epochs", description = "Teacher pretraining epochs (default: 9; quick: 1).")
         Integer teacherEpochs;
 
-        @Option(names = "--teacher-width", description = "The teacher's image tower is the student's layout this many times as wide"
-                + " (default: " + OfflineConfig.TEACHER_WIDTH + "); another width is another teacher, pretrained on first use and cached.")
+        @Option(
+                names = "--teacher-width",
+                description = "The teacher's image tower is the student's layout this many times as wide"
+                        + " (default: " + OfflineConfig.TEACHER_WIDTH
+                        + "); another width is another teacher, pretrained on first use and cached.")
         Integer teacherWidth;
 
         @Option(names = "--report", paramLabel = "FILE", description = "Write the report as JSON.")
@@ -55,7 +68,10 @@ final class EvalCommand implements Runnable {
         @Option(names = "--chart", paramLabel = "FILE", description = "Write the table as a PNG bar chart.")
         Path chart;
 
-        @Option(names = "--cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.edgevl/cache",
+        @Option(
+                names = "--cache",
+                paramLabel = "DIR",
+                defaultValue = "${sys:user.home}/.edgevl/cache",
                 description = "Where pretrained teachers are kept and reused (default: ${DEFAULT-VALUE}).")
         Path cache;
 
@@ -64,7 +80,8 @@ final class EvalCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             OfflineConfig config = quick ? OfflineConfig.quick(seed) : OfflineConfig.defaults(seed);
             if (scenes != null || teacherEpochs != null) {
-                config = config.withTeacher(scenes != null ? scenes : config.trainScenes(),
+                config = config.withTeacher(
+                        scenes != null ? scenes : config.trainScenes(),
                         teacherEpochs != null ? teacherEpochs : config.teacherEpochs());
             }
             if (teacherWidth != null) {
@@ -91,17 +108,20 @@ final class EvalCommand implements Runnable {
 
     /** Progress lines go to the command's output as they happen. */
     static PrintStream progress(PrintWriter out) {
-        return new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                out.write(b);
-            }
+        return new PrintStream(
+                new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        out.write(b);
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                out.write(new String(b, off, len, StandardCharsets.UTF_8));
-                out.flush();
-            }
-        }, true, StandardCharsets.UTF_8);
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        out.write(new String(b, off, len, StandardCharsets.UTF_8));
+                        out.flush();
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
     }
 }

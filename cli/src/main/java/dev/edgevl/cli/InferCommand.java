@@ -24,11 +24,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The stream-inference Flink job on an embedded MiniCluster, against any Kafka. */
-@Command(name = "infer", mixinStandardHelpOptions = true,
-        description = {"Run the stream-inference Flink job in this JVM (MiniCluster) until Ctrl-C: annotates every pair on frames.paired",
-                "with the live student from 'models' (verified against --trust keys) and the labels on labels.embedded, writes",
-                "frames.annotated, routes uncertain frames to teacher.requests within a per-device budget, exactly once.",
-                "On a Flink cluster run the job jar instead (stream-inference/target/*-job.jar). Settings: inference.* (see docs)."})
+@Command(
+        name = "infer",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the stream-inference Flink job in this JVM (MiniCluster) until Ctrl-C: annotates every pair on frames.paired",
+            "with the live student from 'models' (verified against --trust keys) and the labels on labels.embedded, writes",
+            "frames.annotated, routes uncertain frames to teacher.requests within a per-device budget, exactly once.",
+            "On a Flink cluster run the job jar instead (stream-inference/target/*-job.jar). Settings: inference.* (see docs)."
+        })
 final class InferCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,11 +43,16 @@ final class InferCommand implements Callable<Integer> {
     @Mixin
     RunLength runLength = new RunLength();
 
-    @Option(names = "--trust", paramLabel = "PEM", description = "Public key file(s) whose signed models the job accepts "
-            + "(sets inference.trusted-keys).")
+    @Option(
+            names = "--trust",
+            paramLabel = "PEM",
+            description = "Public key file(s) whose signed models the job accepts " + "(sets inference.trusted-keys).")
     List<Path> trust = List.of();
 
-    @Option(names = {"-p", "--parallelism"}, defaultValue = "1", description = "Parallel instances of the job (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-p", "--parallelism"},
+            defaultValue = "1",
+            description = "Parallel instances of the job (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
     @Override
@@ -51,21 +60,29 @@ final class InferCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Settings settings = cluster.settings();
         if (!trust.isEmpty()) {
-            settings = settings.with(InferenceConfig.TRUSTED_KEYS.key(), trust.stream().map(Path::toString).collect(Collectors.joining(",")));
+            settings = settings.with(
+                    InferenceConfig.TRUSTED_KEYS.key(),
+                    trust.stream().map(Path::toString).collect(Collectors.joining(",")));
         }
         StopSignal signal = new StopSignal();
-        try (Admin admin = cluster.admin(); LocalFlink flink = LocalFlink.start(1, parallelism)) {
-            StreamExecutionEnvironment env = LocalFlink.environment(parallelism, Integer.MAX_VALUE, Duration.ofSeconds(2));
+        try (Admin admin = cluster.admin();
+                LocalFlink flink = LocalFlink.start(1, parallelism)) {
+            StreamExecutionEnvironment env =
+                    LocalFlink.environment(parallelism, Integer.MAX_VALUE, Duration.ofSeconds(2));
             StreamInferenceJob.build(env, settings, cluster.bootstrap);
             JobID job = flink.submit(env, StreamInferenceJob.NAME);
             flink.awaitRunning(job, Duration.ofSeconds(60));
-            out.printf("The stream-inference job is running (parallelism %d). %s%n", parallelism, runLength.howItEnds());
+            out.printf(
+                    "The stream-inference job is running (parallelism %d). %s%n", parallelism, runLength.howItEnds());
             out.flush();
             Progress.Rate rate = new Progress.Rate();
             try (Progress progress = new Progress(out, Duration.ofSeconds(10), () -> {
                 long annotated = written(admin, Topics.FRAMES_ANNOTATED.name());
-                return String.format("annotations written %,d (%.1f/s)  teacher requests %,d  dead letters %,d  (log end offsets)", annotated,
-                        rate.perSecond(annotated), written(admin, Topics.TEACHER_REQUESTS.name()),
+                return String.format(
+                        "annotations written %,d (%.1f/s)  teacher requests %,d  dead letters %,d  (log end offsets)",
+                        annotated,
+                        rate.perSecond(annotated),
+                        written(admin, Topics.TEACHER_REQUESTS.name()),
                         written(admin, Topics.FRAMES_PAIRED.deadLetter().name()));
             })) {
                 signal.await(runLength.duration);
@@ -84,10 +101,16 @@ final class InferCommand implements Callable<Integer> {
     /** The sum of a topic's log end offsets: records written, transaction markers included. */
     private static long written(Admin admin, String topic) {
         try {
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            var partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions();
             Map<TopicPartition, OffsetSpec> request = partitions.stream()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-            return admin.listOffsets(request).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+            return admin.listOffsets(request).all().get().values().stream()
+                    .mapToLong(o -> o.offset())
+                    .sum();
         } catch (Exception e) {
             return -1;
         }

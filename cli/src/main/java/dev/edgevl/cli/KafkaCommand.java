@@ -5,13 +5,17 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Just the embedded broker, for running the services one by one against it. */
-@Command(name = "kafka", mixinStandardHelpOptions = true,
-        description = {"Run only an embedded Kafka broker (KRaft, combined broker and controller) until Ctrl-C.",
-                "Prints its bootstrap address; create the topics with 'edgevl topics create --bootstrap ADDRESS'."})
+@Command(
+        name = "kafka",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run only an embedded Kafka broker (KRaft, combined broker and controller) until Ctrl-C.",
+            "Prints its bootstrap address; create the topics with 'edgevl topics create --bootstrap ADDRESS'."
+        })
 final class KafkaCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,8 +32,9 @@ final class KafkaCommand implements Callable<Integer> {
         StopSignal signal = new StopSignal();
         try {
             try (EmbeddedKafka kafka = broker.start()) {
-                out.printf("Kafka is up. bootstrap.servers=%s  (cluster %s, data in %s)%n", kafka.bootstrapServers(), kafka.clusterId(),
-                        kafka.dataDir());
+                out.printf(
+                        "Kafka is up. bootstrap.servers=%s  (cluster %s, data in %s)%n",
+                        kafka.bootstrapServers(), kafka.clusterId(), kafka.dataDir());
                 out.println(runLength.howItEnds());
                 out.flush();
                 signal.await(runLength.duration);

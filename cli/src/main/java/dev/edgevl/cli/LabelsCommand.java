@@ -28,9 +28,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The live label vocabulary, for people: label events in, the teacher's embedded labels out. */
-@Command(name = "labels", mixinStandardHelpOptions = true,
-        description = {"The live label vocabulary. 'add' and 'remove' write to labels; the teacher service ('edgevl teacher serve')",
-                "turns them into labels.embedded, which 'list' reads."},
+@Command(
+        name = "labels",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The live label vocabulary. 'add' and 'remove' write to labels; the teacher service ('edgevl teacher serve')",
+            "turns them into labels.embedded, which 'list' reads."
+        },
         subcommands = {LabelsCommand.Add.class, LabelsCommand.Remove.class, LabelsCommand.ListLabels.class})
 final class LabelsCommand implements Runnable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
@@ -43,7 +47,9 @@ final class LabelsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true,
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
             description = "Adds a label to the vocabulary (or replaces its prompt templates).")
     static final class Add implements Callable<Integer> {
         @Spec
@@ -55,17 +61,24 @@ final class LabelsCommand implements Runnable {
         @Parameters(paramLabel = "LABEL", description = "The label, as people write it, e.g. forklift.")
         String label;
 
-        @Option(names = "--template", paramLabel = "T",
-                description = "A prompt template with {} where the label goes, e.g. \"a depth image of a {}\". Repeatable. "
-                        + "Default: the service's templates (\"a photo of a {}\", \"a picture of a {}\", \"a {}\", \"there is a {} on the floor\").")
+        @Option(
+                names = "--template",
+                paramLabel = "T",
+                description =
+                        "A prompt template with {} where the label goes, e.g. \"a depth image of a {}\". Repeatable. "
+                                + "Default: the service's templates (\"a photo of a {}\", \"a picture of a {}\", \"a {}\", \"there is a {} on the floor\").")
         List<String> templates = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             send(cluster, event(label, LabelAction.ADD, templates));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("Label '%s' added with %s; the teacher service writes its embedding to %s.%n", label,
-                    templates.isEmpty() ? "the " + Prompts.DEFAULT_TEMPLATES.size() + " default templates" : templates.size() + " templates",
+            out.printf(
+                    "Label '%s' added with %s; the teacher service writes its embedding to %s.%n",
+                    label,
+                    templates.isEmpty()
+                            ? "the " + Prompts.DEFAULT_TEMPLATES.size() + " default templates"
+                            : templates.size() + " templates",
                     Topics.LABELS_EMBEDDED.name());
             out.flush();
             return 0;
@@ -87,14 +100,19 @@ final class LabelsCommand implements Runnable {
         public Integer call() throws Exception {
             send(cluster, event(label, LabelAction.REMOVE, List.of()));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("Label '%s' removed; the teacher service writes a tombstone to %s.%n", label, Topics.LABELS_EMBEDDED.name());
+            out.printf(
+                    "Label '%s' removed; the teacher service writes a tombstone to %s.%n",
+                    label, Topics.LABELS_EMBEDDED.name());
             out.flush();
             return 0;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Lists the live labels: reads labels.embedded to its end (committed records only) and prints every label that has an embedding.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Lists the live labels: reads labels.embedded to its end (committed records only) and prints every label that has an embedding.")
     static final class ListLabels implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -107,13 +125,19 @@ final class LabelsCommand implements Runnable {
             Map<String, LabelEmbedding> live = readLive(cluster);
             PrintWriter out = spec.commandLine().getOut();
             if (live.isEmpty()) {
-                out.println("No live labels in " + Topics.LABELS_EMBEDDED.name() + "; add one with 'edgevl labels add LABEL'.");
+                out.println("No live labels in " + Topics.LABELS_EMBEDDED.name()
+                        + "; add one with 'edgevl labels add LABEL'.");
                 out.flush();
                 return 0;
             }
             Table table = new Table("LABEL", "TEACHER", "DIM", "TEMPLATES", "EMBEDDED");
-            live.values().forEach(e -> table.row(e.getLabel(), e.getTeacherId(), e.getEmbedding().size(), e.getPromptTemplates().size(),
-                    e.getEmbeddedTime()));
+            live.values()
+                    .forEach(e -> table.row(
+                            e.getLabel(),
+                            e.getTeacherId(),
+                            e.getEmbedding().size(),
+                            e.getPromptTemplates().size(),
+                            e.getEmbeddedTime()));
             table.print(out);
             out.printf("%d live labels.%n", live.size());
             out.flush();
@@ -125,8 +149,13 @@ final class LabelsCommand implements Runnable {
         if (label.isBlank()) {
             throw new IllegalArgumentException("A label must not be blank.");
         }
-        return LabelEvent.newBuilder().setLabel(label).setAction(action).setPromptTemplates(templates).setEventTime(Instant.now())
-                .setAuthor(System.getProperty("user.name")).build();
+        return LabelEvent.newBuilder()
+                .setLabel(label)
+                .setAction(action)
+                .setPromptTemplates(templates)
+                .setEventTime(Instant.now())
+                .setAuthor(System.getProperty("user.name"))
+                .build();
     }
 
     private static void send(ClusterOptions cluster, LabelEvent event) throws Exception {
@@ -139,11 +168,13 @@ final class LabelsCommand implements Runnable {
         props.put("acks", "all");
         props.put("max.block.ms", (int) SEND_TIMEOUT.toMillis());
         try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-             KafkaProducer<String, LabelEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-                     serdes.valueSerde(Topics.LABELS).serializer())) {
+                KafkaProducer<String, LabelEvent> producer = new KafkaProducer<>(
+                        props,
+                        new StringSerializer(),
+                        serdes.valueSerde(Topics.LABELS).serializer())) {
             for (LabelEvent event : events) {
-                producer.send(new ProducerRecord<>(Topics.LABELS.name(), event.getLabel(), event)).get(SEND_TIMEOUT.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                producer.send(new ProducerRecord<>(Topics.LABELS.name(), event.getLabel(), event))
+                        .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }

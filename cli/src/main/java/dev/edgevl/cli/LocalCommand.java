@@ -1,6 +1,5 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.sim.world.Shape;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
@@ -8,20 +7,19 @@ import dev.edgevl.eval.live.LiveEvaluator;
 import dev.edgevl.eval.live.LiveEvent;
 import dev.edgevl.eval.live.LiveReport;
 import dev.edgevl.eval.live.TeacherBaseline;
-import dev.edgevl.model.zeroshot.LabelEncoder;
-import dev.edgevl.model.zeroshot.Prompts;
-import dev.edgevl.model.teacher.TeacherConfig;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
+import dev.edgevl.model.teacher.TeacherConfig;
 import dev.edgevl.model.teacher.TeacherModel;
+import dev.edgevl.model.zeroshot.LabelEncoder;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.serde.WireFormat;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
+import dev.edgevl.sim.world.Shape;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -29,22 +27,26 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Everything on one machine, embedded: a KRaft Kafka broker (or an external cluster) with every topic of the
  * catalogue, frame sync, the teacher service, the stream-inference job on a Flink MiniCluster, the distiller and a
  * simulated fleet whose devices run agents — the whole adaptive loop.
  */
-@Command(name = "local", mixinStandardHelpOptions = true,
-        description = {"Run the whole adaptive loop on this machine until Ctrl-C or --duration.",
-                "Starts a Kafka broker (KRaft, in this JVM; or uses --bootstrap), creates every topic of the catalogue with its dead-letter "
-                        + "topic, then frame sync, the teacher service (with the default labels on first run), the stream-inference "
-                        + "job on an embedded Flink MiniCluster, the distiller (signing with a dev key kept in the data directory) and "
-                        + "a simulated fleet (--scenario) whose devices run agents, and shows progress every few seconds. A second "
-                        + "run with the same --data-dir resumes where the first stopped."})
+@Command(
+        name = "local",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the whole adaptive loop on this machine until Ctrl-C or --duration.",
+            "Starts a Kafka broker (KRaft, in this JVM; or uses --bootstrap), creates every topic of the catalogue with its dead-letter "
+                    + "topic, then frame sync, the teacher service (with the default labels on first run), the stream-inference "
+                    + "job on an embedded Flink MiniCluster, the distiller (signing with a dev key kept in the data directory) and "
+                    + "a simulated fleet (--scenario) whose devices run agents, and shows progress every few seconds. A second "
+                    + "run with the same --data-dir resumes where the first stopped."
+        })
 final class LocalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,24 +57,38 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker = new BrokerOptions();
 
-    @Option(names = "--scenario", defaultValue = "drift", paramLabel = "FILE|NAME",
-            description = "Scenario YAML file, or the name of a shipped one (default, drift). Default: ${DEFAULT-VALUE}: four devices, "
-                    + "then an RGB dropout at 1:30, night from 3:00 to 5:00, new shapes at 6:00, new depth cameras at 8:00.")
+    @Option(
+            names = "--scenario",
+            defaultValue = "drift",
+            paramLabel = "FILE|NAME",
+            description =
+                    "Scenario YAML file, or the name of a shipped one (default, drift). Default: ${DEFAULT-VALUE}: four devices, "
+                            + "then an RGB dropout at 1:30, night from 3:00 to 5:00, new shapes at 6:00, new depth cameras at 8:00.")
     String scenarioName;
 
-    @Option(names = "--devices", paramLabel = "N",
-            description = "Run the scenario with N devices (the first N, or more with the sensors of its devices in turn).")
+    @Option(
+            names = "--devices",
+            paramLabel = "N",
+            description =
+                    "Run the scenario with N devices (the first N, or more with the sensors of its devices in turn).")
     Integer devices;
 
-    @Option(names = "--report", paramLabel = "FILE", defaultValue = "edgevl-local-report.json",
-            description = "Where the report goes on exit: JSON, and a PNG chart beside it (same name, .png). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            defaultValue = "edgevl-local-report.json",
+            description =
+                    "Where the report goes on exit: JSON, and a PNG chart beside it (same name, .png). Default: ${DEFAULT-VALUE}.")
     Path report;
 
     @Mixin
     RunLength runLength = new RunLength();
 
-    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT",
-            description = "Use this Kafka cluster instead of starting a broker (the topics are created there if missing).")
+    @Option(
+            names = {"-b", "--bootstrap"},
+            paramLabel = "HOST:PORT",
+            description =
+                    "Use this Kafka cluster instead of starting a broker (the topics are created there if missing).")
     String external;
 
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -96,8 +112,14 @@ final class LocalCommand implements Callable<Integer> {
                 out.println("Starting an embedded Kafka broker...");
                 out.flush();
                 try (EmbeddedKafka kafka = broker.start()) {
-                    run(out, settings, kafka.bootstrapServers(), kafka.dataDir(), world, format, "data in " + kafka.dataDir()
-                            + (kafka.ownsDataDir() ? ", removed on exit" : ""));
+                    run(
+                            out,
+                            settings,
+                            kafka.bootstrapServers(),
+                            kafka.dataDir(),
+                            world,
+                            format,
+                            "data in " + kafka.dataDir() + (kafka.ownsDataDir() ? ", removed on exit" : ""));
                 }
             }
             out.println("Stopped cleanly.");
@@ -109,18 +131,30 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
-    private void run(PrintWriter out, Settings settings, String servers, Path stateDir, Scenario world, WireFormat format, String where)
+    private void run(
+            PrintWriter out,
+            Settings settings,
+            String servers,
+            Path stateDir,
+            Scenario world,
+            WireFormat format,
+            String where)
             throws Exception {
         try (Admin admin = Admin.create(KafkaSettings.clientProperties(settings, servers))) {
-            List<TopicInstaller.Result> results = new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
+            List<TopicInstaller.Result> results =
+                    new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
             TopicOutput.printInstalled(out, results);
         }
         bootstrap = servers;
         try (LocalStack stack = LocalStack.start(out, settings, servers, stateDir, world)) {
             out.printf("%nedgevl local is up. Kafka bootstrap: %s  (%s)%n", servers, where);
-            out.printf("Running: frame sync, the teacher, the stream job, the distiller and the '%s' fleet (%d devices with agents). "
-                    + "Values use the %s wire format. Devices and the job trust %s.%n", world.name(), world.devices().size(),
-                    ConfigOption.externalName(format), stack.keys().publicKeyFile());
+            out.printf(
+                    "Running: frame sync, the teacher, the stream job, the distiller and the '%s' fleet (%d devices with agents). "
+                            + "Values use the %s wire format. Devices and the job trust %s.%n",
+                    world.name(),
+                    world.devices().size(),
+                    ConfigOption.externalName(format),
+                    stack.keys().publicKeyFile());
             out.println(runLength.howItEnds());
             out.flush();
             ready.countDown();
@@ -129,14 +163,20 @@ final class LocalCommand implements Callable<Integer> {
             TeacherModel teacher = stack.teacher().teacher();
             LiveReport result;
             try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-                 TeacherBaseline baseline = new TeacherBaseline(teacher, TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
-                         LabelEncoder.labelSet(teacher, Shape.defaultMix()), TeacherBaseline.Options.DEFAULT);
-                 LiveEvaluator evaluator = new LiveEvaluator(servers, serdes, LiveEvaluator.Options.of(world.name(), drifts), baseline)) {
+                    TeacherBaseline baseline = new TeacherBaseline(
+                            teacher,
+                            TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
+                            LabelEncoder.labelSet(teacher, Shape.defaultMix()),
+                            TeacherBaseline.Options.DEFAULT);
+                    LiveEvaluator evaluator = new LiveEvaluator(
+                            servers, serdes, LiveEvaluator.Options.of(world.name(), drifts), baseline)) {
                 try (LocalView view = new LocalView(out, stack, evaluator, world, drifts, System.console() != null)) {
                     byCtrlC = signal.await(runLength.duration);
                 }
-                out.println(byCtrlC ? "\nCtrl-C: stopping the fleet, the distiller, the job, the teacher and frame sync..."
-                        : "Stopping the fleet, the distiller, the job, the teacher and frame sync...");
+                out.println(
+                        byCtrlC
+                                ? "\nCtrl-C: stopping the fleet, the distiller, the job, the teacher and frame sync..."
+                                : "Stopping the fleet, the distiller, the job, the teacher and frame sync...");
                 out.flush();
                 evaluator.close();
                 result = evaluator.report();

@@ -1,29 +1,29 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.sim.world.Shape;
 import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
-import dev.edgevl.distill.DistillerApp;
-import dev.edgevl.distill.DistillerConfig;
-import dev.edgevl.distill.RoundListener;
-import dev.edgevl.model.zeroshot.Prompts;
-import dev.edgevl.teacher.service.TeacherServiceApp;
-import dev.edgevl.inference.InferenceConfig;
-import dev.edgevl.inference.LocalFlink;
-import dev.edgevl.inference.StreamInferenceJob;
 import dev.edgevl.device.agent.AgentConfig;
 import dev.edgevl.device.agent.KafkaAgentLinks;
-import dev.edgevl.device.sdk.DeviceProducerConfig;
 import dev.edgevl.device.fleet.FleetOptions;
 import dev.edgevl.device.fleet.FleetSimulator;
 import dev.edgevl.device.fleet.KafkaFleetSink;
-import dev.edgevl.sync.FrameSyncApp;
+import dev.edgevl.device.sdk.DeviceProducerConfig;
+import dev.edgevl.distill.DistillerApp;
+import dev.edgevl.distill.DistillerConfig;
+import dev.edgevl.distill.RoundListener;
+import dev.edgevl.inference.InferenceConfig;
+import dev.edgevl.inference.LocalFlink;
+import dev.edgevl.inference.StreamInferenceJob;
 import dev.edgevl.model.bundle.DevKeys;
+import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
+import dev.edgevl.sim.world.Shape;
+import dev.edgevl.sync.FrameSyncApp;
+import dev.edgevl.teacher.service.TeacherServiceApp;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +70,8 @@ final class LocalStack implements AutoCloseable {
     /**
      * @param stateDir where Streams state, the model store and the dev signing key live
      */
-    static LocalStack start(PrintWriter out, Settings userSettings, String bootstrap, Path stateDir, Scenario world) throws Exception {
+    static LocalStack start(PrintWriter out, Settings userSettings, String bootstrap, Path stateDir, Scenario world)
+            throws Exception {
         LocalStack stack = new LocalStack(out);
         try {
             stack.startAll(withLocalDefaults(userSettings), bootstrap, stateDir, world);
@@ -93,26 +94,30 @@ final class LocalStack implements AutoCloseable {
 
     private void startAll(Settings settings, String bootstrap, Path stateDir, Scenario world) throws Exception {
         keys = DevKeys.loadOrCreate(stateDir.resolve("keys"));
-        step("Dev signing key " + keys.keyId() + (keys.created() ? " created" : " reused") + " in " + keys.publicKeyFile().getParent()
-                + " (not for production).");
+        step("Dev signing key " + keys.keyId() + (keys.created() ? " created" : " reused") + " in "
+                + keys.publicKeyFile().getParent() + " (not for production).");
 
-        sync = FrameSyncApp.start(settings.with("kafka.state.dir", stateDir.resolve("streams").toString()), bootstrap);
+        sync = FrameSyncApp.start(
+                settings.with("kafka.state.dir", stateDir.resolve("streams").toString()), bootstrap);
         started.push(sync);
         sync.awaitRunning(Duration.ofSeconds(60));
         step("Frame sync is running.");
 
-        teacher = TeacherServiceApp.start(settings.with("kafka.state.dir", stateDir.resolve("streams").toString()), bootstrap);
+        teacher = TeacherServiceApp.start(
+                settings.with("kafka.state.dir", stateDir.resolve("streams").toString()), bootstrap);
         started.push(teacher);
         teacher.awaitRunning(Duration.ofSeconds(60));
         step("The teacher service is running with " + teacher.teacher().id() + ".");
         int added = addDefaultLabels(settings, bootstrap);
         if (added > 0) {
-            step("Added the " + added + " default labels (" + String.join(", ", Shape.defaultMix()) + "); 'edgevl labels add' adds more.");
+            step("Added the " + added + " default labels (" + String.join(", ", Shape.defaultMix())
+                    + "); 'edgevl labels add' adds more.");
         }
 
         flink = LocalFlink.start(1, 1);
         started.push(flink);
-        Settings inference = settings.with(InferenceConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
+        Settings inference = settings.with(
+                InferenceConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
         StreamExecutionEnvironment env = LocalFlink.environment(1, Integer.MAX_VALUE, Duration.ofSeconds(2));
         StreamInferenceJob.build(env, inference, bootstrap);
         job = flink.submit(env, StreamInferenceJob.NAME);
@@ -120,13 +125,15 @@ final class LocalStack implements AutoCloseable {
         started.push(() -> flink.cancel(job));
         step("The stream-inference job is running on an embedded Flink MiniCluster.");
 
-        Settings distill = settings.with(DistillerConfig.STORE_DIR.key(), stateDir.resolve("models").toString());
+        Settings distill = settings.with(
+                DistillerConfig.STORE_DIR.key(), stateDir.resolve("models").toString());
         distiller = DistillerApp.start(distill, bootstrap, keys.keyPair(), RoundListener.NONE);
         started.push(distiller);
         distiller.awaitCaughtUp(Duration.ofSeconds(120));
         step("The distiller is running (model store " + stateDir.resolve("models") + ").");
 
-        Settings agents = settings.with(AgentConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
+        Settings agents = settings.with(
+                AgentConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
         started.push(serdes);
         KafkaFleetSink sink = new KafkaFleetSink(DeviceProducerConfig.from(settings, bootstrap), serdes);
@@ -135,7 +142,11 @@ final class LocalStack implements AutoCloseable {
         started.push(links);
         links.awaitCaughtUp(Duration.ofSeconds(30));
         fleetEpoch = Instant.now();
-        fleet = new FleetSimulator(world, new FleetOptions(fleetEpoch, 1.0, null).withAgents(AgentConfig.from(agents)), sink, links.links());
+        fleet = new FleetSimulator(
+                world,
+                new FleetOptions(fleetEpoch, 1.0, null).withAgents(AgentConfig.from(agents)),
+                sink,
+                links.links());
         fleetThread = new Thread(this::runFleet, "edgevl-fleet");
         fleetThread.setDaemon(true); // never the reason the JVM cannot exit
         fleetThread.start();
@@ -145,11 +156,19 @@ final class LocalStack implements AutoCloseable {
 
     /** The default vocabulary, once: only when no label has ever been embedded, so labels people removed stay removed. */
     private static int addDefaultLabels(Settings settings, String bootstrap) throws Exception {
-        if (!CompactedTopics.read(settings, bootstrap, Topics.LABELS_EMBEDDED, Duration.ofSeconds(30)).isEmpty()) {
+        if (!CompactedTopics.read(settings, bootstrap, Topics.LABELS_EMBEDDED, Duration.ofSeconds(30))
+                .isEmpty()) {
             return 0;
         }
-        List<LabelEvent> events = Shape.defaultMix().stream().map(label -> LabelEvent.newBuilder().setLabel(label).setAction(LabelAction.ADD)
-                .setPromptTemplates(Prompts.templates(label)).setEventTime(Instant.now()).setAuthor("edgevl local").build()).toList();
+        List<LabelEvent> events = Shape.defaultMix().stream()
+                .map(label -> LabelEvent.newBuilder()
+                        .setLabel(label)
+                        .setAction(LabelAction.ADD)
+                        .setPromptTemplates(Prompts.templates(label))
+                        .setEventTime(Instant.now())
+                        .setAuthor("edgevl local")
+                        .build())
+                .toList();
         LabelsCommand.send(settings, bootstrap, events);
         return events.size();
     }

@@ -1,11 +1,11 @@
 package dev.edgevl.cli;
 
+import dev.edgevl.device.fleet.FleetStats;
+import dev.edgevl.distill.RoundReport;
 import dev.edgevl.eval.live.LiveEvaluator;
 import dev.edgevl.eval.live.LiveEvent;
 import dev.edgevl.eval.live.LiveSnapshot;
 import dev.edgevl.eval.live.WindowFigures;
-import dev.edgevl.distill.RoundReport;
-import dev.edgevl.device.fleet.FleetStats;
 import dev.edgevl.sim.scenario.Scenario;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * log line every ten. It also tells the evaluator about retraining rounds, so the report's chart marks them.
  */
 final class LocalView implements AutoCloseable {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final PrintWriter out;
     private final LocalStack stack;
@@ -42,7 +43,13 @@ final class LocalView implements AutoCloseable {
     private RoundReport markedRound;
     private int drawnLines;
 
-    LocalView(PrintWriter out, LocalStack stack, LiveEvaluator evaluator, Scenario world, List<LiveEvent> drifts, boolean terminal) {
+    LocalView(
+            PrintWriter out,
+            LocalStack stack,
+            LiveEvaluator evaluator,
+            Scenario world,
+            List<LiveEvent> drifts,
+            boolean terminal) {
         this.out = out;
         this.stack = stack;
         this.evaluator = evaluator;
@@ -84,9 +91,14 @@ final class LocalView implements AutoCloseable {
         }
         markedRound = last;
         Instant end = Instant.now();
-        evaluator.mark(new LiveEvent(end.minusMillis((long) (last.seconds() * 1000)), LiveEvent.Kind.RETRAIN, "round v" + last.version()));
-        evaluator.mark(new LiveEvent(end, LiveEvent.Kind.GATE, last.failed() ? "v" + last.version() + " failed"
-                : "v" + last.version() + (last.published() ? " promoted" : " kept back")));
+        evaluator.mark(new LiveEvent(
+                end.minusMillis((long) (last.seconds() * 1000)), LiveEvent.Kind.RETRAIN, "round v" + last.version()));
+        evaluator.mark(new LiveEvent(
+                end,
+                LiveEvent.Kind.GATE,
+                last.failed()
+                        ? "v" + last.version() + " failed"
+                        : "v" + last.version() + (last.published() ? " promoted" : " kept back")));
     }
 
     List<String> lines() {
@@ -94,19 +106,42 @@ final class LocalView implements AutoCloseable {
         LiveSnapshot s = evaluator.snapshot();
         WindowFigures w = s.window();
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "edgevl local: scenario %s, world %s, %d devices", world.name(), fleet.worldClock(),
+        lines.add(String.format(
+                Locale.ROOT,
+                "edgevl local: scenario %s, world %s, %d devices",
+                world.name(),
+                fleet.worldClock(),
                 world.devices().size()));
-        lines.add(String.format(Locale.ROOT, "frames    %6.1f/s in  %6.1f/s paired  %6.1f/s annotated   capture->annotation p50 %s  p99 %s",
-                frames.perSecond(fleet.frames()), pairs.perSecond(stack.sync().stats().forwarded()), w.framesPerSecond(), ms(w.p50Ms()),
+        lines.add(String.format(
+                Locale.ROOT,
+                "frames    %6.1f/s in  %6.1f/s paired  %6.1f/s annotated   capture->annotation p50 %s  p99 %s",
+                frames.perSecond(fleet.frames()),
+                pairs.perSecond(stack.sync().stats().forwarded()),
+                w.framesPerSecond(),
+                ms(w.p50Ms()),
                 ms(w.p99Ms())));
-        lines.add(String.format(Locale.ROOT, "teacher   %s of frames routed (window), %s overall; %,d embedded", percent(w.routingRate()),
-                percent(s.routingShare()), stack.teacher().stats().embedded()));
-        lines.add(String.format(Locale.ROOT, "accuracy  non-RGB %s  RGB %s  teacher alone on non-RGB %s  (last %d s, %,d judged)",
-                percent(w.nonRgbTop1()), percent(w.rgbTop1()), percent(s.teacherNonRgbTop1()), 60, w.labelled()));
-        lines.add(String.format(Locale.ROOT, "models    job %s  devices %s", w.modelVersion() == null ? "none yet" : "v" + w.modelVersion(),
+        lines.add(String.format(
+                Locale.ROOT,
+                "teacher   %s of frames routed (window), %s overall; %,d embedded",
+                percent(w.routingRate()),
+                percent(s.routingShare()),
+                stack.teacher().stats().embedded()));
+        lines.add(String.format(
+                Locale.ROOT,
+                "accuracy  non-RGB %s  RGB %s  teacher alone on non-RGB %s  (last %d s, %,d judged)",
+                percent(w.nonRgbTop1()),
+                percent(w.rgbTop1()),
+                percent(s.teacherNonRgbTop1()),
+                60,
+                w.labelled()));
+        lines.add(String.format(
+                Locale.ROOT,
+                "models    job %s  devices %s",
+                w.modelVersion() == null ? "none yet" : "v" + w.modelVersion(),
                 stack.fleet().agents().map(a -> a.summary()).orElse("-")));
         lines.add("drift     " + lastDrift());
-        lines.add("distiller " + DistillCommand.line(stack.distiller().distiller().status()));
+        lines.add(
+                "distiller " + DistillCommand.line(stack.distiller().distiller().status()));
         return lines;
     }
 
@@ -122,7 +157,10 @@ final class LocalView implements AutoCloseable {
             }
         }
         String text = last == null ? "none yet" : last.text() + " at " + CLOCK.format(last.time());
-        return next == null ? text : text + "; next: " + next.text() + " in " + Duration.between(now, next.time()).toSeconds() + " s";
+        return next == null
+                ? text
+                : text + "; next: " + next.text() + " in "
+                        + Duration.between(now, next.time()).toSeconds() + " s";
     }
 
     private static String percent(Double v) {

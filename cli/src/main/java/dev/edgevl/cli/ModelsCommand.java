@@ -23,15 +23,24 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"The student versions the distiller made: list them, show one, make one live. The history is the distiller's",
-                "catalogue in distill.store.dir (or --store); the live version is the latest record of its family on models."},
-        subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Show.class, ModelsCommand.Promote.class, ModelsCommand.Rollback.class,
-                HelpCommand.class})
+@Command(
+        name = "models",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The student versions the distiller made: list them, show one, make one live. The history is the distiller's",
+            "catalogue in distill.store.dir (or --store); the live version is the latest record of its family on models."
+        },
+        subcommands = {
+            ModelsCommand.ListVersions.class,
+            ModelsCommand.Show.class,
+            ModelsCommand.Promote.class,
+            ModelsCommand.Rollback.class,
+            HelpCommand.class
+        })
 final class ModelsCommand {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -40,10 +49,16 @@ final class ModelsCommand {
         @Mixin
         ClusterOptions cluster = new ClusterOptions();
 
-        @Option(names = "--store", paramLabel = "DIR", description = "The distiller's model store. Default: the distill.store.dir setting.")
+        @Option(
+                names = "--store",
+                paramLabel = "DIR",
+                description = "The distiller's model store. Default: the distill.store.dir setting.")
         Path store;
 
-        @Option(names = "--family", paramLabel = "NAME", description = "Model family. Default: the distill.family setting.")
+        @Option(
+                names = "--family",
+                paramLabel = "NAME",
+                description = "Model family. Default: the distill.family setting.")
         String family;
 
         DistillerConfig config() {
@@ -68,14 +83,19 @@ final class ModelsCommand {
             Settings settings = cluster.settings();
             DistillerConfig config = config();
             try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-                 KafkaModelPublisher publisher = new KafkaModelPublisher(KafkaSettings.clientProperties(settings, cluster.bootstrap), serdes)) {
-                return new Republisher(catalog(), new DirectoryModelStore(config.storeDir()), publisher).republish(family(), version,
-                        config.delivery() == DistillerConfig.Delivery.INLINE, Instant.now());
+                    KafkaModelPublisher publisher = new KafkaModelPublisher(
+                            KafkaSettings.clientProperties(settings, cluster.bootstrap), serdes)) {
+                return new Republisher(catalog(), new DirectoryModelStore(config.storeDir()), publisher)
+                        .republish(
+                                family(), version, config.delivery() == DistillerConfig.Delivery.INLINE, Instant.now());
             }
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every version in the catalogue, oldest first; * marks the live one.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Every version in the catalogue, oldest first; * marks the live one.")
     static final class ListVersions implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -89,15 +109,33 @@ final class ModelsCommand {
             List<ModelVersion> all = where.catalog().list(where.family());
             ModelVersion live = where.live();
             if (all.isEmpty()) {
-                out.printf("No %s versions in %s yet.%n", where.family(), where.catalog().directory());
+                out.printf(
+                        "No %s versions in %s yet.%n",
+                        where.family(), where.catalog().directory());
             } else {
-                Table table = new Table("", "version", "parent", "created", "gate", "non-RGB agreement", "live's", "held out", "size", "sha256");
+                Table table = new Table(
+                        "",
+                        "version",
+                        "parent",
+                        "created",
+                        "gate",
+                        "non-RGB agreement",
+                        "live's",
+                        "held out",
+                        "size",
+                        "sha256");
                 for (ModelVersion v : all) {
                     Map<String, Double> m = v.getMetrics();
-                    table.row(live != null && live.getVersion() == v.getVersion() ? "*" : "", "v" + v.getVersion(),
-                            v.getParentVersion() == null ? "-" : "v" + v.getParentVersion(), v.getCreatedTime(),
-                            m.getOrDefault("gate.promoted", 0.0) == 1.0 ? "promoted" : "kept back", figure(m.get("gate.nonRgbAgreement")),
-                            figure(m.get("gate.liveNonRgbAgreement")), figure(m.get("gate.heldOut")), v.getBundleSizeBytes() / 1024 + " kB",
+                    table.row(
+                            live != null && live.getVersion() == v.getVersion() ? "*" : "",
+                            "v" + v.getVersion(),
+                            v.getParentVersion() == null ? "-" : "v" + v.getParentVersion(),
+                            v.getCreatedTime(),
+                            m.getOrDefault("gate.promoted", 0.0) == 1.0 ? "promoted" : "kept back",
+                            figure(m.get("gate.nonRgbAgreement")),
+                            figure(m.get("gate.liveNonRgbAgreement")),
+                            figure(m.get("gate.heldOut")),
+                            v.getBundleSizeBytes() / 1024 + " kB",
                             v.getSha256().substring(0, 12));
                 }
                 table.print(out);
@@ -112,7 +150,10 @@ final class ModelsCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Everything about one version: its record and all its metrics.")
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Everything about one version: its record and all its metrics.")
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -127,10 +168,16 @@ final class ModelsCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             long number = number(spec, version);
-            ModelVersion v = where.catalog().get(where.family(), number).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "There is no " + where.family() + " v" + number + " in " + where.catalog().directory() + "."));
+            ModelVersion v = where.catalog()
+                    .get(where.family(), number)
+                    .orElseThrow(() -> new ParameterException(
+                            spec.commandLine(),
+                            "There is no " + where.family() + " v" + number + " in "
+                                    + where.catalog().directory() + "."));
             ModelVersion live = where.live();
-            out.printf("%s v%d%s%n", v.getFamily(), v.getVersion(), live != null && live.getVersion() == number ? " (live)" : "");
+            out.printf(
+                    "%s v%d%s%n",
+                    v.getFamily(), v.getVersion(), live != null && live.getVersion() == number ? " (live)" : "");
             Table table = new Table("field", "value");
             table.row("parent", v.getParentVersion() == null ? "-" : "v" + v.getParentVersion());
             table.row("teacher", v.getTeacherId());
@@ -149,8 +196,11 @@ final class ModelsCommand {
         }
     }
 
-    @Command(name = "promote", mixinStandardHelpOptions = true,
-            description = "Make a version live, typically one the gate kept back: republishes its signed record to models.")
+    @Command(
+            name = "promote",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Make a version live, typically one the gate kept back: republishes its signed record to models.")
     static final class Promote implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -168,8 +218,11 @@ final class ModelsCommand {
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Make an earlier version live again: republishes its signed record to models; the job and the devices swap to it.")
+    @Command(
+            name = "rollback",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Make an earlier version live again: republishes its signed record to models; the job and the devices swap to it.")
     static final class Rollback implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -177,7 +230,11 @@ final class ModelsCommand {
         @Mixin
         Where where = new Where();
 
-        @Option(names = "--to", required = true, paramLabel = "VERSION", description = "The earlier version number (3 or v3).")
+        @Option(
+                names = "--to",
+                required = true,
+                paramLabel = "VERSION",
+                description = "The earlier version number (3 or v3).")
         String to;
 
         @Override
@@ -185,8 +242,10 @@ final class ModelsCommand {
             long number = number(spec, to);
             ModelVersion live = where.live();
             if (live != null && number >= live.getVersion()) {
-                throw new ParameterException(spec.commandLine(), "v" + number + " is not earlier than the live v" + live.getVersion()
-                        + "; use 'edgevl models promote " + number + "' to make a later version live.");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "v" + number + " is not earlier than the live v" + live.getVersion()
+                                + "; use 'edgevl models promote " + number + "' to make a later version live.");
             }
             return publish(spec, where, number, "rolled back to");
         }
@@ -200,8 +259,13 @@ final class ModelsCommand {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        out.printf("%s %s v%d: published to %s (sha256 %s…); the stream job and the devices swap to it.%n",
-                capitalized(verb), record.getFamily(), record.getVersion(), Topics.MODELS.name(), record.getSha256().substring(0, 12));
+        out.printf(
+                "%s %s v%d: published to %s (sha256 %s…); the stream job and the devices swap to it.%n",
+                capitalized(verb),
+                record.getFamily(),
+                record.getVersion(),
+                Topics.MODELS.name(),
+                record.getSha256().substring(0, 12));
         out.flush();
         return 0;
     }
@@ -219,7 +283,8 @@ final class ModelsCommand {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "A version is a number from 1 (3 or v3), not '" + text + "'.");
+            throw new ParameterException(
+                    spec.commandLine(), "A version is a number from 1 (3 or v3), not '" + text + "'.");
         }
     }
 
@@ -227,6 +292,8 @@ final class ModelsCommand {
         if (value == null) {
             return "-";
         }
-        return value == Math.rint(value) && Math.abs(value) < 1e18 ? Long.toString(value.longValue()) : String.format("%.3f", value);
+        return value == Math.rint(value) && Math.abs(value) < 1e18
+                ? Long.toString(value.longValue())
+                : String.format("%.3f", value);
     }
 }

@@ -30,17 +30,13 @@ final class NativeLogs {
     private static final int STDERR = 2;
 
     /** Where native output goes. */
-    sealed interface Target permits Dropped, Kept, AppendedTo {
-    }
+    sealed interface Target permits Dropped, Kept, AppendedTo {}
 
-    record Dropped() implements Target {
-    }
+    record Dropped() implements Target {}
 
-    record Kept() implements Target {
-    }
+    record Kept() implements Target {}
 
-    record AppendedTo(String file) implements Target {
-    }
+    record AppendedTo(String file) implements Target {}
 
     /** The C library calls this needs, bound through JNA. */
     interface LibC extends Library {
@@ -55,8 +51,7 @@ final class NativeLogs {
         NativeLong write(int fd, byte[] bytes, NativeLong count);
     }
 
-    private NativeLogs() {
-    }
+    private NativeLogs() {}
 
     /** The target the property, else the environment variable, asks for; {@code off} when neither is set. */
     static Target target(String property, String env) {
@@ -85,7 +80,8 @@ final class NativeLogs {
         LibC c = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
         Pointer sink = c.fopen(path, "a");
         if (sink == null) {
-            System.err.println("edgevl: cannot open " + path + " for native libraries' output (" + ENV + "); it stays on standard error.");
+            System.err.println("edgevl: cannot open " + path + " for native libraries' output (" + ENV
+                    + "); it stays on standard error.");
             return;
         }
         int saved = c.dup(STDERR);
@@ -93,7 +89,9 @@ final class NativeLogs {
             return;
         }
         String encoding = System.getProperty("sun.stderr.encoding");
-        Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding) : Charset.defaultCharset();
+        Charset charset = encoding != null && Charset.isSupported(encoding)
+                ? Charset.forName(encoding)
+                : Charset.defaultCharset();
         System.setErr(new PrintStream(new BufferedOutputStream(new FdOutputStream(c, saved), 8192), true, charset));
     }
 
@@ -117,7 +115,9 @@ final class NativeLogs {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            byte[] rest = offset == 0 && length == bytes.length ? bytes : java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+            byte[] rest = offset == 0 && length == bytes.length
+                    ? bytes
+                    : java.util.Arrays.copyOfRange(bytes, offset, offset + length);
             int done = 0;
             while (done < rest.length) {
                 byte[] part = done == 0 ? rest : java.util.Arrays.copyOfRange(rest, done, rest.length);

@@ -16,10 +16,14 @@ final class Progress implements AutoCloseable {
     });
 
     Progress(PrintWriter out, Duration every, Supplier<String> line) {
-        timer.scheduleAtFixedRate(() -> {
-            out.println(line.get());
-            out.flush();
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    out.println(line.get());
+                    out.flush();
+                },
+                every.toMillis(),
+                every.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -7,8 +7,12 @@ import picocli.CommandLine.Option;
 
 /** A scenario given by file or by the name of a shipped one. */
 final class ScenarioOption {
-    @Option(names = "--scenario", defaultValue = "default", paramLabel = "FILE|NAME",
-            description = "Scenario YAML file, or the name of a shipped one (default, drift). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--scenario",
+            defaultValue = "default",
+            paramLabel = "FILE|NAME",
+            description =
+                    "Scenario YAML file, or the name of a shipped one (default, drift). Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     Scenario load() {
@@ -19,7 +23,8 @@ final class ScenarioOption {
         if (Scenario.SHIPPED.contains(scenario)) {
             return Scenario.fromResource(scenario);
         }
-        throw new IllegalArgumentException("No scenario file " + file.toAbsolutePath() + " and no shipped scenario called '" + scenario
-                + "' (shipped: " + String.join(", ", Scenario.SHIPPED) + ").");
+        throw new IllegalArgumentException(
+                "No scenario file " + file.toAbsolutePath() + " and no shipped scenario called '" + scenario
+                        + "' (shipped: " + String.join(", ", Scenario.SHIPPED) + ").");
     }
 }

@@ -17,12 +17,14 @@ import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "schemas", mixinStandardHelpOptions = true,
+@Command(
+        name = "schemas",
+        mixinStandardHelpOptions = true,
         description = "The Avro contract: list the record schemas, print one, or register them in a schema registry.",
         subcommands = {SchemasCommand.ListSchemas.class, SchemasCommand.Show.class, SchemasCommand.Register.class})
 final class SchemasCommand implements Runnable {
@@ -34,7 +36,9 @@ final class SchemasCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List the record types with their single-object fingerprints and the topics that carry them.")
     static final class ListSchemas implements Callable<Integer> {
         @Spec
@@ -45,7 +49,12 @@ final class SchemasCommand implements Runnable {
             Table table = new Table("RECORD", "FINGERPRINT", "TOPICS");
             for (Class<? extends SpecificRecord> type : RecordTypes.ALL) {
                 Schema schema = RecordTypes.schemaOf(type);
-                String topics = String.join(", ", Topics.ALL.stream().filter(t -> t.valueType() == type).map(Topic::name).toList());
+                String topics = String.join(
+                        ", ",
+                        Topics.ALL.stream()
+                                .filter(t -> t.valueType() == type)
+                                .map(Topic::name)
+                                .toList());
                 table.row(schema.getFullName(), String.format("%016x", KnownSchemas.fingerprint(schema)), topics);
             }
             table.print(spec.commandLine().getOut());
@@ -64,16 +73,23 @@ final class SchemasCommand implements Runnable {
         @Override
         public Integer call() {
             Class<? extends SpecificRecord> type = RecordTypes.ALL.stream()
-                    .filter(t -> t.getSimpleName().equalsIgnoreCase(name) || t.getName().equals(name)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("No record called " + name + "; 'edgevl schemas list' shows them."));
+                    .filter(t -> t.getSimpleName().equalsIgnoreCase(name)
+                            || t.getName().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "No record called " + name + "; 'edgevl schemas list' shows them."));
             spec.commandLine().getOut().println(RecordTypes.schemaOf(type).toString(true));
             return 0;
         }
     }
 
-    @Command(name = "register", mixinStandardHelpOptions = true,
-            description = {"Register the value schema of every catalogue topic under <topic>-value in a schema registry,",
-                    "after checking compatibility. For registries where producers may not register (registry.auto-register=false)."})
+    @Command(
+            name = "register",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Register the value schema of every catalogue topic under <topic>-value in a schema registry,",
+                "after checking compatibility. For registries where producers may not register (registry.auto-register=false)."
+            })
     static final class Register implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -81,28 +97,42 @@ final class SchemasCommand implements Runnable {
         @Mixin
         ConfigOptions config = new ConfigOptions();
 
-        @Option(names = "--registry", paramLabel = "URL", description = "Registry base URL. Default: the registry.url setting.")
+        @Option(
+                names = "--registry",
+                paramLabel = "URL",
+                description = "Registry base URL. Default: the registry.url setting.")
         String registryUrl;
 
-        @Option(names = "--compatibility", paramLabel = "LEVEL",
+        @Option(
+                names = "--compatibility",
+                paramLabel = "LEVEL",
                 description = "Also set each subject's compatibility level (e.g. BACKWARD, FULL_TRANSITIVE).")
         CompatibilityLevel compatibility;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Settings settings = registryUrl == null ? config.settings() : config.settings().with(RegistryConfig.URL.key(), registryUrl);
+            Settings settings = registryUrl == null
+                    ? config.settings()
+                    : config.settings().with(RegistryConfig.URL.key(), registryUrl);
             List<CatalogueSchemas.Outcome> outcomes;
-            try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.from(settings, "(or pass --registry)"))) {
+            try (SchemaRegistryClient registry =
+                    new SchemaRegistryClient(RegistryConfig.from(settings, "(or pass --registry)"))) {
                 outcomes = CatalogueSchemas.register(registry, Optional.ofNullable(compatibility));
             }
             Table table = new Table("SUBJECT", "ID", "RESULT");
-            outcomes.forEach(o -> table.row(o.subject(), o.id().map(String::valueOf).orElse("-"),
+            outcomes.forEach(o -> table.row(
+                    o.subject(),
+                    o.id().map(String::valueOf).orElse("-"),
                     o.refusal().map(r -> "REFUSED: " + r).orElse("registered")));
             table.print(out);
             long refused = outcomes.stream().filter(o -> !o.registered()).count();
             if (refused > 0) {
-                spec.commandLine().getErr().printf("%d subject(s) refused the current schema; see docs/contract.md on evolving a schema.%n", refused);
+                spec.commandLine()
+                        .getErr()
+                        .printf(
+                                "%d subject(s) refused the current schema; see docs/contract.md on evolving a schema.%n",
+                                refused);
                 return 3;
             }
             return 0;

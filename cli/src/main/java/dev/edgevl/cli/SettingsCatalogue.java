@@ -45,14 +45,30 @@ public final class SettingsCatalogue {
 
     public static final List<Section> SECTIONS = List.of(
             new Section("kafka", "Kafka", "every command that reaches Kafka", KafkaSettings.OPTIONS),
-            new Section("serdes", "Serdes and schema registry", "every command that reads or writes records",
-                    Stream.concat(AvroSerdes.OPTIONS.stream(), RegistryConfig.OPTIONS.stream()).toList()),
-            new Section("health", "Health endpoints", "edgevl ingest, edgevl teacher serve, edgevl distill", HealthServer.OPTIONS),
-            new Section("devices", "Devices", "edgevl simulate, edgevl agent, the device SDK", DeviceProducerConfig.OPTIONS),
+            new Section(
+                    "serdes",
+                    "Serdes and schema registry",
+                    "every command that reads or writes records",
+                    Stream.concat(AvroSerdes.OPTIONS.stream(), RegistryConfig.OPTIONS.stream())
+                            .toList()),
+            new Section(
+                    "health",
+                    "Health endpoints",
+                    "edgevl ingest, edgevl teacher serve, edgevl distill",
+                    HealthServer.OPTIONS),
+            new Section(
+                    "devices",
+                    "Devices",
+                    "edgevl simulate, edgevl agent, the device SDK",
+                    DeviceProducerConfig.OPTIONS),
             new Section("frame-sync", "Frame sync", "edgevl ingest", FrameSyncConfig.OPTIONS),
-            new Section("stream-inference", "Stream inference", "edgevl infer, the Flink job jar", InferenceConfig.OPTIONS),
+            new Section(
+                    "stream-inference", "Stream inference", "edgevl infer, the Flink job jar", InferenceConfig.OPTIONS),
             new Section("agent", "Device agents", "edgevl agent, edgevl simulate --agents", AgentConfig.OPTIONS),
-            new Section("teacher", "The teacher model", "edgevl teacher serve, edgevl local, edgevl distill bootstrap",
+            new Section(
+                    "teacher",
+                    "The teacher model",
+                    "edgevl teacher serve, edgevl local, edgevl distill bootstrap",
                     TeacherConfig.OPTIONS),
             new Section("teacher-service", "The teacher service", "edgevl teacher serve", TeacherServiceConfig.OPTIONS),
             new Section("distiller", "The distiller", "edgevl distill, edgevl models", DistillerConfig.OPTIONS));
@@ -60,14 +76,15 @@ public final class SettingsCatalogue {
     /** How the docs refer to a setting without a default. */
     public static final String NO_DEFAULT = "—";
 
-    private static final Pattern MARKER = Pattern.compile("<!-- settings:([a-z0-9-]+) -->\\n(.*?)<!-- /settings:\\1 -->\\n?",
-            Pattern.DOTALL);
+    private static final Pattern MARKER =
+            Pattern.compile("<!-- settings:([a-z0-9-]+) -->\\n(.*?)<!-- /settings:\\1 -->\\n?", Pattern.DOTALL);
 
-    private SettingsCatalogue() {
-    }
+    private SettingsCatalogue() {}
 
     public static Section section(String id) {
-        return SECTIONS.stream().filter(s -> s.id().equals(id)).findFirst()
+        return SECTIONS.stream()
+                .filter(s -> s.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No settings section called " + id + "; there are "
                         + SECTIONS.stream().map(Section::id).toList() + "."));
     }
@@ -94,7 +111,9 @@ public final class SettingsCatalogue {
             return ConfigOption.externalName(e);
         }
         if (value instanceof Double || value instanceof Float) {
-            return BigDecimal.valueOf(((Number) value).doubleValue()).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(((Number) value).doubleValue())
+                    .stripTrailingZeros()
+                    .toPlainString();
         }
         String text = value.toString();
         String home = System.getProperty("user.home");
@@ -128,16 +147,23 @@ public final class SettingsCatalogue {
         StringBuilder table = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
         for (ConfigOption<?> option : section.options()) {
             String value = defaultText(option);
-            table.append("| `").append(option.key()).append("` | ")
-                    .append(value.equals(NO_DEFAULT) ? value : "`" + value + "`").append(" | ")
-                    .append(markdownText(option.description())).append(" |\n");
+            table.append("| `")
+                    .append(option.key())
+                    .append("` | ")
+                    .append(value.equals(NO_DEFAULT) ? value : "`" + value + "`")
+                    .append(" | ")
+                    .append(markdownText(option.description()))
+                    .append(" |\n");
         }
         return table.toString();
     }
 
     /** Plain text in a table cell: a pipe would end the cell, and {@code <name>} would read as an HTML tag. */
     static String markdownText(String text) {
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace("\n", " ");
+        return text.replace("\\", "\\\\")
+                .replace("|", "\\|")
+                .replace("<", "\\<")
+                .replace("\n", " ");
     }
 
     /**
@@ -153,7 +179,8 @@ public final class SettingsCatalogue {
         while (matcher.find()) {
             Section section = section(matcher.group(1));
             if (!seen.add(section.id())) {
-                throw new IllegalArgumentException("The settings table " + section.id() + " is marked twice; keep one.");
+                throw new IllegalArgumentException(
+                        "The settings table " + section.id() + " is marked twice; keep one.");
             }
             matcher.appendReplacement(result, Matcher.quoteReplacement(marked(section)));
         }
@@ -161,15 +188,17 @@ public final class SettingsCatalogue {
         List<String> missing = new ArrayList<>();
         SECTIONS.stream().map(Section::id).filter(id -> !seen.contains(id)).forEach(missing::add);
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("No place for the settings table(s) " + missing + ": put <!-- settings:ID --> and "
-                    + "<!-- /settings:ID --> lines, each on its own, where each table belongs.");
+            throw new IllegalArgumentException(
+                    "No place for the settings table(s) " + missing + ": put <!-- settings:ID --> and "
+                            + "<!-- /settings:ID --> lines, each on its own, where each table belongs.");
         }
         return result.toString();
     }
 
     /** The table between its markers, as {@link #withTables} writes it. */
     public static String marked(Section section) {
-        return "<!-- settings:" + section.id() + " -->\n" + markdownTable(section) + "<!-- /settings:" + section.id() + " -->\n";
+        return "<!-- settings:" + section.id() + " -->\n" + markdownTable(section) + "<!-- /settings:" + section.id()
+                + " -->\n";
     }
 
     /** What is between the markers of {@code section} in {@code document}, or null when they are not there. */

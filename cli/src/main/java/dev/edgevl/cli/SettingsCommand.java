@@ -11,10 +11,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "settings", mixinStandardHelpOptions = true,
-        description = {"List every setting of every service: its key, default, environment variable and what it does.",
-                "Settings come from the defaults, a --config properties file, EDGEVL_* environment variables and --set KEY=VALUE, "
-                        + "later ones winning (docs/configuration.md)."})
+@Command(
+        name = "settings",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List every setting of every service: its key, default, environment variable and what it does.",
+            "Settings come from the defaults, a --config properties file, EDGEVL_* environment variables and --set KEY=VALUE, "
+                    + "later ones winning (docs/configuration.md)."
+        })
 final class SettingsCommand implements Callable<Integer> {
     private static final int WIDTH = 100;
     private static final String INDENT = "      ";
@@ -41,7 +45,8 @@ final class SettingsCommand implements Callable<Integer> {
             } else {
                 out.println(section.title() + " (" + section.appliesTo() + ")");
                 for (ConfigOption<?> option : section.options()) {
-                    out.println("  " + option.key() + " = " + SettingsCatalogue.defaultText(option) + "   [" + option.envName() + "]");
+                    out.println("  " + option.key() + " = " + SettingsCatalogue.defaultText(option) + "   ["
+                            + option.envName() + "]");
                     wrap(option.description()).forEach(line -> out.println(INDENT + line));
                 }
             }

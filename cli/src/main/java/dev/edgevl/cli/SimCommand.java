@@ -9,11 +9,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "sim", mixinStandardHelpOptions = true,
+@Command(
+        name = "sim",
+        mixinStandardHelpOptions = true,
         description = "The synthetic sensor world: look at it, or list what it can show.",
         subcommands = {SimCommand.Render.class, SimCommand.Scenarios.class})
 final class SimCommand implements Runnable {
@@ -25,33 +27,52 @@ final class SimCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "render", mixinStandardHelpOptions = true,
-            description = {"Render scenes of the sensor world to PNGs so a person can look at them:",
-                    "per scene RGB, depth (colour-mapped, holes black) and thermal (colour-mapped), plus contact-sheet.png,",
-                    "truth.json and captions.txt."})
+    @Command(
+            name = "render",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Render scenes of the sensor world to PNGs so a person can look at them:",
+                "per scene RGB, depth (colour-mapped, holes black) and thermal (colour-mapped), plus contact-sheet.png,",
+                "truth.json and captions.txt."
+            })
     static final class Render implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--seed", defaultValue = "1", description = "World seed; the same seed renders the same scenes (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                description = "World seed; the same seed renders the same scenes (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--count", defaultValue = "12", description = "Number of scenes (default: ${DEFAULT-VALUE}).")
         int count;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if missing).")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "DIR",
+                description = "Directory to write into (created if missing).")
         Path out;
 
-        @Option(names = "--size", defaultValue = "64", paramLabel = "PIXELS", description = "Image width and height (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--size",
+                defaultValue = "64",
+                paramLabel = "PIXELS",
+                description = "Image width and height (default: ${DEFAULT-VALUE}).")
         int size;
 
         @Option(names = "--night", description = "Render at night: RGB dark and noisy, depth and thermal unchanged.")
         boolean night;
 
-        @Option(names = "--new-classes", description = "Include the shapes held back for the new-classes drift (octahedron, hexprism).")
+        @Option(
+                names = "--new-classes",
+                description = "Include the shapes held back for the new-classes drift (octahedron, hexprism).")
         boolean newClasses;
 
-        @Option(names = "--replacement-depth", description = "Use the replacement depth sensor of the depth-sensor-change drift.")
+        @Option(
+                names = "--replacement-depth",
+                description = "Use the replacement depth sensor of the depth-sensor-change drift.")
         boolean replacementDepth;
 
         @Override
@@ -61,7 +82,8 @@ final class SimCommand implements Runnable {
             }
             WorldConfig world = WorldConfig.defaults().withSize(size, size);
             if (newClasses) {
-                world = world.withExtraClasses(java.util.List.of(Shape.OCTAHEDRON.label(), Shape.HEXPRISM.label()), 1.0);
+                world = world.withExtraClasses(
+                        java.util.List.of(Shape.OCTAHEDRON.label(), Shape.HEXPRISM.label()), 1.0);
             }
             RenderToDisk.Settings settings = RenderToDisk.Settings.of(world);
             if (night) {
@@ -78,7 +100,10 @@ final class SimCommand implements Runnable {
         }
     }
 
-    @Command(name = "scenarios", mixinStandardHelpOptions = true, description = "List the scenarios shipped with edgevl.")
+    @Command(
+            name = "scenarios",
+            mixinStandardHelpOptions = true,
+            description = "List the scenarios shipped with edgevl.")
     static final class Scenarios implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -88,7 +113,8 @@ final class SimCommand implements Runnable {
             Table table = new Table("SCENARIO", "DEVICES", "SENSORS", "DRIFT EVENTS");
             for (String name : Scenario.SHIPPED) {
                 Scenario s = Scenario.fromResource(name);
-                int sensors = s.devices().stream().mapToInt(d -> d.sensors().size()).sum();
+                int sensors =
+                        s.devices().stream().mapToInt(d -> d.sensors().size()).sum();
                 table.row(name, s.devices().size(), sensors, s.drift().size());
             }
             table.print(spec.commandLine().getOut());

@@ -3,9 +3,9 @@ package dev.edgevl.cli;
 import dev.edgevl.eval.offline.OfflineConfig;
 import dev.edgevl.eval.offline.OfflineDataset;
 import dev.edgevl.eval.offline.TeacherPretraining;
-import dev.edgevl.teacher.service.TeacherServiceApp;
 import dev.edgevl.model.teacher.CommittedTeacher;
 import dev.edgevl.model.teacher.SyntheticTeacher;
+import dev.edgevl.teacher.service.TeacherServiceApp;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The teacher: the synthetic world's pretraining, and the teacher service. */
-@Command(name = "teacher", mixinStandardHelpOptions = true,
+@Command(
+        name = "teacher",
+        mixinStandardHelpOptions = true,
         description = "The teacher: pretrain the synthetic world's CLIP-style teacher, or run the teacher service.",
         subcommands = {TeacherCommand.Pretrain.class, TeacherCommand.Serve.class})
 final class TeacherCommand implements Runnable {
@@ -36,61 +38,94 @@ final class TeacherCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "pretrain", mixinStandardHelpOptions = true,
-            description = {"Pretrains the teacher contrastively on rendered RGB scenes and their captions (never depth or thermal)",
-                    "and caches it; `eval offline` with the same --seed, --scenes and epochs then loads it instead of retraining.",
-                    "The default configuration with seed 1 is committed with the project: it is copied into the cache, not",
-                    "pretrained, unless --force is given."})
+    @Command(
+            name = "pretrain",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Pretrains the teacher contrastively on rendered RGB scenes and their captions (never depth or thermal)",
+                "and caches it; `eval offline` with the same --seed, --scenes and epochs then loads it instead of retraining.",
+                "The default configuration with seed 1 is committed with the project: it is copied into the cache, not",
+                "pretrained, unless --force is given."
+            })
     static final class Pretrain implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of scenes and training (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                description = "Seed of scenes and training (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--scenes", defaultValue = "8000", description = "Training scenes (default: ${DEFAULT-VALUE}).")
         int scenes;
 
-        @Option(names = "--epochs", defaultValue = "9", description = "Passes over the scenes (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--epochs",
+                defaultValue = "9",
+                description = "Passes over the scenes (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--width", defaultValue = "" + OfflineConfig.TEACHER_WIDTH, description = "The image tower is the student's"
-                + " layout this many times as wide (default: ${DEFAULT-VALUE}); parameters grow about with its square.")
+        @Option(
+                names = "--width",
+                defaultValue = "" + OfflineConfig.TEACHER_WIDTH,
+                description =
+                        "The image tower is the student's"
+                                + " layout this many times as wide (default: ${DEFAULT-VALUE}); parameters grow about with its square.")
         int width;
 
-        @Option(names = "--cache", paramLabel = "DIR", defaultValue = "${sys:user.home}/.edgevl/cache",
+        @Option(
+                names = "--cache",
+                paramLabel = "DIR",
+                defaultValue = "${sys:user.home}/.edgevl/cache",
                 description = "Where the teacher is saved (default: ${DEFAULT-VALUE}).")
         Path cache;
 
-        @Option(names = "--force", description = "Pretrain even when the cache or the committed teacher already has this configuration's"
-                + " teacher, and replace the cache entry.")
+        @Option(
+                names = "--force",
+                description = "Pretrain even when the cache or the committed teacher already has this configuration's"
+                        + " teacher, and replace the cache entry.")
         boolean force;
 
-        @Option(names = "--link", paramLabel = "PATH", description = {"Also make PATH a symbolic link to the teacher's directory: a name"
-                + " that does not change with the recipe, for --set teacher.path=PATH (the services serve the committed teacher"
-                + " unless teacher.path names another)."})
+        @Option(
+                names = "--link",
+                paramLabel = "PATH",
+                description = {
+                    "Also make PATH a symbolic link to the teacher's directory: a name"
+                            + " that does not change with the recipe, for --set teacher.path=PATH (the services serve the committed teacher"
+                            + " unless teacher.path names another)."
+                })
         Path link;
 
-        @Option(names = "--export", paramLabel = "DIR", description = {"Pretrain (as --force) and also write the teacher to DIR as the"
-                + " committed one is laid out, with pretrained.properties saying how it was made. To make the committed teacher again:",
-                "--seed 1 --export " + CommittedTeacher.SOURCE_DIR})
+        @Option(
+                names = "--export",
+                paramLabel = "DIR",
+                description = {
+                    "Pretrain (as --force) and also write the teacher to DIR as the"
+                            + " committed one is laid out, with pretrained.properties saying how it was made. To make the committed teacher again:",
+                    "--seed 1 --export " + CommittedTeacher.SOURCE_DIR
+                })
         Path export;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            OfflineConfig config = OfflineConfig.defaults(seed).withTeacher(scenes, epochs).withTeacherWidth(width);
+            OfflineConfig config =
+                    OfflineConfig.defaults(seed).withTeacher(scenes, epochs).withTeacherWidth(width);
             boolean retrain = force || export != null;
             long start = System.nanoTime();
             Supplier<OfflineDataset> data = () -> {
                 out.printf("Rendering %d scenes...%n", scenes);
                 out.flush();
-                return OfflineDataset.generate(seed, config.trainScenes(), config.heldOutScenes(), config.captionVariants());
+                return OfflineDataset.generate(
+                        seed, config.trainScenes(), config.heldOutScenes(), config.captionVariants());
             };
-            try (SyntheticTeacher teacher = TeacherPretraining.obtain(config, data, cache, EvalCommand.progress(out), retrain)) {
+            try (SyntheticTeacher teacher =
+                    TeacherPretraining.obtain(config, data, cache, EvalCommand.progress(out), retrain)) {
                 double seconds = (System.nanoTime() - start) / 1e9;
-                out.printf("Teacher ready: %s, %,d image-tower and %,d text-tower parameters, %.0f s in all.%n", teacher.id(),
-                        teacher.imageParameters(), teacher.textParameters(), seconds);
+                out.printf(
+                        "Teacher ready: %s, %,d image-tower and %,d text-tower parameters, %.0f s in all.%n",
+                        teacher.id(), teacher.imageParameters(), teacher.textParameters(), seconds);
                 Path entry = TeacherPretraining.cacheEntry(config, cache);
                 if (link != null) {
                     Files.deleteIfExists(link);
@@ -100,7 +135,8 @@ final class TeacherCommand implements Runnable {
                 out.println("To serve it: edgevl teacher serve --set teacher.path=" + (link != null ? link : entry));
                 if (export != null) {
                     CommittedTeacher.export(entry, export, provenance(config, teacher, seconds));
-                    out.println("Exported to " + export.toAbsolutePath() + " with its " + CommittedTeacher.PROVENANCE + ".");
+                    out.println("Exported to " + export.toAbsolutePath() + " with its " + CommittedTeacher.PROVENANCE
+                            + ".");
                 }
             }
             out.flush();
@@ -138,13 +174,17 @@ final class TeacherCommand implements Runnable {
         }
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = {"Run the teacher service (Kafka Streams, exactly-once) until Ctrl-C: embeds the RGB frame of every pair on",
-                    "teacher.requests into teacher.embeddings, in batches (teacher.batch.size, teacher.batch.max-wait), and every label on",
-                    "labels into labels.embedded (REMOVE becomes a tombstone). Unusable requests and label events go to",
-                    "teacher.requests.dlq / labels.dlq with the reason. The teacher is the synthetic one committed with the project",
-                    "(default), another synthetic one (--set teacher.path=DIR, a directory 'teacher pretrain' made), or a TorchScript",
-                    "CLIP: --set teacher.kind=torchscript --set teacher.path=DIR."})
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run the teacher service (Kafka Streams, exactly-once) until Ctrl-C: embeds the RGB frame of every pair on",
+                "teacher.requests into teacher.embeddings, in batches (teacher.batch.size, teacher.batch.max-wait), and every label on",
+                "labels into labels.embedded (REMOVE becomes a tombstone). Unusable requests and label events go to",
+                "teacher.requests.dlq / labels.dlq with the reason. The teacher is the synthetic one committed with the project",
+                "(default), another synthetic one (--set teacher.path=DIR, a directory 'teacher pretrain' made), or a TorchScript",
+                "CLIP: --set teacher.kind=torchscript --set teacher.path=DIR."
+            })
     static final class Serve implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -162,14 +202,27 @@ final class TeacherCommand implements Runnable {
             try {
                 try (TeacherServiceApp app = TeacherServiceApp.start(cluster.settings(), cluster.bootstrap)) {
                     app.awaitRunning(Duration.ofSeconds(60));
-                    out.printf("The teacher service is running with teacher %s (%dx%d images, %d-dim embeddings). %s%n", app.teacher().id(),
-                            app.teacher().imageSize(), app.teacher().imageSize(), app.teacher().dim(), runLength.howItEnds());
+                    out.printf(
+                            "The teacher service is running with teacher %s (%dx%d images, %d-dim embeddings). %s%n",
+                            app.teacher().id(),
+                            app.teacher().imageSize(),
+                            app.teacher().imageSize(),
+                            app.teacher().dim(),
+                            runLength.howItEnds());
                     out.flush();
                     Progress.Rate rate = new Progress.Rate();
-                    try (Progress progress = new Progress(out, Duration.ofSeconds(10), () -> String.format(
-                            "embeddings %,d (%.1f/s)  batches %,d  labels embedded %,d, removed %,d  dead letters %,d",
-                            app.stats().embedded(), rate.perSecond(app.stats().embedded()), app.stats().batches(), app.stats().labelsEmbedded(),
-                            app.stats().labelsRemoved(), app.stats().requestDeadLetters() + app.stats().labelDeadLetters()))) {
+                    try (Progress progress = new Progress(
+                            out,
+                            Duration.ofSeconds(10),
+                            () -> String.format(
+                                    "embeddings %,d (%.1f/s)  batches %,d  labels embedded %,d, removed %,d  dead letters %,d",
+                                    app.stats().embedded(),
+                                    rate.perSecond(app.stats().embedded()),
+                                    app.stats().batches(),
+                                    app.stats().labelsEmbedded(),
+                                    app.stats().labelsRemoved(),
+                                    app.stats().requestDeadLetters()
+                                            + app.stats().labelDeadLetters()))) {
                         signal.await(runLength.duration);
                     }
                     out.println("Stopping the teacher service...");

@@ -17,15 +17,19 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** A decoding console consumer for the catalogue's topics. */
-@Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Print a topic's records as they arrive, decoded, one line each (pixels left out).",
-                "Reads committed records only, without joining a consumer group, so it disturbs nothing."})
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print a topic's records as they arrive, decoded, one line each (pixels left out).",
+            "Reads committed records only, without joining a consumer group, so it disturbs nothing."
+        })
 final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,19 +37,25 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
-    @Parameters(paramLabel = "TOPIC", description = "A topic of the catalogue, e.g. frames.paired ('edgevl topics list').")
+    @Parameters(
+            paramLabel = "TOPIC",
+            description = "A topic of the catalogue, e.g. frames.paired ('edgevl topics list').")
     String topicName;
 
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of new ones.")
     boolean fromBeginning;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Stop after N records. Default: until Ctrl-C.")
+    @Option(
+            names = {"-n", "--count"},
+            paramLabel = "N",
+            description = "Stop after N records. Default: until Ctrl-C.")
     Long count;
 
     @Override
     public Integer call() throws Exception {
-        Topic<String, ?> topic = Topics.byName(topicName).orElseThrow(() -> new IllegalArgumentException(
-                "'" + topicName + "' is not a topic of the catalogue; 'edgevl topics list' shows them."));
+        Topic<String, ?> topic = Topics.byName(topicName)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + topicName + "' is not a topic of the catalogue; 'edgevl topics list' shows them."));
         Settings settings = cluster.settings();
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, cluster.bootstrap));
@@ -55,10 +65,12 @@ final class WatchCommand implements Callable<Integer> {
         StopSignal signal = new StopSignal();
         long seen = 0;
         try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+                KafkaConsumer<String, byte[]> consumer =
+                        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             Deserializer<?> values = serdes.valueSerde(topic).deserializer();
             consumer.assign(consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList());
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+                    .toList());
             if (fromBeginning) {
                 consumer.seekToBeginning(consumer.assignment());
             } else {

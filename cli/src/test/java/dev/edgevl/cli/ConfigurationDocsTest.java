@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * Run with {@code -Dedgevl.docs.update=true} to rewrite them (see {@link #UPDATE}).
  */
 class ConfigurationDocsTest {
-    static final String UPDATE = "./mvnw -B -o -q -pl cli -am test -Dtest=ConfigurationDocsTest -Dsurefire.failIfNoSpecifiedTests=false "
-            + "-Dspotless.check.skip=true -Dedgevl.docs.update=true";
+    static final String UPDATE =
+            "./mvnw -B -o -q -pl cli -am test -Dtest=ConfigurationDocsTest -Dsurefire.failIfNoSpecifiedTests=false "
+                    + "-Dspotless.check.skip=true -Dedgevl.docs.update=true";
 
     @Test
     void theSettingsTablesAreTheOnesTheCodeGenerates() throws IOException {
@@ -36,10 +37,13 @@ class ConfigurationDocsTest {
         }
         List<String> stale = SettingsCatalogue.SECTIONS.stream()
                 .filter(s -> !Objects.equals(SettingsCatalogue.markedText(text, s), SettingsCatalogue.marked(s)))
-                .map(Section::id).toList();
+                .map(Section::id)
+                .toList();
         if (!stale.isEmpty() || !regenerated.equals(text)) {
-            fail(docs + ": the settings table(s) " + stale + " differ from the settings in the code. Change descriptions and "
-                    + "defaults in the code (the ConfigOption constants), not in the tables, and regenerate the tables with\n  " + UPDATE
+            fail(docs + ": the settings table(s) " + stale
+                    + " differ from the settings in the code. Change descriptions and "
+                    + "defaults in the code (the ConfigOption constants), not in the tables, and regenerate the tables with\n  "
+                    + UPDATE
                     + "\n(or see them with: edgevl settings --markdown).");
         }
     }
@@ -52,7 +56,11 @@ class ConfigurationDocsTest {
     @Test
     void linksIntoThePageFromOtherDocsFindTheirSection() throws IOException {
         Path docs = docs();
-        List<String> anchors = Files.readString(docs).lines().filter(l -> l.startsWith("#")).map(ConfigurationDocsTest::anchor).toList();
+        List<String> anchors = Files.readString(docs)
+                .lines()
+                .filter(l -> l.startsWith("#"))
+                .map(ConfigurationDocsTest::anchor)
+                .toList();
         Path root = docs.getParent().getParent();
         List<Path> pages;
         try (Stream<Path> files = Stream.concat(Stream.of(root.resolve("README.md")), Files.list(docs.getParent()))) {
@@ -62,7 +70,9 @@ class ConfigurationDocsTest {
         for (Path page : pages) {
             Matcher matcher = link.matcher(Files.readString(page));
             while (matcher.find()) {
-                assertThat(anchors).as("the section %s links to in %s", matcher.group(1), page.getFileName()).contains(matcher.group(1));
+                assertThat(anchors)
+                        .as("the section %s links to in %s", matcher.group(1), page.getFileName())
+                        .contains(matcher.group(1));
             }
         }
     }
@@ -81,6 +91,7 @@ class ConfigurationDocsTest {
                 return candidate;
             }
         }
-        throw new IllegalStateException("No docs/configuration.md above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "No docs/configuration.md above " + Path.of("").toAbsolutePath());
     }
 }

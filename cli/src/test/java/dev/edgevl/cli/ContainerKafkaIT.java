@@ -13,7 +13,8 @@ import org.testcontainers.kafka.KafkaContainer;
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ContainerKafkaIT {
-    private static final int TOPIC_COUNT = dev.edgevl.schemas.topics.Topics.withDeadLetters().size();
+    private static final int TOPIC_COUNT =
+            dev.edgevl.schemas.topics.Topics.withDeadLetters().size();
 
     @Container
     static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.2.1");

@@ -32,42 +32,73 @@ import picocli.CommandLine;
 
 /** The commands of the README, run as a user would, against a real broker. */
 class EdgevlCliIT {
-    private static final int TOPIC_COUNT = dev.edgevl.schemas.topics.Topics.withDeadLetters().size();
-
+    private static final int TOPIC_COUNT =
+            dev.edgevl.schemas.topics.Topics.withDeadLetters().size();
 
     @Test
-    void localRunsTheWholeLoopAPromotedVersionReachesTheJobAndTheDevicesAndTheReportIsWritten(@TempDir java.nio.file.Path dataDir,
-            @TempDir java.nio.file.Path reportDir) throws Exception {
+    void localRunsTheWholeLoopAPromotedVersionReachesTheJobAndTheDevicesAndTheReportIsWritten(
+            @TempDir java.nio.file.Path dataDir, @TempDir java.nio.file.Path reportDir) throws Exception {
         LocalCommand local = new LocalCommand();
         CommandLine cli = new CommandLine(local);
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         java.nio.file.Path report = reportDir.resolve("local.json");
-        // The default world without drift, and a distiller that retrains after fewer pairs with shorter rounds: the loop
+        // The default world without drift, and a distiller that retrains after fewer pairs with shorter rounds: the
+        // loop
         // closes within a couple of minutes on two cores.
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--port", "0", "--data-dir", dataDir.toString(),
-                "--scenario", "default", "--report", report.toString(), "--set", "distill.trigger.samples=80", "--set",
-                "distill.trigger.min-samples=60", "--set", "distill.stage1.epochs=3", "--set", "distill.stage2.steps=30", "--set",
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
+                "--port",
+                "0",
+                "--data-dir",
+                dataDir.toString(),
+                "--scenario",
+                "default",
+                "--report",
+                report.toString(),
+                "--set",
+                "distill.trigger.samples=80",
+                "--set",
+                "distill.trigger.min-samples=60",
+                "--set",
+                "distill.stage1.epochs=3",
+                "--set",
+                "distill.stage2.steps=30",
+                "--set",
                 "inference.route.budget=0.1"));
         String bootstrap = local.awaitReady();
         try {
             assertThat(bootstrap).as("local is up; output so far:%n%s", out).isNotNull();
-            assertThat(out.toString()).contains("Topics: " + TOPIC_COUNT + " created", "edgevl local is up. Kafka bootstrap: " + bootstrap, "Press Ctrl-C to stop.");
+            assertThat(out.toString())
+                    .contains(
+                            "Topics: " + TOPIC_COUNT + " created",
+                            "edgevl local is up. Kafka bootstrap: " + bootstrap,
+                            "Press Ctrl-C to stop.");
 
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
                 Topics.withDeadLetters().forEach(t -> assertThat(topics).contains(t.name()));
             }
-            SensorFrame frame = SensorFrame.newBuilder().setDeviceId("cam-1").setSensorId("depth0").setModality(Modality.DEPTH)
-                    .setCaptureTime(Instant.parse("2026-11-26T10:00:00Z")).setSequence(1).setWidth(1).setHeight(1)
-                    .setEncoding(PixelEncoding.DEPTH16_MM).setData(ByteBuffer.wrap(new byte[] {(byte) 0xE8, 0x03})).build();
+            SensorFrame frame = SensorFrame.newBuilder()
+                    .setDeviceId("cam-1")
+                    .setSensorId("depth0")
+                    .setModality(Modality.DEPTH)
+                    .setCaptureTime(Instant.parse("2026-11-26T10:00:00Z"))
+                    .setSequence(1)
+                    .setWidth(1)
+                    .setHeight(1)
+                    .setEncoding(PixelEncoding.DEPTH16_MM)
+                    .setData(ByteBuffer.wrap(new byte[] {(byte) 0xE8, 0x03}))
+                    .build();
             var serde = AvroSerdes.singleObject().valueSerde(Topics.FRAMES_AUX);
-            try (KafkaProducer<String, SensorFrame> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                    new StringSerializer(), serde.serializer())) {
-                producer.send(new ProducerRecord<>(Topics.FRAMES_AUX.name(), "cam-1", frame)).get();
+            try (KafkaProducer<String, SensorFrame> producer = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", bootstrap), new StringSerializer(), serde.serializer())) {
+                producer.send(new ProducerRecord<>(Topics.FRAMES_AUX.name(), "cam-1", frame))
+                        .get();
             }
-            try (KafkaConsumer<String, SensorFrame> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                    "group.id", "cli-it", "auto.offset.reset", "earliest"), new StringDeserializer(), serde.deserializer())) {
+            try (KafkaConsumer<String, SensorFrame> consumer = new KafkaConsumer<>(
+                    Map.of("bootstrap.servers", bootstrap, "group.id", "cli-it", "auto.offset.reset", "earliest"),
+                    new StringDeserializer(),
+                    serde.deserializer())) {
                 consumer.subscribe(List.of(Topics.FRAMES_AUX.name()));
                 ConsumerRecord<String, SensorFrame> got = null;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -83,8 +114,17 @@ class EdgevlCliIT {
             }
 
             // The fleet and frame sync run too: pairs appear on their own.
-            try (KafkaConsumer<String, FramePair> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                    "group.id", "cli-it-pairs", "auto.offset.reset", "earliest", "isolation.level", "read_committed"), new StringDeserializer(),
+            try (KafkaConsumer<String, FramePair> consumer = new KafkaConsumer<>(
+                    Map.of(
+                            "bootstrap.servers",
+                            bootstrap,
+                            "group.id",
+                            "cli-it-pairs",
+                            "auto.offset.reset",
+                            "earliest",
+                            "isolation.level",
+                            "read_committed"),
+                    new StringDeserializer(),
                     AvroSerdes.singleObject().valueSerde(Topics.FRAMES_PAIRED).deserializer())) {
                 consumer.subscribe(List.of(Topics.FRAMES_PAIRED.name()));
                 int pairs = 0;
@@ -99,9 +139,20 @@ class EdgevlCliIT {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
             Long annotatedWith = null;
             Map<String, dev.edgevl.avro.DeviceStatus> devices = Map.of();
-            try (KafkaConsumer<String, dev.edgevl.avro.Annotation> annotations = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                    "group.id", "cli-it-annotations", "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
-                    new StringDeserializer(), AvroSerdes.singleObject().valueSerde(Topics.FRAMES_ANNOTATED).deserializer())) {
+            try (KafkaConsumer<String, dev.edgevl.avro.Annotation> annotations = new KafkaConsumer<>(
+                    Map.of(
+                            "bootstrap.servers",
+                            bootstrap,
+                            "group.id",
+                            "cli-it-annotations",
+                            "auto.offset.reset",
+                            "earliest",
+                            "isolation.level",
+                            "read_committed"),
+                    new StringDeserializer(),
+                    AvroSerdes.singleObject()
+                            .valueSerde(Topics.FRAMES_ANNOTATED)
+                            .deserializer())) {
                 annotations.subscribe(List.of(Topics.FRAMES_ANNOTATED.name()));
                 while (annotatedWith == null && System.nanoTime() < deadline) {
                     for (var r : annotations.poll(Duration.ofMillis(500))) {
@@ -111,15 +162,26 @@ class EdgevlCliIT {
                     }
                 }
             }
-            assertThat(annotatedWith).as("an annotation made by a promoted version; output:%n%s", out).isNotNull();
+            assertThat(annotatedWith)
+                    .as("an annotation made by a promoted version; output:%n%s", out)
+                    .isNotNull();
             final long version = annotatedWith;
-            try (KafkaConsumer<String, dev.edgevl.avro.DeviceStatus> status = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                    "group.id", "cli-it-status", "auto.offset.reset", "earliest"), new StringDeserializer(),
+            try (KafkaConsumer<String, dev.edgevl.avro.DeviceStatus> status = new KafkaConsumer<>(
+                    Map.of(
+                            "bootstrap.servers",
+                            bootstrap,
+                            "group.id",
+                            "cli-it-status",
+                            "auto.offset.reset",
+                            "earliest"),
+                    new StringDeserializer(),
                     AvroSerdes.singleObject().valueSerde(Topics.FLEET_STATUS).deserializer())) {
                 status.subscribe(List.of(Topics.FLEET_STATUS.name()));
                 Map<String, dev.edgevl.avro.DeviceStatus> latest = new java.util.TreeMap<>();
-                while (System.nanoTime() < deadline && (latest.size() < 4
-                        || latest.values().stream().anyMatch(d -> d.getModelVersion() == null || d.getModelVersion() < version))) {
+                while (System.nanoTime() < deadline
+                        && (latest.size() < 4
+                                || latest.values().stream()
+                                        .anyMatch(d -> d.getModelVersion() == null || d.getModelVersion() < version))) {
                     for (var r : status.poll(Duration.ofMillis(500))) {
                         latest.put(r.key(), r.value());
                     }
@@ -138,14 +200,20 @@ class EdgevlCliIT {
         assertThat(exit.get(120, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("Stopped cleanly.", "Report: " + report.toAbsolutePath());
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
-        assertThat(json.at("/summary/firstPromotedVersion").isNumber()).as("report summary: %s", json.path("summary")).isTrue();
+        assertThat(json.at("/summary/firstPromotedVersion").isNumber())
+                .as("report summary: %s", json.path("summary"))
+                .isTrue();
         assertThat(json.path("points").size()).isGreaterThan(5);
         assertThat(java.nio.file.Files.size(reportDir.resolve("local.png"))).isGreaterThan(1000);
         double student = json.at("/summary/nonRgbAfterPromotion").asDouble(Double.NaN);
         double teacher = json.at("/summary/teacherNonRgbAfterPromotion").asDouble(Double.NaN);
-        System.out.printf("local IT: student non-RGB top-1 after promotion %.3f, teacher alone %.3f%n", student, teacher);
-        assertThat(student).as("the student on non-RGB after its first promoted version vs the teacher alone (%.3f); summary: %s", teacher,
-                json.at("/summary/text").asText()).isGreaterThan(teacher);
+        System.out.printf(
+                "local IT: student non-RGB top-1 after promotion %.3f, teacher alone %.3f%n", student, teacher);
+        assertThat(student)
+                .as(
+                        "the student on non-RGB after its first promoted version vs the teacher alone (%.3f); summary: %s",
+                        teacher, json.at("/summary/text").asText())
+                .isGreaterThan(teacher);
     }
 
     @Test
@@ -154,56 +222,102 @@ class EdgevlCliIT {
             EdgevlTest.Run first = EdgevlTest.run("topics", "create", "--bootstrap", kafka.bootstrapServers());
             assertThat(first.exitCode()).as(first.err()).isZero();
             assertThat(first.out()).contains("Topics: " + TOPIC_COUNT + " created, 0 already there.");
-            EdgevlTest.Run second = EdgevlTest.run("topics", "create", "--set", "kafka.bootstrap.servers=" + kafka.bootstrapServers());
-            assertThat(second.out()).contains("Topics: 0 created, " + TOPIC_COUNT + " already there.").doesNotContain("note:");
+            EdgevlTest.Run second =
+                    EdgevlTest.run("topics", "create", "--set", "kafka.bootstrap.servers=" + kafka.bootstrapServers());
+            assertThat(second.out())
+                    .contains("Topics: 0 created, " + TOPIC_COUNT + " already there.")
+                    .doesNotContain("note:");
             EdgevlTest.Run list = EdgevlTest.run("topics", "list", "-b", kafka.bootstrapServers());
             assertThat(list.out()).contains("EXISTS").doesNotContain(" NO ");
 
-            // The README's services-one-by-one flow: frame sync in one terminal, the fleet in another, then watch the pairs.
+            // The README's services-one-by-one flow: frame sync in one terminal, the fleet in another, then watch the
+            // pairs.
             CompletableFuture<EdgevlTest.Run> ingest = CompletableFuture.supplyAsync(
                     () -> EdgevlTest.run("ingest", "-b", kafka.bootstrapServers(), "--duration", "15s"));
-            EdgevlTest.Run simulate = EdgevlTest.run("simulate", "-b", kafka.bootstrapServers(), "--speed", "0", "--duration", "3s");
+            EdgevlTest.Run simulate =
+                    EdgevlTest.run("simulate", "-b", kafka.bootstrapServers(), "--speed", "0", "--duration", "3s");
             assertThat(simulate.exitCode()).as(simulate.err()).isZero();
             assertThat(simulate.out()).contains("Simulating 'default'", "Done: ");
-            EdgevlTest.Run watch = EdgevlTest.run("watch", "frames.paired", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "5");
+            EdgevlTest.Run watch = EdgevlTest.run(
+                    "watch", "frames.paired", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "5");
             assertThat(watch.exitCode()).as(watch.err()).isZero();
-            assertThat(watch.out().lines().filter(l -> l.contains("] + [")).count()).isEqualTo(5);
-            EdgevlTest.Run truth = EdgevlTest.run("watch", "sim.truth", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "1");
+            assertThat(watch.out().lines().filter(l -> l.contains("] + [")).count())
+                    .isEqualTo(5);
+            EdgevlTest.Run truth =
+                    EdgevlTest.run("watch", "sim.truth", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "1");
             assertThat(truth.out()).contains("scene");
-            assertThat(ingest.get(60, TimeUnit.SECONDS).out()).contains("Frame sync is running", "Frame sync stopped cleanly.");
+            assertThat(ingest.get(60, TimeUnit.SECONDS).out())
+                    .contains("Frame sync is running", "Frame sync stopped cleanly.");
 
-            // Devices with agents: no model is published here, so they report STARTING on fleet.status, once at start and once at the end.
-            java.nio.file.Path key = dev.edgevl.model.bundle.DevKeys.loadOrCreate(java.nio.file.Files.createTempDirectory("edgevl-keys"))
+            // Devices with agents: no model is published here, so they report STARTING on fleet.status, once at start
+            // and once at the end.
+            java.nio.file.Path key = dev.edgevl.model.bundle.DevKeys.loadOrCreate(
+                            java.nio.file.Files.createTempDirectory("edgevl-keys"))
                     .publicKeyFile();
-            EdgevlTest.Run agent = EdgevlTest.run("agent", "-b", kafka.bootstrapServers(), "--trust", key.toString(), "--devices", "2",
-                    "--duration", "2s");
+            EdgevlTest.Run agent = EdgevlTest.run(
+                    "agent",
+                    "-b",
+                    kafka.bootstrapServers(),
+                    "--trust",
+                    key.toString(),
+                    "--devices",
+                    "2",
+                    "--duration",
+                    "2s");
             assertThat(agent.exitCode()).as(agent.err()).isZero();
-            assertThat(agent.out()).contains("Simulating 'default': 2 devices with agents", "Devices: agents 2 {STARTING=2} on {no model=2}");
-            EdgevlTest.Run status = EdgevlTest.run("watch", "fleet.status", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "4");
+            assertThat(agent.out())
+                    .contains(
+                            "Simulating 'default': 2 devices with agents",
+                            "Devices: agents 2 {STARTING=2} on {no model=2}");
+            EdgevlTest.Run status = EdgevlTest.run(
+                    "watch", "fleet.status", "-b", kafka.bootstrapServers(), "--from-beginning", "-n", "4");
             assertThat(status.out()).contains("agent-0", "agent-1", "STARTING no model");
         }
     }
 
     @Test
     void labelsGoThroughTheTeacherServiceAndListShowsTheLiveOnes(@TempDir java.nio.file.Path cache) throws Exception {
-        // A tiny untrained synthetic teacher in the cache stands in for a pretrained one: the service loads it the same way.
+        // A tiny untrained synthetic teacher in the cache stands in for a pretrained one: the service loads it the same
+        // way.
         dev.edgevl.model.teacher.TeacherRecipe recipe = new dev.edgevl.model.teacher.TeacherRecipe(
-                new dev.edgevl.model.student.StudentSpec(32, 4, List.of(new dev.edgevl.model.student.StudentSpec.Block(8, 2)), 16), 8, 8, 16);
-        try (dev.edgevl.model.teacher.SyntheticTeacher teacher = dev.edgevl.model.teacher.SyntheticTeacher.untrained(recipe,
-                dev.edgevl.model.clip.WordVocabulary.of(dev.edgevl.model.zeroshot.Prompts.allPrompts(dev.edgevl.sim.world.Shape.defaultMix())), 1)) {
-            dev.edgevl.model.teacher.SyntheticTeacherFiles.save(teacher, dev.edgevl.model.teacher.SyntheticTeacherFiles.directory(cache, "cli"));
+                new dev.edgevl.model.student.StudentSpec(
+                        32, 4, List.of(new dev.edgevl.model.student.StudentSpec.Block(8, 2)), 16),
+                8,
+                8,
+                16);
+        try (dev.edgevl.model.teacher.SyntheticTeacher teacher = dev.edgevl.model.teacher.SyntheticTeacher.untrained(
+                recipe,
+                dev.edgevl.model.clip.WordVocabulary.of(
+                        dev.edgevl.model.zeroshot.Prompts.allPrompts(dev.edgevl.sim.world.Shape.defaultMix())),
+                1)) {
+            dev.edgevl.model.teacher.SyntheticTeacherFiles.save(
+                    teacher, dev.edgevl.model.teacher.SyntheticTeacherFiles.directory(cache, "cli"));
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
             String bootstrap = kafka.bootstrapServers();
-            assertThat(EdgevlTest.run("topics", "create", "-b", bootstrap).exitCode()).isZero();
-            CompletableFuture<EdgevlTest.Run> serve = CompletableFuture.supplyAsync(() -> EdgevlTest.run("teacher", "serve", "-b", bootstrap,
-                    "--set", "teacher.path=" + dev.edgevl.model.teacher.SyntheticTeacherFiles.directory(cache, "cli"), "--set", "kafka.state.dir=" + cache.resolve("state"), "--duration", "20s"));
+            assertThat(EdgevlTest.run("topics", "create", "-b", bootstrap).exitCode())
+                    .isZero();
+            CompletableFuture<EdgevlTest.Run> serve = CompletableFuture.supplyAsync(() -> EdgevlTest.run(
+                    "teacher",
+                    "serve",
+                    "-b",
+                    bootstrap,
+                    "--set",
+                    "teacher.path=" + dev.edgevl.model.teacher.SyntheticTeacherFiles.directory(cache, "cli"),
+                    "--set",
+                    "kafka.state.dir=" + cache.resolve("state"),
+                    "--duration",
+                    "20s"));
 
             EdgevlTest.Run add = EdgevlTest.run("labels", "add", "forklift", "-b", bootstrap);
             assertThat(add.exitCode()).as(add.err()).isZero();
             assertThat(add.out()).contains("Label 'forklift' added with the 4 default templates");
-            assertThat(EdgevlTest.run("labels", "add", "cube", "--template", "a {} on a pallet", "-b", bootstrap).exitCode()).isZero();
-            assertThat(EdgevlTest.run("labels", "remove", "cube", "-b", bootstrap).exitCode()).isZero();
+            assertThat(EdgevlTest.run("labels", "add", "cube", "--template", "a {} on a pallet", "-b", bootstrap)
+                            .exitCode())
+                    .isZero();
+            assertThat(EdgevlTest.run("labels", "remove", "cube", "-b", bootstrap)
+                            .exitCode())
+                    .isZero();
 
             EdgevlTest.Run list = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -212,26 +326,46 @@ class EdgevlCliIT {
                 list = EdgevlTest.run("labels", "list", "-b", bootstrap);
             }
             assertThat(list.exitCode()).as(list.err()).isZero();
-            assertThat(list.out()).contains("forklift", "synthetic-clip-untrained@1", "1 live labels.").doesNotContain("cube");
-            assertThat(serve.get(60, TimeUnit.SECONDS).out()).contains("The teacher service is running with teacher synthetic-clip-untrained@1",
-                    "The teacher service stopped cleanly.");
+            assertThat(list.out())
+                    .contains("forklift", "synthetic-clip-untrained@1", "1 live labels.")
+                    .doesNotContain("cube");
+            assertThat(serve.get(60, TimeUnit.SECONDS).out())
+                    .contains(
+                            "The teacher service is running with teacher synthetic-clip-untrained@1",
+                            "The teacher service stopped cleanly.");
         }
     }
 
     @Test
-    void modelsListsTheCatalogueAndPromoteAndRollbackRepublishSignedVersions(@TempDir java.nio.file.Path store) throws Exception {
+    void modelsListsTheCatalogueAndPromoteAndRollbackRepublishSignedVersions(@TempDir java.nio.file.Path store)
+            throws Exception {
         dev.edgevl.model.bundle.DevKeys keys = dev.edgevl.model.bundle.DevKeys.loadOrCreate(store.resolve("keys"));
         dev.edgevl.model.bundle.DirectoryModelStore bundles = new dev.edgevl.model.bundle.DirectoryModelStore(store);
         dev.edgevl.distill.ModelCatalog catalog = dev.edgevl.distill.ModelCatalog.in(store);
         for (int v = 1; v <= 2; v++) {
-            byte[] bundle = new dev.edgevl.model.bundle.BundleWriter().write(dev.edgevl.model.bundle.BundleManifest.builder().family("student")
-                    .version(v).parentVersion(v == 1 ? null : 1L).createdAt(Instant.parse("2026-11-26T10:00:00Z").plusSeconds(v)).teacherId("t")
-                    .embeddingDim(8).input(dev.edgevl.model.onnx.StudentBundles.input(16)).metric("gate.promoted", v == 1 ? 1.0 : 0.0)
-                    .metric("gate.nonRgbAgreement", 0.5 + v / 10.0).entry("model.onnx").build(), Map.of("model.onnx", new byte[] {1, 2, (byte) v}));
+            byte[] bundle = new dev.edgevl.model.bundle.BundleWriter()
+                    .write(
+                            dev.edgevl.model.bundle.BundleManifest.builder()
+                                    .family("student")
+                                    .version(v)
+                                    .parentVersion(v == 1 ? null : 1L)
+                                    .createdAt(Instant.parse("2026-11-26T10:00:00Z")
+                                            .plusSeconds(v))
+                                    .teacherId("t")
+                                    .embeddingDim(8)
+                                    .input(dev.edgevl.model.onnx.StudentBundles.input(16))
+                                    .metric("gate.promoted", v == 1 ? 1.0 : 0.0)
+                                    .metric("gate.nonRgbAgreement", 0.5 + v / 10.0)
+                                    .entry("model.onnx")
+                                    .build(),
+                            Map.of("model.onnx", new byte[] {1, 2, (byte) v}));
             dev.edgevl.model.bundle.SignedBundle signed = keys.signer().sign(bundle);
             bundles.put(signed.bytes());
-            catalog.add(dev.edgevl.model.bundle.ModelVersions.toRecord(signed, dev.edgevl.model.bundle.ModelBundle.parse(signed.bytes()),
-                    dev.edgevl.model.bundle.BundleDelivery.inline(), Instant.parse("2026-11-26T10:00:00Z").plusSeconds(v)));
+            catalog.add(dev.edgevl.model.bundle.ModelVersions.toRecord(
+                    signed,
+                    dev.edgevl.model.bundle.ModelBundle.parse(signed.bytes()),
+                    dev.edgevl.model.bundle.BundleDelivery.inline(),
+                    Instant.parse("2026-11-26T10:00:00Z").plusSeconds(v)));
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start()) {
             String b = kafka.bootstrapServers();
@@ -240,7 +374,8 @@ class EdgevlCliIT {
 
             EdgevlTest.Run empty = EdgevlTest.run("models", "list", "--store", dir, "-b", b);
             assertThat(empty.exitCode()).as(empty.err()).isZero();
-            assertThat(empty.out()).contains("v1", "promoted", "v2", "kept back", "0.700", "Nothing of student is live on models.");
+            assertThat(empty.out())
+                    .contains("v1", "promoted", "v2", "kept back", "0.700", "Nothing of student is live on models.");
 
             EdgevlTest.Run promote = EdgevlTest.run("models", "promote", "v2", "--store", dir, "-b", b);
             assertThat(promote.exitCode()).as(promote.err()).isZero();
@@ -250,8 +385,11 @@ class EdgevlCliIT {
             EdgevlTest.Run rollback = EdgevlTest.run("models", "rollback", "--to", "1", "--store", dir, "-b", b);
             assertThat(rollback.exitCode()).as(rollback.err()).isZero();
             assertThat(rollback.out()).contains("Rolled back to student v1");
-            assertThat(liveVersion(b, keys)).as("the earlier version is live again, still signed").isEqualTo(1);
-            assertThat(EdgevlTest.run("models", "list", "--store", dir, "-b", b).out()).containsPattern("\\*\\s+v1");
+            assertThat(liveVersion(b, keys))
+                    .as("the earlier version is live again, still signed")
+                    .isEqualTo(1);
+            assertThat(EdgevlTest.run("models", "list", "--store", dir, "-b", b).out())
+                    .containsPattern("\\*\\s+v1");
 
             EdgevlTest.Run forward = EdgevlTest.run("models", "rollback", "--to", "2", "--store", dir, "-b", b);
             assertThat(forward.exitCode()).isNotZero();
@@ -269,7 +407,9 @@ class EdgevlCliIT {
     private static long liveVersion(String bootstrap, dev.edgevl.model.bundle.DevKeys keys) throws Exception {
         ClusterOptions cluster = new ClusterOptions();
         cluster.bootstrap = bootstrap;
-        dev.edgevl.avro.ModelVersion last = CompactedTopics.read(cluster, Topics.MODELS, java.time.Duration.ofSeconds(30)).get("student");
+        dev.edgevl.avro.ModelVersion last = CompactedTopics.read(
+                        cluster, Topics.MODELS, java.time.Duration.ofSeconds(30))
+                .get("student");
         assertThat(last).isNotNull();
         new dev.edgevl.model.bundle.BundleVerifier(keys.trustedKeys()).verify(last);
         return last.getVersion();

@@ -23,12 +23,28 @@ class NativeLogsIT {
     @Test
     void localShowsNoNativeLibraryOutputAndItCanBeKeptInAFile(@TempDir Path dir) throws Exception {
         Path jar = Path.of(System.getProperty("edgevl.jar", "target/edgevl.jar"));
-        assertThat(jar).as("the command line is packaged before the integration tests run").exists();
+        assertThat(jar)
+                .as("the command line is packaged before the integration tests run")
+                .exists();
         Path nativeLog = dir.resolve("native.log");
         Path output = dir.resolve("output.txt");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-                "local", "--duration", "30s", "--devices", "1", "--port", "0", "--data-dir", dir.resolve("data").toString(), "--report",
-                dir.resolve("report.json").toString()).redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "local",
+                        "--duration",
+                        "30s",
+                        "--devices",
+                        "1",
+                        "--port",
+                        "0",
+                        "--data-dir",
+                        dir.resolve("data").toString(),
+                        "--report",
+                        dir.resolve("report.json").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         pb.environment().put(NativeLogs.ENV, nativeLog.toString());
         Process process = pb.start();
         boolean exited = process.waitFor(3, TimeUnit.MINUTES);
@@ -37,14 +53,22 @@ class NativeLogsIT {
         }
         String out = Files.readString(output, StandardCharsets.UTF_8);
 
-        assertThat(exited).as("edgevl local stops by itself; its output:%n%s", out).isTrue();
+        assertThat(exited)
+                .as("edgevl local stops by itself; its output:%n%s", out)
+                .isTrue();
         assertThat(process.exitValue()).as("exit code; output:%n%s", out).isZero();
-        assertThat(out).contains("edgevl local: scenario drift").contains("Stopped cleanly.").contains("embedded");
-        List<String> nativeLines = out.lines().filter(l -> NATIVE_LINE.matcher(l).find()).toList();
+        assertThat(out)
+                .contains("edgevl local: scenario drift")
+                .contains("Stopped cleanly.")
+                .contains("embedded");
+        List<String> nativeLines =
+                out.lines().filter(l -> NATIVE_LINE.matcher(l).find()).toList();
         assertThat(nativeLines).as("native libraries' lines on the output").isEmpty();
 
         String kept = Files.exists(nativeLog) ? Files.readString(nativeLog, StandardCharsets.UTF_8) : "";
         // Where libtorch does warn (the CPUs here), the lines were there and went to the file the variable named.
-        assumeThat(kept).as("this machine's libtorch says nothing about NNPACK, so there was nothing to silence").contains("NNPACK");
+        assumeThat(kept)
+                .as("this machine's libtorch says nothing about NNPACK, so there was nothing to silence")
+                .contains("NNPACK");
     }
 }

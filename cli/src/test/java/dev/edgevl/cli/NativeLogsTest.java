@@ -10,7 +10,10 @@ class NativeLogsTest {
         assertThat(NativeLogs.target(null, null)).isInstanceOf(NativeLogs.Dropped.class);
         assertThat(NativeLogs.target(null, "off")).isInstanceOf(NativeLogs.Dropped.class);
         assertThat(NativeLogs.target(null, "on")).isInstanceOf(NativeLogs.Kept.class);
-        assertThat(NativeLogs.target("stderr", "off")).as("the system property wins").isInstanceOf(NativeLogs.Kept.class);
-        assertThat(NativeLogs.target(null, " logs/native.log ")).isEqualTo(new NativeLogs.AppendedTo("logs/native.log"));
+        assertThat(NativeLogs.target("stderr", "off"))
+                .as("the system property wins")
+                .isInstanceOf(NativeLogs.Kept.class);
+        assertThat(NativeLogs.target(null, " logs/native.log "))
+                .isEqualTo(new NativeLogs.AppendedTo("logs/native.log"));
     }
 }

@@ -36,9 +36,18 @@ import org.junit.jupiter.api.Test;
 
 class SettingsCatalogueTest {
     /** The classes that declare settings; a new one is found by {@link #everyOptionOnTheClasspathIsInTheCatalogue} too. */
-    static final List<Class<?>> CONFIG_CLASSES = List.of(KafkaSettings.class, AvroSerdes.class, RegistryConfig.class, HealthServer.class,
-            DeviceProducerConfig.class, FrameSyncConfig.class, InferenceConfig.class, AgentConfig.class, TeacherConfig.class,
-            TeacherServiceConfig.class, DistillerConfig.class);
+    static final List<Class<?>> CONFIG_CLASSES = List.of(
+            KafkaSettings.class,
+            AvroSerdes.class,
+            RegistryConfig.class,
+            HealthServer.class,
+            DeviceProducerConfig.class,
+            FrameSyncConfig.class,
+            InferenceConfig.class,
+            AgentConfig.class,
+            TeacherConfig.class,
+            TeacherServiceConfig.class,
+            DistillerConfig.class);
 
     @Test
     void everyOptionOfTheConfigClassesIsInExactlyOneSection() throws Exception {
@@ -49,8 +58,9 @@ class SettingsCatalogueTest {
             for (Field field : fields) {
                 ConfigOption<?> option = (ConfigOption<?>) field.get(null);
                 assertThat(sectionsOf.getOrDefault(option, List.of()))
-                        .as("%s.%s (%s) must be in exactly one section of SettingsCatalogue", type.getSimpleName(), field.getName(),
-                                option.key())
+                        .as(
+                                "%s.%s (%s) must be in exactly one section of SettingsCatalogue",
+                                type.getSimpleName(), field.getName(), option.key())
                         .hasSize(1);
             }
         }
@@ -71,15 +81,19 @@ class SettingsCatalogueTest {
             }
         }
         assertThat(declaring).as("the scan finds the known config classes").containsAll(CONFIG_CLASSES);
-        assertThat(missing).as("settings not in exactly one section of SettingsCatalogue").isEmpty();
+        assertThat(missing)
+                .as("settings not in exactly one section of SettingsCatalogue")
+                .isEmpty();
     }
 
     @Test
     void sectionsAndKeysAreUnique() {
         assertThat(SettingsCatalogue.SECTIONS).extracting(Section::id).doesNotHaveDuplicates();
         assertThat(SettingsCatalogue.options()).extracting(ConfigOption::key).doesNotHaveDuplicates();
-        assertThat(SettingsCatalogue.SECTIONS).allSatisfy(s -> assertThat(s.options()).as(s.id()).isNotEmpty());
-        assertThat(SettingsCatalogue.options()).allSatisfy(o -> assertThat(o.description()).as(o.key()).isNotBlank());
+        assertThat(SettingsCatalogue.SECTIONS)
+                .allSatisfy(s -> assertThat(s.options()).as(s.id()).isNotEmpty());
+        assertThat(SettingsCatalogue.options())
+                .allSatisfy(o -> assertThat(o.description()).as(o.key()).isNotBlank());
     }
 
     @Test
@@ -88,12 +102,14 @@ class SettingsCatalogueTest {
         assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.TOLERANCE)).isEqualTo("20ms");
         assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.LOG_INTERVAL)).isEqualTo("30s");
         assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.DEVICE_EXPIRY)).isEqualTo("1h");
-        assertThat(SettingsCatalogue.defaultText(DeviceProducerConfig.DELIVERY_TIMEOUT)).isEqualTo("2m");
+        assertThat(SettingsCatalogue.defaultText(DeviceProducerConfig.DELIVERY_TIMEOUT))
+                .isEqualTo("2m");
         assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.STORE)).isEqualTo("in-memory");
         assertThat(SettingsCatalogue.defaultText(AvroSerdes.FORMAT)).isEqualTo("single-object");
         assertThat(SettingsCatalogue.defaultText(InferenceConfig.BURST)).isEqualTo("5");
         assertThat(SettingsCatalogue.defaultText(InferenceConfig.EXPLORATION)).isEqualTo("0.005");
-        assertThat(SettingsCatalogue.defaultText(RegistryConfig.CONNECT_TIMEOUT_MS)).isEqualTo("5000");
+        assertThat(SettingsCatalogue.defaultText(RegistryConfig.CONNECT_TIMEOUT_MS))
+                .isEqualTo("5000");
         assertThat(SettingsCatalogue.defaultText(TeacherConfig.CACHE_DIR)).isEqualTo("~/.edgevl/cache");
         assertThat(SettingsCatalogue.defaultText(DistillerConfig.STORE_DIR)).isEqualTo("~/.edgevl/models");
         assertThat(SettingsCatalogue.durationText(Duration.ofMillis(1500))).isEqualTo("1500ms");
@@ -107,7 +123,9 @@ class SettingsCatalogueTest {
         for (ConfigOption<?> option : SettingsCatalogue.options()) {
             String text = SettingsCatalogue.defaultText(option);
             if (!text.equals(SettingsCatalogue.NO_DEFAULT) && !text.startsWith("~")) {
-                assertThat(dev.edgevl.config.Settings.of(Map.of(option.key(), text)).get(option)).as(option.key())
+                assertThat(dev.edgevl.config.Settings.of(Map.of(option.key(), text))
+                                .get(option))
+                        .as(option.key())
                         .isEqualTo(option.defaultValue());
             }
         }
@@ -122,21 +140,38 @@ class SettingsCatalogueTest {
                 | `health.port` | `0` | %s |
                 """.formatted(HealthServer.PORT.description()));
         assertThat(SettingsCatalogue.markdownText("a|b <name>.pem")).isEqualTo("a\\|b \\<name>.pem");
-        assertThat(SettingsCatalogue.markdownTable(SettingsCatalogue.section("serdes")).lines().skip(2))
+        assertThat(SettingsCatalogue.markdownTable(SettingsCatalogue.section("serdes"))
+                        .lines()
+                        .skip(2))
                 .hasSize(AvroSerdes.OPTIONS.size() + RegistryConfig.OPTIONS.size())
-                .allSatisfy(row -> assertThat(row.replace("\\|", "").chars().filter(c -> c == '|').count()).as(row).isEqualTo(4));
+                .allSatisfy(row -> assertThat(row.replace("\\|", "")
+                                .chars()
+                                .filter(c -> c == '|')
+                                .count())
+                        .as(row)
+                        .isEqualTo(4));
     }
 
     @Test
     void tablesAreRegeneratedBetweenTheirMarkersOnly() {
         StringBuilder document = new StringBuilder("# Title\n\nProse before.\n\n");
         for (Section section : SettingsCatalogue.SECTIONS) {
-            document.append("## ").append(section.title()).append("\n\n<!-- settings:").append(section.id()).append(" -->\n| old |\n")
-                    .append("<!-- /settings:").append(section.id()).append(" -->\n\nProse after ").append(section.id()).append(".\n\n");
+            document.append("## ")
+                    .append(section.title())
+                    .append("\n\n<!-- settings:")
+                    .append(section.id())
+                    .append(" -->\n| old |\n")
+                    .append("<!-- /settings:")
+                    .append(section.id())
+                    .append(" -->\n\nProse after ")
+                    .append(section.id())
+                    .append(".\n\n");
         }
         String regenerated = SettingsCatalogue.withTables(document.toString());
 
-        assertThat(regenerated).startsWith("# Title\n\nProse before.\n\n## Kafka\n\n<!-- settings:kafka -->\n| key | default | meaning |")
+        assertThat(regenerated)
+                .startsWith(
+                        "# Title\n\nProse before.\n\n## Kafka\n\n<!-- settings:kafka -->\n| key | default | meaning |")
                 .contains("`kafka.bootstrap.servers`", "`distill.rgb.min-brightness`", "Prose after frame-sync.")
                 .doesNotContain("| old |");
         assertThat(SettingsCatalogue.withTables(regenerated)).isEqualTo(regenerated);
@@ -148,7 +183,8 @@ class SettingsCatalogueTest {
     @Test
     void missingOrUnknownMarkersAreRefused() {
         assertThatThrownBy(() -> SettingsCatalogue.withTables("<!-- settings:kafka -->\n<!-- /settings:kafka -->\n"))
-                .hasMessageContaining("No place for the settings table(s)").hasMessageContaining("frame-sync");
+                .hasMessageContaining("No place for the settings table(s)")
+                .hasMessageContaining("frame-sync");
         assertThatThrownBy(() -> SettingsCatalogue.withTables("<!-- settings:nope -->\n<!-- /settings:nope -->\n"))
                 .hasMessageContaining("No settings section called nope");
     }
@@ -156,7 +192,9 @@ class SettingsCatalogueTest {
     private static Map<ConfigOption<?>, List<String>> sectionsOfEachOption() {
         Map<ConfigOption<?>, List<String>> sectionsOf = new IdentityHashMap<>();
         for (Section section : SettingsCatalogue.SECTIONS) {
-            section.options().forEach(o -> sectionsOf.computeIfAbsent(o, k -> new ArrayList<>()).add(section.id()));
+            section.options().forEach(o -> sectionsOf
+                    .computeIfAbsent(o, k -> new ArrayList<>())
+                    .add(section.id()));
         }
         return sectionsOf;
     }
@@ -166,7 +204,9 @@ class SettingsCatalogueTest {
         List<Field> fields = new ArrayList<>();
         for (Field field : type.getDeclaredFields()) {
             int modifiers = field.getModifiers();
-            if (Modifier.isStatic(modifiers) && Modifier.isPublic(modifiers) && ConfigOption.class.isAssignableFrom(field.getType())) {
+            if (Modifier.isStatic(modifiers)
+                    && Modifier.isPublic(modifiers)
+                    && ConfigOption.class.isAssignableFrom(field.getType())) {
                 fields.add(field);
             }
         }
@@ -180,11 +220,15 @@ class SettingsCatalogueTest {
             Path path = Path.of(entry);
             if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.walk(path)) {
-                    files.map(path::relativize).map(p -> p.toString().replace(File.separatorChar, '/')).forEach(names::add);
+                    files.map(path::relativize)
+                            .map(p -> p.toString().replace(File.separatorChar, '/'))
+                            .forEach(names::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            } else if (entry.endsWith(".jar") && Files.isRegularFile(path) && path.getFileName().toString().startsWith("edgevl-")) {
+            } else if (entry.endsWith(".jar")
+                    && Files.isRegularFile(path)
+                    && path.getFileName().toString().startsWith("edgevl-")) {
                 try (JarFile jar = new JarFile(path.toFile())) {
                     jar.stream().map(e -> e.getName()).forEach(names::add);
                 } catch (IOException e) {
@@ -197,8 +241,10 @@ class SettingsCatalogueTest {
         for (String name : names) {
             if (name.startsWith("dev/edgevl/") && name.endsWith(".class") && !name.contains("-")) {
                 try {
-                    Class<?> type = Class.forName(name.substring(0, name.length() - ".class".length()).replace('/', '.'), false, loader);
-                    type.getDeclaredFields(); // resolves the field types; a class that cannot is not one of ours to check
+                    Class<?> type = Class.forName(
+                            name.substring(0, name.length() - ".class".length()).replace('/', '.'), false, loader);
+                    type.getDeclaredFields(); // resolves the field types; a class that cannot is not one of ours to
+                    // check
                     classes.add(type);
                 } catch (ClassNotFoundException | LinkageError e) {
                     // e.g. a class of an optional dependency that is not on this classpath

@@ -50,13 +50,19 @@ public final class ConfigOption<T> {
 
     /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT5M}). */
     public static ConfigOption<Duration> duration(String key, Duration defaultValue, String description) {
-        return new ConfigOption<>(key, defaultValue, description, "a duration such as 500ms, 30s, 5m or PT5M",
+        return new ConfigOption<>(
+                key,
+                defaultValue,
+                description,
+                "a duration such as 500ms, 30s, 5m or PT5M",
                 ConfigOption::parseDuration);
     }
 
     /** Enum values are written in lower case with dashes ({@code single-object}); any case is accepted. */
-    public static <E extends Enum<E>> ConfigOption<E> enumeration(String key, Class<E> type, E defaultValue, String description) {
-        String choices = Arrays.stream(type.getEnumConstants()).map(ConfigOption::externalName)
+    public static <E extends Enum<E>> ConfigOption<E> enumeration(
+            String key, Class<E> type, E defaultValue, String description) {
+        String choices = Arrays.stream(type.getEnumConstants())
+                .map(ConfigOption::externalName)
                 .collect(Collectors.joining(", "));
         return new ConfigOption<>(key, defaultValue, description, "one of " + choices, s -> {
             String wanted = s.trim().replace('-', '_').toUpperCase(Locale.ROOT);
@@ -68,8 +74,13 @@ public final class ConfigOption<T> {
      * An option read by a parser of its own, for values none of the factories above fit (e.g. a number of milliseconds, or a
      * secret kept exactly as given); {@code expected} says what a valid value looks like, for error messages and help.
      */
-    public static <T> ConfigOption<T> of(String key, T defaultValue, String description, String expected, Function<String, T> parser) {
-        return new ConfigOption<>(key, defaultValue, description, Objects.requireNonNull(expected, "expected"),
+    public static <T> ConfigOption<T> of(
+            String key, T defaultValue, String description, String expected, Function<String, T> parser) {
+        return new ConfigOption<>(
+                key,
+                defaultValue,
+                description,
+                Objects.requireNonNull(expected, "expected"),
                 Objects.requireNonNull(parser, "parser"));
     }
 
@@ -137,14 +148,15 @@ public final class ConfigOption<T> {
         }
         double amount = Double.parseDouble(v.substring(0, split));
         String unit = v.substring(split).trim();
-        double millis = switch (unit) {
-            case "ms" -> amount;
-            case "", "s" -> amount * 1_000;
-            case "m", "min" -> amount * 60_000;
-            case "h" -> amount * 3_600_000;
-            case "d" -> amount * 86_400_000;
-            default -> throw new IllegalArgumentException(s);
-        };
+        double millis =
+                switch (unit) {
+                    case "ms" -> amount;
+                    case "", "s" -> amount * 1_000;
+                    case "m", "min" -> amount * 60_000;
+                    case "h" -> amount * 3_600_000;
+                    case "d" -> amount * 86_400_000;
+                    default -> throw new IllegalArgumentException(s);
+                };
         return Duration.ofMillis(Math.round(millis));
     }
 

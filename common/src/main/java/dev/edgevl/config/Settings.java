@@ -58,7 +58,8 @@ public final class Settings {
      * The usual stack: an optional properties file, then the process environment's {@code EDGEVL_*}
      * variables, then explicit overrides (e.g. from the command line).
      */
-    public static Settings load(Optional<Path> propertiesFile, Map<String, String> environment, Map<String, String> overrides) {
+    public static Settings load(
+            Optional<Path> propertiesFile, Map<String, String> environment, Map<String, String> overrides) {
         Settings settings = empty();
         if (propertiesFile.isPresent()) {
             settings = settings.withLayer("file " + propertiesFile.get(), readProperties(propertiesFile.get()));
@@ -85,8 +86,10 @@ public final class Settings {
                 try {
                     return option.parse(raw);
                 } catch (RuntimeException e) {
-                    throw new ConfigException("Setting " + option.key() + " = '" + raw + "' (from " + layer.source()
-                            + ") is not valid: expected " + option.expected() + ".", e);
+                    throw new ConfigException(
+                            "Setting " + option.key() + " = '" + raw + "' (from " + layer.source()
+                                    + ") is not valid: expected " + option.expected() + ".",
+                            e);
                 }
             }
         }
@@ -97,8 +100,9 @@ public final class Settings {
     public <T> T require(ConfigOption<T> option, String why) {
         T value = get(option);
         if (value == null || (value instanceof String s && s.isBlank())) {
-            throw new ConfigException("Setting " + option.key() + " is required " + why + ": set it in the properties file, as "
-                    + option.envName() + " in the environment, or with --set " + option.key() + "=....");
+            throw new ConfigException(
+                    "Setting " + option.key() + " is required " + why + ": set it in the properties file, as "
+                            + option.envName() + " in the environment, or with --set " + option.key() + "=....");
         }
         return value;
     }
@@ -141,8 +145,12 @@ public final class Settings {
     /** Judged on the normalized key, so a secret set from the environment ({@code EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO}) is masked too. */
     static boolean isSecret(String key) {
         String k = normalize(key);
-        return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("user.info")
-                || k.contains("jaas") || k.endsWith(".key");
+        return k.contains("password")
+                || k.contains("secret")
+                || k.contains("token")
+                || k.contains("user.info")
+                || k.contains("jaas")
+                || k.endsWith(".key");
     }
 
     public static String envName(String key) {
@@ -154,7 +162,11 @@ public final class Settings {
         Map<String, String> values = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                values.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+                values.put(
+                        name.substring(ENV_PREFIX.length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '.'),
+                        value);
             }
         });
         return values;
@@ -165,8 +177,10 @@ public final class Settings {
         try (Reader reader = Files.newBufferedReader(file)) {
             properties.load(reader);
         } catch (IOException e) {
-            throw new ConfigException("Cannot read the configuration file " + file + ": " + e.getMessage()
-                    + ". Check the path given with --config.", e);
+            throw new ConfigException(
+                    "Cannot read the configuration file " + file + ": " + e.getMessage()
+                            + ". Check the path given with --config.",
+                    e);
         }
         Map<String, String> values = new LinkedHashMap<>();
         properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));

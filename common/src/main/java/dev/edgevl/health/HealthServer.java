@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * and a pod runs one service, so the Helm chart sets the port.
  */
 public final class HealthServer implements AutoCloseable {
-    public static final ConfigOption<Integer> PORT = ConfigOption.integer("health.port", 0,
+    public static final ConfigOption<Integer> PORT = ConfigOption.integer(
+            "health.port",
+            0,
             "TCP port of the /health/live and /health/ready endpoints (all interfaces); 0 = no endpoint.");
 
     public static final List<ConfigOption<?>> OPTIONS = List.of(PORT);
@@ -77,8 +79,10 @@ public final class HealthServer implements AutoCloseable {
         try {
             return listen(new InetSocketAddress(port), service);
         } catch (IOException e) {
-            throw new ConfigException("Cannot serve the health endpoints of " + service + " on port " + port + " (" + PORT.key()
-                    + "): " + e.getMessage() + ". Is another process using the port?", e);
+            throw new ConfigException(
+                    "Cannot serve the health endpoints of " + service + " on port " + port + " (" + PORT.key() + "): "
+                            + e.getMessage() + ". Is another process using the port?",
+                    e);
         }
     }
 
@@ -102,8 +106,13 @@ public final class HealthServer implements AutoCloseable {
         server.createContext(READY_PATH, exchange -> endpoint.answer(exchange, Health::ready));
         server.createContext(HEALTH_PATH, exchange -> endpoint.answer(exchange, Health::ready));
         server.start();
-        LOG.info("Health endpoints of {} at http://{}:{}{} and {}.", service, address.getHostString(), server.getAddress().getPort(),
-                LIVE_PATH, READY_PATH);
+        LOG.info(
+                "Health endpoints of {} at http://{}:{}{} and {}.",
+                service,
+                address.getHostString(),
+                server.getAddress().getPort(),
+                LIVE_PATH,
+                READY_PATH);
         return endpoint;
     }
 
@@ -135,7 +144,12 @@ public final class HealthServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (!path.equals(exchange.getHttpContext().getPath())) {
-                send(exchange, 404, Map.of("error", "No such endpoint: " + path + ". Try " + LIVE_PATH + " or " + READY_PATH + "."));
+                send(
+                        exchange,
+                        404,
+                        Map.of(
+                                "error",
+                                "No such endpoint: " + path + ". Try " + LIVE_PATH + " or " + READY_PATH + "."));
                 return;
             }
             String method = exchange.getRequestMethod();

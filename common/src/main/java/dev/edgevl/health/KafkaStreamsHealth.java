@@ -7,8 +7,7 @@ package dev.edgevl.health;
  */
 public final class KafkaStreamsHealth {
 
-    private KafkaStreamsHealth() {
-    }
+    private KafkaStreamsHealth() {}
 
     /**
      * @param service what runs the application, for the sentences ("frame sync")
@@ -19,11 +18,17 @@ public final class KafkaStreamsHealth {
         return switch (state) {
             case "RUNNING" -> Health.ready(state, service + " is processing.");
             case "CREATED" -> Health.notReady(state, service + " has not started Kafka Streams yet.");
-            case "REBALANCING" -> Health.notReady(state, service + " is waiting for its partitions (a rebalance, or restoring"
-                    + " its state stores from their changelogs).");
+            case "REBALANCING" ->
+                Health.notReady(
+                        state,
+                        service + " is waiting for its partitions (a rebalance, or restoring"
+                                + " its state stores from their changelogs).");
             case "PENDING_SHUTDOWN" -> Health.notReady(state, service + " is shutting down.");
-            case "PENDING_ERROR", "ERROR" -> Health.down(state, service + " stopped on an error"
-                    + (failure == null ? "" : ": " + failure) + "; it processes nothing until restarted.");
+            case "PENDING_ERROR", "ERROR" ->
+                Health.down(
+                        state,
+                        service + " stopped on an error" + (failure == null ? "" : ": " + failure)
+                                + "; it processes nothing until restarted.");
             case "NOT_RUNNING" -> Health.down(state, service + " has stopped; it processes nothing until restarted.");
             default -> Health.notReady(state, service + " is in a state this version does not know (" + state + ").");
         };

@@ -41,18 +41,32 @@ public final class DeadLetterOutput {
         DeadLetters.Source origin = context.recordMetadata()
                 .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset(), record.timestamp()))
                 .orElse(new DeadLetters.Source(sourceTopic, -1, -1, record.timestamp()));
-        Headers headers = DeadLetters.withReason(record.headers(), origin, error, stage, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        Headers headers = DeadLetters.withReason(
+                record.headers(), origin, error, stage, Instant.ofEpochMilli(context.currentSystemTimeMs()));
         @SuppressWarnings("unchecked")
         ProcessorContext<Object, Object> untyped = (ProcessorContext<Object, Object>) context;
-        untyped.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), sinkNode);
+        untyped.forward(
+                new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), sinkNode);
         onSent.run();
         sent++;
         if (sent <= LOGGED_IN_FULL) {
-            LOG.warn("The {} stage sent a message of {} (partition {}, offset {}) to {}: {}", stage, origin.topic(), origin.partition(),
-                    origin.offset(), DeadLetters.topicFor(origin.topic()), error.getMessage());
+            LOG.warn(
+                    "The {} stage sent a message of {} (partition {}, offset {}) to {}: {}",
+                    stage,
+                    origin.topic(),
+                    origin.partition(),
+                    origin.offset(),
+                    DeadLetters.topicFor(origin.topic()),
+                    error.getMessage());
         } else if (sent % 1_000 == 0) {
-            LOG.warn("The {} stage has sent {} messages of {} to {} in this task; the first {} were logged with their reason, the rest "
-                    + "are in the dead-letter headers.", stage, sent, origin.topic(), DeadLetters.topicFor(origin.topic()), LOGGED_IN_FULL);
+            LOG.warn(
+                    "The {} stage has sent {} messages of {} to {} in this task; the first {} were logged with their reason, the rest "
+                            + "are in the dead-letter headers.",
+                    stage,
+                    sent,
+                    origin.topic(),
+                    DeadLetters.topicFor(origin.topic()),
+                    LOGGED_IN_FULL);
         }
     }
 }

@@ -84,7 +84,12 @@ public abstract class StreamsService implements AutoCloseable {
      *
      * @throws IllegalStateException when a topic is missing or mismatched
      */
-    protected final void start(Settings settings, String bootstrap, RequiredTopics topics, Topology topology, Duration commitInterval,
+    protected final void start(
+            Settings settings,
+            String bootstrap,
+            RequiredTopics topics,
+            Topology topology,
+            Duration commitInterval,
             AutoCloseable... owned) {
         this.owned = List.of(owned);
         try {
@@ -97,8 +102,11 @@ public abstract class StreamsService implements AutoCloseable {
             streams.setStateListener(this::onStateChange);
             streams.setUncaughtExceptionHandler(error -> {
                 failure = error;
-                log.error("{} stopped on an unexpected error; {} until it is restarted. The cause follows.", identity.sentenceName(),
-                        identity.whileDown(), error);
+                log.error(
+                        "{} stopped on an unexpected error; {} until it is restarted. The cause follows.",
+                        identity.sentenceName(),
+                        identity.whileDown(),
+                        error);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             streams.start();
@@ -124,7 +132,8 @@ public abstract class StreamsService implements AutoCloseable {
      * The Kafka Streams properties: {@code clientProperties} (bootstrap servers and the {@code kafka.*} passthrough) with
      * the service's own on top, so exactly-once cannot be switched off by a stray passthrough key.
      */
-    public static Properties exactlyOnce(Map<String, Object> clientProperties, String applicationId, Duration commitInterval) {
+    public static Properties exactlyOnce(
+            Map<String, Object> clientProperties, String applicationId, Duration commitInterval) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -140,13 +149,17 @@ public abstract class StreamsService implements AutoCloseable {
      */
     public final void awaitRunning(Duration timeout) throws InterruptedException {
         if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException(identity.sentenceName() + " was not running after " + timeout.toSeconds() + " s (it is "
-                    + streams.state() + "); check that Kafka is reachable and the consumer group " + identity.applicationId()
-                    + " is not held by another instance with different settings.");
+            throw new IllegalStateException(
+                    identity.sentenceName() + " was not running after " + timeout.toSeconds() + " s (it is "
+                            + streams.state() + "); check that Kafka is reachable and the consumer group "
+                            + identity.applicationId()
+                            + " is not held by another instance with different settings.");
         }
         if (streams.state() != KafkaStreams.State.RUNNING && !everRunning) {
-            throw new IllegalStateException(identity.sentenceName() + " stopped before it was running (" + streams.state() + ")"
-                    + (failure == null ? "." : ": " + failure.getMessage()), failure);
+            throw new IllegalStateException(
+                    identity.sentenceName() + " stopped before it was running (" + streams.state() + ")"
+                            + (failure == null ? "." : ": " + failure.getMessage()),
+                    failure);
         }
     }
 
@@ -178,8 +191,11 @@ public abstract class StreamsService implements AutoCloseable {
         if (clean) {
             log.info("{} stopped. {}", identity.sentenceName(), summary());
         } else {
-            log.warn("{} did not stop within {} s; some threads may still be running. {}", identity.sentenceName(),
-                    CLOSE_TIMEOUT.toSeconds(), summary());
+            log.warn(
+                    "{} did not stop within {} s; some threads may still be running. {}",
+                    identity.sentenceName(),
+                    CLOSE_TIMEOUT.toSeconds(),
+                    summary());
         }
     }
 
@@ -192,7 +208,9 @@ public abstract class StreamsService implements AutoCloseable {
             }
             everRunning = true;
             settled.countDown();
-        } else if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.PENDING_ERROR) {
+        } else if (now == KafkaStreams.State.ERROR
+                || now == KafkaStreams.State.NOT_RUNNING
+                || now == KafkaStreams.State.PENDING_ERROR) {
             settled.countDown();
         }
     }

@@ -12,11 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
-    enum Color { DARK_RED, BLUE }
+    enum Color {
+        DARK_RED,
+        BLUE
+    }
 
     static final ConfigOption<Integer> PARTITIONS = ConfigOption.integer("topics.partitions", 6, "partitions");
-    static final ConfigOption<String> USER_INFO = ConfigOption.string("registry.basic-auth.user-info", null, "user:password");
-    static final ConfigOption<Duration> FLUSH = ConfigOption.duration("batch.flush-interval", Duration.ofMillis(20), "flush");
+    static final ConfigOption<String> USER_INFO =
+            ConfigOption.string("registry.basic-auth.user-info", null, "user:password");
+    static final ConfigOption<Duration> FLUSH =
+            ConfigOption.duration("batch.flush-interval", Duration.ofMillis(20), "flush");
     static final ConfigOption<Color> COLOR = ConfigOption.enumeration("paint.color", Color.class, Color.BLUE, "color");
 
     @Test
@@ -35,18 +40,21 @@ class SettingsTest {
         assertThat(fileOnly.get(PARTITIONS)).isEqualTo(3);
         assertThat(fileOnly.get(COLOR)).isEqualTo(Color.DARK_RED);
 
-        Settings withEnv = Settings.load(Optional.of(file), Map.of("EDGEVL_TOPICS_PARTITIONS", "9", "PATH", "/bin"), Map.of());
+        Settings withEnv =
+                Settings.load(Optional.of(file), Map.of("EDGEVL_TOPICS_PARTITIONS", "9", "PATH", "/bin"), Map.of());
         assertThat(withEnv.get(PARTITIONS)).isEqualTo(9);
         assertThat(withEnv.get(FLUSH)).isEqualTo(Duration.ofMillis(50));
 
-        Settings withFlag = Settings.load(Optional.of(file), Map.of("EDGEVL_TOPICS_PARTITIONS", "9"), Map.of("topics.partitions", "12"));
+        Settings withFlag = Settings.load(
+                Optional.of(file), Map.of("EDGEVL_TOPICS_PARTITIONS", "9"), Map.of("topics.partitions", "12"));
         assertThat(withFlag.get(PARTITIONS)).isEqualTo(12);
     }
 
     @Test
     void environmentNamesFindDashedKeys() {
         assertThat(USER_INFO.envName()).isEqualTo("EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO");
-        Settings settings = Settings.load(Optional.empty(), Map.of("EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO", "u:p"), Map.of());
+        Settings settings =
+                Settings.load(Optional.empty(), Map.of("EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO", "u:p"), Map.of());
         assertThat(settings.get(USER_INFO)).isEqualTo("u:p");
         assertThat(settings.raw("registry.basic-auth.user-info")).contains("u:p");
     }
@@ -54,9 +62,12 @@ class SettingsTest {
     @Test
     void aBadValueNamesTheSettingItsSourceAndWhatIsExpected() {
         Settings settings = Settings.load(Optional.empty(), Map.of("EDGEVL_TOPICS_PARTITIONS", "many"), Map.of());
-        assertThatThrownBy(() -> settings.get(PARTITIONS)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("topics.partitions").hasMessageContaining("many")
-                .hasMessageContaining("environment").hasMessageContaining("a whole number");
+        assertThatThrownBy(() -> settings.get(PARTITIONS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topics.partitions")
+                .hasMessageContaining("many")
+                .hasMessageContaining("environment")
+                .hasMessageContaining("a whole number");
         assertThatThrownBy(() -> Settings.of(Map.of("paint.color", "green")).get(COLOR))
                 .hasMessageContaining("one of dark-red, blue");
     }
@@ -82,19 +93,31 @@ class SettingsTest {
 
     @Test
     void prefixedKeysPassThroughFromEveryLayer() {
-        Settings settings = Settings.load(Optional.empty(), Map.of("EDGEVL_KAFKA_SECURITY_PROTOCOL", "SSL"),
+        Settings settings = Settings.load(
+                Optional.empty(),
+                Map.of("EDGEVL_KAFKA_SECURITY_PROTOCOL", "SSL"),
                 Map.of("kafka.bootstrap.servers", "b:9092", "other", "x"));
-        assertThat(settings.withPrefix("kafka.")).containsExactlyInAnyOrderEntriesOf(
-                Map.of("security.protocol", "SSL", "bootstrap.servers", "b:9092"));
+        assertThat(settings.withPrefix("kafka."))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("security.protocol", "SSL", "bootstrap.servers", "b:9092"));
     }
 
     @Test
     void describeMasksSecrets() {
-        Settings settings = Settings.of(Map.of("registry.basic-auth.user-info", "u:p", "kafka.ssl.truststore.password", "pw", "serde.format", "confluent"));
-        assertThat(settings.describe()).containsEntry("serde.format", "confluent")
-                .containsEntry("registry.basic-auth.user-info", "******").containsEntry("kafka.ssl.truststore.password", "******");
-        Settings fromEnvironment = Settings.load(Optional.empty(), Map.of("EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO", "u:p",
-                "EDGEVL_REGISTRY_SSL_KEY_PASSWORD", "pw"), Map.of());
+        Settings settings = Settings.of(Map.of(
+                "registry.basic-auth.user-info",
+                "u:p",
+                "kafka.ssl.truststore.password",
+                "pw",
+                "serde.format",
+                "confluent"));
+        assertThat(settings.describe())
+                .containsEntry("serde.format", "confluent")
+                .containsEntry("registry.basic-auth.user-info", "******")
+                .containsEntry("kafka.ssl.truststore.password", "******");
+        Settings fromEnvironment = Settings.load(
+                Optional.empty(),
+                Map.of("EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO", "u:p", "EDGEVL_REGISTRY_SSL_KEY_PASSWORD", "pw"),
+                Map.of());
         assertThat(fromEnvironment.describe().values()).containsOnly("******");
     }
 }

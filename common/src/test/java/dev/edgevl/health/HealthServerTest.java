@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 /** The endpoints as a kubelet calls them: real HTTP requests to a real port. */
 class HealthServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final AtomicReference<Health> health = new AtomicReference<>(Health.notReady("REBALANCING", "waiting for partitions"));
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicReference<Health> health =
+            new AtomicReference<>(Health.notReady("REBALANCING", "waiting for partitions"));
 
     @Test
     void liveButNotReadyWhileStartingThenReadyThenDown() throws Exception {
@@ -31,7 +33,8 @@ class HealthServerTest {
             assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
             HttpResponse<String> ready = get(server, "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertThat(ready.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
             JsonNode body = JSON.readTree(ready.body());
             assertThat(body.get("service").asText()).isEqualTo("test service");
             assertThat(body.get("live").asBoolean()).isTrue();
@@ -53,19 +56,24 @@ class HealthServerTest {
 
     @Test
     void startingUntilACheckIsGiven() throws Exception {
-        try (HealthServer server = HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service")) {
+        try (HealthServer server =
+                HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service")) {
             assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
             HttpResponse<String> ready = get(server, "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(ready.body()).get("state").asText()).isEqualTo("STARTING");
             server.watch(health::get);
-            assertThat(JSON.readTree(get(server, "/health/ready").body()).get("state").asText()).isEqualTo("REBALANCING");
+            assertThat(JSON.readTree(get(server, "/health/ready").body())
+                            .get("state")
+                            .asText())
+                    .isEqualTo("REBALANCING");
         }
     }
 
     @Test
     void aCheckThatThrowsIsReportedAsDown() throws Exception {
-        try (HealthServer server = HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service")
+        try (HealthServer server = HealthServer.listen(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service")
                 .watch(() -> {
                     throw new IllegalStateException("no state yet");
                 })) {
@@ -80,11 +88,17 @@ class HealthServerTest {
         try (HealthServer server = loopback()) {
             assertThat(get(server, "/health/lively").statusCode()).isEqualTo(404);
             assertThat(get(server, "/").statusCode()).isEqualTo(404);
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(uri(server, "/health/live"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(uri(server, "/health/live"))
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);
-            HttpResponse<String> head = http.send(HttpRequest.newBuilder(uri(server, "/health/live"))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> head = http.send(
+                    HttpRequest.newBuilder(uri(server, "/health/live"))
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.body()).isEmpty();
         }
@@ -97,24 +111,34 @@ class HealthServerTest {
             assertThat(off.port()).isZero();
         }
         int port = freePort();
-        Settings settings = Settings.load(java.util.Optional.empty(), Map.of("EDGEVL_HEALTH_PORT", Integer.toString(port)), Map.of());
+        Settings settings = Settings.load(
+                java.util.Optional.empty(), Map.of("EDGEVL_HEALTH_PORT", Integer.toString(port)), Map.of());
         try (HealthServer server = HealthServer.start(settings, "test service", health::get)) {
             assertThat(server.port()).isEqualTo(port);
             assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
 
             assertThatThrownBy(() -> HealthServer.start(settings, "second service", health::get))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("port " + port).hasMessageContaining("health.port");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("port " + port)
+                    .hasMessageContaining("health.port");
         }
-        assertThatThrownBy(() -> HealthServer.start(Settings.of(Map.of("health.port", "70000")), "test service", health::get))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("between 0 and 65535");
+        assertThatThrownBy(() ->
+                        HealthServer.start(Settings.of(Map.of("health.port", "70000")), "test service", health::get))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("between 0 and 65535");
     }
 
     private HealthServer loopback() throws Exception {
-        return HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service").watch(health::get);
+        return HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service")
+                .watch(health::get);
     }
 
     private HttpResponse<String> get(HealthServer server, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(server, path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(server, path))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

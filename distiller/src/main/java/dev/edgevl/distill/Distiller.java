@@ -18,9 +18,9 @@ import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.student.StudentSpec;
+import dev.edgevl.model.train.RunSeeds;
 import dev.edgevl.model.zeroshot.LeftOutLabels;
 import dev.edgevl.model.zeroshot.LiveLabels;
-import dev.edgevl.model.train.RunSeeds;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -56,6 +56,7 @@ public final class Distiller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Distiller.class);
     /** The newest teacher embedding a version was trained with, in microseconds: where the next round's new data starts. */
     public static final String DATA_WATERMARK = "data.newestSampleMicros";
+
     private static final int EVAL_CHUNK = 64;
 
     private final DistillerConfig config;
@@ -72,10 +73,10 @@ public final class Distiller implements AutoCloseable {
     private final Gate gate;
     private final ExecutorService roundThread;
     private final LeftOutLabels leftOut = new LeftOutLabels(LOG, "The distiller");
-    private LiveLabels labels = LiveLabels.NONE;
     private final Map<ReplayBuffer.Outcome, AtomicLong> outcomes = new TreeMap<>();
     private final AtomicLong unreadable = new AtomicLong();
 
+    private LiveLabels labels = LiveLabels.NONE;
     private ModelVersion live;
     private long watermark;
     private long newestOffered;
@@ -88,7 +89,13 @@ public final class Distiller implements AutoCloseable {
     private long rounds;
 
     /** @param keys signs what the distiller publishes; its public half decides which {@code models} records it believes */
-    public Distiller(DistillerConfig config, ModelStore store, KeyPair keys, ModelPublisher publisher, Clock clock, RoundListener listener) {
+    public Distiller(
+            DistillerConfig config,
+            ModelStore store,
+            KeyPair keys,
+            ModelPublisher publisher,
+            Clock clock,
+            RoundListener listener) {
         this.config = config;
         this.store = store;
         this.catalog = ModelCatalog.in(config.storeDir());
@@ -99,7 +106,8 @@ public final class Distiller implements AutoCloseable {
         this.clock = clock;
         this.listener = listener;
         this.buffer = ReplayBuffer.of(config.buffer());
-        this.tensors = new PairTensors(StudentBundles.inputSpec(StudentBundles.input(config.round().inputSize())));
+        this.tensors = new PairTensors(
+                StudentBundles.inputSpec(StudentBundles.input(config.round().inputSize())));
         this.gate = Gate.of(config);
         this.lastRoundStart = clock.instant();
         this.watermark = catalogWatermark();
@@ -122,7 +130,11 @@ public final class Distiller implements AutoCloseable {
         try {
             verifier.verify(record); // inline, or by its URI: the store's own file: URIs for distill.delivery=uri
         } catch (BundleException | IllegalArgumentException e) {
-            LOG.warn("Ignored {} v{} on models: {}; the live version stays {}.", record.getFamily(), record.getVersion(), e.getMessage(),
+            LOG.warn(
+                    "Ignored {} v{} on models: {}; the live version stays {}.",
+                    record.getFamily(),
+                    record.getVersion(),
+                    e.getMessage(),
                     live == null ? "none" : "v" + live.getVersion());
             return;
         }
@@ -132,7 +144,11 @@ public final class Distiller implements AutoCloseable {
             try {
                 catalog.add(record); // published but not catalogued: the process stopped in between
             } catch (IOException e) {
-                LOG.warn("Could not add the live {} v{} to the catalogue: {}", record.getFamily(), record.getVersion(), e.getMessage());
+                LOG.warn(
+                        "Could not add the live {} v{} to the catalogue: {}",
+                        record.getFamily(),
+                        record.getVersion(),
+                        e.getMessage());
             }
         }
     }
@@ -155,10 +171,14 @@ public final class Distiller implements AutoCloseable {
             brightness = tensors.check(record);
         } catch (IllegalArgumentException e) { // FrameFormatException among them
             unreadable.incrementAndGet();
-            LOG.debug("Skipped an unreadable teacher sample from {}: {}", record.getPair().getDeviceId(), e.getMessage());
+            LOG.debug(
+                    "Skipped an unreadable teacher sample from {}: {}",
+                    record.getPair().getDeviceId(),
+                    e.getMessage());
             return null;
         }
-        ReplayBuffer.Outcome outcome = brightness < config.minRgbBrightness() ? ReplayBuffer.Outcome.DARK_RGB : buffer.offer(record);
+        ReplayBuffer.Outcome outcome =
+                brightness < config.minRgbBrightness() ? ReplayBuffer.Outcome.DARK_RGB : buffer.offer(record);
         outcomes.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
         if (outcome == ReplayBuffer.Outcome.TRAINING || outcome == ReplayBuffer.Outcome.NOT_SAMPLED) {
             long micros = ReplayBuffer.micros(record.getEmbeddedTime());
@@ -175,8 +195,11 @@ public final class Distiller implements AutoCloseable {
         if (closed || (running != null && !running.isDone())) {
             return false;
         }
-        Optional<String> due = config.trigger().due(newSamples, buffer.size(ReplayBuffer.Slice.TRAIN),
-                Duration.between(lastRoundStart, clock.instant()));
+        Optional<String> due = config.trigger()
+                .due(
+                        newSamples,
+                        buffer.size(ReplayBuffer.Slice.TRAIN),
+                        Duration.between(lastRoundStart, clock.instant()));
         if (due.isEmpty()) {
             return false;
         }
@@ -188,8 +211,13 @@ public final class Distiller implements AutoCloseable {
         lastRoundStart = clock.instant();
         rounds++;
         String reason = due.get();
-        LOG.info("Retraining: {}; {} training and {} held-out pairs over {} labels, from {}.", reason, snapshot.train().size(),
-                snapshot.heldOut().size(), snapshot.labels().size(), liveNow == null ? "fresh weights" : "live v" + liveNow.getVersion());
+        LOG.info(
+                "Retraining: {}; {} training and {} held-out pairs over {} labels, from {}.",
+                reason,
+                snapshot.train().size(),
+                snapshot.heldOut().size(),
+                snapshot.labels().size(),
+                liveNow == null ? "fresh weights" : "live v" + liveNow.getVersion());
         running = roundThread.submit(() -> runRound(snapshot, liveNow, dataWatermark, reason));
         return true;
     }
@@ -220,7 +248,9 @@ public final class Distiller implements AutoCloseable {
                 if (warm == null || !String.valueOf(e.getMessage()).contains("do not fit")) {
                     throw e;
                 }
-                LOG.warn("The live version's weights do not fit the configured student ({}); training from fresh weights.", e.getMessage());
+                LOG.warn(
+                        "The live version's weights do not fit the configured student ({}); training from fresh weights.",
+                        e.getMessage());
                 result = round.run(snapshot.train(), snapshot.labels(), null, seed);
             }
             metrics.putAll(result.metrics());
@@ -236,14 +266,23 @@ public final class Distiller implements AutoCloseable {
             }
             phase = "publish";
             Instant now = clock.instant();
-            BundleManifest.Builder manifest = BundleManifest.builder().family(config.family()).version(version)
-                    .parentVersion(liveNow == null ? null : liveNow.getVersion()).createdAt(now).teacherId(snapshot.teacherId())
-                    .labelSetHash(snapshot.labels().isEmpty() ? null : snapshot.labels().version()).metrics(metrics);
+            BundleManifest.Builder manifest = BundleManifest.builder()
+                    .family(config.family())
+                    .version(version)
+                    .parentVersion(liveNow == null ? null : liveNow.getVersion())
+                    .createdAt(now)
+                    .teacherId(snapshot.teacherId())
+                    .labelSetHash(
+                            snapshot.labels().isEmpty()
+                                    ? null
+                                    : snapshot.labels().version())
+                    .metrics(metrics);
             byte[] bundle = StudentBundles.int8(result.student(), onnx, manifest);
             SignedBundle signed = signer.sign(bundle);
             store.put(signed.bytes());
             checkpoints.put(signed.sha256Hex(), result.weights());
-            BundleDelivery delivery = config.delivery() == DistillerConfig.Delivery.INLINE ? BundleDelivery.inline()
+            BundleDelivery delivery = config.delivery() == DistillerConfig.Delivery.INLINE
+                    ? BundleDelivery.inline()
                     : BundleDelivery.at(store.uriOf(signed.sha256Hex()));
             ModelVersion record = ModelVersions.toRecord(signed, ModelBundle.parse(signed.bytes()), delivery, now);
             boolean publish = verdict.promote() && !closed;
@@ -253,19 +292,38 @@ public final class Distiller implements AutoCloseable {
             catalog.add(record);
             double seconds = (System.nanoTime() - started) / 1e9;
             lastRound = new RoundReport(version, verdict, publish, clock.instant(), seconds, metrics, reason, null);
-            LOG.info("Round for {} v{} done in {} s: {}; {}.", config.family(), version, Math.round(seconds), verdict.reason(),
-                    publish ? "published to models (" + signed.sizeBytes() / 1024 + " kB, sha256 " + signed.sha256Hex().substring(0, 12) + "…)"
+            LOG.info(
+                    "Round for {} v{} done in {} s: {}; {}.",
+                    config.family(),
+                    version,
+                    Math.round(seconds),
+                    verdict.reason(),
+                    publish
+                            ? "published to models (" + signed.sizeBytes() / 1024 + " kB, sha256 "
+                                    + signed.sha256Hex().substring(0, 12) + "…)"
                             : "kept in the store only (edgevl models promote " + version + " makes it live)");
         } catch (Abandoned e) {
             double seconds = (System.nanoTime() - started) / 1e9;
-            lastRound = new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, e.getMessage());
-            LOG.info("The round for {} v{} was abandoned after {} s at {}: {}; nothing was published or stored.", config.family(), version,
-                    Math.round(seconds), phase, e.getMessage());
+            lastRound =
+                    new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, e.getMessage());
+            LOG.info(
+                    "The round for {} v{} was abandoned after {} s at {}: {}; nothing was published or stored.",
+                    config.family(),
+                    version,
+                    Math.round(seconds),
+                    phase,
+                    e.getMessage());
         } catch (Throwable e) {
             double seconds = (System.nanoTime() - started) / 1e9;
-            lastRound = new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, String.valueOf(e.getMessage()));
-            LOG.error("The round for {} v{} failed after {} s and published nothing: {}", config.family(), version, Math.round(seconds),
-                    e.toString(), e);
+            lastRound = new RoundReport(
+                    version, null, false, clock.instant(), seconds, metrics, reason, String.valueOf(e.getMessage()));
+            LOG.error(
+                    "The round for {} v{} failed after {} s and published nothing: {}",
+                    config.family(),
+                    version,
+                    Math.round(seconds),
+                    e.toString(),
+                    e);
         } finally {
             phase = "idle";
         }
@@ -293,8 +351,11 @@ public final class Distiller implements AutoCloseable {
         if (liveNow != null) {
             Optional<byte[]> weights = checkpoints.get(liveNow.getSha256());
             if (weights.isEmpty()) {
-                LOG.warn("No training checkpoint for the live {} v{} in {} (made elsewhere?); this round starts from fresh weights.",
-                        liveNow.getFamily(), liveNow.getVersion(), config.storeDir());
+                LOG.warn(
+                        "No training checkpoint for the live {} v{} in {} (made elsewhere?); this round starts from fresh weights.",
+                        liveNow.getFamily(),
+                        liveNow.getVersion(),
+                        config.storeDir());
             }
             return weights.orElse(null);
         }
@@ -304,8 +365,10 @@ public final class Distiller implements AutoCloseable {
         }
         StudentSpec spec = config.round().student(snapshot.train().get(0).teacher().length);
         if (!initial.get().fits(spec, snapshot.teacherId())) {
-            LOG.info("The initial student weights ({}) do not fit this student or teacher ({}); the first round starts from fresh weights.",
-                    initial.get().describe(), snapshot.teacherId());
+            LOG.info(
+                    "The initial student weights ({}) do not fit this student or teacher ({}); the first round starts from fresh weights.",
+                    initial.get().describe(),
+                    snapshot.teacherId());
             return null;
         }
         LOG.info("The first round starts from {}.", initial.get().describe());
@@ -325,11 +388,14 @@ public final class Distiller implements AutoCloseable {
         if (liveNow != null) {
             // The live version as consumers run it: verified, with the preprocessing its own manifest asks for.
             try (LiveModel live = LiveModel.load(liveNow, verifier, 1)) {
-                liveAgreement = OptionalDouble.of(Gate.agreement(embed(live::embed, new PairTensors(live.spec()), heldOut, true), teacher,
-                        snapshot.labels()));
+                liveAgreement = OptionalDouble.of(Gate.agreement(
+                        embed(live::embed, new PairTensors(live.spec()), heldOut, true), teacher, snapshot.labels()));
             } catch (BundleException e) {
-                LOG.warn("The live {} v{} cannot be loaded ({}); the gate cannot compare against it.", liveNow.getFamily(),
-                        liveNow.getVersion(), e.getMessage());
+                LOG.warn(
+                        "The live {} v{} cannot be loaded ({}); the gate cannot compare against it.",
+                        liveNow.getFamily(),
+                        liveNow.getVersion(),
+                        e.getMessage());
             }
         }
         return gate.decide(candidate, candidateRgb, liveAgreement, heldOut.size());
@@ -340,7 +406,8 @@ public final class Distiller implements AutoCloseable {
         float[][] embed(float[] images, int count);
     }
 
-    private static float[][] embed(Embedder student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
+    private static float[][] embed(
+            Embedder student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
         float[][] out = new float[samples.size()][];
         for (int from = 0; from < samples.size(); from += EVAL_CHUNK) {
             int to = Math.min(samples.size(), from + EVAL_CHUNK);
@@ -353,7 +420,9 @@ public final class Distiller implements AutoCloseable {
     private long catalogWatermark() {
         try {
             List<ModelVersion> all = catalog.list(config.family());
-            return all.isEmpty() ? 0 : (long) (double) all.get(all.size() - 1).getMetrics().getOrDefault(DATA_WATERMARK, 0.0);
+            return all.isEmpty()
+                    ? 0
+                    : (long) (double) all.get(all.size() - 1).getMetrics().getOrDefault(DATA_WATERMARK, 0.0);
         } catch (IOException e) {
             LOG.warn("Could not read the model catalogue in {}: {}", catalog.directory(), e.getMessage());
             return 0;
@@ -361,13 +430,31 @@ public final class Distiller implements AutoCloseable {
     }
 
     /** Where the distiller stands, for logs and the local view. */
-    public record Status(int train, int heldOut, Map<String, Integer> perLabel, long offered, long unreadable, int newSamples, long rounds,
-            String phase, Long liveVersion, RoundReport lastRound, int labelsLeftOut) {
-    }
+    public record Status(
+            int train,
+            int heldOut,
+            Map<String, Integer> perLabel,
+            long offered,
+            long unreadable,
+            int newSamples,
+            long rounds,
+            String phase,
+            Long liveVersion,
+            RoundReport lastRound,
+            int labelsLeftOut) {}
 
     public synchronized Status status() {
-        return new Status(buffer.size(ReplayBuffer.Slice.TRAIN), buffer.size(ReplayBuffer.Slice.HELD_OUT), buffer.perLabel(ReplayBuffer.Slice.TRAIN),
-                buffer.offered(), unreadable.get(), newSamples, rounds, phase, live == null ? null : live.getVersion(), lastRound,
+        return new Status(
+                buffer.size(ReplayBuffer.Slice.TRAIN),
+                buffer.size(ReplayBuffer.Slice.HELD_OUT),
+                buffer.perLabel(ReplayBuffer.Slice.TRAIN),
+                buffer.offered(),
+                unreadable.get(),
+                newSamples,
+                rounds,
+                phase,
+                live == null ? null : live.getVersion(),
+                lastRound,
                 leftOut.count());
     }
 

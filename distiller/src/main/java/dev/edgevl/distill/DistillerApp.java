@@ -7,8 +7,8 @@ import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
 import dev.edgevl.health.Health;
 import dev.edgevl.health.HealthServer;
-import dev.edgevl.model.bundle.Keys;
 import dev.edgevl.model.bundle.DirectoryModelStore;
+import dev.edgevl.model.bundle.Keys;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.RequiredTopics;
 import dev.edgevl.schemas.topics.Topics;
@@ -46,7 +46,8 @@ public final class DistillerApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DistillerApp.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
-    static final RequiredTopics REQUIRED_TOPICS = RequiredTopics.of("The distiller", Topics.TEACHER_EMBEDDINGS, Topics.LABELS_EMBEDDED, Topics.MODELS);
+    static final RequiredTopics REQUIRED_TOPICS =
+            RequiredTopics.of("The distiller", Topics.TEACHER_EMBEDDINGS, Topics.LABELS_EMBEDDED, Topics.MODELS);
     static final List<String> TOPICS = REQUIRED_TOPICS.names();
 
     private final DistillerConfig config;
@@ -65,12 +66,14 @@ public final class DistillerApp implements AutoCloseable {
     private HealthServer healthEndpoint = HealthServer.off();
     private long undecodable;
 
-    private DistillerApp(DistillerConfig config, Map<String, Object> client, AvroSerdes serdes, KeyPair keys, RoundListener listener)
+    private DistillerApp(
+            DistillerConfig config, Map<String, Object> client, AvroSerdes serdes, KeyPair keys, RoundListener listener)
             throws IOException {
         this.config = config;
         this.serdes = serdes;
         this.publisher = new KafkaModelPublisher(client, serdes);
-        this.distiller = new Distiller(config, new DirectoryModelStore(config.storeDir()), keys, publisher, Clock.systemUTC(), listener);
+        this.distiller = new Distiller(
+                config, new DirectoryModelStore(config.storeDir()), keys, publisher, Clock.systemUTC(), listener);
         Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -102,14 +105,20 @@ public final class DistillerApp implements AutoCloseable {
             DistillerApp app = new DistillerApp(config, client, serdes, keys, listener);
             app.healthEndpoint = endpoint.watch(app::health);
             app.thread.start();
-            LOG.info("The distiller is following {} for {} (store {}, signing key {}, trigger at {} new samples or {}).",
-                    String.join(", ", TOPICS), config.family(), config.storeDir(), Keys.keyId(keys.getPublic()), config.trigger().samples(),
+            LOG.info(
+                    "The distiller is following {} for {} (store {}, signing key {}, trigger at {} new samples or {}).",
+                    String.join(", ", TOPICS),
+                    config.family(),
+                    config.storeDir(),
+                    Keys.keyId(keys.getPublic()),
+                    config.trigger().samples(),
                     Durations.text(config.trigger().interval()));
             return app;
         } catch (IOException e) {
             endpoint.close();
             closeQuietly(serdes);
-            throw new UncheckedIOException("Cannot open the model store " + config.storeDir() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot open the model store " + config.storeDir() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             endpoint.close();
             closeQuietly(serdes);
@@ -138,8 +147,12 @@ public final class DistillerApp implements AutoCloseable {
                 if (replaying && frames.stream().allMatch(p -> consumer.position(p) >= framesEnd.get(p))) {
                     replaying = false;
                     Distiller.Status s = distiller.status();
-                    LOG.info("Replay buffer rebuilt from {}: {} training and {} held-out pairs{}.", Topics.TEACHER_EMBEDDINGS.name(), s.train(),
-                            s.heldOut(), s.liveVersion() == null ? ", no live version yet" : ", live version v" + s.liveVersion());
+                    LOG.info(
+                            "Replay buffer rebuilt from {}: {} training and {} held-out pairs{}.",
+                            Topics.TEACHER_EMBEDDINGS.name(),
+                            s.train(),
+                            s.heldOut(),
+                            s.liveVersion() == null ? ", no live version yet" : ", live version v" + s.liveVersion());
                     caughtUp.countDown();
                 }
                 if (!replaying) {
@@ -156,7 +169,9 @@ public final class DistillerApp implements AutoCloseable {
             }
         } catch (Throwable e) {
             failure = e;
-            LOG.error("The distiller stopped on an unexpected error; no rounds run until it is restarted. The cause follows.", e);
+            LOG.error(
+                    "The distiller stopped on an unexpected error; no rounds run until it is restarted. The cause follows.",
+                    e);
         } finally {
             caughtUp.countDown();
         }
@@ -170,37 +185,51 @@ public final class DistillerApp implements AutoCloseable {
                     distiller.onTeacherEmbedding(embeddings.deserialize(topic, record.value()));
                 }
             } else if (topic.equals(Topics.LABELS_EMBEDDED.name())) {
-                distiller.onLabel(record.key(), record.value() == null ? null : labels.deserialize(topic, record.value()));
+                distiller.onLabel(
+                        record.key(), record.value() == null ? null : labels.deserialize(topic, record.value()));
             } else if (topic.equals(Topics.MODELS.name()) && record.value() != null) {
                 distiller.onModel(record.key(), models.deserialize(topic, record.value()));
             }
         } catch (RuntimeException e) {
             undecodable++;
-            LOG.warn("Skipped an undecodable record at {}-{} offset {}: {}", topic, record.partition(), record.offset(), e.getMessage());
+            LOG.warn(
+                    "Skipped an undecodable record at {}-{} offset {}: {}",
+                    topic,
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
         }
     }
 
     private List<TopicPartition> partitions(String... topics) {
         List<TopicPartition> out = new ArrayList<>();
         for (String topic : topics) {
-            consumer.partitionsFor(topic, ADMIN_TIMEOUT).forEach(p -> out.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.partitionsFor(topic, ADMIN_TIMEOUT)
+                    .forEach(p -> out.add(new TopicPartition(p.topic(), p.partition())));
         }
         return out;
     }
 
     private void logStatus() {
         Distiller.Status s = distiller.status();
-        String labels = s.perLabel().entrySet().stream().map(e -> (e.getKey().isEmpty() ? "(no labels)" : e.getKey()) + " " + e.getValue())
+        String labels = s.perLabel().entrySet().stream()
+                .map(e -> (e.getKey().isEmpty() ? "(no labels)" : e.getKey()) + " " + e.getValue())
                 .collect(Collectors.joining(", "));
-        LOG.info("Distiller: {} training / {} held-out pairs [{}], {} new since the last round, live {}, {}.", s.train(), s.heldOut(), labels,
-                s.newSamples(), s.liveVersion() == null ? "none" : "v" + s.liveVersion(), s.phase());
+        LOG.info(
+                "Distiller: {} training / {} held-out pairs [{}], {} new since the last round, live {}, {}.",
+                s.train(),
+                s.heldOut(),
+                labels,
+                s.newSamples(),
+                s.liveVersion() == null ? "none" : "v" + s.liveVersion(),
+                s.phase());
     }
 
     /** Waits until the buffer has been rebuilt from the topic and the distiller follows new samples. */
     public DistillerApp awaitCaughtUp(Duration timeout) throws InterruptedException {
         if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("The distiller had not caught up with " + Topics.TEACHER_EMBEDDINGS.name() + " after "
-                    + timeout.toSeconds() + " s.");
+            throw new IllegalStateException("The distiller had not caught up with " + Topics.TEACHER_EMBEDDINGS.name()
+                    + " after " + timeout.toSeconds() + " s.");
         }
         if (failure != null) {
             throw new IllegalStateException("The distiller stopped: " + failure.getMessage(), failure);
@@ -211,15 +240,21 @@ public final class DistillerApp implements AutoCloseable {
     /** Ready once the buffer is rebuilt and new pairs are followed; live until the consumer thread stops. */
     public Health health() {
         if (failure != null || (!thread.isAlive() && !stopping && !replaying)) {
-            return Health.down("FAILED", "the distiller stopped: " + (failure == null ? "its consumer thread ended" : failure.getMessage()));
+            return Health.down(
+                    "FAILED",
+                    "the distiller stopped: " + (failure == null ? "its consumer thread ended" : failure.getMessage()));
         }
         if (stopping) {
             return Health.notReady("STOPPING", "the distiller is shutting down");
         }
         if (replaying) {
-            return Health.notReady("REBUILDING", "rebuilding the replay buffer from " + Topics.TEACHER_EMBEDDINGS.name());
+            return Health.notReady(
+                    "REBUILDING", "rebuilding the replay buffer from " + Topics.TEACHER_EMBEDDINGS.name());
         }
-        return Health.ready("FOLLOWING", "following " + String.join(", ", TOPICS) + "; " + distiller.status().phase());
+        return Health.ready(
+                "FOLLOWING",
+                "following " + String.join(", ", TOPICS) + "; "
+                        + distiller.status().phase());
     }
 
     public Distiller distiller() {

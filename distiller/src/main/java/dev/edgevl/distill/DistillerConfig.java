@@ -28,12 +28,25 @@ import java.util.List;
  * @param minRgbBrightness pairs whose RGB frame's mean level (0..1) is below this are not learnt from: the teacher only
  *     sees RGB, and its embedding of a dark frame is no target (0 keeps them all)
  */
-public record DistillerConfig(String family, Path storeDir, Path signingKey, Path signingPublicKey, Delivery delivery, BufferSizes buffer, RetrainTrigger trigger,
-        RoundSettings round, double gateEpsilon, int gateMinHeldOut, Duration logInterval, String initialWeights, double minRgbBrightness) {
+public record DistillerConfig(
+        String family,
+        Path storeDir,
+        Path signingKey,
+        Path signingPublicKey,
+        Delivery delivery,
+        BufferSizes buffer,
+        RetrainTrigger trigger,
+        RoundSettings round,
+        double gateEpsilon,
+        int gateMinHeldOut,
+        Duration logInterval,
+        String initialWeights,
+        double minRgbBrightness) {
 
     /** How consumers get a bundle: inside the {@code models} record, or by URI from the store. */
     public enum Delivery {
-        INLINE, URI
+        INLINE,
+        URI
     }
 
     /**
@@ -41,65 +54,124 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
      * @param heldOutCapacity held-out samples it holds, shared the same way
      * @param heldOutFraction share of incoming samples set aside for the gate, chosen by a hash of the pair's identity
      */
-    public record BufferSizes(int capacity, int heldOutCapacity, double heldOutFraction) {
-    }
+    public record BufferSizes(int capacity, int heldOutCapacity, double heldOutFraction) {}
 
-    public static final ConfigOption<String> FAMILY = ConfigOption.string("distill.family", "student",
+    public static final ConfigOption<String> FAMILY = ConfigOption.string(
+            "distill.family",
+            "student",
             "Model family the distiller trains and publishes (the key of its models records).");
-    public static final ConfigOption<String> STORE_DIR = ConfigOption.string("distill.store.dir",
+    public static final ConfigOption<String> STORE_DIR = ConfigOption.string(
+            "distill.store.dir",
             Path.of(System.getProperty("user.home"), ".edgevl", "models").toString(),
             "Directory of the model store: bundles by SHA-256, the version catalogue and training checkpoints.");
-    public static final ConfigOption<String> SIGNING_KEY = ConfigOption.string("distill.signing-key", null,
+    public static final ConfigOption<String> SIGNING_KEY = ConfigOption.string(
+            "distill.signing-key",
+            null,
             "Ed25519 private key (PKCS#8 PEM file) that signs published bundles. Give consumers its public key.");
-    public static final ConfigOption<String> SIGNING_PUBLIC_KEY = ConfigOption.string("distill.signing-public-key", null,
+    public static final ConfigOption<String> SIGNING_PUBLIC_KEY = ConfigOption.string(
+            "distill.signing-public-key",
+            null,
             "The signing key's public half (PEM), which names the key; default: a PUBLIC KEY block in the signing-key file, or <name>.pub.pem beside it.");
-    public static final ConfigOption<Delivery> DELIVERY = ConfigOption.enumeration("distill.delivery", Delivery.class, Delivery.INLINE,
+    public static final ConfigOption<Delivery> DELIVERY = ConfigOption.enumeration(
+            "distill.delivery",
+            Delivery.class,
+            Delivery.INLINE,
             "inline: the bundle travels in the models record; uri: the record points at the store (consumers must reach it).");
-    public static final ConfigOption<Integer> BUFFER_CAPACITY = ConfigOption.integer("distill.buffer.capacity", 2048,
+    public static final ConfigOption<Integer> BUFFER_CAPACITY = ConfigOption.integer(
+            "distill.buffer.capacity",
+            2048,
             "Training samples the replay buffer holds, shared equally among the teacher's pseudo-labels.");
-    public static final ConfigOption<Integer> HELD_OUT_CAPACITY = ConfigOption.integer("distill.buffer.held-out.capacity", 512,
+    public static final ConfigOption<Integer> HELD_OUT_CAPACITY = ConfigOption.integer(
+            "distill.buffer.held-out.capacity",
+            512,
             "Held-out samples (never trained on) the buffer keeps for the gate.");
-    public static final ConfigOption<Double> HELD_OUT_FRACTION = ConfigOption.decimal("distill.buffer.held-out.fraction", 0.15,
+    public static final ConfigOption<Double> HELD_OUT_FRACTION = ConfigOption.decimal(
+            "distill.buffer.held-out.fraction",
+            0.15,
             "Share of teacher samples set aside for the gate, chosen by a hash of the pair, so a rebuild picks the same ones.");
-    public static final ConfigOption<Integer> TRIGGER_SAMPLES = ConfigOption.integer("distill.trigger.samples", 512,
+    public static final ConfigOption<Integer> TRIGGER_SAMPLES = ConfigOption.integer(
+            "distill.trigger.samples",
+            512,
             "A round starts once this many new training samples have arrived since the last one.");
-    public static final ConfigOption<Duration> TRIGGER_INTERVAL = ConfigOption.duration("distill.trigger.interval", Duration.ofMinutes(10),
+    public static final ConfigOption<Duration> TRIGGER_INTERVAL = ConfigOption.duration(
+            "distill.trigger.interval",
+            Duration.ofMinutes(10),
             "A round also starts when this long has passed since the last one and new samples arrived.");
-    public static final ConfigOption<Integer> TRIGGER_MIN_SAMPLES = ConfigOption.integer("distill.trigger.min-samples", 128,
-            "No round starts with fewer training samples than this in the buffer.");
-    public static final ConfigOption<Integer> EPOCHS = ConfigOption.integer("distill.stage1.epochs", 4,
+    public static final ConfigOption<Integer> TRIGGER_MIN_SAMPLES = ConfigOption.integer(
+            "distill.trigger.min-samples", 128, "No round starts with fewer training samples than this in the buffer.");
+    public static final ConfigOption<Integer> EPOCHS = ConfigOption.integer(
+            "distill.stage1.epochs",
+            4,
             "Stage 1 (dual-modality distillation): passes over the buffer's training samples per round.");
-    public static final ConfigOption<Integer> QAT_STEPS = ConfigOption.integer("distill.stage2.steps", 120,
+    public static final ConfigOption<Integer> QAT_STEPS = ConfigOption.integer(
+            "distill.stage2.steps",
+            120,
             "Stage 2 (quantization-aware contrastive): steps per round; 0 skips stage 2 and exports by post-training int8 quantization.");
-    public static final ConfigOption<Integer> BATCH = ConfigOption.integer("distill.batch", 32, "Pairs per training step.");
-    public static final ConfigOption<Double> PSEUDO_LABEL_FRACTION = ConfigOption.decimal("distill.pseudo-label.fraction",
+    public static final ConfigOption<Integer> BATCH =
+            ConfigOption.integer("distill.batch", 32, "Pairs per training step.");
+    public static final ConfigOption<Double> PSEUDO_LABEL_FRACTION = ConfigOption.decimal(
+            "distill.pseudo-label.fraction",
             PseudoLabels.DEFAULT_FRACTION,
             "Share of samples, most confident teacher pseudo-labels first, that stage 2 trains on (EdgeVL's τ).");
-    public static final ConfigOption<Long> SEED = ConfigOption.longInteger("distill.seed", 1L,
+    public static final ConfigOption<Long> SEED = ConfigOption.longInteger(
+            "distill.seed",
+            1L,
             "Seeds initialization and shuffling; each round derives its own seed from it and the version number.");
-    public static final ConfigOption<Integer> INPUT_SIZE = ConfigOption.integer("distill.student.input-size", 64,
-            "Width and height of the student's input images.");
-    public static final ConfigOption<Integer> STEM = ConfigOption.integer("distill.student.stem", 16, "Channels of the student's stem convolution.");
-    public static final ConfigOption<String> BLOCKS = ConfigOption.string("distill.student.blocks",
-            StudentSpec.compact(64, 128).blocksText(), "The student's depthwise-separable blocks as channels/stride pairs.");
-    public static final ConfigOption<Double> GATE_EPSILON = ConfigOption.decimal("distill.gate.epsilon", 0.02,
+    public static final ConfigOption<Integer> INPUT_SIZE =
+            ConfigOption.integer("distill.student.input-size", 64, "Width and height of the student's input images.");
+    public static final ConfigOption<Integer> STEM =
+            ConfigOption.integer("distill.student.stem", 16, "Channels of the student's stem convolution.");
+    public static final ConfigOption<String> BLOCKS = ConfigOption.string(
+            "distill.student.blocks",
+            StudentSpec.compact(64, 128).blocksText(),
+            "The student's depthwise-separable blocks as channels/stride pairs.");
+    public static final ConfigOption<Double> GATE_EPSILON = ConfigOption.decimal(
+            "distill.gate.epsilon",
+            0.02,
             "A candidate is promoted unless its held-out non-RGB agreement with the teacher is worse than the live version's by more.");
-    public static final ConfigOption<Integer> GATE_MIN_HELD_OUT = ConfigOption.integer("distill.gate.min-held-out", 32,
+    public static final ConfigOption<Integer> GATE_MIN_HELD_OUT = ConfigOption.integer(
+            "distill.gate.min-held-out",
+            32,
             "Held-out samples the gate needs before a candidate may replace a live version.");
-    public static final ConfigOption<Duration> LOG_INTERVAL = ConfigOption.duration("distill.log-interval", Duration.ofSeconds(30),
-            "How often the distiller logs its buffer.");
+    public static final ConfigOption<Duration> LOG_INTERVAL = ConfigOption.duration(
+            "distill.log-interval", Duration.ofSeconds(30), "How often the distiller logs its buffer.");
 
-    public static final ConfigOption<String> INITIAL_WEIGHTS = ConfigOption.string("distill.initial-weights", InitialWeights.BUILTIN,
+    public static final ConfigOption<String> INITIAL_WEIGHTS = ConfigOption.string(
+            "distill.initial-weights",
+            InitialWeights.BUILTIN,
             "What the first round starts from without a live version: builtin (the offline-distilled student that ships, when it fits the"
                     + " student and the teacher), none (fresh weights), or a directory written by 'edgevl distill bootstrap'.");
 
-    public static final ConfigOption<Double> MIN_RGB_BRIGHTNESS = ConfigOption.decimal("distill.rgb.min-brightness", 0.3,
+    public static final ConfigOption<Double> MIN_RGB_BRIGHTNESS = ConfigOption.decimal(
+            "distill.rgb.min-brightness",
+            0.3,
             "Pairs whose RGB frame's mean level (0..1) is below this are not learnt from: the teacher sees only RGB, and its embedding of a"
                     + " dark frame (night, a covered lens) is no target. 0 keeps every pair.");
 
-    public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, STORE_DIR, SIGNING_KEY, SIGNING_PUBLIC_KEY, DELIVERY, BUFFER_CAPACITY, HELD_OUT_CAPACITY,
-            HELD_OUT_FRACTION, TRIGGER_SAMPLES, TRIGGER_INTERVAL, TRIGGER_MIN_SAMPLES, EPOCHS, QAT_STEPS, BATCH, PSEUDO_LABEL_FRACTION, SEED,
-            INPUT_SIZE, STEM, BLOCKS, GATE_EPSILON, GATE_MIN_HELD_OUT, LOG_INTERVAL, INITIAL_WEIGHTS,
+    public static final List<ConfigOption<?>> OPTIONS = List.of(
+            FAMILY,
+            STORE_DIR,
+            SIGNING_KEY,
+            SIGNING_PUBLIC_KEY,
+            DELIVERY,
+            BUFFER_CAPACITY,
+            HELD_OUT_CAPACITY,
+            HELD_OUT_FRACTION,
+            TRIGGER_SAMPLES,
+            TRIGGER_INTERVAL,
+            TRIGGER_MIN_SAMPLES,
+            EPOCHS,
+            QAT_STEPS,
+            BATCH,
+            PSEUDO_LABEL_FRACTION,
+            SEED,
+            INPUT_SIZE,
+            STEM,
+            BLOCKS,
+            GATE_EPSILON,
+            GATE_MIN_HELD_OUT,
+            LOG_INTERVAL,
+            INITIAL_WEIGHTS,
             MIN_RGB_BRIGHTNESS);
 
     public DistillerConfig {
@@ -107,11 +179,13 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
         STORE_DIR.check(storeDir != null, "must be set");
         BUFFER_CAPACITY.check(buffer.capacity() >= 1, "must be at least 1");
         HELD_OUT_CAPACITY.check(buffer.heldOutCapacity() >= 1, "must be at least 1");
-        HELD_OUT_FRACTION.check(buffer.heldOutFraction() > 0 && buffer.heldOutFraction() < 1, "must be between 0 and 1, exclusive");
+        HELD_OUT_FRACTION.check(
+                buffer.heldOutFraction() > 0 && buffer.heldOutFraction() < 1, "must be between 0 and 1, exclusive");
         GATE_EPSILON.check(gateEpsilon >= 0 && gateEpsilon < 1, "must be at least 0 and below 1");
         GATE_MIN_HELD_OUT.check(gateMinHeldOut >= 1, "must be at least 1");
         MIN_RGB_BRIGHTNESS.check(minRgbBrightness >= 0 && minRgbBrightness < 1, "must be at least 0 and below 1");
-        LOG_INTERVAL.check(logInterval != null && !logInterval.isNegative() && !logInterval.isZero(), "must be positive");
+        LOG_INTERVAL.check(
+                logInterval != null && !logInterval.isNegative() && !logInterval.isZero(), "must be positive");
     }
 
     public static DistillerConfig from(Settings settings) {
@@ -141,11 +215,22 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
         QAT_STEPS.check(steps >= 0, "must not be negative (0 skips stage 2 and exports by post-training quantization)");
         BATCH.check(batch >= 4, "must be at least 4");
         PSEUDO_LABEL_FRACTION.check(fraction > 0 && fraction <= 1, "must be above 0 and at most 1");
-        return new DistillerConfig(settings.get(FAMILY), Path.of(settings.get(STORE_DIR)), path(key), path(publicKey), settings.get(DELIVERY),
-                new BufferSizes(settings.get(BUFFER_CAPACITY), settings.get(HELD_OUT_CAPACITY), settings.get(HELD_OUT_FRACTION)),
+        return new DistillerConfig(
+                settings.get(FAMILY),
+                Path.of(settings.get(STORE_DIR)),
+                path(key),
+                path(publicKey),
+                settings.get(DELIVERY),
+                new BufferSizes(
+                        settings.get(BUFFER_CAPACITY),
+                        settings.get(HELD_OUT_CAPACITY),
+                        settings.get(HELD_OUT_FRACTION)),
                 new RetrainTrigger(samples, interval, minSamples),
                 new RoundSettings(inputSize, stem, blocks, epochs, batch, steps, fraction, settings.get(SEED)),
-                settings.get(GATE_EPSILON), settings.get(GATE_MIN_HELD_OUT), settings.get(LOG_INTERVAL), settings.get(INITIAL_WEIGHTS),
+                settings.get(GATE_EPSILON),
+                settings.get(GATE_MIN_HELD_OUT),
+                settings.get(LOG_INTERVAL),
+                settings.get(INITIAL_WEIGHTS),
                 settings.get(MIN_RGB_BRIGHTNESS));
     }
 
@@ -158,7 +243,19 @@ public record DistillerConfig(String family, Path storeDir, Path signingKey, Pat
     }
 
     public DistillerConfig withStoreDir(Path dir) {
-        return new DistillerConfig(family, dir, signingKey, signingPublicKey, delivery, buffer, trigger, round, gateEpsilon, gateMinHeldOut, logInterval, initialWeights,
+        return new DistillerConfig(
+                family,
+                dir,
+                signingKey,
+                signingPublicKey,
+                delivery,
+                buffer,
+                trigger,
+                round,
+                gateEpsilon,
+                gateMinHeldOut,
+                logInterval,
+                initialWeights,
                 minRgbBrightness);
     }
 }

@@ -4,8 +4,7 @@ import java.time.Duration;
 
 /** Durations as people write them in a log line. */
 final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     static String text(Duration d) {
         long s = d.toSeconds();

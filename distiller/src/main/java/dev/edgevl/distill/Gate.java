@@ -20,7 +20,8 @@ public record Gate(double epsilon, int minHeldOut) {
      *
      * @param live the live version's agreement on the same pairs; NaN when there is no live version
      */
-    public record Verdict(boolean promote, double candidate, double candidateRgb, double live, int heldOut, String reason) {
+    public record Verdict(
+            boolean promote, double candidate, double candidateRgb, double live, int heldOut, String reason) {
         /** As {@code gate.*} metrics of the version's manifest and {@code models} record. */
         public Map<String, Double> metrics(double epsilon) {
             Map<String, Double> m = new LinkedHashMap<>();
@@ -48,17 +49,36 @@ public record Gate(double epsilon, int minHeldOut) {
 
     public Verdict decide(double candidate, double candidateRgb, OptionalDouble live, int heldOut) {
         if (live.isEmpty()) {
-            return new Verdict(true, candidate, candidateRgb, Double.NaN, heldOut, String.format(
-                    "first version: nothing live to compare with (non-RGB agreement %.3f on %d held-out pairs)", candidate, heldOut));
+            return new Verdict(
+                    true,
+                    candidate,
+                    candidateRgb,
+                    Double.NaN,
+                    heldOut,
+                    String.format(
+                            "first version: nothing live to compare with (non-RGB agreement %.3f on %d held-out pairs)",
+                            candidate, heldOut));
         }
         double l = live.getAsDouble();
         if (heldOut < minHeldOut) {
-            return new Verdict(false, candidate, candidateRgb, l, heldOut, "only " + heldOut + " held-out pairs; the gate needs "
-                    + minHeldOut + " to replace a live version");
+            return new Verdict(
+                    false,
+                    candidate,
+                    candidateRgb,
+                    l,
+                    heldOut,
+                    "only " + heldOut + " held-out pairs; the gate needs " + minHeldOut + " to replace a live version");
         }
         boolean promote = candidate >= l - epsilon;
-        return new Verdict(promote, candidate, candidateRgb, l, heldOut, String.format("non-RGB agreement %.3f vs live %.3f on %d held-out pairs"
-                + " (epsilon %.3f): %s", candidate, l, heldOut, epsilon, promote ? "promoted" : "rejected"));
+        return new Verdict(
+                promote,
+                candidate,
+                candidateRgb,
+                l,
+                heldOut,
+                String.format(
+                        "non-RGB agreement %.3f vs live %.3f on %d held-out pairs" + " (epsilon %.3f): %s",
+                        candidate, l, heldOut, epsilon, promote ? "promoted" : "rejected"));
     }
 
     /**
@@ -69,7 +89,8 @@ public record Gate(double epsilon, int minHeldOut) {
      */
     public static double agreement(float[][] student, float[][] teacher, LabelSet labels) {
         if (student.length != teacher.length) {
-            throw new IllegalArgumentException(student.length + " student rows but " + teacher.length + " teacher rows");
+            throw new IllegalArgumentException(
+                    student.length + " student rows but " + teacher.length + " teacher rows");
         }
         if (student.length == 0 || labels.isEmpty()) {
             return 0;

@@ -51,13 +51,17 @@ public record InitialWeights(byte[] weights, Map<String, String> provenance) {
             if (BUILTIN.equals(setting)) {
                 byte[] props = resource(PROPERTIES_FILE);
                 byte[] weights = resource(WEIGHTS_FILE);
-                return props == null || weights == null ? Optional.empty() : Optional.of(new InitialWeights(weights, parse(props)));
+                return props == null || weights == null
+                        ? Optional.empty()
+                        : Optional.of(new InitialWeights(weights, parse(props)));
             }
             Path dir = Path.of(setting);
-            return Optional.of(new InitialWeights(Files.readAllBytes(dir.resolve(WEIGHTS_FILE)),
+            return Optional.of(new InitialWeights(
+                    Files.readAllBytes(dir.resolve(WEIGHTS_FILE)),
                     parse(Files.readAllBytes(dir.resolve(PROPERTIES_FILE)))));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the initial student weights '" + setting + "': " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot read the initial student weights '" + setting + "': " + e.getMessage(), e);
         }
     }
 
@@ -66,20 +70,31 @@ public record InitialWeights(byte[] weights, Map<String, String> provenance) {
      *
      * @param provenance how they were made (command, seed, pair count…), kept beside them
      */
-    public static InitialWeights train(List<TeacherEmbedding> pairs, RoundSettings settings, long seed, RoundListener listener,
+    public static InitialWeights train(
+            List<TeacherEmbedding> pairs,
+            RoundSettings settings,
+            long seed,
+            RoundListener listener,
             Map<String, String> provenance) {
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("the initial student needs pairs to learn from");
         }
         List<ReplayBuffer.Sample> samples = new ArrayList<>(pairs.size());
         for (TeacherEmbedding e : pairs) {
-            samples.add(new ReplayBuffer.Sample(ReplayBuffer.identity(e.getPair().getAux()), e, Embeddings.unboxed(e.getEmbedding()),
-                    ReplayBuffer.micros(e.getEmbeddedTime()), 0, ReplayBuffer.Slice.TRAIN));
+            samples.add(new ReplayBuffer.Sample(
+                    ReplayBuffer.identity(e.getPair().getAux()),
+                    e,
+                    Embeddings.unboxed(e.getEmbedding()),
+                    ReplayBuffer.micros(e.getEmbeddedTime()),
+                    0,
+                    ReplayBuffer.Slice.TRAIN));
         }
         PairTensors tensors = new PairTensors(StudentBundles.inputSpec(StudentBundles.input(settings.inputSize())));
         Map<String, Double> metrics = new LinkedHashMap<>();
         long started = System.nanoTime();
-        byte[] weights = new TrainingRound(settings, tensors, listener).stage1(samples, null, seed, metrics).weights();
+        byte[] weights = new TrainingRound(settings, tensors, listener)
+                .stage1(samples, null, seed, metrics)
+                .weights();
         StudentSpec spec = settings.student(samples.get(0).teacher().length);
         Map<String, String> p = new TreeMap<>(provenance);
         p.put("teacher.id", pairs.get(0).getTeacherId());
@@ -101,12 +116,13 @@ public record InitialWeights(byte[] weights, Map<String, String> provenance) {
                 && Integer.toString(spec.inputSize()).equals(provenance.get("student.input-size"))
                 && Integer.toString(spec.stemChannels()).equals(provenance.get("student.stem"))
                 && Integer.toString(spec.embeddingDim()).equals(provenance.get("student.embedding-dim"))
-                && teacherId != null && teacherId.equals(provenance.get("teacher.id"));
+                && teacherId != null
+                && teacherId.equals(provenance.get("teacher.id"));
     }
 
     public String describe() {
-        return "the initial student distilled offline from " + provenance.getOrDefault("pairs", "?") + " pairs of teacher "
-                + provenance.getOrDefault("teacher.id", "?");
+        return "the initial student distilled offline from " + provenance.getOrDefault("pairs", "?")
+                + " pairs of teacher " + provenance.getOrDefault("teacher.id", "?");
     }
 
     public void save(Path dir) throws IOException {

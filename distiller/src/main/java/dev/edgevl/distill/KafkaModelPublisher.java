@@ -26,7 +26,8 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MODEL_MESSAGE_BYTES);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-        producer = new KafkaProducer<>(props, new StringSerializer(), serdes.valueSerde(Topics.MODELS).serializer());
+        producer = new KafkaProducer<>(
+                props, new StringSerializer(), serdes.valueSerde(Topics.MODELS).serializer());
     }
 
     @Override
@@ -34,7 +35,8 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
         RecordMetadata meta = producer.send(new ProducerRecord<>(Topics.MODELS.name(), record.getFamily(), record))
                 .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (meta == null) {
-            throw new IllegalStateException("the broker did not acknowledge " + record.getFamily() + " v" + record.getVersion());
+            throw new IllegalStateException(
+                    "the broker did not acknowledge " + record.getFamily() + " v" + record.getVersion());
         }
     }
 

@@ -66,7 +66,8 @@ public final class ModelCatalog {
         }
         List<ModelVersion> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(familyDir)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
+                    .toList()) {
                 out.add(ModelVersion.getDecoder().decode(Files.readAllBytes(f)));
             }
         }
@@ -95,7 +96,8 @@ public final class ModelCatalog {
     /** A family becomes a directory name, so only plain names pass. */
     private static String checked(String family) {
         if (family == null || !FAMILY.matcher(family).matches()) {
-            throw new IllegalArgumentException("a model family is letters, digits, '.', '_' and '-' (up to 64), not '" + family + "'");
+            throw new IllegalArgumentException(
+                    "a model family is letters, digits, '.', '_' and '-' (up to 64), not '" + family + "'");
         }
         return family;
     }

@@ -40,7 +40,8 @@ import java.util.TreeSet;
 public final class ReplayBuffer {
     /** The two disjoint parts of the buffer. */
     public enum Slice {
-        TRAIN, HELD_OUT
+        TRAIN,
+        HELD_OUT
     }
 
     /** What happened to an offered pair. */
@@ -62,10 +63,12 @@ public final class ReplayBuffer {
     }
 
     /** A kept pair: its identity, the record, the teacher's embedding, when it was embedded, its hashed priority and slice. */
-    public record Sample(String id, TeacherEmbedding record, float[] teacher, long embeddedMicros, double priority, Slice slice) {
+    public record Sample(
+            String id, TeacherEmbedding record, float[] teacher, long embeddedMicros, double priority, Slice slice) {
         /** Raw pixel bytes of both frames: what the sample costs in memory, roughly. */
         long bytes() {
-            return record.getPair().getAux().getData().remaining() + record.getPair().getRgb().getData().remaining();
+            return record.getPair().getAux().getData().remaining()
+                    + record.getPair().getRgb().getData().remaining();
         }
     }
 
@@ -77,7 +80,8 @@ public final class ReplayBuffer {
         }
     }
 
-    private static final Comparator<Sample> BY_PRIORITY = Comparator.comparingDouble(Sample::priority).thenComparing(Sample::id);
+    private static final Comparator<Sample> BY_PRIORITY =
+            Comparator.comparingDouble(Sample::priority).thenComparing(Sample::id);
     private static final String UNLABELLED = "";
 
     private final int capacity;
@@ -91,7 +95,8 @@ public final class ReplayBuffer {
 
     public ReplayBuffer(int capacity, int heldOutCapacity, double heldOutFraction) {
         if (capacity < 1 || heldOutCapacity < 1 || !(heldOutFraction > 0 && heldOutFraction < 1)) {
-            throw new IllegalArgumentException("a replay buffer needs room in both slices and a held-out fraction between 0 and 1");
+            throw new IllegalArgumentException(
+                    "a replay buffer needs room in both slices and a held-out fraction between 0 and 1");
         }
         this.capacity = capacity;
         this.heldOutCapacity = heldOutCapacity;
@@ -147,11 +152,14 @@ public final class ReplayBuffer {
             buckets.get(slice).values().forEach(all::addAll);
             buckets.get(slice).clear();
             for (Sample s : all) {
-                if (!s.record().getTeacherId().equals(teacherId) || (!labels.isEmpty() && s.teacher().length != labels.dim())) {
+                if (!s.record().getTeacherId().equals(teacherId)
+                        || (!labels.isEmpty() && s.teacher().length != labels.dim())) {
                     ids.remove(s.id());
                     continue;
                 }
-                buckets.get(slice).computeIfAbsent(label(s.teacher()), k -> new TreeSet<>(BY_PRIORITY)).add(s);
+                buckets.get(slice)
+                        .computeIfAbsent(label(s.teacher()), k -> new TreeSet<>(BY_PRIORITY))
+                        .add(s);
             }
             for (TreeSet<Sample> bucket : buckets.get(slice).values()) {
                 while (bucket.size() > share(slice)) {
@@ -178,7 +186,10 @@ public final class ReplayBuffer {
 
     /** Training pairs embedded after {@code micros}: what a version trained on data up to then has not seen. */
     public int trainingNewerThan(long micros) {
-        return (int) buckets.get(Slice.TRAIN).values().stream().flatMap(TreeSet::stream).filter(s -> s.embeddedMicros() > micros).count();
+        return (int) buckets.get(Slice.TRAIN).values().stream()
+                .flatMap(TreeSet::stream)
+                .filter(s -> s.embeddedMicros() > micros)
+                .count();
     }
 
     public long bytes() {
@@ -203,7 +214,8 @@ public final class ReplayBuffer {
 
     /** Device, sensor, sequence and capture time of the non-RGB frame: one pair, however often it is replayed. */
     static String identity(SensorFrame aux) {
-        return aux.getDeviceId() + "/" + aux.getSensorId() + "/" + aux.getSequence() + "/" + micros(aux.getCaptureTime());
+        return aux.getDeviceId() + "/" + aux.getSensorId() + "/" + aux.getSequence() + "/"
+                + micros(aux.getCaptureTime());
     }
 
     /** A number in [0, 1) hashed from the identity, independent for each purpose. */
@@ -224,7 +236,9 @@ public final class ReplayBuffer {
     }
 
     private String label(float[] teacher) {
-        return labels.isEmpty() ? UNLABELLED : ZeroShotClassifier.classify(teacher, labels, 1).top1().label();
+        return labels.isEmpty()
+                ? UNLABELLED
+                : ZeroShotClassifier.classify(teacher, labels, 1).top1().label();
     }
 
     private int share(Slice slice) {

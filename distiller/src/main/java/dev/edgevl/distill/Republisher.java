@@ -28,12 +28,13 @@ public final class Republisher {
      * @throws IllegalArgumentException when the catalogue or the store lacks the version
      */
     public ModelVersion republish(String family, long version, boolean inline, Instant now) throws Exception {
-        ModelVersion stored = catalog.get(family, version).orElseThrow(() -> new IllegalArgumentException(
-                "There is no " + family + " v" + version + " in the catalogue " + catalog.directory() + "."));
+        ModelVersion stored = catalog.get(family, version)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "There is no " + family + " v" + version + " in the catalogue " + catalog.directory() + "."));
         Optional<byte[]> bundle = store.get(stored.getSha256());
         if (bundle.isEmpty()) {
-            throw new IllegalArgumentException("The store has no bundle with SHA-256 " + stored.getSha256() + " for " + family + " v" + version
-                    + "; it cannot be published again.");
+            throw new IllegalArgumentException("The store has no bundle with SHA-256 " + stored.getSha256() + " for "
+                    + family + " v" + version + "; it cannot be published again.");
         }
         ModelVersion.Builder record = ModelVersion.newBuilder(stored).setPublishedTime(now);
         if (inline) {

@@ -29,7 +29,8 @@ public record RetrainTrigger(int samples, Duration interval, int minSamples) {
             return Optional.of(newSamples + " new samples (trigger at " + samples + ")");
         }
         if (sinceLastRound.compareTo(interval) >= 0) {
-            return Optional.of(newSamples + " new samples and " + Durations.text(sinceLastRound) + " since the last round");
+            return Optional.of(
+                    newSamples + " new samples and " + Durations.text(sinceLastRound) + " since the last round");
         }
         return Optional.empty();
     }

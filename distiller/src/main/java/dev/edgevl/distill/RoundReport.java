@@ -13,8 +13,15 @@ import java.util.Map;
  * @param metrics training and gate figures
  * @param failure why the round failed; null when it did not
  */
-public record RoundReport(long version, Gate.Verdict verdict, boolean published, Instant finished, double seconds, Map<String, Double> metrics,
-        String trigger, String failure) {
+public record RoundReport(
+        long version,
+        Gate.Verdict verdict,
+        boolean published,
+        Instant finished,
+        double seconds,
+        Map<String, Double> metrics,
+        String trigger,
+        String failure) {
     public RoundReport {
         metrics = Map.copyOf(metrics);
     }

@@ -16,8 +16,7 @@ import java.util.List;
  * key (Java cannot derive an Ed25519 public key from a private one) and is checked to be the other half.
  */
 public final class SigningKeys {
-    private SigningKeys() {
-    }
+    private SigningKeys() {}
 
     public static KeyPair pair(DistillerConfig config) {
         return pair(config.signingKey(), config.signingPublicKey());
@@ -41,8 +40,9 @@ public final class SigningKeys {
             } else {
                 Path beside = publicKeyFileOf(privateKeyFile);
                 if (!Files.isRegularFile(beside)) {
-                    throw new ConfigException("The signing key " + privateKeyFile + " has no PUBLIC KEY block and there is no " + beside
-                            + "; put the public key in either, so the distiller can name the key consumers verify with.");
+                    throw new ConfigException(
+                            "The signing key " + privateKeyFile + " has no PUBLIC KEY block and there is no " + beside
+                                    + "; put the public key in either, so the distiller can name the key consumers verify with.");
                 }
                 publicKey = Keys.readPublicKey(beside);
             }

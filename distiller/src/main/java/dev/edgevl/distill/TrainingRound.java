@@ -13,11 +13,11 @@ import dev.edgevl.model.train.PairBatch;
 import dev.edgevl.model.train.PseudoLabels;
 import dev.edgevl.model.train.QatConfig;
 import dev.edgevl.model.train.QatTrainer;
+import dev.edgevl.model.train.RunSeeds;
 import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.model.train.Stage2Batches;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
-import dev.edgevl.model.train.RunSeeds;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +43,7 @@ public final class TrainingRound {
      * @param weights the stage-1 network's weights, for the next round to start from
      * @param metrics training figures (losses, sample counts, seconds), named plainly
      */
-    public record Result(FoldedStudent student, byte[] weights, Map<String, Double> metrics) {
-    }
+    public record Result(FoldedStudent student, byte[] weights, Map<String, Double> metrics) {}
 
     private final RoundSettings settings;
     private final PairTensors tensors;
@@ -84,14 +83,13 @@ public final class TrainingRound {
         return new Result(result, weights, metrics);
     }
 
-    record Stage1(byte[] weights, FoldedStudent folded) {
-    }
+    record Stage1(byte[] weights, FoldedStudent folded) {}
 
     /** Stage 1 alone: the network's weights (to continue from) and its folded form (to quantize). */
     Stage1 stage1(List<ReplayBuffer.Sample> train, byte[] warmStart, long seed, Map<String, Double> metrics) {
         StudentSpec spec = settings.student(train.get(0).teacher().length);
-        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), spec.inputSize(), stage1Config(train.size(), seed),
-                warmStart)) {
+        try (DistillationTrainer trainer = new DistillationTrainer(
+                StudentNetwork.build(spec), spec.inputSize(), stage1Config(train.size(), seed), warmStart)) {
             double lastEpochLoss = 0;
             Random random = new Random(RunSeeds.derive(seed, "stage1-shuffle"));
             int batch = Math.min(settings.batch(), train.size());
@@ -106,19 +104,22 @@ public final class TrainingRound {
                 listener.progress(STAGE_1, epoch + 1, settings.epochs());
             }
             metrics.put("stage1.loss", lastEpochLoss);
-            return new Stage1(trainer.weights(), StudentFolding.fold(trainer.model().getBlock(), spec));
+            return new Stage1(
+                    trainer.weights(), StudentFolding.fold(trainer.model().getBlock(), spec));
         }
     }
 
     private DistillConfig stage1Config(int samples, long seed) {
         int steps = settings.epochs() * Math.max(1, samples / Math.min(settings.batch(), samples));
-        return new DistillConfig(2e-3f, 2e-5f, 0.05f, steps, DistillLoss.L1, (int) RunSeeds.derive(seed, "student-init"));
+        return new DistillConfig(
+                2e-3f, 2e-5f, 0.05f, steps, DistillLoss.L1, (int) RunSeeds.derive(seed, "student-init"));
     }
 
     /** Activation ranges from RGB and non-RGB images alike, as the deployed student sees both. */
     private FoldedStudent calibrate(FoldedStudent folded, List<ReplayBuffer.Sample> train, long seed) {
         int n = Math.min(CALIBRATION_PAIRS, train.size());
-        int[] idx = Arrays.copyOf(Shuffle.permutation(train.size(), new Random(RunSeeds.derive(seed, "calibration"))), n);
+        int[] idx =
+                Arrays.copyOf(Shuffle.permutation(train.size(), new Random(RunSeeds.derive(seed, "calibration"))), n);
         PairBatch pairs = tensors.batch(train, idx);
         float[] both = Arrays.copyOf(pairs.rgb(), pairs.rgb().length + pairs.aux().length);
         System.arraycopy(pairs.aux(), 0, both, pairs.rgb().length, pairs.aux().length);
@@ -126,7 +127,12 @@ public final class TrainingRound {
     }
 
     /** Stage 2 needs steps, two labels and pairs of at least two pseudo-labels; without them the calibrated student is exported as is. */
-    private FoldedStudent stage2(FoldedStudent calibrated, List<ReplayBuffer.Sample> train, LabelSet labels, long seed, Map<String, Double> metrics) {
+    private FoldedStudent stage2(
+            FoldedStudent calibrated,
+            List<ReplayBuffer.Sample> train,
+            LabelSet labels,
+            long seed,
+            Map<String, Double> metrics) {
         if (settings.qatSteps() == 0 || labels.size() < 2) {
             metrics.put("stage2.samples", 0.0);
             return calibrated;
@@ -135,13 +141,15 @@ public final class TrainingRound {
         for (int i = 0; i < teacher.length; i++) {
             teacher[i] = train.get(i).teacher();
         }
-        List<PseudoLabels.Pick> picks = PseudoLabels.select(teacher, labels, settings.pseudoLabelFraction(), ZeroShotClassifier.DEFAULT_TEMPERATURE);
+        List<PseudoLabels.Pick> picks = PseudoLabels.select(
+                teacher, labels, settings.pseudoLabelFraction(), ZeroShotClassifier.DEFAULT_TEMPERATURE);
         metrics.put("stage2.samples", (double) picks.size());
         if (picks.stream().mapToInt(PseudoLabels.Pick::label).distinct().count() < 2 || picks.size() < 4) {
             return calibrated;
         }
         QatConfig config = QatConfig.defaults(settings.qatSteps(), (int) RunSeeds.derive(seed, "qat-init"));
-        Stage2Batches batches = new Stage2Batches(picks, train.size(), settings.batch(), new Random(RunSeeds.derive(seed, "stage2-shuffle")));
+        Stage2Batches batches = new Stage2Batches(
+                picks, train.size(), settings.batch(), new Random(RunSeeds.derive(seed, "stage2-shuffle")));
         try (QatTrainer trainer = new QatTrainer(calibrated, config)) {
             float loss = 0;
             for (int s = 0; s < settings.qatSteps(); s++) {

@@ -50,8 +50,8 @@ class DistillerTest {
     }
 
     private Distiller distiller(DistillerConfig config, RoundListener listener) throws Exception {
-        Distiller d = new Distiller(config, new DirectoryModelStore(config.storeDir()), KEYS, published::add,
-                Clock.systemUTC(), listener);
+        Distiller d = new Distiller(
+                config, new DirectoryModelStore(config.storeDir()), KEYS, published::add, Clock.systemUTC(), listener);
         for (int c = 0; c < TestSamples.LABELS.size(); c++) {
             d.onLabel(TestSamples.LABELS.get(c), TestSamples.label(c));
         }
@@ -67,26 +67,43 @@ class DistillerTest {
         DistillerConfig config = tinyConfig(dir, Map.of("distill.gate.epsilon", "0.5"));
         try (Distiller d = distiller(config, RoundListener.NONE)) {
             feed(d, "cam-1", 0, 40);
-            assertThat(d.maybeStartRound()).as("40 pairs are below the trigger and the minimum").isFalse();
+            assertThat(d.maybeStartRound())
+                    .as("40 pairs are below the trigger and the minimum")
+                    .isFalse();
             feed(d, "cam-1", 40, 200);
             assertThat(d.maybeStartRound()).isTrue();
             assertThat(d.maybeStartRound()).as("one round at a time").isFalse();
             d.awaitRound(ROUND_TIMEOUT);
 
-            assertThat(d.lastRound().failed()).as("round failure: %s", d.lastRound().failure()).isFalse();
+            assertThat(d.lastRound().failed())
+                    .as("round failure: %s", d.lastRound().failure())
+                    .isFalse();
             assertThat(published).hasSize(1);
             ModelVersion v1 = published.get(0);
             assertThat(v1.getVersion()).isEqualTo(1);
             assertThat(v1.getParentVersion()).isNull();
             VerifiedBundle verified = new BundleVerifier(TrustedKeys.of(KEYS.getPublic())).verify(v1);
             assertThat(verified.manifest().embeddingDim()).isEqualTo(TestSamples.DIM);
-            assertThat(v1.getMetrics()).containsKeys("gate.nonRgbAgreement", "gate.rgbAgreement", "stage1.loss", "stage2.loss",
-                    Distiller.DATA_WATERMARK).containsEntry("gate.promoted", 1.0).containsEntry("train.warmStart", 0.0);
-            System.out.printf("v1 gate: non-RGB agreement %.3f, RGB %.3f on %.0f held-out pairs%n", v1.getMetrics().get("gate.nonRgbAgreement"),
-                    v1.getMetrics().get("gate.rgbAgreement"), v1.getMetrics().get("gate.heldOut"));
-            assertThat(v1.getMetrics().get("gate.nonRgbAgreement")).as("depth agrees with the teacher more often than chance (0.25)")
+            assertThat(v1.getMetrics())
+                    .containsKeys(
+                            "gate.nonRgbAgreement",
+                            "gate.rgbAgreement",
+                            "stage1.loss",
+                            "stage2.loss",
+                            Distiller.DATA_WATERMARK)
+                    .containsEntry("gate.promoted", 1.0)
+                    .containsEntry("train.warmStart", 0.0);
+            System.out.printf(
+                    "v1 gate: non-RGB agreement %.3f, RGB %.3f on %.0f held-out pairs%n",
+                    v1.getMetrics().get("gate.nonRgbAgreement"),
+                    v1.getMetrics().get("gate.rgbAgreement"),
+                    v1.getMetrics().get("gate.heldOut"));
+            assertThat(v1.getMetrics().get("gate.nonRgbAgreement"))
+                    .as("depth agrees with the teacher more often than chance (0.25)")
                     .isGreaterThan(0.4);
-            assertThat(d.catalog().list(config.family())).extracting(ModelVersion::getVersion).containsExactly(1L);
+            assertThat(d.catalog().list(config.family()))
+                    .extracting(ModelVersion::getVersion)
+                    .containsExactly(1L);
             assertThat(Checkpoints.in(dir).get(v1.getSha256())).isPresent();
 
             d.onModel(v1.getFamily(), v1); // what the consumer of models would hand over
@@ -113,7 +130,8 @@ class DistillerTest {
 
             Distiller.Status s = d.status();
             assertThat(s.labelsLeftOut()).isEqualTo(TestSamples.unusableLabels().size());
-            assertThat(s.perLabel().keySet()).as("pairs are filed under the usable labels; the tombstone still took effect")
+            assertThat(s.perLabel().keySet())
+                    .as("pairs are filed under the usable labels; the tombstone still took effect")
                     .containsExactlyInAnyOrder("cube", "sphere", "cone");
             assertThat(s.train()).as("every pair is still learnt from").isGreaterThan(100);
         }
@@ -135,7 +153,9 @@ class DistillerTest {
         assertThat(published).isEmpty();
         assertThat(ModelCatalog.in(dir).list("student")).isEmpty();
         try (var files = Files.list(dir)) {
-            assertThat(files.filter(f -> f.toString().endsWith(".zip"))).as("no bundle in the store").isEmpty();
+            assertThat(files.filter(f -> f.toString().endsWith(".zip")))
+                    .as("no bundle in the store")
+                    .isEmpty();
         }
 
         try (Distiller restarted = distiller(tinyConfig(dir, Map.of()), RoundListener.NONE)) {
@@ -148,7 +168,8 @@ class DistillerTest {
 
     @Test
     void closingDuringARoundAbandonsItAtTheNextStepAndStoresNothing() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<Distiller> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Distiller> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger stepsAfterClose = new java.util.concurrent.atomic.AtomicInteger(-1);
         RoundListener closeInStage1 = (phase, done, total) -> {
             if (stepsAfterClose.get() >= 0) {
@@ -164,11 +185,15 @@ class DistillerTest {
         assertThat(d.maybeStartRound()).isTrue();
         d.awaitRound(ROUND_TIMEOUT);
         assertThat(d.lastRound().failure()).isEqualTo("the distiller is stopping");
-        assertThat(stepsAfterClose.get()).as("progress reported after the close").isZero();
+        assertThat(stepsAfterClose.get())
+                .as("progress reported after the close")
+                .isZero();
         assertThat(published).isEmpty();
         assertThat(ModelCatalog.in(dir).list("student")).isEmpty();
         try (var files = Files.list(dir)) {
-            assertThat(files.filter(f -> f.toString().endsWith(".zip"))).as("no bundle in the store").isEmpty();
+            assertThat(files.filter(f -> f.toString().endsWith(".zip")))
+                    .as("no bundle in the store")
+                    .isEmpty();
         }
     }
 
@@ -179,7 +204,9 @@ class DistillerTest {
             feed(d, "cam-1", 0, 200);
             d.maybeStartRound();
             d.awaitRound(ROUND_TIMEOUT);
-            assertThat(published).as("the first version has nothing to be compared with").hasSize(1);
+            assertThat(published)
+                    .as("the first version has nothing to be compared with")
+                    .hasSize(1);
             d.onModel("student", published.get(0));
             feed(d, "cam-2", 1000, 1160);
             assertThat(d.maybeStartRound()).isTrue();
@@ -191,7 +218,8 @@ class DistillerTest {
         List<ModelVersion> catalogued = ModelCatalog.in(dir).list("student");
         assertThat(catalogued).extracting(ModelVersion::getVersion).containsExactly(1L, 2L);
         assertThat(catalogued.get(1).getMetrics()).containsEntry("gate.promoted", 0.0);
-        assertThat(new DirectoryModelStore(dir).contains(catalogued.get(1).getSha256())).isTrue();
+        assertThat(new DirectoryModelStore(dir).contains(catalogued.get(1).getSha256()))
+                .isTrue();
     }
 
     @Test
@@ -206,7 +234,9 @@ class DistillerTest {
             restarted.onModel("student", published.get(0));
             feed(restarted, "cam-1", 0, 200);
             assertThat(restarted.status().newSamples()).isZero();
-            assertThat(restarted.maybeStartRound()).as("the replayed pairs were all in v1").isFalse();
+            assertThat(restarted.maybeStartRound())
+                    .as("the replayed pairs were all in v1")
+                    .isFalse();
             feed(restarted, "cam-1", 200, 320);
             assertThat(restarted.status().newSamples()).isBetween(80, 120);
         }
@@ -220,63 +250,102 @@ class DistillerTest {
             assertThat(d.status().liveVersion()).isEqualTo(1L);
 
             d.onModel("student", record(Keys.generate(), 2));
-            ModelVersion tampered = ModelVersion.newBuilder(record(KEYS, 3)).setBundle(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+            ModelVersion tampered = ModelVersion.newBuilder(record(KEYS, 3))
+                    .setBundle(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                    .build();
             d.onModel("student", tampered);
-            assertThat(d.status().liveVersion()).as("foreign-signed and tampered records are ignored").isEqualTo(1L);
-            assertThat(d.catalog().list("student")).extracting(ModelVersion::getVersion).as("only the good one catalogued").containsExactly(1L);
+            assertThat(d.status().liveVersion())
+                    .as("foreign-signed and tampered records are ignored")
+                    .isEqualTo(1L);
+            assertThat(d.catalog().list("student"))
+                    .extracting(ModelVersion::getVersion)
+                    .as("only the good one catalogued")
+                    .containsExactly(1L);
         }
     }
 
     @Test
     void theFirstRoundStartsFromInitialWeightsThatFitAndFromFreshOnesOtherwise() throws Exception {
         DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
-        InitialWeights initial = InitialWeights.train(TestSamples.stream("cam-0", 0, 64, i -> i % 4), config.round(), 3, RoundListener.NONE,
+        InitialWeights initial = InitialWeights.train(
+                TestSamples.stream("cam-0", 0, 64, i -> i % 4),
+                config.round(),
+                3,
+                RoundListener.NONE,
                 Map.of("command", "test"));
-        assertThat(initial.fits(config.round().student(TestSamples.DIM), TestSamples.TEACHER)).isTrue();
-        assertThat(initial.fits(config.round().student(TestSamples.DIM), "another-teacher")).as("another embedding space").isFalse();
+        assertThat(initial.fits(config.round().student(TestSamples.DIM), TestSamples.TEACHER))
+                .isTrue();
+        assertThat(initial.fits(config.round().student(TestSamples.DIM), "another-teacher"))
+                .as("another embedding space")
+                .isFalse();
         Path saved = dir.resolve("initial");
         initial.save(saved);
         assertThat(InitialWeights.load(saved.toString())).hasValueSatisfying(w -> {
             assertThat(w.weights()).isEqualTo(initial.weights());
-            assertThat(w.provenance()).containsEntry("teacher.id", TestSamples.TEACHER).containsEntry("pairs", "64");
+            assertThat(w.provenance())
+                    .containsEntry("teacher.id", TestSamples.TEACHER)
+                    .containsEntry("pairs", "64");
         });
         assertThat(InitialWeights.load(InitialWeights.NONE)).isEmpty();
 
-        try (Distiller d = distiller(tinyConfig(dir.resolve("b"), Map.of("distill.initial-weights", saved.toString())), RoundListener.NONE)) {
+        try (Distiller d = distiller(
+                tinyConfig(dir.resolve("b"), Map.of("distill.initial-weights", saved.toString())),
+                RoundListener.NONE)) {
             feed(d, "cam-1", 0, 200);
             d.maybeStartRound();
             d.awaitRound(ROUND_TIMEOUT);
             assertThat(d.lastRound().metrics()).containsEntry("train.warmStart", 1.0);
         }
-        try (Distiller d = distiller(tinyConfig(dir.resolve("c"), Map.of("distill.initial-weights", saved.toString(),
-                "distill.student.blocks", "8/2,24/2")), RoundListener.NONE)) {
+        try (Distiller d = distiller(
+                tinyConfig(
+                        dir.resolve("c"),
+                        Map.of("distill.initial-weights", saved.toString(), "distill.student.blocks", "8/2,24/2")),
+                RoundListener.NONE)) {
             feed(d, "cam-1", 0, 200);
             d.maybeStartRound();
             d.awaitRound(ROUND_TIMEOUT);
-            assertThat(d.lastRound().metrics()).as("weights of another layout are not used").containsEntry("train.warmStart", 0.0);
+            assertThat(d.lastRound().metrics())
+                    .as("weights of another layout are not used")
+                    .containsEntry("train.warmStart", 0.0);
         }
     }
 
     @Test
     void pairsWhoseRgbFrameIsTooDarkAreNotLearntFrom() throws Exception {
         try (Distiller d = distiller(tinyConfig(dir, Map.of()), RoundListener.NONE)) {
-            assertThat(d.onTeacherEmbedding(TestSamples.dark(TestSamples.sample("cam-1", 1, 0)))).isEqualTo(ReplayBuffer.Outcome.DARK_RGB);
-            assertThat(d.onTeacherEmbedding(TestSamples.sample("cam-1", 2, 0))).isIn(ReplayBuffer.Outcome.TRAINING, ReplayBuffer.Outcome.HELD_OUT);
+            assertThat(d.onTeacherEmbedding(TestSamples.dark(TestSamples.sample("cam-1", 1, 0))))
+                    .isEqualTo(ReplayBuffer.Outcome.DARK_RGB);
+            assertThat(d.onTeacherEmbedding(TestSamples.sample("cam-1", 2, 0)))
+                    .isIn(ReplayBuffer.Outcome.TRAINING, ReplayBuffer.Outcome.HELD_OUT);
             assertThat(d.status().train() + d.status().heldOut()).isEqualTo(1);
             assertThat(d.status().newSamples()).isLessThanOrEqualTo(1);
         }
-        try (Distiller d = distiller(tinyConfig(dir.resolve("all"), Map.of("distill.rgb.min-brightness", "0")), RoundListener.NONE)) {
+        try (Distiller d = distiller(
+                tinyConfig(dir.resolve("all"), Map.of("distill.rgb.min-brightness", "0")), RoundListener.NONE)) {
             assertThat(d.onTeacherEmbedding(TestSamples.dark(TestSamples.sample("cam-1", 1, 0))))
-                    .as("0 keeps every pair").isIn(ReplayBuffer.Outcome.TRAINING, ReplayBuffer.Outcome.HELD_OUT);
+                    .as("0 keeps every pair")
+                    .isIn(ReplayBuffer.Outcome.TRAINING, ReplayBuffer.Outcome.HELD_OUT);
         }
     }
 
     private static ModelVersion record(KeyPair keys, long version) {
-        byte[] bundle = new dev.edgevl.model.bundle.BundleWriter().write(dev.edgevl.model.bundle.BundleManifest.builder().family("student")
-                .version(version).createdAt(TestSamples.T0).teacherId(TestSamples.TEACHER).embeddingDim(TestSamples.DIM)
-                .input(dev.edgevl.model.onnx.StudentBundles.input(16)).entry("model.onnx").build(), Map.of("model.onnx", new byte[] {7}));
+        byte[] bundle = new dev.edgevl.model.bundle.BundleWriter()
+                .write(
+                        dev.edgevl.model.bundle.BundleManifest.builder()
+                                .family("student")
+                                .version(version)
+                                .createdAt(TestSamples.T0)
+                                .teacherId(TestSamples.TEACHER)
+                                .embeddingDim(TestSamples.DIM)
+                                .input(dev.edgevl.model.onnx.StudentBundles.input(16))
+                                .entry("model.onnx")
+                                .build(),
+                        Map.of("model.onnx", new byte[] {7}));
         dev.edgevl.model.bundle.SignedBundle signed = BundleSigner.of(keys).sign(bundle);
-        return dev.edgevl.model.bundle.ModelVersions.toRecord(signed, dev.edgevl.model.bundle.ModelBundle.parse(signed.bytes()),
-                dev.edgevl.model.bundle.BundleDelivery.inline(), TestSamples.T0);
+        return dev.edgevl.model.bundle.ModelVersions.toRecord(
+                signed,
+                dev.edgevl.model.bundle.ModelBundle.parse(signed.bytes()),
+                dev.edgevl.model.bundle.BundleDelivery.inline(),
+                TestSamples.T0);
     }
 }

@@ -21,12 +21,17 @@ class GateTest {
 
     @Test
     void aCandidateWithinEpsilonOfTheLiveVersionIsPromotedAndAWorseOneRejected() {
-        assertThat(gate.decide(0.59, 0.7, OptionalDouble.of(0.60), 100).promote()).isTrue();
-        assertThat(gate.decide(0.58, 0.7, OptionalDouble.of(0.60), 100).promote()).as("exactly epsilon worse").isTrue();
+        assertThat(gate.decide(0.59, 0.7, OptionalDouble.of(0.60), 100).promote())
+                .isTrue();
+        assertThat(gate.decide(0.58, 0.7, OptionalDouble.of(0.60), 100).promote())
+                .as("exactly epsilon worse")
+                .isTrue();
         Gate.Verdict worse = gate.decide(0.57, 0.9, OptionalDouble.of(0.60), 100);
         assertThat(worse.promote()).isFalse();
         assertThat(worse.reason()).contains("rejected").contains("0.570").contains("0.600");
-        assertThat(worse.metrics(0.02)).containsEntry("gate.promoted", 0.0).containsEntry("gate.liveNonRgbAgreement", 0.60);
+        assertThat(worse.metrics(0.02))
+                .containsEntry("gate.promoted", 0.0)
+                .containsEntry("gate.liveNonRgbAgreement", 0.60);
     }
 
     @Test

@@ -2,9 +2,9 @@ package dev.edgevl.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgevl.model.teacher.CommittedTeacher;
 import dev.edgevl.model.student.StudentNetwork;
 import dev.edgevl.model.student.StudentSpec;
+import dev.edgevl.model.teacher.CommittedTeacher;
 import dev.edgevl.model.train.DistillConfig;
 import dev.edgevl.model.train.DistillationTrainer;
 import org.junit.jupiter.api.Test;
@@ -18,12 +18,17 @@ class InitialWeightsTest {
         CommittedTeacher teacher = CommittedTeacher.find().orElseThrow();
         StudentSpec spec = DistillerConfig.defaults().round().student(128);
         assertThat(builtin.fits(spec, teacher.id()))
-                .as("the shipped initial student (%s) no longer fits the default student or teacher; remake it with: %s --out %s",
-                        builtin.provenance(), builtin.provenance().get("command").replace(" --out DIR", ""), InitialWeights.SOURCE_DIR)
+                .as(
+                        "the shipped initial student (%s) no longer fits the default student or teacher; remake it with: %s --out %s",
+                        builtin.provenance(),
+                        builtin.provenance().get("command").replace(" --out DIR", ""),
+                        InitialWeights.SOURCE_DIR)
                 .isTrue();
-        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), spec.inputSize(), DistillConfig.defaults(1),
-                builtin.weights())) {
-            assertThat(trainer.weights()).as("the weights load into the default student").isEqualTo(builtin.weights());
+        try (DistillationTrainer trainer = new DistillationTrainer(
+                StudentNetwork.build(spec), spec.inputSize(), DistillConfig.defaults(1), builtin.weights())) {
+            assertThat(trainer.weights())
+                    .as("the weights load into the default student")
+                    .isEqualTo(builtin.weights());
         }
     }
 }

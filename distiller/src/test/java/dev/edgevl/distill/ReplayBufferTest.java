@@ -20,7 +20,9 @@ class ReplayBufferTest {
     private static LabelSet labels() {
         Map<String, float[]> m = new TreeMap<>();
         for (int c = 0; c < TestSamples.LABELS.size(); c++) {
-            m.put(TestSamples.LABELS.get(c), Embeddings.unboxed(TestSamples.label(c).getEmbedding()));
+            m.put(
+                    TestSamples.LABELS.get(c),
+                    Embeddings.unboxed(TestSamples.label(c).getEmbedding()));
         }
         return LabelSet.of(m);
     }
@@ -43,7 +45,8 @@ class ReplayBufferTest {
         skewed(600).forEach(buffer::offer);
         Map<String, Integer> perLabel = buffer.perLabel(ReplayBuffer.Slice.TRAIN);
         assertThat(perLabel).containsOnlyKeys(TestSamples.LABELS);
-        assertThat(perLabel.values()).as("per-label counts %s", perLabel).allSatisfy(n -> assertThat(n).isEqualTo(10));
+        assertThat(perLabel.values()).as("per-label counts %s", perLabel).allSatisfy(n -> assertThat(n)
+                .isEqualTo(10));
         assertThat(buffer.size(ReplayBuffer.Slice.TRAIN)).isEqualTo(40);
     }
 
@@ -51,7 +54,10 @@ class ReplayBufferTest {
     void theHeldOutSliceIsDisjointFromTrainingAndAboutTheConfiguredShare() {
         ReplayBuffer buffer = labelled(10_000, 10_000, 0.2);
         List<TeacherEmbedding> all = skewed(1000);
-        long heldOut = all.stream().map(buffer::offer).filter(o -> o == ReplayBuffer.Outcome.HELD_OUT).count();
+        long heldOut = all.stream()
+                .map(buffer::offer)
+                .filter(o -> o == ReplayBuffer.Outcome.HELD_OUT)
+                .count();
         assertThat(heldOut).as("held out of 1000 at 20%").isBetween(150L, 250L);
         ReplayBuffer.Snapshot snapshot = buffer.snapshot();
         Set<String> train = new HashSet<>();
@@ -70,8 +76,10 @@ class ReplayBufferTest {
         Collections.shuffle(shuffled, new Random(9));
         ReplayBuffer second = labelled(40, 20, 0.15);
         shuffled.forEach(second::offer);
-        assertThat(ids(second.snapshot().train())).isEqualTo(ids(first.snapshot().train()));
-        assertThat(ids(second.snapshot().heldOut())).isEqualTo(ids(first.snapshot().heldOut()));
+        assertThat(ids(second.snapshot().train()))
+                .isEqualTo(ids(first.snapshot().train()));
+        assertThat(ids(second.snapshot().heldOut()))
+                .isEqualTo(ids(first.snapshot().heldOut()));
     }
 
     @Test
@@ -80,21 +88,29 @@ class ReplayBufferTest {
         TeacherEmbedding one = TestSamples.sample("cam-1", 1, 0);
         assertThat(buffer.offer(one)).isIn(ReplayBuffer.Outcome.TRAINING, ReplayBuffer.Outcome.HELD_OUT);
         assertThat(buffer.offer(one)).isEqualTo(ReplayBuffer.Outcome.DUPLICATE);
-        assertThat(buffer.offer(TestSamples.sample("cam-1", 2, 0, TestSamples.TEACHER, false))).isEqualTo(ReplayBuffer.Outcome.NO_RGB);
-        assertThat(buffer.offer(TestSamples.sample("cam-1", 3, 0, "another-teacher", true))).isEqualTo(ReplayBuffer.Outcome.OTHER_TEACHER);
-        assertThat(buffer.size(ReplayBuffer.Slice.TRAIN) + buffer.size(ReplayBuffer.Slice.HELD_OUT)).isEqualTo(1);
+        assertThat(buffer.offer(TestSamples.sample("cam-1", 2, 0, TestSamples.TEACHER, false)))
+                .isEqualTo(ReplayBuffer.Outcome.NO_RGB);
+        assertThat(buffer.offer(TestSamples.sample("cam-1", 3, 0, "another-teacher", true)))
+                .isEqualTo(ReplayBuffer.Outcome.OTHER_TEACHER);
+        assertThat(buffer.size(ReplayBuffer.Slice.TRAIN) + buffer.size(ReplayBuffer.Slice.HELD_OUT))
+                .isEqualTo(1);
     }
 
     @Test
     void newLabelsRebalanceWhatIsKept() {
         ReplayBuffer buffer = new ReplayBuffer(40, 40, 0.1);
         skewed(400).forEach(buffer::offer);
-        assertThat(buffer.perLabel(ReplayBuffer.Slice.TRAIN)).as("before any label: one bucket").containsOnlyKeys("");
+        assertThat(buffer.perLabel(ReplayBuffer.Slice.TRAIN))
+                .as("before any label: one bucket")
+                .containsOnlyKeys("");
         assertThat(buffer.size(ReplayBuffer.Slice.TRAIN)).isEqualTo(40);
         buffer.relabel(labels(), TestSamples.TEACHER);
         Map<String, Integer> perLabel = buffer.perLabel(ReplayBuffer.Slice.TRAIN);
-        assertThat(perLabel.values()).as("after labelling %s", perLabel).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(10));
-        assertThat(perLabel.get("cube")).as("the dominant class was cut to its share").isEqualTo(10);
+        assertThat(perLabel.values()).as("after labelling %s", perLabel).allSatisfy(n -> assertThat(n)
+                .isLessThanOrEqualTo(10));
+        assertThat(perLabel.get("cube"))
+                .as("the dominant class was cut to its share")
+                .isEqualTo(10);
     }
 
     @Test
@@ -102,7 +118,9 @@ class ReplayBufferTest {
         ReplayBuffer buffer = labelled(1000, 1000, 0.1);
         skewed(100).forEach(buffer::offer);
         long cut = ReplayBuffer.micros(TestSamples.T0.plusMillis(49));
-        long newer = buffer.snapshot().train().stream().filter(s -> s.embeddedMicros() > cut).count();
+        long newer = buffer.snapshot().train().stream()
+                .filter(s -> s.embeddedMicros() > cut)
+                .count();
         assertThat(buffer.trainingNewerThan(cut)).isEqualTo((int) newer).isBetween(35, 50);
     }
 

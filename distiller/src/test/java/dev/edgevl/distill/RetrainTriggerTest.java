@@ -10,14 +10,18 @@ class RetrainTriggerTest {
 
     @Test
     void enoughNewSamplesStartARound() {
-        assertThat(trigger.due(100, 200, Duration.ofSeconds(1))).hasValueSatisfying(r -> assertThat(r).contains("100 new samples"));
+        assertThat(trigger.due(100, 200, Duration.ofSeconds(1)))
+                .hasValueSatisfying(r -> assertThat(r).contains("100 new samples"));
         assertThat(trigger.due(99, 200, Duration.ofSeconds(1))).isEmpty();
     }
 
     @Test
     void theIntervalStartsARoundWhenSomethingIsNew() {
-        assertThat(trigger.due(1, 200, Duration.ofMinutes(10))).hasValueSatisfying(r -> assertThat(r).contains("since the last round"));
-        assertThat(trigger.due(0, 200, Duration.ofHours(5))).as("nothing new: nothing to learn").isEmpty();
+        assertThat(trigger.due(1, 200, Duration.ofMinutes(10)))
+                .hasValueSatisfying(r -> assertThat(r).contains("since the last round"));
+        assertThat(trigger.due(0, 200, Duration.ofHours(5)))
+                .as("nothing new: nothing to learn")
+                .isEmpty();
     }
 
     @Test

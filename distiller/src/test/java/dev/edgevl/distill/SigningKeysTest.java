@@ -27,7 +27,9 @@ class SigningKeysTest {
         Keys.writePublicKey(elsewhere, pair.getPublic());
         assertThat(SigningKeys.signer(key, elsewhere).keyId()).isEqualTo(Keys.keyId(pair.getPublic()));
 
-        assertThatThrownBy(() -> SigningKeys.signer(key, null)).isInstanceOf(ConfigException.class).hasMessageContaining("no PUBLIC KEY block");
+        assertThatThrownBy(() -> SigningKeys.signer(key, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no PUBLIC KEY block");
         Keys.writePublicKey(dir.resolve("signing.pub.pem"), pair.getPublic());
         assertThat(SigningKeys.signer(key, null).keyId()).isEqualTo(Keys.keyId(pair.getPublic()));
 
@@ -43,7 +45,8 @@ class SigningKeysTest {
         Keys.writePrivateKey(key, pair.getPrivate());
         Path other = dir.resolve("other.pub.pem");
         Keys.writePublicKey(other, Keys.generate().getPublic());
-        assertThatThrownBy(() -> SigningKeys.signer(key, other)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> SigningKeys.signer(key, other))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("not halves of one Ed25519 pair");
     }
 }

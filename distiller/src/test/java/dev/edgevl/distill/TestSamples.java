@@ -41,29 +41,41 @@ public final class TestSamples {
         }
     }
 
-    private TestSamples() {
-    }
+    private TestSamples() {}
 
     public static LabelEmbedding label(int c) {
         return label(c, TEACHER);
     }
 
     public static LabelEmbedding label(int c, String teacherId) {
-        return LabelEmbedding.newBuilder().setLabel(LABELS.get(c)).setTeacherId(teacherId).setEmbedding(Embeddings.boxed(LABEL_VECTORS[c]))
-                .setPromptTemplates(List.of("a {}")).setEmbeddedTime(T0).build();
+        return LabelEmbedding.newBuilder()
+                .setLabel(LABELS.get(c))
+                .setTeacherId(teacherId)
+                .setEmbedding(Embeddings.boxed(LABEL_VECTORS[c]))
+                .setPromptTemplates(List.of("a {}"))
+                .setEmbeddedTime(T0)
+                .build();
     }
 
     /** Well-formed label records no model can score with: all zeros, a NaN, 7 values, another teacher's. */
     public static List<LabelEmbedding> unusableLabels() {
         float[] nan = LABEL_VECTORS[0].clone();
         nan[2] = Float.NaN;
-        return List.of(label("zero", TEACHER, new float[DIM]), label("nan", TEACHER, nan), label("seven", TEACHER, new float[] {1, 0, 0, 0, 0, 0, 0}),
+        return List.of(
+                label("zero", TEACHER, new float[DIM]),
+                label("nan", TEACHER, nan),
+                label("seven", TEACHER, new float[] {1, 0, 0, 0, 0, 0, 0}),
                 label("foreign", "another-teacher", LABEL_VECTORS[1]));
     }
 
     private static LabelEmbedding label(String name, String teacherId, float[] embedding) {
-        return LabelEmbedding.newBuilder().setLabel(name).setTeacherId(teacherId).setEmbedding(Embeddings.boxed(embedding))
-                .setPromptTemplates(List.of("a {}")).setEmbeddedTime(T0).build();
+        return LabelEmbedding.newBuilder()
+                .setLabel(name)
+                .setTeacherId(teacherId)
+                .setEmbedding(Embeddings.boxed(embedding))
+                .setPromptTemplates(List.of("a {}"))
+                .setEmbeddedTime(T0)
+                .build();
     }
 
     /** Pairs 0..count-1 of {@code device}, with classes from {@code classOf}, embedded one ms apart. */
@@ -72,7 +84,8 @@ public final class TestSamples {
     }
 
     /** Pairs {@code from}..{@code to}-1; pair i is embedded i ms after T0, so later pairs are newer whatever the device. */
-    public static List<TeacherEmbedding> stream(String device, int from, int to, java.util.function.IntUnaryOperator classOf) {
+    public static List<TeacherEmbedding> stream(
+            String device, int from, int to, java.util.function.IntUnaryOperator classOf) {
         List<TeacherEmbedding> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
             out.add(sample(device, i, classOf.applyAsInt(i)));
@@ -100,12 +113,13 @@ public final class TestSamples {
         for (int p = 0; p < SIDE * SIDE; p++) {
             int y = p / SIDE;
             int x = p % SIDE;
-            double shape = switch (c) {
-                case 0 -> y;
-                case 1 -> x;
-                case 2 -> (y / 4) % 2 == 0 ? 0 : SIDE;
-                default -> Math.hypot(x - SIDE / 2.0, y - SIDE / 2.0);
-            };
+            double shape =
+                    switch (c) {
+                        case 0 -> y;
+                        case 1 -> x;
+                        case 2 -> (y / 4) % 2 == 0 ? 0 : SIDE;
+                        default -> Math.hypot(x - SIDE / 2.0, y - SIDE / 2.0);
+                    };
             double mm = 1000 + 600.0 * shape / SIDE + r.nextGaussian() * 10;
             int v = (int) mm;
             depth[2 * p] = (byte) (v & 0xff);
@@ -116,12 +130,22 @@ public final class TestSamples {
             teacher[i] += (float) (0.15 * r.nextGaussian());
         }
         SensorFrame aux = frame(device, "depth0", Modality.DEPTH, PixelEncoding.DEPTH16_MM, sequence, depth);
-        FramePair pair = FramePair.newBuilder().setDeviceId(device)
-                .setRgb(withRgb ? frame(device, "rgb0", Modality.RGB, PixelEncoding.RGB8, sequence, rgb) : null).setAux(aux)
-                .setSkewMicros(0L).setOrigin(PairOrigin.FRAME_SYNC).build();
-        return TeacherEmbedding.newBuilder().setPair(pair).setTeacherId(teacherId).setSourceModality(withRgb ? Modality.RGB : Modality.DEPTH)
-                .setEmbedding(Embeddings.boxed(Embeddings.l2Normalize(teacher))).setReasons(List.of())
-                .setRequestTime(null).setEmbeddedTime(T0.plus(sequence, ChronoUnit.MILLIS)).build();
+        FramePair pair = FramePair.newBuilder()
+                .setDeviceId(device)
+                .setRgb(withRgb ? frame(device, "rgb0", Modality.RGB, PixelEncoding.RGB8, sequence, rgb) : null)
+                .setAux(aux)
+                .setSkewMicros(0L)
+                .setOrigin(PairOrigin.FRAME_SYNC)
+                .build();
+        return TeacherEmbedding.newBuilder()
+                .setPair(pair)
+                .setTeacherId(teacherId)
+                .setSourceModality(withRgb ? Modality.RGB : Modality.DEPTH)
+                .setEmbedding(Embeddings.boxed(Embeddings.l2Normalize(teacher)))
+                .setReasons(List.of())
+                .setRequestTime(null)
+                .setEmbeddedTime(T0.plus(sequence, ChronoUnit.MILLIS))
+                .build();
     }
 
     /** The same pair with its RGB frame at a tenth of the light, as at night. */
@@ -132,17 +156,30 @@ public final class TestSamples {
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) ((data[i] & 0xff) / 10);
         }
-        SensorFrame darker = SensorFrame.newBuilder(rgb).setData(ByteBuffer.wrap(data)).build();
-        return TeacherEmbedding.newBuilder(sample).setPair(FramePair.newBuilder(sample.getPair()).setRgb(darker).build()).build();
+        SensorFrame darker =
+                SensorFrame.newBuilder(rgb).setData(ByteBuffer.wrap(data)).build();
+        return TeacherEmbedding.newBuilder(sample)
+                .setPair(FramePair.newBuilder(sample.getPair()).setRgb(darker).build())
+                .build();
     }
 
     private static int clamp(double v) {
         return (int) Math.max(0, Math.min(255, v));
     }
 
-    private static SensorFrame frame(String device, String sensor, Modality modality, PixelEncoding encoding, long sequence, byte[] data) {
-        return SensorFrame.newBuilder().setDeviceId(device).setSensorId(sensor).setModality(modality)
-                .setCaptureTime(T0.plus(sequence * 33, ChronoUnit.MILLIS)).setSequence(sequence).setWidth(SIDE).setHeight(SIDE)
-                .setEncoding(encoding).setData(ByteBuffer.wrap(data)).setAttributes(Map.of()).build();
+    private static SensorFrame frame(
+            String device, String sensor, Modality modality, PixelEncoding encoding, long sequence, byte[] data) {
+        return SensorFrame.newBuilder()
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setModality(modality)
+                .setCaptureTime(T0.plus(sequence * 33, ChronoUnit.MILLIS))
+                .setSequence(sequence)
+                .setWidth(SIDE)
+                .setHeight(SIDE)
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(data))
+                .setAttributes(Map.of())
+                .build();
     }
 }

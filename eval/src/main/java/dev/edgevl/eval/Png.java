@@ -11,8 +11,7 @@ import javax.imageio.ImageIO;
 
 /** A chart drawn on a white, anti-aliased canvas of its own and written as a PNG; no display is needed. */
 public final class Png {
-    private Png() {
-    }
+    private Png() {}
 
     public static void write(int width, int height, Consumer<Graphics2D> draw, Path file) throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

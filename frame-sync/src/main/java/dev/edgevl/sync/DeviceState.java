@@ -97,8 +97,9 @@ final class DeviceState {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
             if (version != FORMAT_VERSION) {
-                throw new SerializationException("Frame-sync device state has format version " + version + ", this build reads "
-                        + FORMAT_VERSION + "; it was written by a newer frame sync. Run the newer version or reset the application.");
+                throw new SerializationException(
+                        "Frame-sync device state has format version " + version + ", this build reads " + FORMAT_VERSION
+                                + "; it was written by a newer frame sync. Run the newer version or reset the application.");
             }
             DeviceState state = new DeviceState();
             state.streamTimeMicros = in.readLong();

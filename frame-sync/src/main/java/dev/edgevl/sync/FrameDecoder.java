@@ -25,12 +25,17 @@ final class FrameDecoder implements Processor<byte[], byte[], Object, Object> {
     private final DeadLetterOutput deadLetters;
     private ProcessorContext<Object, Object> context;
 
-    FrameDecoder(FrameSource source, Deserializer<SensorFrame> deserializer, String syncNode, String deadLetterNode,
+    FrameDecoder(
+            FrameSource source,
+            Deserializer<SensorFrame> deserializer,
+            String syncNode,
+            String deadLetterNode,
             SyncCounters counters) {
         this.source = source;
         this.deserializer = deserializer;
         this.syncNode = syncNode;
-        this.deadLetters = new DeadLetterOutput(FrameSyncTopology.STAGE, source.topic().name(), deadLetterNode, counters::deadLetter);
+        this.deadLetters = new DeadLetterOutput(
+                FrameSyncTopology.STAGE, source.topic().name(), deadLetterNode, counters::deadLetter);
     }
 
     @Override
@@ -40,7 +45,9 @@ final class FrameDecoder implements Processor<byte[], byte[], Object, Object> {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(source.topic().name());
+        String topic = context.recordMetadata()
+                .map(RecordMetadata::topic)
+                .orElse(source.topic().name());
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         SensorFrame frame;
         try {

@@ -35,8 +35,9 @@ public final class FrameMatcher {
     public record Rules(long toleranceMicros, long graceMicros, long maxWaitMillis) {
         public Rules {
             if (toleranceMicros < 0 || graceMicros < 0 || maxWaitMillis <= 0) {
-                throw new IllegalArgumentException("Tolerance and grace must not be negative and max wait must be positive: "
-                        + toleranceMicros + " µs, " + graceMicros + " µs, " + maxWaitMillis + " ms.");
+                throw new IllegalArgumentException(
+                        "Tolerance and grace must not be negative and max wait must be positive: " + toleranceMicros
+                                + " µs, " + graceMicros + " µs, " + maxWaitMillis + " ms.");
             }
         }
 
@@ -46,11 +47,11 @@ public final class FrameMatcher {
         }
     }
 
-    private FrameMatcher() {
-    }
+    private FrameMatcher() {}
 
     public static boolean isReady(PendingFrame frame, long streamTimeMicros, long nowMillis, Rules rules) {
-        return isLate(frame.captureMicros(), streamTimeMicros, rules) || nowMillis - frame.arrivedMillis() >= rules.maxWaitMillis();
+        return isLate(frame.captureMicros(), streamTimeMicros, rules)
+                || nowMillis - frame.arrivedMillis() >= rules.maxWaitMillis();
     }
 
     /**
@@ -70,22 +71,25 @@ public final class FrameMatcher {
      * @param nowMillis        wall-clock time, for the max wait
      * @param forceAll         decide everything now (the device's clock was reset)
      */
-    public static Decisions decide(Collection<PendingFrame> pending, long streamTimeMicros, long nowMillis, boolean forceAll,
-            Rules rules) {
+    public static Decisions decide(
+            Collection<PendingFrame> pending, long streamTimeMicros, long nowMillis, boolean forceAll, Rules rules) {
         List<PendingFrame> rgb = new ArrayList<>();
         Map<String, List<PendingFrame>> auxBySensor = new TreeMap<>();
         pending.stream().sorted(PendingFrame.TIME_ORDER).forEach(frame -> {
             if (frame.rgb()) {
                 rgb.add(frame);
             } else {
-                auxBySensor.computeIfAbsent(frame.sensorId(), sensor -> new ArrayList<>()).add(frame);
+                auxBySensor
+                        .computeIfAbsent(frame.sensorId(), sensor -> new ArrayList<>())
+                        .add(frame);
             }
         });
 
         List<Match> matches = new ArrayList<>();
         List<PendingFrame> waitingAux = new ArrayList<>();
         for (Map.Entry<String, List<PendingFrame>> sensor : auxBySensor.entrySet()) {
-            Map<PendingFrame, Integer> partners = nearestFirst(sensor.getKey(), sensor.getValue(), rgb, rules.toleranceMicros());
+            Map<PendingFrame, Integer> partners =
+                    nearestFirst(sensor.getKey(), sensor.getValue(), rgb, rules.toleranceMicros());
             for (PendingFrame aux : sensor.getValue()) {
                 if (!forceAll && !isReady(aux, streamTimeMicros, nowMillis, rules)) {
                     waitingAux.add(aux);
@@ -118,17 +122,17 @@ public final class FrameMatcher {
     }
 
     private static boolean couldClaim(PendingFrame aux, PendingFrame rgb, long toleranceMicros) {
-        return !rgb.pairedWith().contains(aux.sensorId()) && Math.abs(aux.captureMicros() - rgb.captureMicros()) <= toleranceMicros;
+        return !rgb.pairedWith().contains(aux.sensorId())
+                && Math.abs(aux.captureMicros() - rgb.captureMicros()) <= toleranceMicros;
     }
 
     /**
      * Closest pair first over all candidate pairs of one sensor: the index into {@code rgb} each aux frame gets.
      * Both lists are in time order, so each aux frame's candidates are found by a short forward scan.
      */
-    private static Map<PendingFrame, Integer> nearestFirst(String sensor, List<PendingFrame> aux, List<PendingFrame> rgb,
-            long toleranceMicros) {
-        record Candidate(int aux, int rgb, long distance) {
-        }
+    private static Map<PendingFrame, Integer> nearestFirst(
+            String sensor, List<PendingFrame> aux, List<PendingFrame> rgb, long toleranceMicros) {
+        record Candidate(int aux, int rgb, long distance) {}
         List<Candidate> candidates = new ArrayList<>();
         int first = 0;
         for (int a = 0; a < aux.size(); a++) {
@@ -143,7 +147,9 @@ public final class FrameMatcher {
             }
         }
         // Ties go to the earlier aux frame, then the earlier RGB frame, so the result never depends on arrival order.
-        candidates.sort(Comparator.comparingLong(Candidate::distance).thenComparingInt(Candidate::aux).thenComparingInt(Candidate::rgb));
+        candidates.sort(Comparator.comparingLong(Candidate::distance)
+                .thenComparingInt(Candidate::aux)
+                .thenComparingInt(Candidate::rgb));
         Map<PendingFrame, Integer> partners = new IdentityHashMap<>();
         boolean[] rgbTaken = new boolean[rgb.size()];
         for (Candidate c : candidates) {

@@ -25,8 +25,13 @@ public final class FrameSyncApp extends StreamsService {
         super(LOG, new Identity("frame sync", config.applicationId(), "no frames are paired", config.logInterval()));
         this.config = config;
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-        start(settings, bootstrap, FrameSyncTopology.REQUIRED_TOPICS, FrameSyncTopology.build(config, serdes, counters),
-                config.commitInterval(), serdes);
+        start(
+                settings,
+                bootstrap,
+                FrameSyncTopology.REQUIRED_TOPICS,
+                FrameSyncTopology.build(config, serdes, counters),
+                config.commitInterval(),
+                serdes);
     }
 
     /**
@@ -51,8 +56,9 @@ public final class FrameSyncApp extends StreamsService {
 
     @Override
     protected String running() {
-        return "Frame sync is running: pairing each device's frames.rgb and frames.aux frames within " + config.tolerance().toMillis()
-                + " ms into frames.paired, exactly once, as application " + config.applicationId() + ".";
+        return "Frame sync is running: pairing each device's frames.rgb and frames.aux frames within "
+                + config.tolerance().toMillis() + " ms into frames.paired, exactly once, as application "
+                + config.applicationId() + ".";
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.edgevl.sync;
 
-import dev.edgevl.streams.StreamsService;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
+import dev.edgevl.streams.StreamsService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +15,18 @@ import java.util.Properties;
  * property passes through with the {@code kafka.} prefix ({@code kafka.num.stream.threads=4},
  * {@code kafka.state.dir=...}).
  */
-public record FrameSyncConfig(String applicationId, Duration tolerance, Duration grace, Duration maxWait,
-        Duration checkInterval, Duration clockReset, int duplicateMemory, Duration deviceExpiry, Duration commitInterval,
-        StoreKind store, Duration logInterval) {
+public record FrameSyncConfig(
+        String applicationId,
+        Duration tolerance,
+        Duration grace,
+        Duration maxWait,
+        Duration checkInterval,
+        Duration clockReset,
+        int duplicateMemory,
+        Duration deviceExpiry,
+        Duration commitInterval,
+        StoreKind store,
+        Duration logInterval) {
 
     /** Where pending frames live between arrival and decision. */
     public enum StoreKind {
@@ -27,37 +36,70 @@ public record FrameSyncConfig(String applicationId, Duration tolerance, Duration
         ROCKSDB
     }
 
-    public static final ConfigOption<String> APPLICATION_ID = ConfigOption.string("sync.application-id", "edgevl-frame-sync",
+    public static final ConfigOption<String> APPLICATION_ID = ConfigOption.string(
+            "sync.application-id",
+            "edgevl-frame-sync",
             "Kafka Streams application id of frame sync: the consumer group, and the prefix of its changelog topics.");
-    public static final ConfigOption<Duration> TOLERANCE = ConfigOption.duration("sync.tolerance", Duration.ofMillis(20),
+    public static final ConfigOption<Duration> TOLERANCE = ConfigOption.duration(
+            "sync.tolerance",
+            Duration.ofMillis(20),
             "How far apart in capture time an RGB frame and a non-RGB frame may be and still be paired (inclusive).");
-    public static final ConfigOption<Duration> GRACE = ConfigOption.duration("sync.grace", Duration.ofMillis(50),
+    public static final ConfigOption<Duration> GRACE = ConfigOption.duration(
+            "sync.grace",
+            Duration.ofMillis(50),
             "How far out of capture-time order a device's frames may arrive and still be paired; a frame arriving later "
                     + "than this behind its device's newest frame is late and goes unpaired.");
-    public static final ConfigOption<Duration> MAX_WAIT = ConfigOption.duration("sync.max-wait", Duration.ofSeconds(2),
+    public static final ConfigOption<Duration> MAX_WAIT = ConfigOption.duration(
+            "sync.max-wait",
+            Duration.ofSeconds(2),
             "Longest wall-clock time a frame waits for a partner, so the last frames of a device that goes quiet are "
                     + "still forwarded.");
-    public static final ConfigOption<Duration> CHECK_INTERVAL = ConfigOption.duration("sync.check-interval", Duration.ofSeconds(1),
+    public static final ConfigOption<Duration> CHECK_INTERVAL = ConfigOption.duration(
+            "sync.check-interval",
+            Duration.ofSeconds(1),
             "How often frame sync looks for frames that have waited longer than sync.max-wait.");
-    public static final ConfigOption<Duration> CLOCK_RESET = ConfigOption.duration("sync.clock-reset", Duration.ofSeconds(10),
+    public static final ConfigOption<Duration> CLOCK_RESET = ConfigOption.duration(
+            "sync.clock-reset",
+            Duration.ofSeconds(10),
             "A frame this far behind its device's newest frame means the device clock was reset (or had jumped ahead): "
                     + "the device's waiting frames are decided and its clock starts again from that frame.");
-    public static final ConfigOption<Integer> DUPLICATE_MEMORY = ConfigOption.integer("sync.duplicate-memory", 1024,
+    public static final ConfigOption<Integer> DUPLICATE_MEMORY = ConfigOption.integer(
+            "sync.duplicate-memory",
+            1024,
             "How many recent sequence numbers per sensor frame sync remembers to recognise a frame sent twice (34 s at "
                     + "30 fps by default); a repeat older than that cannot be recognised.");
-    public static final ConfigOption<Duration> DEVICE_EXPIRY = ConfigOption.duration("sync.device-expiry", Duration.ofHours(1),
+    public static final ConfigOption<Duration> DEVICE_EXPIRY = ConfigOption.duration(
+            "sync.device-expiry",
+            Duration.ofHours(1),
             "A device silent this long is forgotten (its clock and duplicate memory), so departed devices do not "
                     + "accumulate in state.");
-    public static final ConfigOption<Duration> COMMIT_INTERVAL = ConfigOption.duration("sync.commit-interval", Duration.ofMillis(100),
+    public static final ConfigOption<Duration> COMMIT_INTERVAL = ConfigOption.duration(
+            "sync.commit-interval",
+            Duration.ofMillis(100),
             "Kafka Streams commit interval. With exactly-once, pairs become visible to read_committed consumers only at "
                     + "a commit, so this bounds the latency frame sync adds.");
-    public static final ConfigOption<StoreKind> STORE = ConfigOption.enumeration("sync.store", StoreKind.class, StoreKind.IN_MEMORY,
+    public static final ConfigOption<StoreKind> STORE = ConfigOption.enumeration(
+            "sync.store",
+            StoreKind.class,
+            StoreKind.IN_MEMORY,
             "Where waiting frames are kept: in-memory (default; backed by a changelog topic) or rocksdb.");
-    public static final ConfigOption<Duration> LOG_INTERVAL = ConfigOption.duration("sync.log-interval", Duration.ofSeconds(30),
+    public static final ConfigOption<Duration> LOG_INTERVAL = ConfigOption.duration(
+            "sync.log-interval",
+            Duration.ofSeconds(30),
             "How often frame sync logs what it paired, forwarded alone, dropped and dead-lettered.");
 
-    public static final List<ConfigOption<?>> OPTIONS = List.of(APPLICATION_ID, TOLERANCE, GRACE, MAX_WAIT, CHECK_INTERVAL,
-            CLOCK_RESET, DUPLICATE_MEMORY, DEVICE_EXPIRY, COMMIT_INTERVAL, STORE, LOG_INTERVAL);
+    public static final List<ConfigOption<?>> OPTIONS = List.of(
+            APPLICATION_ID,
+            TOLERANCE,
+            GRACE,
+            MAX_WAIT,
+            CHECK_INTERVAL,
+            CLOCK_RESET,
+            DUPLICATE_MEMORY,
+            DEVICE_EXPIRY,
+            COMMIT_INTERVAL,
+            STORE,
+            LOG_INTERVAL);
 
     public FrameSyncConfig {
         APPLICATION_ID.check(applicationId != null && !applicationId.isBlank(), "must not be blank");
@@ -66,7 +108,8 @@ public record FrameSyncConfig(String applicationId, Duration tolerance, Duration
         MAX_WAIT.check(isPositive(maxWait), "must be positive");
         CHECK_INTERVAL.check(isPositive(checkInterval), "must be positive");
         // A reset threshold inside the out-of-order allowance would turn ordinary late frames into clock resets.
-        CLOCK_RESET.check(clockReset.compareTo(tolerance.plus(grace)) > 0, "must be longer than sync.tolerance + sync.grace");
+        CLOCK_RESET.check(
+                clockReset.compareTo(tolerance.plus(grace)) > 0, "must be longer than sync.tolerance + sync.grace");
         DUPLICATE_MEMORY.check(duplicateMemory >= 1, "must be at least 1");
         DEVICE_EXPIRY.check(isPositive(deviceExpiry), "must be positive");
         COMMIT_INTERVAL.check(isPositive(commitInterval), "must be positive");
@@ -75,9 +118,18 @@ public record FrameSyncConfig(String applicationId, Duration tolerance, Duration
     }
 
     public static FrameSyncConfig from(Settings settings) {
-        return new FrameSyncConfig(settings.get(APPLICATION_ID), settings.get(TOLERANCE), settings.get(GRACE),
-                settings.get(MAX_WAIT), settings.get(CHECK_INTERVAL), settings.get(CLOCK_RESET), settings.get(DUPLICATE_MEMORY),
-                settings.get(DEVICE_EXPIRY), settings.get(COMMIT_INTERVAL), settings.get(STORE), settings.get(LOG_INTERVAL));
+        return new FrameSyncConfig(
+                settings.get(APPLICATION_ID),
+                settings.get(TOLERANCE),
+                settings.get(GRACE),
+                settings.get(MAX_WAIT),
+                settings.get(CHECK_INTERVAL),
+                settings.get(CLOCK_RESET),
+                settings.get(DUPLICATE_MEMORY),
+                settings.get(DEVICE_EXPIRY),
+                settings.get(COMMIT_INTERVAL),
+                settings.get(STORE),
+                settings.get(LOG_INTERVAL));
     }
 
     public static FrameSyncConfig defaults() {

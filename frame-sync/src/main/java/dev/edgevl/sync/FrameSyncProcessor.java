@@ -82,9 +82,12 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         }
         counters.frameAccepted(rgb);
         if (state.hasClock() && state.streamTimeMicros() - captureMicros > clockResetMicros) {
-            LOG.info("Frame {} is {} ms behind the newest frame of device {}, more than sync.clock-reset allows, so frame sync "
-                    + "takes it for a reset of the device clock: the device's waiting frames are decided now and its clock "
-                    + "restarts from this frame.", PendingFrame.of(frame, now), (state.streamTimeMicros() - captureMicros) / 1_000,
+            LOG.info(
+                    "Frame {} is {} ms behind the newest frame of device {}, more than sync.clock-reset allows, so frame sync "
+                            + "takes it for a reset of the device clock: the device's waiting frames are decided now and its clock "
+                            + "restarts from this frame.",
+                    PendingFrame.of(frame, now),
+                    (state.streamTimeMicros() - captureMicros) / 1_000,
                     device);
             decideDevice(device, state.streamTimeMicros(), now, true);
             state.restartClock(captureMicros);
@@ -112,13 +115,18 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
     private void decideWaitedTooLong(long now) {
         Map<String, List<PendingFrame>> byDevice = new TreeMap<>();
         try (KeyValueIterator<String, PendingFrame> all = pending.all()) {
-            all.forEachRemaining(entry -> byDevice.computeIfAbsent(entry.value.deviceId(), d -> new ArrayList<>()).add(entry.value));
+            all.forEachRemaining(entry -> byDevice.computeIfAbsent(entry.value.deviceId(), d -> new ArrayList<>())
+                    .add(entry.value));
         }
         byDevice.forEach((device, waiting) -> {
             if (waiting.stream().anyMatch(frame -> now - frame.arrivedMillis() >= rules.maxWaitMillis())) {
                 DeviceState state = devices.get(device);
-                long streamTime = state != null && state.hasClock() ? state.streamTimeMicros()
-                        : waiting.stream().mapToLong(PendingFrame::captureMicros).max().orElseThrow();
+                long streamTime = state != null && state.hasClock()
+                        ? state.streamTimeMicros()
+                        : waiting.stream()
+                                .mapToLong(PendingFrame::captureMicros)
+                                .max()
+                                .orElseThrow();
                 apply(device, waiting, FrameMatcher.decide(waiting, streamTime, now, false, rules), now);
             }
         });
@@ -130,7 +138,8 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         try (KeyValueIterator<String, DeviceState> all = devices.all()) {
             while (all.hasNext()) {
                 KeyValue<String, DeviceState> entry = all.next();
-                if (now - entry.value.lastSeenMillis() >= config.deviceExpiry().toMillis() && !withWaitingFrames.contains(entry.key)) {
+                if (now - entry.value.lastSeenMillis() >= config.deviceExpiry().toMillis()
+                        && !withWaitingFrames.contains(entry.key)) {
                     silent.add(entry.key);
                 }
             }
@@ -143,7 +152,8 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
 
     private void decideDevice(String device, long streamTimeMicros, long now, boolean forceAll) {
         List<PendingFrame> waiting = new ArrayList<>();
-        try (KeyValueIterator<String, PendingFrame> own = pending.prefixScan(PendingFrame.devicePrefix(device), new StringSerializer())) {
+        try (KeyValueIterator<String, PendingFrame> own =
+                pending.prefixScan(PendingFrame.devicePrefix(device), new StringSerializer())) {
             own.forEachRemaining(entry -> waiting.add(entry.value));
         }
         if (!waiting.isEmpty()) {
@@ -169,7 +179,8 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
             frames.delete(rgb.key());
             counters.rgbSettled(!rgb.pairedWith().isEmpty());
         }
-        Map<String, PendingFrame> old = before.stream().collect(Collectors.toMap(PendingFrame::key, Function.identity()));
+        Map<String, PendingFrame> old =
+                before.stream().collect(Collectors.toMap(PendingFrame::key, Function.identity()));
         for (PendingFrame frame : decisions.remaining()) {
             String key = frame.key();
             if (!frame.equals(old.get(key))) {
@@ -181,8 +192,9 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
     private SensorFrame stored(String key) {
         SensorFrame frame = frames.get(key);
         if (frame == null) {
-            throw new IllegalStateException("Frame-sync state is inconsistent: the waiting frame " + key.replace('\u0000', '/')
-                    + " has no stored image. Reset the application's state (kafka-streams-application-reset) to recover.");
+            throw new IllegalStateException(
+                    "Frame-sync state is inconsistent: the waiting frame " + key.replace('\u0000', '/')
+                            + " has no stored image. Reset the application's state (kafka-streams-application-reset) to recover.");
         }
         return frame;
     }

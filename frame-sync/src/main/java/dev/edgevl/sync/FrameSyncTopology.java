@@ -33,9 +33,13 @@ public final class FrameSyncTopology {
     /** Names the stage in dead-letter headers. */
     public static final String STAGE = "frame-sync";
     /** What frame sync reads and writes; frames.rgb and frames.aux are joined by key. */
-    public static final RequiredTopics REQUIRED_TOPICS = RequiredTopics.of("Frame sync", Topics.FRAMES_RGB, Topics.FRAMES_AUX, Topics.FRAMES_PAIRED)
+    public static final RequiredTopics REQUIRED_TOPICS = RequiredTopics.of(
+                    "Frame sync", Topics.FRAMES_RGB, Topics.FRAMES_AUX, Topics.FRAMES_PAIRED)
             .withDeadLetters(Topics.FRAMES_RGB, Topics.FRAMES_AUX)
-            .samePartitions(Topics.FRAMES_RGB, Topics.FRAMES_AUX, "a device's RGB and non-RGB frames only meet when both topics have the same number of partitions");
+            .samePartitions(
+                    Topics.FRAMES_RGB,
+                    Topics.FRAMES_AUX,
+                    "a device's RGB and non-RGB frames only meet when both topics have the same number of partitions");
 
     /** Waiting frames' metadata, keyed device / capture time / sensor / sequence. Changelog: {@code <application.id>-frame-sync-pending-changelog}. */
     public static final String PENDING_STORE = "frame-sync-pending";
@@ -43,6 +47,7 @@ public final class FrameSyncTopology {
     public static final String FRAMES_STORE = "frame-sync-frames";
     /** Per-device stream time, last contact and duplicate memory. Changelog: {@code <application.id>-frame-sync-devices-changelog}. */
     public static final String DEVICES_STORE = "frame-sync-devices";
+
     public static final Set<String> STORES = Set.of(PENDING_STORE, FRAMES_STORE, DEVICES_STORE);
 
     static final String RGB_SOURCE = "frames-rgb";
@@ -54,8 +59,7 @@ public final class FrameSyncTopology {
     static final String RGB_DEAD_LETTERS = "frames-rgb-dlq";
     static final String AUX_DEAD_LETTERS = "frames-aux-dlq";
 
-    private FrameSyncTopology() {
-    }
+    private FrameSyncTopology() {}
 
     /** The topology with counters nobody reads; for tools that only describe or test it. */
     public static Topology build(FrameSyncConfig config, AvroSerdes serdes) {
@@ -68,25 +72,39 @@ public final class FrameSyncTopology {
      */
     public static Topology build(FrameSyncConfig config, AvroSerdes serdes, SyncCounters counters) {
         Topology topology = new Topology();
-        topology.addSource(RGB_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES_RGB.name());
-        topology.addSource(AUX_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES_AUX.name());
+        topology.addSource(
+                RGB_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES_RGB.name());
+        topology.addSource(
+                AUX_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FRAMES_AUX.name());
         topology.addProcessor(RGB_DECODER, decoder(FrameSource.RGB, serdes, RGB_DEAD_LETTERS, counters), RGB_SOURCE);
         topology.addProcessor(AUX_DECODER, decoder(FrameSource.AUX, serdes, AUX_DEAD_LETTERS, counters), AUX_SOURCE);
         topology.addProcessor(SYNC, () -> new FrameSyncProcessor(config, counters), RGB_DECODER, AUX_DECODER);
         topology.addStateStore(store(PENDING_STORE, config, PendingFrameSerde.serde()), SYNC);
         topology.addStateStore(store(FRAMES_STORE, config, stateFrameSerde()), SYNC);
         topology.addStateStore(store(DEVICES_STORE, config, DeviceState.serde()), SYNC);
-        topology.addSink(PAIRED_SINK, Topics.FRAMES_PAIRED.name(), new StringSerializer(),
-                serdes.valueSerde(Topics.FRAMES_PAIRED).serializer(), SYNC);
-        topology.addSink(RGB_DEAD_LETTERS, Topics.FRAMES_RGB.deadLetter().name(), new ByteArraySerializer(), new ByteArraySerializer(),
+        topology.addSink(
+                PAIRED_SINK,
+                Topics.FRAMES_PAIRED.name(),
+                new StringSerializer(),
+                serdes.valueSerde(Topics.FRAMES_PAIRED).serializer(),
+                SYNC);
+        topology.addSink(
+                RGB_DEAD_LETTERS,
+                Topics.FRAMES_RGB.deadLetter().name(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
                 RGB_DECODER);
-        topology.addSink(AUX_DEAD_LETTERS, Topics.FRAMES_AUX.deadLetter().name(), new ByteArraySerializer(), new ByteArraySerializer(),
+        topology.addSink(
+                AUX_DEAD_LETTERS,
+                Topics.FRAMES_AUX.deadLetter().name(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
                 AUX_DECODER);
         return topology;
     }
 
-    private static ProcessorSupplier<byte[], byte[], Object, Object> decoder(FrameSource source, AvroSerdes serdes,
-            String deadLetterNode, SyncCounters counters) {
+    private static ProcessorSupplier<byte[], byte[], Object, Object> decoder(
+            FrameSource source, AvroSerdes serdes, String deadLetterNode, SyncCounters counters) {
         Serde<SensorFrame> frames = serdes.valueSerde(source.topic());
         return () -> new FrameDecoder(source, frames.deserializer(), SYNC, deadLetterNode, counters);
     }
@@ -99,11 +117,13 @@ public final class FrameSyncTopology {
         return AvroSerdes.singleObject().avro(SensorFrame.class);
     }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, FrameSyncConfig config, Serde<V> values) {
-        KeyValueBytesStoreSupplier supplier = switch (config.store()) {
-            case IN_MEMORY -> Stores.inMemoryKeyValueStore(name);
-            case ROCKSDB -> Stores.persistentKeyValueStore(name);
-        };
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(
+            String name, FrameSyncConfig config, Serde<V> values) {
+        KeyValueBytesStoreSupplier supplier =
+                switch (config.store()) {
+                    case IN_MEMORY -> Stores.inMemoryKeyValueStore(name);
+                    case ROCKSDB -> Stores.persistentKeyValueStore(name);
+                };
         // Frames wait about a commit interval, so the record cache would rarely spare a changelog write, while it
         // would hold large images in memory and make the store's contents depend on when the last commit was.
         return Stores.keyValueStoreBuilder(supplier, Serdes.String(), values).withCachingDisabled();

@@ -5,8 +5,7 @@ import java.time.Instant;
 
 /** Capture times as microseconds since the epoch, the unit the Avro contract uses on the wire. */
 final class FrameTimes {
-    private FrameTimes() {
-    }
+    private FrameTimes() {}
 
     static long captureMicros(SensorFrame frame) {
         return micros(frame.getCaptureTime());

@@ -6,8 +6,7 @@ import dev.edgevl.avro.SensorFrame;
 
 /** The checks a decoded frame must pass before frame sync will hold it: anything failing goes to the dead-letter topic. */
 final class FrameValidator {
-    private FrameValidator() {
-    }
+    private FrameValidator() {}
 
     /**
      * @param key    the record key as text, or null when the message had none
@@ -26,17 +25,20 @@ final class FrameValidator {
                     + frame.getDeviceId() + "') so that all frames of a device meet in one partition.");
         }
         if (!key.equals(frame.getDeviceId())) {
-            throw new InvalidFrameException("The key '" + key + "' is not the frame's deviceId '" + frame.getDeviceId()
-                    + "'; frames must be keyed by their deviceId so that all frames of a device meet in one partition.");
+            throw new InvalidFrameException(
+                    "The key '" + key + "' is not the frame's deviceId '" + frame.getDeviceId()
+                            + "'; frames must be keyed by their deviceId so that all frames of a device meet in one partition.");
         }
         Modality modality = frame.getModality();
         if (modality == Modality.UNKNOWN) {
-            throw new InvalidFrameException("The frame's modality is unknown to this reader (a newer producer's modality?); "
-                    + "frame sync cannot tell whether it is RGB.");
+            throw new InvalidFrameException(
+                    "The frame's modality is unknown to this reader (a newer producer's modality?); "
+                            + "frame sync cannot tell whether it is RGB.");
         }
         if (source.carriesRgb() && modality != Modality.RGB) {
-            throw new InvalidFrameException("A " + modality + " frame arrived on " + topic + ", which carries RGB frames only; "
-                    + "send non-RGB frames to " + FrameSource.AUX.topic().name() + ".");
+            throw new InvalidFrameException("A " + modality + " frame arrived on " + topic
+                    + ", which carries RGB frames only; " + "send non-RGB frames to "
+                    + FrameSource.AUX.topic().name() + ".");
         }
         if (!source.carriesRgb() && modality == Modality.RGB) {
             throw new InvalidFrameException("An RGB frame arrived on " + topic + ", which carries non-RGB frames only; "
@@ -47,12 +49,12 @@ final class FrameValidator {
                     + " pixels; width and height must be positive.");
         }
         if (frame.getCaptureTime().getEpochSecond() < 0) {
-            throw new InvalidFrameException("The capture time " + frame.getCaptureTime() + " is before 1970; the sensor clock "
-                    + "is not set.");
+            throw new InvalidFrameException("The capture time " + frame.getCaptureTime()
+                    + " is before 1970; the sensor clock " + "is not set.");
         }
         if (frame.getSequence() < 0) {
-            throw new InvalidFrameException("The sequence number " + frame.getSequence() + " is negative; sensors count frames "
-                    + "from 0 up.");
+            throw new InvalidFrameException("The sequence number " + frame.getSequence()
+                    + " is negative; sensors count frames " + "from 0 up.");
         }
         checkPixels(frame);
     }
@@ -60,14 +62,17 @@ final class FrameValidator {
     private static void checkPixels(SensorFrame frame) {
         PixelEncoding encoding = frame.getEncoding();
         int bytes = frame.getData().remaining();
-        int bytesPerPixel = switch (encoding) {
-            case RGB8 -> 3;
-            case GRAY8 -> 1;
-            case DEPTH16_MM, THERMAL16_CK -> 2;
-            case PNG, JPEG -> 0; // compressed: the size cannot be checked without decoding
-            case UNKNOWN -> throw new InvalidFrameException("The pixel encoding is unknown to this reader (a newer producer's "
-                    + "encoding?), so the frame cannot be used.");
-        };
+        int bytesPerPixel =
+                switch (encoding) {
+                    case RGB8 -> 3;
+                    case GRAY8 -> 1;
+                    case DEPTH16_MM, THERMAL16_CK -> 2;
+                    case PNG, JPEG -> 0; // compressed: the size cannot be checked without decoding
+                    case UNKNOWN ->
+                        throw new InvalidFrameException(
+                                "The pixel encoding is unknown to this reader (a newer producer's "
+                                        + "encoding?), so the frame cannot be used.");
+                };
         if (bytesPerPixel == 0) {
             if (bytes == 0) {
                 throw new InvalidFrameException("The " + encoding + " frame has no image bytes.");
@@ -76,7 +81,8 @@ final class FrameValidator {
         }
         long expected = (long) frame.getWidth() * frame.getHeight() * bytesPerPixel;
         if (bytes != expected) {
-            throw new InvalidFrameException("The " + encoding + " frame of " + frame.getWidth() + " x " + frame.getHeight()
+            throw new InvalidFrameException("The " + encoding + " frame of " + frame.getWidth() + " x "
+                    + frame.getHeight()
                     + " pixels has " + bytes + " bytes of pixels; it needs exactly " + expected + " (" + bytesPerPixel
                     + " per pixel, no padding).");
         }

@@ -16,8 +16,14 @@ import java.util.TreeSet;
  * @param arrivedMillis wall-clock time the frame reached frame sync, for {@code sync.max-wait}
  * @param pairedWith    for an RGB frame: the non-RGB sensors that have already paired with it (each may only once)
  */
-public record PendingFrame(String deviceId, String sensorId, boolean rgb, long captureMicros, long sequence,
-        long arrivedMillis, Set<String> pairedWith) {
+public record PendingFrame(
+        String deviceId,
+        String sensorId,
+        boolean rgb,
+        long captureMicros,
+        long sequence,
+        long arrivedMillis,
+        Set<String> pairedWith) {
 
     /** Separates the parts of a store key; validation keeps control characters out of device and sensor ids. */
     private static final char SEPARATOR = '\u0000';
@@ -25,7 +31,8 @@ public record PendingFrame(String deviceId, String sensorId, boolean rgb, long c
     private static final int DIGITS = 19;
 
     static final Comparator<PendingFrame> TIME_ORDER = Comparator.comparingLong(PendingFrame::captureMicros)
-            .thenComparing(PendingFrame::sensorId).thenComparingLong(PendingFrame::sequence);
+            .thenComparing(PendingFrame::sensorId)
+            .thenComparingLong(PendingFrame::sequence);
 
     public PendingFrame {
         Objects.requireNonNull(deviceId, "deviceId");
@@ -35,8 +42,14 @@ public record PendingFrame(String deviceId, String sensorId, boolean rgb, long c
     }
 
     public static PendingFrame of(SensorFrame frame, long arrivedMillis) {
-        return new PendingFrame(frame.getDeviceId(), frame.getSensorId(), frame.getModality() == Modality.RGB,
-                FrameTimes.captureMicros(frame), frame.getSequence(), arrivedMillis, Set.of());
+        return new PendingFrame(
+                frame.getDeviceId(),
+                frame.getSensorId(),
+                frame.getModality() == Modality.RGB,
+                FrameTimes.captureMicros(frame),
+                frame.getSequence(),
+                arrivedMillis,
+                Set.of());
     }
 
     /** The same RGB frame, now also used by non-RGB sensor {@code auxSensorId}. */

@@ -21,8 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
 final class PendingFrameSerde {
     private static final byte FORMAT_VERSION = 1;
 
-    private PendingFrameSerde() {
-    }
+    private PendingFrameSerde() {}
 
     static Serde<PendingFrame> serde() {
         Serializer<PendingFrame> serializer = (topic, frame) -> serialize(frame);

@@ -52,7 +52,16 @@ public final class SyncCounters {
     }
 
     public SyncStats snapshot() {
-        return new SyncStats(rgbFrames.sum(), auxFrames.sum(), pairs.sum(), auxOnly.sum(), rgbPaired.sum(), unmatchedRgb.sum(),
-                duplicates.sum(), late.sum(), clockResets.sum(), deadLetters.sum());
+        return new SyncStats(
+                rgbFrames.sum(),
+                auxFrames.sum(),
+                pairs.sum(),
+                auxOnly.sum(),
+                rgbPaired.sum(),
+                unmatchedRgb.sum(),
+                duplicates.sum(),
+                late.sum(),
+                clockResets.sum(),
+                deadLetters.sum());
     }
 }

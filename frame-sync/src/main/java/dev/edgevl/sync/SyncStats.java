@@ -20,8 +20,17 @@ import java.util.Locale;
  * @param clockResets  times a device's clock jumped back further than sync.clock-reset and was restarted
  * @param deadLetters  messages sent to a dead-letter topic
  */
-public record SyncStats(long rgbFrames, long auxFrames, long pairs, long auxOnly, long rgbPaired, long unmatchedRgb,
-        long duplicates, long late, long clockResets, long deadLetters) {
+public record SyncStats(
+        long rgbFrames,
+        long auxFrames,
+        long pairs,
+        long auxOnly,
+        long rgbPaired,
+        long unmatchedRgb,
+        long duplicates,
+        long late,
+        long clockResets,
+        long deadLetters) {
 
     public static final SyncStats ZERO = new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -36,9 +45,16 @@ public record SyncStats(long rgbFrames, long auxFrames, long pairs, long auxOnly
     }
 
     public SyncStats minus(SyncStats earlier) {
-        return new SyncStats(rgbFrames - earlier.rgbFrames, auxFrames - earlier.auxFrames, pairs - earlier.pairs,
-                auxOnly - earlier.auxOnly, rgbPaired - earlier.rgbPaired, unmatchedRgb - earlier.unmatchedRgb,
-                duplicates - earlier.duplicates, late - earlier.late, clockResets - earlier.clockResets,
+        return new SyncStats(
+                rgbFrames - earlier.rgbFrames,
+                auxFrames - earlier.auxFrames,
+                pairs - earlier.pairs,
+                auxOnly - earlier.auxOnly,
+                rgbPaired - earlier.rgbPaired,
+                unmatchedRgb - earlier.unmatchedRgb,
+                duplicates - earlier.duplicates,
+                late - earlier.late,
+                clockResets - earlier.clockResets,
                 deadLetters - earlier.deadLetters);
     }
 
@@ -49,14 +65,15 @@ public record SyncStats(long rgbFrames, long auxFrames, long pairs, long auxOnly
             also.add(auxOnly + " non-RGB " + frames(auxOnly) + " went out without an RGB partner");
         }
         if (unmatchedRgb > 0) {
-            also.add(unmatchedRgb + " RGB " + frames(unmatchedRgb) + " found no non-RGB frame within " + tolerance.toMillis()
-                    + " ms and " + (unmatchedRgb == 1 ? "was" : "were") + " not forwarded");
+            also.add(unmatchedRgb + " RGB " + frames(unmatchedRgb) + " found no non-RGB frame within "
+                    + tolerance.toMillis() + " ms and " + (unmatchedRgb == 1 ? "was" : "were") + " not forwarded");
         }
         if (late > 0) {
             also.add(late + " " + frames(late) + " came too late to be paired");
         }
         if (duplicates > 0) {
-            also.add(duplicates + " duplicate " + frames(duplicates) + (duplicates == 1 ? " was" : " were") + " dropped");
+            also.add(duplicates + " duplicate " + frames(duplicates) + (duplicates == 1 ? " was" : " were")
+                    + " dropped");
         }
         if (clockResets > 0) {
             also.add(clockResets + " device " + (clockResets == 1 ? "clock was" : "clocks were") + " reset");
@@ -64,9 +81,17 @@ public record SyncStats(long rgbFrames, long auxFrames, long pairs, long auxOnly
         if (deadLetters > 0) {
             also.add(deadLetters + (deadLetters == 1 ? " message went" : " messages went") + " to a dead-letter topic");
         }
-        String head = String.format(Locale.ROOT, "In the last %s frame sync took in %d RGB and %d non-RGB %s and wrote %d %s to "
-                + "frames.paired (%d with both frames)", describe(period), rgbFrames, auxFrames, frames(auxFrames), forwarded(),
-                forwarded() == 1 ? "pair" : "pairs", pairs);
+        String head = String.format(
+                Locale.ROOT,
+                "In the last %s frame sync took in %d RGB and %d non-RGB %s and wrote %d %s to "
+                        + "frames.paired (%d with both frames)",
+                describe(period),
+                rgbFrames,
+                auxFrames,
+                frames(auxFrames),
+                forwarded(),
+                forwarded() == 1 ? "pair" : "pairs",
+                pairs);
         return also.isEmpty() ? head + "." : head + "; " + String.join(", ", also) + ".";
     }
 

@@ -16,14 +16,15 @@ class FrameMatcherTest {
 
     @Test
     void inOrderFramesPairWithTheirCounterparts() {
-        List<PendingFrame> frames = List.of(rgb(0, 0), rgb(33, 1), rgb(66, 2), aux("depth0", 4, 0), aux("depth0", 37, 1),
-                aux("depth0", 70, 2));
+        List<PendingFrame> frames = List.of(
+                rgb(0, 0), rgb(33, 1), rgb(66, 2), aux("depth0", 4, 0), aux("depth0", 37, 1), aux("depth0", 70, 2));
 
         Decisions decisions = decideAllReady(frames);
 
         assertThat(pairs(decisions)).containsExactly("rgb0#0+depth0#0", "rgb0#1+depth0#1", "rgb0#2+depth0#2");
         assertThat(decisions.matches()).extracting(Match::skewMicros).containsOnly(4_000L);
-        assertThat(decisions.settledRgb()).hasSize(3).allMatch(r -> r.pairedWith().equals(Set.of("depth0")));
+        assertThat(decisions.settledRgb()).hasSize(3).allMatch(r -> r.pairedWith()
+                .equals(Set.of("depth0")));
         assertThat(decisions.unmatchedRgb()).isEmpty();
         assertThat(decisions.remaining()).isEmpty();
     }
@@ -86,11 +87,13 @@ class FrameMatcherTest {
         assertThat(pairs(due)).containsExactly("rgb0#0+depth0#0");
         // The RGB frame is not due yet (10 + 70 ms), so it stays, marked as taken by depth0.
         assertThat(due.settledRgb()).isEmpty();
-        assertThat(due.remaining()).singleElement().satisfies(r -> assertThat(r.pairedWith()).containsExactly("depth0"));
+        assertThat(due.remaining()).singleElement().satisfies(r -> assertThat(r.pairedWith())
+                .containsExactly("depth0"));
 
         Decisions later = FrameMatcher.decide(due.remaining(), at(80) + 1, ARRIVED, false, RULES);
         assertThat(later.matches()).isEmpty();
-        assertThat(later.settledRgb()).singleElement().satisfies(r -> assertThat(r.pairedWith()).containsExactly("depth0"));
+        assertThat(later.settledRgb()).singleElement().satisfies(r -> assertThat(r.pairedWith())
+                .containsExactly("depth0"));
         assertThat(later.unmatchedRgb()).isEmpty();
         assertThat(later.remaining()).isEmpty();
     }
@@ -98,7 +101,8 @@ class FrameMatcherTest {
     @Test
     void anRgbFrameWaitsWhileAWaitingNonRgbFrameCouldStillClaimIt() {
         // rgb#0 is due at 70 ms, but depth#0 (18 ms) is not due before 88 ms and may want it.
-        Decisions decisions = FrameMatcher.decide(List.of(rgb(0, 0), aux("depth0", 18, 0)), at(75), ARRIVED, false, RULES);
+        Decisions decisions =
+                FrameMatcher.decide(List.of(rgb(0, 0), aux("depth0", 18, 0)), at(75), ARRIVED, false, RULES);
 
         assertThat(decisions.settledRgb()).isEmpty();
         assertThat(decisions.remaining()).hasSize(2);
@@ -118,7 +122,8 @@ class FrameMatcherTest {
         rounds.arrive(rgb(99, 3));
         rounds.forceRest();
 
-        assertThat(rounds.pairs).containsExactly("rgb0#0+depth0#0", "rgb0#1+depth0#1", "rgb0#2+depth0#2", "rgb0#3+depth0#3");
+        assertThat(rounds.pairs)
+                .containsExactly("rgb0#0+depth0#0", "rgb0#1+depth0#1", "rgb0#2+depth0#2", "rgb0#3+depth0#3");
         assertThat(rounds.unmatchedRgb).isEmpty();
     }
 
@@ -132,12 +137,14 @@ class FrameMatcherTest {
         rounds.forceRest();
 
         assertThat(rounds.pairs).hasSize(50).doesNotHaveDuplicates();
-        assertThat(rounds.pairs.stream().map(p -> p.substring(0, p.indexOf('+')))).doesNotHaveDuplicates();
+        assertThat(rounds.pairs.stream().map(p -> p.substring(0, p.indexOf('+'))))
+                .doesNotHaveDuplicates();
     }
 
     @Test
     void forceAllDecidesEverythingWhateverTheClocks() {
-        Decisions decisions = FrameMatcher.decide(List.of(aux("depth0", 0, 0), rgb(5, 0), rgb(40, 1)), at(5), ARRIVED, true, RULES);
+        Decisions decisions =
+                FrameMatcher.decide(List.of(aux("depth0", 0, 0), rgb(5, 0), rgb(40, 1)), at(5), ARRIVED, true, RULES);
 
         assertThat(pairs(decisions)).containsExactly("rgb0#0+depth0#0");
         assertThat(decisions.settledRgb()).hasSize(2);
@@ -149,17 +156,22 @@ class FrameMatcherTest {
     void aFrameThatHasWaitedTheMaximumWallClockTimeIsDecided() {
         List<PendingFrame> frames = List.of(aux("depth0", 0, 0));
 
-        assertThat(FrameMatcher.decide(frames, at(0), ARRIVED + 1_999, false, RULES).matches()).isEmpty();
-        assertThat(pairs(FrameMatcher.decide(frames, at(0), ARRIVED + 2_000, false, RULES))).containsExactly("-+depth0#0");
+        assertThat(FrameMatcher.decide(frames, at(0), ARRIVED + 1_999, false, RULES)
+                        .matches())
+                .isEmpty();
+        assertThat(pairs(FrameMatcher.decide(frames, at(0), ARRIVED + 2_000, false, RULES)))
+                .containsExactly("-+depth0#0");
     }
 
     @Test
     void eachNonRgbSensorPairsWithTheRgbFrameOnItsOwn() {
-        Decisions decisions = decideAllReady(List.of(rgb(0, 0), aux("depth0", 3, 0), aux("thermal0", -4, 0), rgb(33, 1),
-                aux("thermal0", 29, 1)));
+        Decisions decisions = decideAllReady(
+                List.of(rgb(0, 0), aux("depth0", 3, 0), aux("thermal0", -4, 0), rgb(33, 1), aux("thermal0", 29, 1)));
 
-        assertThat(pairs(decisions)).containsExactlyInAnyOrder("rgb0#0+depth0#0", "rgb0#0+thermal0#0", "rgb0#1+thermal0#1");
-        assertThat(decisions.settledRgb()).extracting(PendingFrame::pairedWith)
+        assertThat(pairs(decisions))
+                .containsExactlyInAnyOrder("rgb0#0+depth0#0", "rgb0#0+thermal0#0", "rgb0#1+thermal0#1");
+        assertThat(decisions.settledRgb())
+                .extracting(PendingFrame::pairedWith)
                 .containsExactly(Set.of("depth0", "thermal0"), Set.of("thermal0"));
     }
 
@@ -195,7 +207,9 @@ class FrameMatcherTest {
         private long streamTime = Long.MIN_VALUE;
 
         void arrive(PendingFrame frame) {
-            assertThat(FrameMatcher.isLate(frame.captureMicros(), streamTime, RULES)).as("%s is late", frame).isFalse();
+            assertThat(FrameMatcher.isLate(frame.captureMicros(), streamTime, RULES))
+                    .as("%s is late", frame)
+                    .isFalse();
             streamTime = Math.max(streamTime, frame.captureMicros());
             waiting.add(frame);
             take(FrameMatcher.decide(waiting, streamTime, ARRIVED, false, RULES));
@@ -214,14 +228,15 @@ class FrameMatcherTest {
     }
 
     private static Decisions decideAllReady(List<PendingFrame> frames) {
-        long newest = frames.stream().mapToLong(PendingFrame::captureMicros).max().orElseThrow();
+        long newest =
+                frames.stream().mapToLong(PendingFrame::captureMicros).max().orElseThrow();
         return FrameMatcher.decide(frames, newest + 1_000_000, ARRIVED, false, RULES);
     }
 
     private static List<String> pairs(Decisions decisions) {
         return decisions.matches().stream()
-                .map(m -> (m.hasRgb() ? m.rgb().sensorId() + "#" + m.rgb().sequence() : "-") + "+" + m.aux().sensorId() + "#"
-                        + m.aux().sequence())
+                .map(m -> (m.hasRgb() ? m.rgb().sensorId() + "#" + m.rgb().sequence() : "-") + "+"
+                        + m.aux().sensorId() + "#" + m.aux().sequence())
                 .toList();
     }
 

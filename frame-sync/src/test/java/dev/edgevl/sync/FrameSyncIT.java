@@ -63,7 +63,8 @@ class FrameSyncIT {
     private static final int FRAMES_PER_SENSOR = 100;
     private static final long TOLERANCE_MICROS = 20_000;
     /** Each device's depth clock runs a little off its RGB clock. */
-    private static final Map<String, Long> DEPTH_SKEW_MICROS = Map.of("cam-a", 3_000L, "cam-b", -6_000L, "cam-c", 11_000L);
+    private static final Map<String, Long> DEPTH_SKEW_MICROS =
+            Map.of("cam-a", 3_000L, "cam-b", -6_000L, "cam-c", 11_000L);
 
     private static EmbeddedKafka kafka;
     private final AvroSerdes serdes = AvroSerdes.singleObject();
@@ -87,8 +88,11 @@ class FrameSyncIT {
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!admin.describeTopics(topics).allTopicNames().get().values().stream()
-                .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
-            assertThat(System.nanoTime()).as("partition leaders of %s elected", topics).isLessThan(deadline);
+                .allMatch(t -> t.partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+            assertThat(System.nanoTime())
+                    .as("partition leaders of %s elected", topics)
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }
@@ -102,38 +106,62 @@ class FrameSyncIT {
 
     @Test
     void everyNonRgbFrameComesOutExactlyOnceAndEveryPairIsWithinTolerance() throws Exception {
-        Fleet fleet = Fleet.generate(new Random(7), Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS));
+        Fleet fleet =
+                Fleet.generate(new Random(7), Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS));
         produce(fleet);
         String applicationId = UniqueNames.uniqueName("frame-sync-it");
         int healthPort = freePort();
-        Settings settings = Settings.of(Map.of("sync.application-id", applicationId, "sync.max-wait", "500ms",
-                "sync.check-interval", "100ms", "sync.log-interval", "2s", "kafka.state.dir", stateDir.toString(),
-                "health.port", Integer.toString(healthPort)));
+        Settings settings = Settings.of(Map.of(
+                "sync.application-id",
+                applicationId,
+                "sync.max-wait",
+                "500ms",
+                "sync.check-interval",
+                "100ms",
+                "sync.log-interval",
+                "2s",
+                "kafka.state.dir",
+                stateDir.toString(),
+                "health.port",
+                Integer.toString(healthPort)));
 
         List<ConsumerRecord<String, FramePair>> records;
         SyncStats stats;
         try (FrameSyncApp app = FrameSyncApp.start(settings, kafka.bootstrapServers())) {
             app.awaitRunning(Duration.ofSeconds(30));
-            assertThat(httpStatus(healthPort, "/health/ready")).as("ready once running").isEqualTo(200);
+            assertThat(httpStatus(healthPort, "/health/ready"))
+                    .as("ready once running")
+                    .isEqualTo(200);
             assertThat(httpStatus(healthPort, "/health/live")).isEqualTo(200);
-            records = readCommitted(Topics.FRAMES_PAIRED.name(), new StringDeserializer(),
-                    serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer(), fleet.aux.size());
+            records = readCommitted(
+                    Topics.FRAMES_PAIRED.name(),
+                    new StringDeserializer(),
+                    serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer(),
+                    fleet.aux.size());
             stats = awaitNothingWaiting(app);
-            assertThat(internalTopics()).contains(applicationId + "-frame-sync-pending-changelog",
-                    applicationId + "-frame-sync-frames-changelog", applicationId + "-frame-sync-devices-changelog");
+            assertThat(internalTopics())
+                    .contains(
+                            applicationId + "-frame-sync-pending-changelog",
+                            applicationId + "-frame-sync-frames-changelog",
+                            applicationId + "-frame-sync-devices-changelog");
         }
 
         List<FramePair> pairs = records.stream().map(ConsumerRecord::value).toList();
-        assertThat(records).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getDeviceId()));
-        assertThat(pairs.stream().map(p -> id(p.getAux()))).as("every non-RGB frame exactly once")
-                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(fleet.aux.stream().map(FrameSyncIT::id).toList());
+        assertThat(records)
+                .allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getDeviceId()));
+        assertThat(pairs.stream().map(p -> id(p.getAux())))
+                .as("every non-RGB frame exactly once")
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        fleet.aux.stream().map(FrameSyncIT::id).toList());
         List<FramePair> withRgb = pairs.stream().filter(p -> p.getRgb() != null).toList();
         assertThat(withRgb).allSatisfy(p -> {
             assertThat(p.getRgb().getDeviceId()).isEqualTo(p.getAux().getDeviceId());
             assertThat(p.getSkewMicros()).isEqualTo(TestFrames.micros(p.getAux()) - TestFrames.micros(p.getRgb()));
             assertThat(Math.abs(p.getSkewMicros())).isLessThanOrEqualTo(TOLERANCE_MICROS);
         });
-        assertThat(withRgb.stream().map(p -> id(p.getRgb()) + "+" + p.getAux().getSensorId())).as("an RGB frame once per sensor")
+        assertThat(withRgb.stream().map(p -> id(p.getRgb()) + "+" + p.getAux().getSensorId()))
+                .as("an RGB frame once per sensor")
                 .doesNotHaveDuplicates();
         // Only frames whose RGB frame was lost go alone; everything else is close enough to pair.
         assertThat(withRgb).hasSize(fleet.aux.size() - fleet.lostRgb);
@@ -147,10 +175,15 @@ class FrameSyncIT {
         assertThat(stats.late()).isZero();
         assertThat(stats.deadLetters()).isEqualTo(1);
 
-        ConsumerRecord<byte[], byte[]> letter = readCommitted(Topics.FRAMES_AUX.deadLetter().name(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer(), 1).get(0);
+        ConsumerRecord<byte[], byte[]> letter = readCommitted(
+                        Topics.FRAMES_AUX.deadLetter().name(),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer(),
+                        1)
+                .get(0);
         assertThat(letter.value()).isEqualTo(Fleet.GARBAGE);
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TOPIC)).contains(Topics.FRAMES_AUX.name());
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TOPIC))
+                .contains(Topics.FRAMES_AUX.name());
         assertThat(DeadLetters.header(letter.headers(), DeadLetters.STAGE)).contains(FrameSyncTopology.STAGE);
     }
 
@@ -170,7 +203,12 @@ class FrameSyncIT {
                     } else {
                         rgb.add(frame(device, "rgb0", Modality.RGB, i, start, base + jitter(random, 2_000)));
                     }
-                    aux.add(frame(device, "depth0", Modality.DEPTH, i, start,
+                    aux.add(frame(
+                            device,
+                            "depth0",
+                            Modality.DEPTH,
+                            i,
+                            start,
                             base + DEPTH_SKEW_MICROS.get(device) + jitter(random, 3_000)));
                 }
             }
@@ -185,9 +223,15 @@ class FrameSyncIT {
             return new Fleet(rgb, aux, order, lost);
         }
 
-        private static SensorFrame frame(String device, String sensor, Modality modality, int sequence, Instant start, long micros) {
-            SensorFrame shape = modality == Modality.RGB ? TestFrames.rgb(device, sequence, 0) : TestFrames.depth(device, sequence, 0);
-            return SensorFrame.newBuilder(shape).setSensorId(sensor).setCaptureTime(start.plus(micros, ChronoUnit.MICROS)).build();
+        private static SensorFrame frame(
+                String device, String sensor, Modality modality, int sequence, Instant start, long micros) {
+            SensorFrame shape = modality == Modality.RGB
+                    ? TestFrames.rgb(device, sequence, 0)
+                    : TestFrames.depth(device, sequence, 0);
+            return SensorFrame.newBuilder(shape)
+                    .setSensorId(sensor)
+                    .setCaptureTime(start.plus(micros, ChronoUnit.MICROS))
+                    .build();
         }
 
         private static long jitter(Random random, long micros) {
@@ -202,22 +246,41 @@ class FrameSyncIT {
     }
 
     private static int httpStatus(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private void produce(Fleet fleet) throws Exception {
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                1,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                30_000);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         Serializer<SensorFrame> values = serdes.valueSerde(Topics.FRAMES_RGB).serializer();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (SensorFrame frame : fleet.sendOrder) {
-                String topic = frame.getModality() == Modality.RGB ? Topics.FRAMES_RGB.name() : Topics.FRAMES_AUX.name();
+                String topic =
+                        frame.getModality() == Modality.RGB ? Topics.FRAMES_RGB.name() : Topics.FRAMES_AUX.name();
                 // Devices stamp records at capture, which lets Kafka Streams interleave the two topics in time order.
-                sent.add(producer.send(new ProducerRecord<>(topic, null, frame.getCaptureTime().toEpochMilli(), frame.getDeviceId(),
+                sent.add(producer.send(new ProducerRecord<>(
+                        topic,
+                        null,
+                        frame.getCaptureTime().toEpochMilli(),
+                        frame.getDeviceId(),
                         values.serialize(topic, frame))));
             }
             sent.add(producer.send(new ProducerRecord<>(Topics.FRAMES_AUX.name(), "cam-a", Fleet.GARBAGE)));
@@ -227,14 +290,20 @@ class FrameSyncIT {
         }
     }
 
-    private static <K, V> List<ConsumerRecord<K, V>> readCommitted(String topic, Deserializer<K> keys, Deserializer<V> values,
-            int expected) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    private static <K, V> List<ConsumerRecord<K, V>> readCommitted(
+            String topic, Deserializer<K> keys, Deserializer<V> values, int expected) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -53,7 +53,8 @@ class FrameSyncTopologyTest {
     Path stateDir;
 
     private final AvroSerdes serdes = AvroSerdes.singleObject();
-    private final Serializer<SensorFrame> frameBytes = serdes.valueSerde(Topics.FRAMES_RGB).serializer();
+    private final Serializer<SensorFrame> frameBytes =
+            serdes.valueSerde(Topics.FRAMES_RGB).serializer();
     private final SyncCounters counters = new SyncCounters();
     private FrameSyncConfig config;
     private TopologyTestDriver driver;
@@ -75,12 +76,14 @@ class FrameSyncTopologyTest {
         driver = new TopologyTestDriver(FrameSyncTopology.build(config, serdes, counters), props, TestFrames.T0);
         rgbIn = driver.createInputTopic(Topics.FRAMES_RGB.name(), new StringSerializer(), new ByteArraySerializer());
         auxIn = driver.createInputTopic(Topics.FRAMES_AUX.name(), new StringSerializer(), new ByteArraySerializer());
-        paired = driver.createOutputTopic(Topics.FRAMES_PAIRED.name(), new StringDeserializer(),
+        paired = driver.createOutputTopic(
+                Topics.FRAMES_PAIRED.name(),
+                new StringDeserializer(),
                 serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer());
-        rgbDeadLetters = driver.createOutputTopic(Topics.FRAMES_RGB.deadLetter().name(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        auxDeadLetters = driver.createOutputTopic(Topics.FRAMES_AUX.deadLetter().name(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        rgbDeadLetters = driver.createOutputTopic(
+                Topics.FRAMES_RGB.deadLetter().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        auxDeadLetters = driver.createOutputTopic(
+                Topics.FRAMES_AUX.deadLetter().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -123,8 +126,9 @@ class FrameSyncTopologyTest {
         send(rgb("cam-1", 2, 2 * FRAME));
         driver.advanceWallClockTime(Duration.ofSeconds(3));
 
-        assertThat(paired.readValuesToList()).hasSize(3)
-                .allSatisfy(pair -> assertThat(pair.getRgb().getSequence()).isEqualTo(pair.getAux().getSequence()));
+        assertThat(paired.readValuesToList()).hasSize(3).allSatisfy(pair -> assertThat(
+                        pair.getRgb().getSequence())
+                .isEqualTo(pair.getAux().getSequence()));
         assertThat(counters.snapshot().late()).isZero();
         assertNothingWaits();
     }
@@ -143,7 +147,9 @@ class FrameSyncTopologyTest {
         send(rgb("cam-1", 4, 4 * FRAME));
         driver.advanceWallClockTime(Duration.ofSeconds(3));
 
-        assertThat(paired.readValuesToList()).extracting(pair -> pair.getAux().getSequence()).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(paired.readValuesToList())
+                .extracting(pair -> pair.getAux().getSequence())
+                .containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(counters.snapshot().duplicates()).isEqualTo(3);
         assertThat(counters.snapshot().late()).isZero();
         assertNothingWaits();
@@ -180,13 +186,16 @@ class FrameSyncTopologyTest {
         send(depth("cam-9", 0, 0));
         send(depth("cam-9", 1, FRAME));
         send(depth("cam-9", 2, 2 * FRAME));
-        assertThat(paired.isEmpty()).as("66 ms of stream time does not decide a frame (20 ms + 50 ms)").isTrue();
+        assertThat(paired.isEmpty())
+                .as("66 ms of stream time does not decide a frame (20 ms + 50 ms)")
+                .isTrue();
 
         driver.advanceWallClockTime(Duration.ofMillis(1_000));
         assertThat(paired.isEmpty()).as("not yet waited 2 s").isTrue();
         driver.advanceWallClockTime(Duration.ofMillis(1_000));
 
-        assertThat(paired.readValuesToList()).hasSize(3).allSatisfy(pair -> assertThat(pair.getRgb()).isNull());
+        assertThat(paired.readValuesToList()).hasSize(3).allSatisfy(pair -> assertThat(pair.getRgb())
+                .isNull());
         assertNothingWaits();
     }
 
@@ -219,7 +228,9 @@ class FrameSyncTopologyTest {
         send(depth("cam-1", 1, FRAME + 2 * MS));
         driver.advanceWallClockTime(Duration.ofSeconds(3));
 
-        assertThat(paired.readValuesToList()).extracting(pair -> pair.getRgb().getSequence()).containsExactly(1L, 2L);
+        assertThat(paired.readValuesToList())
+                .extracting(pair -> pair.getRgb().getSequence())
+                .containsExactly(1L, 2L);
         SyncStats stats = counters.snapshot();
         assertThat(stats.clockResets()).isEqualTo(1);
         assertThat(stats.late()).isZero();
@@ -242,7 +253,9 @@ class FrameSyncTopologyTest {
         assertThat(letter.key()).isEqualTo("cam-1".getBytes(StandardCharsets.UTF_8));
         assertThat(header(letter, "trace-id")).isEqualTo("abc");
         assertThat(header(letter, DeadLetters.ERROR_CLASS)).isEqualTo(RecordDecodingException.class.getName());
-        assertThat(header(letter, DeadLetters.ERROR_MESSAGE)).contains("frames.rgb").contains("only 5 bytes");
+        assertThat(header(letter, DeadLetters.ERROR_MESSAGE))
+                .contains("frames.rgb")
+                .contains("only 5 bytes");
         assertThat(header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo("frames.rgb");
         assertThat(header(letter, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(letter, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
@@ -255,23 +268,32 @@ class FrameSyncTopologyTest {
     void framesThatDecodeButCannotBePairedGoToTheirTopicsDeadLetterTopic() {
         send(rgb("cam-1", 0, 0));
         rgbIn.pipeInput("cam-1", frameBytes.serialize("frames.rgb", depth("cam-1", 0, 0))); // wrong topic
-        SensorFrame shortRgb = SensorFrame.newBuilder(rgb("cam-1", 1, FRAME)).setData(ByteBuffer.wrap(new byte[7])).build();
+        SensorFrame shortRgb = SensorFrame.newBuilder(rgb("cam-1", 1, FRAME))
+                .setData(ByteBuffer.wrap(new byte[7]))
+                .build();
         send(shortRgb);
         auxIn.pipeInput("cam-2", frameBytes.serialize("frames.aux", depth("cam-1", 1, 0))); // key is not the device
-        SensorFrame flat = SensorFrame.newBuilder(depth("cam-1", 2, 0)).setHeight(0).build();
+        SensorFrame flat =
+                SensorFrame.newBuilder(depth("cam-1", 2, 0)).setHeight(0).build();
         send(flat);
         send(depth("cam-1", 3, MS));
         driver.advanceWallClockTime(Duration.ofSeconds(3));
 
-        assertThat(rgbDeadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetters.ERROR_MESSAGE))
+        assertThat(rgbDeadLetters.readRecordsToList())
+                .extracting(r -> header(r, DeadLetters.ERROR_MESSAGE))
                 .satisfiesExactly(
                         message -> assertThat(message).contains("DEPTH frame arrived on frames.rgb"),
-                        message -> assertThat(message).contains("has 7 bytes of pixels").contains("needs exactly 48"));
-        assertThat(auxDeadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetters.ERROR_MESSAGE))
+                        message -> assertThat(message)
+                                .contains("has 7 bytes of pixels")
+                                .contains("needs exactly 48"));
+        assertThat(auxDeadLetters.readRecordsToList())
+                .extracting(r -> header(r, DeadLetters.ERROR_MESSAGE))
                 .satisfiesExactly(
                         message -> assertThat(message).contains("key 'cam-2' is not the frame's deviceId 'cam-1'"),
                         message -> assertThat(message).contains("4 x 0 pixels"));
-        assertThat(paired.readValuesToList()).singleElement().satisfies(pair -> assertThat(pair.getAux().getSequence()).isEqualTo(3));
+        assertThat(paired.readValuesToList())
+                .singleElement()
+                .satisfies(pair -> assertThat(pair.getAux().getSequence()).isEqualTo(3));
         assertThat(counters.snapshot().deadLetters()).isEqualTo(4);
     }
 
@@ -304,9 +326,12 @@ class FrameSyncTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(3));
 
         List<FramePair> pairs = paired.readValuesToList();
-        assertThat(pairs).hasSize(10).allSatisfy(pair -> assertThat(pair.getRgb()).isNotNull());
-        assertThat(pairs).filteredOn(pair -> pair.getAux().getSensorId().equals("thermal0"))
-                .extracting(pair -> pair.getRgb().getSequence()).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(pairs).hasSize(10).allSatisfy(pair -> assertThat(pair.getRgb())
+                .isNotNull());
+        assertThat(pairs)
+                .filteredOn(pair -> pair.getAux().getSensorId().equals("thermal0"))
+                .extracting(pair -> pair.getRgb().getSequence())
+                .containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(counters.snapshot().rgbPaired()).isEqualTo(5);
         assertNothingWaits();
     }
@@ -322,10 +347,12 @@ class FrameSyncTopologyTest {
         }
         driver.advanceWallClockTime(Duration.ofSeconds(3));
         assertNothingWaits();
-        assertThat(count(driver.getKeyValueStore(FrameSyncTopology.DEVICES_STORE))).isEqualTo(3);
+        assertThat(count(driver.getKeyValueStore(FrameSyncTopology.DEVICES_STORE)))
+                .isEqualTo(3);
 
         driver.advanceWallClockTime(config.deviceExpiry());
-        assertThat(count(driver.getKeyValueStore(FrameSyncTopology.DEVICES_STORE))).isZero();
+        assertThat(count(driver.getKeyValueStore(FrameSyncTopology.DEVICES_STORE)))
+                .isZero();
         SyncStats stats = counters.snapshot();
         assertThat(stats.auxFrames()).isEqualTo(stats.pairs() + stats.auxOnly());
         assertThat(stats.rgbFrames()).isEqualTo(stats.rgbPaired() + stats.unmatchedRgb());
@@ -334,16 +361,20 @@ class FrameSyncTopologyTest {
 
     @Test
     void bothFrameTopicsFeedOneSubTopologySoADevicesFramesMeetInOneTask() {
-        TopologyDescription description = FrameSyncTopology.build(config, serdes).describe();
+        TopologyDescription description =
+                FrameSyncTopology.build(config, serdes).describe();
 
         assertThat(description.subtopologies()).singleElement().satisfies(sub -> {
-            assertThat(sub.nodes()).filteredOn(node -> node instanceof TopologyDescription.Source)
+            assertThat(sub.nodes())
+                    .filteredOn(node -> node instanceof TopologyDescription.Source)
                     .flatExtracting(node -> ((TopologyDescription.Source) node).topicSet())
                     .containsExactlyInAnyOrder("frames.rgb", "frames.aux");
-            assertThat(sub.nodes()).filteredOn(node -> node instanceof TopologyDescription.Processor)
+            assertThat(sub.nodes())
+                    .filteredOn(node -> node instanceof TopologyDescription.Processor)
                     .flatExtracting(node -> ((TopologyDescription.Processor) node).stores())
                     .containsExactlyInAnyOrderElementsOf(FrameSyncTopology.STORES);
-            assertThat(sub.nodes()).filteredOn(node -> node instanceof TopologyDescription.Sink)
+            assertThat(sub.nodes())
+                    .filteredOn(node -> node instanceof TopologyDescription.Sink)
                     .extracting(node -> ((TopologyDescription.Sink) node).topic())
                     .containsExactlyInAnyOrder("frames.paired", "frames.rgb.dlq", "frames.aux.dlq");
         });
@@ -357,8 +388,12 @@ class FrameSyncTopologyTest {
     }
 
     private void assertNothingWaits() {
-        assertThat(count(driver.getKeyValueStore(FrameSyncTopology.PENDING_STORE))).as("waiting frames").isZero();
-        assertThat(count(driver.getKeyValueStore(FrameSyncTopology.FRAMES_STORE))).as("stored images").isZero();
+        assertThat(count(driver.getKeyValueStore(FrameSyncTopology.PENDING_STORE)))
+                .as("waiting frames")
+                .isZero();
+        assertThat(count(driver.getKeyValueStore(FrameSyncTopology.FRAMES_STORE)))
+                .as("stored images")
+                .isZero();
     }
 
     private static long count(KeyValueStore<?, ?> store) {

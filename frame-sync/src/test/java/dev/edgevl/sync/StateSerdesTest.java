@@ -14,10 +14,12 @@ class StateSerdesTest {
 
     @Test
     void aWaitingFrameRoundTrips() {
-        PendingFrame frame = new PendingFrame("cam-ü", "rgb0", true, 1_790_000_000_123_456L, 42, 1_000, Set.of("thermal0", "depth0"));
+        PendingFrame frame = new PendingFrame(
+                "cam-ü", "rgb0", true, 1_790_000_000_123_456L, 42, 1_000, Set.of("thermal0", "depth0"));
         Serde<PendingFrame> serde = PendingFrameSerde.serde();
 
-        PendingFrame back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", frame));
+        PendingFrame back =
+                serde.deserializer().deserialize("t", serde.serializer().serialize("t", frame));
 
         assertThat(back).isEqualTo(frame);
         assertThat(back.pairedWith()).containsExactly("depth0", "thermal0");
@@ -43,13 +45,19 @@ class StateSerdesTest {
         assertThat(state.firstSighting("rgb0", 1, 90, 4)).isTrue();
         Serde<DeviceState> serde = DeviceState.serde();
 
-        DeviceState back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
+        DeviceState back =
+                serde.deserializer().deserialize("t", serde.serializer().serialize("t", state));
 
         assertThat(back.streamTimeMicros()).isEqualTo(5_000);
         assertThat(back.lastSeenMillis()).isEqualTo(77);
-        assertThat(back.firstSighting("depth0", 1, 100, 4)).as("remembered across the changelog").isFalse();
-        assertThat(back.firstSighting("depth0", 1, 133, 4)).as("same sequence, new capture time").isTrue();
-        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {9})).isInstanceOf(SerializationException.class)
+        assertThat(back.firstSighting("depth0", 1, 100, 4))
+                .as("remembered across the changelog")
+                .isFalse();
+        assertThat(back.firstSighting("depth0", 1, 133, 4))
+                .as("same sequence, new capture time")
+                .isTrue();
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {9}))
+                .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("newer frame sync");
     }
 
@@ -65,9 +73,13 @@ class StateSerdesTest {
         assertThat(window.firstSighting(10, 1_000)).isFalse();
 
         assertThat(window.firstSighting(12 + 127, 5_000)).isTrue();
-        assertThat(window.firstSighting(12, 1_200)).as("still inside the window").isFalse();
+        assertThat(window.firstSighting(12, 1_200))
+                .as("still inside the window")
+                .isFalse();
         assertThat(window.firstSighting(12 + 128, 5_100)).isTrue();
-        assertThat(window.firstSighting(12, 1_200)).as("the window has moved past it").isTrue();
+        assertThat(window.firstSighting(12, 1_200))
+                .as("the window has moved past it")
+                .isTrue();
     }
 
     @Test
@@ -102,6 +114,8 @@ class StateSerdesTest {
         SequenceWindow smaller = window.resized(64);
         assertThat(smaller.firstSighting(199, 19_900)).isFalse();
         assertThat(smaller.firstSighting(136, 13_600)).isFalse();
-        assertThat(smaller.firstSighting(100, 10_000)).as("older than the smaller window").isTrue();
+        assertThat(smaller.firstSighting(100, 10_000))
+                .as("older than the smaller window")
+                .isTrue();
     }
 }

@@ -23,11 +23,12 @@ class SyncStatsTest {
 
         String sentence = after.minus(before).sentence(Duration.ofMinutes(5), Duration.ofMillis(20));
 
-        assertThat(sentence).isEqualTo("In the last 5 min frame sync took in 890 RGB and 895 non-RGB frames and wrote 895 pairs to "
-                + "frames.paired (887 with both frames); "
-                + "8 non-RGB frames went out without an RGB partner, 2 RGB frames found no non-RGB frame within 20 ms and were "
-                + "not forwarded, 3 frames came too late to be paired, 1 duplicate frame was dropped, 1 message went to a "
-                + "dead-letter topic.");
+        assertThat(sentence)
+                .isEqualTo("In the last 5 min frame sync took in 890 RGB and 895 non-RGB frames and wrote 895 pairs to "
+                        + "frames.paired (887 with both frames); "
+                        + "8 non-RGB frames went out without an RGB partner, 2 RGB frames found no non-RGB frame within 20 ms and were "
+                        + "not forwarded, 3 frames came too late to be paired, 1 duplicate frame was dropped, 1 message went to a "
+                        + "dead-letter topic.");
         assertThat(after.waiting()).isZero();
     }
 }

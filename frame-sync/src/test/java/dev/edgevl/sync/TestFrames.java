@@ -13,8 +13,7 @@ final class TestFrames {
     static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
     private static final int SIDE = 4;
 
-    private TestFrames() {
-    }
+    private TestFrames() {}
 
     /** An RGB frame captured {@code micros} after T0. */
     static SensorFrame rgb(String device, long sequence, long micros) {
@@ -29,15 +28,30 @@ final class TestFrames {
         return frame(device, "thermal0", Modality.THERMAL, PixelEncoding.THERMAL16_CK, 2, sequence, micros);
     }
 
-    static SensorFrame frame(String device, String sensor, Modality modality, PixelEncoding encoding, int bytesPerPixel,
-            long sequence, long micros) {
+    static SensorFrame frame(
+            String device,
+            String sensor,
+            Modality modality,
+            PixelEncoding encoding,
+            int bytesPerPixel,
+            long sequence,
+            long micros) {
         byte[] pixels = new byte[SIDE * SIDE * bytesPerPixel];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (sequence + i);
         }
-        return SensorFrame.newBuilder().setDeviceId(device).setSensorId(sensor).setModality(modality)
-                .setCaptureTime(T0.plus(micros, ChronoUnit.MICROS)).setSequence(sequence).setWidth(SIDE).setHeight(SIDE)
-                .setEncoding(encoding).setData(ByteBuffer.wrap(pixels)).setAttributes(Map.of()).build();
+        return SensorFrame.newBuilder()
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setModality(modality)
+                .setCaptureTime(T0.plus(micros, ChronoUnit.MICROS))
+                .setSequence(sequence)
+                .setWidth(SIDE)
+                .setHeight(SIDE)
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(pixels))
+                .setAttributes(Map.of())
+                .build();
     }
 
     static long micros(SensorFrame frame) {

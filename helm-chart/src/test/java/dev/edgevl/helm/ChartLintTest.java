@@ -11,7 +11,11 @@ class ChartLintTest {
     void lintStrictPasses() {
         LintResult result = RenderedChart.helm().lint().strict().call();
 
-        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
-        assertThat(result.getMessages()).as("no warnings or errors").noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+        assertThat(result.isFailed())
+                .as("helm lint --strict: %s", result.getMessages())
+                .isFalse();
+        assertThat(result.getMessages())
+                .as("no warnings or errors")
+                .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
 }

@@ -29,29 +29,39 @@ import org.junit.jupiter.api.Test;
 class ProductionValuesTest {
     private static final Path PRODUCTION = RenderedChart.example("production.yaml");
     private static final String CA = "/etc/edgevl/kafka-ca/ca.crt";
-    private final RenderedChart chart = RenderedChart.renderExactly(Optional.of(PRODUCTION), Map.of("topics.hook", "false"));
+    private final RenderedChart chart =
+            RenderedChart.renderExactly(Optional.of(PRODUCTION), Map.of("topics.hook", "false"));
 
     @Test
     void rendersTheSameKindsWithTheJob() {
-        assertThat(chart.kinds()).containsExactlyInAnyOrder("ConfigMap", "Service", "Deployment", "Deployment", "StatefulSet",
-                "FlinkDeployment", "Job");
-        assertThat(chart.get("Deployment", "frame-sync").at("/spec/replicas").asInt()).isEqualTo(4);
+        assertThat(chart.kinds())
+                .containsExactlyInAnyOrder(
+                        "ConfigMap", "Service", "Deployment", "Deployment", "StatefulSet", "FlinkDeployment", "Job");
+        assertThat(chart.get("Deployment", "frame-sync").at("/spec/replicas").asInt())
+                .isEqualTo(4);
     }
 
     @Test
     void everyServiceReachesKafkaWithScramOverTlsFromItsSecrets() {
-        for (String[] service : new String[][] {{"Deployment", "frame-sync", "frame-sync"}, {"Deployment", "teacher", "teacher"},
-                {"StatefulSet", "distiller", "distiller"}, {"FlinkDeployment", "stream-inference", "flink-main-container"}}) {
+        for (String[] service : new String[][] {
+            {"Deployment", "frame-sync", "frame-sync"},
+            {"Deployment", "teacher", "teacher"},
+            {"StatefulSet", "distiller", "distiller"},
+            {"FlinkDeployment", "stream-inference", "flink-main-container"}
+        }) {
             JsonNode workload = chart.get(service[0], service[1]);
             JsonNode container = container(workload, service[2]);
             String where = service[1];
             Map<String, Object> kafka = KafkaSettings.clientProperties(chart.settingsOf(service[1], container), null);
-            assertThat(kafka).as(where)
+            assertThat(kafka)
+                    .as(where)
                     .containsEntry("bootstrap.servers", "my-cluster-kafka-bootstrap.kafka.svc:9093")
                     .containsEntry("security.protocol", "SASL_SSL")
                     .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
-                    .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
-                            + "username=\"edgevl\" password=\"<secret:edgevl/password>\";")
+                    .containsEntry(
+                            "sasl.jaas.config",
+                            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                                    + "username=\"edgevl\" password=\"<secret:edgevl/password>\";")
                     .containsEntry("ssl.truststore.type", "PEM")
                     .containsEntry("ssl.truststore.location", CA)
                     .containsEntry("client.dns.lookup", "use_all_dns_ips")
@@ -74,27 +84,40 @@ class ProductionValuesTest {
         Settings settings = chart.settingsOf("teacher", teacher);
         assertThat(settings.get(AvroSerdes.FORMAT)).isEqualTo(WireFormat.CONFLUENT);
         RegistryConfig registry = RegistryConfig.from(settings, "in this test");
-        assertThat(registry.urls()).extracting(Object::toString).containsExactly("https://apicurio.registry.svc:8443/apis/ccompat/v7");
+        assertThat(registry.urls())
+                .extracting(Object::toString)
+                .containsExactly("https://apicurio.registry.svc:8443/apis/ccompat/v7");
         assertThat(registry.basicAuthUserInfo()).isEqualTo("<secret:edgevl-registry/user-info>");
         assertThat(registry.tls().truststoreType()).isEqualTo("PEM");
         assertThat(registry.tls().truststoreLocation()).hasToString(mountOf(teacher, "registry-ca") + "/ca.crt");
         assertThat(settings.raw("registry.auto-register")).hasValue("false");
 
-        assertThat(chart.get("ConfigMap", "config").toString()).as("no secret in the ConfigMap")
-                .doesNotContainIgnoringCase("password").doesNotContain("user-info");
+        assertThat(chart.get("ConfigMap", "config").toString())
+                .as("no secret in the ConfigMap")
+                .doesNotContainIgnoringCase("password")
+                .doesNotContain("user-info");
     }
 
     @Test
     void imagesArePulledByDigest() {
-        String image = "registry.example.com/edgevl/edgevl@sha256:4f1c0e0b2c7d9a8e6f5b3a2918d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2918d7c";
+        String image =
+                "registry.example.com/edgevl/edgevl@sha256:4f1c0e0b2c7d9a8e6f5b3a2918d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2918d7c";
         for (JsonNode workload : chart.objects) {
-            if (List.of("Deployment", "StatefulSet", "Job").contains(workload.path("kind").asText())) {
-                assertThat(allContainers(workload)).extracting(c -> c.path("image").asText()).containsOnly(image);
-                assertThat(podSpec(workload).path("imagePullSecrets")).extracting(c -> c.path("name").asText()).containsExactly("registry-example-pull");
+            if (List.of("Deployment", "StatefulSet", "Job")
+                    .contains(workload.path("kind").asText())) {
+                assertThat(allContainers(workload))
+                        .extracting(c -> c.path("image").asText())
+                        .containsOnly(image);
+                assertThat(podSpec(workload).path("imagePullSecrets"))
+                        .extracting(c -> c.path("name").asText())
+                        .containsExactly("registry-example-pull");
             }
         }
-        assertThat(chart.get("FlinkDeployment", "stream-inference").at("/spec/image").asText())
-                .isEqualTo("registry.example.com/edgevl/edgevl-flink@sha256:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b");
+        assertThat(chart.get("FlinkDeployment", "stream-inference")
+                        .at("/spec/image")
+                        .asText())
+                .isEqualTo(
+                        "registry.example.com/edgevl/edgevl-flink@sha256:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b");
     }
 
     @Test
@@ -105,7 +128,8 @@ class ProductionValuesTest {
         assertThat(spec.at("/job/upgradeMode").asText()).isEqualTo("last-state");
         JsonNode conf = spec.path("flinkConfiguration");
         assertThat(conf.path("execution.checkpointing.dir").asText()).isEqualTo("s3://edgevl-flink/checkpoints");
-        assertThat(conf.path("execution.checkpointing.savepoint-dir").asText()).isEqualTo("s3://edgevl-flink/savepoints");
+        assertThat(conf.path("execution.checkpointing.savepoint-dir").asText())
+                .isEqualTo("s3://edgevl-flink/savepoints");
         assertThat(conf.path("high-availability.type").asText()).isEqualTo("kubernetes");
         assertThat(conf.path("high-availability.storageDir").asText()).isEqualTo("s3://edgevl-flink/ha");
         assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
@@ -114,12 +138,19 @@ class ProductionValuesTest {
         assertThat(conf.path("restart-strategy.fixed-delay.attempts").asText()).isEqualTo("20");
         assertThat(conf.path("restart-strategy.fixed-delay.delay").asText()).isEqualTo("15s");
         assertThat(conf.fieldNames()).toIterable().noneMatch(k -> k.startsWith("restart-strategy.exponential-delay"));
-        assertThat(conf.path("metrics.reporter.prom.port").asText()).as("numbers reach Flink as strings").isEqualTo("9249");
+        assertThat(conf.path("metrics.reporter.prom.port").asText())
+                .as("numbers reach Flink as strings")
+                .isEqualTo("9249");
         assertThat(spec.at("/taskManager/resource/memory").asText()).isEqualTo("8192m");
 
         JsonNode main = container(flink, "flink-main-container");
-        assertThat(env(main).get("AWS_SECRET_ACCESS_KEY").at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("edgevl-flink-s3");
-        assertThat(env(main).get("ENABLE_BUILT_IN_PLUGINS").path("value").asText()).isEqualTo("flink-s3-fs-presto-2.2.1.jar");
+        assertThat(env(main)
+                        .get("AWS_SECRET_ACCESS_KEY")
+                        .at("/valueFrom/secretKeyRef/name")
+                        .asText())
+                .isEqualTo("edgevl-flink-s3");
+        assertThat(env(main).get("ENABLE_BUILT_IN_PLUGINS").path("value").asText())
+                .isEqualTo("flink-s3-fs-presto-2.2.1.jar");
         Settings settings = chart.settingsOf("stream-inference", main);
         assertThat(settings.raw("inference.batch.size")).hasValue("64");
         assertThat(settings.raw("inference.route.budget")).hasValue("0.03");
@@ -129,7 +160,9 @@ class ProductionValuesTest {
     void theTeacherRunsATorchScriptClipOnAGpuNode() {
         JsonNode teacher = chart.get("Deployment", "teacher");
         JsonNode serve = container(teacher, "teacher");
-        assertThat(podSpec(teacher).path("initContainers").isMissingNode()).as("no pretraining for a real CLIP").isTrue();
+        assertThat(podSpec(teacher).path("initContainers").isMissingNode())
+                .as("no pretraining for a real CLIP")
+                .isTrue();
         Settings settings = chart.settingsOf("teacher", serve);
         assertThat(settings.raw("teacher.kind")).hasValue("torchscript");
         assertThat(settings.raw("teacher.path")).hasValue("/models/clip-vit-b32");
@@ -137,9 +170,13 @@ class ProductionValuesTest {
         assertThat(settings.raw("teacher.batch.size")).hasValue("32");
         assertThat(serve.at("/resources/limits/nvidia.com~1gpu").asInt()).isEqualTo(1);
         assertThat(serve.at("/resources/limits/memory").asText()).isEqualTo("8Gi");
-        assertThat(podSpec(teacher).at("/nodeSelector/nvidia.com~1gpu.present").asText()).isEqualTo("true");
+        assertThat(podSpec(teacher).at("/nodeSelector/nvidia.com~1gpu.present").asText())
+                .isEqualTo("true");
         assertThat(podSpec(teacher).at("/tolerations/0/key").asText()).isEqualTo("nvidia.com/gpu");
-        assertThat(volume(teacher, "model").at("/persistentVolumeClaim/claimName").asText()).isEqualTo("clip-models");
+        assertThat(volume(teacher, "model")
+                        .at("/persistentVolumeClaim/claimName")
+                        .asText())
+                .isEqualTo("clip-models");
         assertThat(mountOf(serve, "model")).isEqualTo("/models");
     }
 
@@ -153,12 +190,17 @@ class ProductionValuesTest {
     @Test
     void theTopicsJobCreatesTopicsThenRegistersTheSchemas() {
         JsonNode job = chart.get("Job", "topics");
-        assertThat(strings(container(job, "topics").path("args"))).containsExactly("topics", "create", "--replication-factor=3",
-                "--timeout=60");
-        assertThat(podSpec(job).path("initContainers")).extracting(c -> c.path("name").asText()).containsExactly("topics");
+        assertThat(strings(container(job, "topics").path("args")))
+                .containsExactly("topics", "create", "--replication-factor=3", "--timeout=60");
+        assertThat(podSpec(job).path("initContainers"))
+                .extracting(c -> c.path("name").asText())
+                .containsExactly("topics");
         JsonNode register = container(job, "schemas");
         assertThat(strings(register.path("args"))).containsExactly("schemas", "register", "--compatibility=BACKWARD");
-        assertThat(env(register).get("EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO").at("/valueFrom/secretKeyRef/name").asText())
+        assertThat(env(register)
+                        .get("EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO")
+                        .at("/valueFrom/secretKeyRef/name")
+                        .asText())
                 .isEqualTo("edgevl-registry");
     }
 }

@@ -30,8 +30,8 @@ final class RenderedChart {
     static final String RELEASE = "edgevl";
     static final String NAMESPACE = "streams";
     /** What every test passes at least: the two values without a default. */
-    static final Map<String, String> REQUIRED = Map.of("kafka.bootstrapServers", "kafka.example:9092", "signing.secretName",
-            "edgevl-signing");
+    static final Map<String, String> REQUIRED =
+            Map.of("kafka.bootstrapServers", "kafka.example:9092", "signing.secretName", "edgevl-signing");
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
@@ -105,13 +105,18 @@ final class RenderedChart {
     }
 
     List<JsonNode> ofKind(String kind) {
-        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+        return objects.stream()
+                .filter(o -> o.path("kind").asText().equals(kind))
+                .toList();
     }
 
     /** The one object of {@code kind} whose app.kubernetes.io/component label is {@code component}. */
     JsonNode get(String kind, String component) {
         List<JsonNode> found = ofKind(kind).stream()
-                .filter(o -> o.at("/metadata/labels/app.kubernetes.io~1component").asText().equals(component)).toList();
+                .filter(o -> o.at("/metadata/labels/app.kubernetes.io~1component")
+                        .asText()
+                        .equals(component))
+                .toList();
         if (found.size() != 1) {
             throw new AssertionError("Expected one " + kind + " for component " + component + ", found " + found.size()
                     + " among " + kinds());
@@ -120,13 +125,15 @@ final class RenderedChart {
     }
 
     boolean has(String kind, String component) {
-        return ofKind(kind).stream()
-                .anyMatch(o -> o.at("/metadata/labels/app.kubernetes.io~1component").asText().equals(component));
+        return ofKind(kind).stream().anyMatch(o -> o.at("/metadata/labels/app.kubernetes.io~1component")
+                .asText()
+                .equals(component));
     }
 
     /** The pod spec of a workload (Deployment, StatefulSet, Job) or the pod template of a FlinkDeployment. */
     static JsonNode podSpec(JsonNode workload) {
-        return workload.path("kind").asText().equals("FlinkDeployment") ? workload.at("/spec/podTemplate/spec")
+        return workload.path("kind").asText().equals("FlinkDeployment")
+                ? workload.at("/spec/podTemplate/spec")
                 : workload.at("/spec/template/spec");
     }
 
@@ -139,7 +146,8 @@ final class RenderedChart {
                 }
             }
         }
-        throw new AssertionError("No container " + name + " in " + workload.at("/metadata/name").asText());
+        throw new AssertionError(
+                "No container " + name + " in " + workload.at("/metadata/name").asText());
     }
 
     static List<JsonNode> allContainers(JsonNode workload) {
@@ -167,7 +175,8 @@ final class RenderedChart {
             String value;
             JsonNode secret = entry.at("/valueFrom/secretKeyRef");
             if (!secret.isMissingNode()) {
-                value = "<secret:" + secret.path("name").asText() + "/" + secret.path("key").asText() + ">";
+                value = "<secret:" + secret.path("name").asText() + "/"
+                        + secret.path("key").asText() + ">";
             } else {
                 Matcher m = ENV_REFERENCE.matcher(entry.path("value").asText());
                 StringBuilder expanded = new StringBuilder();
@@ -208,7 +217,12 @@ final class RenderedChart {
         try {
             Path file = Files.createTempFile(component, ".properties");
             try {
-                Files.writeString(file, get("ConfigMap", "config").path("data").path(component + ".properties").asText());
+                Files.writeString(
+                        file,
+                        get("ConfigMap", "config")
+                                .path("data")
+                                .path(component + ".properties")
+                                .asText());
                 return Settings.load(Optional.of(file), resolvedEnv(container), Map.of());
             } finally {
                 Files.deleteIfExists(file);
@@ -221,11 +235,16 @@ final class RenderedChart {
     /** Every named port of a container. */
     static Map<String, Integer> ports(JsonNode container) {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+        container
+                .path("ports")
+                .forEach(p -> ports.put(
+                        p.path("name").asText(), p.path("containerPort").asInt()));
         return ports;
     }
 
     static List<String> strings(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 }

@@ -9,12 +9,13 @@ import ai.djl.engine.Engine;
  * ({@code -Dai.djl.pytorch.num_threads}, {@code -Dai.djl.pytorch.num_interop_threads}) win.
  */
 public final class PyTorch {
-    private PyTorch() {
-    }
+    private PyTorch() {}
 
     public static synchronized Engine engine() {
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+            System.setProperty(
+                    "ai.djl.pytorch.num_threads",
+                    Integer.toString(Runtime.getRuntime().availableProcessors()));
         }
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

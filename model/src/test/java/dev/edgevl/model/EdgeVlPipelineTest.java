@@ -67,10 +67,12 @@ class EdgeVlPipelineTest {
                 int y = p / SIZE;
                 int x = p % SIZE;
                 for (int ch = 0; ch < 3; ch++) {
-                    rgb[i * pixels + ch * SIZE * SIZE + p] = (ch == c % 3 ? 1.5f : -0.5f) + (c == 3 ? 0.8f : 0f) + 0.2f * (float) r.nextGaussian();
+                    rgb[i * pixels + ch * SIZE * SIZE + p] =
+                            (ch == c % 3 ? 1.5f : -0.5f) + (c == 3 ? 0.8f : 0f) + 0.2f * (float) r.nextGaussian();
                     // the non-RGB view of class c: a ramp whose direction and slope are the class
                     float ramp = c % 2 == 0 ? y : x;
-                    aux[i * pixels + ch * SIZE * SIZE + p] = (c + 1) * ramp / (2f * SIZE) - 1f + 0.1f * (float) r.nextGaussian();
+                    aux[i * pixels + ch * SIZE * SIZE + p] =
+                            (c + 1) * ramp / (2f * SIZE) - 1f + 0.1f * (float) r.nextGaussian();
                 }
             }
         }
@@ -79,10 +81,12 @@ class EdgeVlPipelineTest {
 
     @Test
     void theSignedInt8BundleLabelsAsTheTrainingGraphDoesAndATamperedOneIsRefused() throws Exception {
-        StudentSpec spec = new StudentSpec(SIZE, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(32, 2)), DIM);
+        StudentSpec spec =
+                new StudentSpec(SIZE, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(32, 2)), DIM);
         Random random = new Random(21);
         FoldedStudent folded;
-        try (DistillationTrainer stage1 = new DistillationTrainer(StudentNetwork.build(spec), SIZE, DistillConfig.defaults(60))) {
+        try (DistillationTrainer stage1 =
+                new DistillationTrainer(StudentNetwork.build(spec), SIZE, DistillConfig.defaults(60))) {
             for (int i = 0; i < 60; i++) {
                 stage1.step(batch(random, 16).pairs());
             }
@@ -101,14 +105,22 @@ class EdgeVlPipelineTest {
         }
 
         byte[] onnx = OnnxExporter.exportInt8(trained);
-        BundleManifest manifest = BundleManifest.builder().family("student").version(1).createdAt(Instant.parse("2026-11-26T12:00:00Z"))
-                .teacherId("toy-teacher").embeddingDim(DIM).input(BundleInput.of(SIZE, SIZE, 3, 0.5f, 0.25f, Modality.RGB, Modality.DEPTH))
-                .quantization("int8 static QDQ, per-channel weights, per-tensor activations").entry("model.onnx").build();
+        BundleManifest manifest = BundleManifest.builder()
+                .family("student")
+                .version(1)
+                .createdAt(Instant.parse("2026-11-26T12:00:00Z"))
+                .teacherId("toy-teacher")
+                .embeddingDim(DIM)
+                .input(BundleInput.of(SIZE, SIZE, 3, 0.5f, 0.25f, Modality.RGB, Modality.DEPTH))
+                .quantization("int8 static QDQ, per-channel weights, per-tensor activations")
+                .entry("model.onnx")
+                .build();
         byte[] bundle = new BundleWriter().write(manifest, Map.of("model.onnx", onnx));
         KeyPair keys = Keys.generate();
         SignedBundle signed = BundleSigner.of(keys).sign(bundle);
         BundleVerifier verifier = new BundleVerifier(TrustedKeys.of(keys.getPublic()));
-        VerifiedBundle verified = verifier.verify(signed.bytes(), signed.sha256Hex(), signed.signature(), signed.keyId());
+        VerifiedBundle verified =
+                verifier.verify(signed.bytes(), signed.sha256Hex(), signed.signature(), signed.keyId());
 
         PairBatch heldOut = batch(new Random(1234), 200).pairs();
         try (OnnxStudent runtime = new OnnxStudent(verified.bundle().entryFile())) {
@@ -118,16 +130,20 @@ class EdgeVlPipelineTest {
             for (int i = 0; i < 200; i++) {
                 agree += nearest(deployed[i]) == nearest(training[i]) ? 1 : 0;
             }
-            assertThat(agree).as("held-out non-RGB images labelled alike by the bundle and the training graph").isGreaterThanOrEqualTo(198);
+            assertThat(agree)
+                    .as("held-out non-RGB images labelled alike by the bundle and the training graph")
+                    .isGreaterThanOrEqualTo(198);
         }
 
         byte[] tampered = signed.bytes().clone();
         tampered[tampered.length / 2] ^= 1;
         assertThatThrownBy(() -> verifier.verify(tampered, signed.sha256Hex(), signed.signature(), signed.keyId()))
                 .isInstanceOf(BundleException.class);
-        assertThatThrownBy(() -> new BundleVerifier(TrustedKeys.of(Keys.generate().getPublic()))
-                .verify(signed.bytes(), signed.sha256Hex(), signed.signature(), signed.keyId()))
-                .isInstanceOfSatisfying(BundleException.class, e -> assertThat(e.reason()).isEqualTo(BundleException.Reason.UNKNOWN_KEY));
+        assertThatThrownBy(
+                        () -> new BundleVerifier(TrustedKeys.of(Keys.generate().getPublic()))
+                                .verify(signed.bytes(), signed.sha256Hex(), signed.signature(), signed.keyId()))
+                .isInstanceOfSatisfying(BundleException.class, e -> assertThat(e.reason())
+                        .isEqualTo(BundleException.Reason.UNKNOWN_KEY));
     }
 
     private static float[] concat(float[] a, float[] b) {

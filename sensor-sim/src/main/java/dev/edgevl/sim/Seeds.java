@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Seeds {
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     public static long derive(long seed, String part) {
         long h = 0xcbf29ce484222325L;

@@ -14,20 +14,33 @@ import java.util.List;
 /** Hand-made scenes for tests: one known object in the middle of an otherwise sampled room. */
 public final class TestScenes {
 
-    private TestScenes() {
-    }
+    private TestScenes() {}
 
     /** An empty room: floor, wall, light and camera from the sampler, no objects at all. */
     public static Scene emptyRoom(long id) {
-        Scene sampled = new SceneSampler(WorldConfig.defaults().withDistractorProbability(0).withClutter(0, 0)).sample(id);
+        Scene sampled = new SceneSampler(
+                        WorldConfig.defaults().withDistractorProbability(0).withClutter(0, 0))
+                .sample(id);
         return sampled.withObjects(List.of());
     }
 
     /** The room of {@link #emptyRoom} with one medium matte object of the given shape and temperature. */
     public static Scene single(long id, Shape shape, Colour colour, float temperatureK) {
         Scene room = emptyRoom(id);
-        SceneObject object = SceneObject.resting(Role.PRIMARY, shape, colour.word(), colour.albedo(), SizeClass.MEDIUM,
-                0.26f, Material.MATTE, 0f, 0f, 30f, 0f, 0f, temperatureK);
+        SceneObject object = SceneObject.resting(
+                Role.PRIMARY,
+                shape,
+                colour.word(),
+                colour.albedo(),
+                SizeClass.MEDIUM,
+                0.26f,
+                Material.MATTE,
+                0f,
+                0f,
+                30f,
+                0f,
+                0f,
+                temperatureK);
         return room.withObjects(List.of(object));
     }
 

@@ -32,8 +32,8 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
@@ -67,15 +67,15 @@ import org.slf4j.LoggerFactory;
  *       {@code frames.paired.dlq} with the reason, and the job carries on.</li>
  * </ul>
  */
-final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements TwoInputStreamOperator<KafkaBytes, Control, Outgoing>,
-        BoundedMultiInput {
+final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
+        implements TwoInputStreamOperator<KafkaBytes, Control, Outgoing>, BoundedMultiInput {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AnnotateOperator.class);
     static final String STAGE = "stream-inference";
     private static final String MODEL_KEY = "model/";
     private static final String LABEL_KEY = "label/";
-    static final MapStateDescriptor<String, byte[]> CONTROL_STATE = new MapStateDescriptor<>("edgevl-control", Types.STRING,
-            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    static final MapStateDescriptor<String, byte[]> CONTROL_STATE = new MapStateDescriptor<>(
+            "edgevl-control", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final InferenceConfig config;
     private final Map<String, String> settings;
@@ -126,12 +126,16 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
         verifier = new BundleVerifier(TrustedKeys.fromPem(trustedKeyPems.toArray(String[]::new)));
         ValueStateDescriptor<Long> budgetDescriptor = new ValueStateDescriptor<>("teacher-budget", Types.LONG);
         // A device that goes quiet for a day starts again with a full bucket, and its state does not linger.
-        budgetDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
+        budgetDescriptor.enableTimeToLive(
+                StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
         budget = getPartitionedState(budgetDescriptor);
         buffer = new ArrayList<>(config.batchSize());
         labels = LiveLabels.NONE;
         leftOut = new LeftOutLabels(LOG, "The stream job");
-        metrics = new InferenceMetrics(getMetricGroup(), () -> model == null ? -1 : model.version(), () -> labelSet == null ? 0 : labelSet.size(),
+        metrics = new InferenceMetrics(
+                getMetricGroup(),
+                () -> model == null ? -1 : model.version(),
+                () -> labelSet == null ? 0 : labelSet.size(),
                 () -> leftOut.count());
         restoreControlState();
     }
@@ -150,11 +154,16 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
         byte[] modelRecord = control.get(MODEL_KEY + config.family());
         if (modelRecord != null) {
             try {
-                model = LiveModel.load(models.deserialize(Topics.MODELS.name(), modelRecord), verifier, engineThreads());
+                model = LiveModel.load(
+                        models.deserialize(Topics.MODELS.name(), modelRecord), verifier, engineThreads());
                 LOG.info("Restored {} from the checkpoint; {} labels.", model, labels.size());
-            } catch (BundleException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
+            } catch (BundleException
+                    | IllegalArgumentException
+                    | org.apache.kafka.common.errors.SerializationException e) {
                 metrics.modelsRefused.inc();
-                LOG.warn("Could not restore the checkpointed model ({}); frames stay NO_MODEL until the next models record.", e.getMessage());
+                LOG.warn(
+                        "Could not restore the checkpointed model ({}); frames stay NO_MODEL until the next models record.",
+                        e.getMessage());
             }
         }
         rebuildLabelSet();
@@ -177,9 +186,11 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
             }
             FramePair pair = pairs.deserialize(record.topic, record.value);
             if (!device.equals(pair.getDeviceId())) {
-                throw new IllegalArgumentException("the record key " + device + " is not the pair's device " + pair.getDeviceId());
+                throw new IllegalArgumentException(
+                        "the record key " + device + " is not the pair's device " + pair.getDeviceId());
             }
-            frame = PendingFrame.prepare(device, pair, model == null ? InputSpec.DEFAULT : model.spec(), record.timestamp);
+            frame = PendingFrame.prepare(
+                    device, pair, model == null ? InputSpec.DEFAULT : model.spec(), record.timestamp);
         } catch (RuntimeException e) {
             deadLetter(record, e);
             return;
@@ -188,7 +199,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
         if (buffer.size() >= config.batchSize()) {
             flush();
         } else if (flushTimer == null) {
-            long at = getProcessingTimeService().getCurrentProcessingTime() + config.batchTimeout().toMillis();
+            long at = getProcessingTimeService().getCurrentProcessingTime()
+                    + config.batchTimeout().toMillis();
             flushTimer = getProcessingTimeService().registerTimer(at, time -> {
                 flushTimer = null;
                 flush();
@@ -199,10 +211,14 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
     private void deadLetter(KafkaBytes record, RuntimeException error) {
         metrics.deadLettered.inc();
         LOG.warn("Sent {} to {}: {}", record, DeadLetters.topicFor(record.topic), error.getMessage());
-        Map<String, String> headers = DeadLetters.headers(new DeadLetters.Source(record.topic, record.partition, record.offset,
-                record.timestamp), error, STAGE, Instant.ofEpochMilli(getProcessingTimeService().getCurrentProcessingTime()));
-        output.collect(new StreamRecord<>(new Outgoing(DeadLetters.topicFor(record.topic), record.key, record.value, record.timestamp,
-                headers), record.timestamp));
+        Map<String, String> headers = DeadLetters.headers(
+                new DeadLetters.Source(record.topic, record.partition, record.offset, record.timestamp),
+                error,
+                STAGE,
+                Instant.ofEpochMilli(getProcessingTimeService().getCurrentProcessingTime()));
+        output.collect(new StreamRecord<>(
+                new Outgoing(DeadLetters.topicFor(record.topic), record.key, record.value, record.timestamp, headers),
+                record.timestamp));
     }
 
     /** Runs the buffer through the student and emits every frame's annotation (and teacher request). */
@@ -217,25 +233,41 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
         }
         List<PendingFrame> batch = buffer;
         buffer = new ArrayList<>(config.batchSize());
-        BatchInference.Outcome outcome = model == null ? null
-                : BatchInference.run(batch, model, labelSet, config.topK(), config.temperature());
+        BatchInference.Outcome outcome =
+                model == null ? null : BatchInference.run(batch, model, labelSet, config.topK(), config.temperature());
         long nowMillis = getProcessingTimeService().getCurrentProcessingTime();
         Instant now = Instant.ofEpochMilli(nowMillis);
         Long perFrameMicros = outcome == null ? null : outcome.inferenceNanos() / 1_000 / batch.size();
         for (int i = 0; i < batch.size(); i++) {
-            PendingFrame frame = outcome == null ? batch.get(i) : outcome.frames().get(i).frame();
-            BatchInference.Scored scored = outcome == null ? null : outcome.frames().get(i);
-            Set<RouteReason> reasons = routing.reasons(frame, scored != null, scored == null ? null : scored.uncertainty());
+            PendingFrame frame =
+                    outcome == null ? batch.get(i) : outcome.frames().get(i).frame();
+            BatchInference.Scored scored =
+                    outcome == null ? null : outcome.frames().get(i);
+            Set<RouteReason> reasons =
+                    routing.reasons(frame, scored != null, scored == null ? null : scored.uncertainty());
             boolean routed = offer(frame.deviceId(), !reasons.isEmpty());
-            Annotation annotation = AnnotationRecords.annotation(frame, scored, model, labelSet.version(), reasons, routed, now, perFrameMicros);
+            Annotation annotation = AnnotationRecords.annotation(
+                    frame, scored, model, labelSet.version(), reasons, routed, now, perFrameMicros);
             long timestamp = frame.captureMillis();
             byte[] key = frame.deviceId().getBytes(StandardCharsets.UTF_8);
-            output.collect(new StreamRecord<>(new Outgoing(Topics.FRAMES_ANNOTATED.name(), key,
-                    annotations.serialize(Topics.FRAMES_ANNOTATED.name(), annotation), timestamp, null), timestamp));
+            output.collect(new StreamRecord<>(
+                    new Outgoing(
+                            Topics.FRAMES_ANNOTATED.name(),
+                            key,
+                            annotations.serialize(Topics.FRAMES_ANNOTATED.name(), annotation),
+                            timestamp,
+                            null),
+                    timestamp));
             if (routed) {
                 TeacherRequest request = AnnotationRecords.teacherRequest(frame, annotation, reasons, now);
-                output.collect(new StreamRecord<>(new Outgoing(Topics.TEACHER_REQUESTS.name(), key,
-                        requests.serialize(Topics.TEACHER_REQUESTS.name(), request), timestamp, null), timestamp));
+                output.collect(new StreamRecord<>(
+                        new Outgoing(
+                                Topics.TEACHER_REQUESTS.name(),
+                                key,
+                                requests.serialize(Topics.TEACHER_REQUESTS.name(), request),
+                                timestamp,
+                                null),
+                        timestamp));
             }
             metrics.annotated(routed, nowMillis - timestamp);
         }
@@ -276,7 +308,11 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
             candidate = LiveModel.load(record, verifier, engineThreads());
         } catch (BundleException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
             metrics.modelsRefused.inc();
-            LOG.warn("Refused the model record {}: {}. Keeping {}.", c, e.getMessage(), model == null ? "no model (frames stay NO_MODEL)" : model);
+            LOG.warn(
+                    "Refused the model record {}: {}. Keeping {}.",
+                    c,
+                    e.getMessage(),
+                    model == null ? "no model (frames stay NO_MODEL)" : model);
             return;
         }
         flush(); // the frames that arrived before the swap are annotated by the model they arrived under
@@ -320,9 +356,14 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
     }
 
     private void rebuildLabelSet() {
-        // Without a model nothing is scored, so the label set waits for one (its teacher and size decide which labels fit).
-        labelSet = model == null ? LabelSet.empty()
-                : leftOut.note(labels.select(model.teacherId(), model.embeddingDim()), model.teacherId(), model.embeddingDim());
+        // Without a model nothing is scored, so the label set waits for one (its teacher and size decide which labels
+        // fit).
+        labelSet = model == null
+                ? LabelSet.empty()
+                : leftOut.note(
+                        labels.select(model.teacherId(), model.embeddingDim()),
+                        model.teacherId(),
+                        model.embeddingDim());
     }
 
     // ---- time, checkpoints, end of input ----------------------------------------------------------------------------
@@ -338,8 +379,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
 
     /** The broadcast side carries no event time; only frames drive the watermark. */
     @Override
-    public void processWatermark2(Watermark mark) {
-    }
+    public void processWatermark2(Watermark mark) {}
 
     private void releaseWatermark() throws Exception {
         if (heldWatermark != null) {
@@ -382,7 +422,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing> implements
     }
 
     private int engineThreads() {
-        return config.engineThreads(Runtime.getRuntime().availableProcessors(), getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        return config.engineThreads(
+                Runtime.getRuntime().availableProcessors(),
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
     }
 
     int buffered() {

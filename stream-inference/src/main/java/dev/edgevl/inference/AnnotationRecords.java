@@ -19,8 +19,7 @@ import java.util.Set;
 
 /** Builds the job's output records from a frame and what the student made of it. Pure. */
 final class AnnotationRecords {
-    private AnnotationRecords() {
-    }
+    private AnnotationRecords() {}
 
     /**
      * @param scored    the student's outcome, or null when no model has arrived yet
@@ -28,12 +27,20 @@ final class AnnotationRecords {
      * @param reasons   why the frame goes to the teacher; empty when it does not
      * @param perFrameInferenceMicros the batch's model time divided by its size
      */
-    static Annotation annotation(PendingFrame frame, BatchInference.Scored scored, LiveModel model, String labelSetVersion,
-            Set<RouteReason> reasons, boolean routed, Instant annotatedAt, Long perFrameInferenceMicros) {
+    static Annotation annotation(
+            PendingFrame frame,
+            BatchInference.Scored scored,
+            LiveModel model,
+            String labelSetVersion,
+            Set<RouteReason> reasons,
+            boolean routed,
+            Instant annotatedAt,
+            Long perFrameInferenceMicros) {
         FramePair pair = frame.pair();
         SensorFrame aux = pair.getAux();
         SensorFrame rgb = pair.getRgb();
-        AnnotationStatus status = scored == null ? AnnotationStatus.NO_MODEL
+        AnnotationStatus status = scored == null
+                ? AnnotationStatus.NO_MODEL
                 : scored.labels() == null ? AnnotationStatus.NO_LABELS : AnnotationStatus.OK;
         return Annotation.newBuilder()
                 .setDeviceId(frame.deviceId())
@@ -44,7 +51,10 @@ final class AnnotationRecords {
                 .setCaptureTime(aux.getCaptureTime())
                 .setStatus(status)
                 .setEmbedding(scored == null ? List.of() : Embeddings.boxed(scored.embedding()))
-                .setRgbEmbedding(scored == null || scored.rgbEmbedding() == null ? null : Embeddings.boxed(scored.rgbEmbedding()))
+                .setRgbEmbedding(
+                        scored == null || scored.rgbEmbedding() == null
+                                ? null
+                                : Embeddings.boxed(scored.rgbEmbedding()))
                 .setTopK(scores(scored == null ? null : scored.labels()))
                 .setRgbTopK(scores(scored == null ? null : scored.rgbLabels()))
                 .setUncertainty(scored == null ? null : uncertainty(scored.uncertainty()))
@@ -59,7 +69,8 @@ final class AnnotationRecords {
                 .build();
     }
 
-    static TeacherRequest teacherRequest(PendingFrame frame, Annotation annotation, Set<RouteReason> reasons, Instant at) {
+    static TeacherRequest teacherRequest(
+            PendingFrame frame, Annotation annotation, Set<RouteReason> reasons, Instant at) {
         List<LabelScore> top = annotation.getTopK();
         return TeacherRequest.newBuilder()
                 .setPair(frame.pair())
@@ -83,6 +94,9 @@ final class AnnotationRecords {
     }
 
     private static dev.edgevl.avro.Uncertainty uncertainty(Uncertainty u) {
-        return u == null ? null : new dev.edgevl.avro.Uncertainty((float) u.margin(), (float) u.normalizedEntropy(), u.modalityDisagreement());
+        return u == null
+                ? null
+                : new dev.edgevl.avro.Uncertainty(
+                        (float) u.margin(), (float) u.normalizedEntropy(), u.modalityDisagreement());
     }
 }

@@ -16,18 +16,21 @@ import java.util.List;
  */
 public final class BatchInference {
     /** A frame's outcome; classifications are null when the label set is empty, the RGB parts when there is no RGB frame. */
-    public record Scored(PendingFrame frame, float[] embedding, float[] rgbEmbedding, Classification labels, Classification rgbLabels,
-            Uncertainty uncertainty) {
-    }
+    public record Scored(
+            PendingFrame frame,
+            float[] embedding,
+            float[] rgbEmbedding,
+            Classification labels,
+            Classification rgbLabels,
+            Uncertainty uncertainty) {}
 
     /** The outcome of a batch and how long the model took for it. */
-    public record Outcome(List<Scored> frames, long inferenceNanos) {
-    }
+    public record Outcome(List<Scored> frames, long inferenceNanos) {}
 
-    private BatchInference() {
-    }
+    private BatchInference() {}
 
-    public static Outcome run(List<PendingFrame> batch, LiveModel model, LabelSet labels, int topK, double temperature) {
+    public static Outcome run(
+            List<PendingFrame> batch, LiveModel model, LabelSet labels, int topK, double temperature) {
         InputSpec spec = model.spec();
         int n = batch.size();
         int pixels = spec.size();
@@ -58,11 +61,16 @@ public final class BatchInference {
         for (int i = 0; i < n; i++) {
             PendingFrame f = prepared.get(i);
             float[] rgbEmbedding = f.hasRgb() ? rgbEmbeddings[r++] : null;
-            Classification auxLabels = classify ? ZeroShotClassifier.classify(auxEmbeddings[i], labels, temperature, topK) : null;
+            Classification auxLabels =
+                    classify ? ZeroShotClassifier.classify(auxEmbeddings[i], labels, temperature, topK) : null;
             Classification rgbLabels = classify && rgbEmbedding != null
-                    ? ZeroShotClassifier.classify(rgbEmbedding, labels, temperature, topK) : null;
-            Uncertainty u = auxLabels == null ? null
-                    : rgbLabels == null ? UncertaintyCalculator.of(auxLabels) : UncertaintyCalculator.of(auxLabels, rgbLabels);
+                    ? ZeroShotClassifier.classify(rgbEmbedding, labels, temperature, topK)
+                    : null;
+            Uncertainty u = auxLabels == null
+                    ? null
+                    : rgbLabels == null
+                            ? UncertaintyCalculator.of(auxLabels)
+                            : UncertaintyCalculator.of(auxLabels, rgbLabels);
             out.add(new Scored(f, auxEmbeddings[i], rgbEmbedding, auxLabels, rgbLabels, u));
         }
         return new Outcome(out, inferenceNanos);

@@ -5,7 +5,10 @@ package dev.edgevl.inference;
  * family) or a {@code labels.embedded} record (a label's embedding, or its removal as a tombstone), still encoded.
  */
 public class Control {
-    public enum Kind { MODEL, LABEL }
+    public enum Kind {
+        MODEL,
+        LABEL
+    }
 
     public Kind kind;
     /** The model family or the label. */
@@ -15,8 +18,7 @@ public class Control {
     /** Where it came from, for logs. */
     public String origin;
 
-    public Control() {
-    }
+    public Control() {}
 
     public Control(Kind kind, String key, byte[] value, String origin) {
         this.kind = kind;

@@ -29,66 +29,128 @@ import java.util.List;
  * @param transactionalIdPrefix prefix of the exactly-once sink's transactional ids; unique per job on a cluster
  * @param trustedKeyFiles  PEM public keys whose signatures the job accepts on model bundles
  */
-public record InferenceConfig(String family, int batchSize, Duration batchTimeout, int topK, double temperature, RoutingRules routing,
-        TokenBucket budget, double exploration, int engineThreads, int parallelism, Duration checkpointInterval, Duration outOfOrderness,
-        String groupId, String transactionalIdPrefix, List<String> trustedKeyFiles) implements Serializable {
+public record InferenceConfig(
+        String family,
+        int batchSize,
+        Duration batchTimeout,
+        int topK,
+        double temperature,
+        RoutingRules routing,
+        TokenBucket budget,
+        double exploration,
+        int engineThreads,
+        int parallelism,
+        Duration checkpointInterval,
+        Duration outOfOrderness,
+        String groupId,
+        String transactionalIdPrefix,
+        List<String> trustedKeyFiles)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
     static final String PREFIX = "inference.";
 
-    public static final ConfigOption<String> FAMILY = ConfigOption.string(PREFIX + "family", "student",
-            "The model family whose live version annotates frames.");
-    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.integer(PREFIX + "batch.size", 32,
+    public static final ConfigOption<String> FAMILY =
+            ConfigOption.string(PREFIX + "family", "student", "The model family whose live version annotates frames.");
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.integer(
+            PREFIX + "batch.size",
+            32,
             "Frames per inference batch: an operator runs the student when this many are buffered.");
-    public static final ConfigOption<Duration> BATCH_TIMEOUT = ConfigOption.duration(PREFIX + "batch.timeout", Duration.ofMillis(20),
+    public static final ConfigOption<Duration> BATCH_TIMEOUT = ConfigOption.duration(
+            PREFIX + "batch.timeout",
+            Duration.ofMillis(20),
             "Longest a frame waits in a partial batch before the operator runs the student anyway.");
-    public static final ConfigOption<Integer> TOP_K = ConfigOption.integer(PREFIX + "top-k", 3, "Labels (with scores) per annotation.");
-    public static final ConfigOption<Double> TEMPERATURE = ConfigOption.decimal(PREFIX + "temperature", ZeroShotClassifier.DEFAULT_TEMPERATURE,
+    public static final ConfigOption<Integer> TOP_K =
+            ConfigOption.integer(PREFIX + "top-k", 3, "Labels (with scores) per annotation.");
+    public static final ConfigOption<Double> TEMPERATURE = ConfigOption.decimal(
+            PREFIX + "temperature",
+            ZeroShotClassifier.DEFAULT_TEMPERATURE,
             "Softmax temperature over label cosine similarities (CLIP uses 0.01).");
-    public static final ConfigOption<Double> MIN_MARGIN = ConfigOption.decimal(PREFIX + "route.min-margin", RoutingRules.DEFAULT.minMargin(),
+    public static final ConfigOption<Double> MIN_MARGIN = ConfigOption.decimal(
+            PREFIX + "route.min-margin",
+            RoutingRules.DEFAULT.minMargin(),
             "A frame whose top-1 and top-2 probabilities are closer than this is uncertain.");
-    public static final ConfigOption<Double> MAX_ENTROPY = ConfigOption.decimal(PREFIX + "route.max-entropy", RoutingRules.DEFAULT.maxEntropy(),
+    public static final ConfigOption<Double> MAX_ENTROPY = ConfigOption.decimal(
+            PREFIX + "route.max-entropy",
+            RoutingRules.DEFAULT.maxEntropy(),
             "A frame whose normalized label entropy (0..1) exceeds this is uncertain.");
-    public static final ConfigOption<Boolean> ON_DISAGREEMENT = ConfigOption.bool(PREFIX + "route.on-disagreement",
-            RoutingRules.DEFAULT.onDisagreement(), "A frame whose RGB and non-RGB top-1 labels differ is uncertain.");
-    public static final ConfigOption<Double> BUDGET = ConfigOption.decimal(PREFIX + "route.budget", TokenBucket.DEFAULT_FRACTION,
+    public static final ConfigOption<Boolean> ON_DISAGREEMENT = ConfigOption.bool(
+            PREFIX + "route.on-disagreement",
+            RoutingRules.DEFAULT.onDisagreement(),
+            "A frame whose RGB and non-RGB top-1 labels differ is uncertain.");
+    public static final ConfigOption<Double> BUDGET = ConfigOption.decimal(
+            PREFIX + "route.budget",
+            TokenBucket.DEFAULT_FRACTION,
             "Largest fraction of a device's frames sent to the teacher (a token bucket per device).");
-    public static final ConfigOption<Double> BURST = ConfigOption.decimal(PREFIX + "route.burst", TokenBucket.DEFAULT_CAPACITY,
+    public static final ConfigOption<Double> BURST = ConfigOption.decimal(
+            PREFIX + "route.burst",
+            TokenBucket.DEFAULT_CAPACITY,
             "Requests a device may send back to back when it has saved up (the bucket's capacity).");
-    public static final ConfigOption<Double> EXPLORATION = ConfigOption.decimal(PREFIX + "route.exploration", 0.005,
+    public static final ConfigOption<Double> EXPLORATION = ConfigOption.decimal(
+            PREFIX + "route.exploration",
+            0.005,
             "Probability of sending a confident frame to the teacher anyway, so confident mistakes are seen too (within the budget).");
-    public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(PREFIX + "engine.threads", 0,
+    public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(
+            PREFIX + "engine.threads",
+            0,
             "ONNX Runtime threads per parallel instance; 0 = available cores / parallelism.");
-    public static final ConfigOption<Integer> PARALLELISM = ConfigOption.integer(PREFIX + "parallelism", 0,
-            "Parallelism of the job's operators; 0 = the Flink environment's default.");
-    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.duration(PREFIX + "checkpoint.interval",
-            Duration.ofSeconds(1), "Checkpoint interval; annotations become visible to read_committed consumers at each checkpoint.");
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOption.duration(PREFIX + "watermark.out-of-orderness",
-            Duration.ofMillis(200), "How far behind the newest capture time a frame may arrive before it counts as late for event time.");
-    public static final ConfigOption<String> GROUP_ID = ConfigOption.string(PREFIX + "group-id", "edgevl-stream-inference",
-            "Consumer group of the frame source.");
-    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOption.string(PREFIX + "transactional-id-prefix",
-            "edgevl-stream-inference", "Prefix of the exactly-once sink's transactional ids; must be unique per job on a Kafka cluster.");
-    public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(PREFIX + "trusted-keys", null,
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOption.integer(
+            PREFIX + "parallelism", 0, "Parallelism of the job's operators; 0 = the Flink environment's default.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.duration(
+            PREFIX + "checkpoint.interval",
+            Duration.ofSeconds(1),
+            "Checkpoint interval; annotations become visible to read_committed consumers at each checkpoint.");
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOption.duration(
+            PREFIX + "watermark.out-of-orderness",
+            Duration.ofMillis(200),
+            "How far behind the newest capture time a frame may arrive before it counts as late for event time.");
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOption.string(PREFIX + "group-id", "edgevl-stream-inference", "Consumer group of the frame source.");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOption.string(
+            PREFIX + "transactional-id-prefix",
+            "edgevl-stream-inference",
+            "Prefix of the exactly-once sink's transactional ids; must be unique per job on a Kafka cluster.");
+    public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(
+            PREFIX + "trusted-keys",
+            null,
             "Required: comma-separated PEM files of the Ed25519 public keys whose model signatures the job accepts; edgevl infer --trust "
                     + "sets it.");
 
-    public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, BATCH_SIZE, BATCH_TIMEOUT, TOP_K, TEMPERATURE, MIN_MARGIN, MAX_ENTROPY,
-            ON_DISAGREEMENT, BUDGET, BURST, EXPLORATION, ENGINE_THREADS, PARALLELISM, CHECKPOINT_INTERVAL, OUT_OF_ORDERNESS, GROUP_ID,
-            TRANSACTIONAL_ID_PREFIX, TRUSTED_KEYS);
+    public static final List<ConfigOption<?>> OPTIONS = List.of(
+            FAMILY,
+            BATCH_SIZE,
+            BATCH_TIMEOUT,
+            TOP_K,
+            TEMPERATURE,
+            MIN_MARGIN,
+            MAX_ENTROPY,
+            ON_DISAGREEMENT,
+            BUDGET,
+            BURST,
+            EXPLORATION,
+            ENGINE_THREADS,
+            PARALLELISM,
+            CHECKPOINT_INTERVAL,
+            OUT_OF_ORDERNESS,
+            GROUP_ID,
+            TRANSACTIONAL_ID_PREFIX,
+            TRUSTED_KEYS);
 
     public InferenceConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
         BATCH_SIZE.check(batchSize >= 1, "must be at least 1");
-        BATCH_TIMEOUT.check(batchTimeout != null && !batchTimeout.isNegative() && !batchTimeout.isZero(), "must be positive");
+        BATCH_TIMEOUT.check(
+                batchTimeout != null && !batchTimeout.isNegative() && !batchTimeout.isZero(), "must be positive");
         TOP_K.check(topK >= 1, "must be at least 1");
         TEMPERATURE.check(temperature > 0 && Double.isFinite(temperature), "must be positive");
         EXPLORATION.check(exploration >= 0 && exploration <= 1, "must be between 0 and 1");
         ENGINE_THREADS.check(engineThreads >= 0, "must not be negative");
         PARALLELISM.check(parallelism >= 0, "must not be negative");
-        CHECKPOINT_INTERVAL.check(checkpointInterval != null && checkpointInterval.toMillis() >= 10, "must be at least 10 ms");
+        CHECKPOINT_INTERVAL.check(
+                checkpointInterval != null && checkpointInterval.toMillis() >= 10, "must be at least 10 ms");
         OUT_OF_ORDERNESS.check(outOfOrderness != null && !outOfOrderness.isNegative(), "must not be negative");
         GROUP_ID.check(groupId != null && !groupId.isBlank(), "must not be blank");
-        TRANSACTIONAL_ID_PREFIX.check(transactionalIdPrefix != null && !transactionalIdPrefix.isBlank(), "must not be blank");
+        TRANSACTIONAL_ID_PREFIX.check(
+                transactionalIdPrefix != null && !transactionalIdPrefix.isBlank(), "must not be blank");
         trustedKeyFiles = List.copyOf(trustedKeyFiles);
     }
 
@@ -96,17 +158,34 @@ public record InferenceConfig(String family, int batchSize, Duration batchTimeou
         RoutingRules routing;
         TokenBucket budget;
         try {
-            routing = new RoutingRules(settings.get(MIN_MARGIN), settings.get(MAX_ENTROPY), settings.get(ON_DISAGREEMENT));
+            routing = new RoutingRules(
+                    settings.get(MIN_MARGIN), settings.get(MAX_ENTROPY), settings.get(ON_DISAGREEMENT));
             budget = new TokenBucket(settings.get(BUDGET), settings.get(BURST));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Routing settings (" + PREFIX + "route.*) are out of range: " + e.getMessage());
         }
         String keys = settings.get(TRUSTED_KEYS);
-        List<String> keyFiles = keys == null || keys.isBlank() ? List.of()
-                : List.of(keys.split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return new InferenceConfig(settings.get(FAMILY), settings.get(BATCH_SIZE), settings.get(BATCH_TIMEOUT), settings.get(TOP_K),
-                settings.get(TEMPERATURE), routing, budget, settings.get(EXPLORATION), settings.get(ENGINE_THREADS), settings.get(PARALLELISM),
-                settings.get(CHECKPOINT_INTERVAL), settings.get(OUT_OF_ORDERNESS), settings.get(GROUP_ID), settings.get(TRANSACTIONAL_ID_PREFIX),
+        List<String> keyFiles = keys == null || keys.isBlank()
+                ? List.of()
+                : List.of(keys.split(",")).stream()
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
+        return new InferenceConfig(
+                settings.get(FAMILY),
+                settings.get(BATCH_SIZE),
+                settings.get(BATCH_TIMEOUT),
+                settings.get(TOP_K),
+                settings.get(TEMPERATURE),
+                routing,
+                budget,
+                settings.get(EXPLORATION),
+                settings.get(ENGINE_THREADS),
+                settings.get(PARALLELISM),
+                settings.get(CHECKPOINT_INTERVAL),
+                settings.get(OUT_OF_ORDERNESS),
+                settings.get(GROUP_ID),
+                settings.get(TRANSACTIONAL_ID_PREFIX),
                 keyFiles);
     }
 
@@ -115,18 +194,60 @@ public record InferenceConfig(String family, int batchSize, Duration batchTimeou
     }
 
     public InferenceConfig withBatching(int size, Duration timeout) {
-        return new InferenceConfig(family, size, timeout, topK, temperature, routing, budget, exploration, engineThreads, parallelism,
-                checkpointInterval, outOfOrderness, groupId, transactionalIdPrefix, trustedKeyFiles);
+        return new InferenceConfig(
+                family,
+                size,
+                timeout,
+                topK,
+                temperature,
+                routing,
+                budget,
+                exploration,
+                engineThreads,
+                parallelism,
+                checkpointInterval,
+                outOfOrderness,
+                groupId,
+                transactionalIdPrefix,
+                trustedKeyFiles);
     }
 
     public InferenceConfig withRouting(RoutingRules newRouting, TokenBucket newBudget, double newExploration) {
-        return new InferenceConfig(family, batchSize, batchTimeout, topK, temperature, newRouting, newBudget, newExploration, engineThreads,
-                parallelism, checkpointInterval, outOfOrderness, groupId, transactionalIdPrefix, trustedKeyFiles);
+        return new InferenceConfig(
+                family,
+                batchSize,
+                batchTimeout,
+                topK,
+                temperature,
+                newRouting,
+                newBudget,
+                newExploration,
+                engineThreads,
+                parallelism,
+                checkpointInterval,
+                outOfOrderness,
+                groupId,
+                transactionalIdPrefix,
+                trustedKeyFiles);
     }
 
     public InferenceConfig withTrustedKeys(List<String> files) {
-        return new InferenceConfig(family, batchSize, batchTimeout, topK, temperature, routing, budget, exploration, engineThreads,
-                parallelism, checkpointInterval, outOfOrderness, groupId, transactionalIdPrefix, files);
+        return new InferenceConfig(
+                family,
+                batchSize,
+                batchTimeout,
+                topK,
+                temperature,
+                routing,
+                budget,
+                exploration,
+                engineThreads,
+                parallelism,
+                checkpointInterval,
+                outOfOrderness,
+                groupId,
+                transactionalIdPrefix,
+                files);
     }
 
     /** Engine threads for one of {@code parallelism} instances on a machine with {@code cores}. */

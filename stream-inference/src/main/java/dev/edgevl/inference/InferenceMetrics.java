@@ -24,7 +24,8 @@ final class InferenceMetrics {
     private final Histogram inferenceMillis;
     private final Histogram latencyMillis;
 
-    InferenceMetrics(MetricGroup operatorGroup, LongSupplier liveVersion, LongSupplier labelCount, LongSupplier labelsLeftOut) {
+    InferenceMetrics(
+            MetricGroup operatorGroup, LongSupplier liveVersion, LongSupplier labelCount, LongSupplier labelsLeftOut) {
         MetricGroup g = operatorGroup.addGroup("edgevl");
         framesIn = g.counter("framesIn");
         annotations = g.counter("annotations");
@@ -38,8 +39,8 @@ final class InferenceMetrics {
         g.gauge("liveModelVersion", (Gauge<Long>) liveVersion::getAsLong);
         g.gauge("labels", (Gauge<Long>) labelCount::getAsLong);
         g.gauge("labelsLeftOut", (Gauge<Long>) labelsLeftOut::getAsLong);
-        g.gauge("routingRate", (Gauge<Double>) () -> annotations.getCount() == 0 ? 0.0
-                : (double) teacherRequests.getCount() / annotations.getCount());
+        g.gauge("routingRate", (Gauge<Double>)
+                () -> annotations.getCount() == 0 ? 0.0 : (double) teacherRequests.getCount() / annotations.getCount());
     }
 
     void annotated(boolean routed, long latencyMs) {

@@ -13,12 +13,12 @@ public class KafkaBytes {
     public long offset;
     /** The record's timestamp, ms. */
     public long timestamp;
+
     public byte[] key;
     /** Null for a tombstone. */
     public byte[] value;
 
-    public KafkaBytes() {
-    }
+    public KafkaBytes() {}
 
     public KafkaBytes(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
         this.topic = topic;

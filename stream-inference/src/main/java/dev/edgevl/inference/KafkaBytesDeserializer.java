@@ -11,7 +11,8 @@ final class KafkaBytesDeserializer implements KafkaRecordDeserializationSchema<K
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<KafkaBytes> out) {
-        out.collect(new KafkaBytes(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value()));
+        out.collect(new KafkaBytes(
+                record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(), record.value()));
     }
 
     @Override

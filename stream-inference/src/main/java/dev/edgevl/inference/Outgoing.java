@@ -15,8 +15,7 @@ public class Outgoing {
     /** Header names and values, alternating (dead letters carry the reason here); a flat array keeps this a Flink POJO. */
     public String[] headers;
 
-    public Outgoing() {
-    }
+    public Outgoing() {}
 
     public Outgoing(String topic, byte[] key, byte[] value, long timestamp, Map<String, String> headers) {
         this.topic = topic;

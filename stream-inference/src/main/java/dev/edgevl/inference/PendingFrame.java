@@ -12,7 +12,8 @@ import dev.edgevl.model.preprocess.InputSpec;
  *
  * @param ingestMillis when the pair was written to {@code frames.paired} (the record's timestamp when it carries none)
  */
-public record PendingFrame(String deviceId, FramePair pair, InputSpec spec, float[] aux, float[] rgb, long ingestMillis) {
+public record PendingFrame(
+        String deviceId, FramePair pair, InputSpec spec, float[] aux, float[] rgb, long ingestMillis) {
 
     /** @throws dev.edgevl.model.preprocess.FrameFormatException when a frame's bytes do not match its header */
     public static PendingFrame prepare(String deviceId, FramePair pair, InputSpec spec, long recordMillis) {

@@ -36,7 +36,11 @@ final class RoutingPolicy implements Serializable {
             return EnumSet.of(RouteReason.NO_MODEL);
         }
         Set<RouteReason> reasons = uncertainty == null ? EnumSet.noneOf(RouteReason.class) : rules.reasons(uncertainty);
-        if (reasons.isEmpty() && explores(frame.deviceId(), frame.pair().getAux().getSensorId(), frame.pair().getAux().getSequence())) {
+        if (reasons.isEmpty()
+                && explores(
+                        frame.deviceId(),
+                        frame.pair().getAux().getSensorId(),
+                        frame.pair().getAux().getSequence())) {
             reasons.add(RouteReason.EXPLORATION);
         }
         return reasons;

@@ -42,8 +42,7 @@ public final class StreamInferenceJob {
     private static final Duration SOURCE_IDLENESS = Duration.ofSeconds(5);
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(5);
 
-    private StreamInferenceJob() {
-    }
+    private StreamInferenceJob() {}
 
     /**
      * Adds the job to {@code env}: checkpointing, sources, the annotating operator and the sink.
@@ -69,10 +68,12 @@ public final class StreamInferenceJob {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new KafkaBytesDeserializer())
                 .build();
-        WatermarkStrategy<KafkaBytes> eventTime = WatermarkStrategy.<KafkaBytes>forBoundedOutOfOrderness(config.outOfOrderness())
+        WatermarkStrategy<KafkaBytes> eventTime = WatermarkStrategy.<KafkaBytes>forBoundedOutOfOrderness(
+                        config.outOfOrderness())
                 .withTimestampAssigner((record, previous) -> record.timestamp)
                 .withIdleness(SOURCE_IDLENESS);
-        DataStream<KafkaBytes> frames = env.fromSource(frameSource, eventTime, "frames.paired").uid("frames-source")
+        DataStream<KafkaBytes> frames = env.fromSource(frameSource, eventTime, "frames.paired")
+                .uid("frames-source")
                 .setParallelism(parallelism);
 
         // Both compacted topics, read from the start: the newest model record per family and every live label.
@@ -85,16 +86,20 @@ public final class StreamInferenceJob {
                 .setDeserializer(new KafkaBytesDeserializer())
                 .build();
         DataStream<Control> control = env.fromSource(controlSource, WatermarkStrategy.noWatermarks(), "models+labels")
-                .uid("control-source").setParallelism(1)
-                .map(record -> Topics.MODELS.name().equals(record.topic) ? Control.model(record) : Control.label(record))
-                .returns(TypeInformation.of(Control.class)).uid("control-decode").setParallelism(1);
+                .uid("control-source")
+                .setParallelism(1)
+                .map(record ->
+                        Topics.MODELS.name().equals(record.topic) ? Control.model(record) : Control.label(record))
+                .returns(TypeInformation.of(Control.class))
+                .uid("control-decode")
+                .setParallelism(1);
 
         Map<String, String> flat = new LinkedHashMap<>(settings.withPrefix(""));
-        SingleOutputStreamOperator<Outgoing> out = frames
-                .keyBy(record -> record.key == null ? "" : record.keyText())
+        SingleOutputStreamOperator<Outgoing> out = frames.keyBy(record -> record.key == null ? "" : record.keyText())
                 .connect(control.broadcast())
                 .transform("annotate", TypeInformation.of(Outgoing.class), new AnnotateOperator(config, flat, keys))
-                .uid(ANNOTATE_UID).setParallelism(parallelism);
+                .uid(ANNOTATE_UID)
+                .setParallelism(parallelism);
 
         Properties producer = new Properties();
         producer.putAll(client);
@@ -120,15 +125,19 @@ public final class StreamInferenceJob {
     /** The trusted keys are read where the job is built and travel with it, so task managers need no key files. */
     static List<String> readKeys(List<String> files) {
         if (files.isEmpty()) {
-            throw new ConfigException("Setting " + InferenceConfig.TRUSTED_KEYS.key() + " names no key: the job could not accept any"
-                    + " model. Give the PEM file(s) of the distiller's public signing key. " + InferenceConfig.TRUSTED_KEYS.description());
+            throw new ConfigException(
+                    "Setting " + InferenceConfig.TRUSTED_KEYS.key() + " names no key: the job could not accept any"
+                            + " model. Give the PEM file(s) of the distiller's public signing key. "
+                            + InferenceConfig.TRUSTED_KEYS.description());
         }
         List<String> pems = new ArrayList<>();
         for (String file : files) {
             try {
                 pems.add(Files.readString(Path.of(file), StandardCharsets.US_ASCII));
             } catch (IOException e) {
-                throw new ConfigException("Cannot read the trusted key " + file + " (" + InferenceConfig.TRUSTED_KEYS.key() + "): " + e, e);
+                throw new ConfigException(
+                        "Cannot read the trusted key " + file + " (" + InferenceConfig.TRUSTED_KEYS.key() + "): " + e,
+                        e);
             }
         }
         return pems;

@@ -27,18 +27,20 @@ import org.junit.jupiter.api.Test;
 
 class AnnotateOperatorTest {
     private static final AvroSerdes SERDES = AvroSerdes.singleObject();
-    private final List<KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing>> harnesses = new ArrayList<>();
+    private final List<KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing>> harnesses =
+            new ArrayList<>();
     private long offset;
 
     private InferenceConfig config(int batch) {
         return InferenceConfig.defaults().withBatching(batch, Duration.ofMillis(50));
     }
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> harness(InferenceConfig config,
-            OperatorSubtaskState restore) throws Exception {
-        AnnotateOperator operator = new AnnotateOperator(config.withTrustedKeys(List.of()), Map.of(), List.of(TestWorld.publicPem()));
-        var h = new KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing>(operator,
-                r -> r.key == null ? "" : r.keyText(), null, Types.STRING);
+    private KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> harness(
+            InferenceConfig config, OperatorSubtaskState restore) throws Exception {
+        AnnotateOperator operator =
+                new AnnotateOperator(config.withTrustedKeys(List.of()), Map.of(), List.of(TestWorld.publicPem()));
+        var h = new KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing>(
+                operator, r -> r.key == null ? "" : r.keyText(), null, Types.STRING);
         harnesses.add(h);
         if (restore == null) {
             h.initializeEmptyState();
@@ -56,39 +58,59 @@ class AnnotateOperatorTest {
         }
     }
 
-    private void model(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, byte[] record) throws Exception {
-        h.processElement2(new StreamRecord<>(Control.model(TestWorld.controlRecord(Topics.MODELS.name(), TestWorld.FAMILY, record))));
-    }
-
-    private void label(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String name, byte[] record)
+    private void model(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, byte[] record)
             throws Exception {
-        h.processElement2(new StreamRecord<>(Control.label(TestWorld.controlRecord(Topics.LABELS_EMBEDDED.name(), name, record))));
+        h.processElement2(new StreamRecord<>(
+                Control.model(TestWorld.controlRecord(Topics.MODELS.name(), TestWorld.FAMILY, record))));
     }
 
-    private void labels(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String... names) throws Exception {
+    private void label(
+            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String name, byte[] record)
+            throws Exception {
+        h.processElement2(new StreamRecord<>(
+                Control.label(TestWorld.controlRecord(Topics.LABELS_EMBEDDED.name(), name, record))));
+    }
+
+    private void labels(
+            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String... names)
+            throws Exception {
         for (int i = 0; i < names.length; i++) {
             label(h, names[i], TestWorld.label(names[i], i + 1));
         }
     }
 
-    private void frame(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String device, long seq)
+    private void frame(
+            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String device, long seq)
             throws Exception {
         KafkaBytes r = TestWorld.pairRecord(device, seq, seq % 2 == 0, offset++);
         h.processElement1(new StreamRecord<>(r, r.timestamp));
     }
 
-    private static List<Annotation> annotations(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
-        return h.extractOutputValues().stream().filter(o -> o.topic.equals(Topics.FRAMES_ANNOTATED.name()))
-                .map(o -> SERDES.valueSerde(Topics.FRAMES_ANNOTATED).deserializer().deserialize(o.topic, o.value)).toList();
+    private static List<Annotation> annotations(
+            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+        return h.extractOutputValues().stream()
+                .filter(o -> o.topic.equals(Topics.FRAMES_ANNOTATED.name()))
+                .map(o -> SERDES.valueSerde(Topics.FRAMES_ANNOTATED)
+                        .deserializer()
+                        .deserialize(o.topic, o.value))
+                .toList();
     }
 
-    private static List<TeacherRequest> requests(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
-        return h.extractOutputValues().stream().filter(o -> o.topic.equals(Topics.TEACHER_REQUESTS.name()))
-                .map(o -> SERDES.valueSerde(Topics.TEACHER_REQUESTS).deserializer().deserialize(o.topic, o.value)).toList();
+    private static List<TeacherRequest> requests(
+            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+        return h.extractOutputValues().stream()
+                .filter(o -> o.topic.equals(Topics.TEACHER_REQUESTS.name()))
+                .map(o -> SERDES.valueSerde(Topics.TEACHER_REQUESTS)
+                        .deserializer()
+                        .deserialize(o.topic, o.value))
+                .toList();
     }
 
-    private static List<Outgoing> deadLetters(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
-        return h.extractOutputValues().stream().filter(o -> o.topic.endsWith(".dlq")).toList();
+    private static List<Outgoing> deadLetters(
+            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+        return h.extractOutputValues().stream()
+                .filter(o -> o.topic.endsWith(".dlq"))
+                .toList();
     }
 
     @Test
@@ -110,14 +132,21 @@ class AnnotateOperatorTest {
             assertThat(a.getStatus()).isEqualTo(AnnotationStatus.OK);
             assertThat(a.getModelVersion()).isEqualTo(1L);
             assertThat(a.getEmbedding()).hasSize(TestWorld.DIM);
-            assertThat(a.getTopK()).hasSize(3).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere", "torus");
+            assertThat(a.getTopK())
+                    .hasSize(3)
+                    .extracting(LabelScore::getLabel)
+                    .containsExactlyInAnyOrder("cube", "sphere", "torus");
             assertThat(a.getUncertainty()).isNotNull();
             assertThat(a.getInferenceMicros()).isNotNull();
         });
-        assertThat(out.get(0).getRgbEmbedding()).as("sequence 0 has an RGB frame").hasSize(TestWorld.DIM);
+        assertThat(out.get(0).getRgbEmbedding())
+                .as("sequence 0 has an RGB frame")
+                .hasSize(TestWorld.DIM);
         assertThat(out.get(0).getUncertainty().getModalityDisagreement()).isNotNull();
         assertThat(out.get(1).getRgbEmbedding()).isNull();
-        assertThat(h.getProcessingTimeService().getNumActiveTimers()).as("the batch timer is cancelled").isZero();
+        assertThat(h.getProcessingTimeService().getNumActiveTimers())
+                .as("the batch timer is cancelled")
+                .isZero();
     }
 
     @Test
@@ -167,7 +196,8 @@ class AnnotateOperatorTest {
         model(h, new byte[] {1, 2, 3});
         frame(h, "dev-a", 0);
 
-        assertThat(annotations(h)).singleElement().satisfies(a -> assertThat(a.getModelVersion()).isEqualTo(1L));
+        assertThat(annotations(h)).singleElement().satisfies(a -> assertThat(a.getModelVersion())
+                .isEqualTo(1L));
     }
 
     @Test
@@ -185,7 +215,9 @@ class AnnotateOperatorTest {
 
         List<Annotation> out = annotations(h);
         assertThat(out.get(0).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere");
-        assertThat(out.get(1).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere", "forklift");
+        assertThat(out.get(1).getTopK())
+                .extracting(LabelScore::getLabel)
+                .containsExactlyInAnyOrder("cube", "sphere", "forklift");
         assertThat(out.get(0).getLabelSetVersion()).isNotEqualTo(out.get(1).getLabelSetVersion());
         assertThat(out.get(2).getStatus()).isEqualTo(AnnotationStatus.NO_LABELS);
         assertThat(out.get(2).getEmbedding()).hasSize(TestWorld.DIM);
@@ -207,11 +239,15 @@ class AnnotateOperatorTest {
         });
         List<TeacherRequest> sent = requests(h);
         // 50 frames earn 5 tokens; the bucket holds one, and only the pairs with RGB can spend it.
-        assertThat(sent).hasSizeBetween(4, 5).allSatisfy(r -> assertThat(r.getReasons()).containsExactly(RouteReason.NO_MODEL));
+        assertThat(sent).hasSizeBetween(4, 5).allSatisfy(r -> assertThat(r.getReasons())
+                .containsExactly(RouteReason.NO_MODEL));
         assertThat(out.stream().filter(Annotation::getRoutedToTeacher)).hasSameSizeAs(sent);
-        // Half the pairs have no RGB frame (odd sequence numbers): the teacher embeds RGB only, so none of those is sent.
+        // Half the pairs have no RGB frame (odd sequence numbers): the teacher embeds RGB only, so none of those is
+        // sent.
         assertThat(sent).allSatisfy(r -> assertThat(r.getPair().getRgb()).isNotNull());
-        assertThat(out.stream().filter(a -> a.getRgbSequence() == null)).isNotEmpty().noneMatch(Annotation::getRoutedToTeacher);
+        assertThat(out.stream().filter(a -> a.getRgbSequence() == null))
+                .isNotEmpty()
+                .noneMatch(Annotation::getRoutedToTeacher);
     }
 
     @Test
@@ -230,9 +266,14 @@ class AnnotateOperatorTest {
         h.endAllInputs();
 
         List<TeacherRequest> sent = requests(h);
-        long a = sent.stream().filter(r -> r.getPair().getDeviceId().equals("dev-a")).count();
-        long b = sent.stream().filter(r -> r.getPair().getDeviceId().equals("dev-b")).count();
-        // Only pairs with an RGB frame (every other one here) can spend a token; a token earned by the last frame stays unspent.
+        long a = sent.stream()
+                .filter(r -> r.getPair().getDeviceId().equals("dev-a"))
+                .count();
+        long b = sent.stream()
+                .filter(r -> r.getPair().getDeviceId().equals("dev-b"))
+                .count();
+        // Only pairs with an RGB frame (every other one here) can spend a token; a token earned by the last frame stays
+        // unspent.
         assertThat(a).as("5%% of 200").isBetween(9L, 10L);
         assertThat(b).as("5%% of 40").isBetween(1L, 2L);
         assertThat(sent).allSatisfy(r -> {
@@ -264,15 +305,18 @@ class AnnotateOperatorTest {
         var h = harness(config(1), null);
         model(h, TestWorld.model(1, 1));
         labels(h, "cube", "sphere");
-        h.processElement1(new StreamRecord<>(new KafkaBytes(Topics.FRAMES_PAIRED.name(), 0, 1, 5, TestWorld.bytes("dev-a"),
-                new byte[] {0x13, 0x37, 0, 1})));
-        h.processElement1(new StreamRecord<>(new KafkaBytes(Topics.FRAMES_PAIRED.name(), 0, 2, 5, null,
-                TestWorld.encode(TestWorld.pair("dev-a", 1, true)))));
+        h.processElement1(new StreamRecord<>(new KafkaBytes(
+                Topics.FRAMES_PAIRED.name(), 0, 1, 5, TestWorld.bytes("dev-a"), new byte[] {0x13, 0x37, 0, 1})));
+        h.processElement1(new StreamRecord<>(new KafkaBytes(
+                Topics.FRAMES_PAIRED.name(), 0, 2, 5, null, TestWorld.encode(TestWorld.pair("dev-a", 1, true)))));
         var good = TestWorld.pair("dev-a", 2, true);
         var broken = dev.edgevl.avro.FramePair.newBuilder(good)
-                .setAux(dev.edgevl.avro.SensorFrame.newBuilder(good.getAux()).setWidth(17).build()).build(); // bytes no longer match
-        h.processElement1(new StreamRecord<>(new KafkaBytes(Topics.FRAMES_PAIRED.name(), 0, 3, 5, TestWorld.bytes("dev-a"),
-                TestWorld.encode(broken))));
+                .setAux(dev.edgevl.avro.SensorFrame.newBuilder(good.getAux())
+                        .setWidth(17)
+                        .build())
+                .build(); // bytes no longer match
+        h.processElement1(new StreamRecord<>(new KafkaBytes(
+                Topics.FRAMES_PAIRED.name(), 0, 3, 5, TestWorld.bytes("dev-a"), TestWorld.encode(broken))));
         frame(h, "dev-a", 3);
 
         List<Outgoing> dead = deadLetters(h);
@@ -281,7 +325,8 @@ class AnnotateOperatorTest {
         assertThat(header(dead.get(1), DeadLetters.ERROR_MESSAGE)).contains("no device id");
         assertThat(header(dead.get(2), DeadLetters.ERROR_MESSAGE)).contains("17");
         assertThat(dead.get(0).value).containsExactly(0x13, 0x37, 0, 1);
-        assertThat(annotations(h)).singleElement().satisfies(a -> assertThat(a.getAuxSequence()).isEqualTo(3L));
+        assertThat(annotations(h)).singleElement().satisfies(a -> assertThat(a.getAuxSequence())
+                .isEqualTo(3L));
     }
 
     @Test
@@ -321,7 +366,9 @@ class AnnotateOperatorTest {
         List<Annotation> out = annotations(h);
         assertThat(out.get(0).getStatus()).isEqualTo(AnnotationStatus.OK);
         assertThat(out.get(0).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere");
-        assertThat(out.get(1).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere", "torus");
+        assertThat(out.get(1).getTopK())
+                .extracting(LabelScore::getLabel)
+                .containsExactlyInAnyOrder("cube", "sphere", "torus");
     }
 
     @Test

@@ -16,12 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,14 +69,26 @@ class StreamInferenceIT {
                 "inference.group-id", run,
                 "inference.transactional-id-prefix", run,
                 "inference.engine.threads", "1"));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "key.serializer", ByteArraySerializer.class, "value.serializer", ByteArraySerializer.class, "max.request.size", 8 << 20));
-             LocalFlink flink = LocalFlink.start(2, 2);
-             KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
-            producer.send(new ProducerRecord<>(Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(1, 1))).get();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "key.serializer",
+                        ByteArraySerializer.class,
+                        "value.serializer",
+                        ByteArraySerializer.class,
+                        "max.request.size",
+                        8 << 20));
+                LocalFlink flink = LocalFlink.start(2, 2);
+                KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
+            producer.send(new ProducerRecord<>(
+                            Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(1, 1)))
+                    .get();
             for (String label : List.of("cube", "sphere", "torus")) {
-                producer.send(new ProducerRecord<>(Topics.LABELS_EMBEDDED.name(), TestWorld.bytes(label),
-                        TestWorld.label(label, label.hashCode()))).get();
+                producer.send(new ProducerRecord<>(
+                                Topics.LABELS_EMBEDDED.name(),
+                                TestWorld.bytes(label),
+                                TestWorld.label(label, label.hashCode())))
+                        .get();
             }
             StreamExecutionEnvironment env = LocalFlink.environment(2, 5, Duration.ofMillis(500));
             StreamInferenceJob.build(env, settings, kafka.bootstrapServers());
@@ -93,8 +103,12 @@ class StreamInferenceIT {
                         for (int d = 0; d < DEVICES; d++) {
                             String device = "dev-" + d;
                             var pair = TestWorld.pair(device, seq, seq % 3 != 0);
-                            producer.send(new ProducerRecord<>(Topics.FRAMES_PAIRED.name(), null,
-                                    pair.getAux().getCaptureTime().toEpochMilli(), TestWorld.bytes(device), TestWorld.encode(pair)));
+                            producer.send(new ProducerRecord<>(
+                                    Topics.FRAMES_PAIRED.name(),
+                                    null,
+                                    pair.getAux().getCaptureTime().toEpochMilli(),
+                                    TestWorld.bytes(device),
+                                    TestWorld.encode(pair)));
                         }
                         Thread.sleep(40);
                     }
@@ -113,7 +127,9 @@ class StreamInferenceIT {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
                 int annotated = annotations(seen).size();
                 if (!swapped && annotated >= TOTAL / 4) {
-                    producer.send(new ProducerRecord<>(Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(2, 2))).get();
+                    producer.send(new ProducerRecord<>(
+                                    Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(2, 2)))
+                            .get();
                     swapped = true;
                 }
                 if (!failed && annotated >= TOTAL / 2) {
@@ -133,24 +149,36 @@ class StreamInferenceIT {
             assertThat(failed).as("the task manager was killed mid-stream").isTrue();
 
             List<Annotation> out = annotations(seen);
-            Map<String, Long> perFrame = out.stream().collect(Collectors.groupingBy(StreamInferenceIT::id, Collectors.counting()));
+            Map<String, Long> perFrame =
+                    out.stream().collect(Collectors.groupingBy(StreamInferenceIT::id, Collectors.counting()));
             assertThat(perFrame).as("every frame annotated").hasSize(TOTAL);
             assertThat(perFrame.values()).as("each exactly once").containsOnly(1L);
             assertThat(out).extracting(Annotation::getModelVersion).contains(1L, 2L);
             // Per device, frames arrive in order on one partition: once a device sees version 2 it never goes back.
-            Map<String, List<Annotation>> byDevice = out.stream().collect(Collectors.groupingBy(Annotation::getDeviceId));
+            Map<String, List<Annotation>> byDevice =
+                    out.stream().collect(Collectors.groupingBy(Annotation::getDeviceId));
             byDevice.values().forEach(list -> {
-                List<Long> versions = list.stream().sorted((a, b) -> Long.compare(a.getAuxSequence(), b.getAuxSequence()))
-                        .map(Annotation::getModelVersion).toList();
+                List<Long> versions = list.stream()
+                        .sorted((a, b) -> Long.compare(a.getAuxSequence(), b.getAuxSequence()))
+                        .map(Annotation::getModelVersion)
+                        .toList();
                 assertThat(versions).isSorted();
             });
 
-            List<TeacherRequest> requests = seen.stream().filter(r -> r.topic().equals(Topics.TEACHER_REQUESTS.name()))
-                    .map(r -> serdes.valueSerde(Topics.TEACHER_REQUESTS).deserializer().deserialize(r.topic(), r.value())).toList();
-            Map<String, Long> perDevice = requests.stream().collect(Collectors.groupingBy(r -> r.getPair().getDeviceId(), Collectors.counting()));
-            assertThat(perDevice.values()).as("at most 5%% of a device's frames plus the bucket's burst of 5")
+            List<TeacherRequest> requests = seen.stream()
+                    .filter(r -> r.topic().equals(Topics.TEACHER_REQUESTS.name()))
+                    .map(r -> serdes.valueSerde(Topics.TEACHER_REQUESTS)
+                            .deserializer()
+                            .deserialize(r.topic(), r.value()))
+                    .toList();
+            Map<String, Long> perDevice = requests.stream()
+                    .collect(Collectors.groupingBy(r -> r.getPair().getDeviceId(), Collectors.counting()));
+            assertThat(perDevice.values())
+                    .as("at most 5%% of a device's frames plus the bucket's burst of 5")
                     .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo((long) (0.05 * FRAMES_PER_DEVICE) + 5));
-            assertThat(requests.stream().map(r -> r.getPair().getDeviceId() + "/" + r.getPair().getAux().getSequence()))
+            assertThat(requests.stream()
+                            .map(r -> r.getPair().getDeviceId() + "/"
+                                    + r.getPair().getAux().getSequence()))
                     .doesNotHaveDuplicates();
             assertThat(out.stream().filter(Annotation::getRoutedToTeacher)).hasSameSizeAs(requests);
         }
@@ -171,12 +199,17 @@ class StreamInferenceIT {
 
     private List<Annotation> annotations(List<ConsumerRecord<byte[], byte[]>> records) {
         var decode = serdes.valueSerde(Topics.FRAMES_ANNOTATED).deserializer();
-        return records.stream().filter(r -> r.topic().equals(Topics.FRAMES_ANNOTATED.name()))
-                .map(r -> decode.deserialize(r.topic(), r.value())).toList();
+        return records.stream()
+                .filter(r -> r.topic().equals(Topics.FRAMES_ANNOTATED.name()))
+                .map(r -> decode.deserialize(r.topic(), r.value()))
+                .toList();
     }
 
     private long distinct(List<ConsumerRecord<byte[], byte[]>> records) {
-        return annotations(records).stream().map(StreamInferenceIT::id).distinct().count();
+        return annotations(records).stream()
+                .map(StreamInferenceIT::id)
+                .distinct()
+                .count();
     }
 
     private static String id(Annotation a) {

@@ -39,8 +39,7 @@ final class TestWorld {
     static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
     private static final AvroSerdes SERDES = AvroSerdes.singleObject();
 
-    private TestWorld() {
-    }
+    private TestWorld() {}
 
     static String publicPem() {
         return Keys.toPem(PUBLISHER.getPublic());
@@ -54,8 +53,14 @@ final class TestWorld {
 
     static ModelVersion modelVersion(long version, long seed, KeyPair signer) {
         FoldedStudent student = Calibration.calibrate(TestStudents.tiny(seed), TestStudents.images(8, 16, seed + 1), 8);
-        byte[] bundle = StudentBundles.int8(student, BundleManifest.builder().family(FAMILY).version(version)
-                .parentVersion(version > 1 ? version - 1 : null).createdAt(T0).teacherId("test-teacher"));
+        byte[] bundle = StudentBundles.int8(
+                student,
+                BundleManifest.builder()
+                        .family(FAMILY)
+                        .version(version)
+                        .parentVersion(version > 1 ? version - 1 : null)
+                        .createdAt(T0)
+                        .teacherId("test-teacher"));
         SignedBundle signed = BundleSigner.of(signer).sign(bundle);
         return ModelVersions.toRecord(signed, ModelBundle.parse(bundle), new BundleDelivery.Inline(), T0);
     }
@@ -74,7 +79,9 @@ final class TestWorld {
         ModelVersion record = modelVersion(version, 7, PUBLISHER);
         byte[] bundle = record.getBundle().array().clone();
         bundle[bundle.length / 2] ^= 0x5a;
-        return encode(ModelVersion.newBuilder(record).setBundle(ByteBuffer.wrap(bundle)).build());
+        return encode(ModelVersion.newBuilder(record)
+                .setBundle(ByteBuffer.wrap(bundle))
+                .build());
     }
 
     static byte[] encode(ModelVersion record) {
@@ -91,8 +98,13 @@ final class TestWorld {
     }
 
     static byte[] label(String name, String teacherId, float[] embedding) {
-        LabelEmbedding l = LabelEmbedding.newBuilder().setLabel(name).setTeacherId(teacherId).setEmbedding(Embeddings.boxed(embedding))
-                .setPromptTemplates(List.of("a photo of a {}")).setEmbeddedTime(T0).build();
+        LabelEmbedding l = LabelEmbedding.newBuilder()
+                .setLabel(name)
+                .setTeacherId(teacherId)
+                .setEmbedding(Embeddings.boxed(embedding))
+                .setPromptTemplates(List.of("a photo of a {}"))
+                .setEmbeddedTime(T0)
+                .build();
         return SERDES.valueSerde(Topics.LABELS_EMBEDDED).serializer().serialize(Topics.LABELS_EMBEDDED.name(), l);
     }
 
@@ -105,20 +117,36 @@ final class TestWorld {
         out.put("zero", label("zero", "test-teacher", new float[DIM]));
         out.put("nan", label("nan", "test-teacher", nan));
         out.put("seven", label("seven", "test-teacher", new float[] {1, 0, 0, 0, 0, 0, 0}));
-        out.put("foreign", label("foreign", "another-teacher", Embeddings.l2Normalize(new float[] {1, 1, 1, 1, 1, 1, 1, 1})));
+        out.put(
+                "foreign",
+                label("foreign", "another-teacher", Embeddings.l2Normalize(new float[] {1, 1, 1, 1, 1, 1, 1, 1})));
         return out;
     }
 
     static FramePair pair(String device, long sequence, boolean withRgb) {
         Instant capture = T0.plusMillis(100 * sequence);
         SensorFrame aux = frame(device, "depth0", Modality.DEPTH, PixelEncoding.DEPTH16_MM, 2, sequence, capture);
-        SensorFrame rgb = withRgb ? frame(device, "rgb0", Modality.RGB, PixelEncoding.RGB8, 3, sequence, capture.minusMillis(3)) : null;
-        return FramePair.newBuilder().setDeviceId(device).setRgb(rgb).setAux(aux).setSkewMicros(withRgb ? 3000L : null)
-                .setOrigin(PairOrigin.FRAME_SYNC).setPairedTime(capture.plusMillis(20)).build();
+        SensorFrame rgb = withRgb
+                ? frame(device, "rgb0", Modality.RGB, PixelEncoding.RGB8, 3, sequence, capture.minusMillis(3))
+                : null;
+        return FramePair.newBuilder()
+                .setDeviceId(device)
+                .setRgb(rgb)
+                .setAux(aux)
+                .setSkewMicros(withRgb ? 3000L : null)
+                .setOrigin(PairOrigin.FRAME_SYNC)
+                .setPairedTime(capture.plusMillis(20))
+                .build();
     }
 
-    private static SensorFrame frame(String device, String sensor, Modality modality, PixelEncoding encoding, int bytesPerPixel,
-            long sequence, Instant capture) {
+    private static SensorFrame frame(
+            String device,
+            String sensor,
+            Modality modality,
+            PixelEncoding encoding,
+            int bytesPerPixel,
+            long sequence,
+            Instant capture) {
         int w = 16;
         int h = 16;
         byte[] data = new byte[w * h * bytesPerPixel];
@@ -129,8 +157,17 @@ final class TestWorld {
                 data[i + 1] &= 0x0f; // keep readings under 4 m, little-endian
             }
         }
-        return SensorFrame.newBuilder().setDeviceId(device).setSensorId(sensor).setModality(modality).setCaptureTime(capture)
-                .setSequence(sequence).setWidth(w).setHeight(h).setEncoding(encoding).setData(ByteBuffer.wrap(data)).build();
+        return SensorFrame.newBuilder()
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setModality(modality)
+                .setCaptureTime(capture)
+                .setSequence(sequence)
+                .setWidth(w)
+                .setHeight(h)
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(data))
+                .build();
     }
 
     static byte[] encode(FramePair pair) {
@@ -139,7 +176,12 @@ final class TestWorld {
 
     static KafkaBytes pairRecord(String device, long sequence, boolean withRgb, long offset) {
         FramePair pair = pair(device, sequence, withRgb);
-        return new KafkaBytes(Topics.FRAMES_PAIRED.name(), 0, offset, pair.getAux().getCaptureTime().toEpochMilli(), bytes(device),
+        return new KafkaBytes(
+                Topics.FRAMES_PAIRED.name(),
+                0,
+                offset,
+                pair.getAux().getCaptureTime().toEpochMilli(),
+                bytes(device),
                 encode(pair));
     }
 

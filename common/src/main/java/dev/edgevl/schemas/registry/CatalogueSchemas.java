@@ -21,8 +21,7 @@ public final class CatalogueSchemas {
         }
     }
 
-    private CatalogueSchemas() {
-    }
+    private CatalogueSchemas() {}
 
     /** The topic-name strategy, as Confluent's serdes use by default, so other clients of the registry agree on subjects. */
     public static String valueSubject(String topic) {
@@ -37,8 +36,11 @@ public final class CatalogueSchemas {
             Schema schema = SpecificData.get().getSchema(topic.valueType());
             level.ifPresent(l -> registry.setCompatibility(subject, l));
             if (!registry.isCompatible(subject, schema)) {
-                outcomes.add(new Outcome(subject, Optional.empty(), Optional.of("not compatible with the latest registered version under "
-                        + registry.compatibility(subject) + " compatibility")));
+                outcomes.add(new Outcome(
+                        subject,
+                        Optional.empty(),
+                        Optional.of("not compatible with the latest registered version under "
+                                + registry.compatibility(subject) + " compatibility")));
             } else {
                 outcomes.add(new Outcome(subject, Optional.of(registry.register(subject, schema)), Optional.empty()));
             }

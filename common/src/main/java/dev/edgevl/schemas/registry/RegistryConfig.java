@@ -39,45 +39,83 @@ public record RegistryConfig(
         Duration maxRetryBackoff,
         int cacheCapacity) {
 
-    public static final ConfigOption<String> URL = option("registry.url", null, "one or more URLs such as http://localhost:8081",
-            String::strip, "Schema registry base URL(s), comma separated, tried in order: later ones are fail-overs. Confluent API; for "
+    public static final ConfigOption<String> URL = option(
+            "registry.url",
+            null,
+            "one or more URLs such as http://localhost:8081",
+            String::strip,
+            "Schema registry base URL(s), comma separated, tried in order: later ones are fail-overs. Confluent API; for "
                     + "Apicurio end it in /apis/ccompat/v7. Needed with serde.format=confluent.");
-    public static final ConfigOption<String> BASIC_AUTH_USER_INFO = secret("registry.basic-auth.user-info",
+    public static final ConfigOption<String> BASIC_AUTH_USER_INFO = secret(
+            "registry.basic-auth.user-info",
             "user:password for HTTP basic auth; not together with registry.bearer-token.");
-    public static final ConfigOption<String> BEARER_TOKEN = secret("registry.bearer-token",
-            "A token sent as Authorization: Bearer, instead of basic auth.");
-    public static final ConfigOption<Path> TRUSTSTORE_LOCATION = path("registry.ssl.truststore.location",
+    public static final ConfigOption<String> BEARER_TOKEN =
+            secret("registry.bearer-token", "A token sent as Authorization: Bearer, instead of basic auth.");
+    public static final ConfigOption<Path> TRUSTSTORE_LOCATION = path(
+            "registry.ssl.truststore.location",
             "Trust store for https (the CAs to trust); unset, the JVM's own. With registry.ssl.truststore.type=PEM, a file of CA "
                     + "certificates (e.g. a Kubernetes secret's ca.crt).");
-    public static final ConfigOption<String> TRUSTSTORE_PASSWORD = secret("registry.ssl.truststore.password",
-            "Password of the trust store (none for PEM).");
-    public static final ConfigOption<String> TRUSTSTORE_TYPE = option("registry.ssl.truststore.type", Tls.DEFAULT_STORE_TYPE,
-            "a store type such as PKCS12, JKS or PEM", String::strip,
+    public static final ConfigOption<String> TRUSTSTORE_PASSWORD =
+            secret("registry.ssl.truststore.password", "Password of the trust store (none for PEM).");
+    public static final ConfigOption<String> TRUSTSTORE_TYPE = option(
+            "registry.ssl.truststore.type",
+            Tls.DEFAULT_STORE_TYPE,
+            "a store type such as PKCS12, JKS or PEM",
+            String::strip,
             "Type of the trust store: PKCS12, JKS, or PEM (X.509 CA certificates in a PEM file).");
-    public static final ConfigOption<Path> KEYSTORE_LOCATION = path("registry.ssl.keystore.location",
-            "Key store with the client certificate and its key, for mutual TLS.");
-    public static final ConfigOption<String> KEYSTORE_PASSWORD = secret("registry.ssl.keystore.password", "Password of the key store.");
-    public static final ConfigOption<String> KEYSTORE_TYPE = option("registry.ssl.keystore.type", Tls.DEFAULT_STORE_TYPE,
-            "a store type such as PKCS12 or JKS", String::strip, "Type of the key store: PKCS12 or JKS.");
-    public static final ConfigOption<String> KEY_PASSWORD = secret("registry.ssl.key.password",
-            "Password of the key in the key store; default: the key store's password.");
-    public static final ConfigOption<Long> CONNECT_TIMEOUT_MS = millis("registry.connect-timeout.ms", 5_000,
-            "TCP connect timeout of one attempt, in milliseconds.");
-    public static final ConfigOption<Long> REQUEST_TIMEOUT_MS = millis("registry.request-timeout.ms", 10_000,
-            "Timeout of one request (the whole response), in milliseconds.");
-    public static final ConfigOption<Integer> RETRIES = option("registry.retries", 3, "a whole number", s -> Integer.valueOf(s.strip()),
+    public static final ConfigOption<Path> KEYSTORE_LOCATION = path(
+            "registry.ssl.keystore.location", "Key store with the client certificate and its key, for mutual TLS.");
+    public static final ConfigOption<String> KEYSTORE_PASSWORD =
+            secret("registry.ssl.keystore.password", "Password of the key store.");
+    public static final ConfigOption<String> KEYSTORE_TYPE = option(
+            "registry.ssl.keystore.type",
+            Tls.DEFAULT_STORE_TYPE,
+            "a store type such as PKCS12 or JKS",
+            String::strip,
+            "Type of the key store: PKCS12 or JKS.");
+    public static final ConfigOption<String> KEY_PASSWORD = secret(
+            "registry.ssl.key.password", "Password of the key in the key store; default: the key store's password.");
+    public static final ConfigOption<Long> CONNECT_TIMEOUT_MS =
+            millis("registry.connect-timeout.ms", 5_000, "TCP connect timeout of one attempt, in milliseconds.");
+    public static final ConfigOption<Long> REQUEST_TIMEOUT_MS = millis(
+            "registry.request-timeout.ms", 10_000, "Timeout of one request (the whole response), in milliseconds.");
+    public static final ConfigOption<Integer> RETRIES = option(
+            "registry.retries",
+            3,
+            "a whole number",
+            s -> Integer.valueOf(s.strip()),
             "Further rounds over the URLs after a round fails with a transient error; 0 = no retry.");
-    public static final ConfigOption<Long> RETRY_BACKOFF_MS = millis("registry.retry-backoff.ms", 200,
+    public static final ConfigOption<Long> RETRY_BACKOFF_MS = millis(
+            "registry.retry-backoff.ms",
+            200,
             "Pause before the first retry round, in milliseconds; it doubles each round up to registry.retry-backoff-max.ms.");
-    public static final ConfigOption<Long> RETRY_BACKOFF_MAX_MS = millis("registry.retry-backoff-max.ms", 5_000,
-            "Longest pause between retry rounds, in milliseconds.");
-    public static final ConfigOption<Integer> CACHE_CAPACITY = option("registry.cache-capacity", 1000, "a whole number",
-            s -> Integer.valueOf(s.strip()), "Entries kept in each of the client's caches (schema ids and schemas).");
+    public static final ConfigOption<Long> RETRY_BACKOFF_MAX_MS =
+            millis("registry.retry-backoff-max.ms", 5_000, "Longest pause between retry rounds, in milliseconds.");
+    public static final ConfigOption<Integer> CACHE_CAPACITY = option(
+            "registry.cache-capacity",
+            1000,
+            "a whole number",
+            s -> Integer.valueOf(s.strip()),
+            "Entries kept in each of the client's caches (schema ids and schemas).");
 
     /** Every setting this config reads. */
-    public static final List<ConfigOption<?>> OPTIONS = List.of(URL, BASIC_AUTH_USER_INFO, BEARER_TOKEN, TRUSTSTORE_LOCATION,
-            TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE, KEYSTORE_LOCATION, KEYSTORE_PASSWORD, KEYSTORE_TYPE, KEY_PASSWORD, CONNECT_TIMEOUT_MS,
-            REQUEST_TIMEOUT_MS, RETRIES, RETRY_BACKOFF_MS, RETRY_BACKOFF_MAX_MS, CACHE_CAPACITY);
+    public static final List<ConfigOption<?>> OPTIONS = List.of(
+            URL,
+            BASIC_AUTH_USER_INFO,
+            BEARER_TOKEN,
+            TRUSTSTORE_LOCATION,
+            TRUSTSTORE_PASSWORD,
+            TRUSTSTORE_TYPE,
+            KEYSTORE_LOCATION,
+            KEYSTORE_PASSWORD,
+            KEYSTORE_TYPE,
+            KEY_PASSWORD,
+            CONNECT_TIMEOUT_MS,
+            REQUEST_TIMEOUT_MS,
+            RETRIES,
+            RETRY_BACKOFF_MS,
+            RETRY_BACKOFF_MAX_MS,
+            CACHE_CAPACITY);
 
     private static final String HIDDEN = "[hidden]";
 
@@ -123,10 +161,17 @@ public record RegistryConfig(
                     + " comma separated, e.g. http://localhost:8081");
         }
         return builder()
-                .urls(Arrays.stream(urls.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(RegistryConfig::uri).toList())
+                .urls(Arrays.stream(urls.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .map(RegistryConfig::uri)
+                        .toList())
                 .basicAuth(settings.get(BASIC_AUTH_USER_INFO))
                 .bearerToken(settings.get(BEARER_TOKEN))
-                .truststore(settings.get(TRUSTSTORE_LOCATION), settings.get(TRUSTSTORE_PASSWORD), settings.get(TRUSTSTORE_TYPE))
+                .truststore(
+                        settings.get(TRUSTSTORE_LOCATION),
+                        settings.get(TRUSTSTORE_PASSWORD),
+                        settings.get(TRUSTSTORE_TYPE))
                 .keystore(settings.get(KEYSTORE_LOCATION), settings.get(KEYSTORE_PASSWORD), settings.get(KEYSTORE_TYPE))
                 .keyPassword(settings.get(KEY_PASSWORD))
                 .connectTimeout(Duration.ofMillis(settings.get(CONNECT_TIMEOUT_MS)))
@@ -172,8 +217,8 @@ public record RegistryConfig(
         }
         // Credentials in the URL would end up in logs and exception messages.
         if (url.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("Put schema registry credentials in " + BASIC_AUTH_USER_INFO
-                    + ", not in the URL.");
+            throw new IllegalArgumentException(
+                    "Put schema registry credentials in " + BASIC_AUTH_USER_INFO + ", not in the URL.");
         }
         if (url.getRawQuery() != null || url.getRawFragment() != null) {
             throw new IllegalArgumentException("Schema registry URL " + url + " must not have a query or fragment.");
@@ -201,13 +246,16 @@ public record RegistryConfig(
         try {
             return new URI(value);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(URL + " must be a URL such as http://localhost:8081, was '" + value + "'.");
+            throw new IllegalArgumentException(
+                    URL + " must be a URL such as http://localhost:8081, was '" + value + "'.");
         }
     }
 
     /** An option whose blank value counts as unset: a properties file may list the key without a value. */
-    private static <T> ConfigOption<T> option(String key, T defaultValue, String expected, Function<String, T> parser, String description) {
-        return ConfigOption.of(key, defaultValue, description, expected, s -> s.isBlank() ? defaultValue : parser.apply(s));
+    private static <T> ConfigOption<T> option(
+            String key, T defaultValue, String expected, Function<String, T> parser, String description) {
+        return ConfigOption.of(
+                key, defaultValue, description, expected, s -> s.isBlank() ? defaultValue : parser.apply(s));
     }
 
     /** A secret, kept exactly as given (a space at either end may be part of a password); settings dumps mask it by its key. */
@@ -230,8 +278,13 @@ public record RegistryConfig(
      * a null key password means the keystore password.
      */
     public record Tls(
-            Path truststoreLocation, String truststorePassword, String truststoreType,
-            Path keystoreLocation, String keystorePassword, String keystoreType, String keyPassword) {
+            Path truststoreLocation,
+            String truststorePassword,
+            String truststoreType,
+            Path keystoreLocation,
+            String keystorePassword,
+            String keystoreType,
+            String keyPassword) {
 
         public static final String DEFAULT_STORE_TYPE = "PKCS12";
         public static final Tls NONE = new Tls(null, null, null, null, null, null, null);
@@ -277,8 +330,7 @@ public record RegistryConfig(
         private Duration maxRetryBackoff = Duration.ofMillis(RETRY_BACKOFF_MAX_MS.defaultValue());
         private int cacheCapacity = CACHE_CAPACITY.defaultValue();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a base URL after the ones already given. */
         public Builder url(String url) {
@@ -352,10 +404,25 @@ public record RegistryConfig(
         }
 
         public RegistryConfig build() {
-            Tls tls = new Tls(truststoreLocation, blankToNull(truststorePassword), truststoreType,
-                    keystoreLocation, blankToNull(keystorePassword), keystoreType, blankToNull(keyPassword));
-            return new RegistryConfig(urls, basicAuthUserInfo, bearerToken, tls, connectTimeout, requestTimeout,
-                    maxRetries, retryBackoff, maxRetryBackoff, cacheCapacity);
+            Tls tls = new Tls(
+                    truststoreLocation,
+                    blankToNull(truststorePassword),
+                    truststoreType,
+                    keystoreLocation,
+                    blankToNull(keystorePassword),
+                    keystoreType,
+                    blankToNull(keyPassword));
+            return new RegistryConfig(
+                    urls,
+                    basicAuthUserInfo,
+                    bearerToken,
+                    tls,
+                    connectTimeout,
+                    requestTimeout,
+                    maxRetries,
+                    retryBackoff,
+                    maxRetryBackoff,
+                    cacheCapacity);
         }
     }
 }

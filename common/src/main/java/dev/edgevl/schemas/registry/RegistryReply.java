@@ -33,8 +33,12 @@ record RegistryReply(String method, URI url, int status, JsonNode body) implemen
     }
 
     SchemaRegistryException missing(String field, String expected) {
-        return SchemaRegistryException.unexpected(method, url, status,
+        return SchemaRegistryException.unexpected(
+                method,
+                url,
+                status,
                 "its body has no field '" + field + "' holding " + expected + ": "
-                        + RegistryTransport.abbreviate(body.toString()), null);
+                        + RegistryTransport.abbreviate(body.toString()),
+                null);
     }
 }

@@ -56,8 +56,9 @@ final class RegistryTransport {
 
     private static String authorization(RegistryConfig config) {
         if (config.basicAuthUserInfo() != null) {
-            return "Basic " + Base64.getEncoder()
-                    .encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8));
         }
         return config.bearerToken() == null ? null : "Bearer " + config.bearerToken();
     }
@@ -91,11 +92,21 @@ final class RegistryTransport {
                 }
                 boolean lastOfRound = i == bases.size() - 1;
                 if (!lastOfRound) {
-                    LOG.warn("Schema registry {} {} failed ({}); trying {} next.", method, url, failure.describe(),
+                    LOG.warn(
+                            "Schema registry {} {} failed ({}); trying {} next.",
+                            method,
+                            url,
+                            failure.describe(),
                             bases.get((index + 1) % bases.size()));
                 } else if (round + 1 < rounds) {
-                    LOG.warn("Schema registry {} {} failed ({}); retrying in {} ms (round {} of {}).", method, url,
-                            failure.describe(), backoff(round + 1, failure).toMillis(), round + 2, rounds);
+                    LOG.warn(
+                            "Schema registry {} {} failed ({}); retrying in {} ms (round {} of {}).",
+                            method,
+                            url,
+                            failure.describe(),
+                            backoff(round + 1, failure).toMillis(),
+                            round + 2,
+                            rounds);
                 }
             }
         }
@@ -129,7 +140,10 @@ final class RegistryTransport {
         if (status >= 200 && status < 300) {
             return new RegistryReply(method, url, status, parse(method, url, status, response.body()));
         }
-        return Failure.http(url, status, response.body(),
+        return Failure.http(
+                url,
+                status,
+                response.body(),
                 response.headers().firstValue("Retry-After").orElse(null));
     }
 
@@ -140,8 +154,8 @@ final class RegistryTransport {
         try {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw SchemaRegistryException.unexpected(method, url, status, "the body is not JSON: "
-                    + abbreviate(body), e);
+            throw SchemaRegistryException.unexpected(
+                    method, url, status, "the body is not JSON: " + abbreviate(body), e);
         }
     }
 
@@ -177,16 +191,20 @@ final class RegistryTransport {
     }
 
     /** What one attempt produced: a reply, or a failure that may be worth retrying. */
-    sealed interface Outcome permits RegistryReply, Failure {
-    }
+    sealed interface Outcome permits RegistryReply, Failure {}
 
     /** An attempt that did not produce a 2xx reply. */
-    record Failure(URI url, int status, int errorCode, String message, Duration retryAfter,
-                           IOException cause) implements Outcome {
+    record Failure(URI url, int status, int errorCode, String message, Duration retryAfter, IOException cause)
+            implements Outcome {
 
         static Failure io(URI url, IOException cause) {
-            return new Failure(url, SchemaRegistryException.NO_STATUS, SchemaRegistryException.NO_ERROR_CODE,
-                    null, Duration.ZERO, cause);
+            return new Failure(
+                    url,
+                    SchemaRegistryException.NO_STATUS,
+                    SchemaRegistryException.NO_ERROR_CODE,
+                    null,
+                    Duration.ZERO,
+                    cause);
         }
 
         static Failure http(URI url, int status, String body, String retryAfter) {

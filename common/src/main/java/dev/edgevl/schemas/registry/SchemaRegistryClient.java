@@ -53,7 +53,8 @@ public final class SchemaRegistryClient implements SchemaRegistry, AutoCloseable
         if (cached != null) {
             return cached;
         }
-        int id = call("POST", "/subjects/" + segment(subject) + suffix, schemaBody(schema)).intField("id");
+        int id = call("POST", "/subjects/" + segment(subject) + suffix, schemaBody(schema))
+                .intField("id");
         ids.put(key, id);
         return id;
     }
@@ -74,20 +75,25 @@ public final class SchemaRegistryClient implements SchemaRegistry, AutoCloseable
         // The API leaves schemaType out for Avro, its original and default type.
         String type = reply.body().path("schemaType").asText("AVRO");
         if (!"AVRO".equalsIgnoreCase(type)) {
-            throw SchemaRegistryException.unsupported(reply.method(), reply.url(), reply.status(),
-                    "schema id " + id + " is " + type);
+            throw SchemaRegistryException.unsupported(
+                    reply.method(), reply.url(), reply.status(), "schema id " + id + " is " + type);
         }
         if (reply.body().path("references").size() > 0) {
-            throw SchemaRegistryException.unsupported(reply.method(), reply.url(), reply.status(),
-                    "schema id " + id + " that uses schema references");
+            throw SchemaRegistryException.unsupported(
+                    reply.method(), reply.url(), reply.status(), "schema id " + id + " that uses schema references");
         }
         String text = reply.textField("schema");
         try {
-            // Defaults are not re-validated: a writer schema is used as stored, even if an older tool accepted it loosely.
+            // Defaults are not re-validated: a writer schema is used as stored, even if an older tool accepted it
+            // loosely.
             return new Schema.Parser().setValidateDefaults(false).parse(text);
         } catch (SchemaParseException e) {
-            throw SchemaRegistryException.unexpected(reply.method(), reply.url(), reply.status(),
-                    "Avro cannot parse schema id " + id + ": " + e.getMessage(), e);
+            throw SchemaRegistryException.unexpected(
+                    reply.method(),
+                    reply.url(),
+                    reply.status(),
+                    "Avro cannot parse schema id " + id + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -99,8 +105,9 @@ public final class SchemaRegistryClient implements SchemaRegistry, AutoCloseable
             return call("POST", path, schemaBody(schema)).booleanField("is_compatible");
         } catch (SchemaRegistryException e) {
             // Nothing to break yet. The error code matters: a bare 404 may mean a wrong base URL.
-            if (e.httpStatus() == 404 && (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
-                    || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND)) {
+            if (e.httpStatus() == 404
+                    && (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
+                            || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND)) {
                 return true;
             }
             throw e;
@@ -114,8 +121,9 @@ public final class SchemaRegistryClient implements SchemaRegistry, AutoCloseable
             return level(call("GET", path + "?defaultToGlobal=true", null));
         } catch (SchemaRegistryException e) {
             // Registries that ignore defaultToGlobal answer 40408 (no subject level) or 40401 (unknown subject).
-            if (e.httpStatus() == 404 && (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
-                    || e.errorCode() == SchemaRegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED)) {
+            if (e.httpStatus() == 404
+                    && (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
+                            || e.errorCode() == SchemaRegistryException.SUBJECT_COMPATIBILITY_NOT_CONFIGURED)) {
                 return level(call("GET", "/config", null));
             }
             throw e;
@@ -182,6 +190,5 @@ public final class SchemaRegistryClient implements SchemaRegistry, AutoCloseable
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private record SubjectSchema(String subject, Schema schema) {
-    }
+    private record SubjectSchema(String subject, Schema schema) {}
 }

@@ -25,8 +25,8 @@ public class SchemaRegistryException extends RuntimeException {
     private final URI url;
     private final String registryMessage;
 
-    public SchemaRegistryException(String message, int httpStatus, int errorCode, URI url,
-                                   String registryMessage, Throwable cause) {
+    public SchemaRegistryException(
+            String message, int httpStatus, int errorCode, URI url, String registryMessage, Throwable cause) {
         super(message, cause);
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
@@ -37,10 +37,11 @@ public class SchemaRegistryException extends RuntimeException {
     /** The registry answered with an error status; the message explains it for an operator. */
     static SchemaRegistryException rejected(String method, URI url, int status, int errorCode, String registryMessage) {
         String code = errorCode == NO_ERROR_CODE ? "" : ", error_code " + errorCode;
-        String said = registryMessage == null || registryMessage.isBlank() ? ""
+        String said = registryMessage == null || registryMessage.isBlank()
+                ? ""
                 : ": " + registryMessage.strip().replaceAll("\\.+$", "");
-        String message = "Schema registry answered " + method + " " + url + " with HTTP " + status + code + said
-                + ". " + hint(status, errorCode);
+        String message = "Schema registry answered " + method + " " + url + " with HTTP " + status + code + said + ". "
+                + hint(status, errorCode);
         return new SchemaRegistryException(message.strip(), status, errorCode, url, registryMessage, null);
     }
 
@@ -54,8 +55,14 @@ public class SchemaRegistryException extends RuntimeException {
 
     /** The registry holds something this client does not read, such as a Protobuf schema. */
     static SchemaRegistryException unsupported(String method, URI url, int status, String what) {
-        return new SchemaRegistryException("Schema registry answered " + method + " " + url + " with " + what
-                + "; this client reads self-contained Avro schemas only.", status, NO_ERROR_CODE, url, null, null);
+        return new SchemaRegistryException(
+                "Schema registry answered " + method + " " + url + " with " + what
+                        + "; this client reads self-contained Avro schemas only.",
+                status,
+                NO_ERROR_CODE,
+                url,
+                null,
+                null);
     }
 
     /** No HTTP answer came back from any URL, even after the retries. */
@@ -67,8 +74,14 @@ public class SchemaRegistryException extends RuntimeException {
     }
 
     static SchemaRegistryException interrupted(String method, URI url, InterruptedException cause) {
-        return new SchemaRegistryException("Interrupted while calling the schema registry for " + method + " " + url
-                + "; the thread is being shut down.", NO_STATUS, NO_ERROR_CODE, url, null, cause);
+        return new SchemaRegistryException(
+                "Interrupted while calling the schema registry for " + method + " " + url
+                        + "; the thread is being shut down.",
+                NO_STATUS,
+                NO_ERROR_CODE,
+                url,
+                null,
+                cause);
     }
 
     /**
@@ -89,12 +102,14 @@ public class SchemaRegistryException extends RuntimeException {
     private static String hint(int status, int errorCode) {
         return switch (errorCode) {
             case SUBJECT_NOT_FOUND ->
-                    "The subject does not exist; check the subject name or register a schema under it first.";
+                "The subject does not exist; check the subject name or register a schema under it first.";
             case VERSION_NOT_FOUND -> "The subject has no such version.";
-            case SCHEMA_NOT_FOUND -> "The registry has no such schema; the data may have been written against"
-                    + " another registry, or the schema was never registered under this subject.";
-            case INCOMPATIBLE_SCHEMA -> "The schema breaks the subject's compatibility level; evolve it compatibly"
-                    + " (for example add fields with defaults) or change the subject's level on purpose.";
+            case SCHEMA_NOT_FOUND ->
+                "The registry has no such schema; the data may have been written against"
+                        + " another registry, or the schema was never registered under this subject.";
+            case INCOMPATIBLE_SCHEMA ->
+                "The schema breaks the subject's compatibility level; evolve it compatibly"
+                        + " (for example add fields with defaults) or change the subject's level on purpose.";
             case INVALID_SCHEMA -> "The registry could not accept the schema text.";
             case INVALID_COMPATIBILITY_LEVEL -> "The registry does not know that compatibility level.";
             default -> hint(status);

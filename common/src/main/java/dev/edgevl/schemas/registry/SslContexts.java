@@ -21,14 +21,16 @@ import javax.net.ssl.TrustManagerFactory;
 final class SslContexts {
     static final String PEM = "PEM";
 
-    private SslContexts() {
-    }
+    private SslContexts() {}
 
     static SSLContext create(RegistryConfig.Tls tls) {
         try {
             KeyManager[] keys = null;
             if (tls.keystoreLocation() != null) {
-                KeyStore store = load(tls.keystoreLocation(), tls.keystorePassword(), tls.keystoreType(),
+                KeyStore store = load(
+                        tls.keystoreLocation(),
+                        tls.keystorePassword(),
+                        tls.keystoreType(),
                         RegistryConfig.KEYSTORE_LOCATION);
                 String keyPassword = tls.keyPassword() != null ? tls.keyPassword() : tls.keystorePassword();
                 KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -38,9 +40,13 @@ final class SslContexts {
             // Null trust managers make the JDK use its own cacerts, which is right for public CAs.
             TrustManager[] trust = null;
             if (tls.truststoreLocation() != null) {
-                KeyStore store = load(tls.truststoreLocation(), tls.truststorePassword(), tls.truststoreType(),
+                KeyStore store = load(
+                        tls.truststoreLocation(),
+                        tls.truststorePassword(),
+                        tls.truststoreType(),
                         RegistryConfig.TRUSTSTORE_LOCATION);
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                TrustManagerFactory factory =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 factory.init(store);
                 trust = factory.getTrustManagers();
             }
@@ -48,8 +54,10 @@ final class SslContexts {
             context.init(keys, trust, null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot set up TLS for the schema registry: "
-                    + SchemaRegistryException.describe(e) + " (check " + RegistryConfig.KEY_PASSWORD.key() + ").", e);
+            throw new IllegalArgumentException(
+                    "Cannot set up TLS for the schema registry: " + SchemaRegistryException.describe(e) + " (check "
+                            + RegistryConfig.KEY_PASSWORD.key() + ").",
+                    e);
         }
     }
 
@@ -62,9 +70,11 @@ final class SslContexts {
             store.load(in, chars(password));
             return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot read " + key.key() + "=" + location + " as a " + type
-                    + " store: " + SchemaRegistryException.describe(e)
-                    + " (check that the file exists, its type, and its password).", e);
+            throw new IllegalArgumentException(
+                    "Cannot read " + key.key() + "=" + location + " as a " + type
+                            + " store: " + SchemaRegistryException.describe(e)
+                            + " (check that the file exists, its type, and its password).",
+                    e);
         }
     }
 
@@ -73,7 +83,8 @@ final class SslContexts {
      * Kafka clients read the same file with {@code ssl.truststore.type=PEM}.
      */
     private static KeyStore pemCertificates(InputStream in) throws IOException, GeneralSecurityException {
-        Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        Collection<? extends Certificate> certificates =
+                CertificateFactory.getInstance("X.509").generateCertificates(in);
         if (certificates.isEmpty()) {
             throw new CertificateException("no certificate in the file");
         }

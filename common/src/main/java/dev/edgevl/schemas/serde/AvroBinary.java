@@ -18,8 +18,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /** The Avro binary body that both wire formats share, and the one place decoding errors are translated. */
 final class AvroBinary {
-    private AvroBinary() {
-    }
+    private AvroBinary() {}
 
     static <T> DatumWriter<T> writer(Schema schema) {
         return new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
@@ -54,17 +53,31 @@ final class AvroBinary {
         try {
             record = reader.read(null, decoder);
         } catch (EOFException e) {
-            throw new RecordDecodingException(topic, recordType, Problem.TRUNCATED,
-                    "the record body ends early (" + data.length + " bytes in all); the message was cut short.", e);
+            throw new RecordDecodingException(
+                    topic,
+                    recordType,
+                    Problem.TRUNCATED,
+                    "the record body ends early (" + data.length + " bytes in all); the message was cut short.",
+                    e);
         } catch (IOException | RuntimeException e) {
-            throw new RecordDecodingException(topic, recordType, Problem.CORRUPT,
-                    "the record body is not valid for its schema (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ").", e);
+            throw new RecordDecodingException(
+                    topic,
+                    recordType,
+                    Problem.CORRUPT,
+                    "the record body is not valid for its schema ("
+                            + e.getClass().getSimpleName() + ": " + e.getMessage() + ").",
+                    e);
         }
         try {
             if (!decoder.isEnd()) {
                 int left = decoder.inputStream().available();
-                throw new RecordDecodingException(topic, recordType, Problem.CORRUPT,
-                        left + " bytes are left over after the record; the message is corrupt or was written with another schema.", null);
+                throw new RecordDecodingException(
+                        topic,
+                        recordType,
+                        Problem.CORRUPT,
+                        left
+                                + " bytes are left over after the record; the message is corrupt or was written with another schema.",
+                        null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

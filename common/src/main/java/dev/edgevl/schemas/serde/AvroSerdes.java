@@ -20,10 +20,15 @@ import org.apache.kafka.common.serialization.Serdes;
  * {@link WireFormat}.
  */
 public final class AvroSerdes implements AutoCloseable {
-    public static final ConfigOption<WireFormat> FORMAT = ConfigOption.enumeration("serde.format", WireFormat.class,
-            WireFormat.SINGLE_OBJECT, "Wire format of Avro values: single-object (Avro single-object encoding, no server) "
+    public static final ConfigOption<WireFormat> FORMAT = ConfigOption.enumeration(
+            "serde.format",
+            WireFormat.class,
+            WireFormat.SINGLE_OBJECT,
+            "Wire format of Avro values: single-object (Avro single-object encoding, no server) "
                     + "or confluent (magic byte 0 + 4-byte schema id, needs registry.url).");
-    public static final ConfigOption<Boolean> AUTO_REGISTER = ConfigOption.bool("registry.auto-register", true,
+    public static final ConfigOption<Boolean> AUTO_REGISTER = ConfigOption.bool(
+            "registry.auto-register",
+            true,
             "With the confluent format: register a value schema on first write. Turn off where schemas are registered "
                     + "ahead of time (edgevl schemas register) and producers may only look them up.");
 
@@ -36,7 +41,8 @@ public final class AvroSerdes implements AutoCloseable {
     private final boolean autoRegister;
     private final AutoCloseable owned;
 
-    private AvroSerdes(WireFormat format, KnownSchemas known, SchemaRegistry registry, boolean autoRegister, AutoCloseable owned) {
+    private AvroSerdes(
+            WireFormat format, KnownSchemas known, SchemaRegistry registry, boolean autoRegister, AutoCloseable owned) {
         this.format = format;
         this.known = known;
         this.registry = registry;
@@ -67,7 +73,8 @@ public final class AvroSerdes implements AutoCloseable {
         if (format == WireFormat.SINGLE_OBJECT) {
             return singleObject();
         }
-        SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.from(settings, "when serde.format=confluent"));
+        SchemaRegistryClient client =
+                new SchemaRegistryClient(RegistryConfig.from(settings, "when serde.format=confluent"));
         return new AvroSerdes(format, null, client, settings.get(AUTO_REGISTER), client);
     }
 
@@ -79,9 +86,12 @@ public final class AvroSerdes implements AutoCloseable {
     public <T extends SpecificRecord> Serde<T> avro(Class<T> type) {
         Schema schema = SpecificData.get().getSchema(type);
         return switch (format) {
-            case SINGLE_OBJECT -> Serdes.serdeFrom(new SingleObjectSerde.Writer<>(schema), new SingleObjectSerde.Reader<>(schema, known));
-            case CONFLUENT -> Serdes.serdeFrom(new ConfluentSerde.Writer<>(schema, registry, autoRegister),
-                    new ConfluentSerde.Reader<>(schema, registry));
+            case SINGLE_OBJECT ->
+                Serdes.serdeFrom(new SingleObjectSerde.Writer<>(schema), new SingleObjectSerde.Reader<>(schema, known));
+            case CONFLUENT ->
+                Serdes.serdeFrom(
+                        new ConfluentSerde.Writer<>(schema, registry, autoRegister),
+                        new ConfluentSerde.Reader<>(schema, registry));
         };
     }
 
@@ -104,7 +114,8 @@ public final class AvroSerdes implements AutoCloseable {
         if (SpecificRecord.class.isAssignableFrom(type)) {
             return (Serde<T>) avro((Class) type);
         }
-        throw new IllegalArgumentException("No serde for the " + part + " type " + type.getName() + " of topic " + topic);
+        throw new IllegalArgumentException(
+                "No serde for the " + part + " type " + type.getName() + " of topic " + topic);
     }
 
     @Override

@@ -24,8 +24,7 @@ final class ConfluentSerde {
     static final int HEADER_LENGTH = 5;
     private static final byte MAGIC = 0x00;
 
-    private ConfluentSerde() {
-    }
+    private ConfluentSerde() {}
 
     static byte[] header(int schemaId) {
         return ByteBuffer.allocate(HEADER_LENGTH).put(MAGIC).putInt(schemaId).array();
@@ -60,10 +59,14 @@ final class ConfluentSerde {
                 int id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
                 return header(id);
             } catch (SchemaRegistryException e) {
-                throw new SerializationException("Cannot write a " + schema.getName() + " to topic '" + topic + "': the schema registry "
-                        + (autoRegister ? "refused to register" : "does not have")
-                        + " the schema under subject '" + subject + "' (" + e.getMessage() + ")."
-                        + (autoRegister ? "" : " Register it first (edgevl schemas register) or set registry.auto-register=true."), e);
+                throw new SerializationException(
+                        "Cannot write a " + schema.getName() + " to topic '" + topic + "': the schema registry "
+                                + (autoRegister ? "refused to register" : "does not have")
+                                + " the schema under subject '" + subject + "' (" + e.getMessage() + ")."
+                                + (autoRegister
+                                        ? ""
+                                        : " Register it first (edgevl schemas register) or set registry.auto-register=true."),
+                        e);
             }
         }
     }
@@ -85,18 +88,31 @@ final class ConfluentSerde {
             }
             String type = readerSchema.getName();
             if (data.length >= 2 && data[0] == (byte) 0xC3 && data[1] == 0x01) {
-                throw new RecordDecodingException(topic, type, Problem.WRONG_MAGIC,
+                throw new RecordDecodingException(
+                        topic,
+                        type,
+                        Problem.WRONG_MAGIC,
                         "the message starts with C3 01, the marker of Avro single-object encoding, but this reader expects the "
-                                + "Confluent wire format (00). Set serde.format=single-object to read it.", null);
+                                + "Confluent wire format (00). Set serde.format=single-object to read it.",
+                        null);
             }
             if (data.length < HEADER_LENGTH) {
-                throw new RecordDecodingException(topic, type, Problem.TRUNCATED,
-                        "only " + data.length + " bytes; the Confluent wire format needs at least a " + HEADER_LENGTH + "-byte header.", null);
+                throw new RecordDecodingException(
+                        topic,
+                        type,
+                        Problem.TRUNCATED,
+                        "only " + data.length + " bytes; the Confluent wire format needs at least a " + HEADER_LENGTH
+                                + "-byte header.",
+                        null);
             }
             if (data[0] != MAGIC) {
-                throw new RecordDecodingException(topic, type, Problem.WRONG_MAGIC,
+                throw new RecordDecodingException(
+                        topic,
+                        type,
+                        Problem.WRONG_MAGIC,
                         "the first byte is " + HexFormat.of().withUpperCase().toHexDigits(data[0])
-                                + " instead of 00, so it is not in the Confluent wire format.", null);
+                                + " instead of 00, so it is not in the Confluent wire format.",
+                        null);
             }
             int id = ByteBuffer.wrap(data, 1, 4).getInt();
             DatumReader<T> reader = readers.computeIfAbsent(id, i -> readerFor(topic, i));
@@ -109,13 +125,21 @@ final class ConfluentSerde {
                 writer = registry.schemaById(id);
             } catch (SchemaRegistryException e) {
                 if (e.httpStatus() == 404) {
-                    throw new RecordDecodingException(topic, readerSchema.getName(), Problem.UNKNOWN_SCHEMA,
-                            "the schema registry has no schema with id " + id + "; the message was written against another registry "
-                                    + "or the bytes are not a record.", e);
+                    throw new RecordDecodingException(
+                            topic,
+                            readerSchema.getName(),
+                            Problem.UNKNOWN_SCHEMA,
+                            "the schema registry has no schema with id " + id
+                                    + "; the message was written against another registry "
+                                    + "or the bytes are not a record.",
+                            e);
                 }
                 // Not the message's fault: the registry could not be asked. Surface it without calling the record bad.
-                throw new SerializationException("Cannot decode a " + readerSchema.getName() + " from topic '" + topic
-                        + "': the schema registry did not answer for schema id " + id + " (" + e.getMessage() + ").", e);
+                throw new SerializationException(
+                        "Cannot decode a " + readerSchema.getName() + " from topic '" + topic
+                                + "': the schema registry did not answer for schema id " + id + " (" + e.getMessage()
+                                + ").",
+                        e);
             }
             SchemaChecks.requireSameType(topic, writer, readerSchema);
             return AvroBinary.reader(writer, readerSchema);

@@ -60,8 +60,11 @@ public final class KnownSchemas {
             if (index == null) {
                 return List.of();
             }
-            List<String> names = new BufferedReader(new InputStreamReader(index, StandardCharsets.UTF_8)).lines()
-                    .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            List<String> names = new BufferedReader(new InputStreamReader(index, StandardCharsets.UTF_8))
+                    .lines()
+                    .map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
             return names.stream().map(name -> read(loader, HISTORY_DIR + name)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -71,7 +74,8 @@ public final class KnownSchemas {
     private static String read(ClassLoader loader, String resource) {
         try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("The schema history index names " + resource + " but it is not on the class path.");
+                throw new IllegalStateException(
+                        "The schema history index names " + resource + " but it is not on the class path.");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -18,11 +18,18 @@ import org.apache.avro.specific.SpecificRecord;
 /** The top-level records of the contract: the values of the catalogue's topics. */
 public final class RecordTypes {
     public static final List<Class<? extends SpecificRecord>> ALL = List.of(
-            SensorFrame.class, FramePair.class, Annotation.class, TeacherRequest.class, TeacherEmbedding.class,
-            LabelEvent.class, LabelEmbedding.class, ModelVersion.class, DeviceStatus.class, FrameTruth.class);
+            SensorFrame.class,
+            FramePair.class,
+            Annotation.class,
+            TeacherRequest.class,
+            TeacherEmbedding.class,
+            LabelEvent.class,
+            LabelEmbedding.class,
+            ModelVersion.class,
+            DeviceStatus.class,
+            FrameTruth.class);
 
-    private RecordTypes() {
-    }
+    private RecordTypes() {}
 
     public static Schema schemaOf(Class<? extends SpecificRecord> type) {
         return SpecificData.get().getSchema(type);

@@ -22,12 +22,15 @@ final class SingleObjectSerde {
     private static final byte MAGIC_0 = (byte) 0xC3;
     private static final byte MAGIC_1 = 0x01;
 
-    private SingleObjectSerde() {
-    }
+    private SingleObjectSerde() {}
 
     static byte[] header(long fingerprint) {
-        return ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-                .put(MAGIC_0).put(MAGIC_1).putLong(fingerprint).array();
+        return ByteBuffer.allocate(HEADER_LENGTH)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(MAGIC_0)
+                .put(MAGIC_1)
+                .putLong(fingerprint)
+                .array();
     }
 
     static final class Writer<T extends SpecificRecord> implements Serializer<T> {
@@ -62,29 +65,49 @@ final class SingleObjectSerde {
             }
             String type = readerSchema.getName();
             if (data.length >= 1 && data[0] == 0x00) {
-                throw new RecordDecodingException(topic, type, Problem.WRONG_MAGIC,
+                throw new RecordDecodingException(
+                        topic,
+                        type,
+                        Problem.WRONG_MAGIC,
                         "the first byte is 0x00, the Confluent wire format's marker, but this reader expects Avro single-object "
-                                + "encoding (C3 01). Set serde.format=confluent (and registry.url) to read it.", null);
+                                + "encoding (C3 01). Set serde.format=confluent (and registry.url) to read it.",
+                        null);
             }
             if (data.length < HEADER_LENGTH) {
-                throw new RecordDecodingException(topic, type, Problem.TRUNCATED,
-                        "only " + data.length + " bytes; Avro single-object encoding needs at least a " + HEADER_LENGTH + "-byte header.", null);
+                throw new RecordDecodingException(
+                        topic,
+                        type,
+                        Problem.TRUNCATED,
+                        "only " + data.length + " bytes; Avro single-object encoding needs at least a " + HEADER_LENGTH
+                                + "-byte header.",
+                        null);
             }
             if (data[0] != MAGIC_0 || data[1] != MAGIC_1) {
-                throw new RecordDecodingException(topic, type, Problem.WRONG_MAGIC,
-                        "the message starts with " + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(data, 0, 2)
-                                + " instead of C3 01, so it is not Avro single-object encoding.", null);
+                throw new RecordDecodingException(
+                        topic,
+                        type,
+                        Problem.WRONG_MAGIC,
+                        "the message starts with "
+                                + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(data, 0, 2)
+                                + " instead of C3 01, so it is not Avro single-object encoding.",
+                        null);
             }
-            long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            long fingerprint =
+                    ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
             DatumReader<T> reader = readers.computeIfAbsent(fingerprint, fp -> readerFor(topic, fp));
             return AvroBinary.decode(data, HEADER_LENGTH, reader, topic, type);
         }
 
         private DatumReader<T> readerFor(String topic, long fingerprint) {
-            Schema writer = known.find(fingerprint).orElseThrow(() -> new RecordDecodingException(topic, readerSchema.getName(),
-                    Problem.UNKNOWN_SCHEMA, "no known schema has fingerprint " + String.format("%016x", fingerprint)
-                    + "; the producer uses a schema version this reader was not built with (add it to the schema history) "
-                    + "or the bytes are not a record.", null));
+            Schema writer = known.find(fingerprint)
+                    .orElseThrow(() -> new RecordDecodingException(
+                            topic,
+                            readerSchema.getName(),
+                            Problem.UNKNOWN_SCHEMA,
+                            "no known schema has fingerprint " + String.format("%016x", fingerprint)
+                                    + "; the producer uses a schema version this reader was not built with (add it to the schema history) "
+                                    + "or the bytes are not a record.",
+                            null));
             SchemaChecks.requireSameType(topic, writer, readerSchema);
             return AvroBinary.reader(writer, readerSchema);
         }

@@ -31,8 +31,7 @@ public final class DeadLetters {
     /** Headers are not meant for novels; a full stack trace belongs in the log, not here. */
     static final int MAX_MESSAGE_CHARS = 4_000;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     public static String topicFor(String sourceTopic) {
         return sourceTopic + Topic.DLQ_SUFFIX;
@@ -46,9 +45,16 @@ public final class DeadLetters {
     }
 
     /** The dead-letter record for a failed message: same key, value and headers, plus the reason. */
-    public static ProducerRecord<byte[], byte[]> record(Source source, byte[] key, byte[] value, Headers original,
-            Throwable error, String stage, Instant failedAt) {
-        return new ProducerRecord<>(topicFor(source.topic()), null, key, value, withReason(original, source, error, stage, failedAt));
+    public static ProducerRecord<byte[], byte[]> record(
+            Source source,
+            byte[] key,
+            byte[] value,
+            Headers original,
+            Throwable error,
+            String stage,
+            Instant failedAt) {
+        return new ProducerRecord<>(
+                topicFor(source.topic()), null, key, value, withReason(original, source, error, stage, failedAt));
     }
 
     /** The failed message's own headers (may be null) plus the reason, for stages that forward the dead letter themselves. */
@@ -65,7 +71,8 @@ public final class DeadLetters {
         return headers;
     }
 
-    public static ProducerRecord<byte[], byte[]> record(ConsumerRecord<byte[], byte[]> failed, Throwable error, String stage) {
+    public static ProducerRecord<byte[], byte[]> record(
+            ConsumerRecord<byte[], byte[]> failed, Throwable error, String stage) {
         return record(Source.of(failed), failed.key(), failed.value(), failed.headers(), error, stage, Instant.now());
     }
 
@@ -94,7 +101,9 @@ public final class DeadLetters {
         int depth = 0;
         while (t != null && depth < 5) {
             if (depth > 0) {
-                text.append(" | caused by ").append(t.getClass().getSimpleName()).append(": ");
+                text.append(" | caused by ")
+                        .append(t.getClass().getSimpleName())
+                        .append(": ");
             }
             text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
             t = t.getCause() == t ? null : t.getCause();

@@ -25,8 +25,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 public record RequiredTopics(String who, List<String> names, List<SamePartitions> samePartitions) {
 
     /** Two topics joined by key, and what goes wrong when their partition counts differ. */
-    public record SamePartitions(String first, String second, String because) {
-    }
+    public record SamePartitions(String first, String second, String because) {}
 
     public RequiredTopics {
         names = List.copyOf(names);
@@ -54,17 +53,18 @@ public record RequiredTopics(String who, List<String> names, List<SamePartitions
     /** What is wrong, as sentences, given each existing topic's partition count; empty when the service can start. */
     public List<String> problems(Map<String, Integer> partitions) {
         List<String> problems = new ArrayList<>();
-        List<String> missing = names.stream().filter(name -> !partitions.containsKey(name)).toList();
+        List<String> missing =
+                names.stream().filter(name -> !partitions.containsKey(name)).toList();
         if (!missing.isEmpty()) {
-            problems.add(who + " needs the topics " + String.join(", ", missing) + ", which do not exist; create the catalogue's topics "
-                    + "first (edgevl topics create).");
+            problems.add(who + " needs the topics " + String.join(", ", missing)
+                    + ", which do not exist; create the catalogue's topics " + "first (edgevl topics create).");
         }
         for (SamePartitions same : samePartitions) {
             Integer first = partitions.get(same.first());
             Integer second = partitions.get(same.second());
             if (first != null && second != null && !first.equals(second)) {
-                problems.add(same.first() + " has " + first + " partitions but " + same.second() + " has " + second + "; "
-                        + same.because() + ".");
+                problems.add(same.first() + " has " + first + " partitions but " + same.second() + " has " + second
+                        + "; " + same.because() + ".");
             }
         }
         return problems;
@@ -78,18 +78,22 @@ public record RequiredTopics(String who, List<String> names, List<SamePartitions
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<String> present = names.stream().filter(existing::contains).toList();
             if (!present.isEmpty()) {
-                Map<String, TopicDescription> described = admin.describeTopics(present).allTopicNames()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                described.forEach((name, description) -> partitions.put(name, description.partitions().size()));
+                Map<String, TopicDescription> described =
+                        admin.describeTopics(present).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                described.forEach((name, description) ->
+                        partitions.put(name, description.partitions().size()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking the topics of " + subject + ".", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException(who + " could not check its topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    who + " could not check its topics: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + timeout.toSeconds() + " s when " + subject
-                    + " checked its topics; is the bootstrap address right and the cluster up?", e);
+            throw new IllegalStateException(
+                    "Kafka did not answer within " + timeout.toSeconds() + " s when " + subject
+                            + " checked its topics; is the bootstrap address right and the cluster up?",
+                    e);
         }
         List<String> problems = problems(partitions);
         if (!problems.isEmpty()) {

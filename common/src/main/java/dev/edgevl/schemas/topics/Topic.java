@@ -14,6 +14,7 @@ import java.util.Optional;
 public final class Topic<K, V> {
     /** Suffix of the dead-letter topic that goes with every topic of the catalogue. */
     public static final String DLQ_SUFFIX = ".dlq";
+
     static final String MAX_MESSAGE_BYTES = "max.message.bytes";
 
     private final String name;
@@ -25,8 +26,15 @@ public final class Topic<K, V> {
     private final Map<String, String> extraConfigs;
     private final String description;
 
-    private Topic(String name, Class<K> keyType, Class<V> valueType, int partitions, CleanupPolicy cleanupPolicy,
-            Duration retention, Map<String, String> extraConfigs, String description) {
+    private Topic(
+            String name,
+            Class<K> keyType,
+            Class<V> valueType,
+            int partitions,
+            CleanupPolicy cleanupPolicy,
+            Duration retention,
+            Map<String, String> extraConfigs,
+            String description) {
         this.name = Objects.requireNonNull(name);
         this.keyType = Objects.requireNonNull(keyType);
         this.valueType = Objects.requireNonNull(valueType);
@@ -50,12 +58,14 @@ public final class Topic<K, V> {
     }
 
     public Topic<K, V> compacted() {
-        return new Topic<>(name, keyType, valueType, partitions, CleanupPolicy.COMPACT, null, extraConfigs, description);
+        return new Topic<>(
+                name, keyType, valueType, partitions, CleanupPolicy.COMPACT, null, extraConfigs, description);
     }
 
     public Topic<K, V> withRetention(Duration time) {
         if (cleanupPolicy == CleanupPolicy.COMPACT) {
-            throw new IllegalStateException("A compacted topic keeps the latest record per key; it has no retention time: " + name);
+            throw new IllegalStateException(
+                    "A compacted topic keeps the latest record per key; it has no retention time: " + name);
         }
         return new Topic<>(name, keyType, valueType, partitions, cleanupPolicy, time, extraConfigs, description);
     }
@@ -73,9 +83,17 @@ public final class Topic<K, V> {
     public Topic<byte[], byte[]> deadLetter() {
         // A dead letter is as large as the message it keeps, so it inherits the source's size limit.
         Map<String, String> configs = extraConfigs.containsKey(MAX_MESSAGE_BYTES)
-                ? Map.of(MAX_MESSAGE_BYTES, extraConfigs.get(MAX_MESSAGE_BYTES)) : Map.of();
-        return new Topic<>(name + DLQ_SUFFIX, byte[].class, byte[].class, 1, CleanupPolicy.DELETE, Duration.ofDays(14),
-                configs, "Messages of " + name + " that could not be processed, with the reason in headers.");
+                ? Map.of(MAX_MESSAGE_BYTES, extraConfigs.get(MAX_MESSAGE_BYTES))
+                : Map.of();
+        return new Topic<>(
+                name + DLQ_SUFFIX,
+                byte[].class,
+                byte[].class,
+                1,
+                CleanupPolicy.DELETE,
+                Duration.ofDays(14),
+                configs,
+                "Messages of " + name + " that could not be processed, with the reason in headers.");
     }
 
     public String name() {

@@ -21,10 +21,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicInstaller {
     /** What happened to one topic. */
-    public enum Outcome { CREATED, EXISTED }
-
-    public record Result(Topic<?, ?> topic, Outcome outcome, int partitions, Optional<String> note) {
+    public enum Outcome {
+        CREATED,
+        EXISTED
     }
+
+    public record Result(Topic<?, ?> topic, Outcome outcome, int partitions, Optional<String> note) {}
 
     private final Admin admin;
     private final Optional<Short> replicationFactor;
@@ -46,10 +48,12 @@ public final class TopicInstaller {
 
     public List<Result> ensure(Collection<? extends Topic<?, ?>> topics) {
         Set<String> existing = get(admin.listTopics().names(), "list the topics");
-        List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name()))
+        List<NewTopic> missing = topics.stream()
+                .filter(t -> !existing.contains(t.name()))
                 .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()), replicationFactor).configs(t.configs()))
                 .toList();
-        Map<String, KafkaFuture<Void>> created = missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
+        Map<String, KafkaFuture<Void>> created =
+                missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
         List<String> lostRace = new ArrayList<>();
         created.forEach((name, future) -> {
             try {
@@ -58,20 +62,28 @@ public final class TopicInstaller {
                 if (e.getCause() instanceof TopicExistsException) {
                     lostRace.add(name); // someone else created it meanwhile: fine, that is what we wanted
                 } else {
-                    throw new IllegalStateException("Could not create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "Could not create topic " + name + ": "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while creating topic " + name, e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("The cluster did not confirm topic " + name + " within " + timeoutMs + " ms.", e);
+                throw new IllegalStateException(
+                        "The cluster did not confirm topic " + name + " within " + timeoutMs + " ms.", e);
             }
         });
 
         awaitLeaders(created.keySet());
 
-        List<String> toDescribe = topics.stream().map(Topic::name).filter(n -> existing.contains(n) || lostRace.contains(n)).toList();
-        Map<String, TopicDescription> descriptions = toDescribe.isEmpty() ? Map.of()
+        List<String> toDescribe = topics.stream()
+                .map(Topic::name)
+                .filter(n -> existing.contains(n) || lostRace.contains(n))
+                .toList();
+        Map<String, TopicDescription> descriptions = toDescribe.isEmpty()
+                ? Map.of()
                 : get(admin.describeTopics(toDescribe).allTopicNames(), "describe the existing topics");
         List<Result> results = new ArrayList<>();
         for (Topic<?, ?> topic : topics) {
@@ -80,7 +92,8 @@ public final class TopicInstaller {
                 results.add(new Result(topic, Outcome.CREATED, topic.partitions(), Optional.empty()));
             } else {
                 int actual = description.partitions().size();
-                Optional<String> note = actual == topic.partitions() ? Optional.empty()
+                Optional<String> note = actual == topic.partitions()
+                        ? Optional.empty()
                         : Optional.of("has " + actual + " partitions, the catalogue asks for " + topic.partitions());
                 results.add(new Result(topic, Outcome.EXISTED, actual, note));
             }
@@ -105,14 +118,15 @@ public final class TopicInstaller {
             } catch (IllegalStateException notYetVisible) {
                 described = Map.of();
             }
-            boolean ready = described.size() == names.size() && described.values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean ready = described.size() == names.size()
+                    && described.values().stream().allMatch(d -> d.partitions().stream()
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
             if (ready) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The new topics " + names + " had no leader for every partition after " + timeoutMs
-                        + " ms; is every broker of the cluster up?");
+                throw new IllegalStateException("The new topics " + names + " had no leader for every partition after "
+                        + timeoutMs + " ms; is every broker of the cluster up?");
             }
             try {
                 Thread.sleep(50);
@@ -130,10 +144,13 @@ public final class TopicInstaller {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while trying to " + what + ".", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("The cluster did not answer within " + timeoutMs + " ms when asked to " + what
-                    + "; is the bootstrap address right and the cluster up?", e);
+            throw new IllegalStateException(
+                    "The cluster did not answer within " + timeoutMs + " ms when asked to " + what
+                            + "; is the bootstrap address right and the cluster up?",
+                    e);
         }
     }
 }

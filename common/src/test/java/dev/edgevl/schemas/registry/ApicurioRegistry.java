@@ -57,7 +57,8 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "-Xmx512m",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
-                "-jar", jar.toString());
+                "-jar",
+                jar.toString());
         Process process;
         try {
             process = new ProcessBuilder(command)
@@ -90,9 +91,10 @@ public final class ApicurioRegistry implements AutoCloseable {
                     + " pre-integration-test unpack of apicurio-registry-app did not run. Use 'mvn verify'.");
         }
         try (Stream<Path> files = Files.walk(dir, 4)) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No *-runner.jar under " + dir
-                            + "; the Apicurio zip's layout may have changed."));
+            return files.filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No *-runner.jar under " + dir + "; the Apicurio zip's layout may have changed."));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -107,9 +109,12 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(url + "/subjects"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -42,12 +42,21 @@ class RegistryConfigTest {
 
         RegistryConfig config = from(properties);
 
-        assertThat(config.urls()).containsExactly(URI.create("https://sr-1.example:8081"),
-                URI.create("https://sr-2.example:8081/apis/ccompat/v7"));
+        assertThat(config.urls())
+                .containsExactly(
+                        URI.create("https://sr-1.example:8081"),
+                        URI.create("https://sr-2.example:8081/apis/ccompat/v7"));
         assertThat(config.basicAuthUserInfo()).isEqualTo("fleet:pa ss");
         assertThat(config.bearerToken()).isNull();
-        assertThat(config.tls()).isEqualTo(new RegistryConfig.Tls(Path.of("certs/trust.jks"), "trust-pw", "JKS",
-                Path.of("certs/client.p12"), "store-pw", "PKCS12", "key-pw"));
+        assertThat(config.tls())
+                .isEqualTo(new RegistryConfig.Tls(
+                        Path.of("certs/trust.jks"),
+                        "trust-pw",
+                        "JKS",
+                        Path.of("certs/client.p12"),
+                        "store-pw",
+                        "PKCS12",
+                        "key-pw"));
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(config.maxRetries()).isZero();
@@ -86,8 +95,10 @@ class RegistryConfigTest {
                 "registry.ssl.keystore.location", "client.p12",
                 "registry.ssl.keystore.password", "keystore-secret",
                 "registry.ssl.key.password", "key-secret"));
-        RegistryConfig withBearer = RegistryConfig.builder().url("https://sr.example")
-                .bearerToken("bearer-secret").build();
+        RegistryConfig withBearer = RegistryConfig.builder()
+                .url("https://sr.example")
+                .bearerToken("bearer-secret")
+                .build();
 
         assertThat(withBasic.toString())
                 .contains("https://sr.example", "fleet", "trust.p12", "client.p12", "[hidden]")
@@ -97,22 +108,20 @@ class RegistryConfigTest {
 
     @Test
     void namesTheKeyWhenAValueIsWrong() {
-        assertThatThrownBy(() -> from(Map.of(
-                "registry.url", "http://localhost:8081", "registry.request-timeout.ms", "10s")))
+        assertThatThrownBy(() ->
+                        from(Map.of("registry.url", "http://localhost:8081", "registry.request-timeout.ms", "10s")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("Setting registry.request-timeout.ms = '10s' (from settings) is not valid: expected a number of milliseconds.");
-        assertThatThrownBy(() -> from(Map.of(
-                "registry.url", "http://localhost:8081", "registry.retries", "-1")))
+                .hasMessage(
+                        "Setting registry.request-timeout.ms = '10s' (from settings) is not valid: expected a number of milliseconds.");
+        assertThatThrownBy(() -> from(Map.of("registry.url", "http://localhost:8081", "registry.retries", "-1")))
                 .hasMessageContaining("registry.retries must be 0 or more");
-        assertThatThrownBy(() -> from(Map.of(
-                "registry.url", "http://localhost:8081", "registry.cache-capacity", "0")))
+        assertThatThrownBy(() -> from(Map.of("registry.url", "http://localhost:8081", "registry.cache-capacity", "0")))
                 .hasMessageContaining("registry.cache-capacity must be at least 1");
     }
 
     @Test
     void refusesAMissingOrUnusableUrl() {
-        assertThatThrownBy(() -> from(Map.of()))
-                .hasMessageContaining("registry.url is not set");
+        assertThatThrownBy(() -> from(Map.of())).hasMessageContaining("registry.url is not set");
         assertThatThrownBy(() -> from(Map.of("registry.url", "localhost:8081")))
                 .hasMessageContaining("must be an absolute http or https URL");
         assertThatThrownBy(() -> from(Map.of("registry.url", "http://a b")))
@@ -123,7 +132,9 @@ class RegistryConfigTest {
 
     @Test
     void keepsCredentialsOutOfTheUrl() {
-        assertThatThrownBy(() -> RegistryConfig.builder().url("http://fleet:secret@sr.example").build())
+        assertThatThrownBy(() -> RegistryConfig.builder()
+                        .url("http://fleet:secret@sr.example")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("registry.basic-auth.user-info")
                 .hasMessageNotContaining("secret@");
@@ -131,21 +142,31 @@ class RegistryConfigTest {
 
     @Test
     void refusesTwoKindsOfCredentialsOrAUserInfoWithoutPassword() {
-        assertThatThrownBy(() -> RegistryConfig.builder().url("http://sr").basicAuth("a:b").bearerToken("t").build())
+        assertThatThrownBy(() -> RegistryConfig.builder()
+                        .url("http://sr")
+                        .basicAuth("a:b")
+                        .bearerToken("t")
+                        .build())
                 .hasMessageContaining("not both");
-        assertThatThrownBy(() -> RegistryConfig.builder().url("http://sr").basicAuth("just-a-user").build())
+        assertThatThrownBy(() -> RegistryConfig.builder()
+                        .url("http://sr")
+                        .basicAuth("just-a-user")
+                        .build())
                 .hasMessageContaining("user:password")
                 .hasMessageNotContaining("just-a-user");
     }
 
     @Test
     void readsTheEnvironmentAndCommandLineLikeEverySetting() {
-        Settings settings = Settings.load(Optional.empty(), Map.of(
-                "EDGEVL_REGISTRY_URL", "https://sr.example:8443",
-                "EDGEVL_REGISTRY_CONNECT_TIMEOUT_MS", "1500",
-                "EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO", "fleet:from-env",
-                "EDGEVL_REGISTRY_SSL_TRUSTSTORE_TYPE", "PEM",
-                "EDGEVL_REGISTRY_RETRIES", "7"), Map.of("registry.retries", "1"));
+        Settings settings = Settings.load(
+                Optional.empty(),
+                Map.of(
+                        "EDGEVL_REGISTRY_URL", "https://sr.example:8443",
+                        "EDGEVL_REGISTRY_CONNECT_TIMEOUT_MS", "1500",
+                        "EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO", "fleet:from-env",
+                        "EDGEVL_REGISTRY_SSL_TRUSTSTORE_TYPE", "PEM",
+                        "EDGEVL_REGISTRY_RETRIES", "7"),
+                Map.of("registry.retries", "1"));
 
         RegistryConfig config = RegistryConfig.from(settings);
 
@@ -154,7 +175,8 @@ class RegistryConfigTest {
         assertThat(config.basicAuthUserInfo()).isEqualTo("fleet:from-env");
         assertThat(config.tls().truststoreType()).isEqualTo("PEM");
         assertThat(config.maxRetries()).as("--set beats the environment").isEqualTo(1);
-        assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(RegistryConfig.REQUEST_TIMEOUT_MS.defaultValue()));
+        assertThat(config.requestTimeout())
+                .isEqualTo(Duration.ofMillis(RegistryConfig.REQUEST_TIMEOUT_MS.defaultValue()));
         assertThat(settings.describe()).containsEntry("registry.basic.auth.user.info", "******");
     }
 
@@ -168,11 +190,10 @@ class RegistryConfigTest {
 
     @Test
     void everyOptionIsARegistrySettingWithADescription() {
-        assertThat(RegistryConfig.OPTIONS).hasSize(16).doesNotHaveDuplicates()
-                .allSatisfy(option -> {
-                    assertThat(option.key()).startsWith("registry.");
-                    assertThat(option.description()).isNotBlank();
-                });
+        assertThat(RegistryConfig.OPTIONS).hasSize(16).doesNotHaveDuplicates().allSatisfy(option -> {
+            assertThat(option.key()).startsWith("registry.");
+            assertThat(option.description()).isNotBlank();
+        });
     }
 
     @Test

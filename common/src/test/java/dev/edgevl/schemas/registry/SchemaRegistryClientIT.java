@@ -20,18 +20,38 @@ import org.junit.jupiter.api.TestInfo;
  */
 class SchemaRegistryClientIT {
 
-    private static final Schema V1 = SchemaBuilder.record("Reading").namespace("dev.edgevl.it")
-            .fields().requiredString("sensor").requiredDouble("value").endRecord();
+    private static final Schema V1 = SchemaBuilder.record("Reading")
+            .namespace("dev.edgevl.it")
+            .fields()
+            .requiredString("sensor")
+            .requiredDouble("value")
+            .endRecord();
     /** V1 plus a field with a default: old records still read, so BACKWARD allows it. */
-    private static final Schema V2_WITH_DEFAULT = SchemaBuilder.record("Reading").namespace("dev.edgevl.it")
-            .fields().requiredString("sensor").requiredDouble("value")
-            .name("unit").type().stringType().stringDefault("celsius").endRecord();
+    private static final Schema V2_WITH_DEFAULT = SchemaBuilder.record("Reading")
+            .namespace("dev.edgevl.it")
+            .fields()
+            .requiredString("sensor")
+            .requiredDouble("value")
+            .name("unit")
+            .type()
+            .stringType()
+            .stringDefault("celsius")
+            .endRecord();
     /** V1 plus a field without a default: old records lack it, so BACKWARD refuses it. */
-    private static final Schema V2_NEW_REQUIRED_FIELD = SchemaBuilder.record("Reading").namespace("dev.edgevl.it")
-            .fields().requiredString("sensor").requiredDouble("value").requiredString("unit").endRecord();
+    private static final Schema V2_NEW_REQUIRED_FIELD = SchemaBuilder.record("Reading")
+            .namespace("dev.edgevl.it")
+            .fields()
+            .requiredString("sensor")
+            .requiredDouble("value")
+            .requiredString("unit")
+            .endRecord();
     /** V1 with value turned into a string: a double cannot be read as a string. */
-    private static final Schema V2_CHANGED_TYPE = SchemaBuilder.record("Reading").namespace("dev.edgevl.it")
-            .fields().requiredString("sensor").requiredString("value").endRecord();
+    private static final Schema V2_CHANGED_TYPE = SchemaBuilder.record("Reading")
+            .namespace("dev.edgevl.it")
+            .fields()
+            .requiredString("sensor")
+            .requiredString("value")
+            .endRecord();
 
     private static ApicurioRegistry apicurio;
     private static SchemaRegistryClient client;
@@ -41,7 +61,8 @@ class SchemaRegistryClientIT {
     @BeforeAll
     static void startRegistry() {
         apicurio = ApicurioRegistry.start();
-        client = new SchemaRegistryClient(RegistryConfig.builder().url(apicurio.url().toString()).build());
+        client = new SchemaRegistryClient(
+                RegistryConfig.builder().url(apicurio.url().toString()).build());
     }
 
     @AfterAll
@@ -131,7 +152,9 @@ class SchemaRegistryClientIT {
         client.setCompatibility(subject, CompatibilityLevel.BACKWARD);
 
         for (Schema breaking : new Schema[] {V2_NEW_REQUIRED_FIELD, V2_CHANGED_TYPE}) {
-            assertThat(client.isCompatible(subject, breaking)).as(breaking.toString()).isFalse();
+            assertThat(client.isCompatible(subject, breaking))
+                    .as(breaking.toString())
+                    .isFalse();
             assertThatThrownBy(() -> client.register(subject, breaking))
                     .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
                         assertThat(e.httpStatus()).isEqualTo(409);

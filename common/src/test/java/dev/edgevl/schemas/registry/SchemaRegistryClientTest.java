@@ -23,8 +23,12 @@ import org.junit.jupiter.api.Test;
 
 class SchemaRegistryClientTest {
 
-    private static final Schema FRAME = SchemaBuilder.record("Frame").namespace("dev.edgevl.test")
-            .fields().requiredString("sensor").requiredLong("ts").endRecord();
+    private static final Schema FRAME = SchemaBuilder.record("Frame")
+            .namespace("dev.edgevl.test")
+            .fields()
+            .requiredString("sensor")
+            .requiredLong("ts")
+            .endRecord();
     private static final String FRAME_REPLY = "{\"schema\":" + quoted(FRAME.toString()) + "}";
 
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -38,21 +42,20 @@ class SchemaRegistryClientTest {
 
     @Test
     void retriesA503AndReturnsTheLaterSuccess() {
-        StubRegistry registry = stub()
-                .reply(503, "{\"error_code\":50301,\"message\":\"leader election in progress\"}")
+        StubRegistry registry = stub().reply(503, "{\"error_code\":50301,\"message\":\"leader election in progress\"}")
                 .reply(200, "{\"id\":7}");
 
         int id = client(fast(registry.url())).register("frames-value", FRAME);
 
         assertThat(id).isEqualTo(7);
-        assertThat(registry.requests()).hasSize(2)
-                .allSatisfy(r -> assertThat(r.path()).isEqualTo("/subjects/frames-value/versions"));
+        assertThat(registry.requests()).hasSize(2).allSatisfy(r -> assertThat(r.path())
+                .isEqualTo("/subjects/frames-value/versions"));
     }
 
     @Test
     void retries429And408AndHonoursAShortRetryAfter() {
-        StubRegistry registry = stub()
-                .reply(429, "{\"error_code\":42901,\"message\":\"slow down\"}", Map.of("Retry-After", "0"))
+        StubRegistry registry = stub().reply(
+                        429, "{\"error_code\":42901,\"message\":\"slow down\"}", Map.of("Retry-After", "0"))
                 .reply(408, "")
                 .reply(200, "[\"a\",\"b\"]");
 
@@ -66,22 +69,22 @@ class SchemaRegistryClientTest {
         for (int i = 0; i < 3; i++) {
             registry.reply(500, "{\"error_code\":50001,\"message\":\"storage is down\"}");
         }
-        SchemaRegistryClient client = client(fastBuilder(registry.url()).maxRetries(2).build());
+        SchemaRegistryClient client =
+                client(fastBuilder(registry.url()).maxRetries(2).build());
 
-        assertThatThrownBy(() -> client.subjects())
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.httpStatus()).isEqualTo(500);
-                    assertThat(e.errorCode()).isEqualTo(50001);
-                    assertThat(e.registryMessage()).isEqualTo("storage is down");
-                    assertThat(e.getMessage()).contains("storage is down", "after all retries");
-                });
+        assertThatThrownBy(() -> client.subjects()).isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+            assertThat(e.httpStatus()).isEqualTo(500);
+            assertThat(e.errorCode()).isEqualTo(50001);
+            assertThat(e.registryMessage()).isEqualTo("storage is down");
+            assertThat(e.getMessage()).contains("storage is down", "after all retries");
+        });
         assertThat(registry.requests()).hasSize(3);
     }
 
     @Test
     void doesNotRetryA422AndReportsTheRegistrysOwnWords() {
-        StubRegistry registry = stub()
-                .reply(422, "{\"error_code\":42201,\"message\":\"Invalid schema: unknown type 'strng'\"}");
+        StubRegistry registry =
+                stub().reply(422, "{\"error_code\":42201,\"message\":\"Invalid schema: unknown type 'strng'\"}");
         SchemaRegistryClient client = client(fast(registry.url()));
 
         assertThatThrownBy(() -> client.register("frames/value", FRAME))
@@ -90,8 +93,12 @@ class SchemaRegistryClientTest {
                     assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INVALID_SCHEMA);
                     assertThat(e.registryMessage()).isEqualTo("Invalid schema: unknown type 'strng'");
                     assertThat(e.url()).isEqualTo(URI.create(registry.url() + "/subjects/frames%2Fvalue/versions"));
-                    assertThat(e.getMessage()).contains("HTTP 422", "error_code 42201",
-                            "Invalid schema: unknown type 'strng'", e.url().toString());
+                    assertThat(e.getMessage())
+                            .contains(
+                                    "HTTP 422",
+                                    "error_code 42201",
+                                    "Invalid schema: unknown type 'strng'",
+                                    e.url().toString());
                 });
         assertThat(registry.requests()).hasSize(1);
     }
@@ -122,7 +129,8 @@ class SchemaRegistryClientTest {
         assertThat(client.register("b-value", FRAME)).isEqualTo(4);
 
         assertThat(Duration.ofNanos(System.nanoTime() - started))
-                .as("fail-over must not wait for the backoff").isLessThan(Duration.ofSeconds(10));
+                .as("fail-over must not wait for the backoff")
+                .isLessThan(Duration.ofSeconds(10));
         assertThat(registry.requests()).hasSize(2);
     }
 
@@ -131,13 +139,12 @@ class SchemaRegistryClientTest {
         URI dead = refusingUrl();
         SchemaRegistryClient client = client(fastBuilder(dead).maxRetries(1).build());
 
-        assertThatThrownBy(() -> client.schemaById(1))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.httpStatus()).isEqualTo(SchemaRegistryException.NO_STATUS);
-                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.NO_ERROR_CODE);
-                    assertThat(e.getMessage()).contains("Could not reach", dead.toString(), "after 2 attempts");
-                    assertThat(e.getCause()).isInstanceOf(IOException.class);
-                });
+        assertThatThrownBy(() -> client.schemaById(1)).isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+            assertThat(e.httpStatus()).isEqualTo(SchemaRegistryException.NO_STATUS);
+            assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.NO_ERROR_CODE);
+            assertThat(e.getMessage()).contains("Could not reach", dead.toString(), "after 2 attempts");
+            assertThat(e.getCause()).isInstanceOf(IOException.class);
+        });
     }
 
     @Test
@@ -146,8 +153,9 @@ class SchemaRegistryClientTest {
         client(fastBuilder(registry.url()).basicAuth("fleet:s3cr:et").build()).register("s", FRAME);
 
         StubRegistry.Request request = registry.requests().get(0);
-        assertThat(request.header("Authorization")).isEqualTo("Basic "
-                + Base64.getEncoder().encodeToString("fleet:s3cr:et".getBytes(StandardCharsets.UTF_8)));
+        assertThat(request.header("Authorization"))
+                .isEqualTo("Basic "
+                        + Base64.getEncoder().encodeToString("fleet:s3cr:et".getBytes(StandardCharsets.UTF_8)));
         assertThat(request.header("Content-Type")).isEqualTo("application/vnd.schemaregistry.v1+json");
         assertThat(request.header("Accept")).startsWith("application/vnd.schemaregistry.v1+json");
         assertThat(request.body()).isEqualTo("{\"schema\":" + quoted(FRAME.toString()) + "}");
@@ -187,11 +195,13 @@ class SchemaRegistryClientTest {
         SchemaRegistryClient client = client(fast(registry.url()));
 
         assertThat(client.register("frames-value", FRAME)).isEqualTo(9);
-        assertThat(client.register("frames-value", new Schema.Parser().parse(FRAME.toString()))).isEqualTo(9);
+        assertThat(client.register("frames-value", new Schema.Parser().parse(FRAME.toString())))
+                .isEqualTo(9);
         assertThat(client.idOf("frames-value", FRAME)).isEqualTo(9);
         assertThat(client.register("other-value", FRAME)).isEqualTo(9);
 
-        assertThat(registry.requests()).extracting(StubRegistry.Request::path)
+        assertThat(registry.requests())
+                .extracting(StubRegistry.Request::path)
                 .containsExactly("/subjects/frames-value/versions", "/subjects/other-value/versions");
     }
 
@@ -206,9 +216,12 @@ class SchemaRegistryClientTest {
 
     @Test
     void forgetsTheLeastRecentlyUsedIdBeyondTheCapacity() {
-        StubRegistry registry = stub().reply(200, FRAME_REPLY).reply(200, FRAME_REPLY)
-                .reply(200, FRAME_REPLY).reply(200, FRAME_REPLY);
-        SchemaRegistryClient client = client(fastBuilder(registry.url()).cacheCapacity(2).build());
+        StubRegistry registry = stub().reply(200, FRAME_REPLY)
+                .reply(200, FRAME_REPLY)
+                .reply(200, FRAME_REPLY)
+                .reply(200, FRAME_REPLY);
+        SchemaRegistryClient client =
+                client(fastBuilder(registry.url()).cacheCapacity(2).build());
 
         client.schemaById(1);
         client.schemaById(2);
@@ -217,13 +230,15 @@ class SchemaRegistryClientTest {
         client.schemaById(1);
         client.schemaById(2);
 
-        assertThat(registry.requests()).extracting(StubRegistry.Request::path)
+        assertThat(registry.requests())
+                .extracting(StubRegistry.Request::path)
                 .containsExactly("/schemas/ids/1", "/schemas/ids/2", "/schemas/ids/3", "/schemas/ids/2");
     }
 
     @Test
     void refusesASchemaIdThatIsNotAvro() {
-        StubRegistry registry = stub().reply(200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
+        StubRegistry registry =
+                stub().reply(200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
 
         assertThatThrownBy(() -> client(fast(registry.url())).schemaById(8))
                 .isInstanceOf(SchemaRegistryException.class)
@@ -232,8 +247,8 @@ class SchemaRegistryClientTest {
 
     @Test
     void treatsAMissingSubjectAsCompatibleButNotABare404() {
-        StubRegistry registry = stub()
-                .reply(404, "{\"error_code\":40401,\"message\":\"Subject 'new-value' not found.\"}")
+        StubRegistry registry = stub().reply(
+                        404, "{\"error_code\":40401,\"message\":\"Subject 'new-value' not found.\"}")
                 .reply(200, "{\"is_compatible\":false}")
                 .reply(404, "<html>Not Found</html>");
         SchemaRegistryClient client = client(fast(registry.url()));
@@ -241,23 +256,25 @@ class SchemaRegistryClientTest {
         assertThat(client.isCompatible("new-value", FRAME)).isTrue();
         assertThat(client.isCompatible("old-value", FRAME)).isFalse();
         assertThatThrownBy(() -> client.isCompatible("old-value", FRAME))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
-                        e -> assertThat(e.getMessage()).contains("HTTP 404", "registry.url"));
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.getMessage())
+                        .contains("HTTP 404", "registry.url"));
         assertThat(registry.requests().get(1).path()).isEqualTo("/compatibility/subjects/old-value/versions/latest");
     }
 
     @Test
     void fallsBackToTheGlobalLevelWhenTheSubjectHasNone() {
-        StubRegistry registry = stub()
-                .reply(404, "{\"error_code\":40408,\"message\":\"Subject 's' does not have subject-level"
-                        + " compatibility configured\"}")
+        StubRegistry registry = stub().reply(
+                        404,
+                        "{\"error_code\":40408,\"message\":\"Subject 's' does not have subject-level"
+                                + " compatibility configured\"}")
                 .reply(200, "{\"compatibilityLevel\":\"FULL_TRANSITIVE\"}")
                 .reply(200, "{\"compatibilityLevel\":\"forward\"}");
         SchemaRegistryClient client = client(fast(registry.url()));
 
         assertThat(client.compatibility("s")).isEqualTo(CompatibilityLevel.FULL_TRANSITIVE);
         assertThat(client.compatibility("t")).isEqualTo(CompatibilityLevel.FORWARD);
-        assertThat(registry.requests()).extracting(StubRegistry.Request::path)
+        assertThat(registry.requests())
+                .extracting(StubRegistry.Request::path)
                 .containsExactly("/config/s?defaultToGlobal=true", "/config", "/config/t?defaultToGlobal=true");
     }
 
@@ -340,7 +357,8 @@ class SchemaRegistryClientTest {
     }
 
     private static RegistryConfig.Builder fastBuilder(URI url) {
-        return RegistryConfig.builder().urls(List.of(url))
+        return RegistryConfig.builder()
+                .urls(List.of(url))
                 .retryBackoff(Duration.ofMillis(5))
                 .requestTimeout(Duration.ofSeconds(5));
     }

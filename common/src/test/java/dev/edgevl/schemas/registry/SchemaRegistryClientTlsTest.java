@@ -39,27 +39,73 @@ class SchemaRegistryClientTlsTest {
         keystore = certs.resolve("registry.p12");
         truststore = certs.resolve("trust.jks");
         Path certificate = certs.resolve("registry.crt");
-        keytool("-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "registry", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", certificate.toString(),
-                "-storetype", "JKS", "-keystore", truststore.toString(), "-storepass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "registry",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "san=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "registry",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                certificate.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "registry",
+                "-file",
+                certificate.toString(),
+                "-storetype",
+                "JKS",
+                "-keystore",
+                truststore.toString(),
+                "-storepass",
+                PASSWORD);
         pemCertificate = certs.resolve("ca.crt");
-        keytool("-exportcert", "-rfc", "-alias", "registry", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-file", pemCertificate.toString());
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "registry",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                pemCertificate.toString());
     }
 
     @Test
     void trustsTheCertificatesOfAPemFile() {
         try (StubRegistry registry = mutualTlsRegistry().reply(200, "[\"frames-value\"]");
-             SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.builder()
-                     .url(registry.url().toString())
-                     .truststore(pemCertificate, null, "PEM")
-                     .keystore(keystore, PASSWORD, "PKCS12")
-                     .build())) {
+                SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.builder()
+                        .url(registry.url().toString())
+                        .truststore(pemCertificate, null, "PEM")
+                        .keystore(keystore, PASSWORD, "PKCS12")
+                        .build())) {
 
             assertThat(client.subjects()).containsExactly("frames-value");
         }
@@ -68,11 +114,11 @@ class SchemaRegistryClientTlsTest {
     @Test
     void talksToAnHttpsRegistryWithAClientCertificate() {
         try (StubRegistry registry = mutualTlsRegistry().reply(200, "[\"frames-value\"]");
-             SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.builder()
-                     .url(registry.url().toString())
-                     .truststore(truststore, PASSWORD, "JKS")
-                     .keystore(keystore, PASSWORD, "PKCS12")
-                     .build())) {
+                SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.builder()
+                        .url(registry.url().toString())
+                        .truststore(truststore, PASSWORD, "JKS")
+                        .keystore(keystore, PASSWORD, "PKCS12")
+                        .build())) {
 
             assertThat(client.subjects()).containsExactly("frames-value");
         }
@@ -81,23 +127,25 @@ class SchemaRegistryClientTlsTest {
     @Test
     void failsWithoutTheClientCertificate() {
         try (StubRegistry registry = mutualTlsRegistry();
-             SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.builder()
-                     .url(registry.url().toString())
-                     .truststore(truststore, PASSWORD, "JKS")
-                     .maxRetries(0)
-                     .requestTimeout(Duration.ofSeconds(5))
-                     .build())) {
+                SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.builder()
+                        .url(registry.url().toString())
+                        .truststore(truststore, PASSWORD, "JKS")
+                        .maxRetries(0)
+                        .requestTimeout(Duration.ofSeconds(5))
+                        .build())) {
 
             assertThatThrownBy(client::subjects)
-                    .isInstanceOfSatisfying(SchemaRegistryException.class,
-                            e -> assertThat(e.httpStatus()).isEqualTo(SchemaRegistryException.NO_STATUS));
+                    .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus())
+                            .isEqualTo(SchemaRegistryException.NO_STATUS));
         }
     }
 
     @Test
     void namesTheStoreThatCannotBeRead() {
-        RegistryConfig config = RegistryConfig.builder().url("https://127.0.0.1:1")
-                .truststore(truststore, "wrong-password", "JKS").build();
+        RegistryConfig config = RegistryConfig.builder()
+                .url("https://127.0.0.1:1")
+                .truststore(truststore, "wrong-password", "JKS")
+                .build();
 
         assertThatThrownBy(() -> new SchemaRegistryClient(config))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -107,8 +155,8 @@ class SchemaRegistryClientTlsTest {
     }
 
     private static StubRegistry mutualTlsRegistry() {
-        SSLContext context = SslContexts.create(new RegistryConfig.Tls(
-                truststore, PASSWORD, "JKS", keystore, PASSWORD, "PKCS12", null));
+        SSLContext context = SslContexts.create(
+                new RegistryConfig.Tls(truststore, PASSWORD, "JKS", keystore, PASSWORD, "PKCS12", null));
         return StubRegistry.https(new HttpsConfigurator(context) {
             @Override
             public void configure(HttpsParameters params) {
@@ -124,11 +172,14 @@ class SchemaRegistryClientTlsTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
         Path log = certs.resolve("keytool.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
-            throw new IllegalStateException("keytool " + args[0] + " failed: "
-                    + Files.readString(log, StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "keytool " + args[0] + " failed: " + Files.readString(log, StandardCharsets.UTF_8));
         }
     }
 }

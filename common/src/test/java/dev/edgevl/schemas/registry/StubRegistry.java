@@ -27,12 +27,12 @@ final class StubRegistry implements AutoCloseable {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0))
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
-    private record Reply(int status, String body, Map<String, String> headers) {
-    }
+    private record Reply(int status, String body, Map<String, String> headers) {}
 
     private final HttpServer server;
     private final String scheme;
@@ -89,9 +89,14 @@ final class StubRegistry implements AutoCloseable {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             synchronized (this) {
-                requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
-                        Map.copyOf(exchange.getRequestHeaders()), body));
+                requests.add(new Request(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath()
+                                + (exchange.getRequestURI().getRawQuery() == null
+                                        ? ""
+                                        : "?" + exchange.getRequestURI().getRawQuery()),
+                        Map.copyOf(exchange.getRequestHeaders()),
+                        body));
             }
             Reply reply = script.poll();
             if (reply == null) {

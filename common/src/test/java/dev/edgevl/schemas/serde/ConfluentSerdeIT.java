@@ -27,7 +27,8 @@ class ConfluentSerdeIT {
     @BeforeAll
     static void start() {
         server = ApicurioRegistry.start();
-        registry = new SchemaRegistryClient(RegistryConfig.builder().urls(List.of(server.url())).build());
+        registry = new SchemaRegistryClient(
+                RegistryConfig.builder().urls(List.of(server.url())).build());
     }
 
     @AfterAll
@@ -62,11 +63,15 @@ class ConfluentSerdeIT {
         assertThat(registry.idOf(subject, SensorFrame.getClassSchema())).isNotEqualTo(oldId);
 
         // A fresh reader fetches both writer schemas by id and reads both messages.
-        AvroSerdes reader = AvroSerdes.confluent(new SchemaRegistryClient(RegistryConfig.builder().urls(List.of(server.url())).build()), false);
+        AvroSerdes reader = AvroSerdes.confluent(
+                new SchemaRegistryClient(
+                        RegistryConfig.builder().urls(List.of(server.url())).build()),
+                false);
         SensorFrame fromOld = reader.avro(SensorFrame.class).deserializer().deserialize(topic, oldBytes);
         assertThat(fromOld.getSequence()).isEqualTo(5);
         assertThat(fromOld.getAttributes()).isEmpty();
-        assertThat(reader.avro(SensorFrame.class).deserializer().deserialize(topic, newBytes)).isEqualTo(current);
+        assertThat(reader.avro(SensorFrame.class).deserializer().deserialize(topic, newBytes))
+                .isEqualTo(current);
     }
 
     @Test
@@ -83,36 +88,57 @@ class ConfluentSerdeIT {
         ConfluentSerde.Writer<SensorFrame> writer = new ConfluentSerde.Writer<>(breaking, registry, true);
         assertThatThrownBy(() -> writer.serialize(topic, SampleRecords.rgbFrame("d", 2)))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("refused to register").hasMessageContaining(subject);
+                .hasMessageContaining("refused to register")
+                .hasMessageContaining(subject);
     }
 
     @Test
     void anIdTheRegistryDoesNotKnowIsAnUnknownSchema() {
-        byte[] bytes = AvroSerdes.confluent(registry, true).avro(SensorFrame.class).serializer().serialize(topic(), SampleRecords.rgbFrame("d", 1));
+        byte[] bytes = AvroSerdes.confluent(registry, true)
+                .avro(SensorFrame.class)
+                .serializer()
+                .serialize(topic(), SampleRecords.rgbFrame("d", 1));
         java.nio.ByteBuffer.wrap(bytes).putInt(1, 987_654);
-        assertThatThrownBy(() -> AvroSerdes.confluent(registry, true).avro(SensorFrame.class).deserializer().deserialize("frames.rgb", bytes))
-                .isInstanceOfSatisfying(RecordDecodingException.class,
-                        e -> assertThat(e.problem()).isEqualTo(RecordDecodingException.Problem.UNKNOWN_SCHEMA));
+        assertThatThrownBy(() -> AvroSerdes.confluent(registry, true)
+                        .avro(SensorFrame.class)
+                        .deserializer()
+                        .deserialize("frames.rgb", bytes))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(RecordDecodingException.Problem.UNKNOWN_SCHEMA));
     }
 
     @Test
     void theCatalogueIsRegisteredAheadOfTimeAndAnIncompatibleSubjectIsReportedNotFatal() {
-        // Someone registered a SensorFrame under frames.aux-value whose sequence is text: today's schema cannot follow it.
-        Schema clash = SchemaEvolution.withFieldType(SensorFrame.getClassSchema(), "sequence", Schema.create(Schema.Type.STRING));
+        // Someone registered a SensorFrame under frames.aux-value whose sequence is text: today's schema cannot follow
+        // it.
+        Schema clash = SchemaEvolution.withFieldType(
+                SensorFrame.getClassSchema(), "sequence", Schema.create(Schema.Type.STRING));
         registry.register("frames.aux-value", clash);
 
-        List<CatalogueSchemas.Outcome> outcomes = CatalogueSchemas.register(registry, java.util.Optional.of(CompatibilityLevel.BACKWARD));
+        List<CatalogueSchemas.Outcome> outcomes =
+                CatalogueSchemas.register(registry, java.util.Optional.of(CompatibilityLevel.BACKWARD));
         assertThat(outcomes).hasSize(dev.edgevl.schemas.topics.Topics.ALL.size());
-        CatalogueSchemas.Outcome aux = outcomes.stream().filter(o -> o.subject().equals("frames.aux-value")).findFirst().orElseThrow();
+        CatalogueSchemas.Outcome aux = outcomes.stream()
+                .filter(o -> o.subject().equals("frames.aux-value"))
+                .findFirst()
+                .orElseThrow();
         assertThat(aux.registered()).isFalse();
         assertThat(aux.refusal()).get().asString().contains("BACKWARD");
-        outcomes.stream().filter(o -> o != aux).forEach(o -> assertThat(o.registered()).as(o.subject()).isTrue());
+        outcomes.stream()
+                .filter(o -> o != aux)
+                .forEach(o -> assertThat(o.registered()).as(o.subject()).isTrue());
         assertThat(registry.compatibility("frames.paired-value")).isEqualTo(CompatibilityLevel.BACKWARD);
 
         // Producers that may not register now find their schemas.
         AvroSerdes lookupOnly = AvroSerdes.confluent(registry, false);
-        byte[] bytes = lookupOnly.avro(dev.edgevl.avro.FramePair.class).serializer().serialize("frames.paired", SampleRecords.pair("d", 1));
-        assertThat(lookupOnly.avro(dev.edgevl.avro.FramePair.class).deserializer().deserialize("frames.paired", bytes))
+        byte[] bytes = lookupOnly
+                .avro(dev.edgevl.avro.FramePair.class)
+                .serializer()
+                .serialize("frames.paired", SampleRecords.pair("d", 1));
+        assertThat(lookupOnly
+                        .avro(dev.edgevl.avro.FramePair.class)
+                        .deserializer()
+                        .deserialize("frames.paired", bytes))
                 .isEqualTo(SampleRecords.pair("d", 1));
     }
 }

@@ -34,7 +34,8 @@ class ConfluentSerdeTest {
 
     @Test
     void messagesCarryMagicZeroAndTheRegistryId() {
-        byte[] bytes = serdes.avro(SensorFrame.class).serializer().serialize("frames.rgb", SampleRecords.rgbFrame("d", 1));
+        byte[] bytes =
+                serdes.avro(SensorFrame.class).serializer().serialize("frames.rgb", SampleRecords.rgbFrame("d", 1));
         int id = registry.idOf("frames.rgb-value", SensorFrame.getClassSchema());
         assertThat(bytes[0]).isZero();
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
@@ -43,11 +44,19 @@ class ConfluentSerdeTest {
     @Test
     void withoutAutoRegisterAnUnregisteredSchemaIsRefusedClearly() {
         AvroSerdes lookupOnly = AvroSerdes.confluent(registry, false);
-        assertThatThrownBy(() -> lookupOnly.avro(SensorFrame.class).serializer().serialize("frames.rgb", SampleRecords.rgbFrame("d", 1)))
+        assertThatThrownBy(() -> lookupOnly
+                        .avro(SensorFrame.class)
+                        .serializer()
+                        .serialize("frames.rgb", SampleRecords.rgbFrame("d", 1)))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("frames.rgb-value").hasMessageContaining("edgevl schemas register");
+                .hasMessageContaining("frames.rgb-value")
+                .hasMessageContaining("edgevl schemas register");
         registry.register("frames.rgb-value", SensorFrame.getClassSchema());
-        assertThat(lookupOnly.avro(SensorFrame.class).serializer().serialize("frames.rgb", SampleRecords.rgbFrame("d", 1))).isNotEmpty();
+        assertThat(lookupOnly
+                        .avro(SensorFrame.class)
+                        .serializer()
+                        .serialize("frames.rgb", SampleRecords.rgbFrame("d", 1)))
+                .isNotEmpty();
     }
 
     @Test
@@ -55,25 +64,33 @@ class ConfluentSerdeTest {
         byte[] bytes = valid();
         bytes[0] = 0x07;
         assertThatThrownBy(() -> decode(bytes))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.WRONG_MAGIC))
-                .hasMessageContaining("frames.rgb").hasMessageContaining("07");
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.WRONG_MAGIC))
+                .hasMessageContaining("frames.rgb")
+                .hasMessageContaining("07");
     }
 
     @Test
     void singleObjectBytesGetAHint() {
-        byte[] single = AvroSerdes.singleObject().avro(SensorFrame.class).serializer().serialize("frames.rgb", SampleRecords.rgbFrame("d", 1));
+        byte[] single = AvroSerdes.singleObject()
+                .avro(SensorFrame.class)
+                .serializer()
+                .serialize("frames.rgb", SampleRecords.rgbFrame("d", 1));
         assertThatThrownBy(() -> decode(single))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.WRONG_MAGIC))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.WRONG_MAGIC))
                 .hasMessageContaining("serde.format=single-object");
     }
 
     @Test
     void truncatedIsNamed() {
         assertThatThrownBy(() -> decode(new byte[] {0, 0, 1}))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TRUNCATED));
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.TRUNCATED));
         byte[] full = valid();
         assertThatThrownBy(() -> decode(Arrays.copyOf(full, full.length - 9)))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TRUNCATED));
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.TRUNCATED));
     }
 
     @Test
@@ -81,7 +98,8 @@ class ConfluentSerdeTest {
         byte[] bytes = valid();
         ByteBuffer.wrap(bytes).putInt(1, 4242);
         assertThatThrownBy(() -> decode(bytes))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.UNKNOWN_SCHEMA))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.UNKNOWN_SCHEMA))
                 .hasMessageContaining("4242");
     }
 
@@ -90,7 +108,10 @@ class ConfluentSerdeTest {
         byte[] bytes = valid();
         InMemorySchemaRegistry other = new InMemorySchemaRegistry();
         other.down = true;
-        assertThatThrownBy(() -> AvroSerdes.confluent(other, true).avro(SensorFrame.class).deserializer().deserialize("frames.rgb", bytes))
+        assertThatThrownBy(() -> AvroSerdes.confluent(other, true)
+                        .avro(SensorFrame.class)
+                        .deserializer()
+                        .deserialize("frames.rgb", bytes))
                 .isInstanceOf(SerializationException.class)
                 .isNotInstanceOf(RecordDecodingException.class)
                 .hasMessageContaining("did not answer");
@@ -100,7 +121,8 @@ class ConfluentSerdeTest {
     void anotherRecordTypeIsNamed() {
         byte[] pair = serdes.avro(FramePair.class).serializer().serialize("frames.paired", SampleRecords.pair("d", 1));
         assertThatThrownBy(() -> decode(pair))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.WRONG_TYPE));
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.WRONG_TYPE));
     }
 
     @Test

@@ -34,7 +34,13 @@ final class InMemorySchemaRegistry implements SchemaRegistry {
         check();
         Integer id = bySubject.getOrDefault(subject, Map.of()).get(schema);
         if (id == null) {
-            throw new SchemaRegistryException("Schema not found", 404, SchemaRegistryException.SCHEMA_NOT_FOUND, URI.create("mem:/subjects/" + subject), "Schema not found", null);
+            throw new SchemaRegistryException(
+                    "Schema not found",
+                    404,
+                    SchemaRegistryException.SCHEMA_NOT_FOUND,
+                    URI.create("mem:/subjects/" + subject),
+                    "Schema not found",
+                    null);
         }
         return id;
     }
@@ -44,7 +50,13 @@ final class InMemorySchemaRegistry implements SchemaRegistry {
         check();
         Schema schema = byId.get(id);
         if (schema == null) {
-            throw new SchemaRegistryException("Schema " + id + " not found", 404, SchemaRegistryException.SCHEMA_NOT_FOUND, URI.create("mem:/schemas/ids/" + id), "Schema not found", null);
+            throw new SchemaRegistryException(
+                    "Schema " + id + " not found",
+                    404,
+                    SchemaRegistryException.SCHEMA_NOT_FOUND,
+                    URI.create("mem:/schemas/ids/" + id),
+                    "Schema not found",
+                    null);
         }
         return schema;
     }
@@ -71,7 +83,13 @@ final class InMemorySchemaRegistry implements SchemaRegistry {
 
     private void check() {
         if (down) {
-            throw new SchemaRegistryException("Connection refused", SchemaRegistryException.NO_STATUS, SchemaRegistryException.NO_ERROR_CODE, URI.create("mem:/"), null, null);
+            throw new SchemaRegistryException(
+                    "Connection refused",
+                    SchemaRegistryException.NO_STATUS,
+                    SchemaRegistryException.NO_ERROR_CODE,
+                    URI.create("mem:/"),
+                    null,
+                    null);
         }
     }
 }

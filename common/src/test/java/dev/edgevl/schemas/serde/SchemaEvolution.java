@@ -21,8 +21,7 @@ final class SchemaEvolution {
         GENERIC.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
     }
 
-    private SchemaEvolution() {
-    }
+    private SchemaEvolution() {}
 
     static Schema withoutFields(Schema schema, String... names) {
         List<String> drop = Arrays.asList(names);
@@ -54,7 +53,8 @@ final class SchemaEvolution {
     /** The same record with one field's type changed: an incompatible change. */
     static Schema withFieldType(Schema schema, String name, Schema type) {
         List<Schema.Field> fields = new ArrayList<>();
-        schema.getFields().forEach(f -> fields.add(f.name().equals(name) ? new Schema.Field(f.name(), type, f.doc()) : copy(f)));
+        schema.getFields()
+                .forEach(f -> fields.add(f.name().equals(name) ? new Schema.Field(f.name(), type, f.doc()) : copy(f)));
         return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 
@@ -80,7 +80,10 @@ final class SchemaEvolution {
     }
 
     static byte[] singleObject(GenericRecord record, Schema schema) {
-        return AvroBinary.encode(SingleObjectSerde.header(KnownSchemas.fingerprint(schema)), record, new GenericDatumWriter<>(schema, GENERIC));
+        return AvroBinary.encode(
+                SingleObjectSerde.header(KnownSchemas.fingerprint(schema)),
+                record,
+                new GenericDatumWriter<>(schema, GENERIC));
     }
 
     static byte[] confluent(GenericRecord record, Schema schema, int id) {

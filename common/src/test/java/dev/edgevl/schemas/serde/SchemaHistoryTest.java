@@ -17,26 +17,35 @@ import org.junit.jupiter.api.Test;
  * and make the change backward compatible (new fields need defaults).
  */
 class SchemaHistoryTest {
-    private final List<Schema> history = KnownSchemas.historyFiles().stream().map(json -> new Schema.Parser().parse(json)).toList();
+    private final List<Schema> history = KnownSchemas.historyFiles().stream()
+            .map(json -> new Schema.Parser().parse(json))
+            .toList();
 
     @Test
     void everyCurrentSchemaIsRecordedInTheHistory() {
         Set<Long> recorded = history.stream().map(KnownSchemas::fingerprint).collect(Collectors.toSet());
         for (var type : RecordTypes.ALL) {
             Schema current = RecordTypes.schemaOf(type);
-            assertThat(recorded).as("%s's current schema (fingerprint %016x) is in the schema history", current.getName(),
-                    KnownSchemas.fingerprint(current)).contains(KnownSchemas.fingerprint(current));
+            assertThat(recorded)
+                    .as(
+                            "%s's current schema (fingerprint %016x) is in the schema history",
+                            current.getName(), KnownSchemas.fingerprint(current))
+                    .contains(KnownSchemas.fingerprint(current));
         }
     }
 
     @Test
     void everyRecordedSchemaIsReadableByTheCurrentClass() {
         for (Schema old : history) {
-            Schema current = RecordTypes.ALL.stream().map(RecordTypes::schemaOf)
-                    .filter(s -> s.getFullName().equals(old.getFullName())).findFirst().orElseThrow(
-                            () -> new AssertionError("The history holds " + old.getFullName() + ", which is no longer a record of the contract"));
+            Schema current = RecordTypes.ALL.stream()
+                    .map(RecordTypes::schemaOf)
+                    .filter(s -> s.getFullName().equals(old.getFullName()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("The history holds " + old.getFullName()
+                            + ", which is no longer a record of the contract"));
             var result = SchemaCompatibility.checkReaderWriterCompatibility(current, old);
-            assertThat(result.getType()).as("current %s reads the recorded version: %s", current.getName(), result.getDescription())
+            assertThat(result.getType())
+                    .as("current %s reads the recorded version: %s", current.getName(), result.getDescription())
                     .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         }
     }

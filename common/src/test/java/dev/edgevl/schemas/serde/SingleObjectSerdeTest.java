@@ -30,7 +30,8 @@ class SingleObjectSerdeTest {
         byte[] bytes = serdes.avro(SensorFrame.class).serializer().serialize("t", SampleRecords.rgbFrame("d", 1));
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
-        assertThat(Arrays.copyOfRange(bytes, 0, 10)).isEqualTo(SingleObjectSerde.header(KnownSchemas.fingerprint(SensorFrame.getClassSchema())));
+        assertThat(Arrays.copyOfRange(bytes, 0, 10))
+                .isEqualTo(SingleObjectSerde.header(KnownSchemas.fingerprint(SensorFrame.getClassSchema())));
     }
 
     @Test
@@ -50,14 +51,16 @@ class SingleObjectSerdeTest {
                     assertThat(e.topic()).isEqualTo("frames.rgb");
                     assertThat(e.recordType()).isEqualTo("SensorFrame");
                 })
-                .hasMessageContaining("frames.rgb").hasMessageContaining("C3 02");
+                .hasMessageContaining("frames.rgb")
+                .hasMessageContaining("C3 02");
     }
 
     @Test
     void confluentFramedBytesGetAHint() {
         byte[] confluent = {0, 0, 0, 0, 7, 2, 4, 6};
         assertThatThrownBy(() -> decode("frames.rgb", confluent))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.WRONG_MAGIC))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.WRONG_MAGIC))
                 .hasMessageContaining("serde.format=confluent");
     }
 
@@ -65,10 +68,12 @@ class SingleObjectSerdeTest {
     void truncatedHeaderIsNamed() {
         byte[] bytes = Arrays.copyOf(valid(), 6);
         assertThatThrownBy(() -> decode("frames.rgb", bytes))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TRUNCATED))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.TRUNCATED))
                 .hasMessageContaining("only 6 bytes");
         assertThatThrownBy(() -> decode("frames.rgb", new byte[0]))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TRUNCATED));
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.TRUNCATED));
     }
 
     @Test
@@ -76,7 +81,8 @@ class SingleObjectSerdeTest {
         byte[] full = valid();
         byte[] cut = Arrays.copyOf(full, full.length - 20);
         assertThatThrownBy(() -> decode("frames.rgb", cut))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TRUNCATED))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.TRUNCATED))
                 .hasMessageContaining("ends early");
     }
 
@@ -85,7 +91,8 @@ class SingleObjectSerdeTest {
         byte[] bytes = valid();
         bytes[5] ^= 0x5A;
         assertThatThrownBy(() -> decode("frames.rgb", bytes))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.UNKNOWN_SCHEMA))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.UNKNOWN_SCHEMA))
                 .hasMessageContaining("fingerprint");
     }
 
@@ -94,7 +101,8 @@ class SingleObjectSerdeTest {
         byte[] full = valid();
         byte[] longer = Arrays.copyOf(full, full.length + 3);
         assertThatThrownBy(() -> decode("frames.rgb", longer))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.CORRUPT))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.CORRUPT))
                 .hasMessageContaining("3 bytes are left over");
     }
 
@@ -110,14 +118,17 @@ class SingleObjectSerdeTest {
         garbage[14] = (byte) 0x0F;
         assertThatThrownBy(() -> decode("frames.rgb", garbage))
                 .isInstanceOf(RecordDecodingException.class)
-                .satisfies(e -> assertThat(((RecordDecodingException) e).problem()).isIn(Problem.CORRUPT, Problem.TRUNCATED));
+                .satisfies(e ->
+                        assertThat(((RecordDecodingException) e).problem()).isIn(Problem.CORRUPT, Problem.TRUNCATED));
     }
 
     @Test
     void anotherRecordTypeIsNamed() {
-        byte[] status = serdes.avro(DeviceStatus.class).serializer().serialize("fleet.status", SampleRecords.deviceStatus("d"));
+        byte[] status =
+                serdes.avro(DeviceStatus.class).serializer().serialize("fleet.status", SampleRecords.deviceStatus("d"));
         assertThatThrownBy(() -> decode("frames.rgb", status))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.WRONG_TYPE))
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.WRONG_TYPE))
                 .hasMessageContaining("dev.edgevl.avro.DeviceStatus");
     }
 
@@ -131,7 +142,8 @@ class SingleObjectSerdeTest {
 
         // Not in the history: the reader says it does not know the schema...
         assertThatThrownBy(() -> decode("frames.rgb", bytes))
-                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem()).isEqualTo(Problem.UNKNOWN_SCHEMA));
+                .isInstanceOfSatisfying(RecordDecodingException.class, e -> assertThat(e.problem())
+                        .isEqualTo(Problem.UNKNOWN_SCHEMA));
         // ...and once it is known, the record is read with the new fields at their defaults.
         AvroSerdes knowing = AvroSerdes.singleObject(KnownSchemas.standard().add(old));
         SensorFrame read = knowing.avro(SensorFrame.class).deserializer().deserialize("frames.rgb", bytes);

@@ -47,7 +47,8 @@ class CatalogueRoundTripIT {
         kafka = EmbeddedKafka.builder().start();
         registry = ApicurioRegistry.start();
         admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
-        List<TopicInstaller.Result> first = new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
+        List<TopicInstaller.Result> first =
+                new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
         assertThat(first).allMatch(r -> r.outcome() == TopicInstaller.Outcome.CREATED);
     }
 
@@ -66,10 +67,16 @@ class CatalogueRoundTripIT {
 
     @Test
     void topicsAreCreatedAsTheCatalogueSaysAndCreatingAgainChangesNothing() throws Exception {
-        List<TopicInstaller.Result> again = new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
-        assertThat(again).hasSize(2 * Topics.ALL.size()).allMatch(r -> r.outcome() == TopicInstaller.Outcome.EXISTED && r.note().isEmpty());
+        List<TopicInstaller.Result> again =
+                new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
+        assertThat(again)
+                .hasSize(2 * Topics.ALL.size())
+                .allMatch(r -> r.outcome() == TopicInstaller.Outcome.EXISTED
+                        && r.note().isEmpty());
 
-        Map<String, TopicDescription> described = admin.describeTopics(List.of("frames.paired", "models")).allTopicNames().get();
+        Map<String, TopicDescription> described = admin.describeTopics(List.of("frames.paired", "models"))
+                .allTopicNames()
+                .get();
         assertThat(described.get("frames.paired").partitions()).hasSize(Topics.FRAMES_PAIRED.partitions());
         ConfigResource models = new ConfigResource(ConfigResource.Type.TOPIC, "models");
         Config config = admin.describeConfigs(List.of(models)).all().get().get(models);
@@ -80,7 +87,8 @@ class CatalogueRoundTripIT {
     @ParameterizedTest
     @EnumSource(WireFormat.class)
     void everyRecordTypeRoundTripsThroughItsTopic(WireFormat format) throws Exception {
-        Settings settings = Settings.of(Map.of("serde.format", format.name(), "registry.url", registry.url().toString()));
+        Settings settings = Settings.of(Map.of(
+                "serde.format", format.name(), "registry.url", registry.url().toString()));
         try (AvroSerdes serdes = AvroSerdes.fromSettings(settings)) {
             assertThat(serdes.format()).isEqualTo(format);
             for (Topic<String, ?> topic : Topics.ALL) {
@@ -94,10 +102,13 @@ class CatalogueRoundTripIT {
         V value = (V) SampleRecords.valueFor(topic, "key-1");
         Serde<V> serde = serdes.valueSerde(topic);
         RecordMetadata written;
-        try (KafkaProducer<String, V> producer = new KafkaProducer<>(producerProps(), serdes.keySerde(topic).serializer(), serde.serializer())) {
-            written = producer.send(new ProducerRecord<>(topic.name(), "key-1", value)).get();
+        try (KafkaProducer<String, V> producer =
+                new KafkaProducer<>(producerProps(), serdes.keySerde(topic).serializer(), serde.serializer())) {
+            written = producer.send(new ProducerRecord<>(topic.name(), "key-1", value))
+                    .get();
         }
-        ConsumerRecord<String, V> read = readAt(topic.name(), written, serdes.keySerde(topic).deserializer(), serde.deserializer());
+        ConsumerRecord<String, V> read =
+                readAt(topic.name(), written, serdes.keySerde(topic).deserializer(), serde.deserializer());
         assertThat(read.key()).isEqualTo("key-1");
         assertThat(read.value()).as(topic.name()).isEqualTo(value);
     }
@@ -106,28 +117,41 @@ class CatalogueRoundTripIT {
     void aMalformedMessageIsRefusedClearlyAndLandsInTheDeadLetterTopicWithItsReason() throws Exception {
         byte[] garbage = {(byte) 0xC3, 0x01, 1, 2, 3};
         RecordMetadata written;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
-            written = producer.send(new ProducerRecord<>("frames.rgb", "dev-9".getBytes(), garbage)).get();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            written = producer.send(new ProducerRecord<>("frames.rgb", "dev-9".getBytes(), garbage))
+                    .get();
         }
-        ConsumerRecord<byte[], byte[]> raw = readAt("frames.rgb", written, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        Deserializer<?> frames = AvroSerdes.singleObject().valueSerde(Topics.FRAMES_RGB).deserializer();
-        RecordDecodingException error = (RecordDecodingException) org.assertj.core.api.Assertions.catchThrowable(
-                () -> frames.deserialize("frames.rgb", raw.value()));
+        ConsumerRecord<byte[], byte[]> raw =
+                readAt("frames.rgb", written, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Deserializer<?> frames =
+                AvroSerdes.singleObject().valueSerde(Topics.FRAMES_RGB).deserializer();
+        RecordDecodingException error = (RecordDecodingException)
+                org.assertj.core.api.Assertions.catchThrowable(() -> frames.deserialize("frames.rgb", raw.value()));
         assertThat(error.problem()).isEqualTo(RecordDecodingException.Problem.TRUNCATED);
 
         RecordMetadata dead;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
             dead = producer.send(DeadLetters.record(raw, error, "catalogue-it")).get();
         }
         assertThat(dead.topic()).isEqualTo("frames.rgb.dlq");
-        ConsumerRecord<byte[], byte[]> letter = readAt("frames.rgb.dlq", dead, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        ConsumerRecord<byte[], byte[]> letter =
+                readAt("frames.rgb.dlq", dead, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         assertThat(letter.value()).isEqualTo(garbage);
         assertThat(letter.key()).isEqualTo("dev-9".getBytes());
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR_CLASS)).contains(RecordDecodingException.class.getName());
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR_MESSAGE).orElseThrow()).contains("frames.rgb").contains("only 5 bytes");
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET)).contains(Long.toString(written.offset()));
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_PARTITION)).contains(Integer.toString(written.partition()));
-        assertThatThrownBy(() -> frames.deserialize("frames.rgb", letter.value())).isInstanceOf(RecordDecodingException.class);
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR_CLASS))
+                .contains(RecordDecodingException.class.getName());
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR_MESSAGE)
+                        .orElseThrow())
+                .contains("frames.rgb")
+                .contains("only 5 bytes");
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET))
+                .contains(Long.toString(written.offset()));
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_PARTITION))
+                .contains(Integer.toString(written.partition()));
+        assertThatThrownBy(() -> frames.deserialize("frames.rgb", letter.value()))
+                .isInstanceOf(RecordDecodingException.class);
     }
 
     private static Map<String, Object> producerProps() {
@@ -139,7 +163,8 @@ class CatalogueRoundTripIT {
     }
 
     /** Reads the one record at a known position, so tests sharing the topics do not see each other's records. */
-    private static <K, V> ConsumerRecord<K, V> readAt(String topic, RecordMetadata at, Deserializer<K> keys, Deserializer<V> values) {
+    private static <K, V> ConsumerRecord<K, V> readAt(
+            String topic, RecordMetadata at, Deserializer<K> keys, Deserializer<V> values) {
         Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", false);
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keys, values)) {
             TopicPartition partition = new TopicPartition(topic, at.partition());

@@ -17,25 +17,45 @@ class DeadLettersTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
         headers.add(DeadLetters.ERROR_MESSAGE, "an older reason".getBytes(StandardCharsets.UTF_8));
-        return new ConsumerRecord<>("frames.rgb", 2, 41L, 1_700_000_000_000L, TimestampType.CREATE_TIME, 5, 3, "dev-1".getBytes(),
-                new byte[] {1, 2, 3}, headers, Optional.empty());
+        return new ConsumerRecord<>(
+                "frames.rgb",
+                2,
+                41L,
+                1_700_000_000_000L,
+                TimestampType.CREATE_TIME,
+                5,
+                3,
+                "dev-1".getBytes(),
+                new byte[] {1, 2, 3},
+                headers,
+                Optional.empty());
     }
 
     @Test
     void theDeadLetterKeepsTheBytesAndSaysWhyAndWhereFrom() {
-        RecordDecodingException error = new RecordDecodingException("frames.rgb", "SensorFrame",
-                RecordDecodingException.Problem.WRONG_MAGIC, "the first byte is 07.", null);
+        RecordDecodingException error = new RecordDecodingException(
+                "frames.rgb",
+                "SensorFrame",
+                RecordDecodingException.Problem.WRONG_MAGIC,
+                "the first byte is 07.",
+                null);
         ProducerRecord<byte[], byte[]> letter = DeadLetters.record(failed(), error, "frame-sync");
 
         assertThat(letter.topic()).isEqualTo("frames.rgb.dlq");
         assertThat(letter.key()).isEqualTo("dev-1".getBytes());
         assertThat(letter.value()).containsExactly(1, 2, 3);
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR_CLASS)).contains(RecordDecodingException.class.getName());
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR_MESSAGE)).contains(error.getMessage());
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TOPIC)).contains("frames.rgb");
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_PARTITION)).contains("2");
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET)).contains("41");
-        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TIMESTAMP)).contains("1700000000000");
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR_CLASS))
+                .contains(RecordDecodingException.class.getName());
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR_MESSAGE))
+                .contains(error.getMessage());
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TOPIC))
+                .contains("frames.rgb");
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_PARTITION))
+                .contains("2");
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET))
+                .contains("41");
+        assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TIMESTAMP))
+                .contains("1700000000000");
         assertThat(DeadLetters.header(letter.headers(), DeadLetters.STAGE)).contains("frame-sync");
         assertThat(DeadLetters.header(letter.headers(), "trace-id")).contains("abc");
         // The reason of an earlier failure is replaced, not stacked.
@@ -53,9 +73,14 @@ class DeadLettersTest {
 
     @Test
     void anUnknownPositionIsRecordedAsMinusOne() {
-        var headers = DeadLetters.headers(new DeadLetters.Source("frames.paired", -1, -1L, null), new RuntimeException("boom"),
-                null, Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(headers).containsEntry(DeadLetters.SOURCE_OFFSET, "-1").doesNotContainKey(DeadLetters.SOURCE_TIMESTAMP)
+        var headers = DeadLetters.headers(
+                new DeadLetters.Source("frames.paired", -1, -1L, null),
+                new RuntimeException("boom"),
+                null,
+                Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(headers)
+                .containsEntry(DeadLetters.SOURCE_OFFSET, "-1")
+                .doesNotContainKey(DeadLetters.SOURCE_TIMESTAMP)
                 .containsEntry(DeadLetters.FAILED_AT, "2026-01-01T00:00:00Z");
     }
 }

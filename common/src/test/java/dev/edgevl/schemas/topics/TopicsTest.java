@@ -16,27 +16,46 @@ class TopicsTest {
     @Test
     void theCatalogueHasEveryTopicOfTheDesignOnce() {
         List<String> names = Topics.ALL.stream().map(Topic::name).toList();
-        assertThat(names).containsExactly("frames.rgb", "frames.aux", "frames.paired", "frames.annotated", "teacher.requests",
-                "teacher.embeddings", "labels", "labels.embedded", "models", "fleet.status", "sim.truth");
+        assertThat(names)
+                .containsExactly(
+                        "frames.rgb",
+                        "frames.aux",
+                        "frames.paired",
+                        "frames.annotated",
+                        "teacher.requests",
+                        "teacher.embeddings",
+                        "labels",
+                        "labels.embedded",
+                        "models",
+                        "fleet.status",
+                        "sim.truth");
         assertThat(Set.copyOf(names)).hasSize(names.size());
     }
 
     @Test
     void vocabularyAndModelsAreCompactedTheRestExpire() {
-        Set<String> compacted = Topics.ALL.stream().filter(t -> t.cleanupPolicy() == CleanupPolicy.COMPACT).map(Topic::name)
+        Set<String> compacted = Topics.ALL.stream()
+                .filter(t -> t.cleanupPolicy() == CleanupPolicy.COMPACT)
+                .map(Topic::name)
                 .collect(Collectors.toSet());
         assertThat(compacted).containsExactlyInAnyOrder("labels", "labels.embedded", "models");
-        Topics.ALL.stream().filter(t -> t.cleanupPolicy() == CleanupPolicy.DELETE)
+        Topics.ALL.stream()
+                .filter(t -> t.cleanupPolicy() == CleanupPolicy.DELETE)
                 .forEach(t -> assertThat(t.retention()).as(t.name()).isPresent());
-        assertThat(Topics.LABELS.configs()).containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms");
-        assertThat(Topics.FRAMES_RGB.configs()).containsEntry("cleanup.policy", "delete")
+        assertThat(Topics.LABELS.configs())
+                .containsEntry("cleanup.policy", "compact")
+                .doesNotContainKey("retention.ms");
+        assertThat(Topics.FRAMES_RGB.configs())
+                .containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", Long.toString(Duration.ofDays(1).toMillis()));
     }
 
     @Test
     void theModelsTopicTakesInlineBundles() {
-        assertThat(Topics.MODELS.configs()).containsEntry("max.message.bytes", Integer.toString(Topics.MAX_MODEL_MESSAGE_BYTES));
-        assertThat(Topics.MODELS.deadLetter().configs()).containsEntry("max.message.bytes", Integer.toString(Topics.MAX_MODEL_MESSAGE_BYTES));
+        assertThat(Topics.MODELS.configs())
+                .containsEntry("max.message.bytes", Integer.toString(Topics.MAX_MODEL_MESSAGE_BYTES));
+        assertThat(Topics.MODELS.deadLetter().configs())
+                .containsEntry("max.message.bytes", Integer.toString(Topics.MAX_MODEL_MESSAGE_BYTES));
         assertThat(Topics.FRAMES_RGB.deadLetter().configs()).doesNotContainKey("max.message.bytes");
     }
 
@@ -55,17 +74,21 @@ class TopicsTest {
         AvroSerdes serdes = AvroSerdes.singleObject();
         byte[] key = serdes.keySerde(Topics.FRAMES_PAIRED).serializer().serialize("frames.paired", "dev-7");
         assertThat(new String(key, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("dev-7");
-        assertThat(serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer().deserialize("frames.paired", null)).isNull();
+        assertThat(serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer().deserialize("frames.paired", null))
+                .isNull();
         FramePair pair = dev.edgevl.schemas.SampleRecords.pair("dev-7", 1);
         byte[] value = serdes.valueSerde(Topics.FRAMES_PAIRED).serializer().serialize("frames.paired", pair);
-        assertThat(serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer().deserialize("frames.paired", value)).isEqualTo(pair);
-        assertThat(serdes.valueSerde(Topics.MODELS.deadLetter()).serializer().serialize("models.dlq", new byte[] {1})).containsExactly(1);
+        assertThat(serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer().deserialize("frames.paired", value))
+                .isEqualTo(pair);
+        assertThat(serdes.valueSerde(Topics.MODELS.deadLetter()).serializer().serialize("models.dlq", new byte[] {1}))
+                .containsExactly(1);
         assertThat(Topics.byName("models")).contains(Topics.MODELS);
         assertThat(Topics.MODELS.valueType()).isEqualTo(ModelVersion.class);
     }
 
     @Test
     void compactedTopicsHaveNoRetentionTime() {
-        assertThatThrownBy(() -> Topics.LABELS.withRetention(Duration.ofDays(1))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Topics.LABELS.withRetention(Duration.ofDays(1)))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

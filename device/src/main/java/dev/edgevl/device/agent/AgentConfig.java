@@ -21,26 +21,41 @@ import java.util.List;
  * @param loadThreads     threads that verify and load new bundles for all the devices of a process
  * @param pairTolerance   an RGB frame this close in capture time to a non-RGB frame is annotated with it
  */
-public record AgentConfig(String family, List<Path> trustedKeyFiles, Duration statusInterval, int engineThreads, int loadThreads,
+public record AgentConfig(
+        String family,
+        List<Path> trustedKeyFiles,
+        Duration statusInterval,
+        int engineThreads,
+        int loadThreads,
         Duration pairTolerance) {
     static final String PREFIX = "agent.";
 
-    public static final ConfigOption<String> FAMILY = ConfigOption.string(PREFIX + "family", "student",
-            "The model family whose live version the devices run.");
-    public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(PREFIX + "trusted-keys", null,
+    public static final ConfigOption<String> FAMILY =
+            ConfigOption.string(PREFIX + "family", "student", "The model family whose live version the devices run.");
+    public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(
+            PREFIX + "trusted-keys",
+            null,
             "Required: comma-separated PEM files of the Ed25519 public keys whose model signatures a device accepts; a device loads "
                     + "nothing else. --trust sets it.");
-    public static final ConfigOption<Duration> STATUS_INTERVAL = ConfigOption.duration(PREFIX + "status.interval", Duration.ofSeconds(10),
+    public static final ConfigOption<Duration> STATUS_INTERVAL = ConfigOption.duration(
+            PREFIX + "status.interval",
+            Duration.ofSeconds(10),
             "How often each device reports to fleet.status; it also reports at once on every model swap and refusal.");
-    public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(PREFIX + "engine.threads", 1,
+    public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(
+            PREFIX + "engine.threads",
+            1,
             "ONNX Runtime threads per device; 1 keeps many simulated devices in one process cheap.");
-    public static final ConfigOption<Integer> LOAD_THREADS = ConfigOption.integer(PREFIX + "load.threads", 1,
+    public static final ConfigOption<Integer> LOAD_THREADS = ConfigOption.integer(
+            PREFIX + "load.threads",
+            1,
             "Threads that verify and load new model versions for all the devices of one process.");
-    public static final ConfigOption<Duration> PAIR_TOLERANCE = ConfigOption.duration(PREFIX + "pair-tolerance", Duration.ofMillis(50),
+    public static final ConfigOption<Duration> PAIR_TOLERANCE = ConfigOption.duration(
+            PREFIX + "pair-tolerance",
+            Duration.ofMillis(50),
             "A device's latest RGB frame is annotated along with a non-RGB frame when their capture times are at most this far apart.");
 
-    public static final List<ConfigOption<?>> OPTIONS = List.of(FAMILY, TRUSTED_KEYS, STATUS_INTERVAL, ENGINE_THREADS, LOAD_THREADS,
-            PAIR_TOLERANCE);
+    public static final List<ConfigOption<?>> OPTIONS =
+            List.of(FAMILY, TRUSTED_KEYS, STATUS_INTERVAL, ENGINE_THREADS, LOAD_THREADS, PAIR_TOLERANCE);
 
     public AgentConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
@@ -54,10 +69,20 @@ public record AgentConfig(String family, List<Path> trustedKeyFiles, Duration st
 
     public static AgentConfig from(Settings settings) {
         String keys = settings.get(TRUSTED_KEYS);
-        List<Path> files = keys == null ? List.of()
-                : Arrays.stream(keys.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
-        return new AgentConfig(settings.get(FAMILY), files, settings.get(STATUS_INTERVAL), settings.get(ENGINE_THREADS),
-                settings.get(LOAD_THREADS), settings.get(PAIR_TOLERANCE));
+        List<Path> files = keys == null
+                ? List.of()
+                : Arrays.stream(keys.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .map(Path::of)
+                        .toList();
+        return new AgentConfig(
+                settings.get(FAMILY),
+                files,
+                settings.get(STATUS_INTERVAL),
+                settings.get(ENGINE_THREADS),
+                settings.get(LOAD_THREADS),
+                settings.get(PAIR_TOLERANCE));
     }
 
     public AgentConfig withStatusInterval(Duration interval) {
@@ -69,11 +94,15 @@ public record AgentConfig(String family, List<Path> trustedKeyFiles, Duration st
         try {
             return TrustedKeys.fromPemFiles(trustedKeyFiles);
         } catch (NoSuchFileException e) {
-            throw new ConfigException("Setting " + TRUSTED_KEYS.key() + " names " + e.getFile() + ", which does not exist; give the PEM"
-                    + " file of the model publisher's public signing key.", e);
+            throw new ConfigException(
+                    "Setting " + TRUSTED_KEYS.key() + " names " + e.getFile() + ", which does not exist; give the PEM"
+                            + " file of the model publisher's public signing key.",
+                    e);
         } catch (IOException e) {
-            throw new ConfigException("Cannot read a trusted key file of " + TRUSTED_KEYS.key() + " (" + e.getMessage()
-                    + "); give the PEM file of the model publisher's public signing key.", e);
+            throw new ConfigException(
+                    "Cannot read a trusted key file of " + TRUSTED_KEYS.key() + " (" + e.getMessage()
+                            + "); give the PEM file of the model publisher's public signing key.",
+                    e);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Setting " + TRUSTED_KEYS.key() + ": " + e.getMessage(), e);
         }

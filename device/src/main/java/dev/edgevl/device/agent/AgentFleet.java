@@ -29,8 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentFleet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentFleet.class);
 
-    private record Member(DeviceAgent agent, AutoCloseable subscription) {
-    }
+    private record Member(DeviceAgent agent, AutoCloseable subscription) {}
 
     private final AgentConfig config;
     private final TrustedKeys trustedKeys;
@@ -70,13 +69,15 @@ public final class AgentFleet implements AutoCloseable {
             return existing.agent();
         }
         if (closed) {
-            throw new IllegalStateException("the agents of this process are shut down; device " + deviceId + " cannot join");
+            throw new IllegalStateException(
+                    "the agents of this process are shut down; device " + deviceId + " cannot join");
         }
         return members.computeIfAbsent(deviceId, id -> {
-            DeviceAgent agent = new DeviceAgent(id, config, keys, loader, links.status(), clock);
-            agent.report(); // STARTING, before any offer: the fleet sees the device at once
-            return new Member(agent, links.feed().subscribe(agent));
-        }).agent();
+                    DeviceAgent agent = new DeviceAgent(id, config, keys, loader, links.status(), clock);
+                    agent.report(); // STARTING, before any offer: the fleet sees the device at once
+                    return new Member(agent, links.feed().subscribe(agent));
+                })
+                .agent();
     }
 
     public Optional<DeviceAgent> find(String deviceId) {

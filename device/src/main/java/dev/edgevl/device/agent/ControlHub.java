@@ -27,8 +27,7 @@ public final class ControlHub implements ControlFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ControlHub.class);
 
     /** One record of {@code models} or {@code labels.embedded}, still encoded; a null value is a tombstone. */
-    public record Encoded(String topic, String key, byte[] value, String origin) {
-    }
+    public record Encoded(String topic, String key, byte[] value, String origin) {}
 
     private final Deserializer<ModelVersion> models;
     private final Deserializer<LabelEmbedding> labelEmbeddings;
@@ -84,8 +83,12 @@ public final class ControlHub implements ControlFeed {
             return;
         }
         caughtUp = true;
-        LOG.info("Read the control topics: {} live model famil{} {}, {}.", newest.size(), newest.size() == 1 ? "y" : "ies",
-                newest.values().stream().map(ModelOffer::describe).toList(), labels);
+        LOG.info(
+                "Read the control topics: {} live model famil{} {}, {}.",
+                newest.size(),
+                newest.size() == 1 ? "y" : "ies",
+                newest.values().stream().map(ModelOffer::describe).toList(),
+                labels);
         for (Listener l : listeners) {
             newest.values().forEach(l::onModel);
             l.onLabels(labels);
@@ -107,14 +110,20 @@ public final class ControlHub implements ControlFeed {
         }
         if (r.value() == null) {
             // A tombstone cleans a family off the topic; devices keep running what they run.
-            LOG.info("The {} family was removed from {} ({}); devices keep the version they run.", r.key(), r.topic(), r.origin());
+            LOG.info(
+                    "The {} family was removed from {} ({}); devices keep the version they run.",
+                    r.key(),
+                    r.topic(),
+                    r.origin());
             newest.remove(r.key());
             return null;
         }
         try {
             ModelVersion record = models.deserialize(r.topic(), r.value());
             if (!r.key().equals(record.getFamily())) {
-                return ModelOffer.unreadable(r.key(), "the record is keyed " + r.key() + " but is for the family " + record.getFamily(),
+                return ModelOffer.unreadable(
+                        r.key(),
+                        "the record is keyed " + r.key() + " but is for the family " + record.getFamily(),
                         r.origin());
             }
             return ModelOffer.of(record, r.origin());
@@ -138,7 +147,11 @@ public final class ControlHub implements ControlFeed {
             labels = labels.apply(r.key(), labelEmbeddings.deserialize(r.topic(), r.value()));
             return true;
         } catch (RuntimeException e) {
-            LOG.warn("Ignored the label record '{}' ({}): it cannot be decoded ({}).", r.key(), r.origin(), e.getMessage());
+            LOG.warn(
+                    "Ignored the label record '{}' ({}): it cannot be decoded ({}).",
+                    r.key(),
+                    r.origin(),
+                    e.getMessage());
             return false;
         }
     }

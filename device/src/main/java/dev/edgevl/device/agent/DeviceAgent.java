@@ -54,9 +54,16 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
     private static final LeftOutLabels LEFT_OUT = new LeftOutLabels(LOG, "The device agents");
 
     /** What a device has done since it started. */
-    public record Counters(long annotated, long withoutModel, long unreadable, long failed, long withRgb, long rgbAgreements, long swaps,
-            long refusals, long labelsLeftOut) {
-    }
+    public record Counters(
+            long annotated,
+            long withoutModel,
+            long unreadable,
+            long failed,
+            long withRgb,
+            long rgbAgreements,
+            long swaps,
+            long refusals,
+            long labelsLeftOut) {}
 
     private final String deviceId;
     private final String family;
@@ -96,7 +103,13 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
      * @param trustedKeys the keys this device accepts signatures of; another device may trust others
      * @param loader      where offers are verified and loaded (shared by the devices of a process; a direct executor in tests)
      */
-    public DeviceAgent(String deviceId, AgentConfig config, TrustedKeys trustedKeys, Executor loader, StatusSink status, Clock clock) {
+    public DeviceAgent(
+            String deviceId,
+            AgentConfig config,
+            TrustedKeys trustedKeys,
+            Executor loader,
+            StatusSink status,
+            Clock clock) {
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.family = config.family();
         this.verifier = new BundleVerifier(trustedKeys);
@@ -166,7 +179,9 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
         try {
             VerifiedBundle verified = verifier.verify(record);
             LiveModel running = slot.peek();
-            if (running != null && running.version() == record.getVersion() && running.sha256().equalsIgnoreCase(verified.sha256Hex())) {
+            if (running != null
+                    && running.version() == record.getVersion()
+                    && running.sha256().equalsIgnoreCase(verified.sha256Hex())) {
                 keep(running);
                 return;
             }
@@ -191,7 +206,11 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
             refusedNewest = false;
         }
         swaps.incrementAndGet();
-        LOG.info("Device {} now runs {} v{} (was {}).", deviceId, candidate.family(), candidate.version(),
+        LOG.info(
+                "Device {} now runs {} v{} (was {}).",
+                deviceId,
+                candidate.family(),
+                candidate.version(),
                 previous == null ? "no model" : "v" + previous.version());
         report();
     }
@@ -205,7 +224,11 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
             lastError = null;
         }
         if (recovered) {
-            LOG.info("Device {} is back to OK: the newest {} record is v{}, which it runs.", deviceId, family, running.version());
+            LOG.info(
+                    "Device {} is back to OK: the newest {} record is v{}, which it runs.",
+                    deviceId,
+                    family,
+                    running.version());
             report();
         }
     }
@@ -248,15 +271,25 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
             return Optional.of(annotate(frame, lease.model()));
         } catch (FrameFormatException e) {
             if (unreadable.getAndIncrement() % 100 == 0) {
-                LOG.warn("Device {} cannot read its own frame {}#{} ({} so far): {}", deviceId, frame.getSensorId(), frame.getSequence(),
-                        unreadable.get(), e.getMessage());
+                LOG.warn(
+                        "Device {} cannot read its own frame {}#{} ({} so far): {}",
+                        deviceId,
+                        frame.getSensorId(),
+                        frame.getSequence(),
+                        unreadable.get(),
+                        e.getMessage());
             }
             return Optional.empty();
         } catch (RuntimeException e) {
             // The model would not run on this frame; the device goes on with the next one.
             if (failed.getAndIncrement() % 100 == 0) {
-                LOG.warn("Device {} could not annotate {}#{} ({} failures so far): {}", deviceId, frame.getSensorId(), frame.getSequence(),
-                        failed.get(), e.toString());
+                LOG.warn(
+                        "Device {} could not annotate {}#{} ({} failures so far): {}",
+                        deviceId,
+                        frame.getSensorId(),
+                        frame.getSequence(),
+                        failed.get(),
+                        e.toString());
             }
             return Optional.empty();
         }
@@ -289,14 +322,26 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
             label = top.label();
             probability = top.probability();
             if (rgb != null) {
-                rgbLabel = ZeroShotClassifier.classify(embeddings[1], set, 1).top1().label();
+                rgbLabel = ZeroShotClassifier.classify(embeddings[1], set, 1)
+                        .top1()
+                        .label();
                 rgbAgreements.addAndGet(rgbLabel.equals(label) ? 1 : 0);
             }
         }
         annotated.incrementAndGet();
         withRgb.addAndGet(rgb == null ? 0 : 1);
-        LocalAnnotation a = new LocalAnnotation(deviceId, frame.getSensorId(), frame.getSequence(), frame.getCaptureTime(), model.family(),
-                model.version(), label, probability, rgbLabel, set.isEmpty() ? null : set.version(), nanos);
+        LocalAnnotation a = new LocalAnnotation(
+                deviceId,
+                frame.getSensorId(),
+                frame.getSequence(),
+                frame.getCaptureTime(),
+                model.family(),
+                model.version(),
+                label,
+                probability,
+                rgbLabel,
+                set.isEmpty() ? null : set.version(),
+                nanos);
         lastAnnotation = a;
         return a;
     }
@@ -325,7 +370,8 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
     /** The report this device would send now. */
     public synchronized DeviceStatus status() {
         LiveModel model = slot.peek();
-        DeviceHealth health = model == null ? (refusedNewest ? DeviceHealth.FAILED : DeviceHealth.STARTING)
+        DeviceHealth health = model == null
+                ? (refusedNewest ? DeviceHealth.FAILED : DeviceHealth.STARTING)
                 : (refusedNewest ? DeviceHealth.DEGRADED : DeviceHealth.OK);
         return DeviceStatus.newBuilder()
                 .setDeviceId(deviceId)
@@ -363,8 +409,16 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
     }
 
     public Counters counters() {
-        return new Counters(annotated.get(), withoutModel.get(), unreadable.get(), failed.get(), withRgb.get(), rgbAgreements.get(), swaps.get(),
-                refusals.get(), selection == null ? 0 : selection.leftOut().size());
+        return new Counters(
+                annotated.get(),
+                withoutModel.get(),
+                unreadable.get(),
+                failed.get(),
+                withRgb.get(),
+                rgbAgreements.get(),
+                swaps.get(),
+                refusals.get(),
+                selection == null ? 0 : selection.leftOut().size());
     }
 
     /** Waits until no offer is waiting or being loaded; for tests and orderly shutdown. */
@@ -395,6 +449,7 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
     @Override
     public String toString() {
         LiveModel model = slot.peek();
-        return "device " + deviceId + " (" + (model == null ? "no model" : model.family() + " v" + model.version()) + ")";
+        return "device " + deviceId + " (" + (model == null ? "no model" : model.family() + " v" + model.version())
+                + ")";
     }
 }

@@ -82,13 +82,17 @@ public final class KafkaControlFeed implements ControlFeed, AutoCloseable {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 List<ControlHub.Encoded> batch = new ArrayList<>(records.count());
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    batch.add(new ControlHub.Encoded(r.topic(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                            r.value(), r.topic() + "-" + r.partition() + "@" + r.offset()));
+                    batch.add(new ControlHub.Encoded(
+                            r.topic(),
+                            r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                            r.value(),
+                            r.topic() + "-" + r.partition() + "@" + r.offset()));
                 }
                 if (!batch.isEmpty()) {
                     hub.apply(batch);
                 }
-                if (caughtUp.getCount() > 0 && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                if (caughtUp.getCount() > 0
+                        && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     hub.caughtUp();
                     caughtUp.countDown();
                 }
@@ -98,8 +102,10 @@ public final class KafkaControlFeed implements ControlFeed, AutoCloseable {
                 LOG.error("The agents' control feed was woken up while running; devices hear of no new models now.", e);
             }
         } catch (RuntimeException e) {
-            LOG.error("The agents' control feed failed ({}); devices keep their models but hear of no new ones until restarted.",
-                    e.toString(), e);
+            LOG.error(
+                    "The agents' control feed failed ({}); devices keep their models but hear of no new ones until restarted.",
+                    e.toString(),
+                    e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }

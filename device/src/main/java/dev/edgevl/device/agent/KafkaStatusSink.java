@@ -29,19 +29,27 @@ public final class KafkaStatusSink implements StatusSink, AutoCloseable {
         props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), serdes.valueSerde(Topics.FLEET_STATUS).serializer());
+        this.producer = new KafkaProducer<>(
+                props,
+                new StringSerializer(),
+                serdes.valueSerde(Topics.FLEET_STATUS).serializer());
     }
 
     @Override
     public void report(DeviceStatus status) {
-        producer.send(new ProducerRecord<>(Topics.FLEET_STATUS.name(), status.getDeviceId(), status), (metadata, error) -> {
-            if (error == null) {
-                sent.incrementAndGet();
-            } else if (failures.getAndIncrement() % 100 == 0) {
-                LOG.warn("Could not report the status of {} to {} ({} failures so far): {}", status.getDeviceId(), Topics.FLEET_STATUS.name(),
-                        failures.get(), error.getMessage());
-            }
-        });
+        producer.send(
+                new ProducerRecord<>(Topics.FLEET_STATUS.name(), status.getDeviceId(), status), (metadata, error) -> {
+                    if (error == null) {
+                        sent.incrementAndGet();
+                    } else if (failures.getAndIncrement() % 100 == 0) {
+                        LOG.warn(
+                                "Could not report the status of {} to {} ({} failures so far): {}",
+                                status.getDeviceId(),
+                                Topics.FLEET_STATUS.name(),
+                                failures.get(),
+                                error.getMessage());
+                    }
+                });
     }
 
     public long sent() {

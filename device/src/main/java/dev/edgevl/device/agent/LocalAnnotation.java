@@ -12,8 +12,18 @@ import java.time.Instant;
  * @param labelSetVersion the label set the scores are over ({@code LabelSet.version()}); null without labels
  * @param inferenceNanos  time spent in the model for this frame
  */
-public record LocalAnnotation(String deviceId, String sensorId, long sequence, Instant captureTime, String modelFamily, long modelVersion,
-        String label, double probability, String rgbLabel, String labelSetVersion, long inferenceNanos) {
+public record LocalAnnotation(
+        String deviceId,
+        String sensorId,
+        long sequence,
+        Instant captureTime,
+        String modelFamily,
+        long modelVersion,
+        String label,
+        double probability,
+        String rgbLabel,
+        String labelSetVersion,
+        long inferenceNanos) {
 
     public boolean hasRgb() {
         return rgbLabel != null;
@@ -22,7 +32,7 @@ public record LocalAnnotation(String deviceId, String sensorId, long sequence, I
     @Override
     public String toString() {
         String seen = label == null ? "no labels" : String.format("%s (%.2f)", label, probability);
-        return deviceId + " " + sensorId + "#" + sequence + " → " + seen + (rgbLabel == null ? "" : ", RGB " + rgbLabel) + " by "
-                + modelFamily + " v" + modelVersion;
+        return deviceId + " " + sensorId + "#" + sequence + " → " + seen + (rgbLabel == null ? "" : ", RGB " + rgbLabel)
+                + " by " + modelFamily + " v" + modelVersion;
     }
 }

@@ -4,8 +4,7 @@ import dev.edgevl.model.bundle.BundleException;
 
 /** Why a device refused a model, in the few words a status line and a log line have room for. */
 final class Refusals {
-    private Refusals() {
-    }
+    private Refusals() {}
 
     static String why(BundleException e) {
         return switch (e.reason()) {

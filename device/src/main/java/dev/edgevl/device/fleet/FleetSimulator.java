@@ -53,7 +53,8 @@ public final class FleetSimulator {
      */
     public FleetSimulator(Scenario scenario, FleetOptions options, Sink sink, AgentLinks agentLinks) {
         if (options.agents() != null && agentLinks == null) {
-            throw new IllegalArgumentException("the fleet's devices are to run agents, but no links for them (models, fleet.status) were given");
+            throw new IllegalArgumentException(
+                    "the fleet's devices are to run agents, but no links for them (models, fleet.status) were given");
         }
         this.scenario = scenario;
         this.options = options;
@@ -96,8 +97,10 @@ public final class FleetSimulator {
             agents = fleet;
             // Devices boot with the live model when there is one, as a real device loads it before its sensors start.
             if (!fleet.awaitIdle(BOOT_TIMEOUT)) {
-                LOG.warn("The devices' agents did not load the live model within {} s; the devices start anyway and annotate once it is"
-                        + " loaded.", BOOT_TIMEOUT.toSeconds());
+                LOG.warn(
+                        "The devices' agents did not load the live model within {} s; the devices start anyway and annotate once it is"
+                                + " loaded.",
+                        BOOT_TIMEOUT.toSeconds());
             }
             return simulate(fleet);
         }
@@ -109,8 +112,12 @@ public final class FleetSimulator {
             DeviceWorld world = new DeviceWorld(scenario, device.id());
             device.sensors().forEach(sensor -> timeline.add(new Track(world, sensor)));
         }
-        LOG.info("Simulating scenario '{}': {} devices{}, {} sensors, {}.", scenario.name(), scenario.devices().size(),
-                fleet == null ? "" : " with agents", timeline.size(),
+        LOG.info(
+                "Simulating scenario '{}': {} devices{}, {} sensors, {}.",
+                scenario.name(),
+                scenario.devices().size(),
+                fleet == null ? "" : " with agents",
+                timeline.size(),
                 options.paced() ? "at " + options.speed() + "x real time" : "as fast as possible");
         long wallStart = System.nanoTime();
         while (!stopped && !timeline.isEmpty()) {
@@ -124,7 +131,8 @@ public final class FleetSimulator {
             Optional<Capture> capture = next.world.capture(next.sensor, next.due, next.sequence);
             if (capture.isPresent()) {
                 Capture c = capture.get();
-                Instant publishTime = options.paced() ? Instant.now() : SimulatedFrames.at(options.epoch(), c.trueTime());
+                Instant publishTime =
+                        options.paced() ? Instant.now() : SimulatedFrames.at(options.epoch(), c.trueTime());
                 SensorFrame frame = SimulatedFrames.frame(c, options.epoch(), publishTime);
                 if (fleet != null) {
                     fleet.agent(frame.getDeviceId()).annotate(frame); // on the device, before the frame leaves it
@@ -138,7 +146,11 @@ public final class FleetSimulator {
             next.advance();
             timeline.add(next);
         }
-        LOG.info("Simulation of '{}' ended after {} of world time: {}.", scenario.name(), stats.worldClock(), stats.summary());
+        LOG.info(
+                "Simulation of '{}' ended after {} of world time: {}.",
+                scenario.name(),
+                stats.worldClock(),
+                stats.summary());
         return stats;
     }
 

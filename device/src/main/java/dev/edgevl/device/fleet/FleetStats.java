@@ -60,7 +60,13 @@ public final class FleetStats {
     }
 
     public String summary() {
-        return String.format("%d frames (%d RGB, %d depth, %d thermal), %.1f MB, %d silenced by dropouts", frames(),
-                frames(SensorKind.RGB), frames(SensorKind.DEPTH), frames(SensorKind.THERMAL), bytes() / 1e6, silencedFrames());
+        return String.format(
+                "%d frames (%d RGB, %d depth, %d thermal), %.1f MB, %d silenced by dropouts",
+                frames(),
+                frames(SensorKind.RGB),
+                frames(SensorKind.DEPTH),
+                frames(SensorKind.THERMAL),
+                bytes() / 1e6,
+                silencedFrames());
     }
 }

@@ -31,14 +31,21 @@ public final class KafkaFleetSink implements FleetSimulator.Sink, AutoCloseable 
         this.devices = new DeviceProducer(config, serdes);
         Map<String, Object> props = new HashMap<>(config.clientProperties());
         props.put("client.id", "edgevl-sim-truth");
-        this.truth = new KafkaProducer<>(props, new StringSerializer(), serdes.valueSerde(Topics.SIM_TRUTH).serializer());
+        this.truth = new KafkaProducer<>(
+                props,
+                new StringSerializer(),
+                serdes.valueSerde(Topics.SIM_TRUTH).serializer());
     }
 
     @Override
     public void publish(SensorFrame frame, FrameTruth frameTruth) throws InterruptedException {
         devices.send(frame).whenComplete((metadata, error) -> {
             if (error != null && failures.getAndIncrement() % 100 == 0) {
-                LOG.warn("Could not publish a frame of {} ({} failures so far): {}", frame.getDeviceId(), failures.get(), error.getMessage());
+                LOG.warn(
+                        "Could not publish a frame of {} ({} failures so far): {}",
+                        frame.getDeviceId(),
+                        failures.get(),
+                        error.getMessage());
             }
         });
         truth.send(new ProducerRecord<>(Topics.SIM_TRUTH.name(), frameTruth.getDeviceId(), frameTruth));

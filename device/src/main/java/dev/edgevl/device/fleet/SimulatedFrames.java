@@ -18,8 +18,7 @@ import java.util.Map;
  * apart, what only evaluators may see (a {@link FrameTruth}).
  */
 final class SimulatedFrames {
-    private SimulatedFrames() {
-    }
+    private SimulatedFrames() {}
 
     static Modality modality(SensorKind kind) {
         return switch (kind) {
@@ -50,12 +49,18 @@ final class SimulatedFrames {
     }
 
     static FrameTruth truth(Capture capture, Instant epoch) {
-        List<ObjectTruth> objects = capture.truth().objects().stream().map(o -> ObjectTruth.newBuilder()
-                .setShape(o.shape()).setColour(o.colour()).setSize(o.size()).setMaterial(o.material()).setPrimary(o.primary())
-                .setPosition(List.of(o.x(), o.y(), o.z()))
-                .setRotationDeg(List.of(o.yawDeg(), o.pitchDeg(), o.rollDeg()))
-                .setTemperatureK(o.temperatureK())
-                .build()).toList();
+        List<ObjectTruth> objects = capture.truth().objects().stream()
+                .map(o -> ObjectTruth.newBuilder()
+                        .setShape(o.shape())
+                        .setColour(o.colour())
+                        .setSize(o.size())
+                        .setMaterial(o.material())
+                        .setPrimary(o.primary())
+                        .setPosition(List.of(o.x(), o.y(), o.z()))
+                        .setRotationDeg(List.of(o.yawDeg(), o.pitchDeg(), o.rollDeg()))
+                        .setTemperatureK(o.temperatureK())
+                        .build())
+                .toList();
         return FrameTruth.newBuilder()
                 .setDeviceId(capture.deviceId())
                 .setSensorId(capture.sensorId())

@@ -33,7 +33,10 @@ public final class DeviceProducer implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
 
     public DeviceProducer(DeviceProducerConfig config, AvroSerdes serdes) {
-        this(new KafkaProducer<>(config.clientProperties(), new StringSerializer(), new ByteArraySerializer()), config, serdes);
+        this(
+                new KafkaProducer<>(config.clientProperties(), new StringSerializer(), new ByteArraySerializer()),
+                config,
+                serdes);
     }
 
     DeviceProducer(Producer<String, byte[]> producer, DeviceProducerConfig config, AvroSerdes serdes) {
@@ -52,21 +55,32 @@ public final class DeviceProducer implements AutoCloseable {
     /** Sends one sensor frame; waits while too much is in flight. The future completes when Kafka has it. */
     public CompletableFuture<RecordMetadata> send(SensorFrame frame) throws InterruptedException {
         String topic = topicFor(frame.getModality()).name();
-        return send(topic, frame.getDeviceId(), frames.serialize(topic, frame), frame.getCaptureTime().toEpochMilli());
+        return send(
+                topic,
+                frame.getDeviceId(),
+                frames.serialize(topic, frame),
+                frame.getCaptureTime().toEpochMilli());
     }
 
     /** Sends a pair the device synchronized itself; it is marked as such. */
     public CompletableFuture<RecordMetadata> send(FramePair pair) throws InterruptedException {
-        FramePair marked = pair.getOrigin() == PairOrigin.DEVICE ? pair : FramePair.newBuilder(pair).setOrigin(PairOrigin.DEVICE).build();
+        FramePair marked = pair.getOrigin() == PairOrigin.DEVICE
+                ? pair
+                : FramePair.newBuilder(pair).setOrigin(PairOrigin.DEVICE).build();
         String topic = Topics.FRAMES_PAIRED.name();
-        return send(topic, marked.getDeviceId(), pairs.serialize(topic, marked), marked.getAux().getCaptureTime().toEpochMilli());
+        return send(
+                topic,
+                marked.getDeviceId(),
+                pairs.serialize(topic, marked),
+                marked.getAux().getCaptureTime().toEpochMilli());
     }
 
     /**
      * The record timestamp is the capture time, so stream processors reading several topics see them
      * in capture order, as when catching up on a backlog.
      */
-    private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value, long timestampMs) throws InterruptedException {
+    private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value, long timestampMs)
+            throws InterruptedException {
         long bytes = value.length + key.length();
         limiter.acquire(bytes, config.maxBlock());
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();

@@ -32,9 +32,10 @@ public final class InFlightLimiter {
             while (inFlight > 0 && inFlight + bytes > capacity) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new BackPressureTimeoutException("Kafka has not acknowledged " + inFlight + " bytes for " + maxWait.toMillis()
-                            + " ms, so a " + bytes + "-byte frame could not be queued (bound " + capacity
-                            + " bytes). Is the cluster reachable and keeping up?");
+                    throw new BackPressureTimeoutException(
+                            "Kafka has not acknowledged " + inFlight + " bytes for " + maxWait.toMillis()
+                                    + " ms, so a " + bytes + "-byte frame could not be queued (bound " + capacity
+                                    + " bytes). Is the cluster reachable and keeping up?");
                 }
                 released.await(left, TimeUnit.NANOSECONDS);
             }

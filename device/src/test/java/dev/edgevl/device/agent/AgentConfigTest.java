@@ -34,8 +34,15 @@ class AgentConfigTest {
     @Test
     void theEnvironmentAndTheCommandLineOverrideInTheUsualOrder() throws Exception {
         Path key = SignedStudents.writePublicKey(dir, SignedStudents.PUBLISHER, "ours");
-        Settings settings = Settings.load(java.util.Optional.empty(),
-                Map.of("EDGEVL_AGENT_TRUSTED_KEYS", key.toString(), "EDGEVL_AGENT_STATUS_INTERVAL", "2s", "EDGEVL_AGENT_FAMILY", "env"),
+        Settings settings = Settings.load(
+                java.util.Optional.empty(),
+                Map.of(
+                        "EDGEVL_AGENT_TRUSTED_KEYS",
+                        key.toString(),
+                        "EDGEVL_AGENT_STATUS_INTERVAL",
+                        "2s",
+                        "EDGEVL_AGENT_FAMILY",
+                        "env"),
                 Map.of("agent.family", "cli"));
 
         AgentConfig config = AgentConfig.from(settings);
@@ -46,30 +53,41 @@ class AgentConfigTest {
 
     @Test
     void withoutATrustedKeyNoDeviceCouldAcceptAnything() {
-        assertThatThrownBy(() -> AgentConfig.from(Settings.empty())).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("agent.trusted-keys").hasMessageContaining("names no key file");
+        assertThatThrownBy(() -> AgentConfig.from(Settings.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("agent.trusted-keys")
+                .hasMessageContaining("names no key file");
     }
 
     @Test
     void badValuesAreRefusedByName() {
         Settings keys = Settings.of(Map.of("agent.trusted-keys", "k.pem"));
-        assertThatThrownBy(() -> AgentConfig.from(keys.with("agent.status.interval", "10ms"))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AgentConfig.from(keys.with("agent.status.interval", "10ms")))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("agent.status.interval must be at least 100 ms");
-        assertThatThrownBy(() -> AgentConfig.from(keys.with("agent.engine.threads", "0"))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AgentConfig.from(keys.with("agent.engine.threads", "0")))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("agent.engine.threads must be at least 1");
-        assertThatThrownBy(() -> AgentConfig.from(keys.with("agent.family", " "))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AgentConfig.from(keys.with("agent.family", " ")))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("agent.family must not be blank");
-        assertThatThrownBy(() -> AgentConfig.from(keys.with("agent.pair-tolerance", "soon"))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> AgentConfig.from(keys.with("agent.pair-tolerance", "soon")))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("agent.pair-tolerance = 'soon'");
     }
 
     @Test
     void aMissingOrKeylessKeyFileIsNamed() throws Exception {
         Path missing = dir.resolve("nowhere.pem");
-        assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("agent.trusted-keys", missing.toString()))).trustedKeys())
-                .isInstanceOf(ConfigException.class).hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("agent.trusted-keys", missing.toString())))
+                        .trustedKeys())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("does not exist");
         Path empty = Files.writeString(dir.resolve("empty.pem"), "no key here\n");
-        assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("agent.trusted-keys", empty.toString()))).trustedKeys())
-                .isInstanceOf(ConfigException.class).hasMessageContaining(empty.toString());
+        assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("agent.trusted-keys", empty.toString())))
+                        .trustedKeys())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(empty.toString());
     }
 }

@@ -1,8 +1,8 @@
 package dev.edgevl.device.agent;
 
-import dev.edgevl.model.zeroshot.LiveLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +27,18 @@ class ControlHubTest {
     };
 
     private static ControlHub.Encoded model(long version) {
-        return new ControlHub.Encoded(Topics.MODELS.name(), SignedStudents.FAMILY, SignedStudents.encode(SignedStudents.version(version)),
+        return new ControlHub.Encoded(
+                Topics.MODELS.name(),
+                SignedStudents.FAMILY,
+                SignedStudents.encode(SignedStudents.version(version)),
                 "models-0@" + version);
     }
 
     private static ControlHub.Encoded label(String name, long seed) {
-        return new ControlHub.Encoded(Topics.LABELS_EMBEDDED.name(), name, SignedStudents.encode(SignedStudents.labelRecord(name, seed)),
+        return new ControlHub.Encoded(
+                Topics.LABELS_EMBEDDED.name(),
+                name,
+                SignedStudents.encode(SignedStudents.labelRecord(name, seed)),
                 "labels.embedded");
     }
 
@@ -51,7 +57,9 @@ class ControlHubTest {
         assertThat(offers).extracting(o -> o.record().getVersion()).containsExactly(3L);
         assertThat(labels).hasSize(1);
         assertThat(labels.get(0).contains("sphere")).isTrue();
-        assertThat(labels.get(0).contains("cube")).as("removed by its tombstone").isFalse();
+        assertThat(labels.get(0).contains("cube"))
+                .as("removed by its tombstone")
+                .isFalse();
     }
 
     @Test
@@ -63,7 +71,10 @@ class ControlHubTest {
         hub.apply(List.of(model(4), model(5)));
         hub.apply(model(2));
 
-        assertThat(offers).extracting(o -> o.record().getVersion()).as("the newest record wins, whatever its number").containsExactly(5L, 2L);
+        assertThat(offers)
+                .extracting(o -> o.record().getVersion())
+                .as("the newest record wins, whatever its number")
+                .containsExactly(5L, 2L);
     }
 
     @Test
@@ -83,7 +94,8 @@ class ControlHubTest {
         hub.subscribe(listener);
         offers.clear();
 
-        hub.apply(new ControlHub.Encoded(Topics.MODELS.name(), SignedStudents.FAMILY, "garbage".getBytes(StandardCharsets.UTF_8), "models-0@9"));
+        hub.apply(new ControlHub.Encoded(
+                Topics.MODELS.name(), SignedStudents.FAMILY, "garbage".getBytes(StandardCharsets.UTF_8), "models-0@9"));
 
         assertThat(offers).singleElement().satisfies(o -> {
             assertThat(o.record()).isNull();

@@ -7,10 +7,10 @@ import dev.edgevl.avro.DeviceStatus;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.config.Settings;
-import dev.edgevl.device.sdk.DeviceProducerConfig;
 import dev.edgevl.device.fleet.FleetOptions;
 import dev.edgevl.device.fleet.FleetSimulator;
 import dev.edgevl.device.fleet.KafkaFleetSink;
+import dev.edgevl.device.sdk.DeviceProducerConfig;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.TopicInstaller;
@@ -61,21 +61,36 @@ class DeviceAgentIT {
     @Test
     void devicesRunTheSignedVersionsRefuseATamperedOneAndSayWhatTheyRun() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
-             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            new TopicInstaller(admin, Optional.empty(), 30_000).ensure(List.of(Topics.MODELS, Topics.LABELS_EMBEDDED, Topics.FLEET_STATUS,
-                    Topics.FRAMES_RGB, Topics.FRAMES_AUX, Topics.SIM_TRUTH));
+                Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            new TopicInstaller(admin, Optional.empty(), 30_000)
+                    .ensure(List.of(
+                            Topics.MODELS,
+                            Topics.LABELS_EMBEDDED,
+                            Topics.FLEET_STATUS,
+                            Topics.FRAMES_RGB,
+                            Topics.FRAMES_AUX,
+                            Topics.SIM_TRUTH));
             Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
-            AgentConfig config = new AgentConfig(SignedStudents.FAMILY,
-                    List.of(SignedStudents.writePublicKey(dir, SignedStudents.PUBLISHER, "publisher")), Duration.ofSeconds(1), 1, 1,
+            AgentConfig config = new AgentConfig(
+                    SignedStudents.FAMILY,
+                    List.of(SignedStudents.writePublicKey(dir, SignedStudents.PUBLISHER, "publisher")),
+                    Duration.ofSeconds(1),
+                    1,
+                    1,
                     Duration.ofMillis(50));
             AvroSerdes serdes = AvroSerdes.singleObject();
-            try (Producer<String, ModelVersion> models = new KafkaProducer<>(client, new StringSerializer(),
-                         serdes.valueSerde(Topics.MODELS).serializer());
-                 Producer<String, LabelEmbedding> labels = new KafkaProducer<>(client, new StringSerializer(),
-                         serdes.valueSerde(Topics.LABELS_EMBEDDED).serializer());
-                 FleetStatusReader status = new FleetStatusReader(kafka.bootstrapServers(), serdes)) {
+            try (Producer<String, ModelVersion> models = new KafkaProducer<>(
+                            client,
+                            new StringSerializer(),
+                            serdes.valueSerde(Topics.MODELS).serializer());
+                    Producer<String, LabelEmbedding> labels = new KafkaProducer<>(
+                            client,
+                            new StringSerializer(),
+                            serdes.valueSerde(Topics.LABELS_EMBEDDED).serializer());
+                    FleetStatusReader status = new FleetStatusReader(kafka.bootstrapServers(), serdes)) {
                 for (String label : List.of("cube", "sphere", "torus")) {
-                    labels.send(new ProducerRecord<>(Topics.LABELS_EMBEDDED.name(), label, SignedStudents.labelRecord(label, label.hashCode())));
+                    labels.send(new ProducerRecord<>(
+                            Topics.LABELS_EMBEDDED.name(), label, SignedStudents.labelRecord(label, label.hashCode())));
                 }
                 labels.flush();
                 publish(models, SignedStudents.version(1)); // already there when the devices start
@@ -83,10 +98,16 @@ class DeviceAgentIT {
                 FleetSimulator simulator;
                 CompletableFuture<Void> run;
                 try (KafkaAgentLinks links = new KafkaAgentLinks(client, serdes);
-                     KafkaFleetSink sink = new KafkaFleetSink(DeviceProducerConfig.from(Settings.empty(), kafka.bootstrapServers()), serdes)) {
-                    assertThat(links.awaitCaughtUp(Duration.ofSeconds(20))).as("the feed read the control topics").isTrue();
-                    simulator = new FleetSimulator(Scenario.parse("agents-it.yaml", SCENARIO),
-                            new FleetOptions(Instant.now(), 1.0, null).withAgents(config), sink, links.links());
+                        KafkaFleetSink sink = new KafkaFleetSink(
+                                DeviceProducerConfig.from(Settings.empty(), kafka.bootstrapServers()), serdes)) {
+                    assertThat(links.awaitCaughtUp(Duration.ofSeconds(20)))
+                            .as("the feed read the control topics")
+                            .isTrue();
+                    simulator = new FleetSimulator(
+                            Scenario.parse("agents-it.yaml", SCENARIO),
+                            new FleetOptions(Instant.now(), 1.0, null).withAgents(config),
+                            sink,
+                            links.links());
                     run = CompletableFuture.runAsync(() -> {
                         try {
                             simulator.run();
@@ -95,35 +116,47 @@ class DeviceAgentIT {
                         }
                     });
 
-                    status.await("every device runs v1 and annotates", s -> s.getHealth() == DeviceHealth.OK
-                            && Long.valueOf(1).equals(s.getModelVersion()) && s.getFramesAnnotated() > 0 && s.getLastSwapTime() != null);
+                    status.await(
+                            "every device runs v1 and annotates",
+                            s -> s.getHealth() == DeviceHealth.OK
+                                    && Long.valueOf(1).equals(s.getModelVersion())
+                                    && s.getFramesAnnotated() > 0
+                                    && s.getLastSwapTime() != null);
 
                     publish(models, SignedStudents.tampered(2));
-                    Map<String, DeviceStatus> refused = status.await("every device refuses the tampered v2 and keeps v1",
+                    Map<String, DeviceStatus> refused = status.await(
+                            "every device refuses the tampered v2 and keeps v1",
                             s -> s.getHealth() == DeviceHealth.DEGRADED);
                     assertThat(refused.values()).allSatisfy(s -> {
                         assertThat(s.getModelVersion()).isEqualTo(1L);
-                        assertThat(s.getLastError()).isEqualTo(
-                                "Refused student v2: its bytes do not match their SHA-256 (damaged or tampered with); keeps v1.");
+                        assertThat(s.getLastError())
+                                .isEqualTo(
+                                        "Refused student v2: its bytes do not match their SHA-256 (damaged or tampered with); keeps v1.");
                     });
 
                     ModelVersion good = SignedStudents.version(2);
                     publish(models, good);
-                    Map<String, DeviceStatus> swapped = status.await("every device runs the good v2",
-                            s -> s.getHealth() == DeviceHealth.OK && Long.valueOf(2).equals(s.getModelVersion()));
-                    assertThat(swapped.values()).allSatisfy(s -> assertThat(s.getLastError()).isNull());
-                    assertThat(newestOnModels(kafka.bootstrapServers(), serdes)).as("what any consumer of models sees as live")
+                    Map<String, DeviceStatus> swapped = status.await(
+                            "every device runs the good v2",
+                            s -> s.getHealth() == DeviceHealth.OK
+                                    && Long.valueOf(2).equals(s.getModelVersion()));
+                    assertThat(swapped.values())
+                            .allSatisfy(s -> assertThat(s.getLastError()).isNull());
+                    assertThat(newestOnModels(kafka.bootstrapServers(), serdes))
+                            .as("what any consumer of models sees as live")
                             .isEqualTo(good);
 
                     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                    while (DEVICES.stream().anyMatch(d -> !annotatedBy(simulator, d, 2)) && System.nanoTime() < deadline) {
+                    while (DEVICES.stream().anyMatch(d -> !annotatedBy(simulator, d, 2))
+                            && System.nanoTime() < deadline) {
                         Thread.sleep(20);
                     }
                     simulator.stop();
                     run.get();
                 }
                 for (String device : DEVICES) {
-                    DeviceAgent agent = simulator.agents().orElseThrow().find(device).orElseThrow();
+                    DeviceAgent agent =
+                            simulator.agents().orElseThrow().find(device).orElseThrow();
                     assertThat(agent.lastAnnotation()).as(device).hasValueSatisfying(a -> {
                         assertThat(a.modelVersion()).isEqualTo(2L);
                         assertThat(a.label()).isIn("cube", "sphere", "torus");
@@ -137,20 +170,28 @@ class DeviceAgentIT {
     }
 
     private static void publish(Producer<String, ModelVersion> models, ModelVersion record) throws Exception {
-        models.send(new ProducerRecord<>(Topics.MODELS.name(), record.getFamily(), record)).get();
+        models.send(new ProducerRecord<>(Topics.MODELS.name(), record.getFamily(), record))
+                .get();
     }
 
     private static boolean annotatedBy(FleetSimulator simulator, String device, long version) {
-        return simulator.agents().flatMap(a -> a.find(device)).flatMap(DeviceAgent::lastAnnotation)
-                .map(a -> a.modelVersion() == version).orElse(false);
+        return simulator
+                .agents()
+                .flatMap(a -> a.find(device))
+                .flatMap(DeviceAgent::lastAnnotation)
+                .map(a -> a.modelVersion() == version)
+                .orElse(false);
     }
 
     /** The newest record of the family, as a plain consumer of models reading from the beginning sees it. */
     private static ModelVersion newestOnModels(String bootstrap, AvroSerdes serdes) {
-        try (KafkaConsumer<String, ModelVersion> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
-                new StringDeserializer(), serdes.valueSerde(Topics.MODELS).deserializer())) {
+        try (KafkaConsumer<String, ModelVersion> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap),
+                new StringDeserializer(),
+                serdes.valueSerde(Topics.MODELS).deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODELS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -172,10 +213,13 @@ class DeviceAgentIT {
         private final Map<String, DeviceStatus> latest = new TreeMap<>();
 
         FleetStatusReader(String bootstrap, AvroSerdes serdes) {
-            consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap), new StringDeserializer(),
+            consumer = new KafkaConsumer<>(
+                    Map.of("bootstrap.servers", bootstrap),
+                    new StringDeserializer(),
                     serdes.valueSerde(Topics.FLEET_STATUS).deserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.FLEET_STATUS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
         }
@@ -191,7 +235,9 @@ class DeviceAgentIT {
                 if (DEVICES.stream().allMatch(d -> latest.containsKey(d) && condition.test(latest.get(d)))) {
                     return Map.copyOf(latest);
                 }
-                assertThat(System.nanoTime()).as("waiting until %s; latest reports: %s", what, latest).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("waiting until %s; latest reports: %s", what, latest)
+                        .isLessThan(deadline);
             }
         }
 

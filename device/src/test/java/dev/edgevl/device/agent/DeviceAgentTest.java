@@ -1,6 +1,5 @@
 package dev.edgevl.device.agent;
 
-import dev.edgevl.model.zeroshot.LiveLabels;
 import static dev.edgevl.device.agent.SignedStudents.FAMILY;
 import static dev.edgevl.device.agent.SignedStudents.PUBLISHER;
 import static dev.edgevl.device.agent.SignedStudents.STRANGER;
@@ -13,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.edgevl.avro.DeviceHealth;
 import dev.edgevl.avro.DeviceStatus;
 import dev.edgevl.model.bundle.TrustedKeys;
+import dev.edgevl.model.zeroshot.LiveLabels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /** One device's agent on real signed int8 bundles and ONNX Runtime; offers are loaded on the calling thread here. */
 class DeviceAgentTest {
-    private static final AgentConfig CONFIG = new AgentConfig(FAMILY, List.of(Path.of("unused.pem")), Duration.ofSeconds(10), 1, 1,
-            Duration.ofMillis(50));
+    private static final AgentConfig CONFIG = new AgentConfig(
+            FAMILY, List.of(Path.of("unused.pem")), Duration.ofSeconds(10), 1, 1, Duration.ofMillis(50));
     private final TestClock clock = new TestClock(Instant.parse("2026-12-01T08:00:00Z"));
     private final List<DeviceStatus> reports = new CopyOnWriteArrayList<>();
     private final List<DeviceAgent> agents = new ArrayList<>();
@@ -93,7 +93,9 @@ class DeviceAgentTest {
         assertThat(withRgb.modelVersion()).isEqualTo(1L);
         assertThat(withRgb.label()).isIn("cube", "sphere", "torus");
         assertThat(withRgb.probability()).isBetween(1.0 / 3, 1.0);
-        assertThat(withRgb.rgbLabel()).as("the RGB frame 4 ms before is its partner").isIn("cube", "sphere", "torus");
+        assertThat(withRgb.rgbLabel())
+                .as("the RGB frame 4 ms before is its partner")
+                .isIn("cube", "sphere", "torus");
         assertThat(withRgb.labelSetVersion()).isNotBlank();
         assertThat(withRgb.sequence()).isZero();
 
@@ -118,9 +120,12 @@ class DeviceAgentTest {
         DeviceStatus s = reports.get(reports.size() - 1);
         assertThat(s.getHealth()).isEqualTo(DeviceHealth.DEGRADED);
         assertThat(s.getModelVersion()).isEqualTo(1L);
-        assertThat(s.getLastSwapTime()).as("no swap happened").isEqualTo(clock.instant().minus(Duration.ofMinutes(1)));
-        assertThat(s.getLastError()).isEqualTo(
-                "Refused student v2: its bytes do not match their SHA-256 (damaged or tampered with); keeps v1.");
+        assertThat(s.getLastSwapTime())
+                .as("no swap happened")
+                .isEqualTo(clock.instant().minus(Duration.ofMinutes(1)));
+        assertThat(s.getLastError())
+                .isEqualTo(
+                        "Refused student v2: its bytes do not match their SHA-256 (damaged or tampered with); keeps v1.");
         assertThat(annotated(agent, 0).modelVersion()).isEqualTo(1L);
         assertThat(agent.counters().refusals()).isEqualTo(1);
         assertThat(agent.counters().swaps()).isEqualTo(1);
@@ -150,9 +155,11 @@ class DeviceAgentTest {
         ours.onModel(signedByStranger);
         theirs.onModel(signedByStranger);
 
-        assertThat(ours.status().getHealth()).as("refused with nothing to fall back on").isEqualTo(DeviceHealth.FAILED);
-        assertThat(ours.status().getLastError()).isEqualTo(
-                "Refused student v1: its signature does not match any trusted key; no model runs yet.");
+        assertThat(ours.status().getHealth())
+                .as("refused with nothing to fall back on")
+                .isEqualTo(DeviceHealth.FAILED);
+        assertThat(ours.status().getLastError())
+                .isEqualTo("Refused student v1: its signature does not match any trusted key; no model runs yet.");
         assertThat(ours.annotate(depth("cam-1", 0))).isEmpty();
         assertThat(theirs.status().getHealth()).isEqualTo(DeviceHealth.OK);
         assertThat(theirs.modelVersion()).contains(1L);
@@ -172,7 +179,8 @@ class DeviceAgentTest {
         assertThat(s.getModelVersion()).isEqualTo(2L);
         assertThat(s.getLastError()).isNull();
         assertThat(s.getLastSwapTime()).isEqualTo(clock.instant());
-        assertThat(reports).extracting(DeviceStatus::getHealth)
+        assertThat(reports)
+                .extracting(DeviceStatus::getHealth)
                 .containsExactly(DeviceHealth.OK, DeviceHealth.DEGRADED, DeviceHealth.OK);
         assertThat(annotated(agent, 0).modelVersion()).isEqualTo(2L);
     }
@@ -204,7 +212,9 @@ class DeviceAgentTest {
         assertThat(agent.status().getHealth()).isEqualTo(DeviceHealth.OK);
         assertThat(agent.status().getLastError()).isNull();
         assertThat(agent.counters().swaps()).isEqualTo(1);
-        assertThat(reports).extracting(DeviceStatus::getHealth).containsExactly(DeviceHealth.OK, DeviceHealth.DEGRADED, DeviceHealth.OK);
+        assertThat(reports)
+                .extracting(DeviceStatus::getHealth)
+                .containsExactly(DeviceHealth.OK, DeviceHealth.DEGRADED, DeviceHealth.OK);
     }
 
     @Test
@@ -237,7 +247,9 @@ class DeviceAgentTest {
         agent.onLabels(two.without("sphere").with("wide", "test-teacher", SignedStudents.labelEmbedding(9, 512)));
         for (int i = 21; i <= 30; i++) {
             LocalAnnotation a = annotated(agent, i);
-            assertThat(a.label()).as("sphere removed; 'wide' is another teacher's size and left out").isEqualTo("cube");
+            assertThat(a.label())
+                    .as("sphere removed; 'wide' is another teacher's size and left out")
+                    .isEqualTo("cube");
             assertThat(a.probability()).isEqualTo(1.0);
         }
     }
@@ -250,7 +262,8 @@ class DeviceAgentTest {
         hub.subscribe(agent);
         hub.caughtUp();
         List<ControlHub.Encoded> records = new ArrayList<>();
-        for (dev.edgevl.avro.LabelEmbedding good : List.of(SignedStudents.labelRecord("cube", 1), SignedStudents.labelRecord("sphere", 2))) {
+        for (dev.edgevl.avro.LabelEmbedding good :
+                List.of(SignedStudents.labelRecord("cube", 1), SignedStudents.labelRecord("sphere", 2))) {
             records.add(labelRecord(good.getLabel(), SignedStudents.encode(good)));
         }
         for (dev.edgevl.avro.LabelEmbedding bad : SignedStudents.unusableLabelRecords()) {
@@ -263,25 +276,29 @@ class DeviceAgentTest {
         for (int i = 0; i < 10; i++) {
             assertThat(annotated(agent, i).label()).isIn("cube", "sphere");
         }
-        assertThat(agent.counters().labelsLeftOut()).isEqualTo(SignedStudents.unusableLabelRecords().size());
+        assertThat(agent.counters().labelsLeftOut())
+                .isEqualTo(SignedStudents.unusableLabelRecords().size());
         assertThat(agent.counters().failed()).isZero();
     }
 
     private static ControlHub.Encoded labelRecord(String key, byte[] value) {
-        return new ControlHub.Encoded(dev.edgevl.schemas.topics.Topics.LABELS_EMBEDDED.name(), key, value, "labels.embedded");
+        return new ControlHub.Encoded(
+                dev.edgevl.schemas.topics.Topics.LABELS_EMBEDDED.name(), key, value, "labels.embedded");
     }
 
     @Test
     void aFrameOfAnotherDeviceIsRefused() {
         DeviceAgent agent = agent();
-        assertThatThrownBy(() -> agent.annotate(depth("cam-9", 0))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> agent.annotate(depth("cam-9", 0)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cam-9");
     }
 
     @Test
     void framesKeepFlowingWhileVersionsAreSwappedUnderThem() throws Exception {
         ExecutorService loader = Executors.newSingleThreadExecutor();
-        DeviceAgent agent = new DeviceAgent("cam-1", CONFIG, TrustedKeys.of(PUBLISHER.getPublic()), loader, reports::add, clock);
+        DeviceAgent agent =
+                new DeviceAgent("cam-1", CONFIG, TrustedKeys.of(PUBLISHER.getPublic()), loader, reports::add, clock);
         agents.add(agent);
         agent.onLabels(SignedStudents.labels("cube", "sphere", "torus"));
         agent.onModel(offer(SignedStudents.version(1)));
@@ -301,7 +318,10 @@ class DeviceAgentTest {
                 Thread.sleep(5);
             }
             List<Long> seen = versions.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(seen).as("every frame annotated by one version, never going back").isSorted().contains(1L, 6L);
+            assertThat(seen)
+                    .as("every frame annotated by one version, never going back")
+                    .isSorted()
+                    .contains(1L, 6L);
             assertThat(agent.counters().failed()).isZero();
             assertThat(agent.counters().annotated()).isEqualTo(seen.size());
             assertThat(agent.modelVersion()).contains(6L);

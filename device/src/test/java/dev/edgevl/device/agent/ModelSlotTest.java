@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** The swap between frames, on real ONNX Runtime sessions: a frame keeps its model; the old one closes after the last frame. */
 class ModelSlotTest {
-    private static final BundleVerifier VERIFIER = new BundleVerifier(TrustedKeys.of(SignedStudents.PUBLISHER.getPublic()));
+    private static final BundleVerifier VERIFIER =
+            new BundleVerifier(TrustedKeys.of(SignedStudents.PUBLISHER.getPublic()));
     private static final float[] IMAGE = TestStudents.images(1, 16, 5);
 
     private static LiveModel load(long version) {
@@ -30,15 +31,21 @@ class ModelSlotTest {
 
             assertThat(previous.version()).isEqualTo(1L);
             assertThat(frame.closed()).as("still in use by the frame").isFalse();
-            assertThat(frame.model().embed(IMAGE, 1)[0]).as("the frame finishes on v1").hasSize(SignedStudents.DIM);
+            assertThat(frame.model().embed(IMAGE, 1)[0])
+                    .as("the frame finishes on v1")
+                    .hasSize(SignedStudents.DIM);
             try (ModelSlot.Lease<LiveModel> next = slot.acquire()) {
-                assertThat(next.model().version()).as("the next frame starts on v2").isEqualTo(2L);
+                assertThat(next.model().version())
+                        .as("the next frame starts on v2")
+                        .isEqualTo(2L);
             }
 
             frame.close();
 
             assertThat(frame.closed()).isTrue();
-            assertThatThrownBy(() -> previous.embed(IMAGE, 1)).as("v1's session is closed").isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> previous.embed(IMAGE, 1))
+                    .as("v1's session is closed")
+                    .isInstanceOf(IllegalStateException.class);
             assertThat(v2.embed(IMAGE, 1)[0]).hasSize(SignedStudents.DIM);
         }
     }

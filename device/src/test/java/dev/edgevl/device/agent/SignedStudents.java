@@ -1,6 +1,5 @@
 package dev.edgevl.device.agent;
 
-import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
@@ -18,6 +17,7 @@ import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.quant.TestStudents;
 import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import java.io.IOException;
@@ -41,15 +41,21 @@ final class SignedStudents {
     private static final AvroSerdes SERDES = AvroSerdes.singleObject();
     private static final Map<String, ModelVersion> MADE = new ConcurrentHashMap<>();
 
-    private SignedStudents() {
-    }
+    private SignedStudents() {}
 
     /** Version {@code version} of a tiny student (16×16 in, 8 out), its weights drawn from {@code seed}, signed by {@code signer}. */
     static ModelVersion version(long version, long seed, KeyPair signer) {
         return MADE.computeIfAbsent(version + "/" + seed + "/" + Keys.keyId(signer.getPublic()), k -> {
-            FoldedStudent student = Calibration.calibrate(TestStudents.tiny(seed), TestStudents.images(8, 16, seed + 1), 8);
-            byte[] bundle = StudentBundles.int8(student, BundleManifest.builder().family(FAMILY).version(version)
-                    .parentVersion(version > 1 ? version - 1 : null).createdAt(T0).teacherId("test-teacher"));
+            FoldedStudent student =
+                    Calibration.calibrate(TestStudents.tiny(seed), TestStudents.images(8, 16, seed + 1), 8);
+            byte[] bundle = StudentBundles.int8(
+                    student,
+                    BundleManifest.builder()
+                            .family(FAMILY)
+                            .version(version)
+                            .parentVersion(version > 1 ? version - 1 : null)
+                            .createdAt(T0)
+                            .teacherId("test-teacher"));
             SignedBundle signed = BundleSigner.of(signer).sign(bundle);
             return ModelVersions.toRecord(signed, ModelBundle.parse(bundle), new BundleDelivery.Inline(), T0);
         });
@@ -64,12 +70,17 @@ final class SignedStudents {
         ModelVersion record = version(version, 70 + version, PUBLISHER);
         byte[] bundle = record.getBundle().array().clone();
         bundle[bundle.length / 2] ^= 0x5a;
-        return ModelVersion.newBuilder(record).setBundle(ByteBuffer.wrap(bundle)).build();
+        return ModelVersion.newBuilder(record)
+                .setBundle(ByteBuffer.wrap(bundle))
+                .build();
     }
 
     /** A good bundle whose record lost its signature. */
     static ModelVersion unsigned(long version) {
-        return ModelVersion.newBuilder(version(version)).setSignature(ByteBuffer.allocate(0)).setSigningKeyId("").build();
+        return ModelVersion.newBuilder(version(version))
+                .setSignature(ByteBuffer.allocate(0))
+                .setSigningKeyId("")
+                .build();
     }
 
     static ModelOffer offer(ModelVersion record) {
@@ -104,22 +115,34 @@ final class SignedStudents {
     }
 
     static LabelEmbedding labelRecord(String name, long seed) {
-        return LabelEmbedding.newBuilder().setLabel(name).setTeacherId("test-teacher")
-                .setEmbedding(Embeddings.boxed(labelEmbedding(seed, DIM))).setPromptTemplates(List.of("a photo of a {}"))
-                .setEmbeddedTime(T0).build();
+        return LabelEmbedding.newBuilder()
+                .setLabel(name)
+                .setTeacherId("test-teacher")
+                .setEmbedding(Embeddings.boxed(labelEmbedding(seed, DIM)))
+                .setPromptTemplates(List.of("a photo of a {}"))
+                .setEmbeddedTime(T0)
+                .build();
     }
 
     /** Well-formed records no model can score with: all zeros, a NaN, 7 values, another teacher's. */
     static List<LabelEmbedding> unusableLabelRecords() {
         float[] nan = labelEmbedding(11, DIM);
         nan[3] = Float.NaN;
-        return List.of(label("zero", "test-teacher", new float[DIM]), label("nan", "test-teacher", nan),
-                label("seven", "test-teacher", labelEmbedding(12, 7)), label("foreign", "another-teacher", labelEmbedding(13, DIM)));
+        return List.of(
+                label("zero", "test-teacher", new float[DIM]),
+                label("nan", "test-teacher", nan),
+                label("seven", "test-teacher", labelEmbedding(12, 7)),
+                label("foreign", "another-teacher", labelEmbedding(13, DIM)));
     }
 
     private static LabelEmbedding label(String name, String teacher, float[] embedding) {
-        return LabelEmbedding.newBuilder().setLabel(name).setTeacherId(teacher).setEmbedding(Embeddings.boxed(embedding))
-                .setPromptTemplates(List.of("a photo of a {}")).setEmbeddedTime(T0).build();
+        return LabelEmbedding.newBuilder()
+                .setLabel(name)
+                .setTeacherId(teacher)
+                .setEmbedding(Embeddings.boxed(embedding))
+                .setPromptTemplates(List.of("a photo of a {}"))
+                .setEmbeddedTime(T0)
+                .build();
     }
 
     static byte[] encode(LabelEmbedding label) {
@@ -127,15 +150,28 @@ final class SignedStudents {
     }
 
     static SensorFrame depth(String device, long sequence) {
-        return frame(device, "depth0", Modality.DEPTH, PixelEncoding.DEPTH16_MM, 2, sequence, T0.plusMillis(100 * sequence + 4));
+        return frame(
+                device,
+                "depth0",
+                Modality.DEPTH,
+                PixelEncoding.DEPTH16_MM,
+                2,
+                sequence,
+                T0.plusMillis(100 * sequence + 4));
     }
 
     static SensorFrame rgb(String device, long sequence) {
         return frame(device, "rgb0", Modality.RGB, PixelEncoding.RGB8, 3, sequence, T0.plusMillis(100 * sequence));
     }
 
-    private static SensorFrame frame(String device, String sensor, Modality modality, PixelEncoding encoding, int bytesPerPixel,
-            long sequence, Instant capture) {
+    private static SensorFrame frame(
+            String device,
+            String sensor,
+            Modality modality,
+            PixelEncoding encoding,
+            int bytesPerPixel,
+            long sequence,
+            Instant capture) {
         int w = 16;
         int h = 16;
         byte[] data = new byte[w * h * bytesPerPixel];
@@ -146,7 +182,16 @@ final class SignedStudents {
                 data[i + 1] &= 0x0f; // readings under 4 m, little-endian
             }
         }
-        return SensorFrame.newBuilder().setDeviceId(device).setSensorId(sensor).setModality(modality).setCaptureTime(capture)
-                .setSequence(sequence).setWidth(w).setHeight(h).setEncoding(encoding).setData(ByteBuffer.wrap(data)).build();
+        return SensorFrame.newBuilder()
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setModality(modality)
+                .setCaptureTime(capture)
+                .setSequence(sequence)
+                .setWidth(w)
+                .setHeight(h)
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(data))
+                .build();
     }
 }

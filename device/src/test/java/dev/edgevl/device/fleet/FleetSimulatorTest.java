@@ -55,8 +55,8 @@ class FleetSimulatorTest {
     @Test
     void everySensorPublishesAtItsRateWithItsOwnClock() throws Exception {
         Collected out = run(Scenario.parse("small.yaml", SMALL), Duration.ofSeconds(4));
-        Map<String, Long> perSensor = out.frames.stream().collect(Collectors.groupingBy(
-                f -> f.getDeviceId() + "/" + f.getSensorId(), Collectors.counting()));
+        Map<String, Long> perSensor = out.frames.stream()
+                .collect(Collectors.groupingBy(f -> f.getDeviceId() + "/" + f.getSensorId(), Collectors.counting()));
         assertThat(perSensor.get("cam-0/rgb0")).isBetween(39L, 41L);
         assertThat(perSensor.get("cam-0/depth0")).isBetween(39L, 41L);
         assertThat(perSensor.get("cam-0/thermal0")).isBetween(19L, 21L);
@@ -69,12 +69,15 @@ class FleetSimulatorTest {
             assertThat(truth.getDeviceId()).isEqualTo(frame.getDeviceId());
             assertThat(truth.getSequence()).isEqualTo(frame.getSequence());
             long clockErrorMicros = ChronoUnit.MICROS.between(truth.getTrueTime(), frame.getCaptureTime());
-            long expected = switch (frame.getSensorId()) {
-                case "depth0" -> 5_000;
-                case "thermal0" -> -8_000;
-                default -> 0;
-            };
-            assertThat(clockErrorMicros).as("%s clock error", frame.getSensorId()).isEqualTo(expected);
+            long expected =
+                    switch (frame.getSensorId()) {
+                        case "depth0" -> 5_000;
+                        case "thermal0" -> -8_000;
+                        default -> 0;
+                    };
+            assertThat(clockErrorMicros)
+                    .as("%s clock error", frame.getSensorId())
+                    .isEqualTo(expected);
             assertThat(frame.getData().remaining()).isEqualTo(32 * 32 * (frame.getModality() == Modality.RGB ? 3 : 2));
         }
     }
@@ -82,11 +85,16 @@ class FleetSimulatorTest {
     @Test
     void framesFromOneSceneShareItsTruthAndDriftIsRecorded() throws Exception {
         Collected out = run(Scenario.parse("small.yaml", SMALL), Duration.ofSeconds(4));
-        assertThat(out.truths).filteredOn(t -> t.getTrueTime().isBefore(EPOCH.plusMillis(1_900))).allMatch(t -> t.getConditions().isEmpty());
-        assertThat(out.truths).filteredOn(t -> t.getTrueTime().isAfter(EPOCH.plusMillis(3_100)))
-                .isNotEmpty().allMatch(t -> t.getConditions().contains("night"));
-        Map<Long, List<String>> captionsByScene = out.truths.stream().collect(Collectors.groupingBy(FrameTruth::getSceneId,
-                Collectors.mapping(FrameTruth::getCaption, Collectors.toList())));
+        assertThat(out.truths)
+                .filteredOn(t -> t.getTrueTime().isBefore(EPOCH.plusMillis(1_900)))
+                .allMatch(t -> t.getConditions().isEmpty());
+        assertThat(out.truths)
+                .filteredOn(t -> t.getTrueTime().isAfter(EPOCH.plusMillis(3_100)))
+                .isNotEmpty()
+                .allMatch(t -> t.getConditions().contains("night"));
+        Map<Long, List<String>> captionsByScene = out.truths.stream()
+                .collect(Collectors.groupingBy(
+                        FrameTruth::getSceneId, Collectors.mapping(FrameTruth::getCaption, Collectors.toList())));
         captionsByScene.values().forEach(captions -> assertThat(captions).containsOnly(captions.get(0)));
         assertThat(out.truths).allMatch(t -> t.getObjects().get(0).getPrimary());
     }
@@ -102,8 +110,10 @@ class FleetSimulatorTest {
     @Test
     void pacedRunsFollowTheWallClock() throws Exception {
         Collected sink = new Collected();
-        FleetSimulator simulator = new FleetSimulator(Scenario.parse("small.yaml", SMALL),
-                new FleetOptions(Instant.now(), 10.0, Duration.ofSeconds(2)), sink);
+        FleetSimulator simulator = new FleetSimulator(
+                Scenario.parse("small.yaml", SMALL),
+                new FleetOptions(Instant.now(), 10.0, Duration.ofSeconds(2)),
+                sink);
         long start = System.nanoTime();
         simulator.run();
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;

@@ -6,13 +6,13 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.config.Settings;
 import dev.edgevl.device.sdk.DeviceProducerConfig;
-import dev.edgevl.sync.FrameSyncApp;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
 import dev.edgevl.sim.scenario.SensorKind;
+import dev.edgevl.sync.FrameSyncApp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,16 +53,20 @@ class FleetToPairsIT {
     void everyNonRgbFrameIsPairedOnceAndEveryPairIsWithinTolerance() throws Exception {
         Duration worldTime = Duration.ofSeconds(10);
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
-             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
             Settings settings = Settings.empty();
             FleetStats published;
             try (FrameSyncApp sync = FrameSyncApp.start(settings, kafka.bootstrapServers())) {
                 sync.awaitRunning(Duration.ofSeconds(60));
                 try (AvroSerdes serdes = AvroSerdes.singleObject();
-                     KafkaFleetSink sink = new KafkaFleetSink(DeviceProducerConfig.from(settings, kafka.bootstrapServers()), serdes)) {
-                    published = new FleetSimulator(Scenario.parse("fleet-to-pairs.yaml", SCENARIO),
-                            FleetOptions.asFastAsPossible(Instant.now().minus(worldTime), worldTime), sink).run();
+                        KafkaFleetSink sink = new KafkaFleetSink(
+                                DeviceProducerConfig.from(settings, kafka.bootstrapServers()), serdes)) {
+                    published = new FleetSimulator(
+                                    Scenario.parse("fleet-to-pairs.yaml", SCENARIO),
+                                    FleetOptions.asFastAsPossible(Instant.now().minus(worldTime), worldTime),
+                                    sink)
+                            .run();
                 }
                 long auxFrames = published.frames(SensorKind.DEPTH) + published.frames(SensorKind.THERMAL);
                 List<FramePair> pairs = readPairs(kafka.bootstrapServers(), auxFrames);
@@ -76,7 +80,8 @@ class FleetToPairsIT {
                 for (FramePair pair : pairs) {
                     SensorFrame aux = pair.getAux();
                     assertThat(auxSeen.add(aux.getDeviceId() + "/" + aux.getSensorId() + "/" + aux.getSequence()))
-                            .as("non-RGB frame paired once").isTrue();
+                            .as("non-RGB frame paired once")
+                            .isTrue();
                     if (pair.getRgb() == null) {
                         boolean inDropout = aux.getDeviceId().equals("cam-1");
                         aloneDuringDropout += inDropout ? 1 : 0;
@@ -84,28 +89,55 @@ class FleetToPairsIT {
                     }
                     long skew = ChronoUnit.MICROS.between(pair.getRgb().getCaptureTime(), aux.getCaptureTime());
                     assertThat(pair.getSkewMicros()).isEqualTo(skew);
-                    assertThat(Math.abs(skew)).as("skew within the 20 ms tolerance").isLessThanOrEqualTo(20_000);
-                    rgbUse.merge(aux.getDeviceId() + "/" + aux.getSensorId() + "/rgb" + pair.getRgb().getSequence(), 1, Integer::sum);
+                    assertThat(Math.abs(skew))
+                            .as("skew within the 20 ms tolerance")
+                            .isLessThanOrEqualTo(20_000);
+                    rgbUse.merge(
+                            aux.getDeviceId() + "/" + aux.getSensorId() + "/rgb"
+                                    + pair.getRgb().getSequence(),
+                            1,
+                            Integer::sum);
                 }
-                assertThat(rgbUse.values()).as("an RGB frame is used at most once per non-RGB sensor").allMatch(n -> n == 1);
-                assertThat(aloneDuringDropout).as("cam-1's depth frames go out alone while its RGB camera is silent").isGreaterThanOrEqualTo(15);
-                // Depth runs at the RGB rate 4 ms behind it: outside the dropout nearly every depth frame has a partner.
-                long depth = pairs.stream().filter(p -> p.getAux().getSensorId().equals("depth0")).count();
-                long depthPaired = pairs.stream().filter(p -> p.getAux().getSensorId().equals("depth0") && p.getRgb() != null).count();
+                assertThat(rgbUse.values())
+                        .as("an RGB frame is used at most once per non-RGB sensor")
+                        .allMatch(n -> n == 1);
+                assertThat(aloneDuringDropout)
+                        .as("cam-1's depth frames go out alone while its RGB camera is silent")
+                        .isGreaterThanOrEqualTo(15);
+                // Depth runs at the RGB rate 4 ms behind it: outside the dropout nearly every depth frame has a
+                // partner.
+                long depth = pairs.stream()
+                        .filter(p -> p.getAux().getSensorId().equals("depth0"))
+                        .count();
+                long depthPaired = pairs.stream()
+                        .filter(p -> p.getAux().getSensorId().equals("depth0") && p.getRgb() != null)
+                        .count();
                 assertThat(depthPaired).isGreaterThan((long) (0.95 * (depth - 20)));
-                // Thermal runs at 9 fps against RGB's 10, so its offset to the nearest RGB frame sweeps 0-50 ms and only part
+                // Thermal runs at 9 fps against RGB's 10, so its offset to the nearest RGB frame sweeps 0-50 ms and
+                // only part
                 // of it falls within 20 ms: some pair, the rest go out alone, none is lost.
-                long thermalPaired = pairs.stream().filter(p -> p.getAux().getSensorId().equals("thermal0") && p.getRgb() != null).count();
+                long thermalPaired = pairs.stream()
+                        .filter(p -> p.getAux().getSensorId().equals("thermal0") && p.getRgb() != null)
+                        .count();
                 assertThat(thermalPaired).isBetween(20L, (long) published.frames(SensorKind.THERMAL) - 20);
             }
         }
     }
 
     private static List<FramePair> readPairs(String bootstrap, long expected) {
-        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "group.id", "fleet-to-pairs-it", "auto.offset.reset", "earliest",
-                "isolation.level", "read_committed");
+        Map<String, Object> props = Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "group.id",
+                "fleet-to-pairs-it",
+                "auto.offset.reset",
+                "earliest",
+                "isolation.level",
+                "read_committed");
         java.util.ArrayList<FramePair> pairs = new java.util.ArrayList<>();
-        try (KafkaConsumer<String, FramePair> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        try (KafkaConsumer<String, FramePair> consumer = new KafkaConsumer<>(
+                props,
+                new StringDeserializer(),
                 AvroSerdes.singleObject().valueSerde(Topics.FRAMES_PAIRED).deserializer())) {
             consumer.subscribe(List.of(Topics.FRAMES_PAIRED.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -28,10 +28,17 @@ class DeviceProducerTest {
     private final AvroSerdes serdes = AvroSerdes.singleObject();
 
     static SensorFrame frame(Modality modality, long sequence, int bytes) {
-        return SensorFrame.newBuilder().setDeviceId("cam-1").setSensorId(modality == Modality.RGB ? "rgb0" : "depth0")
-                .setModality(modality).setCaptureTime(Instant.parse("2026-11-26T10:00:00Z").plusMillis(100 * sequence))
-                .setSequence(sequence).setWidth(1).setHeight(1).setEncoding(PixelEncoding.GRAY8)
-                .setData(ByteBuffer.wrap(new byte[bytes])).build();
+        return SensorFrame.newBuilder()
+                .setDeviceId("cam-1")
+                .setSensorId(modality == Modality.RGB ? "rgb0" : "depth0")
+                .setModality(modality)
+                .setCaptureTime(Instant.parse("2026-11-26T10:00:00Z").plusMillis(100 * sequence))
+                .setSequence(sequence)
+                .setWidth(1)
+                .setHeight(1)
+                .setEncoding(PixelEncoding.GRAY8)
+                .setData(ByteBuffer.wrap(new byte[bytes]))
+                .build();
     }
 
     private static DeviceProducerConfig config(long maxInFlight, Duration maxBlock) {
@@ -40,12 +47,15 @@ class DeviceProducerTest {
 
     @Test
     void framesGoToTheirModalitysTopicKeyedByDevice() throws Exception {
-        MockProducer<String, byte[]> mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        MockProducer<String, byte[]> mock =
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         try (DeviceProducer producer = new DeviceProducer(mock, config(1 << 20, Duration.ofSeconds(1)), serdes)) {
             producer.send(frame(Modality.RGB, 1, 10)).get();
             producer.send(frame(Modality.DEPTH, 1, 10)).get();
             producer.send(frame(Modality.THERMAL, 1, 10)).get();
-            assertThat(mock.history()).extracting(r -> r.topic()).containsExactly("frames.rgb", "frames.aux", "frames.aux");
+            assertThat(mock.history())
+                    .extracting(r -> r.topic())
+                    .containsExactly("frames.rgb", "frames.aux", "frames.aux");
             assertThat(mock.history()).allMatch(r -> r.key().equals("cam-1"));
             assertThat(producer.acknowledged()).isEqualTo(3);
         }
@@ -53,10 +63,15 @@ class DeviceProducerTest {
 
     @Test
     void devicePairsAreMarkedAsSuch() throws Exception {
-        MockProducer<String, byte[]> mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        MockProducer<String, byte[]> mock =
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         try (DeviceProducer producer = new DeviceProducer(mock, config(1 << 20, Duration.ofSeconds(1)), serdes)) {
-            FramePair pair = FramePair.newBuilder().setDeviceId("cam-1").setRgb(frame(Modality.RGB, 1, 4)).setAux(frame(Modality.DEPTH, 1, 4))
-                    .setSkewMicros(1000L).build();
+            FramePair pair = FramePair.newBuilder()
+                    .setDeviceId("cam-1")
+                    .setRgb(frame(Modality.RGB, 1, 4))
+                    .setAux(frame(Modality.DEPTH, 1, 4))
+                    .setSkewMicros(1000L)
+                    .build();
             producer.send(pair).get();
             byte[] value = mock.history().get(0).value();
             FramePair sent = serdes.avro(FramePair.class).deserializer().deserialize("frames.paired", value);
@@ -67,7 +82,8 @@ class DeviceProducerTest {
 
     @Test
     void aDeviceThatOutpacesKafkaWaitsInsteadOfQueueing() throws Exception {
-        MockProducer<String, byte[]> mock = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+        MockProducer<String, byte[]> mock =
+                new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         try (DeviceProducer producer = new DeviceProducer(mock, config(300, Duration.ofSeconds(10)), serdes)) {
             producer.send(frame(Modality.RGB, 1, 200));
             CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
@@ -89,9 +105,13 @@ class DeviceProducerTest {
 
     @Test
     void settingsGiveAnIdempotentCompressedProducer() {
-        DeviceProducerConfig config = DeviceProducerConfig.from(Settings.of(Map.of("device.compression", "zstd")), "127.0.0.1:9092");
-        assertThat(config.clientProperties()).containsEntry("enable.idempotence", true).containsEntry("acks", "all")
-                .containsEntry("compression.type", "zstd").containsEntry("bootstrap.servers", "127.0.0.1:9092");
+        DeviceProducerConfig config =
+                DeviceProducerConfig.from(Settings.of(Map.of("device.compression", "zstd")), "127.0.0.1:9092");
+        assertThat(config.clientProperties())
+                .containsEntry("enable.idempotence", true)
+                .containsEntry("acks", "all")
+                .containsEntry("compression.type", "zstd")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092");
         assertThat(config.maxInFlightBytes()).isEqualTo(16L << 20);
     }
 }

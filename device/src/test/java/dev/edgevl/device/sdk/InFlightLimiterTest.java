@@ -41,14 +41,16 @@ class InFlightLimiterTest {
         limiter.acquire(100, Duration.ZERO);
         assertThatThrownBy(() -> limiter.acquire(1, Duration.ofMillis(50)))
                 .isInstanceOf(InFlightLimiter.BackPressureTimeoutException.class)
-                .hasMessageContaining("not acknowledged 100 bytes").hasMessageContaining("keeping up");
+                .hasMessageContaining("not acknowledged 100 bytes")
+                .hasMessageContaining("keeping up");
     }
 
     @Test
     void aMessageLargerThanTheBoundGoesAloneRatherThanNever() throws Exception {
         InFlightLimiter limiter = new InFlightLimiter(100);
         limiter.acquire(500, Duration.ZERO);
-        assertThatThrownBy(() -> limiter.acquire(1, Duration.ofMillis(20))).isInstanceOf(InFlightLimiter.BackPressureTimeoutException.class);
+        assertThatThrownBy(() -> limiter.acquire(1, Duration.ofMillis(20)))
+                .isInstanceOf(InFlightLimiter.BackPressureTimeoutException.class);
         limiter.release(500);
         limiter.acquire(1, Duration.ZERO);
     }

@@ -7,8 +7,7 @@ import java.util.PriorityQueue;
 
 /** Right-or-wrong verdicts over a sliding window of event time: the teacher baseline's rolling figure. Not thread-safe. */
 final class HitWindow {
-    private record Hit(Instant time, boolean right) {
-    }
+    private record Hit(Instant time, boolean right) {}
 
     private final Duration length;
     private final PriorityQueue<Hit> hits = new PriorityQueue<>(Comparator.comparing(Hit::time));

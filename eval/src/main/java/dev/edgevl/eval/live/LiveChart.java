@@ -28,8 +28,7 @@ final class LiveChart {
     private static final Color DRIFT = new Color(0xE8, 0x9B, 0x2E);
     private static final Color OTHER = new Color(0xBB, 0xBB, 0xDD);
 
-    private LiveChart() {
-    }
+    private LiveChart() {}
 
     static void write(LiveReport report, Path file) throws IOException {
         Png.write(WIDTH, HEIGHT, g -> draw(g, report), file);
@@ -41,7 +40,11 @@ final class LiveChart {
         double span = Math.max(1, r.duration().toMillis() / 1000.0);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString("Live top-1 against ground truth, " + r.scenario() + " (" + r.window().toSeconds() + " s window)", LEFT, 28);
+        g.drawString(
+                "Live top-1 against ground truth, " + r.scenario() + " ("
+                        + r.window().toSeconds() + " s window)",
+                LEFT,
+                28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int pct = 0; pct <= 100; pct += 20) {
             int y = TOP + plotH - pct * plotH / 100;
@@ -62,14 +65,20 @@ final class LiveChart {
                 continue;
             }
             int x = LEFT + (int) Math.round(plotW * sec / span);
-            Color c = switch (e.kind()) {
-                case MODEL_VERSION -> VERSION;
-                case DRIFT -> DRIFT;
-                default -> OTHER;
-            };
+            Color c =
+                    switch (e.kind()) {
+                        case MODEL_VERSION -> VERSION;
+                        case DRIFT -> DRIFT;
+                        default -> OTHER;
+                    };
             g.setColor(c);
-            g.setStroke(new BasicStroke(e.kind() == LiveEvent.Kind.DRIFT ? 2 : 1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
-                    10, new float[] {5, 4}, 0));
+            g.setStroke(new BasicStroke(
+                    e.kind() == LiveEvent.Kind.DRIFT ? 2 : 1,
+                    BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER,
+                    10,
+                    new float[] {5, 4},
+                    0));
             g.drawLine(x, TOP, x, TOP + plotH);
             g.setStroke(new BasicStroke(1));
             if (e.kind() == LiveEvent.Kind.MODEL_VERSION || e.kind() == LiveEvent.Kind.DRIFT) {
@@ -96,8 +105,14 @@ final class LiveChart {
     }
 
     /** A polyline through the points that have a value; a gap (null) breaks the line. */
-    private static void line(Graphics2D g, LiveReport r, Function<TimePoint, Double> value, Color colour, double span, int plotW,
-                             int plotH) {
+    private static void line(
+            Graphics2D g,
+            LiveReport r,
+            Function<TimePoint, Double> value,
+            Color colour,
+            double span,
+            int plotW,
+            int plotH) {
         g.setColor(colour);
         g.setStroke(new BasicStroke(2));
         Integer px = null;

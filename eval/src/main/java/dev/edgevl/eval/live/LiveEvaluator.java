@@ -37,8 +37,13 @@ public final class LiveEvaluator implements AutoCloseable {
      * @param matchCapacity annotations (and truths) kept waiting for their other half before the oldest goes
      * @param events        events known up front, e.g. the scenario's drift ({@link LiveEvent#drifts})
      */
-    public record Options(String scenario, Duration window, Duration step, int matchCapacity, List<LiveEvent> events,
-                          LiveSummary.Targets targets) {
+    public record Options(
+            String scenario,
+            Duration window,
+            Duration step,
+            int matchCapacity,
+            List<LiveEvent> events,
+            LiveSummary.Targets targets) {
         public Options {
             Objects.requireNonNull(scenario, "scenario");
             events = List.copyOf(events);
@@ -46,7 +51,13 @@ public final class LiveEvaluator implements AutoCloseable {
         }
 
         public static Options of(String scenario, List<LiveEvent> events) {
-            return new Options(scenario, Duration.ofSeconds(60), Duration.ofSeconds(5), 50_000, events, LiveSummary.Targets.DEFAULT);
+            return new Options(
+                    scenario,
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(5),
+                    50_000,
+                    events,
+                    LiveSummary.Targets.DEFAULT);
         }
     }
 
@@ -91,7 +102,8 @@ public final class LiveEvaluator implements AutoCloseable {
     }
 
     private void run() {
-        Deserializer<Annotation> annotations = serdes.valueSerde(Topics.FRAMES_ANNOTATED).deserializer();
+        Deserializer<Annotation> annotations =
+                serdes.valueSerde(Topics.FRAMES_ANNOTATED).deserializer();
         Deserializer<FrameTruth> truths = serdes.valueSerde(Topics.SIM_TRUTH).deserializer();
         Deserializer<FramePair> pairs = serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer();
         try {
@@ -129,7 +141,8 @@ public final class LiveEvaluator implements AutoCloseable {
 
     /** Waits until all three topics exist, then reads every partition of each from its beginning. */
     private void assignFromBeginning() {
-        List<String> names = List.of(Topics.FRAMES_ANNOTATED.name(), Topics.SIM_TRUTH.name(), Topics.FRAMES_PAIRED.name());
+        List<String> names =
+                List.of(Topics.FRAMES_ANNOTATED.name(), Topics.SIM_TRUTH.name(), Topics.FRAMES_PAIRED.name());
         List<TopicPartition> partitions = new ArrayList<>();
         while (running) {
             partitions.clear();

@@ -31,11 +31,19 @@ public record LiveEvent(Instant time, Kind kind, String text) {
      * simulated world started (the fleet's epoch, as in its frames' capture times).
      */
     public static List<LiveEvent> drifts(Scenario scenario, Instant epoch) {
-        return scenario.drift().stream().map(d -> new LiveEvent(epoch.plus(d.window().at()), Kind.DRIFT, describe(d))).toList();
+        return scenario.drift().stream()
+                .map(d -> new LiveEvent(epoch.plus(d.window().at()), Kind.DRIFT, describe(d)))
+                .toList();
     }
 
     private static String describe(DriftEvent d) {
-        String where = d.window().devices().isEmpty() ? "" : " on " + String.join(", ", d.window().devices().stream().sorted().toList());
-        return d.type() + where + d.window().duration().map(x -> " for " + x.toSeconds() + " s").orElse("");
+        String where = d.window().devices().isEmpty()
+                ? ""
+                : " on "
+                        + String.join(
+                                ", ", d.window().devices().stream().sorted().toList());
+        return d.type()
+                + where
+                + d.window().duration().map(x -> " for " + x.toSeconds() + " s").orElse("");
     }
 }

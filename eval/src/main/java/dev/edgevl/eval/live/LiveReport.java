@@ -21,13 +21,21 @@ import java.util.Locale;
  * @param devices   devices that sent annotations
  * @param matching  how annotations met their truth: matched, and evicted while waiting
  */
-public record LiveReport(String scenario, Instant start, Duration duration, int devices, Duration window,
-                         List<TimePoint> points, List<LiveEvent> events, LiveSummary summary, LiveSummary.Targets targets,
-                         Matching matching, TeacherBaseline.Stats teacherBaseline) {
+public record LiveReport(
+        String scenario,
+        Instant start,
+        Duration duration,
+        int devices,
+        Duration window,
+        List<TimePoint> points,
+        List<LiveEvent> events,
+        LiveSummary summary,
+        LiveSummary.Targets targets,
+        Matching matching,
+        TeacherBaseline.Stats teacherBaseline) {
 
     /** @param undecodable records that could not be read (they are skipped) */
-    public record Matching(long matched, long evictedAnnotations, long evictedTruths, long undecodable) {
-    }
+    public record Matching(long matched, long evictedAnnotations, long evictedTruths, long undecodable) {}
 
     public LiveReport {
         points = List.copyOf(points);
@@ -90,7 +98,9 @@ public record LiveReport(String scenario, Instant start, Duration duration, int 
         }
         LiveSummary s = summary;
         ObjectNode sum = root.putObject("summary");
-        sum.put("firstAnnotationTime", s.firstAnnotationTime() == null ? null : s.firstAnnotationTime().toString());
+        sum.put(
+                "firstAnnotationTime",
+                s.firstAnnotationTime() == null ? null : s.firstAnnotationTime().toString());
         sum.put("firstPromotionTime", seconds(s.firstPromotionTime()));
         sum.put("firstPromotedVersion", s.firstPromotedVersion());
         sum.put("nonRgbBeforePromotion", s.nonRgbBeforePromotion());
@@ -138,33 +148,63 @@ public record LiveReport(String scenario, Instant start, Duration duration, int 
     public String summaryText() {
         LiveSummary s = summary;
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Scenario %s: %d annotations from %d devices over %s of stream time.",
-                scenario, s.annotations(), devices, minutes(duration)));
+        b.append(String.format(
+                Locale.ROOT,
+                "Scenario %s: %d annotations from %d devices over %s of stream time.",
+                scenario,
+                s.annotations(),
+                devices,
+                minutes(duration)));
         if (s.firstPromotionTime() == null) {
-            b.append(" No model version was promoted during the run, so the student could not be compared with the teacher.");
+            b.append(
+                    " No model version was promoted during the run, so the student could not be compared with the teacher.");
         } else {
-            b.append(String.format(Locale.ROOT, " The first promoted version%s arrived at %s; student non-RGB top-1 was %s before it and %s after,",
+            b.append(String.format(
+                    Locale.ROOT,
+                    " The first promoted version%s arrived at %s; student non-RGB top-1 was %s before it and %s after,",
                     s.firstPromotedVersion() == null ? "" : " (v" + s.firstPromotedVersion() + ")",
-                    at(s.firstPromotionTime()), pct(s.nonRgbBeforePromotion()), pct(s.nonRgbAfterPromotion())));
-            b.append(String.format(Locale.ROOT, " against %s for the teacher alone on non-RGB: %s.",
-                    pct(s.teacherNonRgbAfterPromotion()), verdict(s.beatsTeacher())));
+                    at(s.firstPromotionTime()),
+                    pct(s.nonRgbBeforePromotion()),
+                    pct(s.nonRgbAfterPromotion())));
+            b.append(String.format(
+                    Locale.ROOT,
+                    " against %s for the teacher alone on non-RGB: %s.",
+                    pct(s.teacherNonRgbAfterPromotion()),
+                    verdict(s.beatsTeacher())));
         }
         if (s.driftTime() == null) {
             b.append(" There was no drift event.");
         } else {
-            b.append(String.format(Locale.ROOT, " After the drift (%s) at %s non-RGB top-1 went from %s to a low of %s",
-                    s.drift(), at(s.driftTime()), pct(s.preDriftNonRgb()), pct(s.lowestNonRgbAfterDrift())));
-            b.append(s.recoverySeconds() == null ? " and did not come back within %.0f points"
-                    .formatted(100 * targets.recoveryTolerance())
-                    : String.format(Locale.ROOT, " and was back within %.0f points after %.0f s", 100 * targets.recoveryTolerance(),
-                    s.recoverySeconds()));
-            b.append(String.format(Locale.ROOT, " (target: within %d s): %s.", targets.recoveryLimit().toSeconds(),
+            b.append(String.format(
+                    Locale.ROOT,
+                    " After the drift (%s) at %s non-RGB top-1 went from %s to a low of %s",
+                    s.drift(),
+                    at(s.driftTime()),
+                    pct(s.preDriftNonRgb()),
+                    pct(s.lowestNonRgbAfterDrift())));
+            b.append(
+                    s.recoverySeconds() == null
+                            ? " and did not come back within %.0f points".formatted(100 * targets.recoveryTolerance())
+                            : String.format(
+                                    Locale.ROOT,
+                                    " and was back within %.0f points after %.0f s",
+                                    100 * targets.recoveryTolerance(),
+                                    s.recoverySeconds()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    " (target: within %d s): %s.",
+                    targets.recoveryLimit().toSeconds(),
                     verdict(s.recoveredInTime())));
         }
-        b.append(String.format(Locale.ROOT, " The teacher saw %s of frames (target at most %s): %s.", pct2(s.routingShare()),
-                pct(targets.routingBudget()), verdict(s.routingWithinBudget())));
+        b.append(String.format(
+                Locale.ROOT,
+                " The teacher saw %s of frames (target at most %s): %s.",
+                pct2(s.routingShare()),
+                pct(targets.routingBudget()),
+                verdict(s.routingWithinBudget())));
         if (s.finalNonRgb() != null || s.finalRgb() != null) {
-            b.append(String.format(Locale.ROOT, " At the end: non-RGB %s, RGB %s.", pct(s.finalNonRgb()), pct(s.finalRgb())));
+            b.append(String.format(
+                    Locale.ROOT, " At the end: non-RGB %s, RGB %s.", pct(s.finalNonRgb()), pct(s.finalRgb())));
         }
         return b.toString();
     }

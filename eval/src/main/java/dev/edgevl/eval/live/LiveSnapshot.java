@@ -9,8 +9,13 @@ package dev.edgevl.eval.live;
  * @param routed            of which also sent to the teacher
  * @param waitingForTruth   annotations whose truth has not arrived yet
  */
-public record LiveSnapshot(WindowFigures window, Double teacherNonRgbTop1, long annotations, long routed, int waitingForTruth,
-                           LiveReport.Matching matching) {
+public record LiveSnapshot(
+        WindowFigures window,
+        Double teacherNonRgbTop1,
+        long annotations,
+        long routed,
+        int waitingForTruth,
+        LiveReport.Matching matching) {
 
     /** Share of all judged annotations that were also sent to the teacher; null before the first. */
     public Double routingShare() {

@@ -19,13 +19,26 @@ import java.util.function.Predicate;
  * student has <b>recovered</b> at the first window lying wholly after the drift whose non-RGB
  * accuracy is within the tolerance of that level.
  */
-public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTime, Long firstPromotedVersion,
-                          Double nonRgbBeforePromotion, Double nonRgbAfterPromotion, Double teacherNonRgbAfterPromotion,
-                          Boolean beatsTeacher,
-                          Instant driftTime, String drift, Double preDriftNonRgb, Double lowestNonRgbAfterDrift,
-                          Double recoverySeconds, Boolean recoveredInTime,
-                          Double finalNonRgb, Double finalRgb, long annotations, long routed, Double routingShare,
-                          Boolean routingWithinBudget) {
+public record LiveSummary(
+        Instant firstAnnotationTime,
+        Instant firstPromotionTime,
+        Long firstPromotedVersion,
+        Double nonRgbBeforePromotion,
+        Double nonRgbAfterPromotion,
+        Double teacherNonRgbAfterPromotion,
+        Boolean beatsTeacher,
+        Instant driftTime,
+        String drift,
+        Double preDriftNonRgb,
+        Double lowestNonRgbAfterDrift,
+        Double recoverySeconds,
+        Boolean recoveredInTime,
+        Double finalNonRgb,
+        Double finalRgb,
+        long annotations,
+        long routed,
+        Double routingShare,
+        Boolean routingWithinBudget) {
 
     /** The targets' thresholds. */
     public record Targets(double recoveryTolerance, Duration recoveryLimit, double routingBudget) {
@@ -33,23 +46,33 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
         public static final Targets DEFAULT = new Targets(0.02, Duration.ofMinutes(3), 0.05);
     }
 
-    static LiveSummary of(List<TimePoint> points, List<LiveEvent> events, Duration window, long annotations, long routed,
-                          Instant firstAnnotation, Targets targets) {
+    static LiveSummary of(
+            List<TimePoint> points,
+            List<LiveEvent> events,
+            Duration window,
+            long annotations,
+            long routed,
+            Instant firstAnnotation,
+            Targets targets) {
         Instant promotion = null;
         Long promoted = null;
         Instant drift = null;
         String driftText = null;
         for (LiveEvent e : events) {
-            if (e.kind() == LiveEvent.Kind.MODEL_VERSION && firstAnnotation != null && e.time().isAfter(firstAnnotation)
+            if (e.kind() == LiveEvent.Kind.MODEL_VERSION
+                    && firstAnnotation != null
+                    && e.time().isAfter(firstAnnotation)
                     && (promotion == null || e.time().isBefore(promotion))) {
                 promotion = e.time();
             }
         }
-        // The drift judged is the first one a whole window after the first promotion: before that there is no level of the
+        // The drift judged is the first one a whole window after the first promotion: before that there is no level of
+        // the
         // promoted student to recover to. Without a promotion, the first drift.
         Instant judgedFrom = promotion == null ? null : promotion.plus(window);
         for (LiveEvent e : events) {
-            if (e.kind() == LiveEvent.Kind.DRIFT && (judgedFrom == null || !e.time().isBefore(judgedFrom))
+            if (e.kind() == LiveEvent.Kind.DRIFT
+                    && (judgedFrom == null || !e.time().isBefore(judgedFrom))
                     && (drift == null || e.time().isBefore(drift))) {
                 drift = e.time();
                 driftText = e.text();
@@ -57,12 +80,17 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
         }
         Instant p = promotion;
         if (p != null) {
-            promoted = points.stream().filter(t -> !t.time().isBefore(p) && t.modelVersion() != null)
-                    .map(TimePoint::modelVersion).findFirst().orElse(null);
+            promoted = points.stream()
+                    .filter(t -> !t.time().isBefore(p) && t.modelVersion() != null)
+                    .map(TimePoint::modelVersion)
+                    .findFirst()
+                    .orElse(null);
         }
         Instant d = drift;
         Double before = p == null ? null : mean(points, t -> t.time().isBefore(p), TimePoint::nonRgbTop1);
-        Predicate<TimePoint> after = t -> p != null && !t.time().isBefore(p.plus(window)) && (d == null || !t.time().isAfter(d));
+        Predicate<TimePoint> after = t -> p != null
+                && !t.time().isBefore(p.plus(window))
+                && (d == null || !t.time().isAfter(d));
         Double afterStudent = mean(points, after, TimePoint::nonRgbTop1);
         Double afterTeacher = mean(points, after, TimePoint::teacherNonRgbTop1);
         Boolean beats = afterStudent == null || afterTeacher == null ? null : afterStudent > afterTeacher;
@@ -78,21 +106,30 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
                 }
             }
             // Judged up to the next drift event, which is another change to recover from.
-            Instant until = events.stream().filter(e -> e.kind() == LiveEvent.Kind.DRIFT && e.time().isAfter(d)).map(LiveEvent::time)
-                    .min(Instant::compareTo).orElse(Instant.MAX);
+            Instant until = events.stream()
+                    .filter(e -> e.kind() == LiveEvent.Kind.DRIFT && e.time().isAfter(d))
+                    .map(LiveEvent::time)
+                    .min(Instant::compareTo)
+                    .orElse(Instant.MAX);
             Instant lowestAt = null;
             for (TimePoint t : points) {
-                if (!t.time().isBefore(d.plus(window)) && !t.time().isAfter(until) && t.nonRgbTop1() != null
+                if (!t.time().isBefore(d.plus(window))
+                        && !t.time().isAfter(until)
+                        && t.nonRgbTop1() != null
                         && (lowest == null || t.nonRgbTop1() < lowest)) {
                     lowest = t.nonRgbTop1();
                     lowestAt = t.time();
                 }
             }
             if (pre != null && lowestAt != null) {
-                // Recovered: back within the tolerance at or after the lowest point once the window is past the drift, so a
-                // fall that comes only later (a student retrained on bad targets, say) is not hidden by an early good window.
+                // Recovered: back within the tolerance at or after the lowest point once the window is past the drift,
+                // so a
+                // fall that comes only later (a student retrained on bad targets, say) is not hidden by an early good
+                // window.
                 for (TimePoint t : points) {
-                    if (!t.time().isBefore(lowestAt) && !t.time().isAfter(until) && t.nonRgbTop1() != null
+                    if (!t.time().isBefore(lowestAt)
+                            && !t.time().isAfter(until)
+                            && t.nonRgbTop1() != null
                             && t.nonRgbTop1() >= pre - targets.recoveryTolerance() - 1e-9) {
                         recovery = Duration.between(d, t.time()).toMillis() / 1000.0;
                         break;
@@ -100,7 +137,8 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
                 }
             }
             if (pre != null) {
-                boolean sawWholeWindowAfter = points.stream().anyMatch(t -> !t.time().isBefore(d.plus(window)));
+                boolean sawWholeWindowAfter =
+                        points.stream().anyMatch(t -> !t.time().isBefore(d.plus(window)));
                 if (recovery != null) {
                     recovered = recovery <= targets.recoveryLimit().toSeconds();
                 } else if (sawWholeWindowAfter) {
@@ -110,12 +148,30 @@ public record LiveSummary(Instant firstAnnotationTime, Instant firstPromotionTim
         }
         Double share = annotations == 0 ? null : (double) routed / annotations;
         Boolean budget = share == null ? null : share <= targets.routingBudget();
-        return new LiveSummary(firstAnnotation, promotion, promoted, before, afterStudent, afterTeacher, beats, drift, driftText,
-                pre, lowest, recovery, recovered, last(points, TimePoint::nonRgbTop1), last(points, TimePoint::rgbTop1),
-                annotations, routed, share, budget);
+        return new LiveSummary(
+                firstAnnotation,
+                promotion,
+                promoted,
+                before,
+                afterStudent,
+                afterTeacher,
+                beats,
+                drift,
+                driftText,
+                pre,
+                lowest,
+                recovery,
+                recovered,
+                last(points, TimePoint::nonRgbTop1),
+                last(points, TimePoint::rgbTop1),
+                annotations,
+                routed,
+                share,
+                budget);
     }
 
-    private static Double mean(List<TimePoint> points, Predicate<TimePoint> which, java.util.function.Function<TimePoint, Double> f) {
+    private static Double mean(
+            List<TimePoint> points, Predicate<TimePoint> which, java.util.function.Function<TimePoint, Double> f) {
         double sum = 0;
         int n = 0;
         for (TimePoint t : points) {

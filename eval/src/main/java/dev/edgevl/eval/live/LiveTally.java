@@ -95,20 +95,34 @@ final class LiveTally {
     }
 
     private LiveReport.Matching matching() {
-        return new LiveReport.Matching(annotations.matched(), annotations.evictedItems(), annotations.evictedTruths(), undecodable);
+        return new LiveReport.Matching(
+                annotations.matched(), annotations.evictedItems(), annotations.evictedTruths(), undecodable);
     }
 
     synchronized LiveSnapshot snapshot() {
-        return new LiveSnapshot(window.figures(), teacherTop1(), judged, routed, annotations.waitingItems(), matching());
+        return new LiveSnapshot(
+                window.figures(), teacherTop1(), judged, routed, annotations.waitingItems(), matching());
     }
 
     synchronized LiveReport report() {
         timeline.close(window.figures(), teacherTop1());
         List<TimePoint> points = timeline.points();
-        List<LiveEvent> sorted = events.stream().sorted(Comparator.comparing(LiveEvent::time)).toList();
-        LiveSummary summary = LiveSummary.of(points, sorted, options.window(), judged, routed, first, options.targets());
+        List<LiveEvent> sorted =
+                events.stream().sorted(Comparator.comparing(LiveEvent::time)).toList();
+        LiveSummary summary =
+                LiveSummary.of(points, sorted, options.window(), judged, routed, first, options.targets());
         Duration duration = first == null ? Duration.ZERO : Duration.between(first, last);
-        return new LiveReport(options.scenario(), first, duration, devices.size(), options.window(), points, sorted, summary,
-                options.targets(), matching(), baseline == null ? null : baseline.stats());
+        return new LiveReport(
+                options.scenario(),
+                first,
+                duration,
+                devices.size(),
+                options.window(),
+                points,
+                sorted,
+                summary,
+                options.targets(),
+                matching(),
+                baseline == null ? null : baseline.stats());
     }
 }

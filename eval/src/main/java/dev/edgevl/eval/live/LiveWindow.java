@@ -14,7 +14,8 @@ import java.util.PriorityQueue;
  */
 final class LiveWindow {
     private final Duration length;
-    private final PriorityQueue<Observation> inWindow = new PriorityQueue<>(Comparator.comparing(Observation::captureTime));
+    private final PriorityQueue<Observation> inWindow =
+            new PriorityQueue<>(Comparator.comparing(Observation::captureTime));
     private Instant first;
     private Instant latest;
 
@@ -71,10 +72,20 @@ final class LiveWindow {
             }
         }
         // Until a whole window has passed, rates are over the time actually covered.
-        double seconds = Math.min(length.toNanos(), Duration.between(first, latest).toNanos()) / 1e9;
-        return new WindowFigures(latest, frames, labelled, ratio(right, labelled), rgbFrames, ratio(rgbRight, rgbFrames),
-                frames == 0 ? 0 : (double) routed / frames, seconds <= 0 ? 0 : frames / seconds,
-                percentile(latencies, 0.50), percentile(latencies, 0.99), version);
+        double seconds =
+                Math.min(length.toNanos(), Duration.between(first, latest).toNanos()) / 1e9;
+        return new WindowFigures(
+                latest,
+                frames,
+                labelled,
+                ratio(right, labelled),
+                rgbFrames,
+                ratio(rgbRight, rgbFrames),
+                frames == 0 ? 0 : (double) routed / frames,
+                seconds <= 0 ? 0 : frames / seconds,
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                version);
     }
 
     private static Double ratio(long part, long whole) {

@@ -14,15 +14,28 @@ import java.util.List;
  *                      the pair's scene, which is the RGB frame's scene except across a scene change
  * @param modelVersion  null when no model produced it
  */
-record Observation(Instant captureTime, Instant annotatedTime, boolean labelled, boolean nonRgbRight, Boolean rgbRight,
-                   boolean routed, Long modelVersion) {
+record Observation(
+        Instant captureTime,
+        Instant annotatedTime,
+        boolean labelled,
+        boolean nonRgbRight,
+        Boolean rgbRight,
+        boolean routed,
+        Long modelVersion) {
 
     static Observation judge(Annotation a, String truthLabel) {
         boolean labelled = a.getStatus() == AnnotationStatus.OK && !a.getTopK().isEmpty();
         boolean right = labelled && top1(a.getTopK()).equals(truthLabel);
         Boolean rgb = labelled && a.getRgbSequence() != null && !a.getRgbTopK().isEmpty()
-                ? top1(a.getRgbTopK()).equals(truthLabel) : null;
-        return new Observation(a.getCaptureTime(), a.getAnnotatedTime(), labelled, right, rgb, a.getRoutedToTeacher(),
+                ? top1(a.getRgbTopK()).equals(truthLabel)
+                : null;
+        return new Observation(
+                a.getCaptureTime(),
+                a.getAnnotatedTime(),
+                labelled,
+                right,
+                rgb,
+                a.getRoutedToTeacher(),
                 a.getModelVersion());
     }
 

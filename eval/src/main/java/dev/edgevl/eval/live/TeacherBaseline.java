@@ -47,11 +47,9 @@ public final class TeacherBaseline implements AutoCloseable {
     }
 
     /** How much of the sample the teacher got through. */
-    public record Stats(long sampled, long scored, long dropped, long unreadable) {
-    }
+    public record Stats(long sampled, long scored, long dropped, long unreadable) {}
 
-    record Sample(SensorFrame frame, String label) {
-    }
+    record Sample(SensorFrame frame, String label) {}
 
     private final TeacherModel teacher;
     private final InputSpec spec;
@@ -126,7 +124,10 @@ public final class TeacherBaseline implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 // One bad batch (a teacher error) must not end the baseline; say so and carry on.
-                LOG.warn("The teacher could not score a batch of {} frames for the baseline: {}", batch.size(), e.toString());
+                LOG.warn(
+                        "The teacher could not score a batch of {} frames for the baseline: {}",
+                        batch.size(),
+                        e.toString());
             } finally {
                 batch.clear();
             }
@@ -150,7 +151,10 @@ public final class TeacherBaseline implements AutoCloseable {
         }
         float[][] embeddings = teacher.encodeImages(inputs.toArray(new float[0][]));
         for (int i = 0; i < readable.size(); i++) {
-            boolean right = ZeroShotClassifier.classify(embeddings[i], labels, 1).top1().label().equals(readable.get(i).label());
+            boolean right = ZeroShotClassifier.classify(embeddings[i], labels, 1)
+                    .top1()
+                    .label()
+                    .equals(readable.get(i).label());
             Instant at = readable.get(i).frame().getCaptureTime();
             synchronized (window) {
                 window.add(at, right);

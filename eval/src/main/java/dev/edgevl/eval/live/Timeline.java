@@ -41,7 +41,8 @@ final class Timeline {
 
     /** Adds the window as it stands now: the last point of a report, whatever the tick. */
     void close(WindowFigures window, Double teacherNonRgbTop1) {
-        if (window.frames() > 0 && (points.isEmpty() || points.get(points.size() - 1).time().isBefore(window.end()))) {
+        if (window.frames() > 0
+                && (points.isEmpty() || points.get(points.size() - 1).time().isBefore(window.end()))) {
             points.add(TimePoint.of(window, teacherNonRgbTop1));
         }
     }

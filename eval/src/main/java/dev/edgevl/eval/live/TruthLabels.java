@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /** The label a frame should get: its scene's main object's shape, as in the offline evaluation. */
 final class TruthLabels {
-    private TruthLabels() {
-    }
+    private TruthLabels() {}
 
     /** Empty for a frame with no object in view (nothing to be right or wrong about). */
     static Optional<String> label(FrameTruth truth) {

@@ -15,8 +15,7 @@ import java.util.Optional;
  */
 final class TruthMatcher<T> {
     /** An item and the label of its frame. */
-    record Match<T>(FrameKey key, T item, String label) {
-    }
+    record Match<T>(FrameKey key, T item, String label) {}
 
     private final int capacity;
     private final LinkedHashMap<FrameKey, String> truths = new LinkedHashMap<>();

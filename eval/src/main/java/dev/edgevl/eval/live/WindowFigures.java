@@ -13,8 +13,18 @@ import java.time.Instant;
  * @param framesPerSecond  annotations per second of event time
  * @param modelVersion     the newest model version that annotated a frame in the window
  */
-public record WindowFigures(Instant end, long frames, long labelled, Double nonRgbTop1, long rgbFrames, Double rgbTop1,
-                            double routingRate, double framesPerSecond, Double p50Ms, Double p99Ms, Long modelVersion) {
+public record WindowFigures(
+        Instant end,
+        long frames,
+        long labelled,
+        Double nonRgbTop1,
+        long rgbFrames,
+        Double rgbTop1,
+        double routingRate,
+        double framesPerSecond,
+        Double p50Ms,
+        Double p99Ms,
+        Long modelVersion) {
 
     static WindowFigures empty(Instant end) {
         return new WindowFigures(end, 0, 0, null, 0, null, 0, 0, null, null, null);

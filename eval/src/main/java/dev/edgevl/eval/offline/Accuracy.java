@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Zero-shot top-1 against ground truth: the one place ground truth meets a model's output. */
 final class Accuracy {
-    private Accuracy() {
-    }
+    private Accuracy() {}
 
     static double top1(float[][] embeddings, LabelSet labels, List<String> truth) {
         if (embeddings.length != truth.size()) {
@@ -15,7 +14,12 @@ final class Accuracy {
         }
         int right = 0;
         for (int i = 0; i < embeddings.length; i++) {
-            right += ZeroShotClassifier.classify(embeddings[i], labels, 1).top1().label().equals(truth.get(i)) ? 1 : 0;
+            right += ZeroShotClassifier.classify(embeddings[i], labels, 1)
+                            .top1()
+                            .label()
+                            .equals(truth.get(i))
+                    ? 1
+                    : 0;
         }
         return embeddings.length == 0 ? 0 : (double) right / embeddings.length;
     }

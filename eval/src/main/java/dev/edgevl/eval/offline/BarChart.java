@@ -17,11 +17,12 @@ final class BarChart {
     private static final int RIGHT = 30;
     private static final int TOP = 60;
     private static final int BOTTOM = 90;
-    private static final Color[] COLOURS = {new Color(0xD6, 0x45, 0x45), new Color(0x3B, 0x6E, 0xC8), new Color(0xE8, 0x9B, 0x2E)};
+    private static final Color[] COLOURS = {
+        new Color(0xD6, 0x45, 0x45), new Color(0x3B, 0x6E, 0xC8), new Color(0xE8, 0x9B, 0x2E)
+    };
     private static final String[] SERIES = {"RGB", "depth", "thermal"};
 
-    private BarChart() {
-    }
+    private BarChart() {}
 
     static void write(OfflineReport report, Path file) throws IOException {
         Png.write(WIDTH, HEIGHT, g -> draw(g, report), file);
@@ -54,7 +55,8 @@ final class BarChart {
                 g.fillRect(x0 + s * bar, TOP + plotH - h, bar - 2, h);
                 g.setColor(Color.BLACK);
                 String label = String.format("%.0f", 100 * values[s]);
-                g.drawString(label, x0 + s * bar + (bar - g.getFontMetrics().stringWidth(label)) / 2, TOP + plotH - h - 3);
+                g.drawString(
+                        label, x0 + s * bar + (bar - g.getFontMetrics().stringWidth(label)) / 2, TOP + plotH - h - 3);
             }
             g.setColor(Color.BLACK);
             String name = row.name();
@@ -78,7 +80,13 @@ final class BarChart {
             g.drawString(SERIES[s], lx + 20, ly);
             lx += 100;
         }
-        g.drawString(String.format("%d held-out scenes, %d training scenes, %d shapes", report.setup().heldOutScenes(),
-                report.setup().trainScenes(), report.setup().labels()), lx + 20, ly);
+        g.drawString(
+                String.format(
+                        "%d held-out scenes, %d training scenes, %d shapes",
+                        report.setup().heldOutScenes(),
+                        report.setup().trainScenes(),
+                        report.setup().labels()),
+                lx + 20,
+                ly);
     }
 }

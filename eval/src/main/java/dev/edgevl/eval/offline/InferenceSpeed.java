@@ -5,8 +5,7 @@ import java.util.Arrays;
 
 /** Frames per second of an ONNX student on ONNX Runtime at one batch size, after a short warm-up. */
 final class InferenceSpeed {
-    private InferenceSpeed() {
-    }
+    private InferenceSpeed() {}
 
     static double framesPerSecond(byte[] model, ImageSet images, int batch, double seconds) {
         int n = Math.min(batch, images.count());

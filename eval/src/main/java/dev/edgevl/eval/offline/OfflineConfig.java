@@ -19,18 +19,35 @@ import java.util.List;
  * @param qatSteps stage-2 steps over the pseudo-labelled pairs
  * @param speedSeconds how long each inference-speed measurement runs
  */
-public record OfflineConfig(long seed, int trainScenes, int heldOutScenes, int captionVariants, int teacherEpochs, StudentSpec teacherSpec,
-        StudentSpec studentSpec, int batch, int distillEpochs, int qatSteps, double speedSeconds) {
+public record OfflineConfig(
+        long seed,
+        int trainScenes,
+        int heldOutScenes,
+        int captionVariants,
+        int teacherEpochs,
+        StudentSpec teacherSpec,
+        StudentSpec studentSpec,
+        int batch,
+        int distillEpochs,
+        int qatSteps,
+        double speedSeconds) {
     public static final int IMAGE_SIZE = 64;
     public static final int EMBEDDING_DIM = 128;
     /** How many times as wide as the student the default teacher's image tower is. */
     public static final int TEACHER_WIDTH = 4;
 
     public OfflineConfig {
-        if (trainScenes < batch || heldOutScenes < 1 || captionVariants < 1 || teacherEpochs < 1 || distillEpochs < 1 || qatSteps < 1
-                || batch < 4 || !(speedSeconds > 0)) {
-            throw new IllegalArgumentException("an offline evaluation needs at least one batch of training scenes, held-out scenes,"
-                    + " caption variants, epochs and steps");
+        if (trainScenes < batch
+                || heldOutScenes < 1
+                || captionVariants < 1
+                || teacherEpochs < 1
+                || distillEpochs < 1
+                || qatSteps < 1
+                || batch < 4
+                || !(speedSeconds > 0)) {
+            throw new IllegalArgumentException(
+                    "an offline evaluation needs at least one batch of training scenes, held-out scenes,"
+                            + " caption variants, epochs and steps");
         }
     }
 
@@ -40,8 +57,10 @@ public record OfflineConfig(long seed, int trainScenes, int heldOutScenes, int c
 
     /** A tiny run for CI: proves every phase runs and every figure is reported, not that the figures are good. */
     public static OfflineConfig quick(long seed) {
-        StudentSpec small = new StudentSpec(IMAGE_SIZE, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(32, 2)), 32);
-        StudentSpec wider = new StudentSpec(IMAGE_SIZE, 12, List.of(new StudentSpec.Block(24, 2), new StudentSpec.Block(48, 2)), 32);
+        StudentSpec small =
+                new StudentSpec(IMAGE_SIZE, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(32, 2)), 32);
+        StudentSpec wider = new StudentSpec(
+                IMAGE_SIZE, 12, List.of(new StudentSpec.Block(24, 2), new StudentSpec.Block(48, 2)), 32);
         return new OfflineConfig(seed, 64, 32, 2, 1, wider, small, 16, 1, 4, 0.2);
     }
 
@@ -63,13 +82,33 @@ public record OfflineConfig(long seed, int trainScenes, int heldOutScenes, int c
         if (factor < 1) {
             throw new IllegalArgumentException("the teacher's width is a factor of at least 1, got " + factor);
         }
-        return new OfflineConfig(seed, trainScenes, heldOutScenes, captionVariants, teacherEpochs, studentSpec.widened(factor), studentSpec,
-                batch, distillEpochs, qatSteps, speedSeconds);
+        return new OfflineConfig(
+                seed,
+                trainScenes,
+                heldOutScenes,
+                captionVariants,
+                teacherEpochs,
+                studentSpec.widened(factor),
+                studentSpec,
+                batch,
+                distillEpochs,
+                qatSteps,
+                speedSeconds);
     }
 
     public OfflineConfig withTeacher(int scenes, int epochs) {
-        return new OfflineConfig(seed, scenes, heldOutScenes, captionVariants, epochs, teacherSpec, studentSpec, batch, distillEpochs,
-                qatSteps, speedSeconds);
+        return new OfflineConfig(
+                seed,
+                scenes,
+                heldOutScenes,
+                captionVariants,
+                epochs,
+                teacherSpec,
+                studentSpec,
+                batch,
+                distillEpochs,
+                qatSteps,
+                speedSeconds);
     }
 
     public int embeddingDim() {

@@ -1,11 +1,10 @@
 package dev.edgevl.eval.offline;
 
-import dev.edgevl.sim.world.Shape;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.PixelEncoding;
-import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
+import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.sim.Seeds;
 import dev.edgevl.sim.sensor.DepthModel;
 import dev.edgevl.sim.sensor.Frame;
@@ -14,6 +13,7 @@ import dev.edgevl.sim.truth.Captions;
 import dev.edgevl.sim.truth.SceneTruth;
 import dev.edgevl.sim.world.Scene;
 import dev.edgevl.sim.world.SceneSampler;
+import dev.edgevl.sim.world.Shape;
 import dev.edgevl.sim.world.WorldConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +30,11 @@ import java.util.concurrent.Future;
  * @param captions the canonical caption of each training scene
  * @param variants caption variants of each training scene (colour, size words dropped at random), and its shape-only caption
  */
-public record OfflineDataset(ImageSet train, ImageSet heldOut, List<String> captions, List<List<String>> variants, GroundTruth truth) {
+public record OfflineDataset(
+        ImageSet train, ImageSet heldOut, List<String> captions, List<List<String>> variants, GroundTruth truth) {
 
-    private record Rendered(float[] rgb, float[] depth, float[] thermal, String caption, List<String> variants, String label) {
-    }
+    private record Rendered(
+            float[] rgb, float[] depth, float[] thermal, String caption, List<String> variants, String label) {}
 
     public static OfflineDataset generate(long seed, int trainScenes, int heldOutScenes, int captionVariants) {
         SceneSampler sampler = new SceneSampler(WorldConfig.defaults());
@@ -41,12 +42,18 @@ public record OfflineDataset(ImageSet train, ImageSet heldOut, List<String> capt
         InputSpec spec = InputSpec.of(size, size);
         List<Rendered> train = render(sampler, spec, Seeds.derive(seed, "offline-train"), trainScenes, captionVariants);
         List<Rendered> heldOut = render(sampler, spec, Seeds.derive(seed, "offline-held-out"), heldOutScenes, 0);
-        return new OfflineDataset(images(train, size), images(heldOut, size), train.stream().map(Rendered::caption).toList(),
+        return new OfflineDataset(
+                images(train, size),
+                images(heldOut, size),
+                train.stream().map(Rendered::caption).toList(),
                 train.stream().map(Rendered::variants).toList(),
-                new GroundTruth(train.stream().map(Rendered::label).toList(), heldOut.stream().map(Rendered::label).toList()));
+                new GroundTruth(
+                        train.stream().map(Rendered::label).toList(),
+                        heldOut.stream().map(Rendered::label).toList()));
     }
 
-    private static List<Rendered> render(SceneSampler sampler, InputSpec spec, long streamSeed, int count, int captionVariants) {
+    private static List<Rendered> render(
+            SceneSampler sampler, InputSpec spec, long streamSeed, int count, int captionVariants) {
         int threads = Math.max(1, Math.min(count, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -72,7 +79,8 @@ public record OfflineDataset(ImageSet train, ImageSet heldOut, List<String> capt
         }
     }
 
-    private static Rendered renderOne(SensorRig rig, SceneSampler sampler, InputSpec spec, long sceneSeed, int captionVariants) {
+    private static Rendered renderOne(
+            SensorRig rig, SceneSampler sampler, InputSpec spec, long sceneSeed, int captionVariants) {
         Scene scene = sampler.sample(sceneSeed);
         SensorRig.Triple t = rig.capture(scene, 1.0, DepthModel.DEFAULT, new Random(Seeds.derive(sceneSeed, "noise")));
         Random wording = new Random(Seeds.derive(sceneSeed, "captions"));
@@ -81,15 +89,26 @@ public record OfflineDataset(ImageSet train, ImageSet heldOut, List<String> capt
             variants.add(Captions.variant(scene, wording));
         }
         if (captionVariants > 0) {
-            // The teacher learns colour first because captions are colour-heavy; shape-only captions give the shape weight.
+            // The teacher learns colour first because captions are colour-heavy; shape-only captions give the shape
+            // weight.
             variants.add(Captions.shapeOnly(scene));
         }
-        return new Rendered(input(t.rgb(), Modality.RGB, spec), input(t.depth(), Modality.DEPTH, spec), input(t.thermal(), Modality.THERMAL, spec),
-                Captions.caption(scene), List.copyOf(variants), SceneTruth.of(scene).label());
+        return new Rendered(
+                input(t.rgb(), Modality.RGB, spec),
+                input(t.depth(), Modality.DEPTH, spec),
+                input(t.thermal(), Modality.THERMAL, spec),
+                Captions.caption(scene),
+                List.copyOf(variants),
+                SceneTruth.of(scene).label());
     }
 
     private static float[] input(Frame frame, Modality modality, InputSpec spec) {
-        return FramePreprocessor.toInput(modality, frame.width(), frame.height(), PixelEncoding.valueOf(frame.encoding().name()), frame.data(),
+        return FramePreprocessor.toInput(
+                modality,
+                frame.width(),
+                frame.height(),
+                PixelEncoding.valueOf(frame.encoding().name()),
+                frame.data(),
                 spec);
     }
 

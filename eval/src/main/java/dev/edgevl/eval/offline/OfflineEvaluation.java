@@ -1,15 +1,12 @@
 package dev.edgevl.eval.offline;
 
-import dev.edgevl.sim.world.Shape;
-import dev.edgevl.model.zeroshot.LabelEncoder;
-import dev.edgevl.model.zeroshot.Prompts;
-import dev.edgevl.model.teacher.SyntheticTeacher;
 import dev.edgevl.model.onnx.Calibration;
 import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.student.StudentFolding;
 import dev.edgevl.model.student.StudentNetwork;
+import dev.edgevl.model.teacher.SyntheticTeacher;
 import dev.edgevl.model.train.DistillConfig;
 import dev.edgevl.model.train.DistillLoss;
 import dev.edgevl.model.train.DistillationTrainer;
@@ -20,9 +17,11 @@ import dev.edgevl.model.train.QatConfig;
 import dev.edgevl.model.train.QatTrainer;
 import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.model.train.Stage2Batches;
+import dev.edgevl.model.zeroshot.LabelEncoder;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import dev.edgevl.sim.Seeds;
+import dev.edgevl.sim.world.Shape;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,10 +63,13 @@ public final class OfflineEvaluation {
     }
 
     private OfflineReport run() {
-        OfflineDataset data = clock.time("render scenes", () -> OfflineDataset.generate(config.seed(), config.trainScenes(),
-                config.heldOutScenes(), config.captionVariants()));
+        OfflineDataset data = clock.time(
+                "render scenes",
+                () -> OfflineDataset.generate(
+                        config.seed(), config.trainScenes(), config.heldOutScenes(), config.captionVariants()));
         boolean cached = TeacherPretraining.isCached(config, cacheDir);
-        try (SyntheticTeacher teacher = clock.time("teacher pretraining", () -> TeacherPretraining.obtain(config, data, cacheDir, progress))) {
+        try (SyntheticTeacher teacher =
+                clock.time("teacher pretraining", () -> TeacherPretraining.obtain(config, data, cacheDir, progress))) {
             return evaluate(data, teacher, cached);
         }
     }
@@ -78,19 +80,27 @@ public final class OfflineEvaluation {
         ImageSet heldOut = data.heldOut();
         List<String> truth = data.truth().heldOut();
 
-        float[][] targets = clock.time("teacher targets", () -> teacher.encodeImages(data.train().rgb(), data.train().count(), size));
-        OfflineReport.Row teacherRow = clock.time("evaluate teacher", () -> new OfflineReport.Row(TEACHER,
-                Accuracy.top1(teacher.encodeImages(heldOut.rgb(), heldOut.count(), size), labels, truth),
-                Accuracy.top1(teacher.encodeImages(heldOut.depth(), heldOut.count(), size), labels, truth),
-                Accuracy.top1(teacher.encodeImages(heldOut.thermal(), heldOut.count(), size), labels, truth)));
-        progress.printf("teacher RGB top-1 %.1f%%, depth %.1f%%%n", 100 * teacherRow.rgbTop1(), 100 * teacherRow.depthTop1());
+        float[][] targets = clock.time(
+                "teacher targets",
+                () -> teacher.encodeImages(data.train().rgb(), data.train().count(), size));
+        OfflineReport.Row teacherRow = clock.time(
+                "evaluate teacher",
+                () -> new OfflineReport.Row(
+                        TEACHER,
+                        Accuracy.top1(teacher.encodeImages(heldOut.rgb(), heldOut.count(), size), labels, truth),
+                        Accuracy.top1(teacher.encodeImages(heldOut.depth(), heldOut.count(), size), labels, truth),
+                        Accuracy.top1(teacher.encodeImages(heldOut.thermal(), heldOut.count(), size), labels, truth)));
+        progress.printf(
+                "teacher RGB top-1 %.1f%%, depth %.1f%%%n", 100 * teacherRow.rgbTop1(), 100 * teacherRow.depthTop1());
 
         int distillSteps = config.distillEpochs() * (data.train().count() / config.batch());
         FoldedStudent folded = clock.time("stage 1 distillation", () -> distill(data.train(), targets, distillSteps));
         FoldedStudent calibrated = clock.time("fold and calibrate", () -> calibrate(folded, data.train()));
 
-        List<PseudoLabels.Pick> picks = PseudoLabels.select(targets, labels, PseudoLabels.DEFAULT_FRACTION, ZeroShotClassifier.DEFAULT_TEMPERATURE);
-        FoldedStudent qat = clock.time("stage 2 QAT", () -> quantizationAware(calibrated, data.train(), targets, picks));
+        List<PseudoLabels.Pick> picks = PseudoLabels.select(
+                targets, labels, PseudoLabels.DEFAULT_FRACTION, ZeroShotClassifier.DEFAULT_TEMPERATURE);
+        FoldedStudent qat =
+                clock.time("stage 2 QAT", () -> quantizationAware(calibrated, data.train(), targets, picks));
 
         byte[] fp32 = OnnxExporter.exportFloat(calibrated);
         byte[] ptq = OnnxExporter.exportInt8(calibrated);
@@ -105,20 +115,45 @@ public final class OfflineEvaluation {
         List<OfflineReport.Speed> speeds = clock.time("inference speed", () -> speeds(fp32, int8, heldOut));
 
         long teacherParams = teacher.imageParameters() + teacher.textParameters();
-        OfflineReport.Sizes sizes = new OfflineReport.Sizes(teacherParams, teacher.imageParameters(), teacher.textParameters(), 4 * teacherParams,
-                qat.parameterCount(), fp32.length, int8.length);
-        OfflineReport.Setup setup = new OfflineReport.Setup(config.seed(), quick, data.train().count(), heldOut.count(), labels.size(),
-                1.0 / labels.size(), config.teacherEpochs(), distillSteps, picks.size(), config.qatSteps(), cached);
+        OfflineReport.Sizes sizes = new OfflineReport.Sizes(
+                teacherParams,
+                teacher.imageParameters(),
+                teacher.textParameters(),
+                4 * teacherParams,
+                qat.parameterCount(),
+                fp32.length,
+                int8.length);
+        OfflineReport.Setup setup = new OfflineReport.Setup(
+                config.seed(),
+                quick,
+                data.train().count(),
+                heldOut.count(),
+                labels.size(),
+                1.0 / labels.size(),
+                config.teacherEpochs(),
+                distillSteps,
+                picks.size(),
+                config.qatSteps(),
+                cached);
         List<OfflineReport.Target> targetList = Targets.of(rows, sizes);
-        return new OfflineReport(setup, List.copyOf(rows), sizes, speeds, clock.seconds(), targetList, Targets.summary(rows, targetList));
+        return new OfflineReport(
+                setup,
+                List.copyOf(rows),
+                sizes,
+                speeds,
+                clock.seconds(),
+                targetList,
+                Targets.summary(rows, targetList));
     }
 
     private FoldedStudent distill(ImageSet train, float[][] targets, int steps) {
-        DistillConfig dc = new DistillConfig(2e-3f, 2e-5f, 0.05f, Math.max(1, steps), DistillLoss.L1, (int) Seeds.derive(config.seed(), "student-init"));
+        DistillConfig dc = new DistillConfig(2e-3f, 2e-5f, 0.05f, Math.max(1, steps), DistillLoss.L1, (int)
+                Seeds.derive(config.seed(), "student-init"));
         Random random = new Random(Seeds.derive(config.seed(), "stage1-shuffle"));
         int batch = config.batch();
         int perEpoch = train.count() / batch;
-        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(config.studentSpec()), train.imageSize(), dc)) {
+        try (DistillationTrainer trainer =
+                new DistillationTrainer(StudentNetwork.build(config.studentSpec()), train.imageSize(), dc)) {
             long start = System.nanoTime();
             for (int epoch = 0; epoch < config.distillEpochs(); epoch++) {
                 int[] order = Shuffle.permutation(train.count(), random);
@@ -127,8 +162,9 @@ public final class OfflineEvaluation {
                     int[] idx = Arrays.copyOfRange(order, s * batch, (s + 1) * batch);
                     loss += trainer.step(pairs(train, targets, idx));
                 }
-                progress.printf("stage 1: epoch %d/%d  L1 %.4f  (%.0f s)%n", epoch + 1, config.distillEpochs(), loss / perEpoch,
-                        (System.nanoTime() - start) / 1e9);
+                progress.printf(
+                        "stage 1: epoch %d/%d  L1 %.4f  (%.0f s)%n",
+                        epoch + 1, config.distillEpochs(), loss / perEpoch, (System.nanoTime() - start) / 1e9);
             }
             return StudentFolding.fold(trainer.model().getBlock(), config.studentSpec());
         }
@@ -139,7 +175,8 @@ public final class OfflineEvaluation {
         for (int i = 0; i < idx.length; i++) {
             t[i] = targets[idx[i]];
         }
-        return new PairBatch(idx.length, set.imageSize(), set.gather(Modalities.RGB, idx), set.gather(Modalities.DEPTH, idx), t);
+        return new PairBatch(
+                idx.length, set.imageSize(), set.gather(Modalities.RGB, idx), set.gather(Modalities.DEPTH, idx), t);
     }
 
     /** Activation ranges from RGB and depth images alike, as the deployed student sees both. */
@@ -154,11 +191,15 @@ public final class OfflineEvaluation {
         return Calibration.calibrate(folded, both, 2 * n);
     }
 
-    private FoldedStudent quantizationAware(FoldedStudent calibrated, ImageSet train, float[][] targets, List<PseudoLabels.Pick> picks) {
+    private FoldedStudent quantizationAware(
+            FoldedStudent calibrated, ImageSet train, float[][] targets, List<PseudoLabels.Pick> picks) {
         QatConfig qc = QatConfig.defaults(config.qatSteps(), (int) Seeds.derive(config.seed(), "qat-init"));
-        Stage2Batches batches = new Stage2Batches(picks, train.count(), config.batch(), new Random(Seeds.derive(config.seed(), "stage2-shuffle")));
-        progress.printf("stage 2: %d pseudo-labelled pairs (top %.0f%% by teacher confidence) fill half of every batch, pairs drawn from"
-                + " all of them the other half%n", picks.size(), 100 * PseudoLabels.DEFAULT_FRACTION);
+        Stage2Batches batches = new Stage2Batches(
+                picks, train.count(), config.batch(), new Random(Seeds.derive(config.seed(), "stage2-shuffle")));
+        progress.printf(
+                "stage 2: %d pseudo-labelled pairs (top %.0f%% by teacher confidence) fill half of every batch, pairs drawn from"
+                        + " all of them the other half%n",
+                picks.size(), 100 * PseudoLabels.DEFAULT_FRACTION);
         try (QatTrainer trainer = new QatTrainer(calibrated, qc)) {
             for (int s = 0; s < config.qatSteps(); s++) {
                 Stage2Batches.Batch b = batches.next();
@@ -171,11 +212,15 @@ public final class OfflineEvaluation {
         }
     }
 
-    private static OfflineReport.Row onnxRow(String name, byte[] model, ImageSet heldOut, LabelSet labels, List<String> truth) {
+    private static OfflineReport.Row onnxRow(
+            String name, byte[] model, ImageSet heldOut, LabelSet labels, List<String> truth) {
         try (OnnxStudent student = new OnnxStudent(model)) {
-            return new OfflineReport.Row(name, Accuracy.top1(embed(student, heldOut.rgb(), heldOut.count(), heldOut.imageSize()), labels, truth),
+            return new OfflineReport.Row(
+                    name,
+                    Accuracy.top1(embed(student, heldOut.rgb(), heldOut.count(), heldOut.imageSize()), labels, truth),
                     Accuracy.top1(embed(student, heldOut.depth(), heldOut.count(), heldOut.imageSize()), labels, truth),
-                    Accuracy.top1(embed(student, heldOut.thermal(), heldOut.count(), heldOut.imageSize()), labels, truth));
+                    Accuracy.top1(
+                            embed(student, heldOut.thermal(), heldOut.count(), heldOut.imageSize()), labels, truth));
         }
     }
 
@@ -193,8 +238,10 @@ public final class OfflineEvaluation {
     private List<OfflineReport.Speed> speeds(byte[] fp32, byte[] int8, ImageSet images) {
         List<OfflineReport.Speed> out = new ArrayList<>();
         for (int batch : new int[] {1, 32}) {
-            out.add(new OfflineReport.Speed("fp32", batch, InferenceSpeed.framesPerSecond(fp32, images, batch, config.speedSeconds())));
-            out.add(new OfflineReport.Speed("int8", batch, InferenceSpeed.framesPerSecond(int8, images, batch, config.speedSeconds())));
+            out.add(new OfflineReport.Speed(
+                    "fp32", batch, InferenceSpeed.framesPerSecond(fp32, images, batch, config.speedSeconds())));
+            out.add(new OfflineReport.Speed(
+                    "int8", batch, InferenceSpeed.framesPerSecond(int8, images, batch, config.speedSeconds())));
         }
         return out;
     }

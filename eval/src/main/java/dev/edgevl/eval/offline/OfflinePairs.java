@@ -33,8 +33,7 @@ import java.util.Random;
 public final class OfflinePairs {
     private static final Instant T0 = Instant.parse("2026-11-26T00:00:00Z");
 
-    private OfflinePairs() {
-    }
+    private OfflinePairs() {}
 
     /** Pairs {@code from}..{@code to}-1 of the default world, rendered and embedded by the teacher, as the distiller gets them. */
     public static List<TeacherEmbedding> embedded(TeacherModel teacher, InputSpec spec, long seed, int from, int to) {
@@ -44,29 +43,52 @@ public final class OfflinePairs {
         for (int i = from; i < to; i++) {
             long sceneSeed = Seeds.derive(Seeds.derive(seed, "bench-distill"), i);
             Scene scene = sampler.sample(sceneSeed);
-            SensorRig.Triple t = rig.capture(scene, 1.0, DepthModel.DEFAULT, new Random(Seeds.derive(sceneSeed, "noise")));
+            SensorRig.Triple t =
+                    rig.capture(scene, 1.0, DepthModel.DEFAULT, new Random(Seeds.derive(sceneSeed, "noise")));
             String device = "cam-" + (i % 4);
-            pairs.add(FramePair.newBuilder().setDeviceId(device).setRgb(frame(device, "rgb0", Modality.RGB, t.rgb(), i))
-                    .setAux(frame(device, "depth0", Modality.DEPTH, t.depth(), i)).setSkewMicros(0L).setOrigin(PairOrigin.FRAME_SYNC).build());
+            pairs.add(FramePair.newBuilder()
+                    .setDeviceId(device)
+                    .setRgb(frame(device, "rgb0", Modality.RGB, t.rgb(), i))
+                    .setAux(frame(device, "depth0", Modality.DEPTH, t.depth(), i))
+                    .setSkewMicros(0L)
+                    .setOrigin(PairOrigin.FRAME_SYNC)
+                    .build());
         }
         List<TeacherEmbedding> out = new ArrayList<>(pairs.size());
         for (int start = 0; start < pairs.size(); start += 64) {
             List<FramePair> chunk = pairs.subList(start, Math.min(pairs.size(), start + 64));
-            float[][] images = chunk.stream().map(p -> FramePreprocessor.toInput(p.getRgb(), spec)).toArray(float[][]::new);
+            float[][] images = chunk.stream()
+                    .map(p -> FramePreprocessor.toInput(p.getRgb(), spec))
+                    .toArray(float[][]::new);
             float[][] embeddings = teacher.encodeImages(images);
             for (int k = 0; k < chunk.size(); k++) {
                 int i = from + start + k;
-                out.add(TeacherEmbedding.newBuilder().setPair(chunk.get(k)).setTeacherId(teacher.id()).setSourceModality(Modality.RGB)
-                        .setEmbedding(Embeddings.boxed(embeddings[k])).setReasons(List.of()).setRequestTime(null)
-                        .setEmbeddedTime(T0.plus(i, ChronoUnit.MILLIS)).build());
+                out.add(TeacherEmbedding.newBuilder()
+                        .setPair(chunk.get(k))
+                        .setTeacherId(teacher.id())
+                        .setSourceModality(Modality.RGB)
+                        .setEmbedding(Embeddings.boxed(embeddings[k]))
+                        .setReasons(List.of())
+                        .setRequestTime(null)
+                        .setEmbeddedTime(T0.plus(i, ChronoUnit.MILLIS))
+                        .build());
             }
         }
         return out;
     }
 
     private static SensorFrame frame(String device, String sensor, Modality modality, Frame f, long sequence) {
-        return SensorFrame.newBuilder().setDeviceId(device).setSensorId(sensor).setModality(modality)
-                .setCaptureTime(T0.plus(sequence * 100, ChronoUnit.MILLIS)).setSequence(sequence).setWidth(f.width()).setHeight(f.height())
-                .setEncoding(PixelEncoding.valueOf(f.encoding().name())).setData(ByteBuffer.wrap(f.data())).setAttributes(Map.of()).build();
+        return SensorFrame.newBuilder()
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setModality(modality)
+                .setCaptureTime(T0.plus(sequence * 100, ChronoUnit.MILLIS))
+                .setSequence(sequence)
+                .setWidth(f.width())
+                .setHeight(f.height())
+                .setEncoding(PixelEncoding.valueOf(f.encoding().name()))
+                .setData(ByteBuffer.wrap(f.data()))
+                .setAttributes(Map.of())
+                .build();
     }
 }

@@ -25,7 +25,8 @@ final class PhaseClock {
     }
 
     Map<String, Double> seconds() {
-        double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        double total =
+                seconds.values().stream().mapToDouble(Double::doubleValue).sum();
         Map<String, Double> out = new LinkedHashMap<>(seconds);
         out.put("total", total);
         return out;

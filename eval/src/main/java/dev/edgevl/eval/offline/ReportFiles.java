@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Writes a report as JSON and as a PNG bar chart. */
 public final class ReportFiles {
-    private ReportFiles() {
-    }
+    private ReportFiles() {}
 
     public static void writeJson(OfflineReport report, Path file) throws IOException {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);

@@ -1,11 +1,11 @@
 package dev.edgevl.eval.offline;
 
+import dev.edgevl.model.clip.ClipPretrainer;
+import dev.edgevl.model.clip.WordVocabulary;
 import dev.edgevl.model.teacher.CommittedTeacher;
 import dev.edgevl.model.teacher.SyntheticTeacher;
 import dev.edgevl.model.teacher.SyntheticTeacherFiles;
 import dev.edgevl.model.teacher.TeacherRecipe;
-import dev.edgevl.model.clip.ClipPretrainer;
-import dev.edgevl.model.clip.WordVocabulary;
 import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.sim.Seeds;
 import java.io.IOException;
@@ -35,15 +35,15 @@ public final class TeacherPretraining {
     private static final float TEMPERATURE = 0.07f;
     private static final String FORMAT = "teacher-v1";
 
-    private TeacherPretraining() {
-    }
+    private TeacherPretraining() {}
 
     /**
      * Whether this configuration's teacher needs no pretraining: it is in the cache, or it is the teacher
      * committed with the project ({@link CommittedTeacher}).
      */
     public static boolean isCached(OfflineConfig config, Path cacheDir) {
-        return (cacheDir != null && SyntheticTeacherFiles.isComplete(cacheDirOf(config, cacheDir))) || committed(config).isPresent();
+        return (cacheDir != null && SyntheticTeacherFiles.isComplete(cacheDirOf(config, cacheDir)))
+                || committed(config).isPresent();
     }
 
     private static Path cacheDirOf(OfflineConfig config, Path cacheDir) {
@@ -62,7 +62,8 @@ public final class TeacherPretraining {
     }
 
     /** The cached teacher for this configuration, or a freshly pretrained one (then cached) when there is none. */
-    public static SyntheticTeacher obtain(OfflineConfig config, OfflineDataset data, Path cacheDir, PrintStream progress) {
+    public static SyntheticTeacher obtain(
+            OfflineConfig config, OfflineDataset data, Path cacheDir, PrintStream progress) {
         return obtain(config, () -> data, cacheDir, progress, false);
     }
 
@@ -72,8 +73,8 @@ public final class TeacherPretraining {
      *
      * @param force pretrain even when the cache or the committed teacher has it, and overwrite the cache entry
      */
-    public static SyntheticTeacher obtain(OfflineConfig config, Supplier<OfflineDataset> data, Path cacheDir, PrintStream progress,
-            boolean force) {
+    public static SyntheticTeacher obtain(
+            OfflineConfig config, Supplier<OfflineDataset> data, Path cacheDir, PrintStream progress, boolean force) {
         Path dir = cacheDir == null ? null : cacheDirOf(config, cacheDir);
         if (!force) {
             if (dir != null && SyntheticTeacherFiles.isComplete(dir)) {
@@ -94,15 +95,17 @@ public final class TeacherPretraining {
     }
 
     private static SyntheticTeacher fromCommitted(CommittedTeacher committed, Path cacheDir, PrintStream progress) {
-        String what = "teacher: not pretraining: this configuration's teacher is committed with the project (seed " + committed.seed() + ", key "
-                + committed.key() + ", made by '" + committed.command() + "'; 'edgevl teacher pretrain --force' trains it again)";
+        String what = "teacher: not pretraining: this configuration's teacher is committed with the project (seed "
+                + committed.seed() + ", key " + committed.key() + ", made by '" + committed.command()
+                + "'; 'edgevl teacher pretrain --force' trains it again)";
         if (cacheDir != null) {
             try {
                 Path dir = committed.copyTo(cacheDir);
                 progress.println(what + "; copied to " + dir);
                 return SyntheticTeacherFiles.load(dir);
             } catch (IOException e) {
-                progress.println("teacher: cannot copy the committed teacher into " + cacheDir + " (" + e.getMessage() + "); reading it from the jar");
+                progress.println("teacher: cannot copy the committed teacher into " + cacheDir + " (" + e.getMessage()
+                        + "); reading it from the jar");
             }
         }
         progress.println(what);
@@ -116,7 +119,8 @@ public final class TeacherPretraining {
         int stepsPerEpoch = n / batch;
         int steps = stepsPerEpoch * config.teacherEpochs();
         TeacherRecipe recipe = recipe(config);
-        ClipPretrainer towers = recipe.towers(vocabulary.size(), LEARNING_RATE, steps, TEMPERATURE, (int) Seeds.derive(config.seed(), "teacher-init"));
+        ClipPretrainer towers = recipe.towers(vocabulary.size(), LEARNING_RATE, steps, TEMPERATURE, (int)
+                Seeds.derive(config.seed(), "teacher-init"));
         SyntheticTeacher teacher = new SyntheticTeacher(towers, vocabulary, recipe, "synthetic-clip@" + key(config));
         try {
             Random random = new Random(Seeds.derive(config.seed(), "teacher-shuffle"));
@@ -128,11 +132,14 @@ public final class TeacherPretraining {
                     int[] idx = java.util.Arrays.copyOfRange(order, s * batch, (s + 1) * batch);
                     lossSum += step(towers, data, vocabulary, recipe.contextLength(), idx, random);
                     if ((s + 1) % 25 == 0 && s + 1 < stepsPerEpoch) {
-                        progress.printf("teacher: epoch %d, step %d/%d  (%.0f s)%n", epoch + 1, s + 1, stepsPerEpoch, (System.nanoTime() - start) / 1e9);
+                        progress.printf(
+                                "teacher: epoch %d, step %d/%d  (%.0f s)%n",
+                                epoch + 1, s + 1, stepsPerEpoch, (System.nanoTime() - start) / 1e9);
                     }
                 }
-                progress.printf("teacher: epoch %d/%d  contrastive loss %.3f  (%.0f s)%n", epoch + 1, config.teacherEpochs(),
-                        lossSum / stepsPerEpoch, (System.nanoTime() - start) / 1e9);
+                progress.printf(
+                        "teacher: epoch %d/%d  contrastive loss %.3f  (%.0f s)%n",
+                        epoch + 1, config.teacherEpochs(), lossSum / stepsPerEpoch, (System.nanoTime() - start) / 1e9);
             }
             return teacher;
         } catch (RuntimeException e) {
@@ -141,7 +148,12 @@ public final class TeacherPretraining {
         }
     }
 
-    private static float step(ClipPretrainer towers, OfflineDataset data, WordVocabulary vocabulary, int contextLength, int[] idx,
+    private static float step(
+            ClipPretrainer towers,
+            OfflineDataset data,
+            WordVocabulary vocabulary,
+            int contextLength,
+            int[] idx,
             Random random) {
         int[] tokens = new int[idx.length * contextLength];
         int[] groups = new int[idx.length];
@@ -163,9 +175,20 @@ public final class TeacherPretraining {
 
     /** A hash of everything that shapes the teacher, so a changed recipe never loads a stale one. */
     public static String key(OfflineConfig c) {
-        String recipe = String.join("|", FORMAT, Long.toString(c.seed()), Integer.toString(c.trainScenes()), Integer.toString(c.captionVariants()),
-                Integer.toString(c.teacherEpochs()), Integer.toString(c.batch()), c.teacherSpec().toString(), Integer.toString(TeacherRecipe.CONTEXT_LENGTH),
-                Integer.toString(TeacherRecipe.WORD_DIM), Integer.toString(TeacherRecipe.HIDDEN_DIM), Float.toString(LEARNING_RATE), Float.toString(TEMPERATURE));
+        String recipe = String.join(
+                "|",
+                FORMAT,
+                Long.toString(c.seed()),
+                Integer.toString(c.trainScenes()),
+                Integer.toString(c.captionVariants()),
+                Integer.toString(c.teacherEpochs()),
+                Integer.toString(c.batch()),
+                c.teacherSpec().toString(),
+                Integer.toString(TeacherRecipe.CONTEXT_LENGTH),
+                Integer.toString(TeacherRecipe.WORD_DIM),
+                Integer.toString(TeacherRecipe.HIDDEN_DIM),
+                Float.toString(LEARNING_RATE),
+                Float.toString(TEMPERATURE));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(recipe.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);

@@ -27,15 +27,20 @@ class LiveTallyTest {
     @BeforeAll
     static void run() {
         LiveEvent drift = new LiveEvent(Records.at(200), LiveEvent.Kind.DRIFT, "night");
-        LiveEvaluator.Options options = new LiveEvaluator.Options("scripted", Duration.ofSeconds(20), Duration.ofSeconds(5), 1000,
-                List.of(drift), LiveSummary.Targets.DEFAULT);
+        LiveEvaluator.Options options = new LiveEvaluator.Options(
+                "scripted",
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(5),
+                1000,
+                List.of(drift),
+                LiveSummary.Targets.DEFAULT);
         LiveTally tally = new LiveTally(options, null);
         for (long seq = 0; seq <= 800; seq++) {
             double t = seq / 2.0;
             long version = t < 60 ? 1 : t < 260 ? 2 : 3;
             boolean right = version == 1 ? seq % 5 == 0 : t > 200 && t < 260 ? seq % 10 < 3 : seq % 5 != 0;
-            Annotation a = Records.annotation("cam-" + seq % 2, seq, t, right ? "cube" : "cone", right ? "cube" : "cone",
-                    seq % 25 == 0, version);
+            Annotation a = Records.annotation(
+                    "cam-" + seq % 2, seq, t, right ? "cube" : "cone", right ? "cube" : "cone", seq % 25 == 0, version);
             FrameTruth truth = Records.truth("cam-" + seq % 2, "depth0", seq, t, "cube");
             if (seq % 2 == 0) {
                 tally.onTruth(truth);
@@ -61,7 +66,8 @@ class LiveTallyTest {
 
     @Test
     void versionChangesAreMarkedWhereTheyFirstAppear() {
-        assertThat(report.events()).filteredOn(e -> e.kind() == LiveEvent.Kind.MODEL_VERSION)
+        assertThat(report.events())
+                .filteredOn(e -> e.kind() == LiveEvent.Kind.MODEL_VERSION)
                 .extracting(LiveEvent::time, LiveEvent::text)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(Records.at(0), "student v1"),
@@ -74,7 +80,8 @@ class LiveTallyTest {
     void theSeriesHasAPointEveryStep() {
         assertThat(report.points()).hasSizeBetween(79, 81);
         assertThat(report.points().get(5).modelVersion()).isEqualTo(1L);
-        assertThat(report.points()).allSatisfy(p -> assertThat(p.framesPerSecond()).isCloseTo(2.0, within(0.2)));
+        assertThat(report.points())
+                .allSatisfy(p -> assertThat(p.framesPerSecond()).isCloseTo(2.0, within(0.2)));
     }
 
     @Test
@@ -84,7 +91,9 @@ class LiveTallyTest {
         assertThat(s.firstPromotedVersion()).isEqualTo(2L);
         assertThat(s.nonRgbBeforePromotion()).isCloseTo(0.2, within(0.05));
         assertThat(s.nonRgbAfterPromotion()).isCloseTo(0.8, within(0.01));
-        assertThat(s.teacherNonRgbAfterPromotion()).as("no teacher baseline in this run").isNull();
+        assertThat(s.teacherNonRgbAfterPromotion())
+                .as("no teacher baseline in this run")
+                .isNull();
         assertThat(s.beatsTeacher()).isNull();
     }
 
@@ -109,8 +118,16 @@ class LiveTallyTest {
         assertThat(root.get("devices").asInt()).isEqualTo(2);
         assertThat(root.get("durationSeconds").asDouble()).isEqualTo(400.0);
         JsonNode point = root.get("points").get(30);
-        for (String field : List.of("time", "nonRgbTop1", "rgbTop1", "teacherNonRgbTop1", "routingRate", "framesPerSecond", "p50Ms",
-                "p99Ms", "modelVersion")) {
+        for (String field : List.of(
+                "time",
+                "nonRgbTop1",
+                "rgbTop1",
+                "teacherNonRgbTop1",
+                "routingRate",
+                "framesPerSecond",
+                "p50Ms",
+                "p99Ms",
+                "modelVersion")) {
             assertThat(point.has(field)).as(field).isTrue();
         }
         assertThat(point.get("nonRgbTop1").asDouble()).isCloseTo(0.8, within(0.01));
@@ -136,7 +153,8 @@ class LiveTallyTest {
     @Test
     void theParagraphStatesEachTargetWithItsFigures() {
         String text = report.summaryText();
-        assertThat(text).contains("801 annotations from 2 devices")
+        assertThat(text)
+                .contains("801 annotations from 2 devices")
                 .contains("21.2% before it and 80.0% after")
                 .contains("after 80 s")
                 .contains("4.12% of frames")

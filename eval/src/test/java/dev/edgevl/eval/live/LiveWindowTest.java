@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class LiveWindowTest {
 
-    private static Observation obs(double atSeconds, boolean right, Boolean rgbRight, boolean routed, double latencyMs, Long version) {
+    private static Observation obs(
+            double atSeconds, boolean right, Boolean rgbRight, boolean routed, double latencyMs, Long version) {
         Instant capture = Records.at(atSeconds);
-        return new Observation(capture, capture.plusNanos(Math.round(latencyMs * 1e6)), true, right, rgbRight, routed, version);
+        return new Observation(
+                capture, capture.plusNanos(Math.round(latencyMs * 1e6)), true, right, rgbRight, routed, version);
     }
 
     @Test
@@ -40,7 +42,9 @@ class LiveWindowTest {
         w.add(obs(30, true, null, false, 5, 1L));
         w.add(obs(25, false, null, false, 5, 1L));
         w.add(obs(5, true, null, false, 5, 1L));
-        assertThat(w.figures().frames()).as("the one from t=5 is older than the window").isEqualTo(2);
+        assertThat(w.figures().frames())
+                .as("the one from t=5 is older than the window")
+                .isEqualTo(2);
         assertThat(w.figures().nonRgbTop1()).isEqualTo(0.5);
     }
 

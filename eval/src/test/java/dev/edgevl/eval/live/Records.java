@@ -13,16 +13,22 @@ import java.util.List;
 final class Records {
     static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
-    private Records() {
-    }
+    private Records() {}
 
     /** An OK annotation of depth frame {@code seq} of {@code device}, labelled {@code top1} (and RGB {@code rgbTop1} if not null). */
-    static Annotation annotation(String device, long seq, double atSeconds, String top1, String rgbTop1, boolean routed, Long version) {
+    static Annotation annotation(
+            String device, long seq, double atSeconds, String top1, String rgbTop1, boolean routed, Long version) {
         Instant capture = at(atSeconds);
         Annotation.Builder b = Annotation.newBuilder()
-                .setDeviceId(device).setAuxSensorId("depth0").setAuxModality(Modality.DEPTH).setAuxSequence(seq)
-                .setCaptureTime(capture).setAnnotatedTime(capture.plusMillis(10 + seq % 10))
-                .setRoutedToTeacher(routed).setModelVersion(version).setModelFamily(version == null ? null : "student");
+                .setDeviceId(device)
+                .setAuxSensorId("depth0")
+                .setAuxModality(Modality.DEPTH)
+                .setAuxSequence(seq)
+                .setCaptureTime(capture)
+                .setAnnotatedTime(capture.plusMillis(10 + seq % 10))
+                .setRoutedToTeacher(routed)
+                .setModelVersion(version)
+                .setModelFamily(version == null ? null : "student");
         if (top1 == null) {
             b.setStatus(AnnotationStatus.NO_MODEL);
         } else {
@@ -37,11 +43,16 @@ final class Records {
     static FrameTruth truth(String device, String sensor, long seq, double atSeconds, String shape) {
         ObjectTruth distractor = object("sphere", false);
         return FrameTruth.newBuilder()
-                .setDeviceId(device).setSensorId(sensor).setSequence(seq)
-                .setCaptureTime(at(atSeconds)).setTrueTime(at(atSeconds)).setSceneId(seq)
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setSequence(seq)
+                .setCaptureTime(at(atSeconds))
+                .setTrueTime(at(atSeconds))
+                .setSceneId(seq)
                 // the primary object is not always listed first in hand-made records: the label must still be it
                 .setObjects(List.of(distractor, object(shape, true)))
-                .setCaption("a " + shape).build();
+                .setCaption("a " + shape)
+                .build();
     }
 
     static Instant at(double seconds) {
@@ -53,7 +64,15 @@ final class Records {
     }
 
     private static ObjectTruth object(String shape, boolean primary) {
-        return ObjectTruth.newBuilder().setShape(shape).setColour("red").setSize("small").setMaterial("matte").setPrimary(primary)
-                .setPosition(List.of(0f, 0f, 1f)).setRotationDeg(List.of(0f, 0f, 0f)).setTemperatureK(300f).build();
+        return ObjectTruth.newBuilder()
+                .setShape(shape)
+                .setColour("red")
+                .setSize("small")
+                .setMaterial("matte")
+                .setPrimary(primary)
+                .setPosition(List.of(0f, 0f, 1f))
+                .setRotationDeg(List.of(0f, 0f, 0f))
+                .setTemperatureK(300f)
+                .build();
     }
 }

@@ -47,6 +47,7 @@ class TruthMatcherTest {
 
     @Test
     void aFramesLabelIsItsPrimaryObjectsShape() {
-        assertThat(TruthLabels.label(Records.truth("cam-0", "depth0", 1, 0, "cone"))).contains("cone");
+        assertThat(TruthLabels.label(Records.truth("cam-0", "depth0", 1, 0, "cone")))
+                .contains("cone");
     }
 }

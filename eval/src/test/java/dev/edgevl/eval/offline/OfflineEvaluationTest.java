@@ -30,12 +30,18 @@ class OfflineEvaluationTest {
 
         assertThat(report.rows()).extracting(OfflineReport.Row::name).containsExactlyElementsOf(OfflineEvaluation.ROWS);
         for (OfflineReport.Row row : report.rows()) {
-            assertThat(java.util.List.of(row.rgbTop1(), row.depthTop1(), row.thermalTop1())).allSatisfy(v -> assertThat(v).isBetween(0.0, 1.0));
+            assertThat(java.util.List.of(row.rgbTop1(), row.depthTop1(), row.thermalTop1()))
+                    .allSatisfy(v -> assertThat(v).isBetween(0.0, 1.0));
         }
-        assertThat(report.sizes().teacherParameters()).isGreaterThan(report.sizes().studentParameters());
-        assertThat(report.sizes().int8OnnxBytes()).isPositive().isLessThan(report.sizes().fp32OnnxBytes());
-        assertThat(report.speeds()).hasSize(4).allSatisfy(s -> assertThat(s.framesPerSecond()).isPositive());
-        assertThat(report.timings()).containsKeys("teacher pretraining", "stage 1 distillation", "stage 2 QAT", "total");
+        assertThat(report.sizes().teacherParameters())
+                .isGreaterThan(report.sizes().studentParameters());
+        assertThat(report.sizes().int8OnnxBytes())
+                .isPositive()
+                .isLessThan(report.sizes().fp32OnnxBytes());
+        assertThat(report.speeds()).hasSize(4).allSatisfy(s -> assertThat(s.framesPerSecond())
+                .isPositive());
+        assertThat(report.timings())
+                .containsKeys("teacher pretraining", "stage 1 distillation", "stage 2 QAT", "total");
         assertThat(report.targets()).hasSize(5);
         assertThat(report.summary()).contains("teacher");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("teacher: epoch 1/1");

@@ -17,8 +17,7 @@ final class BrokerProperties {
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
 
-    private BrokerProperties() {
-    }
+    private BrokerProperties() {}
 
     /**
      * @param host           the address both listeners bind to and the broker advertises
@@ -28,8 +27,13 @@ final class BrokerProperties {
      * @param startupTimeout how long Kafka itself may take to start before giving up
      * @param overrides      applied last, so any key here wins
      */
-    static Map<String, String> of(String host, int port, int controllerPort, Path logDir,
-                                  Duration startupTimeout, Map<String, String> overrides) {
+    static Map<String, String> of(
+            String host,
+            int port,
+            int controllerPort,
+            Path logDir,
+            Duration startupTimeout,
+            Map<String, String> overrides) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(logDir, "logDir");
         Objects.requireNonNull(startupTimeout, "startupTimeout");
@@ -47,7 +51,9 @@ final class BrokerProperties {
         // A static voter set (not controller.quorum.bootstrap.servers) keeps kraft.version at 0, so a reused
         // data dir starts again even when the controller port has changed since it was formatted.
         p.put("controller.quorum.voters", NODE_ID + "@" + controllerAddress);
-        p.put("listeners", BROKER_LISTENER + "://" + brokerAddress + "," + CONTROLLER_LISTENER + "://" + controllerAddress);
+        p.put(
+                "listeners",
+                BROKER_LISTENER + "://" + brokerAddress + "," + CONTROLLER_LISTENER + "://" + controllerAddress);
         p.put("advertised.listeners", BROKER_LISTENER + "://" + brokerAddress);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("inter.broker.listener.name", BROKER_LISTENER);

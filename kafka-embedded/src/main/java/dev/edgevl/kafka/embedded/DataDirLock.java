@@ -29,8 +29,8 @@ final class DataDirLock implements AutoCloseable {
         try {
             channel = FileChannel.open(dataDir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new IllegalStateException("Could not open the lock file in the Kafka data dir " + dataDir + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not open the lock file in the Kafka data dir " + dataDir + ": " + e.getMessage(), e);
         }
         FileLock lock = null;
         try {

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.config.ConfigException;
@@ -38,8 +37,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Thread shutdownHook;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, DataDirLock lock, String bootstrapServers, Path dataDir,
-                          String clusterId, boolean ownsDataDir) {
+    private EmbeddedKafka(
+            KafkaRaftServer server,
+            DataDirLock lock,
+            String bootstrapServers,
+            Path dataDir,
+            String clusterId,
+            boolean ownsDataDir) {
         this.server = server;
         this.lock = lock;
         this.bootstrapServers = bootstrapServers;
@@ -49,8 +53,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.shutdownHook = new Thread(this::close, "edgevl-kafka-shutdown");
     }
 
-    private static EmbeddedKafka running(KafkaRaftServer server, DataDirLock lock, String bootstrapServers,
-                                         Path dataDir, String clusterId, boolean ownsDataDir, boolean shutdownHook) {
+    private static EmbeddedKafka running(
+            KafkaRaftServer server,
+            DataDirLock lock,
+            String bootstrapServers,
+            Path dataDir,
+            String clusterId,
+            boolean ownsDataDir,
+            boolean shutdownHook) {
         EmbeddedKafka kafka = new EmbeddedKafka(server, lock, bootstrapServers, dataDir, clusterId, ownsDataDir);
         if (!shutdownHook) {
             return kafka;
@@ -61,8 +71,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
         } catch (IllegalStateException e) {
             stopQuietly(server);
-            throw new IllegalStateException("The JVM began shutting down while the Kafka broker at " + bootstrapServers
-                    + " was starting, so it was stopped again.", e);
+            throw new IllegalStateException(
+                    "The JVM began shutting down while the Kafka broker at " + bootstrapServers
+                            + " was starting, so it was stopped again.",
+                    e);
         }
         return kafka;
     }
@@ -112,7 +124,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (ownsDataDir) {
             Directories.deleteQuietly(dataDir);
         }
-        LOG.info("Kafka broker at {} stopped after {}{}.", bootstrapServers, seconds(began),
+        LOG.info(
+                "Kafka broker at {} stopped after {}{}.",
+                bootstrapServers,
+                seconds(began),
                 ownsDataDir ? " and its temporary data dir was deleted" : " (data kept in " + dataDir + ")");
     }
 
@@ -131,7 +146,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static String seconds(Instant since) {
-        return String.format(Locale.ROOT, "%.1f s", Duration.between(since, Instant.now()).toMillis() / 1000.0);
+        return String.format(
+                Locale.ROOT, "%.1f s", Duration.between(since, Instant.now()).toMillis() / 1000.0);
     }
 
     /** Settings for one broker; {@link #start()} may be called again to start another with the same settings. */
@@ -147,8 +163,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private Duration startupTimeout = Duration.ofSeconds(60);
         private boolean shutdownHook = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Where Kafka keeps its data. A given dir is kept and reused by the next start (topics, offsets and cluster
@@ -171,7 +186,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** The client port; 0 (the default) picks a free one, preferring the one a reused data dir last had. */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("A Kafka port must be 0 (any free port) or 1 to 65535, got " + port + ".");
+                throw new IllegalArgumentException(
+                        "A Kafka port must be 0 (any free port) or 1 to 65535, got " + port + ".");
             }
             this.port = port;
             return this;
@@ -254,8 +270,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 try {
                     server = new KafkaRaftServer(config, Time.SYSTEM);
                 } catch (Exception e) { // Scala code may throw checked exceptions undeclared
-                    throw new IllegalStateException("The Kafka broker for " + dir + " could not open its storage: "
-                            + describe(e) + ".", e);
+                    throw new IllegalStateException(
+                            "The Kafka broker for " + dir + " could not open its storage: " + describe(e) + ".", e);
                 }
                 try {
                     server.startup();
@@ -263,12 +279,15 @@ public final class EmbeddedKafka implements AutoCloseable {
                     stopQuietly(server);
                     // Fresh ports cannot help when the listeners come from an override.
                     if (isBindFailure(e) && attempt < MAX_BIND_ATTEMPTS && !brokerProperties.containsKey("listeners")) {
-                        LOG.info("Kafka could not bind its ports (client {}, controller {}): {}. Trying again with fresh ports.",
-                                bootstrap, controllerPort, describe(e));
+                        LOG.info(
+                                "Kafka could not bind its ports (client {}, controller {}): {}. Trying again with fresh ports.",
+                                bootstrap,
+                                controllerPort,
+                                describe(e));
                         continue;
                     }
-                    throw new IllegalStateException("The Kafka broker at " + bootstrap + " failed to start: "
-                            + describe(e) + ".", e);
+                    throw new IllegalStateException(
+                            "The Kafka broker at " + bootstrap + " failed to start: " + describe(e) + ".", e);
                 }
                 try {
                     Readiness.await(bootstrap, deadline);
@@ -279,15 +298,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (!owns) {
                     new PortMemory(brokerPort, controllerPort).save(dir);
                 }
-                LOG.info("Kafka broker ready at {} (cluster {}, data in {}) after {}.", bootstrap, clusterId, dir,
+                LOG.info(
+                        "Kafka broker ready at {} (cluster {}, data in {}) after {}.",
+                        bootstrap,
+                        clusterId,
+                        dir,
                         seconds(began));
                 return running(server, lock, bootstrap, dir, clusterId, owns, shutdownHook);
             }
         }
 
         private KafkaConfig config(int brokerPort, int controllerPort, Path dir, Duration remaining) {
-            Map<String, String> settings = BrokerProperties.of(host, brokerPort, controllerPort,
-                    dir.resolve(LOG_DIR_NAME), remaining, brokerProperties);
+            Map<String, String> settings = BrokerProperties.of(
+                    host, brokerPort, controllerPort, dir.resolve(LOG_DIR_NAME), remaining, brokerProperties);
             try {
                 return KafkaConfig.fromProps(BrokerProperties.toProperties(settings), false);
             } catch (ConfigException | IllegalArgumentException e) {
@@ -309,7 +332,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             StringBuilder text = new StringBuilder();
             int parts = 0;
             for (Throwable c = t; c != null && parts < 3; c = c.getCause() == c ? null : c.getCause()) {
-                String message = c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+                String message =
+                        c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
                 if (text.indexOf(message) < 0) {
                     text.append(parts++ == 0 ? "" : ": ").append(message);
                 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -22,8 +21,7 @@ final class KraftStorage {
 
     private static final Logger LOG = LoggerFactory.getLogger(KraftStorage.class);
 
-    private KraftStorage() {
-    }
+    private KraftStorage() {}
 
     static boolean isFormatted(Path logDir) {
         return Files.isRegularFile(logDir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME));
@@ -55,18 +53,24 @@ final class KraftStorage {
         } catch (Exception e) {
             throw new IllegalStateException("Could not format Kafka storage in " + dir + ": " + e.getMessage(), e);
         }
-        LOG.debug("Formatted Kafka storage in {} for cluster {}: {}", dir, clusterId,
+        LOG.debug(
+                "Formatted Kafka storage in {} for cluster {}: {}",
+                dir,
+                clusterId,
                 report.toString(StandardCharsets.UTF_8).trim());
         return clusterId;
     }
 
     private static String readClusterId(String dir) {
         try {
-            MetaPropertiesEnsemble ensemble = new MetaPropertiesEnsemble.Loader().addLogDirs(List.of(dir)).load();
-            return ensemble.clusterId().orElseThrow(() -> new IllegalStateException(
-                    "Kafka storage in " + dir + " has a meta.properties without a cluster id."));
+            MetaPropertiesEnsemble ensemble =
+                    new MetaPropertiesEnsemble.Loader().addLogDirs(List.of(dir)).load();
+            return ensemble.clusterId()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "Kafka storage in " + dir + " has a meta.properties without a cluster id."));
         } catch (IOException e) {
-            throw new IllegalStateException("Could not read the Kafka cluster id from " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not read the Kafka cluster id from " + dir + ": " + e.getMessage(), e);
         }
     }
 }

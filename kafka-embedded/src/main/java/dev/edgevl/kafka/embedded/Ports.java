@@ -10,8 +10,7 @@ import java.util.Set;
 /** Port checks done before the broker binds, so a clash is reported by port number rather than deep in Kafka's stack. */
 final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     static boolean isFree(String host, int port) {
         try {
@@ -26,12 +25,14 @@ final class Ports {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (BindException e) {
-            throw new IllegalStateException("Port " + port + " on " + host
-                    + " is already in use, so the embedded Kafka broker cannot listen there; "
-                    + "stop whatever holds it or choose another port (0 picks a free one).", e);
+            throw new IllegalStateException(
+                    "Port " + port + " on " + host
+                            + " is already in use, so the embedded Kafka broker cannot listen there; "
+                            + "stop whatever holds it or choose another port (0 picks a free one).",
+                    e);
         } catch (IOException e) {
-            throw new IllegalStateException("The embedded Kafka broker cannot listen on " + host + " port " + port
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "The embedded Kafka broker cannot listen on " + host + " port " + port + ": " + e.getMessage(), e);
         }
     }
 
@@ -52,7 +53,8 @@ final class Ports {
                 return port;
             }
         }
-        throw new IllegalStateException("Could not find a free port on " + host + " that is not one of " + exclude + ".");
+        throw new IllegalStateException(
+                "Could not find a free port on " + host + " that is not one of " + exclude + ".");
     }
 
     /** The remembered port when it is still free, so a reused data dir keeps its address; otherwise a new one. */

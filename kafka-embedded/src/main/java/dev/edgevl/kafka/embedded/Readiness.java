@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
@@ -23,16 +22,19 @@ final class Readiness {
     static final String PROBE_TOPIC = "edgevl-readiness-probe";
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
-    private Readiness() {
-    }
+    private Readiness() {}
 
     /** @throws IllegalStateException when the broker is not usable by {@code deadline} */
     static void await(String bootstrapServers, Instant deadline) {
         Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "edgevl-embedded-readiness",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "edgevl-embedded-readiness",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000);
         Throwable lastFailure = null;
         try (Admin admin = Admin.create(config)) {
             while (true) {
@@ -42,9 +44,15 @@ final class Readiness {
                 }
                 try {
                     admin.describeCluster().nodes().get(remainingMs, TimeUnit.MILLISECONDS);
-                    admin.createTopics(List.of(new NewTopic(PROBE_TOPIC, 1, (short) 1)),
+                    admin.createTopics(
+                                    List.of(new NewTopic(PROBE_TOPIC, 1, (short) 1)),
                                     new CreateTopicsOptions().validateOnly(true))
-                            .all().get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
+                            .all()
+                            .get(
+                                    Math.max(
+                                            1,
+                                            Duration.between(Instant.now(), deadline)
+                                                    .toMillis()),
                                     TimeUnit.MILLISECONDS);
                     return;
                 } catch (ExecutionException e) {
@@ -57,11 +65,15 @@ final class Readiness {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the Kafka broker at " + bootstrapServers
-                    + " to answer.", e);
+            throw new IllegalStateException(
+                    "Interrupted while waiting for the Kafka broker at " + bootstrapServers + " to answer.", e);
         }
-        String why = lastFailure == null ? "no answer" : lastFailure.getClass().getSimpleName() + ": " + lastFailure.getMessage();
-        throw new IllegalStateException("The Kafka broker at " + bootstrapServers
-                + " started but did not answer describeCluster and accept a test topic in time (" + why + ").", lastFailure);
+        String why = lastFailure == null
+                ? "no answer"
+                : lastFailure.getClass().getSimpleName() + ": " + lastFailure.getMessage();
+        throw new IllegalStateException(
+                "The Kafka broker at " + bootstrapServers
+                        + " started but did not answer describeCluster and accept a test topic in time (" + why + ").",
+                lastFailure);
     }
 }

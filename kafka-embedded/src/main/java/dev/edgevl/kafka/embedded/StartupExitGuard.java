@@ -21,8 +21,7 @@ final class StartupExitGuard implements AutoCloseable {
 
     private boolean closed;
 
-    private StartupExitGuard() {
-    }
+    private StartupExitGuard() {}
 
     static StartupExitGuard enter() {
         synchronized (LOCK) {
@@ -49,7 +48,10 @@ final class StartupExitGuard implements AutoCloseable {
     }
 
     private static void refuse(int status, String message) {
-        LOG.warn("Kafka tried to end the JVM (status {}{}) while an embedded broker was starting; "
-                + "that start fails instead.", status, message == null ? "" : ", " + message);
+        LOG.warn(
+                "Kafka tried to end the JVM (status {}{}) while an embedded broker was starting; "
+                        + "that start fails instead.",
+                status,
+                message == null ? "" : ", " + message);
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import kafka.server.KafkaConfig;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,8 @@ class BrokerPropertiesTest {
     void combinedNodeWithStaticQuorumAndSeparateListeners() {
         Map<String, String> p = build(Map.of());
 
-        assertThat(p).containsEntry("process.roles", "broker,controller")
+        assertThat(p)
+                .containsEntry("process.roles", "broker,controller")
                 .containsEntry("node.id", "1")
                 .containsEntry("controller.quorum.voters", "1@127.0.0.1:40124")
                 .containsEntry("listeners", "PLAINTEXT://127.0.0.1:40123,CONTROLLER://127.0.0.1:40124")
@@ -78,7 +78,8 @@ class BrokerPropertiesTest {
     void ipv6HostIsBracketed() {
         Map<String, String> p = BrokerProperties.of("::1", 9092, 9093, LOG_DIR, Duration.ofSeconds(60), Map.of());
 
-        assertThat(p).containsEntry("advertised.listeners", "PLAINTEXT://[::1]:9092")
+        assertThat(p)
+                .containsEntry("advertised.listeners", "PLAINTEXT://[::1]:9092")
                 .containsEntry("controller.quorum.voters", "1@[::1]:9093");
     }
 

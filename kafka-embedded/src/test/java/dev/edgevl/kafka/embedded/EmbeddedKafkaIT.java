@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -70,8 +69,8 @@ class EmbeddedKafkaIT {
             }
             assertThat(values(consumeAll(kafka, plain, 3, "read_uncommitted"))).containsExactly("v0", "v1", "v2");
 
-            try (KafkaProducer<String, String> producer = producer(kafka,
-                    Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, UniqueNames.uniqueName("tx")))) {
+            try (KafkaProducer<String, String> producer =
+                    producer(kafka, Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, UniqueNames.uniqueName("tx")))) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>(txn, "k", "aborted"));
@@ -82,7 +81,8 @@ class EmbeddedKafkaIT {
                 producer.commitTransaction();
             }
             // read_committed hides the aborted record, which proves the transaction state topic and markers work.
-            assertThat(values(consumeAll(kafka, txn, 2, "read_committed"))).containsExactly("committed-1", "committed-2");
+            assertThat(values(consumeAll(kafka, txn, 2, "read_committed")))
+                    .containsExactly("committed-1", "committed-2");
         } finally {
             kafka.close();
         }
@@ -123,8 +123,9 @@ class EmbeddedKafkaIT {
             assertThat(values(consumeAll(kafka, topic, 5, "read_committed")))
                     .containsExactly("v0", "v1", "v2", "v3", "v4");
             try (Admin admin = admin(kafka)) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 assertThat(committed.get(new TopicPartition(topic, 0)).offset()).isEqualTo(5);
             }
         }
@@ -189,9 +190,9 @@ class EmbeddedKafkaIT {
 
             // Our port checks cannot see this clash, so Kafka's own bind fails part-way through startup.
             assertThatThrownBy(() -> EmbeddedKafka.builder()
-                    .brokerProperty("controller.quorum.voters", "1@" + controller)
-                    .brokerProperty("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://" + controller)
-                    .start())
+                            .brokerProperty("controller.quorum.voters", "1@" + controller)
+                            .brokerProperty("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://" + controller)
+                            .start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("failed to start")
                     .hasMessageContaining(controller);
@@ -203,7 +204,8 @@ class EmbeddedKafkaIT {
 
     private static long countTempDirs() throws IOException {
         try (var entries = Files.list(tempRoot())) {
-            return entries.filter(p -> p.getFileName().toString().startsWith("edgevl-kafka-")).count();
+            return entries.filter(p -> p.getFileName().toString().startsWith("edgevl-kafka-"))
+                    .count();
         }
     }
 
@@ -211,7 +213,8 @@ class EmbeddedKafkaIT {
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
-    private static void createTopics(EmbeddedKafka kafka, String... names) throws ExecutionException, InterruptedException {
+    private static void createTopics(EmbeddedKafka kafka, String... names)
+            throws ExecutionException, InterruptedException {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : names) {
             topics.add(new NewTopic(name, 1, (short) 1));
@@ -227,32 +230,43 @@ class EmbeddedKafkaIT {
 
     private static KafkaProducer<String, String> producer(EmbeddedKafka kafka, Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.ACKS_CONFIG,
+                "all"));
         config.putAll(extra);
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
     private static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka, String group, String isolation) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation),
-                new StringDeserializer(), new StringDeserializer());
+        return new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        group,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        isolation),
+                new StringDeserializer(),
+                new StringDeserializer());
     }
 
-    private static List<ConsumerRecord<String, String>> consumeAll(EmbeddedKafka kafka, String topic, int expected,
-                                                                   String isolation) {
+    private static List<ConsumerRecord<String, String>> consumeAll(
+            EmbeddedKafka kafka, String topic, int expected, String isolation) {
         try (KafkaConsumer<String, String> consumer = consumer(kafka, UniqueNames.uniqueName("reader"), isolation)) {
             consumer.subscribe(List.of(topic));
             return pollUntil(consumer, expected);
         }
     }
 
-    private static List<ConsumerRecord<String, String>> pollUntil(KafkaConsumer<String, String> consumer, int expected) {
+    private static List<ConsumerRecord<String, String>> pollUntil(
+            KafkaConsumer<String, String> consumer, int expected) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         long deadline = System.nanoTime() + POLL_LIMIT.toNanos();
         while (records.size() < expected && System.nanoTime() < deadline) {

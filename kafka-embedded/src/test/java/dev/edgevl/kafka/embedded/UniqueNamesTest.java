@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
 import java.util.Set;
-
 import org.apache.kafka.common.internals.Topic;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +27,6 @@ class UniqueNamesTest {
         assertThatThrownBy(() -> UniqueNames.uniqueName("bad topic"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'bad topic'");
-        assertThatThrownBy(() -> UniqueNames.uniqueName(""))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> UniqueNames.uniqueName("")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -23,16 +23,15 @@ public final class AtomicFiles {
     static final String TEMP_PREFIX = ".incoming-";
     static final String TEMP_SUFFIX = ".tmp";
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** @param ownerOnly restrict the file to its owner (private keys); otherwise the umask decides */
     public static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
         try {
-            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    permissions(ownerOnly))) {
+            try (FileChannel channel = FileChannel.open(
+                    temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), permissions(ownerOnly))) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -42,8 +41,10 @@ public final class AtomicFiles {
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system under " + dir + " cannot rename atomically, so files there could be"
-                        + " seen half-written; use a local file system", e);
+                throw new IOException(
+                        "the file system under " + dir + " cannot rename atomically, so files there could be"
+                                + " seen half-written; use a local file system",
+                        e);
             }
         } finally {
             Files.deleteIfExists(temp);
@@ -66,7 +67,8 @@ public final class AtomicFiles {
     }
 
     private static FileAttribute<?>[] permissions(boolean ownerOnly) {
-        if (!ownerOnly || !FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        if (!ownerOnly
+                || !FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[0];
         }
         Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");

@@ -20,8 +20,7 @@ public sealed interface BundleDelivery {
         return new AtUri(uri);
     }
 
-    record Inline() implements BundleDelivery {
-    }
+    record Inline() implements BundleDelivery {}
 
     record AtUri(String uri) implements BundleDelivery {
         public AtUri {

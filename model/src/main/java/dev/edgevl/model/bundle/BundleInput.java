@@ -27,8 +27,8 @@ public record BundleInput(
 
     public BundleInput {
         if (width <= 0 || height <= 0 || channels <= 0) {
-            throw new IllegalArgumentException("input width, height and channels must be positive, not "
-                    + width + "x" + height + "x" + channels);
+            throw new IllegalArgumentException(
+                    "input width, height and channels must be positive, not " + width + "x" + height + "x" + channels);
         }
         mean = List.copyOf(Objects.requireNonNull(mean, "mean"));
         std = List.copyOf(Objects.requireNonNull(std, "std"));
@@ -47,15 +47,21 @@ public record BundleInput(
             throw new IllegalArgumentException("input resize must name a method or be absent, not blank");
         }
         if (modalities.isEmpty() || modalities.stream().anyMatch(String::isBlank)) {
-            throw new IllegalArgumentException("input modalities must name at least one modality and no blank ones: "
-                    + modalities);
+            throw new IllegalArgumentException(
+                    "input modalities must name at least one modality and no blank ones: " + modalities);
         }
     }
 
     /** An input with the same normalisation on every channel and the preprocessor's default resize. */
     public static BundleInput of(int width, int height, int channels, float mean, float std, Modality... modalities) {
-        return new BundleInput(width, height, channels, Collections.nCopies(channels, mean),
-                Collections.nCopies(channels, std), null, Arrays.stream(modalities).map(Enum::name).toList());
+        return new BundleInput(
+                width,
+                height,
+                channels,
+                Collections.nCopies(channels, mean),
+                Collections.nCopies(channels, std),
+                null,
+                Arrays.stream(modalities).map(Enum::name).toList());
     }
 
     public BundleInput withResize(String method) {

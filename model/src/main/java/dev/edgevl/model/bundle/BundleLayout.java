@@ -20,8 +20,7 @@ final class BundleLayout {
      */
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private BundleLayout() {
-    }
+    private BundleLayout() {}
 
     static boolean isFileName(String name) {
         return name != null && FILE_NAME.matcher(name).matches() && !name.equals(MANIFEST);

@@ -20,7 +20,8 @@ public record BundleLimits(long maxBundleBytes, long maxUnpackedBytes, int maxFi
 
     public BundleLimits {
         if (maxBundleBytes <= 0 || maxBundleBytes > MAX_ARRAY) {
-            throw new IllegalArgumentException("maxBundleBytes must be between 1 and " + MAX_ARRAY + ", not " + maxBundleBytes);
+            throw new IllegalArgumentException(
+                    "maxBundleBytes must be between 1 and " + MAX_ARRAY + ", not " + maxBundleBytes);
         }
         if (maxUnpackedBytes <= 0) {
             throw new IllegalArgumentException("maxUnpackedBytes must be positive, not " + maxUnpackedBytes);

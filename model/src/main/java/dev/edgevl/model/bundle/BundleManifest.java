@@ -57,8 +57,8 @@ public record BundleManifest(
         requireText(quantization, "quantization");
         requireText(entry, "entry");
         if (version < 0 || (parentVersion != null && parentVersion < 0)) {
-            throw new IllegalArgumentException("version and parentVersion must not be negative, not " + version + " and "
-                    + parentVersion);
+            throw new IllegalArgumentException(
+                    "version and parentVersion must not be negative, not " + version + " and " + parentVersion);
         }
         if (embeddingDim <= 0) {
             throw new IllegalArgumentException("embeddingDim must be positive, not " + embeddingDim);
@@ -85,8 +85,20 @@ public record BundleManifest(
 
     /** The same manifest listing these file digests; how the writer stamps them. */
     public BundleManifest withFiles(int format, Map<String, String> fileDigests) {
-        return new BundleManifest(format, family, version, parentVersion, createdAt, teacherId, embeddingDim, input,
-                labelSetHash, metrics, quantization, entry, fileDigests);
+        return new BundleManifest(
+                format,
+                family,
+                version,
+                parentVersion,
+                createdAt,
+                teacherId,
+                embeddingDim,
+                input,
+                labelSetHash,
+                metrics,
+                quantization,
+                entry,
+                fileDigests);
     }
 
     /** "student v7", the way logs and errors name a bundle. */
@@ -118,8 +130,7 @@ public record BundleManifest(
         private String quantization = "none";
         private String entry;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder family(String family) {
             this.family = family;
@@ -182,8 +193,20 @@ public record BundleManifest(
         }
 
         public BundleManifest build() {
-            return new BundleManifest(FORMAT_VERSION, family, version, parentVersion, createdAt, teacherId, embeddingDim,
-                    input, labelSetHash, metrics, quantization, entry, Map.of());
+            return new BundleManifest(
+                    FORMAT_VERSION,
+                    family,
+                    version,
+                    parentVersion,
+                    createdAt,
+                    teacherId,
+                    embeddingDim,
+                    input,
+                    labelSetHash,
+                    metrics,
+                    quantization,
+                    entry,
+                    Map.of());
         }
     }
 }

@@ -4,7 +4,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.util.Objects;
 
 /**
  * Signs bundles with the publisher's Ed25519 key. What is signed is the 32-byte SHA-256 of the bundle, as the

@@ -36,28 +36,43 @@ public final class BundleVerifier {
     public VerifiedBundle verify(byte[] bundle, String expectedSha256Hex, byte[] signature, String keyId) {
         Objects.requireNonNull(bundle, "bundle");
         if (bundle.length > limits.maxBundleBytes()) {
-            throw new BundleException(Reason.TOO_LARGE, "The model bundle is " + bundle.length + " bytes, over the limit of "
-                    + limits.maxBundleBytes() + "; it is not one of ours, or the limit needs raising.");
+            throw new BundleException(
+                    Reason.TOO_LARGE,
+                    "The model bundle is " + bundle.length + " bytes, over the limit of " + limits.maxBundleBytes()
+                            + "; it is not one of ours, or the limit needs raising.");
         }
         if (signature == null || signature.length == 0 || keyId == null || keyId.isBlank()) {
-            throw new BundleException(Reason.UNSIGNED, "The model bundle is not signed (no signature or no key id came with"
-                    + " it); only signed bundles are loaded, so publish it through the signing publisher.");
+            throw new BundleException(
+                    Reason.UNSIGNED,
+                    "The model bundle is not signed (no signature or no key id came with"
+                            + " it); only signed bundles are loaded, so publish it through the signing publisher.");
         }
         byte[] digest = Digests.sha256(bundle);
         String sha = Digests.hex(digest);
         if (expectedSha256Hex != null && !expectedSha256Hex.equalsIgnoreCase(sha)) {
-            throw new BundleException(Reason.DIGEST_MISMATCH, "The model bundle's SHA-256 is " + sha + " but it was published"
-                    + " as " + expectedSha256Hex + "; it was damaged or altered on the way; republish it from the model store.");
+            throw new BundleException(
+                    Reason.DIGEST_MISMATCH,
+                    "The model bundle's SHA-256 is " + sha + " but it was published" + " as " + expectedSha256Hex
+                            + "; it was damaged or altered on the way; republish it from the model store.");
         }
-        PublicKey key = trustedKeys.find(keyId).orElseThrow(() -> new BundleException(Reason.UNKNOWN_KEY,
-                "The model bundle " + sha.substring(0, 12) + "… is signed by key " + BundleLayout.quote(keyId)
-                        + ", which is not trusted here (" + (trustedKeys.isEmpty() ? "no keys are trusted at all"
-                        : "trusted: " + trustedKeys.keyIds()) + "); add that key's public PEM to the trusted keys if"
-                        + " the publisher is yours."));
+        PublicKey key = trustedKeys
+                .find(keyId)
+                .orElseThrow(() -> new BundleException(
+                        Reason.UNKNOWN_KEY,
+                        "The model bundle " + sha.substring(0, 12) + "… is signed by key " + BundleLayout.quote(keyId)
+                                + ", which is not trusted here ("
+                                + (trustedKeys.isEmpty()
+                                        ? "no keys are trusted at all"
+                                        : "trusted: " + trustedKeys.keyIds())
+                                + "); add that key's public PEM to the trusted keys if"
+                                + " the publisher is yours."));
         if (!signatureValid(key, digest, signature)) {
-            throw new BundleException(Reason.BAD_SIGNATURE, "The model bundle " + sha.substring(0, 12) + "… does not match its"
-                    + " signature by key " + keyId + "; the bundle or its signature was altered — do not load it, and"
-                    + " republish it from the model store.");
+            throw new BundleException(
+                    Reason.BAD_SIGNATURE,
+                    "The model bundle " + sha.substring(0, 12) + "… does not match its"
+                            + " signature by key " + keyId
+                            + "; the bundle or its signature was altered — do not load it, and"
+                            + " republish it from the model store.");
         }
         return new VerifiedBundle(ModelBundle.parse(bundle, limits, sha), keyId);
     }
@@ -73,19 +88,25 @@ public final class BundleVerifier {
         Objects.requireNonNull(record, "record");
         String announced = record.getFamily() + " v" + record.getVersion();
         if (record.getBundleSizeBytes() > limits.maxBundleBytes()) {
-            throw new BundleException(Reason.TOO_LARGE, "The model bundle " + announced + " is announced at "
-                    + record.getBundleSizeBytes() + " bytes, over the limit of " + limits.maxBundleBytes()
-                    + "; raise the limit if that size is expected.");
+            throw new BundleException(
+                    Reason.TOO_LARGE,
+                    "The model bundle " + announced + " is announced at "
+                            + record.getBundleSizeBytes() + " bytes, over the limit of " + limits.maxBundleBytes()
+                            + "; raise the limit if that size is expected.");
         }
         byte[] bundle = bundleOf(record, announced, fetchByUri);
         // The bytes are checked first: a truncated download is a digest problem, not a lying record.
-        VerifiedBundle verified = verify(bundle, record.getSha256(), bytesOf(record.getSignature()), record.getSigningKeyId());
+        VerifiedBundle verified =
+                verify(bundle, record.getSha256(), bytesOf(record.getSignature()), record.getSigningKeyId());
         List<String> lies = disagreements(record, verified.manifest());
         compare(lies, "bundleSizeBytes", record.getBundleSizeBytes(), (long) bundle.length);
         if (!lies.isEmpty()) {
-            throw new BundleException(Reason.RECORD_MISMATCH, "The models record for " + announced + " does not match its"
-                    + " signed bundle (" + String.join(", ", lies) + "); the record was altered or the publisher is broken"
-                    + " — republish the version.");
+            throw new BundleException(
+                    Reason.RECORD_MISMATCH,
+                    "The models record for " + announced + " does not match its"
+                            + " signed bundle (" + String.join(", ", lies)
+                            + "); the record was altered or the publisher is broken"
+                            + " — republish the version.");
         }
         return verified;
     }
@@ -102,8 +123,10 @@ public final class BundleVerifier {
         }
         String uri = record.getBundleUri();
         if (uri == null || uri.isBlank()) {
-            throw new BundleException(Reason.UNAVAILABLE, "The models record for " + announced + " carries neither the"
-                    + " bundle nor a bundle URI; the publisher wrote an incomplete record.");
+            throw new BundleException(
+                    Reason.UNAVAILABLE,
+                    "The models record for " + announced + " carries neither the"
+                            + " bundle nor a bundle URI; the publisher wrote an incomplete record.");
         }
         byte[] fetched;
         try {
@@ -111,12 +134,17 @@ public final class BundleVerifier {
         } catch (BundleException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new BundleException(Reason.UNAVAILABLE, "Could not fetch the model bundle " + announced + " from " + uri
-                    + " (" + e.getMessage() + "); check that the model store is reachable from here.", e);
+            throw new BundleException(
+                    Reason.UNAVAILABLE,
+                    "Could not fetch the model bundle " + announced + " from " + uri + " (" + e.getMessage()
+                            + "); check that the model store is reachable from here.",
+                    e);
         }
         if (fetched == null) {
-            throw new BundleException(Reason.UNAVAILABLE, "Nothing was found at " + uri + " for the model bundle " + announced
-                    + "; check that the model store still holds it.");
+            throw new BundleException(
+                    Reason.UNAVAILABLE,
+                    "Nothing was found at " + uri + " for the model bundle " + announced
+                            + "; check that the model store still holds it.");
         }
         return fetched;
     }

@@ -30,19 +30,20 @@ public final class BundleWriter {
         Objects.requireNonNull(manifest, "manifest");
         Map<String, byte[]> sorted = new TreeMap<>(files);
         if (!sorted.containsKey(manifest.entry())) {
-            throw new IllegalArgumentException("the bundle of " + manifest.displayName() + " must contain its entry file "
-                    + manifest.entry() + ", but holds only " + sorted.keySet());
+            throw new IllegalArgumentException("the bundle of " + manifest.displayName()
+                    + " must contain its entry file " + manifest.entry() + ", but holds only " + sorted.keySet());
         }
         if (sorted.size() > limits.maxFiles()) {
-            throw new IllegalArgumentException("the bundle of " + manifest.displayName() + " would hold " + sorted.size()
-                    + " files, over the limit of " + limits.maxFiles());
+            throw new IllegalArgumentException("the bundle of " + manifest.displayName() + " would hold "
+                    + sorted.size() + " files, over the limit of " + limits.maxFiles());
         }
         Map<String, String> digests = new TreeMap<>();
         long unpacked = 0;
         for (Map.Entry<String, byte[]> file : sorted.entrySet()) {
             if (!BundleLayout.isFileName(file.getKey())) {
-                throw new IllegalArgumentException("bundle file names must be flat names of letters, digits, '.', '_' and '-' "
-                        + "(and not " + BundleLayout.MANIFEST + "), not " + BundleLayout.quote(file.getKey()));
+                throw new IllegalArgumentException(
+                        "bundle file names must be flat names of letters, digits, '.', '_' and '-' " + "(and not "
+                                + BundleLayout.MANIFEST + "), not " + BundleLayout.quote(file.getKey()));
             }
             unpacked += Objects.requireNonNull(file.getValue(), file.getKey()).length;
             digests.put(file.getKey(), Digests.sha256Hex(file.getValue()));
@@ -53,7 +54,8 @@ public final class BundleWriter {
         }
         Map<String, byte[]> entries = new LinkedHashMap<>();
         // Manifest first, so a streaming reader learns what to expect before the big files arrive.
-        entries.put(BundleLayout.MANIFEST, ManifestJson.write(manifest.withFiles(BundleManifest.FORMAT_VERSION, digests)));
+        entries.put(
+                BundleLayout.MANIFEST, ManifestJson.write(manifest.withFiles(BundleManifest.FORMAT_VERSION, digests)));
         entries.putAll(sorted);
         byte[] bundle = BundleZip.write(entries);
         if (bundle.length > limits.maxBundleBytes()) {

@@ -15,8 +15,7 @@ import java.util.zip.ZipOutputStream;
 
 /** The zip container: deterministic on the way out, bounded on the way in. */
 final class BundleZip {
-    private BundleZip() {
-    }
+    private BundleZip() {}
 
     /** Writes the entries in the order given, STORED, with the fixed timestamp. */
     static byte[] write(Map<String, byte[]> entriesInOrder) {
@@ -56,8 +55,8 @@ final class BundleZip {
                 String name = entry.getName();
                 boolean manifest = name.equals(BundleLayout.MANIFEST);
                 if (!manifest && !BundleLayout.isFileName(name)) {
-                    throw corrupt("it holds an entry named " + BundleLayout.quote(name)
-                            + ", which is not a plain file name");
+                    throw corrupt(
+                            "it holds an entry named " + BundleLayout.quote(name) + ", which is not a plain file name");
                 }
                 if (entries.containsKey(name)) {
                     throw corrupt("it holds " + BundleLayout.quote(name) + " twice");
@@ -68,9 +67,11 @@ final class BundleZip {
                 long budget = manifest ? BundleLimits.MAX_MANIFEST_BYTES : limits.maxUnpackedBytes() - unpacked;
                 byte[] content = readAtMost(zip, budget);
                 if (content == null) {
-                    throw tooLarge(manifest ? "has a manifest.json over " + BundleLimits.MAX_MANIFEST_BYTES + " bytes"
-                            : "unpacks to more than " + limits.maxUnpackedBytes() + " bytes (reached in "
-                            + BundleLayout.quote(name) + ")");
+                    throw tooLarge(
+                            manifest
+                                    ? "has a manifest.json over " + BundleLimits.MAX_MANIFEST_BYTES + " bytes"
+                                    : "unpacks to more than " + limits.maxUnpackedBytes() + " bytes (reached in "
+                                            + BundleLayout.quote(name) + ")");
                 }
                 unpacked += manifest ? 0 : content.length;
                 entries.put(name, content);
@@ -98,8 +99,10 @@ final class BundleZip {
     }
 
     private static BundleException tooLarge(String what) {
-        return new BundleException(Reason.TOO_LARGE, "The model bundle " + what
-                + ", over the configured limit; it is not one of ours, or the limit needs raising.");
+        return new BundleException(
+                Reason.TOO_LARGE,
+                "The model bundle " + what
+                        + ", over the configured limit; it is not one of ours, or the limit needs raising.");
     }
 
     private static BundleException corrupt(String what) {
@@ -107,7 +110,9 @@ final class BundleZip {
     }
 
     private static BundleException corrupt(String what, Throwable cause) {
-        return new BundleException(Reason.CORRUPT, "The model bundle is corrupt: " + what
-                + "; republish it from the model store or retrain.", cause);
+        return new BundleException(
+                Reason.CORRUPT,
+                "The model bundle is corrupt: " + what + "; republish it from the model store or retrain.",
+                cause);
     }
 }

@@ -46,8 +46,11 @@ public final class DevKeys {
             Keys.writePrivateKey(privateFile, pair.getPrivate());
             Keys.writePublicKey(publicFile, pair.getPublic());
             keys = new DevKeys(pair, publicFile, true);
-            LOG.info("Created the dev signing key {} in {}; consumers trust it through {} (not for production).",
-                    keys.keyId, directory, publicFile.getFileName());
+            LOG.info(
+                    "Created the dev signing key {} in {}; consumers trust it through {} (not for production).",
+                    keys.keyId,
+                    directory,
+                    publicFile.getFileName());
         } else {
             throw new IllegalStateException("Found only " + (hasPrivate ? PRIVATE_KEY_FILE : PUBLIC_KEY_FILE) + " in "
                     + directory + ", not both halves of the dev signing key; delete it to have a new pair made.");
@@ -59,8 +62,10 @@ public final class DevKeys {
         try {
             return Keys.pairOf(Keys.readPrivateKey(privateFile), Keys.readPublicKey(publicFile));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(privateFile + " and " + publicFile + " are not halves of one key pair;"
-                    + " delete both to have a new pair made.", e);
+            throw new IllegalStateException(
+                    privateFile + " and " + publicFile + " are not halves of one key pair;"
+                            + " delete both to have a new pair made.",
+                    e);
         }
     }
 

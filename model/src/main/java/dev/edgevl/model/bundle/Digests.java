@@ -10,8 +10,7 @@ public final class Digests {
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
-    private Digests() {
-    }
+    private Digests() {}
 
     public static byte[] sha256(byte[] bytes) {
         try {

@@ -28,7 +28,8 @@ public final class DirectoryModelStore implements ModelStore {
     private final Path directory;
 
     public DirectoryModelStore(Path directory) throws IOException {
-        this.directory = Files.createDirectories(Objects.requireNonNull(directory, "directory")).toAbsolutePath();
+        this.directory = Files.createDirectories(Objects.requireNonNull(directory, "directory"))
+                .toAbsolutePath();
         sweepStaleTemps();
     }
 
@@ -75,7 +76,8 @@ public final class DirectoryModelStore implements ModelStore {
     private Path pathOf(String sha256Hex) {
         // The digest becomes a file name, so nothing but a digest may pass.
         if (!Digests.isSha256Hex(sha256Hex)) {
-            throw new IllegalArgumentException("a model store key is a lower-case hex SHA-256 (64 characters), not " + sha256Hex);
+            throw new IllegalArgumentException(
+                    "a model store key is a lower-case hex SHA-256 (64 characters), not " + sha256Hex);
         }
         return directory.resolve(sha256Hex + SUFFIX);
     }
@@ -91,8 +93,10 @@ public final class DirectoryModelStore implements ModelStore {
             }
         }
         if (swept > 0) {
-            LOG.info("Removed {} unfinished bundle upload(s) from the model store {}, left by a writer that stopped mid-write.",
-                    swept, directory);
+            LOG.info(
+                    "Removed {} unfinished bundle upload(s) from the model store {}, left by a writer that stopped mid-write.",
+                    swept,
+                    directory);
         }
     }
 }

@@ -34,8 +34,7 @@ public final class Keys {
     private static final Pattern PEM_BLOCK =
             Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
 
-    private Keys() {
-    }
+    private Keys() {}
 
     public static KeyPair generate() {
         try {
@@ -65,8 +64,9 @@ public final class Keys {
     public static PrivateKey privateKeyFromPem(String pem) {
         List<byte[]> blocks = blocks(pem, PRIVATE_PEM);
         if (blocks.isEmpty()) {
-            throw new IllegalArgumentException("no PEM '" + PRIVATE_PEM + "' block found; expected an unencrypted PKCS#8"
-                    + " Ed25519 key such as 'openssl genpkey -algorithm ed25519' writes");
+            throw new IllegalArgumentException(
+                    "no PEM '" + PRIVATE_PEM + "' block found; expected an unencrypted PKCS#8"
+                            + " Ed25519 key such as 'openssl genpkey -algorithm ed25519' writes");
         }
         try {
             return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(blocks.get(0)));
@@ -92,7 +92,8 @@ public final class Keys {
             try {
                 keys.add(KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der)));
             } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("a PEM public key is not an Ed25519 key (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        "a PEM public key is not an Ed25519 key (" + e.getMessage() + ")", e);
             }
         }
         return keys;
@@ -119,7 +120,8 @@ public final class Keys {
             matches = false;
         }
         if (!matches) {
-            throw new IllegalArgumentException("the private key and the public key " + keyId(publicKey) + " are not halves of one Ed25519 pair");
+            throw new IllegalArgumentException(
+                    "the private key and the public key " + keyId(publicKey) + " are not halves of one Ed25519 pair");
         }
         return new KeyPair(publicKey, privateKey);
     }
@@ -151,7 +153,8 @@ public final class Keys {
 
     /** Other EdDSA curves and other algorithms are refused here, where the mistake is easy to read. */
     static void requireEd25519(Key key) {
-        if (key instanceof EdECKey ed && ALGORITHM.equalsIgnoreCase(ed.getParams().getName())) {
+        if (key instanceof EdECKey ed
+                && ALGORITHM.equalsIgnoreCase(ed.getParams().getName())) {
             return;
         }
         throw new IllegalArgumentException("model bundles are signed with Ed25519 keys, not with "

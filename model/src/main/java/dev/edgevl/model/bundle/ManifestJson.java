@@ -35,11 +35,10 @@ final class ManifestJson {
             // Two values for one key would let two readers see two different manifests.
             .configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
 
-    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
-            .withObjectIndenter(new DefaultIndenter("  ", "\n")));
+    private static final ObjectWriter WRITER =
+            MAPPER.writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
 
-    private ManifestJson() {
-    }
+    private ManifestJson() {}
 
     static byte[] write(BundleManifest manifest) {
         try {
@@ -66,9 +65,11 @@ final class ManifestJson {
             throw corrupt("manifest.json has no valid formatVersion", null);
         }
         if (format.asInt() > BundleManifest.FORMAT_VERSION) {
-            throw new BundleException(Reason.UNSUPPORTED_FORMAT, "The model bundle has format version " + format.asInt()
-                    + " but this reader understands up to " + BundleManifest.FORMAT_VERSION
-                    + "; upgrade edgevl here before rolling out models from the newer publisher.");
+            throw new BundleException(
+                    Reason.UNSUPPORTED_FORMAT,
+                    "The model bundle has format version " + format.asInt()
+                            + " but this reader understands up to " + BundleManifest.FORMAT_VERSION
+                            + "; upgrade edgevl here before rolling out models from the newer publisher.");
         }
         try {
             return MAPPER.treeToValue(tree, BundleManifest.class);
@@ -78,8 +79,10 @@ final class ManifestJson {
     }
 
     private static BundleException corrupt(String what, Throwable cause) {
-        return new BundleException(Reason.CORRUPT, "The model bundle is corrupt: " + what
-                + "; republish it from the model store or retrain.", cause);
+        return new BundleException(
+                Reason.CORRUPT,
+                "The model bundle is corrupt: " + what + "; republish it from the model store or retrain.",
+                cause);
     }
 
     private static String firstLine(Throwable e) {
@@ -87,7 +90,8 @@ final class ManifestJson {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+        String message =
+                e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage());
         if (root != e && root instanceof IllegalArgumentException) {
             message = root.getMessage();
         }

@@ -42,8 +42,10 @@ public final class ModelBundle {
     static ModelBundle parse(byte[] bundle, BundleLimits limits, String knownSha256Hex) {
         Objects.requireNonNull(bundle, "bundle");
         if (bundle.length > limits.maxBundleBytes()) {
-            throw new BundleException(Reason.TOO_LARGE, "The model bundle is " + bundle.length + " bytes, over the limit of "
-                    + limits.maxBundleBytes() + "; it is not one of ours, or the limit needs raising.");
+            throw new BundleException(
+                    Reason.TOO_LARGE,
+                    "The model bundle is " + bundle.length + " bytes, over the limit of " + limits.maxBundleBytes()
+                            + "; it is not one of ours, or the limit needs raising.");
         }
         Map<String, byte[]> entries = BundleZip.read(bundle, limits);
         byte[] manifestJson = entries.remove(BundleLayout.MANIFEST);
@@ -65,8 +67,9 @@ public final class ModelBundle {
         Set<String> unlisted = new HashSet<>(entries.keySet());
         unlisted.removeAll(manifest.files().keySet());
         if (!unlisted.isEmpty()) {
-            throw corrupt("the bundle of " + name + " holds " + unlisted.size() + " file(s) its manifest does not list, e.g. "
-                    + BundleLayout.quote(unlisted.iterator().next()));
+            throw corrupt(
+                    "the bundle of " + name + " holds " + unlisted.size() + " file(s) its manifest does not list, e.g. "
+                            + BundleLayout.quote(unlisted.iterator().next()));
         }
         for (Map.Entry<String, String> listed : manifest.files().entrySet()) {
             byte[] content = entries.get(listed.getKey());
@@ -76,16 +79,20 @@ public final class ModelBundle {
             }
             String actual = Digests.sha256Hex(content);
             if (!actual.equals(listed.getValue())) {
-                throw new BundleException(Reason.DIGEST_MISMATCH, "The model bundle " + name + " was altered after it was"
-                        + " written: " + BundleLayout.quote(listed.getKey()) + " has SHA-256 " + actual
-                        + " but its manifest says " + listed.getValue() + "; republish it from the model store or retrain.");
+                throw new BundleException(
+                        Reason.DIGEST_MISMATCH,
+                        "The model bundle " + name + " was altered after it was"
+                                + " written: " + BundleLayout.quote(listed.getKey()) + " has SHA-256 " + actual
+                                + " but its manifest says " + listed.getValue()
+                                + "; republish it from the model store or retrain.");
             }
         }
     }
 
     private static BundleException corrupt(String what) {
-        return new BundleException(Reason.CORRUPT, "The model bundle is corrupt: " + what
-                + "; republish it from the model store or retrain.");
+        return new BundleException(
+                Reason.CORRUPT,
+                "The model bundle is corrupt: " + what + "; republish it from the model store or retrain.");
     }
 
     public BundleManifest manifest() {

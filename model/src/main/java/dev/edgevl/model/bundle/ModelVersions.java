@@ -8,19 +8,19 @@ import java.util.Objects;
 
 /** Makes the {@code models} record for a signed bundle, every field taken from the bundle so that none can disagree. */
 public final class ModelVersions {
-    private ModelVersions() {
-    }
+    private ModelVersions() {}
 
     /**
      * @param bundle      the parsed form of {@code signed}, whose manifest fills the descriptive fields
      * @param publishedAt when the record makes the version live; later than the bundle's creation for a rollback
      */
-    public static ModelVersion toRecord(SignedBundle signed, ModelBundle bundle, BundleDelivery delivery, Instant publishedAt) {
+    public static ModelVersion toRecord(
+            SignedBundle signed, ModelBundle bundle, BundleDelivery delivery, Instant publishedAt) {
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(publishedAt, "publishedAt");
         if (!signed.sha256Hex().equals(bundle.sha256Hex())) {
-            throw new IllegalArgumentException("the signed bundle (sha256 " + signed.sha256Hex() + ") and the parsed bundle ("
-                    + bundle.sha256Hex() + ") are not the same bundle");
+            throw new IllegalArgumentException("the signed bundle (sha256 " + signed.sha256Hex()
+                    + ") and the parsed bundle (" + bundle.sha256Hex() + ") are not the same bundle");
         }
         BundleManifest manifest = bundle.manifest();
         return ModelVersion.newBuilder()

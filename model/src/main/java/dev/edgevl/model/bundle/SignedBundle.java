@@ -33,8 +33,11 @@ public record SignedBundle(byte[] bytes, String sha256Hex, byte[] signature, Str
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SignedBundle other && Arrays.equals(bytes, other.bytes) && sha256Hex.equals(other.sha256Hex)
-                && Arrays.equals(signature, other.signature) && keyId.equals(other.keyId);
+        return o instanceof SignedBundle other
+                && Arrays.equals(bytes, other.bytes)
+                && sha256Hex.equals(other.sha256Hex)
+                && Arrays.equals(signature, other.signature)
+                && keyId.equals(other.keyId);
     }
 
     @Override

@@ -37,7 +37,9 @@ public final class TrustedKeys {
 
     /** Every "PUBLIC KEY" block in every text given. */
     public static TrustedKeys fromPem(String... pems) {
-        return of(Arrays.stream(pems).flatMap(pem -> Keys.publicKeysFromPem(pem).stream()).toList());
+        return of(Arrays.stream(pems)
+                .flatMap(pem -> Keys.publicKeysFromPem(pem).stream())
+                .toList());
     }
 
     /** Every "PUBLIC KEY" block in every file given; a file without one is a configuration mistake and refused. */
@@ -51,8 +53,9 @@ public final class TrustedKeys {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }
             if (inFile.isEmpty()) {
-                throw new IllegalArgumentException(file + " holds no PEM '" + Keys.PUBLIC_PEM
-                        + "' block; a trusted-key file holds Ed25519 public keys such as 'openssl pkey -pubout' writes");
+                throw new IllegalArgumentException(
+                        file + " holds no PEM '" + Keys.PUBLIC_PEM
+                                + "' block; a trusted-key file holds Ed25519 public keys such as 'openssl pkey -pubout' writes");
             }
             keys.addAll(inFile);
         }

@@ -49,8 +49,9 @@ public final class UriFetcher implements Function<String, byte[]> {
         return switch (scheme) {
             case "file" -> fromFile(uriText, uri);
             case "http", "https" -> fromHttp(uriText, uri);
-            default -> throw unavailable(uriText, "scheme '" + scheme + "' is not supported here (file, http and https are)",
-                    null);
+            default ->
+                throw unavailable(
+                        uriText, "scheme '" + scheme + "' is not supported here (file, http and https are)", null);
         };
     }
 
@@ -91,8 +92,10 @@ public final class UriFetcher implements Function<String, byte[]> {
     private byte[] readAtMost(String uriText, InputStream in) throws IOException {
         byte[] bytes = BundleZip.readAtMost(in, maxBytes);
         if (bytes == null) {
-            throw new BundleException(Reason.TOO_LARGE, "The model bundle at " + uriText + " is over the limit of "
-                    + maxBytes + " bytes; it is not a bundle of ours, or the limit needs raising.");
+            throw new BundleException(
+                    Reason.TOO_LARGE,
+                    "The model bundle at " + uriText + " is over the limit of " + maxBytes
+                            + " bytes; it is not a bundle of ours, or the limit needs raising.");
         }
         return bytes;
     }
@@ -102,7 +105,10 @@ public final class UriFetcher implements Function<String, byte[]> {
         if (c == null) {
             synchronized (this) {
                 if (http == null) {
-                    http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+                    http = HttpClient.newBuilder()
+                            .connectTimeout(timeout)
+                            .followRedirects(HttpClient.Redirect.NORMAL)
+                            .build();
                 }
                 c = http;
             }
@@ -111,7 +117,10 @@ public final class UriFetcher implements Function<String, byte[]> {
     }
 
     private static BundleException unavailable(String uri, String why, Throwable cause) {
-        return new BundleException(Reason.UNAVAILABLE, "Could not fetch the model bundle from " + uri + ": " + why
-                + "; check the URI and that the model store is reachable from here.", cause);
+        return new BundleException(
+                Reason.UNAVAILABLE,
+                "Could not fetch the model bundle from " + uri + ": " + why
+                        + "; check the URI and that the model store is reachable from here.",
+                cause);
     }
 }

@@ -1,6 +1,5 @@
 package dev.edgevl.model.clip;
 
-import dev.edgevl.model.PyTorch;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -14,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.CosineTracker;
+import dev.edgevl.model.PyTorch;
 
 /**
  * Pretrains the synthetic teacher, CLIP style: an image tower and a text tower learn a shared space in
@@ -32,8 +32,15 @@ public final class ClipPretrainer implements AutoCloseable {
     private final int contextLength;
     private int updates;
 
-    public ClipPretrainer(Block imageTower, TextTower textTower, int imageSize, int contextLength, float learningRate, int steps,
-            float temperature, int seed) {
+    public ClipPretrainer(
+            Block imageTower,
+            TextTower textTower,
+            int imageSize,
+            int contextLength,
+            float learningRate,
+            int steps,
+            float temperature,
+            int seed) {
         Engine engine = PyTorch.engine();
         engine.setRandomSeed(seed);
         this.root = NDManager.newBaseManager(engine.getEngineName());
@@ -44,8 +51,14 @@ public final class ClipPretrainer implements AutoCloseable {
         imageTower.initialize(imageModel.getNDManager(), DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
         // The data type is the parameters', not the input's: token ids are integers, the tower's weights are not.
         textTower.initialize(textModel.getNDManager(), DataType.FLOAT32, new Shape(1, contextLength));
-        this.optimizer = Optimizer.adamW().optLearningRateTracker(CosineTracker.builder().setBaseValue(learningRate)
-                .optFinalValue(learningRate / 100).setMaxUpdates(steps).build()).optWeightDecays(0.05f).build();
+        this.optimizer = Optimizer.adamW()
+                .optLearningRateTracker(CosineTracker.builder()
+                        .setBaseValue(learningRate)
+                        .optFinalValue(learningRate / 100)
+                        .setMaxUpdates(steps)
+                        .build())
+                .optWeightDecays(0.05f)
+                .build();
         this.temperature = temperature;
         this.imageSize = imageSize;
         this.contextLength = contextLength;
@@ -65,8 +78,12 @@ public final class ClipPretrainer implements AutoCloseable {
             NDArray t = step.create(tokens, new Shape(n, contextLength));
             ParameterStore store = new ParameterStore(step, false);
             try (GradientCollector collector = PyTorch.engine().newGradientCollector()) {
-                NDArray img = imageModel.getBlock().forward(store, new NDList(x), true).singletonOrThrow();
-                NDArray txt = textModel.getBlock().forward(store, new NDList(t), true).singletonOrThrow();
+                NDArray img = imageModel
+                        .getBlock()
+                        .forward(store, new NDList(x), true)
+                        .singletonOrThrow();
+                NDArray txt =
+                        textModel.getBlock().forward(store, new NDList(t), true).singletonOrThrow();
                 NDArray value = ContrastiveLoss.of(img, txt, groups, temperature);
                 collector.backward(value);
                 loss = value.getFloat();
@@ -80,7 +97,8 @@ public final class ClipPretrainer implements AutoCloseable {
 
     /** Batch-norm running statistics are parameters too, but they are estimated, not learnt. */
     private static void trainable(Block block) {
-        block.getParameters().values().stream().filter(Parameter::requiresGradient)
+        block.getParameters().values().stream()
+                .filter(Parameter::requiresGradient)
                 .forEach(p -> p.getArray().setRequiresGradient(true));
     }
 
@@ -106,8 +124,11 @@ public final class ClipPretrainer implements AutoCloseable {
 
     private float[][] encode(Block block, float[] images, int[] tokens, int count) {
         try (NDManager m = root.newSubManager()) {
-            NDArray in = images != null ? m.create(images, new Shape(count, 3, imageSize, imageSize)) : m.create(tokens, new Shape(count, contextLength));
-            NDArray out = block.forward(new ParameterStore(m, false), new NDList(in), false).singletonOrThrow();
+            NDArray in = images != null
+                    ? m.create(images, new Shape(count, 3, imageSize, imageSize))
+                    : m.create(tokens, new Shape(count, contextLength));
+            NDArray out = block.forward(new ParameterStore(m, false), new NDList(in), false)
+                    .singletonOrThrow();
             int d = (int) out.getShape().get(1);
             float[] flat = out.toFloatArray();
             float[][] rows = new float[count][d];

@@ -10,8 +10,7 @@ import ai.djl.ndarray.NDManager;
  * texts whose caption group equals its own, and the same for columns.
  */
 public final class ContrastiveLoss {
-    private ContrastiveLoss() {
-    }
+    private ContrastiveLoss() {}
 
     /**
      * @param images N×D unit-norm image embeddings
@@ -34,8 +33,10 @@ public final class ContrastiveLoss {
         NDManager manager = images.getManager();
         NDArray q = manager.create(target, new ai.djl.ndarray.types.Shape(n, n)); // symmetric: rows and columns alike
         NDArray logits = images.matMul(texts.transpose()).div(temperature);
-        NDArray imageToText = logits.logSoftmax(1).mul(q).sum(new int[] {1}).neg().mean();
-        NDArray textToImage = logits.transpose().logSoftmax(1).mul(q).sum(new int[] {1}).neg().mean();
+        NDArray imageToText =
+                logits.logSoftmax(1).mul(q).sum(new int[] {1}).neg().mean();
+        NDArray textToImage =
+                logits.transpose().logSoftmax(1).mul(q).sum(new int[] {1}).neg().mean();
         return imageToText.add(textToImage).div(2f);
     }
 }

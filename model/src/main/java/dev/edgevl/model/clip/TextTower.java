@@ -28,16 +28,27 @@ public final class TextTower extends AbstractBlock {
     public TextTower(int vocabularySize, int contextLength, int wordDim, int hiddenDim, int embeddingDim) {
         this.contextLength = contextLength;
         this.wordDim = wordDim;
-        this.words = addParameter(Parameter.builder().setName("words").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(vocabularySize, wordDim)).optInitializer(new NormalInitializer(0.1f)).build());
-        this.positions = addParameter(Parameter.builder().setName("positions").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(contextLength, wordDim)).optInitializer(new NormalInitializer(0.1f)).build());
-        this.hidden = addChildBlock("hidden", Linear.builder().setUnits(hiddenDim).build());
-        this.output = addChildBlock("output", Linear.builder().setUnits(embeddingDim).build());
+        this.words = addParameter(Parameter.builder()
+                .setName("words")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(vocabularySize, wordDim))
+                .optInitializer(new NormalInitializer(0.1f))
+                .build());
+        this.positions = addParameter(Parameter.builder()
+                .setName("positions")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(contextLength, wordDim))
+                .optInitializer(new NormalInitializer(0.1f))
+                .build());
+        this.hidden =
+                addChildBlock("hidden", Linear.builder().setUnits(hiddenDim).build());
+        this.output =
+                addChildBlock("output", Linear.builder().setUnits(embeddingDim).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.singletonOrThrow(); // N × L, int
         long n = tokens.getShape().get(0);
         NDArray table = store.getValue(words, tokens.getDevice(), training);

@@ -40,7 +40,9 @@ public final class WordVocabulary {
     }
 
     static List<String> split(String text) {
-        return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")).filter(w -> !w.isEmpty()).toList();
+        return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+"))
+                .filter(w -> !w.isEmpty())
+                .toList();
     }
 
     /** Token ids of {@code text}, cut or padded to {@code length}. */

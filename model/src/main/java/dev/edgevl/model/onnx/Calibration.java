@@ -36,7 +36,8 @@ public final class Calibration {
         int s = student.inputSize();
         int pixels = 3 * s * s;
         if (count < 0 || images.length < (long) count * pixels) {
-            throw new IllegalArgumentException(count + " images of 3x" + s + "x" + s + " need " + (long) count * pixels + " floats, got " + images.length);
+            throw new IllegalArgumentException(count + " images of 3x" + s + "x" + s + " need " + (long) count * pixels
+                    + " floats, got " + images.length);
         }
         for (int n = 0; n < count; n++) {
             ReferenceForward.trace(student, Arrays.copyOfRange(images, n * pixels, (n + 1) * pixels), this::record);

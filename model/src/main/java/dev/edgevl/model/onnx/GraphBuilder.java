@@ -59,7 +59,11 @@ final class GraphBuilder {
     }
 
     static AttributeProto integer(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     private static ValueInfoProto floatValue(String name, Object... dims) {
@@ -76,6 +80,9 @@ final class GraphBuilder {
         TypeProto.Tensor.Builder tensor = TypeProto.Tensor.newBuilder()
                 .setElemType(TensorProto.DataType.FLOAT.getNumber())
                 .setShape(shape);
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensor))
+                .build();
     }
 }

@@ -48,20 +48,25 @@ final class Int8Precision implements Precision {
      * bytes per channel, as much as eight more weights.
      */
     @Override
-    public String[] parameters(GraphBuilder g, String layer, float[] weight, long[] weightDims, float[] bias, int inputPoint) {
+    public String[] parameters(
+            GraphBuilder g, String layer, float[] weight, long[] weightDims, float[] bias, int inputPoint) {
         int out = bias.length;
         PerChannelInt8 w = PerChannelInt8.of(weight, out);
         String weightCodes = g.initializer(OnnxTensors.int8(layer + ".weight_quantized", w.codes(), weightDims));
         String weightScale = g.initializer(OnnxTensors.floats(layer + ".weight_scale", w.scales(), out));
         // Gemm's integer fusion in ORT wants the weights' zero point present, so this one (a byte per channel) stays.
         String weightZero = g.initializer(OnnxTensors.int8(layer + ".weight_zero_point", new byte[out], out));
-        String weightTensor = g.node("DequantizeLinear", layer + ".weight", new String[] {weightCodes, weightScale, weightZero},
+        String weightTensor = g.node(
+                "DequantizeLinear",
+                layer + ".weight",
+                new String[] {weightCodes, weightScale, weightZero},
                 integer("axis", 0));
 
         int[] codes = w.biasCodes(bias, ranges.params(inputPoint).scale());
         String biasCodes = g.initializer(OnnxTensors.int32(layer + ".bias_quantized", codes, out));
         String biasScale = g.node("Mul", layer + ".bias_scale", new String[] {scaleOf(g, inputPoint), weightScale});
-        String biasTensor = g.node("DequantizeLinear", layer + ".bias", new String[] {biasCodes, biasScale}, integer("axis", 0));
+        String biasTensor =
+                g.node("DequantizeLinear", layer + ".bias", new String[] {biasCodes, biasScale}, integer("axis", 0));
         return new String[] {weightTensor, biasTensor};
     }
 }

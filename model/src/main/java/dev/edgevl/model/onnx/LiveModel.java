@@ -17,7 +17,8 @@ public final class LiveModel implements AutoCloseable {
     private final InputSpec spec;
     private final OnnxStudent student;
 
-    private LiveModel(String family, long version, String sha256, String teacherId, InputSpec spec, OnnxStudent student) {
+    private LiveModel(
+            String family, long version, String sha256, String teacherId, InputSpec spec, OnnxStudent student) {
         this.family = family;
         this.version = version;
         this.sha256 = sha256;
@@ -37,10 +38,17 @@ public final class LiveModel implements AutoCloseable {
         OnnxStudent student = new OnnxStudent(verified.bundle().entryFile(), threads);
         if (student.embeddingDim() != verified.manifest().embeddingDim()) {
             student.close();
-            throw new IllegalArgumentException("the model in " + verified.manifest().displayName() + " gives embeddings of "
-                    + student.embeddingDim() + " values while its manifest says " + verified.manifest().embeddingDim());
+            throw new IllegalArgumentException("the model in "
+                    + verified.manifest().displayName() + " gives embeddings of " + student.embeddingDim()
+                    + " values while its manifest says " + verified.manifest().embeddingDim());
         }
-        return new LiveModel(record.getFamily(), record.getVersion(), verified.sha256Hex(), verified.manifest().teacherId(), spec, student);
+        return new LiveModel(
+                record.getFamily(),
+                record.getVersion(),
+                verified.sha256Hex(),
+                verified.manifest().teacherId(),
+                spec,
+                student);
     }
 
     public String family() {

@@ -24,8 +24,7 @@ public final class OnnxExporter {
     static final int OPSET = 13;
     static final int IR_VERSION = 7;
 
-    private OnnxExporter() {
-    }
+    private OnnxExporter() {}
 
     public static byte[] exportInt8(FoldedStudent student) {
         return exportInt8(student, Map.of());
@@ -34,7 +33,8 @@ public final class OnnxExporter {
     /** @param metadata written as the model's metadata_props (e.g. family, version), readable from ORT's session metadata */
     public static byte[] exportInt8(FoldedStudent student, Map<String, String> metadata) {
         if (student.ranges() == null) {
-            throw new IllegalArgumentException("the student has no activation ranges; calibrate it (Calibration) or take the ranges observed in training before exporting int8");
+            throw new IllegalArgumentException(
+                    "the student has no activation ranges; calibrate it (Calibration) or take the ranges observed in training before exporting int8");
         }
         return model(student, new Int8Precision(student.ranges()), metadata);
     }
@@ -54,7 +54,9 @@ public final class OnnxExporter {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(StudentGraph.build(student, precision));
         // Sorted, so that exporting the same student twice gives the same bytes (and the same sha256).
-        new TreeMap<>(metadata).forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        new TreeMap<>(metadata)
+                .forEach((k, v) -> model.addMetadataProps(
+                        StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build().toByteArray();
     }
 }

@@ -36,19 +36,23 @@ public final class OnnxStudent implements AutoCloseable {
         }
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
-            // The QDQ → QLinearConv fusion is a graph optimization; without it the int8 model runs as float with extra work.
+            // The QDQ → QLinearConv fusion is a graph optimization; without it the int8 model runs as float with extra
+            // work.
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(model, options);
         } catch (OrtException e) {
-            throw new IllegalArgumentException("these " + model.length + " bytes are not a loadable ONNX model (" + e.getMessage()
-                    + "); export one with OnnxExporter or check that the bundle's weights file is intact", e);
+            throw new IllegalArgumentException(
+                    "these " + model.length + " bytes are not a loadable ONNX model (" + e.getMessage()
+                            + "); export one with OnnxExporter or check that the bundle's weights file is intact",
+                    e);
         }
         try {
             long[] in = shapeOf(infos(session, true), OnnxExporter.INPUT);
             long[] out = shapeOf(infos(session, false), OnnxExporter.OUTPUT);
             if (in.length != 4 || in[1] != 3 || in[2] <= 0 || in[2] != in[3] || out.length != 2 || out[1] <= 0) {
-                throw new IllegalArgumentException("expected a student taking images [N, 3, S, S] to embeddings [N, D], but the model maps "
-                        + Arrays.toString(in) + " to " + Arrays.toString(out));
+                throw new IllegalArgumentException(
+                        "expected a student taking images [N, 3, S, S] to embeddings [N, D], but the model maps "
+                                + Arrays.toString(in) + " to " + Arrays.toString(out));
             }
             inputSize = (int) in[2];
             embeddingDim = (int) out[1];
@@ -82,14 +86,15 @@ public final class OnnxStudent implements AutoCloseable {
     public float[][] embed(float[] images, int count) {
         long pixels = 3L * inputSize * inputSize;
         if (count < 0 || images.length < count * pixels) {
-            throw new IllegalArgumentException(count + " images of 3x" + inputSize + "x" + inputSize + " need " + count * pixels
-                    + " floats, got " + images.length);
+            throw new IllegalArgumentException(count + " images of 3x" + inputSize + "x" + inputSize + " need "
+                    + count * pixels + " floats, got " + images.length);
         }
         if (count == 0) {
             return new float[0][];
         }
         long[] shape = {count, 3, inputSize, inputSize};
-        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(images, 0, (int) (count * pixels)), shape);
+        try (OnnxTensor input =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(images, 0, (int) (count * pixels)), shape);
                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
@@ -118,7 +123,8 @@ public final class OnnxStudent implements AutoCloseable {
         try {
             return inputs ? session.getInputInfo() : session.getOutputInfo();
         } catch (OrtException e) {
-            throw new IllegalArgumentException("cannot read the model's " + (inputs ? "inputs" : "outputs") + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the model's " + (inputs ? "inputs" : "outputs") + ": " + e.getMessage(), e);
         }
     }
 

@@ -12,8 +12,7 @@ import shade.com.google.protobuf.ByteString;
  * varint costs ten bytes, which would undo the point of quantizing.
  */
 final class OnnxTensors {
-    private OnnxTensors() {
-    }
+    private OnnxTensors() {}
 
     static TensorProto floats(String name, float[] values, long... dims) {
         ByteBuffer buf = littleEndian(4 * values.length);

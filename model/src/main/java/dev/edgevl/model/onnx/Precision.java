@@ -19,7 +19,8 @@ interface Precision {
         }
 
         @Override
-        public String[] parameters(GraphBuilder g, String layer, float[] weight, long[] weightDims, float[] bias, int inputPoint) {
+        public String[] parameters(
+                GraphBuilder g, String layer, float[] weight, long[] weightDims, float[] bias, int inputPoint) {
             return new String[] {
                 g.initializer(OnnxTensors.floats(layer + ".weight", weight, weightDims)),
                 g.initializer(OnnxTensors.floats(layer + ".bias", bias, bias.length))

@@ -18,15 +18,23 @@ import java.util.Map;
  */
 public final class StudentBundles {
     public static final String ENTRY = "model.onnx";
-    public static final String QUANTIZATION = "int8 static QDQ, per-channel symmetric weights, per-tensor uint8 activations";
+    public static final String QUANTIZATION =
+            "int8 static QDQ, per-channel symmetric weights, per-tensor uint8 activations";
 
-    private StudentBundles() {
-    }
+    private StudentBundles() {}
 
     /** The bundle's input for a student of this size, read by the preprocessor's default normalisation. */
     public static BundleInput input(int size) {
-        return BundleInput.of(size, size, InputSpec.CHANNELS, InputSpec.DEFAULT_MEAN, InputSpec.DEFAULT_STD,
-                Modality.RGB, Modality.DEPTH, Modality.THERMAL).withResize(ResizeMethod.AREA.name());
+        return BundleInput.of(
+                        size,
+                        size,
+                        InputSpec.CHANNELS,
+                        InputSpec.DEFAULT_MEAN,
+                        InputSpec.DEFAULT_STD,
+                        Modality.RGB,
+                        Modality.DEPTH,
+                        Modality.THERMAL)
+                .withResize(ResizeMethod.AREA.name());
     }
 
     /** @param calibrated a student with activation ranges (see {@link Calibration}) */
@@ -36,8 +44,11 @@ public final class StudentBundles {
 
     /** @param onnx what {@link OnnxExporter#exportInt8} made of {@code calibrated}, when the caller has used it already */
     public static byte[] int8(FoldedStudent calibrated, byte[] onnx, BundleManifest.Builder manifest) {
-        BundleManifest m = manifest.embeddingDim(calibrated.embeddingDim()).input(input(calibrated.inputSize()))
-                .quantization(QUANTIZATION).entry(ENTRY).build();
+        BundleManifest m = manifest.embeddingDim(calibrated.embeddingDim())
+                .input(input(calibrated.inputSize()))
+                .quantization(QUANTIZATION)
+                .entry(ENTRY)
+                .build();
         return new BundleWriter().write(m, Map.of(ENTRY, onnx));
     }
 
@@ -48,10 +59,14 @@ public final class StudentBundles {
             try {
                 resize = ResizeMethod.valueOf(input.resize());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the bundle asks for resize method " + input.resize()
-                        + ", which this preprocessor does not know (it knows " + Arrays.toString(ResizeMethod.values()) + ")", e);
+                throw new IllegalArgumentException(
+                        "the bundle asks for resize method " + input.resize()
+                                + ", which this preprocessor does not know (it knows "
+                                + Arrays.toString(ResizeMethod.values()) + ")",
+                        e);
             }
         }
-        return new InputSpec(input.width(), input.height(), input.channels(), input.meanAsFloats(), input.stdAsFloats(), resize);
+        return new InputSpec(
+                input.width(), input.height(), input.channels(), input.meanAsFloats(), input.stdAsFloats(), resize);
     }
 }

@@ -19,8 +19,7 @@ final class StudentGraph {
     /** Matches ReferenceForward, so that an all-zero projection gives zeros rather than NaN in both. */
     static final float NORM_EPSILON = 1e-12f;
 
-    private StudentGraph() {
-    }
+    private StudentGraph() {}
 
     static GraphProto build(FoldedStudent student, Precision precision) {
         GraphBuilder g = new GraphBuilder("edgevl_student");
@@ -43,12 +42,16 @@ final class StudentGraph {
         return g.build();
     }
 
-    private static String conv(GraphBuilder g, Precision precision, String name, ConvLayer c, String x, int inputPoint) {
+    private static String conv(
+            GraphBuilder g, Precision precision, String name, ConvLayer c, String x, int inputPoint) {
         int k = c.kernel();
         long[] dims = {c.outChannels(), c.inChannels() / c.groups(), k, k};
         String[] wb = precision.parameters(g, name, c.weight(), dims, c.bias(), inputPoint);
         int p = c.padding();
-        return g.node("Conv", name + ".out", new String[] {x, wb[0], wb[1]},
+        return g.node(
+                "Conv",
+                name + ".out",
+                new String[] {x, wb[0], wb[1]},
                 ints("kernel_shape", k, k),
                 ints("strides", c.stride(), c.stride()),
                 ints("pads", p, p, p, p),
@@ -56,7 +59,8 @@ final class StudentGraph {
     }
 
     private static String gemm(GraphBuilder g, Precision precision, LinearLayer p, String x, int inputPoint) {
-        String[] wb = precision.parameters(g, "projection", p.weight(), new long[] {p.out(), p.in()}, p.bias(), inputPoint);
+        String[] wb =
+                precision.parameters(g, "projection", p.weight(), new long[] {p.out(), p.in()}, p.bias(), inputPoint);
         // transB: weights stay out × in, so their per-channel axis 0 is the output channel, as for Conv.
         return g.node("Gemm", "projection.out", new String[] {x, wb[0], wb[1]}, integer("transB", 1));
     }

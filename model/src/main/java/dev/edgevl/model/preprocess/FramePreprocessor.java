@@ -35,8 +35,7 @@ public final class FramePreprocessor {
      */
     public static final long MAX_PIXELS = 4096L * 4096L;
 
-    private FramePreprocessor() {
-    }
+    private FramePreprocessor() {}
 
     public static float[] toInput(SensorFrame frame, InputSpec spec) {
         float[] out = new float[spec.size()];
@@ -61,8 +60,17 @@ public final class FramePreprocessor {
             data.duplicate().get(bytes);
             start = 0;
         }
-        write(frame.getModality(), frame.getWidth(), frame.getHeight(), frame.getEncoding(), bytes, start,
-                data.remaining(), spec, out, offset);
+        write(
+                frame.getModality(),
+                frame.getWidth(),
+                frame.getHeight(),
+                frame.getEncoding(),
+                bytes,
+                start,
+                data.remaining(),
+                spec,
+                out,
+                offset);
     }
 
     /** For frames without a modality: a 16-bit grey PNG is read as plain grey. */
@@ -70,8 +78,8 @@ public final class FramePreprocessor {
         return toInput(Modality.UNKNOWN, width, height, encoding, data, spec);
     }
 
-    public static float[] toInput(Modality modality, int width, int height, PixelEncoding encoding, byte[] data,
-            InputSpec spec) {
+    public static float[] toInput(
+            Modality modality, int width, int height, PixelEncoding encoding, byte[] data, InputSpec spec) {
         if (data == null) {
             throw new FrameFormatException("Frame has no data.");
         }
@@ -96,16 +104,27 @@ public final class FramePreprocessor {
             try {
                 toInput(frame, spec, out, i * size);
             } catch (FrameFormatException e) {
-                throw new FrameFormatException("Frame " + i + " of the batch (device " + frame.getDeviceId()
-                        + ", sensor " + frame.getSensorId() + ", sequence " + frame.getSequence() + "): "
-                        + e.getMessage(), e);
+                throw new FrameFormatException(
+                        "Frame " + i + " of the batch (device " + frame.getDeviceId()
+                                + ", sensor " + frame.getSensorId() + ", sequence " + frame.getSequence() + "): "
+                                + e.getMessage(),
+                        e);
             }
         }
         return out;
     }
 
-    private static void write(Modality modality, int width, int height, PixelEncoding encoding, byte[] data,
-            int dataOffset, int dataLength, InputSpec spec, float[] out, int outOffset) {
+    private static void write(
+            Modality modality,
+            int width,
+            int height,
+            PixelEncoding encoding,
+            byte[] data,
+            int dataOffset,
+            int dataLength,
+            InputSpec spec,
+            float[] out,
+            int outOffset) {
         Objects.requireNonNull(spec, "spec");
         Objects.checkFromIndexSize(outOffset, spec.size(), out.length);
         Planes decoded = decode(modality, width, height, encoding, data, dataOffset, dataLength);
@@ -113,40 +132,52 @@ public final class FramePreprocessor {
         normalise(sized, spec, out, outOffset);
     }
 
-    static Planes decode(Modality modality, int width, int height, PixelEncoding encoding, byte[] data,
-            int offset, int length) {
+    static Planes decode(
+            Modality modality, int width, int height, PixelEncoding encoding, byte[] data, int offset, int length) {
         if (encoding == null) {
             throw new FrameFormatException("Frame has no pixel encoding.");
         }
         if (width <= 0 || height <= 0) {
-            throw new FrameFormatException("Frame size " + width + "×" + height
-                    + " is empty; width and height must be positive.");
+            throw new FrameFormatException(
+                    "Frame size " + width + "×" + height + " is empty; width and height must be positive.");
         }
         if ((long) width * height > MAX_PIXELS) {
-            throw new FrameFormatException("Frame size " + width + "×" + height + " exceeds the limit of "
-                    + MAX_PIXELS + " pixels.");
+            throw new FrameFormatException(
+                    "Frame size " + width + "×" + height + " exceeds the limit of " + MAX_PIXELS + " pixels.");
         }
         return switch (encoding) {
             case RGB8 -> RawDecoder.rgb8(width, height, data, checkLength(encoding, width, height, 3, offset, length));
-            case GRAY8 -> RawDecoder.gray8(width, height, data, checkLength(encoding, width, height, 1, offset, length));
-            case DEPTH16_MM -> RawDecoder.range16(width, height, data,
-                    checkLength(encoding, width, height, 2, offset, length), RangePolarity.LOW_IS_BRIGHT);
-            case THERMAL16_CK -> RawDecoder.range16(width, height, data,
-                    checkLength(encoding, width, height, 2, offset, length), RangePolarity.HIGH_IS_BRIGHT);
+            case GRAY8 ->
+                RawDecoder.gray8(width, height, data, checkLength(encoding, width, height, 1, offset, length));
+            case DEPTH16_MM ->
+                RawDecoder.range16(
+                        width,
+                        height,
+                        data,
+                        checkLength(encoding, width, height, 2, offset, length),
+                        RangePolarity.LOW_IS_BRIGHT);
+            case THERMAL16_CK ->
+                RawDecoder.range16(
+                        width,
+                        height,
+                        data,
+                        checkLength(encoding, width, height, 2, offset, length),
+                        RangePolarity.HIGH_IS_BRIGHT);
             case PNG -> ImageDecoder.decode("PNG", modality, width, height, data, offset, length);
             case JPEG -> ImageDecoder.decode("JPEG", modality, width, height, data, offset, length);
-            default -> throw new FrameFormatException("Pixel encoding " + encoding
-                    + " is not one the preprocessor reads (RGB8, GRAY8, DEPTH16_MM, THERMAL16_CK, PNG, JPEG).");
+            default ->
+                throw new FrameFormatException("Pixel encoding " + encoding
+                        + " is not one the preprocessor reads (RGB8, GRAY8, DEPTH16_MM, THERMAL16_CK, PNG, JPEG).");
         };
     }
 
     /** Returns {@code offset} once the length is right for a raw encoding. */
-    private static int checkLength(PixelEncoding encoding, int width, int height, int bytesPerPixel, int offset,
-            int length) {
+    private static int checkLength(
+            PixelEncoding encoding, int width, int height, int bytesPerPixel, int offset, int length) {
         long expected = (long) width * height * bytesPerPixel;
         if (length != expected) {
-            throw new FrameFormatException(encoding + " frame of " + width + "×" + height + " pixels needs "
-                    + expected + " bytes (" + bytesPerPixel + " per pixel) but has " + length + ".");
+            throw new FrameFormatException(encoding + " frame of " + width + "×" + height + " pixels needs " + expected
+                    + " bytes (" + bytesPerPixel + " per pixel) but has " + length + ".");
         }
         return offset;
     }

@@ -23,11 +23,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 final class ImageDecoder {
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
-    static Planes decode(String format, Modality modality, int width, int height, byte[] data, int offset,
-            int length) {
+    static Planes decode(String format, Modality modality, int width, int height, byte[] data, int offset, int length) {
         BufferedImage image = read(format, width, height, data, offset, length);
         Raster raster = image.getRaster();
         ColorModel colours = image.getColorModel();

@@ -31,6 +31,7 @@ public record InputSpec(int width, int height, int channels, float[] mean, float
 
     /** The normalisation OpenAI's CLIP image encoders were trained with (RGB order). */
     public static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+
     public static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
     /** 64×64, mean 0.5, std 0.25, area resize: the student of the synthetic world. */
@@ -100,8 +101,13 @@ public record InputSpec(int width, int height, int channels, float[] mean, float
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InputSpec s && s.width == width && s.height == height && s.channels == channels
-                && Arrays.equals(s.mean, mean) && Arrays.equals(s.std, std) && s.resize == resize;
+        return o instanceof InputSpec s
+                && s.width == width
+                && s.height == height
+                && s.channels == channels
+                && Arrays.equals(s.mean, mean)
+                && Arrays.equals(s.std, std)
+                && s.resize == resize;
     }
 
     @Override
@@ -111,15 +117,15 @@ public record InputSpec(int width, int height, int channels, float[] mean, float
 
     @Override
     public String toString() {
-        return "InputSpec[" + width + "×" + height + "×" + channels + ", mean=" + Arrays.toString(mean)
-                + ", std=" + Arrays.toString(std) + ", resize=" + resize + "]";
+        return "InputSpec[" + width + "×" + height + "×" + channels + ", mean=" + Arrays.toString(mean) + ", std="
+                + Arrays.toString(std) + ", resize=" + resize + "]";
     }
 
     private static float[] checkedStats(String name, float[] values, boolean positive) {
         Objects.requireNonNull(values, name);
         if (values.length != CHANNELS) {
-            throw new IllegalArgumentException(name + " needs one value per channel (" + CHANNELS + "), got "
-                    + values.length + ".");
+            throw new IllegalArgumentException(
+                    name + " needs one value per channel (" + CHANNELS + "), got " + values.length + ".");
         }
         for (float v : values) {
             if (!Float.isFinite(v) || (positive && v <= 0)) {

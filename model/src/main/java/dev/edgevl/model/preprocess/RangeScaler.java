@@ -17,8 +17,7 @@ import java.util.Arrays;
  */
 final class RangeScaler {
 
-    private RangeScaler() {
-    }
+    private RangeScaler() {}
 
     /** Scales {@code raw} (unsigned 16-bit readings, 0 = none) into {@code out}, both {@code width × height}. */
     static void toUnitRange(int[] raw, int width, int height, RangePolarity polarity, float[] out) {

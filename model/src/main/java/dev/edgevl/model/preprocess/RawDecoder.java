@@ -12,8 +12,7 @@ final class RawDecoder {
         }
     }
 
-    private RawDecoder() {
-    }
+    private RawDecoder() {}
 
     /** Interleaved R, G, B bytes to three planes. */
     static Planes rgb8(int width, int height, byte[] data, int offset) {

@@ -7,8 +7,7 @@ package dev.edgevl.model.preprocess;
  */
 final class Resampler {
 
-    private Resampler() {
-    }
+    private Resampler() {}
 
     static Planes resize(Planes in, int width, int height, ResizeMethod method) {
         if (in.width() == width && in.height() == height) {

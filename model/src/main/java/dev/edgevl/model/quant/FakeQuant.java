@@ -11,8 +11,7 @@ import ai.djl.ndarray.NDArray;
  * (a parameter first would pile the results up in the model's manager).
  */
 public final class FakeQuant {
-    private FakeQuant() {
-    }
+    private FakeQuant() {}
 
     /** Weights: symmetric int8, one scale per output channel (axis 0). */
     public static NDArray weightsPerChannel(NDArray w) {
@@ -30,14 +29,25 @@ public final class FakeQuant {
      */
     public static NDArray biasesOnGrid(NDArray bias, NDArray weight, float inputScale) {
         long channels = weight.getShape().get(0);
-        NDArray step = weight.stopGradient().reshape(channels, -1).abs().max(new int[] {1}).maximum(1e-8f).div(127f).mul(inputScale);
+        NDArray step = weight.stopGradient()
+                .reshape(channels, -1)
+                .abs()
+                .max(new int[] {1})
+                .maximum(1e-8f)
+                .div(127f)
+                .mul(inputScale);
         return straightThrough(bias, bias.div(step).round().mul(step));
     }
 
     /** Activations: unsigned 8-bit over [min, max] (one range for the whole tensor). */
     public static NDArray activationsPerTensor(NDArray x, float min, float max) {
         QuantParams p = QuantParams.asymmetricUint8(min, max);
-        NDArray q = x.div(p.scale()).round().add(p.zeroPoint()).clip(p.qmin(), p.qmax()).sub(p.zeroPoint()).mul(p.scale());
+        NDArray q = x.div(p.scale())
+                .round()
+                .add(p.zeroPoint())
+                .clip(p.qmin(), p.qmax())
+                .sub(p.zeroPoint())
+                .mul(p.scale());
         return straightThrough(x, q);
     }
 
@@ -51,5 +61,4 @@ public final class FakeQuant {
         long channels = w.getShape().get(0);
         return w.reshape(channels, -1).abs().max(new int[] {1}).toFloatArray();
     }
-
 }

@@ -19,15 +19,18 @@ public record FoldedStudent(int inputSize, List<ConvLayer> convs, LinearLayer pr
         int channels = 3;
         for (ConvLayer c : convs) {
             if (c.inChannels() != channels) {
-                throw new IllegalArgumentException("a convolution expects " + c.inChannels() + " channels but gets " + channels);
+                throw new IllegalArgumentException(
+                        "a convolution expects " + c.inChannels() + " channels but gets " + channels);
             }
             channels = c.outChannels();
         }
         if (projection.in() != channels) {
-            throw new IllegalArgumentException("the projection expects " + projection.in() + " features but gets " + channels);
+            throw new IllegalArgumentException(
+                    "the projection expects " + projection.in() + " features but gets " + channels);
         }
         if (ranges != null && ranges.points() != quantizationPoints(convs.size())) {
-            throw new IllegalArgumentException("expected " + quantizationPoints(convs.size()) + " activation ranges, got " + ranges.points());
+            throw new IllegalArgumentException(
+                    "expected " + quantizationPoints(convs.size()) + " activation ranges, got " + ranges.points());
         }
     }
 

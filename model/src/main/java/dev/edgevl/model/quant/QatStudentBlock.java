@@ -37,16 +37,21 @@ public final class QatStudentBlock extends AbstractBlock {
 
     public QatStudentBlock(FoldedStudent student) {
         if (student.ranges() == null) {
-            throw new IllegalArgumentException("calibrate the student's activation ranges before quantization-aware training");
+            throw new IllegalArgumentException(
+                    "calibrate the student's activation ranges before quantization-aware training");
         }
         this.shape = student;
         this.min = student.ranges().min().clone();
         this.max = student.ranges().max().clone();
         int i = 0;
         for (ConvLayer c : student.convs()) {
-            weights.add(addParameter(param("conv" + i + "_weight", Parameter.Type.WEIGHT, c.weight(),
+            weights.add(addParameter(param(
+                    "conv" + i + "_weight",
+                    Parameter.Type.WEIGHT,
+                    c.weight(),
                     new Shape(c.outChannels(), c.inChannels() / c.groups(), c.kernel(), c.kernel()))));
-            biases.add(addParameter(param("conv" + i + "_bias", Parameter.Type.BIAS, c.bias(), new Shape(c.outChannels()))));
+            biases.add(addParameter(
+                    param("conv" + i + "_bias", Parameter.Type.BIAS, c.bias(), new Shape(c.outChannels()))));
             i++;
         }
         LinearLayer p = student.projection();
@@ -56,12 +61,17 @@ public final class QatStudentBlock extends AbstractBlock {
 
     private static Parameter param(String name, Parameter.Type type, float[] values, Shape shape) {
         float[] copy = values.clone();
-        return Parameter.builder().setName(name).setType(type).optShape(shape)
-                .optInitializer((NDManager manager, Shape s, DataType dataType) -> manager.create(copy, s)).build();
+        return Parameter.builder()
+                .setName(name)
+                .setType(type)
+                .optShape(shape)
+                .optInitializer((NDManager manager, Shape s, DataType dataType) -> manager.create(copy, s))
+                .build();
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDManager step = x.getManager();
         int point = 0;
@@ -71,9 +81,16 @@ public final class QatStudentBlock extends AbstractBlock {
             ConvLayer c = convs.get(i);
             NDArray wFloat = own(step, store.getValue(weights.get(i), x.getDevice(), training));
             NDArray w = FakeQuant.weightsPerChannel(wFloat);
-            NDArray b = FakeQuant.biasesOnGrid(own(step, store.getValue(biases.get(i), x.getDevice(), training)), wFloat,
-                    inputScale(point - 1));
-            x = Conv2d.conv2d(x, w, b, new Shape(c.stride(), c.stride()), new Shape(c.padding(), c.padding()), new Shape(1, 1), c.groups())
+            NDArray b = FakeQuant.biasesOnGrid(
+                    own(step, store.getValue(biases.get(i), x.getDevice(), training)), wFloat, inputScale(point - 1));
+            x = Conv2d.conv2d(
+                            x,
+                            w,
+                            b,
+                            new Shape(c.stride(), c.stride()),
+                            new Shape(c.padding(), c.padding()),
+                            new Shape(1, 1),
+                            c.groups())
                     .singletonOrThrow();
             x = Activation.relu(x);
             x = observeAndQuantize(x, point++, training);
@@ -84,7 +101,8 @@ public final class QatStudentBlock extends AbstractBlock {
         int last = weights.size() - 1;
         NDArray wFloat = own(step, store.getValue(weights.get(last), x.getDevice(), training));
         NDArray w = FakeQuant.weightsPerChannel(wFloat);
-        NDArray b = FakeQuant.biasesOnGrid(own(step, store.getValue(biases.get(last), x.getDevice(), training)), wFloat, inputScale(point));
+        NDArray b = FakeQuant.biasesOnGrid(
+                own(step, store.getValue(biases.get(last), x.getDevice(), training)), wFloat, inputScale(point));
         NDArray e = Linear.linear(x, w, b).singletonOrThrow();
         NDArray norm = e.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
         return new NDList(e.div(norm));
@@ -119,13 +137,24 @@ public final class QatStudentBlock extends AbstractBlock {
         List<ConvLayer> convs = new ArrayList<>();
         for (int i = 0; i < shape.convs().size(); i++) {
             ConvLayer c = shape.convs().get(i);
-            convs.add(new ConvLayer(c.inChannels(), c.outChannels(), c.kernel(), c.stride(), c.padding(), c.groups(),
-                    weights.get(i).getArray().toFloatArray(), biases.get(i).getArray().toFloatArray()));
+            convs.add(new ConvLayer(
+                    c.inChannels(),
+                    c.outChannels(),
+                    c.kernel(),
+                    c.stride(),
+                    c.padding(),
+                    c.groups(),
+                    weights.get(i).getArray().toFloatArray(),
+                    biases.get(i).getArray().toFloatArray()));
         }
         int last = weights.size() - 1;
         LinearLayer p = shape.projection();
-        LinearLayer projection = new LinearLayer(p.in(), p.out(), weights.get(last).getArray().toFloatArray(),
+        LinearLayer projection = new LinearLayer(
+                p.in(),
+                p.out(),
+                weights.get(last).getArray().toFloatArray(),
                 biases.get(last).getArray().toFloatArray());
-        return new FoldedStudent(shape.inputSize(), convs, projection, new FoldedStudent.ActivationRanges(min.clone(), max.clone()));
+        return new FoldedStudent(
+                shape.inputSize(), convs, projection, new FoldedStudent.ActivationRanges(min.clone(), max.clone()));
     }
 }

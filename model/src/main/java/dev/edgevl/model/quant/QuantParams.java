@@ -8,7 +8,8 @@ package dev.edgevl.model.quant;
 public record QuantParams(float scale, int zeroPoint, int qmin, int qmax) {
     public QuantParams {
         if (!(scale > 0) || qmin >= qmax || zeroPoint < qmin || zeroPoint > qmax) {
-            throw new IllegalArgumentException("invalid quantization parameters: scale " + scale + ", zero point " + zeroPoint);
+            throw new IllegalArgumentException(
+                    "invalid quantization parameters: scale " + scale + ", zero point " + zeroPoint);
         }
     }
 

@@ -6,8 +6,7 @@ package dev.edgevl.model.quant;
  * both compared against; slow, simple and obviously correct rather than fast.
  */
 public final class ReferenceForward {
-    private ReferenceForward() {
-    }
+    private ReferenceForward() {}
 
     /** Embeddings (unit-norm) of N images (N × 3 × S × S, CHW). */
     public static float[][] embed(FoldedStudent student, float[] images, int count, boolean quantized) {
@@ -40,11 +39,14 @@ public final class ReferenceForward {
     }
 
     private static float[] embedOne(FoldedStudent student, float[] x, boolean quantized) {
-        float[] pooled = features(student, x, quantized, (point, values) -> { });
+        float[] pooled = features(student, x, quantized, (point, values) -> {});
         int point = FoldedStudent.quantizationPoints(student.convs().size()) - 1;
         LinearLayer p = student.projection();
         float[] w = quantized ? perChannelSymmetric(p.weight(), p.out()) : p.weight();
-        float[] b = quantized ? biasesOnGrid(p.weight(), p.bias(), student.ranges().params(point).scale()) : p.bias();
+        float[] b = quantized
+                ? biasesOnGrid(
+                        p.weight(), p.bias(), student.ranges().params(point).scale())
+                : p.bias();
         float[] e = new float[p.out()];
         for (int o = 0; o < p.out(); o++) {
             double acc = b[o];
@@ -73,7 +75,9 @@ public final class ReferenceForward {
         }
         observer.observe(point++, x);
         for (ConvLayer c : student.convs()) {
-            ConvLayer used = quantized ? quantizedConv(c, student.ranges().params(point - 1).scale()) : c;
+            ConvLayer used = quantized
+                    ? quantizedConv(c, student.ranges().params(point - 1).scale())
+                    : c;
             x = conv(x, size, used, used.weight());
             size = c.outputSize(size);
             for (int i = 0; i < x.length; i++) {
@@ -140,8 +144,15 @@ public final class ReferenceForward {
     }
 
     private static ConvLayer quantizedConv(ConvLayer c, float inputScale) {
-        return new ConvLayer(c.inChannels(), c.outChannels(), c.kernel(), c.stride(), c.padding(), c.groups(),
-                perChannelSymmetric(c.weight(), c.outChannels()), biasesOnGrid(c.weight(), c.bias(), inputScale));
+        return new ConvLayer(
+                c.inChannels(),
+                c.outChannels(),
+                c.kernel(),
+                c.stride(),
+                c.padding(),
+                c.groups(),
+                perChannelSymmetric(c.weight(), c.outChannels()),
+                biasesOnGrid(c.weight(), c.bias(), inputScale));
     }
 
     /** Each output channel's bias on its int32 grid (input scale × that channel's weight scale). */
@@ -153,7 +164,8 @@ public final class ReferenceForward {
             for (int i = 0; i < per; i++) {
                 max = Math.max(max, Math.abs(weight[o * per + i]));
             }
-            snapped[o] = QuantParams.biasOnGrid(bias[o], inputScale, QuantParams.symmetricInt8(max).scale());
+            snapped[o] = QuantParams.biasOnGrid(
+                    bias[o], inputScale, QuantParams.symmetricInt8(max).scale());
         }
         return snapped;
     }

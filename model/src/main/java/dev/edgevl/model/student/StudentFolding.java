@@ -22,8 +22,7 @@ public final class StudentFolding {
     /** DJL's BatchNorm default. */
     static final float BATCH_NORM_EPSILON = 1e-5f;
 
-    private StudentFolding() {
-    }
+    private StudentFolding() {}
 
     public static FoldedStudent fold(Block student, StudentSpec spec) {
         List<Block> children = new ArrayList<>();
@@ -38,7 +37,8 @@ public final class StudentFolding {
             Block b = children.get(i);
             if (b instanceof Conv2d conv) {
                 if (i + 1 >= children.size() || !(children.get(i + 1) instanceof BatchNorm bn)) {
-                    throw new IllegalArgumentException("every convolution of the student must be followed by a batch norm");
+                    throw new IllegalArgumentException(
+                            "every convolution of the student must be followed by a batch norm");
                 }
                 ConvShape shape = shapeOf(spec, convIndex++, in);
                 convs.add(foldConv(conv, bn, in, shape));
@@ -55,8 +55,7 @@ public final class StudentFolding {
         return new FoldedStudent(spec.inputSize(), convs, projection, null);
     }
 
-    private record ConvShape(int out, int kernel, int stride, int groups) {
-    }
+    private record ConvShape(int out, int kernel, int stride, int groups) {}
 
     /** The n-th convolution of a student built by {@link StudentNetwork}: stem, then depthwise and pointwise per block. */
     private static ConvShape shapeOf(StudentSpec spec, int n, int in) {

@@ -2,6 +2,7 @@ package dev.edgevl.model.student;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -11,23 +12,27 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Builds the student as a DJL block from a {@link StudentSpec}. One network serves RGB and non-RGB
  * input (non-RGB rendered to three channels by the preprocessor), as in EdgeVL.
  */
 public final class StudentNetwork {
-    private StudentNetwork() {
-    }
+    private StudentNetwork() {}
 
     public static Block build(StudentSpec spec) {
         SequentialBlock net = new SequentialBlock();
-        net.add(conv(spec.stemChannels(), 3, 2, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
+        net.add(conv(spec.stemChannels(), 3, 2, 1))
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock());
         int in = spec.stemChannels();
         for (StudentSpec.Block b : spec.blocks()) {
-            net.add(conv(in, 3, b.stride(), in)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
-            net.add(conv(b.channels(), 1, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
+            net.add(conv(in, 3, b.stride(), in))
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.reluBlock());
+            net.add(conv(b.channels(), 1, 1, 1))
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.reluBlock());
             in = b.channels();
         }
         net.add(Pool.globalAvgPool2dBlock())
@@ -40,8 +45,14 @@ public final class StudentNetwork {
     /** A convolution without bias: the batch norm after it has the shift, and folding it later stays exact. */
     private static Conv2d conv(int filters, int kernel, int stride, int groups) {
         int pad = kernel / 2;
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
-                .optPadding(new Shape(pad, pad)).optGroups(groups).optBias(false).build();
+        return Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(pad, pad))
+                .optGroups(groups)
+                .optBias(false)
+                .build();
     }
 
     static NDList l2Normalize(NDList inputs) {

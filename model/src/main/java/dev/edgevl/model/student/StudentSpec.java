@@ -17,7 +17,8 @@ public record StudentSpec(int inputSize, int stemChannels, List<Block> blocks, i
     public record Block(int channels, int stride) {
         public Block {
             if (channels < 1 || (stride != 1 && stride != 2)) {
-                throw new IllegalArgumentException("A block needs channels >= 1 and stride 1 or 2, got " + channels + "/" + stride);
+                throw new IllegalArgumentException(
+                        "A block needs channels >= 1 and stride 1 or 2, got " + channels + "/" + stride);
             }
         }
     }
@@ -25,19 +26,24 @@ public record StudentSpec(int inputSize, int stemChannels, List<Block> blocks, i
     public StudentSpec {
         blocks = List.copyOf(blocks);
         if (inputSize < 16 || stemChannels < 1 || embeddingDim < 1 || blocks.isEmpty()) {
-            throw new IllegalArgumentException("A student needs input >= 16 px, a stem, at least one block and an embedding size");
+            throw new IllegalArgumentException(
+                    "A student needs input >= 16 px, a stem, at least one block and an embedding size");
         }
     }
 
     /** The default student for a teacher with embeddings of {@code embeddingDim}. */
     public static StudentSpec standard(int inputSize, int embeddingDim) {
-        return new StudentSpec(inputSize, 32, List.of(
-                new Block(64, 1),
-                new Block(128, 2),
-                new Block(128, 1),
-                new Block(256, 2),
-                new Block(256, 1),
-                new Block(512, 2)), embeddingDim);
+        return new StudentSpec(
+                inputSize,
+                32,
+                List.of(
+                        new Block(64, 1),
+                        new Block(128, 2),
+                        new Block(128, 1),
+                        new Block(256, 2),
+                        new Block(256, 1),
+                        new Block(512, 2)),
+                embeddingDim);
     }
 
     /**
@@ -46,19 +52,25 @@ public record StudentSpec(int inputSize, int stemChannels, List<Block> blocks, i
      * convolutions at 32×32 are slow to train on a CPU while channels at 2×2 cost almost nothing.
      */
     public static StudentSpec compact(int inputSize, int embeddingDim) {
-        return new StudentSpec(inputSize, 16, List.of(
-                new Block(32, 2),
-                new Block(64, 1),
-                new Block(128, 2),
-                new Block(128, 1),
-                new Block(256, 2),
-                new Block(384, 2),
-                new Block(384, 1)), embeddingDim);
+        return new StudentSpec(
+                inputSize,
+                16,
+                List.of(
+                        new Block(32, 2),
+                        new Block(64, 1),
+                        new Block(128, 2),
+                        new Block(128, 1),
+                        new Block(256, 2),
+                        new Block(384, 2),
+                        new Block(384, 1)),
+                embeddingDim);
     }
 
     /** The blocks as {@code channels/stride} pairs joined by commas, e.g. {@code 32/2,64/1}: how settings write them. */
     public String blocksText() {
-        return blocks.stream().map(b -> b.channels() + "/" + b.stride()).collect(java.util.stream.Collectors.joining(","));
+        return blocks.stream()
+                .map(b -> b.channels() + "/" + b.stride())
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     /** @throws IllegalArgumentException naming the pair that is not {@code channels/stride} */
@@ -72,7 +84,8 @@ public record StudentSpec(int inputSize, int stemChannels, List<Block> blocks, i
                 }
                 out.add(new Block(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("blocks are written as channels/stride pairs separated by commas, not '" + block + "'", e);
+                throw new IllegalArgumentException(
+                        "blocks are written as channels/stride pairs separated by commas, not '" + block + "'", e);
             }
         }
         return out;
@@ -80,8 +93,13 @@ public record StudentSpec(int inputSize, int stemChannels, List<Block> blocks, i
 
     /** The same layout with every convolution {@code factor} times as wide (the embedding size unchanged). */
     public StudentSpec widened(int factor) {
-        return new StudentSpec(inputSize, stemChannels * factor,
-                blocks.stream().map(b -> new Block(b.channels() * factor, b.stride())).toList(), embeddingDim);
+        return new StudentSpec(
+                inputSize,
+                stemChannels * factor,
+                blocks.stream()
+                        .map(b -> new Block(b.channels() * factor, b.stride()))
+                        .toList(),
+                embeddingDim);
     }
 
     /** Parameters the network has, counted from the shape (batch-norm scale and shift included, running statistics not). */
@@ -89,7 +107,7 @@ public record StudentSpec(int inputSize, int stemChannels, List<Block> blocks, i
         long params = 3L * stemChannels * 9 + 2L * stemChannels;
         int in = stemChannels;
         for (Block b : blocks) {
-            params += (long) in * 9 + 2L * in;                 // depthwise 3×3 + its batch norm
+            params += (long) in * 9 + 2L * in; // depthwise 3×3 + its batch norm
             params += (long) in * b.channels() + 2L * b.channels(); // pointwise 1×1 + its batch norm
             in = b.channels();
         }

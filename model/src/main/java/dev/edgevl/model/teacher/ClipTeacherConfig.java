@@ -144,12 +144,23 @@ public record ClipTeacherConfig(
 
         public ClipTeacherConfig build() {
             if (model == null || tokenizer == null) {
-                throw new IllegalStateException("A CLIP teacher needs both a model (modelPath or modelUrl) and a tokenizer"
-                        + " (tokenizerPath).");
+                throw new IllegalStateException(
+                        "A CLIP teacher needs both a model (modelPath or modelUrl) and a tokenizer"
+                                + " (tokenizerPath).");
             }
             String resolvedName = name != null ? name : nameFrom(model);
-            return new ClipTeacherConfig(model, tokenizer, resolvedName, contextLength, imageSize, embeddingDim,
-                    startToken, endToken, padTokenId, device, maxBatchSize);
+            return new ClipTeacherConfig(
+                    model,
+                    tokenizer,
+                    resolvedName,
+                    contextLength,
+                    imageSize,
+                    embeddingDim,
+                    startToken,
+                    endToken,
+                    padTokenId,
+                    device,
+                    maxBatchSize);
         }
 
         private static String nameFrom(URI model) {

@@ -2,7 +2,6 @@ package dev.edgevl.model.teacher;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,9 @@ public final class ClipTokenizer implements AutoCloseable {
 
     /** Loads the tokenizer a teacher config names, with its framing. */
     public static ClipTokenizer load(ClipTeacherConfig config) {
-        Path file = Files.isDirectory(config.tokenizer()) ? config.tokenizer().resolve("tokenizer.json") : config.tokenizer();
+        Path file = Files.isDirectory(config.tokenizer())
+                ? config.tokenizer().resolve("tokenizer.json")
+                : config.tokenizer();
         if (!Files.isRegularFile(file)) {
             throw new TeacherLoadException("The tokenizer file " + file + " does not exist; CLIP exports ship a"
                     + " tokenizer.json next to the model, point tokenizerPath at it.");
@@ -50,8 +51,10 @@ public final class ClipTokenizer implements AutoCloseable {
         try {
             tokenizer = HuggingFaceTokenizer.newInstance(file, RAW_TOKENS);
         } catch (IOException | RuntimeException e) {
-            throw new TeacherLoadException("The tokenizer file " + file + " is not a HuggingFace tokenizer.json that"
-                    + " this tokenizers library can read (" + ErrorText.summary(e) + ").", e);
+            throw new TeacherLoadException(
+                    "The tokenizer file " + file + " is not a HuggingFace tokenizer.json that"
+                            + " this tokenizers library can read (" + ErrorText.summary(e) + ").",
+                    e);
         }
         try {
             long start = singleTokenId(tokenizer, config.startToken(), file);

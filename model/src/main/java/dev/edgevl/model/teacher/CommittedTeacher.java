@@ -57,7 +57,8 @@ public final class CommittedTeacher {
             teacher.seed();
             return Optional.of(teacher);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the committed teacher's " + PROVENANCE + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read the committed teacher's " + PROVENANCE + ": " + e.getMessage(), e);
         }
     }
 
@@ -70,7 +71,10 @@ public final class CommittedTeacher {
         try {
             return Long.parseLong(required("seed").trim());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("The committed teacher's " + PROVENANCE + " has a seed that is no number: " + provenance.getProperty("seed"), e);
+            throw new IllegalStateException(
+                    "The committed teacher's " + PROVENANCE + " has a seed that is no number: "
+                            + provenance.getProperty("seed"),
+                    e);
         }
     }
 
@@ -91,8 +95,8 @@ public final class CommittedTeacher {
 
     /** One line for a log: which teacher this is and how it was made. */
     public String describe() {
-        return "the committed pretrained teacher " + id() + " (seed " + seed() + ", made by '" + command() + "' on " + provenance("date")
-                + ", version " + provenance("version") + ")";
+        return "the committed pretrained teacher " + id() + " (seed " + seed() + ", made by '" + command() + "' on "
+                + provenance("date") + ", version " + provenance("version") + ")";
     }
 
     /**
@@ -122,7 +126,8 @@ public final class CommittedTeacher {
         try {
             return SyntheticTeacherFiles.read(name -> new ByteArrayInputStream(bytes(name)), id());
         } catch (IOException | MalformedModelException | IllegalArgumentException e) {
-            throw new IllegalStateException("The committed teacher at " + RESOURCE_DIR + " cannot be read (" + e.getMessage() + ").", e);
+            throw new IllegalStateException(
+                    "The committed teacher at " + RESOURCE_DIR + " cannot be read (" + e.getMessage() + ").", e);
         }
     }
 
@@ -135,15 +140,18 @@ public final class CommittedTeacher {
         byte[] bytes;
         try (InputStream in = CommittedTeacher.class.getResourceAsStream(RESOURCE_DIR + name)) {
             if (in == null) {
-                throw new IllegalStateException("The committed teacher's " + name + " is missing from " + RESOURCE_DIR + ".");
+                throw new IllegalStateException(
+                        "The committed teacher's " + name + " is missing from " + RESOURCE_DIR + ".");
             }
             bytes = in.readAllBytes();
         }
         String expected = required("sha256." + name);
         String actual = sha256(bytes);
         if (!actual.equalsIgnoreCase(expected.trim())) {
-            throw new IllegalStateException("The committed teacher's " + name + " has SHA-256 " + actual + ", not the " + expected + " that "
-                    + PROVENANCE + " records: the file was changed or damaged (a checkout that converted line endings? they are marked"
+            throw new IllegalStateException("The committed teacher's " + name + " has SHA-256 " + actual + ", not the "
+                    + expected + " that "
+                    + PROVENANCE
+                    + " records: the file was changed or damaged (a checkout that converted line endings? they are marked"
                     + " binary in .gitattributes). Restore it from git, or make it again with '" + command() + "'.");
         }
         return bytes;
@@ -162,7 +170,8 @@ public final class CommittedTeacher {
         Files.createDirectories(target);
         StringBuilder out = new StringBuilder();
         out.append("# How the synthetic teacher beside this file was made (edgevl teacher pretrain --export).\n");
-        out.append("# The build checks that key is the cache key of OfflineConfig.defaults(seed), and every file's SHA-256 below.\n");
+        out.append(
+                "# The build checks that key is the cache key of OfflineConfig.defaults(seed), and every file's SHA-256 below.\n");
         provenance.forEach((name, value) -> out.append(line(name, value)));
         for (String name : SyntheticTeacherFiles.FILES) {
             byte[] bytes = Files.readAllBytes(entry.resolve(name));
@@ -173,7 +182,9 @@ public final class CommittedTeacher {
     }
 
     private static String line(String name, String value) {
-        if (!name.matches("[A-Za-z0-9.-]+") || value == null || value.chars().anyMatch(c -> c < 0x20 || c == '\\' || c > 0x7e)) {
+        if (!name.matches("[A-Za-z0-9.-]+")
+                || value == null
+                || value.chars().anyMatch(c -> c < 0x20 || c == '\\' || c > 0x7e)) {
             throw new IllegalArgumentException("cannot record " + name + "=" + value + " in " + PROVENANCE);
         }
         return name + "=" + value + "\n";

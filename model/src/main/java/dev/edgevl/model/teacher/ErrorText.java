@@ -13,7 +13,9 @@ final class ErrorText {
      * one line already.
      */
     static String summary(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        String message = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getMessage().strip();
         int cause = message.lastIndexOf(TORCHSCRIPT_CAUSE);
         if (cause >= 0) {
             message = message.substring(cause + TORCHSCRIPT_CAUSE.length());

@@ -4,7 +4,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.edgevl.model.clip.ClipPretrainer;
 import dev.edgevl.model.clip.WordVocabulary;
-import dev.edgevl.model.teacher.TeacherModel;
 import java.util.List;
 
 /**
@@ -36,7 +35,10 @@ public final class SyntheticTeacher implements TeacherModel {
 
     /** Towers as initialized from {@code seed}, never trained: a real, deterministic and tiny teacher for tests. */
     public static SyntheticTeacher untrained(TeacherRecipe recipe, WordVocabulary vocabulary, int seed) {
-        return new SyntheticTeacher(recipe.towers(vocabulary.size(), 1e-3f, 1, 0.07f, seed), vocabulary, recipe,
+        return new SyntheticTeacher(
+                recipe.towers(vocabulary.size(), 1e-3f, 1, 0.07f, seed),
+                vocabulary,
+                recipe,
                 "synthetic-clip-untrained@" + seed);
     }
 
@@ -46,8 +48,9 @@ public final class SyntheticTeacher implements TeacherModel {
         float[] packed = new float[images.length * p];
         for (int i = 0; i < images.length; i++) {
             if (images[i].length != p) {
-                throw new IllegalArgumentException("Image " + i + " has " + images[i].length + " values but teacher " + id + " takes 3x"
-                        + imageSize() + "x" + imageSize() + " = " + p + " CHW floats; preprocess frames to this teacher's imageSize.");
+                throw new IllegalArgumentException("Image " + i + " has " + images[i].length + " values but teacher "
+                        + id + " takes 3x" + imageSize() + "x" + imageSize() + " = " + p
+                        + " CHW floats; preprocess frames to this teacher's imageSize.");
             }
             System.arraycopy(images[i], 0, packed, i * p, p);
         }
@@ -57,8 +60,8 @@ public final class SyntheticTeacher implements TeacherModel {
     /** Unit-norm embeddings of {@code count} images packed one after another, encoded a slice at a time to bound memory. */
     public synchronized float[][] encodeImages(float[] images, int count, int imageSize) {
         if (imageSize != imageSize()) {
-            throw new IllegalArgumentException("Teacher " + id + " takes " + imageSize() + "x" + imageSize() + " images, not " + imageSize
-                    + "x" + imageSize + ".");
+            throw new IllegalArgumentException("Teacher " + id + " takes " + imageSize() + "x" + imageSize()
+                    + " images, not " + imageSize + "x" + imageSize + ".");
         }
         int p = pixels();
         float[][] out = new float[count][];
@@ -110,7 +113,10 @@ public final class SyntheticTeacher implements TeacherModel {
 
     /** Learnt parameters; batch-norm running statistics are estimated, not learnt, and not counted. */
     static long count(Block block) {
-        return block.getParameters().values().stream().filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
+        return block.getParameters().values().stream()
+                .filter(Parameter::requiresGradient)
+                .mapToLong(p -> p.getArray().size())
+                .sum();
     }
 
     /** The towers, for the pretraining loop that updates them. */

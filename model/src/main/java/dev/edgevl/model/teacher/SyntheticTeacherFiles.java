@@ -42,10 +42,10 @@ public final class SyntheticTeacherFiles {
     static final String VOCABULARY = "vocabulary.txt";
     /** A teacher's files, in the order they are written: the vocabulary last, as the mark of a complete entry. */
     static final List<String> FILES = List.of(IMAGE_WEIGHTS, TEXT_WEIGHTS, DESCRIPTION, VOCABULARY);
+
     private static final String ID = "id";
 
-    private SyntheticTeacherFiles() {
-    }
+    private SyntheticTeacherFiles() {}
 
     /** The directory of the teacher trained by the recipe whose hash is {@code key}. */
     public static Path directory(Path cacheRoot, String key) {
@@ -85,7 +85,8 @@ public final class SyntheticTeacherFiles {
             }
             Path tmp = dir.resolve(VOCABULARY + ".tmp");
             Files.write(tmp, teacher.vocabulary().words(), StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(VOCABULARY), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp, dir.resolve(VOCABULARY), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the teacher to " + dir + ": " + e.getMessage(), e);
         }
@@ -94,14 +95,16 @@ public final class SyntheticTeacherFiles {
     /** @throws IllegalStateException saying what is wrong with the directory and what to do */
     public static SyntheticTeacher load(Path dir) {
         if (!isComplete(dir)) {
-            throw new IllegalStateException("There is no complete synthetic teacher in " + dir + " (" + DESCRIPTION + " and " + VOCABULARY
-                    + " are needed); pretrain one with 'edgevl teacher pretrain'.");
+            throw new IllegalStateException("There is no complete synthetic teacher in " + dir + " (" + DESCRIPTION
+                    + " and " + VOCABULARY + " are needed); pretrain one with 'edgevl teacher pretrain'.");
         }
         try {
             return read(name -> Files.newInputStream(dir.resolve(name)), "synthetic-clip@" + dir.getFileName());
         } catch (IOException | MalformedModelException | IllegalArgumentException e) {
-            throw new IllegalStateException("The synthetic teacher in " + dir + " cannot be read (" + e.getMessage()
-                    + "); delete the directory and pretrain again.", e);
+            throw new IllegalStateException(
+                    "The synthetic teacher in " + dir + " cannot be read (" + e.getMessage()
+                            + "); delete the directory and pretrain again.",
+                    e);
         }
     }
 
@@ -123,7 +126,8 @@ public final class SyntheticTeacherFiles {
         }
         TeacherRecipe recipe = TeacherRecipe.fromProperties(description);
         List<String> words;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(files.open(VOCABULARY), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(files.open(VOCABULARY), StandardCharsets.UTF_8))) {
             words = in.lines().toList();
         }
         WordVocabulary vocabulary = WordVocabulary.ofWords(words);

@@ -28,7 +28,8 @@ public record TeacherRecipe(StudentSpec image, int contextLength, int wordDim, i
 
     public TeacherRecipe {
         if (contextLength < 1 || wordDim < 1 || hiddenDim < 1) {
-            throw new IllegalArgumentException("A text tower needs a context length, a word width and a hidden width of at least 1.");
+            throw new IllegalArgumentException(
+                    "A text tower needs a context length, a word width and a hidden width of at least 1.");
         }
     }
 
@@ -49,7 +50,15 @@ public record TeacherRecipe(StudentSpec image, int contextLength, int wordDim, i
     public ClipPretrainer towers(int vocabularySize, float learningRate, int steps, float temperature, int seed) {
         Block imageTower = StudentNetwork.build(image);
         TextTower text = new TextTower(vocabularySize, contextLength, wordDim, hiddenDim, image.embeddingDim());
-        return new ClipPretrainer(imageTower, text, image.inputSize(), contextLength, learningRate, Math.max(1, steps), temperature, seed);
+        return new ClipPretrainer(
+                imageTower,
+                text,
+                image.inputSize(),
+                contextLength,
+                learningRate,
+                Math.max(1, steps),
+                temperature,
+                seed);
     }
 
     /** As properties, for the file beside the weights. */
@@ -57,7 +66,11 @@ public record TeacherRecipe(StudentSpec image, int contextLength, int wordDim, i
         Map<String, String> p = new LinkedHashMap<>();
         p.put("image.input-size", Integer.toString(image.inputSize()));
         p.put("image.stem-channels", Integer.toString(image.stemChannels()));
-        p.put("image.blocks", image.blocks().stream().map(b -> b.channels() + "/" + b.stride()).collect(Collectors.joining(",")));
+        p.put(
+                "image.blocks",
+                image.blocks().stream()
+                        .map(b -> b.channels() + "/" + b.stride())
+                        .collect(Collectors.joining(",")));
         p.put("embedding-dim", Integer.toString(image.embeddingDim()));
         p.put("text.context-length", Integer.toString(contextLength));
         p.put("text.word-dim", Integer.toString(wordDim));
@@ -71,12 +84,15 @@ public record TeacherRecipe(StudentSpec image, int contextLength, int wordDim, i
         for (String block : required(p, "image.blocks").split(",")) {
             String[] parts = block.trim().split("/");
             if (parts.length != 2) {
-                throw new IllegalArgumentException("image.blocks must list channels/stride pairs, not '" + block + "'.");
+                throw new IllegalArgumentException(
+                        "image.blocks must list channels/stride pairs, not '" + block + "'.");
             }
             blocks.add(new StudentSpec.Block(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
         }
-        StudentSpec image = new StudentSpec(number(p, "image.input-size"), number(p, "image.stem-channels"), blocks, number(p, "embedding-dim"));
-        return new TeacherRecipe(image, number(p, "text.context-length"), number(p, "text.word-dim"), number(p, "text.hidden-dim"));
+        StudentSpec image = new StudentSpec(
+                number(p, "image.input-size"), number(p, "image.stem-channels"), blocks, number(p, "embedding-dim"));
+        return new TeacherRecipe(
+                image, number(p, "text.context-length"), number(p, "text.word-dim"), number(p, "text.hidden-dim"));
     }
 
     private static int number(Map<String, String> p, String key) {

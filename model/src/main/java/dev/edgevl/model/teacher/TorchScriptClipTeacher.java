@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * A real CLIP, exported by the user as one TorchScript file with {@code encode_image(Tensor[N,3,S,S])}
@@ -55,9 +53,15 @@ public final class TorchScriptClipTeacher implements TeacherModel {
         try {
             module = TorchScriptModule.load(config);
             TorchScriptClipTeacher teacher = new TorchScriptClipTeacher(module, tokenizer, config);
-            LOG.info("Loaded teacher {} from {}: {}x{} images, {} tokens per text, {}-dim embeddings, in {} ms.",
-                    teacher.id, config.model(), teacher.imageSize, teacher.imageSize, tokenizer.contextLength(),
-                    teacher.dim, (System.nanoTime() - started) / 1_000_000);
+            LOG.info(
+                    "Loaded teacher {} from {}: {}x{} images, {} tokens per text, {}-dim embeddings, in {} ms.",
+                    teacher.id,
+                    config.model(),
+                    teacher.imageSize,
+                    teacher.imageSize,
+                    tokenizer.contextLength(),
+                    teacher.dim,
+                    (System.nanoTime() - started) / 1_000_000);
             return teacher;
         } catch (RuntimeException e) {
             if (module != null) {
@@ -74,7 +78,8 @@ public final class TorchScriptClipTeacher implements TeacherModel {
         int pixels = 3 * imageSize * imageSize;
         for (int i = 0; i < images.length; i++) {
             if (images[i].length != pixels) {
-                throw new IllegalArgumentException("Image " + i + " has " + images[i].length + " values but teacher " + id
+                throw new IllegalArgumentException("Image " + i + " has " + images[i].length + " values but teacher "
+                        + id
                         + " takes 3x" + imageSize + "x" + imageSize + " = " + pixels + " CHW floats; preprocess frames"
                         + " to this teacher's imageSize.");
             }
@@ -174,8 +179,10 @@ public final class TorchScriptClipTeacher implements TeacherModel {
         try (NDManager manager = module.newManager()) {
             imageDim = embed(ENCODE_IMAGE, manager.zeros(new Shape(1, 3, imageSize, imageSize)), 0)[0].length;
         } catch (IllegalArgumentException e) {
-            throw new TeacherLoadException("The teacher model " + module.file() + " does not take " + imageSize + "x"
-                    + imageSize + " images (" + e.getMessage() + "); set imageSize to the size it was exported for.", e);
+            throw new TeacherLoadException(
+                    "The teacher model " + module.file() + " does not take " + imageSize + "x" + imageSize + " images ("
+                            + e.getMessage() + "); set imageSize to the size it was exported for.",
+                    e);
         } catch (IllegalStateException e) {
             throw new TeacherLoadException(e.getMessage(), e);
         }
@@ -183,9 +190,12 @@ public final class TorchScriptClipTeacher implements TeacherModel {
             long[] blank = tokenizer.encode(List.of(""))[0];
             textDim = embed(ENCODE_TEXT, manager.create(blank, new Shape(1, blank.length)), 0)[0].length;
         } catch (IllegalArgumentException e) {
-            throw new TeacherLoadException("The teacher model " + module.file() + " does not take "
-                    + tokenizer.contextLength() + " tokens per text (" + e.getMessage() + "); set contextLength to the"
-                    + " model's.", e);
+            throw new TeacherLoadException(
+                    "The teacher model " + module.file() + " does not take "
+                            + tokenizer.contextLength() + " tokens per text (" + e.getMessage()
+                            + "); set contextLength to the"
+                            + " model's.",
+                    e);
         } catch (IllegalStateException e) {
             throw new TeacherLoadException(e.getMessage(), e);
         }
@@ -196,17 +206,24 @@ public final class TorchScriptClipTeacher implements TeacherModel {
         }
         if (config.embeddingDim() > 0 && config.embeddingDim() != imageDim) {
             throw new TeacherLoadException("The teacher model " + module.file() + " gives " + imageDim + "-dimensional"
-                    + " embeddings, not the configured " + config.embeddingDim() + "; fix embeddingDim or the model path.");
+                    + " embeddings, not the configured " + config.embeddingDim()
+                    + "; fix embeddingDim or the model path.");
         }
         return imageDim;
     }
 
     private static int probeImageSize(TorchScriptModule module) {
-        return module.optionalLong(IMAGE_SIZE).stream().mapToInt(Math::toIntExact).findFirst().orElseGet(() -> {
-            LOG.info("Teacher model {} exports no image_size(); assuming CLIP's {} pixels. Set imageSize if it was"
-                    + " exported for another size.", module.file(), ClipTeacherConfig.CLIP_IMAGE_SIZE);
-            return ClipTeacherConfig.CLIP_IMAGE_SIZE;
-        });
+        return module.optionalLong(IMAGE_SIZE).stream()
+                .mapToInt(Math::toIntExact)
+                .findFirst()
+                .orElseGet(() -> {
+                    LOG.info(
+                            "Teacher model {} exports no image_size(); assuming CLIP's {} pixels. Set imageSize if it was"
+                                    + " exported for another size.",
+                            module.file(),
+                            ClipTeacherConfig.CLIP_IMAGE_SIZE);
+                    return ClipTeacherConfig.CLIP_IMAGE_SIZE;
+                });
     }
 
     private static float[] unitLength(float[] flat, int offset, int width) {

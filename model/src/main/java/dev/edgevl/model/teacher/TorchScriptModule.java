@@ -1,10 +1,8 @@
 package dev.edgevl.model.teacher;
 
-import dev.edgevl.model.PyTorch;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -16,7 +14,7 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
-
+import dev.edgevl.model.PyTorch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -69,11 +67,15 @@ final class TorchScriptModule implements AutoCloseable {
         try {
             model = local != null ? loadFile(local, device) : loadArchive(config.model(), device);
         } catch (MalformedModelException | EngineException e) {
-            throw new TeacherLoadException("The teacher model " + where + " is not a TorchScript module that libtorch"
-                    + " can load (" + ErrorText.summary(e) + "); save it with torch.jit.save, not torch.save.", e);
+            throw new TeacherLoadException(
+                    "The teacher model " + where + " is not a TorchScript module that libtorch" + " can load ("
+                            + ErrorText.summary(e) + "); save it with torch.jit.save, not torch.save.",
+                    e);
         } catch (ModelNotFoundException | IOException e) {
-            throw new TeacherLoadException("The teacher model " + where + " could not be read (" + ErrorText.summary(e)
-                    + (local == null ? "); the archive must hold a .pt named like the archive itself." : ")."), e);
+            throw new TeacherLoadException(
+                    "The teacher model " + where + " could not be read (" + ErrorText.summary(e)
+                            + (local == null ? "); the archive must hold a .pt named like the archive itself." : ")."),
+                    e);
         }
         return new TorchScriptModule(model, local != null ? local : fileInside(model));
     }
@@ -83,9 +85,11 @@ final class TorchScriptModule implements AutoCloseable {
         try {
             PyTorch.engine();
         } catch (RuntimeException e) {
-            throw new TeacherLoadException("The PyTorch engine did not start (" + ErrorText.summary(e) + "); put"
-                    + " ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64) on the classpath, or let DJL"
-                    + " download libtorch by leaving ai.djl.offline unset.", e);
+            throw new TeacherLoadException(
+                    "The PyTorch engine did not start (" + ErrorText.summary(e) + "); put"
+                            + " ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64) on the classpath, or let DJL"
+                            + " download libtorch by leaving ai.djl.offline unset.",
+                    e);
         }
     }
 
@@ -130,11 +134,15 @@ final class TorchScriptModule implements AutoCloseable {
             return result.toTensor(manager);
         } catch (EngineException e) {
             if (isMissing(method, e)) {
-                throw new TeacherLoadException("The teacher model " + file + " has no method " + method + "; the"
-                        + " export must mark it with @torch.jit.export (see the README).", e);
+                throw new TeacherLoadException(
+                        "The teacher model " + file + " has no method " + method + "; the"
+                                + " export must mark it with @torch.jit.export (see the README).",
+                        e);
             }
-            throw new IllegalArgumentException("The teacher's " + method + " rejected an input of shape "
-                    + input.getShape() + ": " + ErrorText.summary(e), e);
+            throw new IllegalArgumentException(
+                    "The teacher's " + method + " rejected an input of shape " + input.getShape() + ": "
+                            + ErrorText.summary(e),
+                    e);
         }
     }
 
@@ -157,8 +165,8 @@ final class TorchScriptModule implements AutoCloseable {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (IOException e) {
-            throw new TeacherLoadException("Could not read the teacher model " + file + " to fingerprint it ("
-                    + e.getMessage() + ").", e);
+            throw new TeacherLoadException(
+                    "Could not read the teacher model " + file + " to fingerprint it (" + e.getMessage() + ").", e);
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("Every Java runtime has SHA-256.", e);
         }
@@ -188,7 +196,9 @@ final class TorchScriptModule implements AutoCloseable {
             return named;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".pt")).findFirst().orElse(named);
+            return files.filter(p -> p.getFileName().toString().endsWith(".pt"))
+                    .findFirst()
+                    .orElse(named);
         } catch (IOException e) {
             return named;
         }

@@ -10,10 +10,12 @@ package dev.edgevl.model.train;
  * @param loss the distance between student and teacher embeddings
  * @param seed seeds the engine's random numbers (weight initialization), so a run can be repeated
  */
-public record DistillConfig(float learningRate, float finalLearningRate, float weightDecay, int steps, DistillLoss loss, int seed) {
+public record DistillConfig(
+        float learningRate, float finalLearningRate, float weightDecay, int steps, DistillLoss loss, int seed) {
     public DistillConfig {
         if (!(learningRate > 0) || finalLearningRate < 0 || weightDecay < 0 || steps < 1) {
-            throw new IllegalArgumentException("learning rates must be positive, weight decay not negative and steps at least 1");
+            throw new IllegalArgumentException(
+                    "learning rates must be positive, weight decay not negative and steps at least 1");
         }
     }
 

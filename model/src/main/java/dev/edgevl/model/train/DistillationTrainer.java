@@ -1,6 +1,5 @@
 package dev.edgevl.model.train;
 
-import dev.edgevl.model.PyTorch;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -15,6 +14,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import dev.edgevl.model.PyTorch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -59,7 +59,8 @@ public final class DistillationTrainer implements AutoCloseable {
         if (weights != null) {
             load(block, imageSize, weights);
         }
-        Optimizer adamW = Schedules.adamWCosine(config.learningRate(), config.finalLearningRate(), config.weightDecay(), config.steps());
+        Optimizer adamW = Schedules.adamWCosine(
+                config.learningRate(), config.finalLearningRate(), config.weightDecay(), config.steps());
         // DJL wants a loss in the config; this trainer computes its own (two modalities, one target).
         this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l1Loss()).optOptimizer(adamW));
         trainer.initialize(new Shape(1, 3, imageSize, imageSize));
@@ -125,17 +126,21 @@ public final class DistillationTrainer implements AutoCloseable {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
             block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, imageSize, imageSize));
             Map<String, Shape> expected = new LinkedHashMap<>();
-            block.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
+            block.getParameters()
+                    .forEach(p ->
+                            expected.put(p.getKey(), p.getValue().getArray().getShape()));
             block.loadParameters(model.getNDManager(), in);
             block.getParameters().forEach(p -> {
                 Shape loaded = p.getValue().getArray().getShape();
                 if (!loaded.equals(expected.get(p.getKey()))) {
-                    throw new IllegalArgumentException(p.getKey() + " has shape " + loaded + " instead of " + expected.get(p.getKey()));
+                    throw new IllegalArgumentException(
+                            p.getKey() + " has shape " + loaded + " instead of " + expected.get(p.getKey()));
                 }
             });
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw new IllegalArgumentException("the saved student weights do not fit this student: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the saved student weights do not fit this student: " + e.getMessage(), e);
         }
     }
 
@@ -149,7 +154,8 @@ public final class DistillationTrainer implements AutoCloseable {
 
     /** Arrays alive in the model's and trainer's managers: constant across steps when nothing leaks. */
     public int liveArrays() {
-        return model.getNDManager().getManagedArrays().size() + trainer.getManager().getManagedArrays().size();
+        return model.getNDManager().getManagedArrays().size()
+                + trainer.getManager().getManagedArrays().size();
     }
 
     @Override

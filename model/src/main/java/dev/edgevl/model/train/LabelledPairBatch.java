@@ -11,7 +11,8 @@ public record LabelledPairBatch(PairBatch pairs, int[] pseudoLabels) {
 
     public LabelledPairBatch {
         if (pseudoLabels.length != pairs.size()) {
-            throw new IllegalArgumentException("one pseudo-label per pair: " + pairs.size() + " pairs, " + pseudoLabels.length + " labels");
+            throw new IllegalArgumentException(
+                    "one pseudo-label per pair: " + pairs.size() + " pairs, " + pseudoLabels.length + " labels");
         }
     }
 }

@@ -9,7 +9,8 @@ public record PairBatch(int size, int imageSize, float[] rgb, float[] aux, float
     public PairBatch {
         int pixels = 3 * imageSize * imageSize;
         if (size < 1 || rgb.length != size * pixels || aux.length != size * pixels || teacher.length != size) {
-            throw new IllegalArgumentException("A batch of " + size + " needs " + size + " RGB and non-RGB images of 3x" + imageSize + "x"
+            throw new IllegalArgumentException("A batch of " + size + " needs " + size + " RGB and non-RGB images of 3x"
+                    + imageSize + "x"
                     + imageSize + " and " + size + " teacher embeddings; got " + rgb.length / Math.max(1, pixels) + ", "
                     + aux.length / Math.max(1, pixels) + " and " + teacher.length);
         }

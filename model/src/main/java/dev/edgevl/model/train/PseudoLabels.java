@@ -17,17 +17,16 @@ public final class PseudoLabels {
     public static final double DEFAULT_FRACTION = 0.25;
 
     /** A kept sample: its index in the input, its pseudo-label (index into the label set) and the teacher's confidence. */
-    public record Pick(int sample, int label, double confidence) {
-    }
+    public record Pick(int sample, int label, double confidence) {}
 
-    private PseudoLabels() {
-    }
+    private PseudoLabels() {}
 
     /**
      * The most confident {@code fraction} of samples (at least one when there are any), most confident
      * first; ties keep input order.
      */
-    public static List<Pick> select(float[][] teacherImageEmbeddings, LabelSet labels, double fraction, double temperature) {
+    public static List<Pick> select(
+            float[][] teacherImageEmbeddings, LabelSet labels, double fraction, double temperature) {
         if (!(fraction > 0 && fraction <= 1)) {
             throw new IllegalArgumentException("the kept fraction must be in (0, 1], got " + fraction);
         }

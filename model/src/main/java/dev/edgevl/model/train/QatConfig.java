@@ -14,10 +14,21 @@ package dev.edgevl.model.train;
  *     0 gives the triplet loss alone.
  * @param seed seeds the engine's random numbers
  */
-public record QatConfig(float learningRate, float finalLearningRate, float weightDecay, int steps, float margin, float distillWeight,
+public record QatConfig(
+        float learningRate,
+        float finalLearningRate,
+        float weightDecay,
+        int steps,
+        float margin,
+        float distillWeight,
         int seed) {
     public QatConfig {
-        if (!(learningRate > 0) || finalLearningRate < 0 || weightDecay < 0 || steps < 1 || margin < 0 || distillWeight < 0) {
+        if (!(learningRate > 0)
+                || finalLearningRate < 0
+                || weightDecay < 0
+                || steps < 1
+                || margin < 0
+                || distillWeight < 0) {
             throw new IllegalArgumentException("invalid stage-2 settings");
         }
     }

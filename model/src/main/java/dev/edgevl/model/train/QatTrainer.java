@@ -1,6 +1,5 @@
 package dev.edgevl.model.train;
 
-import dev.edgevl.model.PyTorch;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -11,6 +10,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import dev.edgevl.model.PyTorch;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.quant.QatStudentBlock;
 
@@ -36,7 +36,8 @@ public final class QatTrainer implements AutoCloseable {
         this.model = Model.newInstance("student-stage2", engine.getEngineName());
         model.setBlock(block);
         this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l1Loss())
-                .optOptimizer(Schedules.adamWCosine(config.learningRate(), config.finalLearningRate(), config.weightDecay(), config.steps())));
+                .optOptimizer(Schedules.adamWCosine(
+                        config.learningRate(), config.finalLearningRate(), config.weightDecay(), config.steps())));
         trainer.initialize(new Shape(1, 3, student.inputSize(), student.inputSize()));
     }
 
@@ -61,7 +62,10 @@ public final class QatTrainer implements AutoCloseable {
                 NDArray value = TripletLoss.semiHard(sRgb, batch.pseudoLabels(), config.margin())
                         .add(TripletLoss.semiHard(sAux, batch.pseudoLabels(), config.margin()));
                 if (config.distillWeight() > 0) {
-                    value = value.add(DistillLoss.L1.of(sRgb, t).add(DistillLoss.L1.of(sAux, t)).mul(config.distillWeight()));
+                    value = value.add(DistillLoss.L1
+                            .of(sRgb, t)
+                            .add(DistillLoss.L1.of(sAux, t))
+                            .mul(config.distillWeight()));
                 }
                 collector.backward(value);
                 loss = value.getFloat();
@@ -77,7 +81,8 @@ public final class QatTrainer implements AutoCloseable {
     }
 
     public int liveArrays() {
-        return model.getNDManager().getManagedArrays().size() + trainer.getManager().getManagedArrays().size();
+        return model.getNDManager().getManagedArrays().size()
+                + trainer.getManager().getManagedArrays().size();
     }
 
     @Override

@@ -11,8 +11,7 @@ import java.security.NoSuchAlgorithmException;
  * The first eight bytes of SHA-256 over the seed and the part: unrelated seeds for neighbouring inputs, on every JVM.
  */
 public final class RunSeeds {
-    private RunSeeds() {
-    }
+    private RunSeeds() {}
 
     public static long derive(long seed, String part) {
         return digest(ByteBuffer.allocate(8).putLong(seed).array(), part.getBytes(StandardCharsets.UTF_8));

@@ -4,8 +4,7 @@ import java.util.Random;
 
 /** Training orders: the offline evaluation and the distiller shuffle their pairs the same way. */
 public final class Shuffle {
-    private Shuffle() {
-    }
+    private Shuffle() {}
 
     /** 0..n-1 in a random order (Fisher–Yates), reproducible from {@code random}. */
     public static int[] permutation(int n, Random random) {

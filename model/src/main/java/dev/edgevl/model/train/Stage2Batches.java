@@ -14,8 +14,7 @@ import java.util.Random;
  */
 public final class Stage2Batches {
     /** The samples of one batch (indices into the training pairs) and their pseudo-labels, labelled half first. */
-    public record Batch(int[] samples, int[] pseudoLabels) {
-    }
+    public record Batch(int[] samples, int[] pseudoLabels) {}
 
     private final List<PseudoLabels.Pick> picks;
     private final int pairs;
@@ -34,8 +33,8 @@ public final class Stage2Batches {
      */
     public Stage2Batches(List<PseudoLabels.Pick> picks, int pairs, int batch, Random random) {
         if (picks.isEmpty() || batch < 2 || pairs < 1) {
-            throw new IllegalArgumentException("stage 2 needs pseudo-labelled pairs and batches of at least 2, got " + picks.size()
-                    + " picks, batch " + batch + ", " + pairs + " pairs");
+            throw new IllegalArgumentException("stage 2 needs pseudo-labelled pairs and batches of at least 2, got "
+                    + picks.size() + " picks, batch " + batch + ", " + pairs + " pairs");
         }
         this.picks = List.copyOf(picks);
         this.pairs = pairs;

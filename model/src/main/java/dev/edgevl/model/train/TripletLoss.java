@@ -18,12 +18,10 @@ import java.util.List;
 public final class TripletLoss {
     public static final float DEFAULT_MARGIN = 0.3f;
 
-    private TripletLoss() {
-    }
+    private TripletLoss() {}
 
     /** A chosen triplet: indices into the batch. */
-    record Triplet(int anchor, int positive, int negative) {
-    }
+    record Triplet(int anchor, int positive, int negative) {}
 
     /** Mean hinge over the chosen triplets; 0 when the batch offers none (e.g. a single label). */
     public static NDArray semiHard(NDArray embeddings, int[] labels, float margin) {
@@ -64,16 +62,24 @@ public final class TripletLoss {
                 float bestDistance = Float.MAX_VALUE;
                 for (int k = 0; k < n; k++) {
                     float dan = distances[a * n + k];
-                    if (labels[k] != LabelledPairBatch.UNLABELLED && labels[k] != labels[a] && dan > dap && dan < dap + margin && dan < bestDistance) {
+                    if (labels[k] != LabelledPairBatch.UNLABELLED
+                            && labels[k] != labels[a]
+                            && dan > dap
+                            && dan < dap + margin
+                            && dan < bestDistance) {
                         best = k;
                         bestDistance = dan;
                     }
                 }
                 if (best < 0) {
-                    // No semi-hard negative: a violating (harder) one still teaches something, once the semi-hard ones are gone.
+                    // No semi-hard negative: a violating (harder) one still teaches something, once the semi-hard ones
+                    // are gone.
                     for (int k = 0; k < n; k++) {
                         float dan = distances[a * n + k];
-                        if (labels[k] != LabelledPairBatch.UNLABELLED && labels[k] != labels[a] && dan <= dap && (best < 0 || dan > distances[a * n + best])) {
+                        if (labels[k] != LabelledPairBatch.UNLABELLED
+                                && labels[k] != labels[a]
+                                && dan <= dap
+                                && (best < 0 || dan > distances[a * n + best])) {
                             best = k;
                         }
                     }

@@ -9,8 +9,7 @@ import java.util.List;
  */
 public final class Embeddings {
 
-    private Embeddings() {
-    }
+    private Embeddings() {}
 
     public static double norm(float[] v) {
         double sum = 0;

@@ -1,8 +1,6 @@
 package dev.edgevl.model.zeroshot;
 
 import dev.edgevl.model.teacher.TeacherModel;
-import dev.edgevl.model.zeroshot.Embeddings;
-import dev.edgevl.model.zeroshot.LabelSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +12,7 @@ import java.util.Map;
  * the offline evaluation both go through here, so a label means the same in both.
  */
 public final class LabelEncoder {
-    private LabelEncoder() {
-    }
+    private LabelEncoder() {}
 
     /** The embedding of {@code label} from {@code templates} ({@code {}} where the label goes). */
     public static float[] embed(TeacherModel teacher, String label, List<String> templates) {

@@ -24,6 +24,7 @@ public final class LabelSet {
     private final int dim;
     /** {@code size × dim}, row-major, rows normalized, in label order. */
     private final float[] matrix;
+
     private final String version;
 
     private LabelSet(TreeMap<String, float[]> normalized) {
@@ -132,7 +133,9 @@ public final class LabelSet {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelSet other && other.dim == dim && Arrays.equals(other.labels, labels)
+        return o instanceof LabelSet other
+                && other.dim == dim
+                && Arrays.equals(other.labels, labels)
                 && Arrays.equals(other.matrix, matrix);
     }
 
@@ -175,7 +178,8 @@ public final class LabelSet {
             norm += (double) x * x;
         }
         if (norm == 0) {
-            throw new IllegalArgumentException("Label '" + label + "' has an all-zero embedding, which matches nothing.");
+            throw new IllegalArgumentException(
+                    "Label '" + label + "' has an all-zero embedding, which matches nothing.");
         }
         return embedding;
     }

@@ -27,7 +27,10 @@ public final class LeftOutLabels {
         List<LiveLabels.LeftOut> before = reported.put(teacherId + "/" + dim, selection.leftOut());
         if (!selection.leftOut().equals(before == null ? List.of() : before)) {
             if (selection.leftOut().isEmpty()) {
-                log.info("{} can use every live label again ({}).", reader, selection.labels().size());
+                log.info(
+                        "{} can use every live label again ({}).",
+                        reader,
+                        selection.labels().size());
             } else {
                 log.warn("{}: {}", reader, selection.describe());
             }

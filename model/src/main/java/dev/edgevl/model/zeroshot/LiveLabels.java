@@ -29,8 +29,7 @@ public final class LiveLabels {
     public static final LiveLabels NONE = new LiveLabels(Map.of());
 
     /** One label as its record had it. {@code problem} is why it can never be used whatever the model, or null. */
-    private record Entry(String label, String teacherId, float[] embedding, String problem) {
-    }
+    private record Entry(String label, String teacherId, float[] embedding, String problem) {}
 
     /** A label a selection left out, and why, in a few words. */
     public record LeftOut(String label, String reason) {
@@ -55,7 +54,8 @@ public final class LiveLabels {
         /** One sentence for a log: how many labels were left out, which, and why. */
         public String describe() {
             return "Left out " + leftOut.size() + " of " + (labels.size() + leftOut.size()) + " live labels: "
-                    + leftOut.stream().map(LeftOut::toString).collect(Collectors.joining(", ")) + "; scoring with the other "
+                    + leftOut.stream().map(LeftOut::toString).collect(Collectors.joining(", "))
+                    + "; scoring with the other "
                     + labels.size() + ".";
         }
     }
@@ -100,7 +100,10 @@ public final class LiveLabels {
 
     private LiveLabels put(String label, String teacherId, float[] embedding, String problem) {
         Map<String, Entry> next = new TreeMap<>(entries);
-        next.put(label, new Entry(label, teacherId, embedding, problem != null ? problem : problem(label, teacherId, embedding)));
+        next.put(
+                label,
+                new Entry(
+                        label, teacherId, embedding, problem != null ? problem : problem(label, teacherId, embedding)));
         return new LiveLabels(next);
     }
 
@@ -128,10 +131,17 @@ public final class LiveLabels {
     }
 
     private Selection build(String teacherId, int dim) {
-        List<Entry> sound = entries.values().stream().filter(e -> e.problem() == null).toList();
+        List<Entry> sound =
+                entries.values().stream().filter(e -> e.problem() == null).toList();
         String teacher = teacherId != null ? teacherId : mostCommon(sound, Entry::teacherId);
-        int size = dim > 0 ? dim : mostCommon(sound.stream().filter(e -> e.teacherId().equals(teacher)).toList(), e -> e.embedding().length,
-                0);
+        int size = dim > 0
+                ? dim
+                : mostCommon(
+                        sound.stream()
+                                .filter(e -> e.teacherId().equals(teacher))
+                                .toList(),
+                        e -> e.embedding().length,
+                        0);
         Map<String, float[]> usable = new LinkedHashMap<>();
         List<LeftOut> leftOut = new ArrayList<>();
         for (Entry e : entries.values()) {
@@ -140,7 +150,8 @@ public final class LiveLabels {
             } else if (!e.teacherId().equals(teacher)) {
                 leftOut.add(new LeftOut(e.label(), "embedded by the teacher " + e.teacherId() + ", not " + teacher));
             } else if (e.embedding().length != size) {
-                leftOut.add(new LeftOut(e.label(), e.embedding().length + " values where the model's embeddings have " + size));
+                leftOut.add(new LeftOut(
+                        e.label(), e.embedding().length + " values where the model's embeddings have " + size));
             } else {
                 usable.put(e.label(), e.embedding());
             }

@@ -12,10 +12,10 @@ public final class Prompts {
     public static final String PLACEHOLDER = "{}";
 
     /** "a photo of a cube", "a picture of a cube", "a cube", "there is a cube on the floor". */
-    public static final List<String> DEFAULT_TEMPLATES = List.of("a photo of a {}", "a picture of a {}", "a {}", "there is a {} on the floor");
+    public static final List<String> DEFAULT_TEMPLATES =
+            List.of("a photo of a {}", "a picture of a {}", "a {}", "there is a {} on the floor");
 
-    private Prompts() {
-    }
+    private Prompts() {}
 
     /** The default templates filled with {@code label}. */
     public static List<String> templates(String label) {

@@ -12,7 +12,8 @@ import java.util.Set;
  * @param maxEntropy a normalized entropy above this is {@link RouteReason#HIGH_ENTROPY}; 1 turns the rule off
  * @param onDisagreement whether RGB and non-RGB top-1 labels that differ are {@link RouteReason#MODALITY_DISAGREEMENT}
  */
-public record RoutingRules(double minMargin, double maxEntropy, boolean onDisagreement) implements java.io.Serializable {
+public record RoutingRules(double minMargin, double maxEntropy, boolean onDisagreement)
+        implements java.io.Serializable {
 
     /**
      * Margin below 0.2, entropy above 0.75, any disagreement. The budget, not these thresholds, bounds

@@ -7,5 +7,4 @@ package dev.edgevl.model.zeroshot;
  * @param probability softmax probability over the whole label set, 0..1
  * @param similarity cosine similarity between image and label embeddings, -1..1, before temperature and softmax
  */
-public record ScoredLabel(String label, double probability, double similarity) {
-}
+public record ScoredLabel(String label, double probability, double similarity) {}

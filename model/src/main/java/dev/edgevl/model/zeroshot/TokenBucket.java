@@ -75,6 +75,5 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
     }
 
     /** What {@link #offer} decided: whether the frame goes through, and the balance after it. */
-    public record Outcome(boolean granted, long balance) {
-    }
+    public record Outcome(boolean granted, long balance) {}
 }

@@ -6,8 +6,7 @@ package dev.edgevl.model.zeroshot;
  */
 final class TopK {
 
-    private TopK() {
-    }
+    private TopK() {}
 
     static int[] indices(double[] scores, int k) {
         int[] best = new int[k];

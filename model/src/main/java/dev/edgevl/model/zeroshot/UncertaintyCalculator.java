@@ -3,8 +3,7 @@ package dev.edgevl.model.zeroshot;
 /** Uncertainty of a zero-shot classification; pure functions of the probabilities. */
 public final class UncertaintyCalculator {
 
-    private UncertaintyCalculator() {
-    }
+    private UncertaintyCalculator() {}
 
     /** For a frame without an RGB partner. */
     public static Uncertainty of(Classification aux) {

@@ -16,8 +16,7 @@ public final class ZeroShotClassifier {
     /** CLIP's learnt logit scale is 100, i.e. a softmax temperature of 0.01. */
     public static final double DEFAULT_TEMPERATURE = 0.01;
 
-    private ZeroShotClassifier() {
-    }
+    private ZeroShotClassifier() {}
 
     public static Classification classify(float[] imageEmbedding, LabelSet labels, int k) {
         return classify(imageEmbedding, labels, DEFAULT_TEMPERATURE, k);
@@ -36,8 +35,7 @@ public final class ZeroShotClassifier {
         return score(imageEmbedding, 0, labels, temperature, k);
     }
 
-    public static List<Classification> classify(float[][] imageEmbeddings, LabelSet labels, double temperature,
-            int k) {
+    public static List<Classification> classify(float[][] imageEmbeddings, LabelSet labels, double temperature, int k) {
         List<Classification> out = new ArrayList<>(imageEmbeddings.length);
         for (float[] embedding : imageEmbeddings) {
             out.add(classify(embedding, labels, temperature, k));
@@ -50,8 +48,8 @@ public final class ZeroShotClassifier {
         check(labels, temperature, k);
         int dim = labels.dim();
         if (rows.length % dim != 0) {
-            throw new IllegalArgumentException(rows.length + " floats are not whole rows of the label set's "
-                    + dim + "-dimensional embeddings; does the model's embedding size match the teacher's?");
+            throw new IllegalArgumentException(rows.length + " floats are not whole rows of the label set's " + dim
+                    + "-dimensional embeddings; does the model's embedding size match the teacher's?");
         }
         List<Classification> out = new ArrayList<>(rows.length / dim);
         for (int offset = 0; offset < rows.length; offset += dim) {
@@ -70,7 +68,8 @@ public final class ZeroShotClassifier {
         }
         imageNorm = Math.sqrt(imageNorm);
         if (!Double.isFinite(imageNorm)) {
-            throw new IllegalArgumentException("The image embedding holds NaN or infinite values; the model is broken.");
+            throw new IllegalArgumentException(
+                    "The image embedding holds NaN or infinite values; the model is broken.");
         }
         double[] similarities = new double[n];
         double maxLogit = Double.NEGATIVE_INFINITY;

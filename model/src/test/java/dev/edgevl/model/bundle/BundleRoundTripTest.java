@@ -41,12 +41,15 @@ class BundleRoundTripTest {
         assertThat(manifest.input().meanAsFloats()).containsExactly(0.5f, 0.5f, 0.5f);
         assertThat(manifest.input().resize()).isEqualTo("AREA");
         assertThat(manifest.metrics()).containsEntry("gate.nonRgbAgreement", 0.8125);
-        assertThat(manifest.files()).containsOnlyKeys("labels.json", "model.onnx")
-                .containsEntry("model.onnx", Digests.sha256Hex(TestBundles.files().get("model.onnx")));
+        assertThat(manifest.files())
+                .containsOnlyKeys("labels.json", "model.onnx")
+                .containsEntry(
+                        "model.onnx", Digests.sha256Hex(TestBundles.files().get("model.onnx")));
         assertThat(verified.bundle().fileNames()).containsExactly("labels.json", "model.onnx");
         assertThat(verified.bundle().entryFile()).isEqualTo(TestBundles.files().get("model.onnx"));
-        assertThat(verified.bundle().file("labels.json")).hasValueSatisfying(
-                labels -> assertThat(new String(labels, StandardCharsets.UTF_8)).contains("torus"));
+        assertThat(verified.bundle().file("labels.json"))
+                .hasValueSatisfying(labels ->
+                        assertThat(new String(labels, StandardCharsets.UTF_8)).contains("torus"));
         assertThat(verified.bundle().file("missing.bin")).isEmpty();
     }
 
@@ -82,10 +85,13 @@ class BundleRoundTripTest {
                 order.add(entry.getName());
                 assertThat(entry.getMethod()).isEqualTo(ZipEntry.STORED);
                 assertThat(entry.getTimeLocal()).isEqualTo(BundleLayout.ENTRY_TIME);
-                assertThat(entry.getExtra()).as("extra fields, e.g. a zone-dependent timestamp").isNull();
+                assertThat(entry.getExtra())
+                        .as("extra fields, e.g. a zone-dependent timestamp")
+                        .isNull();
                 if (entry.getName().equals("manifest.json")) {
                     String json = new String(zip.readAllBytes(), StandardCharsets.UTF_8);
-                    assertThat(json).contains("\"formatVersion\" : 1", "\"createdAt\" : \"2025-03-01T12:00:00.123Z\"")
+                    assertThat(json)
+                            .contains("\"formatVersion\" : 1", "\"createdAt\" : \"2025-03-01T12:00:00.123Z\"")
                             .doesNotContain("\r", "displayName");
                 }
             }
@@ -96,9 +102,16 @@ class BundleRoundTripTest {
     @Test
     void floatNormalisationSurvivesTheJsonExactly() {
         float[] clipMean = {0.48145466f, 0.4578275f, 0.40821073f};
-        BundleInput input = new BundleInput(224, 224, 3, List.of(clipMean[0], clipMean[1], clipMean[2]),
-                List.of(0.26862954f, 0.26130258f, 0.27577711f), "BILINEAR", List.of("RGB"));
-        byte[] bytes = new BundleWriter().write(TestBundles.manifest().input(input).build(), TestBundles.files());
+        BundleInput input = new BundleInput(
+                224,
+                224,
+                3,
+                List.of(clipMean[0], clipMean[1], clipMean[2]),
+                List.of(0.26862954f, 0.26130258f, 0.27577711f),
+                "BILINEAR",
+                List.of("RGB"));
+        byte[] bytes =
+                new BundleWriter().write(TestBundles.manifest().input(input).build(), TestBundles.files());
 
         BundleInput read = ModelBundle.parse(bytes).manifest().input();
 
@@ -110,23 +123,30 @@ class BundleRoundTripTest {
     void theWriterRefusesWhatAReaderWouldRefuse() {
         BundleManifest manifest = TestBundles.manifest().build();
         assertThatThrownBy(() -> new BundleWriter().write(manifest, Map.of("labels.json", new byte[1])))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entry file model.onnx");
-        assertThatThrownBy(() -> new BundleWriter().write(manifest, Map.of("model.onnx", new byte[1], "../evil", new byte[1])))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flat names");
-        assertThatThrownBy(() -> new BundleWriter().write(manifest,
-                Map.of("model.onnx", new byte[1], "manifest.json", new byte[1])))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("entry file model.onnx");
+        assertThatThrownBy(() ->
+                        new BundleWriter().write(manifest, Map.of("model.onnx", new byte[1], "../evil", new byte[1])))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("flat names");
+        assertThatThrownBy(() -> new BundleWriter()
+                        .write(manifest, Map.of("model.onnx", new byte[1], "manifest.json", new byte[1])))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BundleWriter(new BundleLimits(1 << 20, 1000, 4))
-                .write(manifest, Map.of("model.onnx", new byte[1001])))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("over the limit");
+                        .write(manifest, Map.of("model.onnx", new byte[1001])))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("over the limit");
     }
 
     @Test
     void aManifestWithImpossibleValuesCannotBeBuilt() {
         assertThatThrownBy(() -> TestBundles.manifest().embeddingDim(0).build()).hasMessageContaining("embeddingDim");
-        assertThatThrownBy(() -> TestBundles.manifest().metric("loss", Double.NaN).build()).hasMessageContaining("loss");
+        assertThatThrownBy(
+                        () -> TestBundles.manifest().metric("loss", Double.NaN).build())
+                .hasMessageContaining("loss");
         assertThatThrownBy(() -> TestBundles.manifest().family(" ").build()).hasMessageContaining("family");
-        assertThatThrownBy(() -> new BundleInput(64, 64, 3, List.of(0.5f), List.of(0.2f, 0.2f, 0.2f), null, List.of("RGB")))
+        assertThatThrownBy(() ->
+                        new BundleInput(64, 64, 3, List.of(0.5f), List.of(0.2f, 0.2f, 0.2f), null, List.of("RGB")))
                 .hasMessageContaining("one value per channel");
     }
 }

@@ -27,7 +27,8 @@ class DevKeysTest {
         // A bundle signed in one run verifies in the next, through the public key file consumers are given.
         SignedBundle signed = first.signer().sign(TestBundles.bundle());
         BundleVerifier verifier = new BundleVerifier(TrustedKeys.fromPemFiles(List.of(second.publicKeyFile())));
-        assertThat(verifier.verify(signed.bytes(), signed.sha256Hex(), signed.signature(), signed.keyId()).keyId())
+        assertThat(verifier.verify(signed.bytes(), signed.sha256Hex(), signed.signature(), signed.keyId())
+                        .keyId())
                 .isEqualTo(second.keyId());
         assertThat(second.trustedKeys().keyIds()).containsExactly(first.keyId());
     }
@@ -37,16 +38,20 @@ class DevKeysTest {
         DevKeys.loadOrCreate(dir);
         Files.delete(dir.resolve(DevKeys.PUBLIC_KEY_FILE));
 
-        assertThatThrownBy(() -> DevKeys.loadOrCreate(dir)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(DevKeys.PRIVATE_KEY_FILE).hasMessageContaining("delete it");
+        assertThatThrownBy(() -> DevKeys.loadOrCreate(dir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(DevKeys.PRIVATE_KEY_FILE)
+                .hasMessageContaining("delete it");
     }
 
     @Test
     void halvesOfDifferentPairsAreRefused() throws IOException {
         DevKeys.loadOrCreate(dir);
-        Keys.writePublicKey(dir.resolve(DevKeys.PUBLIC_KEY_FILE), Keys.generate().getPublic());
+        Keys.writePublicKey(
+                dir.resolve(DevKeys.PUBLIC_KEY_FILE), Keys.generate().getPublic());
 
-        assertThatThrownBy(() -> DevKeys.loadOrCreate(dir)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> DevKeys.loadOrCreate(dir))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not halves of one key pair");
     }
 }

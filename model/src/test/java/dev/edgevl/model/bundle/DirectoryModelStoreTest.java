@@ -29,7 +29,9 @@ class DirectoryModelStoreTest {
         assertThat(store.contains(sha)).isTrue();
         assertThat(store.get(sha)).hasValue(bundle);
         assertThat(store.uriOf(sha).getScheme()).isEqualTo("file");
-        assertThat(UriFetcher.withLimits(BundleLimits.DEFAULT).apply(store.uriOf(sha).toString())).isEqualTo(bundle);
+        assertThat(UriFetcher.withLimits(BundleLimits.DEFAULT)
+                        .apply(store.uriOf(sha).toString()))
+                .isEqualTo(bundle);
         assertThat(files()).containsExactly(sha + ".zip");
     }
 
@@ -38,7 +40,8 @@ class DirectoryModelStoreTest {
         DirectoryModelStore store = new DirectoryModelStore(dir);
         String first = store.put(bundle);
         String again = store.put(bundle.clone());
-        String other = store.put(new BundleWriter().write(TestBundles.manifest().version(8).build(), TestBundles.files()));
+        String other = store.put(
+                new BundleWriter().write(TestBundles.manifest().version(8).build(), TestBundles.files()));
 
         assertThat(again).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
@@ -81,9 +84,14 @@ class DirectoryModelStoreTest {
 
     @Test
     void leftoversOfACrashedWriterAreSweptOnceStaleButAWriterInFlightIsLeftAlone() throws IOException {
-        Path stale = Files.write(dir.resolve(AtomicFiles.TEMP_PREFIX + "abc.zip.1" + AtomicFiles.TEMP_SUFFIX), new byte[10]);
-        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(DirectoryModelStore.STALE_TEMP_AGE).minusSeconds(60)));
-        Path inFlight = Files.write(dir.resolve(AtomicFiles.TEMP_PREFIX + "def.zip.2" + AtomicFiles.TEMP_SUFFIX), new byte[10]);
+        Path stale =
+                Files.write(dir.resolve(AtomicFiles.TEMP_PREFIX + "abc.zip.1" + AtomicFiles.TEMP_SUFFIX), new byte[10]);
+        Files.setLastModifiedTime(
+                stale,
+                FileTime.from(
+                        Instant.now().minus(DirectoryModelStore.STALE_TEMP_AGE).minusSeconds(60)));
+        Path inFlight =
+                Files.write(dir.resolve(AtomicFiles.TEMP_PREFIX + "def.zip.2" + AtomicFiles.TEMP_SUFFIX), new byte[10]);
 
         new DirectoryModelStore(dir);
 

@@ -30,7 +30,8 @@ class KeysTest {
 
         assertThat(privatePem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
         assertThat(publicPem).startsWith("-----BEGIN PUBLIC KEY-----\n");
-        assertThat(Keys.privateKeyFromPem(privatePem).getEncoded()).isEqualTo(pair.getPrivate().getEncoded());
+        assertThat(Keys.privateKeyFromPem(privatePem).getEncoded())
+                .isEqualTo(pair.getPrivate().getEncoded());
         assertThat(Keys.publicKeyFromPem(publicPem)).isEqualTo(pair.getPublic());
     }
 
@@ -39,14 +40,16 @@ class KeysTest {
         Keys.writePrivateKey(dir.resolve("signing.pem"), pair.getPrivate());
         Keys.writePublicKey(dir.resolve("signing.pub.pem"), pair.getPublic());
 
-        assertThat(Keys.readPrivateKey(dir.resolve("signing.pem")).getEncoded()).isEqualTo(pair.getPrivate().getEncoded());
+        assertThat(Keys.readPrivateKey(dir.resolve("signing.pem")).getEncoded())
+                .isEqualTo(pair.getPrivate().getEncoded());
         assertThat(Keys.readPublicKey(dir.resolve("signing.pub.pem"))).isEqualTo(pair.getPublic());
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("signing.pem"))))
                     .isEqualTo("rw-------");
         }
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("signing.pem", "signing.pub.pem");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("signing.pem", "signing.pub.pem");
         }
     }
 
@@ -58,12 +61,13 @@ class KeysTest {
         PublicKey publicKey = Keys.publicKeyFromPem(resource("rfc8410-ed25519.pub.pem"));
         byte[] digest = Digests.sha256("edgevl".getBytes(StandardCharsets.US_ASCII));
 
-        SignedBundle signed = new BundleSigner(privateKey, Keys.keyId(publicKey))
-                .sign("edgevl".getBytes(StandardCharsets.US_ASCII));
+        SignedBundle signed =
+                new BundleSigner(privateKey, Keys.keyId(publicKey)).sign("edgevl".getBytes(StandardCharsets.US_ASCII));
 
         assertThat(signed.sha256Hex()).isEqualTo(Digests.hex(digest));
-        assertThat(Digests.hex(signed.signature())).isEqualTo("0f8979a5468643436132ed069bd23854cbfb8b5a3313f4d72bb26c99301116"
-                + "2100cef03a0a424ec43df8185c2d72eb172c05f77273673efe83d894f68580df0b");
+        assertThat(Digests.hex(signed.signature()))
+                .isEqualTo("0f8979a5468643436132ed069bd23854cbfb8b5a3313f4d72bb26c99301116"
+                        + "2100cef03a0a424ec43df8185c2d72eb172c05f77273673efe83d894f68580df0b");
         Signature verify = Signature.getInstance("Ed25519");
         verify.initVerify(publicKey);
         verify.update(digest);
@@ -73,7 +77,9 @@ class KeysTest {
     @Test
     void theKeyIdIsSixteenHexCharactersOfTheKeysDigest() {
         String id = Keys.keyId(pair.getPublic());
-        assertThat(id).hasSize(16).matches("[0-9a-f]+")
+        assertThat(id)
+                .hasSize(16)
+                .matches("[0-9a-f]+")
                 .isEqualTo(Digests.sha256Hex(pair.getPublic().getEncoded()).substring(0, 16))
                 .isNotEqualTo(Keys.keyId(Keys.generate().getPublic()));
         assertThat(BundleSigner.of(pair).keyId()).isEqualTo(id);
@@ -83,22 +89,26 @@ class KeysTest {
     void oneTrustFileMayHoldSeveralKeysForARotation(@TempDir Path dir) throws IOException {
         KeyPair next = Keys.generate();
         Path trust = dir.resolve("trusted.pem");
-        Files.writeString(trust, "# publisher keys\n" + Keys.toPem(pair.getPublic()) + "\n" + Keys.toPem(next.getPublic()));
+        Files.writeString(
+                trust, "# publisher keys\n" + Keys.toPem(pair.getPublic()) + "\n" + Keys.toPem(next.getPublic()));
 
         TrustedKeys keys = TrustedKeys.fromPemFiles(List.of(trust));
 
         assertThat(keys.keyIds()).containsExactlyInAnyOrder(Keys.keyId(pair.getPublic()), Keys.keyId(next.getPublic()));
         assertThat(keys.find(Keys.keyId(next.getPublic()))).contains(next.getPublic());
         assertThat(keys.find("0000000000000000")).isEmpty();
-        assertThat(TrustedKeys.fromPem(Keys.toPem(pair.getPublic())).keyIds()).containsExactly(Keys.keyId(pair.getPublic()));
+        assertThat(TrustedKeys.fromPem(Keys.toPem(pair.getPublic())).keyIds())
+                .containsExactly(Keys.keyId(pair.getPublic()));
     }
 
     @Test
     void wrongKeyMaterialIsRefusedWithItsFileName(@TempDir Path dir) throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "nothing here");
-        assertThatThrownBy(() -> TrustedKeys.fromPemFiles(List.of(empty))).hasMessageContaining("empty.pem")
+        assertThatThrownBy(() -> TrustedKeys.fromPemFiles(List.of(empty)))
+                .hasMessageContaining("empty.pem")
                 .hasMessageContaining("no PEM 'PUBLIC KEY'");
-        assertThatThrownBy(() -> Keys.privateKeyFromPem(Keys.toPem(pair.getPublic()))).hasMessageContaining("PRIVATE KEY");
+        assertThatThrownBy(() -> Keys.privateKeyFromPem(Keys.toPem(pair.getPublic())))
+                .hasMessageContaining("PRIVATE KEY");
 
         KeyPair rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         assertThatThrownBy(() -> TrustedKeys.of(rsa.getPublic())).hasMessageContaining("Ed25519");

@@ -39,7 +39,8 @@ class ModelBundleTest {
         Map<String, byte[]> swapped = new LinkedHashMap<>(files);
         swapped.put("model.onnx", TestBundles.modelBytes(20_000, 2)); // valid zip, valid CRC, wrong content
         refused(TestBundles.rawZip(TestBundles.entries(manifest, swapped)), Reason.DIGEST_MISMATCH)
-                .hasMessageContaining("'model.onnx'").hasMessageContaining("altered");
+                .hasMessageContaining("'model.onnx'")
+                .hasMessageContaining("altered");
     }
 
     @Test
@@ -47,7 +48,8 @@ class ModelBundleTest {
         Map<String, byte[]> extra = new LinkedHashMap<>(files);
         extra.put("payload.sh", new byte[] {1});
         refused(TestBundles.rawZip(TestBundles.entries(manifest, extra)), Reason.CORRUPT)
-                .hasMessageContaining("does not list").hasMessageContaining("'payload.sh'");
+                .hasMessageContaining("does not list")
+                .hasMessageContaining("'payload.sh'");
 
         Map<String, byte[]> missing = new LinkedHashMap<>(files);
         missing.remove("labels.json");
@@ -55,7 +57,8 @@ class ModelBundleTest {
                 .hasMessageContaining("'labels.json'");
 
         String otherEntry = manifest.replace("\"entry\" : \"model.onnx\"", "\"entry\" : \"model.pt\"");
-        refused(TestBundles.rawZip(TestBundles.entries(otherEntry, files)), Reason.CORRUPT).hasMessageContaining("'model.pt'");
+        refused(TestBundles.rawZip(TestBundles.entries(otherEntry, files)), Reason.CORRUPT)
+                .hasMessageContaining("'model.pt'");
     }
 
     @Test
@@ -68,8 +71,10 @@ class ModelBundleTest {
         // ZipOutputStream refuses duplicates, so write a second name of the same length and rename it in the bytes.
         Map<String, byte[]> twin = new LinkedHashMap<>(files);
         twin.put("model.onnY", TestBundles.modelBytes(100, 3));
-        byte[] renamed = new String(TestBundles.rawZip(TestBundles.entries(manifest, twin)), StandardCharsets.ISO_8859_1)
-                .replace("model.onnY", "model.onnx").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] renamed = new String(
+                        TestBundles.rawZip(TestBundles.entries(manifest, twin)), StandardCharsets.ISO_8859_1)
+                .replace("model.onnY", "model.onnx")
+                .getBytes(StandardCharsets.ISO_8859_1);
         refused(renamed, Reason.CORRUPT).hasMessageContaining("twice");
     }
 
@@ -78,8 +83,11 @@ class ModelBundleTest {
         byte[] bundle = TestBundles.bundle();
         refused(bundle, new BundleLimits(bundle.length - 1, 1 << 20, 8), Reason.TOO_LARGE);
         refused(bundle, new BundleLimits(1 << 20, 10_000, 8), Reason.TOO_LARGE).hasMessageContaining("'model.onnx'");
-        refused(bundle, new BundleLimits(1 << 20, 1 << 20, 1), Reason.TOO_LARGE).hasMessageContaining("more than 1 files");
-        assertThat(ModelBundle.parse(bundle, new BundleLimits(bundle.length, 20_100, 2)).fileNames()).hasSize(2);
+        refused(bundle, new BundleLimits(1 << 20, 1 << 20, 1), Reason.TOO_LARGE)
+                .hasMessageContaining("more than 1 files");
+        assertThat(ModelBundle.parse(bundle, new BundleLimits(bundle.length, 20_100, 2))
+                        .fileNames())
+                .hasSize(2);
     }
 
     @Test
@@ -111,18 +119,28 @@ class ModelBundleTest {
 
     @Test
     void aManifestMissingARequiredFieldOrWithBadValuesIsCorrupt() {
-        refused(TestBundles.rawZip(TestBundles.entries(manifest.replace("\"version\" : 7,", ""), files)), Reason.CORRUPT)
+        refused(
+                        TestBundles.rawZip(TestBundles.entries(manifest.replace("\"version\" : 7,", ""), files)),
+                        Reason.CORRUPT)
                 .hasMessageContaining("version");
-        refused(TestBundles.rawZip(TestBundles.entries(manifest.replace("\"embeddingDim\" : 128", "\"embeddingDim\" : -1"),
-                files)), Reason.CORRUPT).hasMessageContaining("embeddingDim");
-        refused(TestBundles.rawZip(TestBundles.entries(manifest.replace("\"family\" : \"student\",",
-                "\"family\" : \"student\", \"family\" : \"teacher\","), files)), Reason.CORRUPT);
+        refused(
+                        TestBundles.rawZip(TestBundles.entries(
+                                manifest.replace("\"embeddingDim\" : 128", "\"embeddingDim\" : -1"), files)),
+                        Reason.CORRUPT)
+                .hasMessageContaining("embeddingDim");
+        refused(
+                TestBundles.rawZip(TestBundles.entries(
+                        manifest.replace(
+                                "\"family\" : \"student\",", "\"family\" : \"student\", \"family\" : \"teacher\","),
+                        files)),
+                Reason.CORRUPT);
         refused(TestBundles.rawZip(TestBundles.entries("[1, 2]", files)), Reason.CORRUPT);
         refused(TestBundles.rawZip(TestBundles.entries("{\"formatVersion\": ", files)), Reason.CORRUPT);
     }
 
     @Test
-    void filesCanBeWrittenOutForEnginesThatLoadFromAPathAndCopiesProtectTheBundle(@TempDir Path dir) throws IOException {
+    void filesCanBeWrittenOutForEnginesThatLoadFromAPathAndCopiesProtectTheBundle(@TempDir Path dir)
+            throws IOException {
         ModelBundle bundle = ModelBundle.parse(TestBundles.bundle());
         bundle.writeFilesTo(dir.resolve("v7"));
         assertThat(Files.readAllBytes(dir.resolve("v7/model.onnx"))).isEqualTo(files.get("model.onnx"));
@@ -137,8 +155,10 @@ class ModelBundleTest {
         return refused(bundle, BundleLimits.DEFAULT, reason);
     }
 
-    private static AbstractThrowableAssert<?, ? extends Throwable> refused(byte[] bundle, BundleLimits limits, Reason reason) {
+    private static AbstractThrowableAssert<?, ? extends Throwable> refused(
+            byte[] bundle, BundleLimits limits, Reason reason) {
         return assertThatThrownBy(() -> ModelBundle.parse(bundle, limits))
-                .isInstanceOfSatisfying(BundleException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        BundleException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
 }

@@ -33,15 +33,17 @@ class ModelVersionsTest {
         assertThat(record.getBundle()).isEqualTo(ByteBuffer.wrap(signed.bytes()));
         assertThat(record.getBundleUri()).isNull();
         assertThat(record.getBundleSizeBytes()).isEqualTo(signed.bytes().length);
-        assertThat(record.getMetrics()).containsEntry("gate.nonRgbAgreement", 0.8125).hasSize(2);
+        assertThat(record.getMetrics())
+                .containsEntry("gate.nonRgbAgreement", 0.8125)
+                .hasSize(2);
         assertThat(record.getCreatedTime()).isEqualTo(TestBundles.CREATED);
         assertThat(record.getPublishedTime()).isEqualTo(published);
     }
 
     @Test
     void aUriDeliveryCarriesTheUriAndNotTheBytes() {
-        ModelVersion record = ModelVersions.toRecord(signed, bundle, BundleDelivery.at("https://models.example/x.zip"),
-                published);
+        ModelVersion record =
+                ModelVersions.toRecord(signed, bundle, BundleDelivery.at("https://models.example/x.zip"), published);
 
         assertThat(record.getBundle()).isNull();
         assertThat(record.getBundleUri()).isEqualTo("https://models.example/x.zip");
@@ -50,9 +52,10 @@ class ModelVersionsTest {
 
     @Test
     void aSignedBundleAndAManifestOfAnotherBundleDoNotMakeARecord() {
-        ModelBundle other = ModelBundle.parse(new BundleWriter().write(TestBundles.manifest().version(8).build(),
-                TestBundles.files()));
+        ModelBundle other = ModelBundle.parse(
+                new BundleWriter().write(TestBundles.manifest().version(8).build(), TestBundles.files()));
         assertThatThrownBy(() -> ModelVersions.toRecord(signed, other, BundleDelivery.inline(), published))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not the same bundle");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not the same bundle");
     }
 }

@@ -16,8 +16,7 @@ import java.util.zip.ZipOutputStream;
 final class TestBundles {
     static final Instant CREATED = Instant.parse("2025-03-01T12:00:00.123Z");
 
-    private TestBundles() {
-    }
+    private TestBundles() {}
 
     static BundleManifest.Builder manifest() {
         return BundleManifest.builder()
@@ -27,7 +26,8 @@ final class TestBundles {
                 .createdAt(CREATED)
                 .teacherId("synthetic-clip-v1")
                 .embeddingDim(128)
-                .input(BundleInput.of(64, 64, 3, 0.5f, 0.25f, Modality.RGB, Modality.DEPTH, Modality.THERMAL).withResize("AREA"))
+                .input(BundleInput.of(64, 64, 3, 0.5f, 0.25f, Modality.RGB, Modality.DEPTH, Modality.THERMAL)
+                        .withResize("AREA"))
                 .labelSetHash("9f2c41d0")
                 .metric("gate.nonRgbAgreement", 0.8125)
                 .metric("train.loss", 0.0421)
@@ -72,7 +72,8 @@ final class TestBundles {
     static String manifestJson(Map<String, byte[]> files) {
         Map<String, String> digests = new LinkedHashMap<>();
         files.forEach((name, content) -> digests.put(name, Digests.sha256Hex(content)));
-        return new String(ManifestJson.write(manifest().build().withFiles(BundleManifest.FORMAT_VERSION, digests)),
+        return new String(
+                ManifestJson.write(manifest().build().withFiles(BundleManifest.FORMAT_VERSION, digests)),
                 StandardCharsets.UTF_8);
     }
 

@@ -54,17 +54,23 @@ class UriFetcherTest {
     void whatCannotBeFetchedIsUnavailableAndWhatIsTooBigIsTooLarge(@TempDir Path dir) {
         UriFetcher fetcher = UriFetcher.withLimits(BundleLimits.DEFAULT);
 
-        assertThatThrownBy(() -> fetcher.apply(base() + "/models/gone.zip")).isInstanceOfSatisfying(BundleException.class,
-                e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE)).hasMessageContaining("HTTP 404");
+        assertThatThrownBy(() -> fetcher.apply(base() + "/models/gone.zip"))
+                .isInstanceOfSatisfying(
+                        BundleException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE))
+                .hasMessageContaining("HTTP 404");
         assertThatThrownBy(() -> fetcher.apply(dir.resolve("absent.zip").toUri().toString()))
-                .isInstanceOfSatisfying(BundleException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
-        assertThatThrownBy(() -> fetcher.apply("not a uri")).isInstanceOfSatisfying(BundleException.class,
-                e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        BundleException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
+        assertThatThrownBy(() -> fetcher.apply("not a uri"))
+                .isInstanceOfSatisfying(
+                        BundleException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
         assertThatThrownBy(() -> new UriFetcher(1000, Duration.ofSeconds(5)).apply(base() + "/models/bundle.zip"))
-                .isInstanceOfSatisfying(BundleException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
+                .isInstanceOfSatisfying(
+                        BundleException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
     }
 
     private String base() {
-        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getHostString() + ":"
+                + server.getAddress().getPort();
     }
 }

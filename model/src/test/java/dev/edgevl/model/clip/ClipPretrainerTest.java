@@ -18,11 +18,13 @@ class ClipPretrainerTest {
     @Test
     void imagesComeToSitNextToTheirCaptions() {
         WordVocabulary vocabulary = WordVocabulary.of(List.of("a red green blue square on the left right"));
-        StudentSpec imageSpec = new StudentSpec(SIZE, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(32, 2)), 16);
+        StudentSpec imageSpec =
+                new StudentSpec(SIZE, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(32, 2)), 16);
         TextTower text = new TextTower(vocabulary.size(), LENGTH, 8, 32, 16);
         Random random = new Random(4);
         int steps = 120;
-        try (ClipPretrainer pretrainer = new ClipPretrainer(StudentNetwork.build(imageSpec), text, SIZE, LENGTH, 3e-3f, steps, 0.1f, 9)) {
+        try (ClipPretrainer pretrainer =
+                new ClipPretrainer(StudentNetwork.build(imageSpec), text, SIZE, LENGTH, 3e-3f, steps, 0.1f, 9)) {
             float first = 0;
             float last = 0;
             for (int i = 0; i < steps; i++) {
@@ -56,8 +58,7 @@ class ClipPretrainerTest {
         }
     }
 
-    private record Batch(float[] images, int[] tokens, int[] groups) {
-    }
+    private record Batch(float[] images, int[] tokens, int[] groups) {}
 
     private static String caption(int group) {
         return "a " + COLOURS[group % 3] + " square on the " + PLACES[group / 3];
@@ -76,7 +77,8 @@ class ClipPretrainerTest {
                 for (int y = 0; y < SIZE; y++) {
                     for (int x = 0; x < SIZE; x++) {
                         boolean inside = y > 4 && y < 11 && x >= x0 && x < x0 + 6;
-                        images[((i * 3 + c) * SIZE + y) * SIZE + x] = (inside && c == colour ? 1f : 0f) + 0.1f * (float) r.nextGaussian();
+                        images[((i * 3 + c) * SIZE + y) * SIZE + x] =
+                                (inside && c == colour ? 1f : 0f) + 0.1f * (float) r.nextGaussian();
                     }
                 }
             }

@@ -1,7 +1,5 @@
 package dev.edgevl.model.onnx;
 
-import dev.edgevl.model.quant.TestStudents;
-
 import static dev.edgevl.model.quant.TestStudents.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.quant.FoldedStudent.ActivationRanges;
 import dev.edgevl.model.quant.ReferenceForward;
+import dev.edgevl.model.quant.TestStudents;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,8 @@ class CalibrationTest {
         ActivationRanges r = Calibration.calibrate(STUDENT, IMAGES, 48).ranges();
         float[] sorted = IMAGES.clone();
         Arrays.sort(sorted);
-        assertThat(r.points()).isEqualTo(FoldedStudent.quantizationPoints(STUDENT.convs().size()));
+        assertThat(r.points())
+                .isEqualTo(FoldedStudent.quantizationPoints(STUDENT.convs().size()));
         assertThat(r.min()[0]).isEqualTo(sorted[0]);
         assertThat(r.max()[0]).isEqualTo(sorted[sorted.length - 1]);
         for (int p = 1; p < r.points(); p++) {

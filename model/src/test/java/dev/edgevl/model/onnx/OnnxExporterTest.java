@@ -1,7 +1,5 @@
 package dev.edgevl.model.onnx;
 
-import dev.edgevl.model.quant.TestStudents;
-
 import static dev.edgevl.model.quant.TestStudents.argmaxDot;
 import static dev.edgevl.model.quant.TestStudents.images;
 import static dev.edgevl.model.quant.TestStudents.maxAbsDifference;
@@ -15,6 +13,7 @@ import ai.onnxruntime.OrtSession;
 import dev.edgevl.model.quant.ConvLayer;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.quant.ReferenceForward;
+import dev.edgevl.model.quant.TestStudents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +56,8 @@ class OnnxExporterTest {
                 agree += argmaxDot(actual[n], labels) == argmaxDot(expected[n], labels) ? 1 : 0;
                 meanDiff += maxAbsDifference(new float[][] {actual[n]}, new float[][] {expected[n]}) / COUNT;
             }
-            assertThat(agree).as("top-1 agreement out of %d", COUNT).isGreaterThanOrEqualTo((int) Math.ceil(0.99 * COUNT));
+            assertThat(agree).as("top-1 agreement out of %d", COUNT).isGreaterThanOrEqualTo((int)
+                    Math.ceil(0.99 * COUNT));
             assertThat(meanDiff).isLessThan(1e-4);
             assertThat(maxAbsDifference(actual, expected)).isLessThan(1e-3f);
         }
@@ -69,12 +69,19 @@ class OnnxExporterTest {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setOptimizedModelFilePath(optimized.toString());
-            OrtEnvironment.getEnvironment().createSession(OnnxExporter.exportInt8(STUDENT), options).close();
+            OrtEnvironment.getEnvironment()
+                    .createSession(OnnxExporter.exportInt8(STUDENT), options)
+                    .close();
         }
         List<String> ops = ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList().stream()
-                .map(NodeProto::getOpType).toList();
-        assertThat(ops).filteredOn("QLinearConv"::equals).hasSize(STUDENT.convs().size());
-        assertThat(ops).contains("QLinearGlobalAveragePool", "QGemm").doesNotContain("Conv", "DequantizeLinear", "Gemm");
+                .map(NodeProto::getOpType)
+                .toList();
+        assertThat(ops)
+                .filteredOn("QLinearConv"::equals)
+                .hasSize(STUDENT.convs().size());
+        assertThat(ops)
+                .contains("QLinearGlobalAveragePool", "QGemm")
+                .doesNotContain("Conv", "DequantizeLinear", "Gemm");
     }
 
     @Test
@@ -84,9 +91,12 @@ class OnnxExporterTest {
         FoldedStudent calibrated = Calibration.calibrate(realistic, images(4, 64, 6), 4);
         int int8 = OnnxExporter.exportInt8(calibrated).length;
         int fp32 = OnnxExporter.exportFloat(calibrated).length;
-        long channels = realistic.convs().stream().mapToLong(ConvLayer::outChannels).sum() + realistic.projection().out();
+        long channels =
+                realistic.convs().stream().mapToLong(ConvLayer::outChannels).sum()
+                        + realistic.projection().out();
         long weights = realistic.parameterCount() - channels;
-        // int8 codes, then per output channel an int32 bias, a float scale and a zero point; the graph itself is a few kB.
+        // int8 codes, then per output channel an int32 bias, a float scale and a zero point; the graph itself is a few
+        // kB.
         assertThat((long) int8).isBetween(weights + 9 * channels, weights + 9 * channels + 12_000);
         // The float model pays 4 bytes a bias where the int8 one pays 9 a channel, so the ratio stays under 4.
         assertThat((double) fp32 / int8).isBetween(3.7, 4.0);
@@ -96,7 +106,9 @@ class OnnxExporterTest {
     void exportsAreReproducibleAndCarryTheirMetadata() {
         Map<String, String> metadata = Map.of("family", "edgevl-student", "version", "7");
         byte[] model = OnnxExporter.exportInt8(STUDENT, metadata);
-        assertThat(OnnxExporter.exportInt8(STUDENT, metadata)).as("same student, same bytes, same signature").isEqualTo(model);
+        assertThat(OnnxExporter.exportInt8(STUDENT, metadata))
+                .as("same student, same bytes, same signature")
+                .isEqualTo(model);
         try (OnnxStudent loaded = new OnnxStudent(model)) {
             assertThat(loaded.metadata()).isEqualTo(metadata);
             assertThat(loaded.inputSize()).isEqualTo(16);

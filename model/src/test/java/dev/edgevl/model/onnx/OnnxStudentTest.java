@@ -1,7 +1,5 @@
 package dev.edgevl.model.onnx;
 
-import dev.edgevl.model.quant.TestStudents;
-
 import static dev.edgevl.model.quant.TestStudents.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import dev.edgevl.model.quant.FoldedStudent;
+import dev.edgevl.model.quant.TestStudents;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,9 +38,12 @@ class OnnxStudentTest {
         g.floatInput("x", "N", 4L);
         g.floatOutput("y", "N", 4L);
         g.node("Identity", "y", new String[] {"x"});
-        byte[] identity = ModelProto.newBuilder().setIrVersion(OnnxExporter.IR_VERSION)
+        byte[] identity = ModelProto.newBuilder()
+                .setIrVersion(OnnxExporter.IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(OnnxExporter.OPSET))
-                .setGraph(g.build()).build().toByteArray();
+                .setGraph(g.build())
+                .build()
+                .toByteArray();
         assertThatThrownBy(() -> new OnnxStudent(identity))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no tensor named 'images'");

@@ -17,8 +17,14 @@ class StudentBundlesTest {
     @Test
     void aStudentBundleRunsOnOnnxRuntimeAndSaysHowToPreprocess() {
         FoldedStudent student = Calibration.calibrate(TestStudents.tiny(3), TestStudents.images(8, 16, 4), 8);
-        byte[] bytes = StudentBundles.int8(student, BundleManifest.builder().family("student").version(2).parentVersion(1L)
-                .createdAt(Instant.parse("2026-11-26T00:00:00Z")).teacherId("t"));
+        byte[] bytes = StudentBundles.int8(
+                student,
+                BundleManifest.builder()
+                        .family("student")
+                        .version(2)
+                        .parentVersion(1L)
+                        .createdAt(Instant.parse("2026-11-26T00:00:00Z"))
+                        .teacherId("t"));
         ModelBundle bundle = ModelBundle.parse(bytes);
 
         assertThat(bundle.manifest().embeddingDim()).isEqualTo(8);
@@ -34,7 +40,10 @@ class StudentBundlesTest {
 
     @Test
     void anUnknownResizeMethodIsRefusedByName() {
-        assertThatThrownBy(() -> StudentBundles.inputSpec(StudentBundles.input(16).withResize("LANCZOS")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LANCZOS").hasMessageContaining("AREA");
+        assertThatThrownBy(
+                        () -> StudentBundles.inputSpec(StudentBundles.input(16).withResize("LANCZOS")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LANCZOS")
+                .hasMessageContaining("AREA");
     }
 }

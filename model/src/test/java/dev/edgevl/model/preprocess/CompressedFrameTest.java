@@ -41,7 +41,8 @@ class CompressedFrameTest {
         BufferedImage image = new BufferedImage(8, 6, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, 8, 6, gray);
 
-        float[] fromPng = FramePreprocessor.toInput(Modality.DEPTH, 8, 6, PixelEncoding.PNG, encode(image, "png"), SPEC);
+        float[] fromPng =
+                FramePreprocessor.toInput(Modality.DEPTH, 8, 6, PixelEncoding.PNG, encode(image, "png"), SPEC);
 
         assertThat(fromPng).containsExactly(FramePreprocessor.toInput(8, 6, PixelEncoding.GRAY8, gray, SPEC));
     }
@@ -134,7 +135,9 @@ class CompressedFrameTest {
     private static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            assertThat(ImageIO.write(image, format, out)).as("a " + format + " writer").isTrue();
+            assertThat(ImageIO.write(image, format, out))
+                    .as("a " + format + " writer")
+                    .isTrue();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -56,8 +56,9 @@ class FramePreprocessorTest {
 
         float[] in = FramePreprocessor.toInput(2, 2, PixelEncoding.GRAY8, gray, unit(2, 2));
 
-        assertThat(in).containsExactly(0f, 64 / 255f, 128 / 255f, 1f, 0f, 64 / 255f, 128 / 255f, 1f,
-                0f, 64 / 255f, 128 / 255f, 1f);
+        assertThat(in)
+                .containsExactly(
+                        0f, 64 / 255f, 128 / 255f, 1f, 0f, 64 / 255f, 128 / 255f, 1f, 0f, 64 / 255f, 128 / 255f, 1f);
     }
 
     @Test
@@ -92,7 +93,8 @@ class FramePreprocessorTest {
         int[] depth = {
             1000, 1000, 1000,
             2000, 0, 2000,
-            3000, 3000, 3000};
+            3000, 3000, 3000
+        };
 
         float[] in = FramePreprocessor.toInput(3, 3, PixelEncoding.DEPTH16_MM, u16(depth), unit(3, 3));
 
@@ -117,7 +119,8 @@ class FramePreprocessorTest {
     @Test
     void thermalIsMinMaxScaledHotBright() {
         // 20 °C, 30 °C, no reading, 25 °C
-        float[] in = FramePreprocessor.toInput(4, 1, PixelEncoding.THERMAL16_CK, u16(29315, 30315, 0, 29815), unit(4, 1));
+        float[] in =
+                FramePreprocessor.toInput(4, 1, PixelEncoding.THERMAL16_CK, u16(29315, 30315, 0, 29815), unit(4, 1));
 
         assertThat(channel(in, 0, 4)).containsExactly(0f, 1f, 0.75f, 0.5f);
     }
@@ -226,15 +229,16 @@ class FramePreprocessorTest {
 
         float[] fromFrame = FramePreprocessor.toInput(frame, InputSpec.DEFAULT);
 
-        assertThat(fromFrame).containsExactly(FramePreprocessor.toInput(3, 2, PixelEncoding.DEPTH16_MM, depth,
-                InputSpec.DEFAULT));
+        assertThat(fromFrame)
+                .containsExactly(FramePreprocessor.toInput(3, 2, PixelEncoding.DEPTH16_MM, depth, InputSpec.DEFAULT));
         assertThat(frame.getData().position()).isZero();
     }
 
     @Test
     void aBatchIsTheInputsOneAfterAnother() {
         SensorFrame rgb = frame(Modality.RGB, 2, 2, PixelEncoding.RGB8, ByteBuffer.wrap(new byte[] {
-            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+        }));
         SensorFrame depth = frame(Modality.DEPTH, 2, 2, PixelEncoding.DEPTH16_MM, ByteBuffer.wrap(u16(1, 2, 0, 4)));
         InputSpec spec = InputSpec.of(2, 2);
 
@@ -258,8 +262,8 @@ class FramePreprocessorTest {
 
     @Test
     void aShortFrameSaysHowManyBytesItNeeds() {
-        assertThatThrownBy(() -> FramePreprocessor.toInput(64, 64, PixelEncoding.DEPTH16_MM, new byte[8000],
-                InputSpec.DEFAULT))
+        assertThatThrownBy(() ->
+                        FramePreprocessor.toInput(64, 64, PixelEncoding.DEPTH16_MM, new byte[8000], InputSpec.DEFAULT))
                 .isInstanceOf(FrameFormatException.class)
                 .hasMessage("DEPTH16_MM frame of 64×64 pixels needs 8192 bytes (2 per pixel) but has 8000.");
     }
@@ -267,16 +271,21 @@ class FramePreprocessorTest {
     @Test
     void emptySizesUnknownEncodingsAndMissingDataAreFormatErrors() {
         assertThatThrownBy(() -> FramePreprocessor.toInput(0, 64, PixelEncoding.GRAY8, new byte[0], InputSpec.DEFAULT))
-                .isInstanceOf(FrameFormatException.class).hasMessageContaining("0×64 is empty");
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("0×64 is empty");
         assertThatThrownBy(() -> FramePreprocessor.toInput(2, 2, PixelEncoding.UNKNOWN, new byte[4], InputSpec.DEFAULT))
-                .isInstanceOf(FrameFormatException.class).hasMessageContaining("UNKNOWN is not one");
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("UNKNOWN is not one");
         assertThatThrownBy(() -> FramePreprocessor.toInput(2, 2, null, new byte[4], InputSpec.DEFAULT))
-                .isInstanceOf(FrameFormatException.class).hasMessageContaining("no pixel encoding");
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("no pixel encoding");
         assertThatThrownBy(() -> FramePreprocessor.toInput(2, 2, PixelEncoding.GRAY8, null, InputSpec.DEFAULT))
-                .isInstanceOf(FrameFormatException.class).hasMessageContaining("no data");
-        assertThatThrownBy(() -> FramePreprocessor.toInput(100_000, 100_000, PixelEncoding.GRAY8, new byte[1],
-                InputSpec.DEFAULT))
-                .isInstanceOf(FrameFormatException.class).hasMessageContaining("exceeds the limit");
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("no data");
+        assertThatThrownBy(() -> FramePreprocessor.toInput(
+                        100_000, 100_000, PixelEncoding.GRAY8, new byte[1], InputSpec.DEFAULT))
+                .isInstanceOf(FrameFormatException.class)
+                .hasMessageContaining("exceeds the limit");
     }
 
     @Test
@@ -297,11 +306,12 @@ class FramePreprocessorTest {
         byte[] depth = u16(500, 0, 700, 900);
 
         assertThat(FramePreprocessor.toInput(Modality.RGB, 2, 2, PixelEncoding.DEPTH16_MM, depth, InputSpec.DEFAULT))
-                .containsExactly(FramePreprocessor.toInput(Modality.DEPTH, 2, 2, PixelEncoding.DEPTH16_MM, depth,
-                        InputSpec.DEFAULT));
+                .containsExactly(FramePreprocessor.toInput(
+                        Modality.DEPTH, 2, 2, PixelEncoding.DEPTH16_MM, depth, InputSpec.DEFAULT));
     }
 
-    private static SensorFrame frame(Modality modality, int width, int height, PixelEncoding encoding, ByteBuffer data) {
+    private static SensorFrame frame(
+            Modality modality, int width, int height, PixelEncoding encoding, ByteBuffer data) {
         return SensorFrame.newBuilder()
                 .setDeviceId("dev-1")
                 .setSensorId("s0")

@@ -28,10 +28,13 @@ class InputSpecTest {
         spec.mean()[1] = 9;
 
         assertThat(spec.mean()).containsExactly(0.1f, 0.2f, 0.3f);
-        assertThat(spec).isEqualTo(InputSpec.of(32, 16).withNormalisation(new float[] {0.1f, 0.2f, 0.3f},
-                new float[] {1, 1, 1}));
-        assertThat(spec.hashCode()).isEqualTo(InputSpec.of(32, 16).withNormalisation(
-                new float[] {0.1f, 0.2f, 0.3f}, new float[] {1, 1, 1}).hashCode());
+        assertThat(spec)
+                .isEqualTo(
+                        InputSpec.of(32, 16).withNormalisation(new float[] {0.1f, 0.2f, 0.3f}, new float[] {1, 1, 1}));
+        assertThat(spec.hashCode())
+                .isEqualTo(InputSpec.of(32, 16)
+                        .withNormalisation(new float[] {0.1f, 0.2f, 0.3f}, new float[] {1, 1, 1})
+                        .hashCode());
         assertThat(spec).isNotEqualTo(spec.withResize(ResizeMethod.BILINEAR));
     }
 

@@ -3,11 +3,11 @@ package dev.edgevl.model.quant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.djl.engine.Engine;
 import org.junit.jupiter.api.Test;
 
 class FakeQuantTest {
@@ -24,7 +24,8 @@ class FakeQuantTest {
             assertThat(q[4]).isCloseTo(Math.round(-0.01f / s1) * s1, within(1e-7f));
             assertThat(q[5]).isCloseTo(Math.round(0.003f / s1) * s1, within(1e-7f));
             for (int i = 0; i < 3; i++) {
-                assertThat(q[i]).isCloseTo(QuantParams.symmetricInt8(1.0f).fakeQuantize(w.toFloatArray()[i]), within(1e-6f));
+                assertThat(q[i])
+                        .isCloseTo(QuantParams.symmetricInt8(1.0f).fakeQuantize(w.toFloatArray()[i]), within(1e-6f));
             }
         }
     }
@@ -47,7 +48,9 @@ class FakeQuantTest {
             NDArray w = m.create(new float[] {0.3f, -0.7f, 0.05f, 0.9f}, new Shape(2, 2));
             w.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray loss = FakeQuant.weightsPerChannel(w).mul(m.create(new float[] {1f, 2f, 3f, 4f}, new Shape(2, 2))).sum();
+                NDArray loss = FakeQuant.weightsPerChannel(w)
+                        .mul(m.create(new float[] {1f, 2f, 3f, 4f}, new Shape(2, 2)))
+                        .sum();
                 gc.backward(loss);
             }
             // Rounding has zero gradient almost everywhere; the STE makes it the identity instead.
@@ -64,7 +67,8 @@ class FakeQuantTest {
         QuantParams w = QuantParams.symmetricInt8(0.5f);
         assertThat(w.quantize(0.5f)).isEqualTo(127);
         assertThat(w.quantize(-0.5f)).isEqualTo(-127);
-        // Ties go to the even neighbour, as in PyTorch and ONNX QuantizeLinear: the exported model must round like training did.
+        // Ties go to the even neighbour, as in PyTorch and ONNX QuantizeLinear: the exported model must round like
+        // training did.
         QuantParams unit = QuantParams.symmetricInt8(127f);
         assertThat(unit.quantize(0.5f)).isZero();
         assertThat(unit.quantize(1.5f)).isEqualTo(2);

@@ -18,13 +18,16 @@ class QatStudentBlockTest {
     void inferenceMatchesTheReferenceFakeQuantForward() {
         int size = 12;
         FoldedStudent student = TestStudents.random(new Random(2), size);
-        try (Model model = Model.newInstance("qat"); NDManager manager = NDManager.newBaseManager()) {
+        try (Model model = Model.newInstance("qat");
+                NDManager manager = NDManager.newBaseManager()) {
             QatStudentBlock block = new QatStudentBlock(student);
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, size, size));
             float[] images = TestStudents.gaussian(new Random(4), 5 * 3 * size * size, 1.0);
             NDArray x = manager.create(images, new Shape(5, 3, size, size));
-            float[] out = block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+            float[] out = block.forward(new ParameterStore(manager, false), new NDList(x), false)
+                    .singletonOrThrow()
+                    .toFloatArray();
             float[][] reference = ReferenceForward.embed(student, images, 5, true);
             for (int n = 0; n < 5; n++) {
                 for (int d = 0; d < 6; d++) {
@@ -32,8 +35,10 @@ class QatStudentBlockTest {
                 }
             }
             // Inference does not move the ranges; what comes back is what went in.
-            assertThat(block.toFolded().ranges().max()).containsExactly(student.ranges().max());
-            assertThat(block.toFolded().convs().get(1).weight()).containsExactly(student.convs().get(1).weight());
+            assertThat(block.toFolded().ranges().max())
+                    .containsExactly(student.ranges().max());
+            assertThat(block.toFolded().convs().get(1).weight())
+                    .containsExactly(student.convs().get(1).weight());
         }
     }
 }

@@ -6,16 +6,13 @@ import java.util.Random;
 
 /** Random folded students and images with fixed seeds, shaped like the real ones. */
 public final class TestStudents {
-    private TestStudents() {
-    }
+    private TestStudents() {}
 
     /** 16×16 input; a full conv, a depthwise stride-2 conv and a pointwise conv; projection to 8. */
     public static FoldedStudent tiny(long seed) {
         Random r = new Random(seed);
-        List<ConvLayer> convs = List.of(
-                conv(r, 3, 8, 3, 1, 1, 1),
-                conv(r, 8, 8, 3, 2, 1, 8),
-                conv(r, 8, 16, 1, 1, 0, 1));
+        List<ConvLayer> convs =
+                List.of(conv(r, 3, 8, 3, 1, 1, 1), conv(r, 8, 8, 3, 2, 1, 8), conv(r, 8, 16, 1, 1, 0, 1));
         return new FoldedStudent(16, convs, linear(r, 16, 8), null);
     }
 
@@ -52,7 +49,8 @@ public final class TestStudents {
                 for (int y = 0; y < size; y++) {
                     for (int x = 0; x < size; x++) {
                         double d2 = ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (radius * radius);
-                        double v = cast + 0.5 * (gx * x + gy * y) / size + blob * Math.exp(-d2) + 0.3 * r.nextGaussian();
+                        double v =
+                                cast + 0.5 * (gx * x + gy * y) / size + blob * Math.exp(-d2) + 0.3 * r.nextGaussian();
                         out[((n * 3 + c) * size + y) * size + x] = (float) v;
                     }
                 }

@@ -17,16 +17,21 @@ class StudentFoldingTest {
     void theFoldedStudentComputesWhatTheTrainedStudentComputes() {
         int size = 16;
         int dim = 8;
-        StudentSpec spec = new StudentSpec(size, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(24, 1)), dim);
+        StudentSpec spec =
+                new StudentSpec(size, 8, List.of(new StudentSpec.Block(16, 2), new StudentSpec.Block(24, 1)), dim);
         Random random = new Random(5);
-        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(spec), size, DistillConfig.defaults(10))) {
-            // A few steps so the batch norms have learnt scales, shifts and running statistics that are not the identity.
+        try (DistillationTrainer trainer =
+                new DistillationTrainer(StudentNetwork.build(spec), size, DistillConfig.defaults(10))) {
+            // A few steps so the batch norms have learnt scales, shifts and running statistics that are not the
+            // identity.
             for (int i = 0; i < 10; i++) {
                 trainer.step(randomBatch(random, 8, size, dim));
             }
             FoldedStudent folded = StudentFolding.fold(trainer.model().getBlock(), spec);
             assertThat(folded.convs()).hasSize(1 + 2 * spec.blocks().size());
-            assertThat(folded.convs().get(1).groups()).as("the first block's depthwise convolution").isEqualTo(8);
+            assertThat(folded.convs().get(1).groups())
+                    .as("the first block's depthwise convolution")
+                    .isEqualTo(8);
 
             float[] images = randomBatch(new Random(9), 6, size, dim).aux();
             float[][] trained = trainer.embed(images, 6, size);

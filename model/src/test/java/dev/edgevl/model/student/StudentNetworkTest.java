@@ -20,7 +20,7 @@ class StudentNetworkTest {
         StudentSpec spec = StudentSpec.standard(64, 128);
         assertThat(spec.parameterCount()).isBetween(300_000L, 2_000_000L);
         try (Model model = Model.newInstance("student");
-             NDManager manager = NDManager.newBaseManager()) {
+                NDManager manager = NDManager.newBaseManager()) {
             Block net = StudentNetwork.build(spec);
             model.setBlock(net);
             net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 64, 64));
@@ -33,7 +33,8 @@ class StudentNetworkTest {
             assertThat(counted).as("parameters the network really has").isEqualTo(spec.parameterCount());
 
             NDArray images = manager.randomUniform(0f, 1f, new Shape(4, 3, 64, 64));
-            NDArray out = net.forward(new ParameterStore(manager, false), new NDList(images), false).singletonOrThrow();
+            NDArray out = net.forward(new ParameterStore(manager, false), new NDList(images), false)
+                    .singletonOrThrow();
             assertThat(out.getShape()).isEqualTo(new Shape(4, 128));
             float[] norms = out.square().sum(new int[] {1}).sqrt().toFloatArray();
             for (float n : norms) {
@@ -47,7 +48,9 @@ class StudentNetworkTest {
         StudentSpec spec = StudentSpec.standard(64, 128);
         StudentSpec wide = spec.widened(2);
         assertThat(wide.stemChannels()).isEqualTo(64);
-        assertThat(wide.blocks()).extracting(StudentSpec.Block::stride).isEqualTo(spec.blocks().stream().map(StudentSpec.Block::stride).toList());
+        assertThat(wide.blocks())
+                .extracting(StudentSpec.Block::stride)
+                .isEqualTo(spec.blocks().stream().map(StudentSpec.Block::stride).toList());
         assertThat(wide.finalChannels()).isEqualTo(2 * spec.finalChannels());
         assertThat(wide.embeddingDim()).isEqualTo(128);
     }

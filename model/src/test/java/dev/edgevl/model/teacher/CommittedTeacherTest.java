@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * where the recipe's cache key is computed.)
  */
 class CommittedTeacherTest {
-    private static final List<String> TEXTS = List.of("a photo of a cube", "a small red sphere on a grey floor", "a forklift");
+    private static final List<String> TEXTS =
+            List.of("a photo of a cube", "a small red sphere on a grey floor", "a forklift");
 
     @TempDir
     Path cache;
@@ -33,12 +34,14 @@ class CommittedTeacherTest {
         assertThat(committed.key()).matches("[0-9a-f]{16}");
         assertThat(committed.id()).isEqualTo("synthetic-clip@" + committed.key());
         assertThat(committed.command()).isEqualTo("./edgevl teacher pretrain --seed 1");
-        assertThat(List.of("date", "version", "seconds", "scenes", "epochs")).allSatisfy(name -> assertThat(committed.provenance(name)).isNotBlank());
+        assertThat(List.of("date", "version", "seconds", "scenes", "epochs"))
+                .allSatisfy(name -> assertThat(committed.provenance(name)).isNotBlank());
         for (String name : SyntheticTeacherFiles.FILES) {
             assertThat(committed.bytes(name)).as(name).isNotEmpty(); // bytes() checks the recorded SHA-256
         }
         Properties description = new Properties();
-        try (Reader in = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(committed.bytes(SyntheticTeacherFiles.DESCRIPTION)),
+        try (Reader in = new java.io.InputStreamReader(
+                new java.io.ByteArrayInputStream(committed.bytes(SyntheticTeacherFiles.DESCRIPTION)),
                 StandardCharsets.UTF_8)) {
             description.load(in);
         }
@@ -59,7 +62,8 @@ class CommittedTeacherTest {
             imageEmbedding = teacher.encodeImages(new float[][] {image})[0];
         }
         assertThat(texts).hasNumberOfRows(TEXTS.size());
-        assertThat(List.of(texts)).allSatisfy(e -> assertThat(Embeddings.norm(e)).isCloseTo(1.0, within(1e-5)));
+        assertThat(List.of(texts))
+                .allSatisfy(e -> assertThat(Embeddings.norm(e)).isCloseTo(1.0, within(1e-5)));
         assertThat(imageEmbedding).hasSize(128);
         assertThat(Embeddings.norm(imageEmbedding)).isCloseTo(1.0, within(1e-5));
         // Different words, different embeddings: the text tower is not constant.
@@ -86,7 +90,8 @@ class CommittedTeacherTest {
         try (SyntheticTeacher teacher = TestTeachers.tiny(5)) {
             SyntheticTeacherFiles.save(teacher, entry);
         }
-        CommittedTeacher.export(entry, target, new java.util.LinkedHashMap<>(java.util.Map.of("seed", "5", "key", "tiny")));
+        CommittedTeacher.export(
+                entry, target, new java.util.LinkedHashMap<>(java.util.Map.of("seed", "5", "key", "tiny")));
         Properties provenance = new Properties();
         try (Reader in = Files.newBufferedReader(target.resolve(CommittedTeacher.PROVENANCE), StandardCharsets.UTF_8)) {
             provenance.load(in);

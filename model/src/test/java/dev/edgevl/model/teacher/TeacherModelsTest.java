@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgevl.config.ConfigException;
 import dev.edgevl.config.Settings;
-import dev.edgevl.model.teacher.TeacherLoadException;
-import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.model.zeroshot.Embeddings;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TeacherModelsTest {
     /** The TorchScript CLIP fixture of the model module's tests (surefire sets the property). */
-    private static final Path CLIP_FIXTURE = Path.of(System.getProperty("clip.fixture", "../model/src/test/resources/clip-fixture"));
+    private static final Path CLIP_FIXTURE =
+            Path.of(System.getProperty("clip.fixture", "../model/src/test/resources/clip-fixture"));
 
     @TempDir
     Path cache;
@@ -53,38 +52,50 @@ class TeacherModelsTest {
             assertThat(loaded.id()).isEqualTo(committed.id());
             assertThat(loaded.dim()).isEqualTo(128);
         }
-        assertThat(cache.resolve(SyntheticTeacherFiles.directory(cache, committed.key()).getFileName())).as("the cache is left alone")
+        assertThat(cache.resolve(
+                        SyntheticTeacherFiles.directory(cache, committed.key()).getFileName()))
+                .as("the cache is left alone")
                 .doesNotExist();
     }
 
     @Test
     void aTeacherPathWithoutATeacherSaysHowToMakeOne() {
         assertThatThrownBy(() -> TeacherModels.load(Settings.of(Map.of("teacher.path", cache.toString()))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no complete synthetic teacher in " + cache)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no complete synthetic teacher in " + cache)
                 .hasMessageContaining("edgevl teacher pretrain");
     }
 
     @Test
     void aTorchScriptClipLoadsFromItsFileWithTheTokenizerBesideIt() {
-        Settings settings = Settings.of(Map.of("teacher.kind", "torchscript", "teacher.path", CLIP_FIXTURE.resolve("clip-fixture.pt").toString()));
+        Settings settings = Settings.of(Map.of(
+                "teacher.kind",
+                "torchscript",
+                "teacher.path",
+                CLIP_FIXTURE.resolve("clip-fixture.pt").toString()));
         try (TeacherModel clip = TeacherModels.load(settings)) {
             assertThat(clip.id()).startsWith("clip-fixture@");
             float[] embedding = clip.encodeTexts(List.of("a photo of a cube"))[0];
             assertThat(Embeddings.norm(embedding)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
         }
-        assertThat(TeacherConfig.from(settings).inputSpec(224).mean()).containsExactly(dev.edgevl.model.preprocess.InputSpec.CLIP_MEAN);
+        assertThat(TeacherConfig.from(settings).inputSpec(224).mean())
+                .containsExactly(dev.edgevl.model.preprocess.InputSpec.CLIP_MEAN);
     }
 
     @Test
     void aDirectoryWithSeveralModelsIsRefusedByName() {
         Settings settings = Settings.of(Map.of("teacher.kind", "torchscript", "teacher.path", CLIP_FIXTURE.toString()));
-        assertThatThrownBy(() -> TeacherModels.load(settings)).isInstanceOf(TeacherLoadException.class)
-                .hasMessageContaining("holds 2 .pt files").hasMessageContaining("clip-fixture.pt").hasMessageContaining("no-text-tower.pt");
+        assertThatThrownBy(() -> TeacherModels.load(settings))
+                .isInstanceOf(TeacherLoadException.class)
+                .hasMessageContaining("holds 2 .pt files")
+                .hasMessageContaining("clip-fixture.pt")
+                .hasMessageContaining("no-text-tower.pt");
     }
 
     @Test
     void aTorchScriptTeacherNeedsAPath() {
         assertThatThrownBy(() -> TeacherConfig.from(Settings.of(Map.of("teacher.kind", "torchscript"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("teacher.path");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("teacher.path");
     }
 }

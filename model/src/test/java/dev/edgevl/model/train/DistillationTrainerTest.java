@@ -46,9 +46,11 @@ class DistillationTrainerTest {
             for (int p = 0; p < SIZE * SIZE; p++) {
                 int y = p / SIZE;
                 for (int ch = 0; ch < 3; ch++) {
-                    rgb[i * pixels + ch * SIZE * SIZE + p] = (ch == c % 3 ? 1f : 0f) + 0.1f * (float) random.nextGaussian();
+                    rgb[i * pixels + ch * SIZE * SIZE + p] =
+                            (ch == c % 3 ? 1f : 0f) + 0.1f * (float) random.nextGaussian();
                     // The "depth" of class c: a vertical ramp whose slope is the class; same in all channels.
-                    aux[i * pixels + ch * SIZE * SIZE + p] = (c + 1) * y / (4f * SIZE) + 0.05f * (float) random.nextGaussian();
+                    aux[i * pixels + ch * SIZE * SIZE + p] =
+                            (c + 1) * y / (4f * SIZE) + 0.05f * (float) random.nextGaussian();
                 }
             }
         }
@@ -75,7 +77,8 @@ class DistillationTrainerTest {
                     last += loss / 10;
                 }
             }
-            System.out.printf("stage-1 smoke: mean loss %.3f over the first 5 steps, %.3f over the last 10%n", first, last);
+            System.out.printf(
+                    "stage-1 smoke: mean loss %.3f over the first 5 steps, %.3f over the last 10%n", first, last);
             assertThat(last).as("mean loss of the last 10 steps vs the first 5").isLessThan(first * 0.5f);
 
             PairBatch probe = batch(new Random(99), 8);
@@ -86,21 +89,26 @@ class DistillationTrainerTest {
                 agree += nearest(aux[i]) == nearest(probe.teacher()[i]) ? 1 : 0;
                 assertThat(norm(rgb[i])).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-3f));
             }
-            assertThat(agree).as("non-RGB images land nearest their pair's teacher embedding").isGreaterThanOrEqualTo(6);
+            assertThat(agree)
+                    .as("non-RGB images land nearest their pair's teacher embedding")
+                    .isGreaterThanOrEqualTo(6);
         }
     }
 
     @Test
     void memoryStaysFlatAcrossSteps() {
         Random random = new Random(3);
-        try (DistillationTrainer trainer = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(20))) {
+        try (DistillationTrainer trainer =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(20))) {
             trainer.step(batch(random, 4));
             trainer.step(batch(random, 4));
             int before = trainer.liveArrays();
             for (int i = 0; i < 15; i++) {
                 trainer.step(batch(random, 4));
             }
-            assertThat(trainer.liveArrays()).as("live NDArrays after 15 more steps").isEqualTo(before);
+            assertThat(trainer.liveArrays())
+                    .as("live NDArrays after 15 more steps")
+                    .isEqualTo(before);
         }
     }
 
@@ -110,7 +118,8 @@ class DistillationTrainerTest {
         PairBatch probe = batch(new Random(42), 4);
         byte[] saved;
         float[][] before;
-        try (DistillationTrainer first = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(10))) {
+        try (DistillationTrainer first =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(10))) {
             for (int i = 0; i < 10; i++) {
                 first.step(batch(random, 8));
             }
@@ -118,28 +127,39 @@ class DistillationTrainerTest {
             before = first.embed(probe.aux(), 4, SIZE);
         }
         DistillConfig otherSeed = new DistillConfig(2e-3f, 2e-5f, 0.05f, 10, DistillLoss.L1, 999);
-        try (DistillationTrainer second = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, otherSeed, saved)) {
+        try (DistillationTrainer second =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, otherSeed, saved)) {
             float[][] resumed = second.embed(probe.aux(), 4, SIZE);
             for (int i = 0; i < 4; i++) {
-                assertThat(resumed[i]).as("embedding %d after the warm start", i).containsExactly(before[i], org.assertj.core.data.Offset.offset(1e-6f));
+                assertThat(resumed[i])
+                        .as("embedding %d after the warm start", i)
+                        .containsExactly(before[i], org.assertj.core.data.Offset.offset(1e-6f));
             }
             second.step(batch(random, 8));
-            assertThat(second.embed(probe.aux(), 1, SIZE)[0]).as("the warm-started weights still train").isNotEqualTo(resumed[0]);
+            assertThat(second.embed(probe.aux(), 1, SIZE)[0])
+                    .as("the warm-started weights still train")
+                    .isNotEqualTo(resumed[0]);
         }
-        try (DistillationTrainer fresh = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, otherSeed)) {
-            assertThat(fresh.embed(probe.aux(), 1, SIZE)[0]).as("a fresh start differs").isNotEqualTo(before[0]);
+        try (DistillationTrainer fresh =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, otherSeed)) {
+            assertThat(fresh.embed(probe.aux(), 1, SIZE)[0])
+                    .as("a fresh start differs")
+                    .isNotEqualTo(before[0]);
         }
     }
 
     @Test
     void weightsOfAnotherArchitectureAreRefused() {
         byte[] saved;
-        try (DistillationTrainer first = new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(1))) {
+        try (DistillationTrainer first =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(1))) {
             saved = first.weights();
         }
         StudentSpec wider = tinyStudent().widened(2);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DistillationTrainer(StudentNetwork.build(wider), SIZE,
-                DistillConfig.defaults(1), saved)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not fit");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        new DistillationTrainer(StudentNetwork.build(wider), SIZE, DistillConfig.defaults(1), saved))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("do not fit");
     }
 
     @Test

@@ -23,8 +23,10 @@ class QatTrainerTest {
             teacher[i][labels[i]] = 1f;
             for (int p = 0; p < SIZE * SIZE; p++) {
                 for (int c = 0; c < 3; c++) {
-                    rgb[i * pixels + c * SIZE * SIZE + p] = (c == labels[i] ? 1.5f : -0.5f) + 0.2f * (float) r.nextGaussian();
-                    aux[i * pixels + c * SIZE * SIZE + p] = (labels[i] - 1) * (p / SIZE) / (float) SIZE + 0.1f * (float) r.nextGaussian();
+                    rgb[i * pixels + c * SIZE * SIZE + p] =
+                            (c == labels[i] ? 1.5f : -0.5f) + 0.2f * (float) r.nextGaussian();
+                    aux[i * pixels + c * SIZE * SIZE + p] =
+                            (labels[i] - 1) * (p / SIZE) / (float) SIZE + 0.1f * (float) r.nextGaussian();
                 }
             }
         }
@@ -48,19 +50,24 @@ class QatTrainerTest {
                     last += loss / 10;
                 }
             }
-            assertThat(trainer.liveArrays()).as("live NDArrays after 37 more steps").isEqualTo(live);
+            assertThat(trainer.liveArrays())
+                    .as("live NDArrays after 37 more steps")
+                    .isEqualTo(live);
             assertThat(last).as("stage-2 loss, last 10 steps vs first 3").isLessThan(first * 0.8f);
 
             FoldedStudent trained = trainer.result();
             assertThat(trained.ranges()).isNotNull();
             assertThat(trained.ranges().max()).isNotEqualTo(start.ranges().max());
-            float[][] aux = ReferenceForward.embed(trained, batch(new Random(1), 4).pairs().aux(), 4, true);
+            float[][] aux = ReferenceForward.embed(
+                    trained, batch(new Random(1), 4).pairs().aux(), 4, true);
             for (float[] e : aux) {
                 double norm = 0;
                 for (float v : e) {
                     norm += v * v;
                 }
-                assertThat(norm).as("the exported form still gives unit-norm embeddings").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+                assertThat(norm)
+                        .as("the exported form still gives unit-norm embeddings")
+                        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
             }
         }
     }

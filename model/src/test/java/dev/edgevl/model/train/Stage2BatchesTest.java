@@ -50,17 +50,24 @@ class Stage2BatchesTest {
                 drawn.merge(batch.samples()[i + 5], 1, Integer::sum);
             }
         }
-        assertThat(picked).hasSize(10).allSatisfy((sample, times) -> assertThat(times).isEqualTo(10));
-        assertThat(drawn).hasSize(100).allSatisfy((sample, times) -> assertThat(times).isEqualTo(1));
+        assertThat(picked).hasSize(10).allSatisfy((sample, times) -> assertThat(times)
+                .isEqualTo(10));
+        assertThat(drawn).hasSize(100).allSatisfy((sample, times) -> assertThat(times)
+                .isEqualTo(1));
     }
 
     @Test
     void fewPicksLeaveMoreRoomForUnlabelledPairsAndTheOrderIsReproducible() {
         List<PseudoLabels.Pick> three = picks().subList(0, 3);
         Stage2Batches.Batch batch = new Stage2Batches(three, 50, 16, new Random(3)).next();
-        assertThat(Arrays.stream(batch.pseudoLabels()).filter(l -> l != LabelledPairBatch.UNLABELLED).count()).isEqualTo(3);
+        assertThat(Arrays.stream(batch.pseudoLabels())
+                        .filter(l -> l != LabelledPairBatch.UNLABELLED)
+                        .count())
+                .isEqualTo(3);
         assertThat(batch.samples()).hasSize(16);
-        assertThat(new Stage2Batches(three, 50, 16, new Random(3)).next().samples()).isEqualTo(batch.samples());
-        assertThatThrownBy(() -> new Stage2Batches(List.of(), 50, 16, new Random(3))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Stage2Batches(three, 50, 16, new Random(3)).next().samples())
+                .isEqualTo(batch.samples());
+        assertThatThrownBy(() -> new Stage2Batches(List.of(), 50, 16, new Random(3)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -18,7 +18,8 @@ class TripletLossTest {
 
     @Test
     void theSemiHardNegativeIsTheClosestOneFartherThanThePositive() {
-        // Distances from anchor 0: positive 1 at 0.2; negatives 2 at 0.1 (harder), 3 at 0.35 (semi-hard), 4 at 1.5 (easy).
+        // Distances from anchor 0: positive 1 at 0.2; negatives 2 at 0.1 (harder), 3 at 0.35 (semi-hard), 4 at 1.5
+        // (easy).
         float[] d = new float[25];
         d[1] = 0.2f;
         d[2] = 0.1f;
@@ -30,7 +31,8 @@ class TripletLossTest {
 
     @Test
     void unlabelledEntriesAreNeitherAnchorsNorPositivesNorNegatives() {
-        // Anchor 0 and positive 1; entry 2 would be the semi-hard negative and entry 3 a second positive, but both are unlabelled.
+        // Anchor 0 and positive 1; entry 2 would be the semi-hard negative and entry 3 a second positive, but both are
+        // unlabelled.
         float[] d = new float[25];
         d[1] = 0.2f;
         d[2] = 0.35f;
@@ -39,7 +41,8 @@ class TripletLossTest {
         int u = LabelledPairBatch.UNLABELLED;
         List<TripletLoss.Triplet> chosen = TripletLoss.choose(d, new int[] {0, 0, u, u, 1}, 0.3f);
         assertThat(chosen).contains(new TripletLoss.Triplet(0, 1, 4));
-        assertThat(chosen).allSatisfy(t -> assertThat(List.of(t.anchor(), t.positive(), t.negative())).doesNotContain(2, 3));
+        assertThat(chosen).allSatisfy(t -> assertThat(List.of(t.anchor(), t.positive(), t.negative()))
+                .doesNotContain(2, 3));
     }
 
     @Test
@@ -47,7 +50,8 @@ class TripletLossTest {
         try (NDManager m = NDManager.newBaseManager()) {
             // Two labels far apart: every triplet already satisfies the margin.
             NDArray apart = m.create(new float[][] {unit(0), unit(5), unit(180), unit(185)});
-            assertThat(TripletLoss.semiHard(apart, new int[] {0, 0, 1, 1}, 0.3f).getFloat()).isZero();
+            assertThat(TripletLoss.semiHard(apart, new int[] {0, 0, 1, 1}, 0.3f).getFloat())
+                    .isZero();
 
             // Anchor and positive 40° apart, a negative 50° away: inside the margin, so it costs.
             NDArray close = m.create(new float[][] {unit(0), unit(40), unit(50)});

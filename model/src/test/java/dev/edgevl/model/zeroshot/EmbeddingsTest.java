@@ -33,12 +33,14 @@ class EmbeddingsTest {
     @Test
     void vectorsOfDifferentSizesDoNotMix() {
         assertThatThrownBy(() -> Embeddings.dot(new float[2], new float[3])).hasMessageContaining("2 vs 3");
-        assertThatThrownBy(() -> Embeddings.mean(List.of(new float[2], new float[3]))).hasMessageContaining("differ");
+        assertThatThrownBy(() -> Embeddings.mean(List.of(new float[2], new float[3])))
+                .hasMessageContaining("differ");
     }
 
     @Test
     void meanIsElementWise() {
-        assertThat(Embeddings.mean(List.of(new float[] {1, 2}, new float[] {3, 6}))).containsExactly(2, 4);
+        assertThat(Embeddings.mean(List.of(new float[] {1, 2}, new float[] {3, 6})))
+                .containsExactly(2, 4);
     }
 
     @Test
@@ -53,7 +55,8 @@ class EmbeddingsTest {
 
     @Test
     void oneTemplateAveragesToItsOwnDirection() {
-        assertThat(Embeddings.averagePromptEmbeddings(List.of(new float[] {0, 0, 2}))).containsExactly(0, 0, 1);
+        assertThat(Embeddings.averagePromptEmbeddings(List.of(new float[] {0, 0, 2})))
+                .containsExactly(0, 0, 1);
         assertThatThrownBy(() -> Embeddings.averagePromptEmbeddings(List.of())).hasMessageContaining("at least one");
     }
 }

@@ -42,8 +42,12 @@ class LabelSetTest {
         assertThat(set.version()).matches("[0-9a-f]{64}");
         assertThat(LabelSet.of(reversed).version()).isEqualTo(set.version());
         assertThat(LabelSet.of(reversed)).isEqualTo(set);
-        assertThat(LabelSet.empty().with("torus", new float[] {0, 0, 1}).with("cube", new float[] {1, 0, 0})
-                .with("sphere", new float[] {0, 1, 0}).version()).isEqualTo(set.version());
+        assertThat(LabelSet.empty()
+                        .with("torus", new float[] {0, 0, 1})
+                        .with("cube", new float[] {1, 0, 0})
+                        .with("sphere", new float[] {0, 1, 0})
+                        .version())
+                .isEqualTo(set.version());
     }
 
     @Test
@@ -62,7 +66,8 @@ class LabelSetTest {
         Map<String, float[]> scaled = shapes();
         scaled.put("cube", new float[] {7, 0, 0});
 
-        assertThat(LabelSet.of(scaled).version()).isEqualTo(LabelSet.of(shapes()).version());
+        assertThat(LabelSet.of(scaled).version())
+                .isEqualTo(LabelSet.of(shapes()).version());
     }
 
     @Test
@@ -100,7 +105,8 @@ class LabelSetTest {
         assertThatThrownBy(() -> set.with("cone", new float[] {1, 0}))
                 .hasMessageContaining("'cone' has a 2-dimensional embedding but the set's are 3-dimensional");
         assertThatThrownBy(() -> set.with("cone", new float[3])).hasMessageContaining("all-zero");
-        assertThatThrownBy(() -> set.with("cone", new float[] {Float.NaN, 0, 0})).hasMessageContaining("non-finite");
+        assertThatThrownBy(() -> set.with("cone", new float[] {Float.NaN, 0, 0}))
+                .hasMessageContaining("non-finite");
         assertThatThrownBy(() -> set.with(" ", new float[] {1, 0, 0})).hasMessageContaining("non-blank");
         assertThatThrownBy(() -> set.embedding("cone")).hasMessageContaining("No label 'cone'");
     }

@@ -17,12 +17,18 @@ class LiveLabelsTest {
         for (float x : embedding) {
             values.add(x);
         }
-        return LabelEmbedding.newBuilder().setLabel(label).setTeacherId(teacher).setEmbedding(values)
-                .setEmbeddedTime(Instant.parse("2026-12-01T00:00:00Z")).build();
+        return LabelEmbedding.newBuilder()
+                .setLabel(label)
+                .setTeacherId(teacher)
+                .setEmbedding(values)
+                .setEmbeddedTime(Instant.parse("2026-12-01T00:00:00Z"))
+                .build();
     }
 
     private static LiveLabels threeGoodLabels() {
-        return LiveLabels.NONE.apply("cube", record("cube", TEACHER, 1, 0, 0)).apply("sphere", record("sphere", TEACHER, 0, 1, 0))
+        return LiveLabels.NONE
+                .apply("cube", record("cube", TEACHER, 1, 0, 0))
+                .apply("sphere", record("sphere", TEACHER, 0, 1, 0))
                 .apply("torus", record("torus", TEACHER, 0, 0, 2));
     }
 
@@ -51,21 +57,37 @@ class LiveLabelsTest {
         LiveLabels.Selection s = live.select(TEACHER, 3);
 
         assertThat(s.labels().labels()).containsExactly("cube", "sphere", "torus");
-        assertThat(s.leftOut()).extracting(LiveLabels.LeftOut::label)
+        assertThat(s.leftOut())
+                .extracting(LiveLabels.LeftOut::label)
                 .containsExactly(" ", "empty", "foreign", "infinite", "mislabelled", "nan", "seven", "zero");
-        assertThat(s.leftOut()).filteredOn(l -> l.label().equals("zero")).singleElement().extracting(LiveLabels.LeftOut::reason)
-                .asString().contains("all-zero");
-        assertThat(s.leftOut()).filteredOn(l -> l.label().equals("seven")).singleElement().extracting(LiveLabels.LeftOut::reason)
-                .asString().contains("7 values").contains("3");
-        assertThat(s.leftOut()).filteredOn(l -> l.label().equals("foreign")).singleElement().extracting(LiveLabels.LeftOut::reason)
-                .asString().contains("teacher-b");
+        assertThat(s.leftOut())
+                .filteredOn(l -> l.label().equals("zero"))
+                .singleElement()
+                .extracting(LiveLabels.LeftOut::reason)
+                .asString()
+                .contains("all-zero");
+        assertThat(s.leftOut())
+                .filteredOn(l -> l.label().equals("seven"))
+                .singleElement()
+                .extracting(LiveLabels.LeftOut::reason)
+                .asString()
+                .contains("7 values")
+                .contains("3");
+        assertThat(s.leftOut())
+                .filteredOn(l -> l.label().equals("foreign"))
+                .singleElement()
+                .extracting(LiveLabels.LeftOut::reason)
+                .asString()
+                .contains("teacher-b");
         assertThat(s.describe()).startsWith("Left out 8 of 11 live labels: ").endsWith("scoring with the other 3.");
     }
 
     @Test
     void withoutAModelTheTeacherAndSizeMostLabelsShareWin() {
-        LiveLabels live = threeGoodLabels().apply("wide", record("wide", TEACHER, 1, 0, 0, 0, 0))
-                .apply("foreign", record("foreign", "teacher-b", 1, 0, 0)).apply("zero", record("zero", "teacher-b", 0, 0, 0));
+        LiveLabels live = threeGoodLabels()
+                .apply("wide", record("wide", TEACHER, 1, 0, 0, 0, 0))
+                .apply("foreign", record("foreign", "teacher-b", 1, 0, 0))
+                .apply("zero", record("zero", "teacher-b", 0, 0, 0));
 
         LiveLabels.Selection s = live.select(null, 0);
 
@@ -91,10 +113,13 @@ class LiveLabelsTest {
     void theReportLogsOnlyWhenWhatIsLeftOutChangesAndCountsIt() {
         List<String> lines = new ArrayList<>();
         // Records warn and info calls with their last argument (the sentence, or the reader's name).
-        Logger log = (Logger) java.lang.reflect.Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> {
-                    if ((method.getName().equals("warn") || method.getName().equals("info")) && args != null && args.length == 3) {
-                        lines.add(method.getName().toUpperCase(java.util.Locale.ROOT) + " " + (method.getName().equals("warn") ? args[2] : args[1]));
+        Logger log = (Logger) java.lang.reflect.Proxy.newProxyInstance(
+                Logger.class.getClassLoader(), new Class<?>[] {Logger.class}, (proxy, method, args) -> {
+                    if ((method.getName().equals("warn") || method.getName().equals("info"))
+                            && args != null
+                            && args.length == 3) {
+                        lines.add(method.getName().toUpperCase(java.util.Locale.ROOT) + " "
+                                + (method.getName().equals("warn") ? args[2] : args[1]));
                     }
                     return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
                 });

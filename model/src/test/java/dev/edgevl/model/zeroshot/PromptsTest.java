@@ -8,10 +8,14 @@ import org.junit.jupiter.api.Test;
 class PromptsTest {
     @Test
     void theDefaultTemplatesReadAsTheWorldsCaptionsDo() {
-        assertThat(Prompts.templates("cube")).containsExactly("a photo of a cube", "a picture of a cube", "a cube",
-                "there is a cube on the floor");
-        assertThat(Prompts.templates("octahedron")).containsExactly("a photo of an octahedron", "a picture of an octahedron",
-                "an octahedron", "there is an octahedron on the floor");
+        assertThat(Prompts.templates("cube"))
+                .containsExactly("a photo of a cube", "a picture of a cube", "a cube", "there is a cube on the floor");
+        assertThat(Prompts.templates("octahedron"))
+                .containsExactly(
+                        "a photo of an octahedron",
+                        "a picture of an octahedron",
+                        "an octahedron",
+                        "there is an octahedron on the floor");
     }
 
     @Test

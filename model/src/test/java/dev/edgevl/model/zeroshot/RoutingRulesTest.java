@@ -21,8 +21,8 @@ class RoutingRulesTest {
         assertThat(rules.reasons(new Uncertainty(0.1, 0.1, null))).containsExactly(RouteReason.LOW_MARGIN);
         assertThat(rules.reasons(new Uncertainty(0.9, 0.8, null))).containsExactly(RouteReason.HIGH_ENTROPY);
         assertThat(rules.reasons(new Uncertainty(0.9, 0.1, true))).containsExactly(RouteReason.MODALITY_DISAGREEMENT);
-        assertThat(rules.reasons(new Uncertainty(0.0, 1.0, true))).containsExactly(
-                RouteReason.LOW_MARGIN, RouteReason.HIGH_ENTROPY, RouteReason.MODALITY_DISAGREEMENT);
+        assertThat(rules.reasons(new Uncertainty(0.0, 1.0, true)))
+                .containsExactly(RouteReason.LOW_MARGIN, RouteReason.HIGH_ENTROPY, RouteReason.MODALITY_DISAGREEMENT);
     }
 
     @Test

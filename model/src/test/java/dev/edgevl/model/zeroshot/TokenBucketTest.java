@@ -89,8 +89,10 @@ class TokenBucketTest {
 
     @Test
     void aZeroFractionAllowsNothingAndAFullOneAllowsEverything() {
-        assertThat(decisions(new TokenBucket(0, 2), 1).chars().filter(c -> c == 'y')).isEmpty();
-        assertThat(decisions(new TokenBucket(1, 1), 1).chars().filter(c -> c == 'y')).hasSize(1000);
+        assertThat(decisions(new TokenBucket(0, 2), 1).chars().filter(c -> c == 'y'))
+                .isEmpty();
+        assertThat(decisions(new TokenBucket(1, 1), 1).chars().filter(c -> c == 'y'))
+                .hasSize(1000);
     }
 
     @Test

@@ -40,7 +40,8 @@ class UncertaintyCalculatorTest {
         double[] p = {0.25, 0.5, 0.25};
 
         assertThat(UncertaintyCalculator.margin(p)).isEqualTo(0.25);
-        assertThat(UncertaintyCalculator.normalizedEntropy(p)).isCloseTo(1.5 * Math.log(2) / Math.log(3), within(1e-12));
+        assertThat(UncertaintyCalculator.normalizedEntropy(p))
+                .isCloseTo(1.5 * Math.log(2) / Math.log(3), within(1e-12));
         assertThat(UncertaintyCalculator.margin(new double[] {0.4, 0.4, 0.2})).isZero();
     }
 
@@ -50,9 +51,12 @@ class UncertaintyCalculatorTest {
         Classification rgbSaysCube = ZeroShotClassifier.classify(new float[] {1, 0}, SHAPES, 1);
         Classification rgbSaysSphere = ZeroShotClassifier.classify(new float[] {0, 1}, SHAPES, 1);
 
-        assertThat(UncertaintyCalculator.of(depthSaysCube).modalityDisagreement()).isNull();
-        assertThat(UncertaintyCalculator.of(depthSaysCube, rgbSaysCube).modalityDisagreement()).isFalse();
-        assertThat(UncertaintyCalculator.of(depthSaysCube, rgbSaysSphere).disagrees()).isTrue();
+        assertThat(UncertaintyCalculator.of(depthSaysCube).modalityDisagreement())
+                .isNull();
+        assertThat(UncertaintyCalculator.of(depthSaysCube, rgbSaysCube).modalityDisagreement())
+                .isFalse();
+        assertThat(UncertaintyCalculator.of(depthSaysCube, rgbSaysSphere).disagrees())
+                .isTrue();
     }
 
     @Test

@@ -56,13 +56,17 @@ class ZeroShotClassifierTest {
 
         assertThat(c.topK()).extracting(ScoredLabel::label).containsExactly("torus", "sphere", "cube");
         assertThat(c.topK()).extracting(ScoredLabel::probability).isSortedAccordingTo((a, b) -> Double.compare(b, a));
-        assertThat(ZeroShotClassifier.classify(new float[] {0.2f, 0.3f, 0.9f}, SHAPES, 0.05, 2).topK())
-                .extracting(ScoredLabel::label).containsExactly("torus", "sphere");
+        assertThat(ZeroShotClassifier.classify(new float[] {0.2f, 0.3f, 0.9f}, SHAPES, 0.05, 2)
+                        .topK())
+                .extracting(ScoredLabel::label)
+                .containsExactly("torus", "sphere");
     }
 
     @Test
     void tiesGoToTheLabelThatSortsFirstWhateverTheArrivalOrder() {
-        LabelSet twins = LabelSet.empty().with("zebra", new float[] {1, 0}).with("apple", new float[] {1, 0})
+        LabelSet twins = LabelSet.empty()
+                .with("zebra", new float[] {1, 0})
+                .with("apple", new float[] {1, 0})
                 .with("mango", new float[] {0, 1});
 
         Classification c = ZeroShotClassifier.classify(new float[] {1, 0}, twins, 0.01, 3);

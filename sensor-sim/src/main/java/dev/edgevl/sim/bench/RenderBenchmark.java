@@ -21,13 +21,18 @@ public final class RenderBenchmark {
     public record Result(double triplesPerSecond, long triples, double seconds, int width, int height) {
 
         public String summary() {
-            return String.format(Locale.ROOT, "render: %.0f triples/s on one thread at %dx%d (RGB+depth+thermal, %d in %.1f s)",
-                    triplesPerSecond, width, height, triples, seconds);
+            return String.format(
+                    Locale.ROOT,
+                    "render: %.0f triples/s on one thread at %dx%d (RGB+depth+thermal, %d in %.1f s)",
+                    triplesPerSecond,
+                    width,
+                    height,
+                    triples,
+                    seconds);
         }
     }
 
-    private RenderBenchmark() {
-    }
+    private RenderBenchmark() {}
 
     public static void main(String[] args) {
         double warmup = args.length > 0 ? Double.parseDouble(args[0]) : 3;
@@ -47,15 +52,16 @@ public final class RenderBenchmark {
         long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         while (System.nanoTime() < warmupEnd) {
             sink += rig.capture(sampler.sample(Seeds.derive(sceneSeed, sceneSeed++)), 1.0, DepthModel.DEFAULT, noise)
-                    .rgb().data()[0];
+                    .rgb()
+                    .data()[0];
         }
         long start = System.nanoTime();
         long end = start + (long) (measureSeconds * 1e9);
         long count = 0;
         long now = start;
         while (now < end) {
-            SensorRig.Triple triple = rig.capture(sampler.sample(Seeds.derive(sceneSeed, sceneSeed++)), 1.0,
-                    DepthModel.DEFAULT, noise);
+            SensorRig.Triple triple =
+                    rig.capture(sampler.sample(Seeds.derive(sceneSeed, sceneSeed++)), 1.0, DepthModel.DEFAULT, noise);
             sink += triple.depth().data()[0];
             count++;
             now = System.nanoTime();

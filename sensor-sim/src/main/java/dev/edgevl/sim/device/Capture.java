@@ -15,8 +15,17 @@ import java.util.List;
  * @param clockTime what the sensor's clock said then (trueTime + skew)
  * @param conditions names of the drift effects in force, e.g. "night"
  */
-public record Capture(String deviceId, String sensorId, SensorKind kind, long sequence, Duration trueTime,
-        Duration clockTime, long sceneId, Frame frame, SceneTruth truth, List<String> conditions) {
+public record Capture(
+        String deviceId,
+        String sensorId,
+        SensorKind kind,
+        long sequence,
+        Duration trueTime,
+        Duration clockTime,
+        long sceneId,
+        Frame frame,
+        SceneTruth truth,
+        List<String> conditions) {
 
     public Capture {
         conditions = List.copyOf(conditions);

@@ -47,13 +47,13 @@ public final class DeviceWorld {
     private final ArrayDeque<Rendered> recent = new ArrayDeque<>();
     private SceneSampler sampler;
 
-    private record Rendered(long index, Scene scene, SceneTruth truth, RenderBuffers buffers) {
-    }
+    private record Rendered(long index, Scene scene, SceneTruth truth, RenderBuffers buffers) {}
 
     public DeviceWorld(Scenario scenario, String deviceId) {
         this.scenario = scenario;
-        this.device = scenario.device(deviceId).orElseThrow(() -> new IllegalArgumentException(
-                "scenario '" + scenario.name() + "' has no device '" + deviceId + "'"));
+        this.device = scenario.device(deviceId)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "scenario '" + scenario.name() + "' has no device '" + deviceId + "'"));
         this.deviceSeed = Seeds.derive(scenario.seed(), deviceId);
         this.sampler = new SceneSampler(scenario.world());
     }
@@ -98,14 +98,24 @@ public final class DeviceWorld {
         }
         Rendered r = rendered(sceneIndexAt(trueTime));
         Random noise = new Random(Seeds.derive(Seeds.derive(Seeds.derive(deviceSeed, "noise"), sensor.id()), sequence));
-        Frame frame = switch (sensor.kind()) {
-            case RGB -> rgb.capture(r.buffers(), lightLevel(conditions, r.scene()), noise);
-            case DEPTH -> depth.capture(r.buffers(), conditions.depthModel(), noise);
-            case THERMAL -> thermal.capture(r.buffers(), noise);
-        };
+        Frame frame =
+                switch (sensor.kind()) {
+                    case RGB -> rgb.capture(r.buffers(), lightLevel(conditions, r.scene()), noise);
+                    case DEPTH -> depth.capture(r.buffers(), conditions.depthModel(), noise);
+                    case THERMAL -> thermal.capture(r.buffers(), noise);
+                };
         Duration clockTime = trueTime.plus(sensor.skew());
-        return Optional.of(new Capture(device.id(), sensor.id(), sensor.kind(), sequence, trueTime, clockTime,
-                r.scene().id(), frame, r.truth(), conditions.effects()));
+        return Optional.of(new Capture(
+                device.id(),
+                sensor.id(),
+                sensor.kind(),
+                sequence,
+                trueTime,
+                clockTime,
+                r.scene().id(),
+                frame,
+                r.truth(),
+                conditions.effects()));
     }
 
     /** Night is not equally dark everywhere: each scene gets 0.6-1.6 times the scenario's light level. */
@@ -131,7 +141,8 @@ public final class DeviceWorld {
             }
         }
         Duration start = scenario.sceneDuration().multipliedBy(index);
-        Map<String, Double> mix = conditionsAt(start.isNegative() ? Duration.ZERO : start).classMix();
+        Map<String, Double> mix =
+                conditionsAt(start.isNegative() ? Duration.ZERO : start).classMix();
         if (!mix.equals(sampler.config().classMix())) {
             sampler = new SceneSampler(scenario.world().withClassMix(mix));
         }

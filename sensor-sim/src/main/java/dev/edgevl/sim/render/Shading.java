@@ -59,8 +59,17 @@ final class Shading {
     }
 
     /** Shades an object hit; writes radiance at {@code rgb[3·pixel]} and returns the apparent temperature. */
-    float object(PlacedObject o, float px, float py, float pz, float[] n, float dx, float dy, float dz,
-            float[] rgb, int pixel) {
+    float object(
+            PlacedObject o,
+            float px,
+            float py,
+            float pz,
+            float[] n,
+            float dx,
+            float dy,
+            float dz,
+            float[] rgb,
+            int pixel) {
         float nx = n[0];
         float ny = n[1];
         float nz = n[2];

@@ -17,8 +17,12 @@ import java.util.Set;
  * @param droppedSensors ids of sensors that produce nothing right now
  * @param effects names of the drift effects in force, e.g. "night", "depth-sensor-change"
  */
-public record Conditions(double lightLevel, Map<String, Double> classMix, DepthModel depthModel,
-        Set<String> droppedSensors, List<String> effects) {
+public record Conditions(
+        double lightLevel,
+        Map<String, Double> classMix,
+        DepthModel depthModel,
+        Set<String> droppedSensors,
+        List<String> effects) {
 
     public Conditions {
         classMix = Collections.unmodifiableMap(new LinkedHashMap<>(classMix));

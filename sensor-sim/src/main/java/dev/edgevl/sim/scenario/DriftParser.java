@@ -11,20 +11,21 @@ import java.util.Set;
 /** Reads one entry of a scenario's {@code drift:} list, checking it against the fleet it acts on. */
 final class DriftParser {
 
-    private DriftParser() {
-    }
+    private DriftParser() {}
 
     static DriftEvent parse(YamlObject e, Set<String> deviceIds, List<DeviceSpec> devices) {
         String type = e.string("type");
         if (!DriftEvent.TYPES.contains(type)) {
-            throw e.error("type", "unknown drift type '" + type + "'; known types: " + String.join(", ", DriftEvent.TYPES));
+            throw e.error(
+                    "type", "unknown drift type '" + type + "'; known types: " + String.join(", ", DriftEvent.TYPES));
         }
         Duration at = e.duration("at");
         if (at.isNegative()) {
             throw e.error("at", "must not be negative, was " + Durations.format(at));
         }
         Optional<Duration> duration = e.optionalDuration("duration");
-        if (duration.isPresent() && (duration.get().isNegative() || duration.get().isZero())) {
+        if (duration.isPresent()
+                && (duration.get().isNegative() || duration.get().isZero())) {
             throw e.error("duration", "must be longer than 0, was " + Durations.format(duration.get()));
         }
         Set<String> targets = new LinkedHashSet<>();
@@ -42,7 +43,8 @@ final class DriftParser {
                 e.allowOnly("type", "at", "duration", "devices", "lightLevel");
                 double level = e.number("lightLevel", 0.05);
                 if (!(level > 0 && level <= 1)) {
-                    throw e.error("lightLevel", "must be above 0 and at most 1 (night is about 0.03-0.08), was " + level);
+                    throw e.error(
+                            "lightLevel", "must be above 0 and at most 1 (night is about 0.03-0.08), was " + level);
                 }
                 yield new DriftEvent.Night(window, level);
             }
@@ -64,8 +66,8 @@ final class DriftParser {
             }
             case DriftEvent.DEPTH_SENSOR_CHANGE -> {
                 e.allowOnly("type", "at", "duration", "devices", "model");
-                yield new DriftEvent.DepthSensorChange(window,
-                        e.has("model") ? depthModel(e.object("model")) : DepthModel.REPLACEMENT);
+                yield new DriftEvent.DepthSensorChange(
+                        window, e.has("model") ? depthModel(e.object("model")) : DepthModel.REPLACEMENT);
             }
             case DriftEvent.SENSOR_DROPOUT -> {
                 e.allowOnly("type", "at", "duration", "devices", "sensor");
@@ -84,8 +86,17 @@ final class DriftParser {
 
     /** Fields default to the replacement sensor's, so {@code model: {holeRate: 0.1}} changes one thing. */
     private static DepthModel depthModel(YamlObject m) {
-        m.allowOnly("noiseMmAt1m", "holeRate", "grazingCos", "grazingHoleRate", "edgeHoleRate", "specularHoleRate",
-                "scale", "biasMm", "minRangeM", "maxRangeM");
+        m.allowOnly(
+                "noiseMmAt1m",
+                "holeRate",
+                "grazingCos",
+                "grazingHoleRate",
+                "edgeHoleRate",
+                "specularHoleRate",
+                "scale",
+                "biasMm",
+                "minRangeM",
+                "maxRangeM");
         DepthModel base = DepthModel.REPLACEMENT;
         try {
             return new DepthModel(

@@ -17,8 +17,7 @@ public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|m|h)");
     private static final Pattern WHOLE = Pattern.compile("-?(\\d+(?:\\.\\d+)?\\s*(us|ms|s|m|h)\\s*)+");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     public static Duration parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
@@ -29,13 +28,14 @@ public final class Durations {
             BigDecimal nanos = BigDecimal.ZERO;
             Matcher m = PART.matcher(t);
             while (m.find()) {
-                BigDecimal nanosPerUnit = BigDecimal.valueOf(switch (m.group(2)) {
-                    case "us" -> 1_000L;
-                    case "ms" -> 1_000_000L;
-                    case "s" -> 1_000_000_000L;
-                    case "m" -> 60_000_000_000L;
-                    default -> 3_600_000_000_000L;
-                });
+                BigDecimal nanosPerUnit = BigDecimal.valueOf(
+                        switch (m.group(2)) {
+                            case "us" -> 1_000L;
+                            case "ms" -> 1_000_000L;
+                            case "s" -> 1_000_000_000L;
+                            case "m" -> 60_000_000_000L;
+                            default -> 3_600_000_000_000L;
+                        });
                 nanos = nanos.add(new BigDecimal(m.group(1)).multiply(nanosPerUnit));
             }
             long total = nanos.longValue();
@@ -48,7 +48,8 @@ public final class Durations {
                 // fall through to the message below
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 500ms, 90s, 1.5s, 5m, 1m30s or 2h");
+        throw new IllegalArgumentException(
+                "'" + text + "' is not a duration; write it like 500ms, 90s, 1.5s, 5m, 1m30s or 2h");
     }
 
     /** The shortest of the forms {@link #parse} reads that says exactly {@code d}. */

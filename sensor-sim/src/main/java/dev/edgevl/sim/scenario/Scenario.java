@@ -24,7 +24,12 @@ import java.util.Set;
  * @param sceneDuration how long a device keeps one scene before the next
  * @param drift the drift events, in the order they start
  */
-public record Scenario(String name, long seed, WorldConfig world, Duration sceneDuration, List<DeviceSpec> devices,
+public record Scenario(
+        String name,
+        long seed,
+        WorldConfig world,
+        Duration sceneDuration,
+        List<DeviceSpec> devices,
         List<DriftEvent> drift) {
 
     /** The scenarios shipped on the classpath under {@code /scenarios/}. */
@@ -33,7 +38,9 @@ public record Scenario(String name, long seed, WorldConfig world, Duration scene
     public Scenario {
         devices = List.copyOf(devices);
         // a stable sort: events that start together apply in file order
-        drift = drift.stream().sorted(Comparator.comparing(e -> e.window().at())).toList();
+        drift = drift.stream()
+                .sorted(Comparator.comparing(e -> e.window().at()))
+                .toList();
         if (sceneDuration.isNegative() || sceneDuration.isZero()) {
             throw new IllegalArgumentException("scene duration must be longer than 0, was " + sceneDuration);
         }
@@ -57,7 +64,8 @@ public record Scenario(String name, long seed, WorldConfig world, Duration scene
         while (more.size() < count) {
             String id = "dev-" + n++;
             if (taken.add(id)) {
-                more.add(new DeviceSpec(id, devices.get(more.size() % devices.size()).sensors()));
+                more.add(new DeviceSpec(
+                        id, devices.get(more.size() % devices.size()).sensors()));
             }
         }
         return new Scenario(name, seed, world, sceneDuration, more, drift);
@@ -81,8 +89,8 @@ public record Scenario(String name, long seed, WorldConfig world, Duration scene
         String resource = "/scenarios/" + name + ".yaml";
         try (InputStream in = Scenario.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalArgumentException("no shipped scenario '" + name + "'; shipped: " + SHIPPED
-                        + " (or give a file path)");
+                throw new IllegalArgumentException(
+                        "no shipped scenario '" + name + "'; shipped: " + SHIPPED + " (or give a file path)");
             }
             return parse("classpath:" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {

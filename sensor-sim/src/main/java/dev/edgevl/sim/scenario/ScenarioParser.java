@@ -44,7 +44,8 @@ final class ScenarioParser {
             throw new IllegalArgumentException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage(), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new IllegalArgumentException(source + ": the file is empty; a scenario needs at least a name and devices");
+            throw new IllegalArgumentException(
+                    source + ": the file is empty; a scenario needs at least a name and devices");
         }
         YamlObject top = new YamlObject(source, "", root);
         top.allowOnly("name", "seed", "world", "devices", "drift");
@@ -65,8 +66,7 @@ final class ScenarioParser {
         return new Scenario(name, seed, world.config(), world.sceneDuration(), devices, drift);
     }
 
-    private record WorldSettings(WorldConfig config, Duration sceneDuration) {
-    }
+    private record WorldSettings(WorldConfig config, Duration sceneDuration) {}
 
     private WorldSettings world(YamlObject w) {
         w.allowOnly("width", "height", "sceneDuration", "distractorProbability", "clutter", "classes");
@@ -104,7 +104,8 @@ final class ScenarioParser {
                 throw w.error("classes", e.getMessage());
             }
         }
-        return new WorldSettings(new WorldConfig(width, height, mix, distractor, clutterMin, clutterMax), sceneDuration);
+        return new WorldSettings(
+                new WorldConfig(width, height, mix, distractor, clutterMin, clutterMax), sceneDuration);
     }
 
     private List<DeviceSpec> devices(YamlObject top, long seed) {
@@ -112,7 +113,8 @@ final class ScenarioParser {
         Set<String> seen = new HashSet<>();
         List<YamlObject> groups = top.objects("devices");
         if (groups.isEmpty()) {
-            throw top.error("devices", "the fleet is empty; add a group such as {count: 4, idPrefix: dev-, sensors: [...]}");
+            throw top.error(
+                    "devices", "the fleet is empty; add a group such as {count: 4, idPrefix: dev-, sensors: [...]}");
         }
         for (YamlObject group : groups) {
             group.allowOnly("count", "idPrefix", "firstIndex", "ids", "sensors");
@@ -123,7 +125,8 @@ final class ScenarioParser {
             }
             for (String id : ids) {
                 if (!seen.add(id)) {
-                    throw group.fail(group.path(), "device id '" + id + "' is used twice; ids must be unique across the fleet");
+                    throw group.fail(
+                            group.path(), "device id '" + id + "' is used twice; ids must be unique across the fleet");
                 }
                 devices.add(new DeviceSpec(id, sensors(sensors, seed, id)));
             }
@@ -135,7 +138,8 @@ final class ScenarioParser {
         boolean listed = group.has("ids");
         boolean counted = group.has("count") || group.has("idPrefix");
         if (listed == counted) {
-            throw group.fail(group.path(), "give either ids: [a, b] or count: N with idPrefix: (not both, not neither)");
+            throw group.fail(
+                    group.path(), "give either ids: [a, b] or count: N with idPrefix: (not both, not neither)");
         }
         if (listed) {
             List<String> ids = group.strings("ids");
@@ -211,8 +215,9 @@ final class ScenarioParser {
     }
 
     static Shape knownShape(YamlObject o, String key, String label) {
-        return Shape.byLabel(label).orElseThrow(() -> o.error(key,
-                "unknown shape '" + label + "'; known shapes: " + String.join(", ", Shape.labelNames())));
+        return Shape.byLabel(label)
+                .orElseThrow(() -> o.error(
+                        key, "unknown shape '" + label + "'; known shapes: " + String.join(", ", Shape.labelNames())));
     }
 
     private static long positive(YamlObject o, String key, long value, long max) {

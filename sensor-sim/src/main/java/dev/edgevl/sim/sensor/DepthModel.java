@@ -16,8 +16,16 @@ package dev.edgevl.sim.sensor;
  * @param minRangeM nearer than this: no reading
  * @param maxRangeM farther than this: no reading
  */
-public record DepthModel(double noiseMmAt1m, double holeRate, double grazingCos, double grazingHoleRate,
-        double edgeHoleRate, double specularHoleRate, double scale, double biasMm, double minRangeM,
+public record DepthModel(
+        double noiseMmAt1m,
+        double holeRate,
+        double grazingCos,
+        double grazingHoleRate,
+        double edgeHoleRate,
+        double specularHoleRate,
+        double scale,
+        double biasMm,
+        double minRangeM,
         double maxRangeM) {
 
     /** About 1 cm of noise at 1.5 m and 3% random holes: the "middle world" (sensor-sim/README.md). */
@@ -49,14 +57,23 @@ public record DepthModel(double noiseMmAt1m, double holeRate, double grazingCos,
     }
 
     public DepthModel withHoleRate(double rate) {
-        return new DepthModel(noiseMmAt1m, rate, grazingCos, grazingHoleRate, edgeHoleRate, specularHoleRate,
-                scale, biasMm, minRangeM, maxRangeM);
+        return new DepthModel(
+                noiseMmAt1m,
+                rate,
+                grazingCos,
+                grazingHoleRate,
+                edgeHoleRate,
+                specularHoleRate,
+                scale,
+                biasMm,
+                minRangeM,
+                maxRangeM);
     }
 
     private static void requireRange(String name, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException("depth model " + name + " must be in [" + min + ", " + max
-                    + "], was " + value);
+            throw new IllegalArgumentException(
+                    "depth model " + name + " must be in [" + min + ", " + max + "], was " + value);
         }
     }
 }

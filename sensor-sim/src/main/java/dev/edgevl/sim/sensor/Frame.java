@@ -11,8 +11,8 @@ public record Frame(int width, int height, Encoding encoding, byte[] data) {
     public Frame {
         int expected = width * height * encoding.bytesPerPixel();
         if (data.length != expected) {
-            throw new IllegalArgumentException(encoding + " " + width + "x" + height + " needs " + expected
-                    + " bytes, got " + data.length);
+            throw new IllegalArgumentException(
+                    encoding + " " + width + "x" + height + " needs " + expected + " bytes, got " + data.length);
         }
     }
 
@@ -28,7 +28,10 @@ public record Frame(int width, int height, Encoding encoding, byte[] data) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Frame f && f.width == width && f.height == height && f.encoding == encoding
+        return o instanceof Frame f
+                && f.width == width
+                && f.height == height
+                && f.encoding == encoding
                 && Arrays.equals(f.data, data);
     }
 

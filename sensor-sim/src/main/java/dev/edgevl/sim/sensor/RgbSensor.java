@@ -17,6 +17,7 @@ public final class RgbSensor {
 
     /** Electrons collected from a white surface under a full key light. */
     private static final float FULL_WELL = 3000f;
+
     private static final float READ_NOISE_E = 3f;
     private static final float TARGET_MEAN = 0.30f;
     private static final float MIN_GAIN = 0.6f;
@@ -96,8 +97,8 @@ public final class RgbSensor {
                 int r = Math.min(x + 1, w - 1);
                 int row = y * w;
                 for (int c = 0; c < 3; c++) {
-                    blurred[3 * (row + x) + c] = mid * rad[3 * (row + x) + c]
-                            + PSF_SIDE * (rad[3 * (row + l) + c] + rad[3 * (row + r) + c]);
+                    blurred[3 * (row + x) + c] =
+                            mid * rad[3 * (row + x) + c] + PSF_SIDE * (rad[3 * (row + l) + c] + rad[3 * (row + r) + c]);
                 }
             }
         }

@@ -46,6 +46,5 @@ public final class SensorRig {
     }
 
     /** What the three sensors of a rig saw of one scene. */
-    public record Triple(Frame rgb, Frame depth, Frame thermal) {
-    }
+    public record Triple(Frame rgb, Frame depth, Frame thermal) {}
 }

@@ -39,8 +39,8 @@ public final class ThermalSensor {
             int down = Math.min(y + 1, h - 1) * w;
             for (int x = 0; x < w; x++) {
                 int i = y * w + x;
-                float kelvin = 0.5f * rows[i] + 0.25f * (rows[up + x] + rows[down + x]) + offset
-                        + NETD_K * noise.gaussian();
+                float kelvin =
+                        0.5f * rows[i] + 0.25f * (rows[up + x] + rows[down + x]) + offset + NETD_K * noise.gaussian();
                 int ck = Math.max(1, Math.min(65535, Math.round(kelvin * 100f)));
                 out[2 * i] = (byte) ck;
                 out[2 * i + 1] = (byte) (ck >>> 8);

@@ -24,15 +24,15 @@ public final class Captions {
     private static final double KEEP_MATERIAL = 0.4;
     private static final double SHAPE_ONLY = 0.15;
 
-    private Captions() {
-    }
+    private Captions() {}
 
     /** The canonical caption: deterministic, every attribute named. */
     public static String caption(Scene scene) {
         SceneObject primary = scene.primary();
         Optional<SceneObject> distractor = distractor(scene);
         String p = phrase(primary, true, true, true);
-        return distractor.map(d -> p + " beside " + phrase(d, true, true, false))
+        return distractor
+                .map(d -> p + " beside " + phrase(d, true, true, false))
                 .orElseGet(() -> p + " on a " + scene.environment().floorWords());
     }
 
@@ -40,13 +40,21 @@ public final class Captions {
     public static String variant(Scene scene, Random random) {
         SceneObject primary = scene.primary();
         if (random.nextDouble() < SHAPE_ONLY) {
-            return pick(random, List.of("a photo of ", "a picture of ", "")) + article(primary.shape().label());
+            return pick(random, List.of("a photo of ", "a picture of ", ""))
+                    + article(primary.shape().label());
         }
-        String p = phrase(primary, random.nextDouble() < KEEP_SIZE, random.nextDouble() < KEEP_COLOUR,
+        String p = phrase(
+                primary,
+                random.nextDouble() < KEEP_SIZE,
+                random.nextDouble() < KEEP_COLOUR,
                 random.nextDouble() < KEEP_MATERIAL);
         List<String> forms = new ArrayList<>(List.of(
-                p, "a photo of " + p, "a picture of " + p, p + " on a " + scene.environment().floorWords(),
-                p + " on the floor", "there is " + p + " on the floor"));
+                p,
+                "a photo of " + p,
+                "a picture of " + p,
+                p + " on a " + scene.environment().floorWords(),
+                p + " on the floor",
+                "there is " + p + " on the floor"));
         Optional<SceneObject> distractor = distractor(scene);
         if (distractor.isPresent()) {
             String d = phrase(distractor.get(), random.nextBoolean(), random.nextBoolean(), false);

@@ -8,15 +8,23 @@ final class ColourMaps {
 
     /** Thermal-camera iron palette, cold to hot. */
     static final int[][] IRON = {
-        {0, 0, 0}, {30, 0, 90}, {140, 0, 150}, {220, 50, 40}, {250, 150, 0}, {255, 220, 60}, {255, 255, 230}};
+        {0, 0, 0}, {30, 0, 90}, {140, 0, 150}, {220, 50, 40}, {250, 150, 0}, {255, 220, 60}, {255, 255, 230}
+    };
 
     /** Turbo-like, low to high. */
     static final int[][] TURBO = {
-        {48, 18, 59}, {70, 107, 227}, {40, 187, 236}, {50, 242, 152}, {164, 252, 59}, {237, 208, 58},
-        {251, 128, 34}, {210, 48, 5}, {122, 4, 3}};
+        {48, 18, 59},
+        {70, 107, 227},
+        {40, 187, 236},
+        {50, 242, 152},
+        {164, 252, 59},
+        {237, 208, 58},
+        {251, 128, 34},
+        {210, 48, 5},
+        {122, 4, 3}
+    };
 
-    private ColourMaps() {
-    }
+    private ColourMaps() {}
 
     /** The palette colour at {@code t} in [0, 1] as 0xRRGGBB, linearly between stops. */
     static int at(int[][] palette, float t) {

@@ -62,7 +62,8 @@ final class ContactSheet {
                     g.drawImage(rows.get(r)[c], GAP + c * (tileW + GAP), top, tileW, tileH, null);
                 }
                 g.setColor(new Color(235, 235, 240));
-                g.drawString(fit(captions.get(r), metrics, width - 2 * GAP), GAP, top + tileH + metrics.getAscent() + 2);
+                g.drawString(
+                        fit(captions.get(r), metrics, width - 2 * GAP), GAP, top + tileH + metrics.getAscent() + 2);
             }
         } finally {
             g.dispose();

@@ -12,8 +12,7 @@ import java.util.Arrays;
  */
 public final class FrameImages {
 
-    private FrameImages() {
-    }
+    private FrameImages() {}
 
     public static BufferedImage toImage(Frame frame) {
         return switch (frame.encoding()) {
@@ -100,8 +99,12 @@ public final class FrameImages {
                 int right = y * w + Math.min(x + 1, w - 1);
                 int up = Math.max(y - 1, 0) * w + x;
                 int down = Math.min(y + 1, h - 1) * w + x;
-                if (frame.u16(p) == 0 || c == 0 || smooth[left] == 0 || smooth[right] == 0
-                        || smooth[up] == 0 || smooth[down] == 0) {
+                if (frame.u16(p) == 0
+                        || c == 0
+                        || smooth[left] == 0
+                        || smooth[right] == 0
+                        || smooth[up] == 0
+                        || smooth[down] == 0) {
                     continue;
                 }
                 float sx = (smooth[right] - smooth[left]) / ((right - left) * c * pixelSpan);

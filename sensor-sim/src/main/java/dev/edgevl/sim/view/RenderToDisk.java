@@ -47,8 +47,7 @@ public final class RenderToDisk {
     }
 
     /** What was written: the files of each scene, the contact sheet and the truth of every scene. */
-    public record Result(Path contactSheet, Path truthJson, Path captions, List<SceneTruth> truths) {
-    }
+    public record Result(Path contactSheet, Path truthJson, Path captions, List<SceneTruth> truths) {}
 
     static {
         // Drawing text needs AWT; there is no display here or on a server.
@@ -57,8 +56,7 @@ public final class RenderToDisk {
         }
     }
 
-    private RenderToDisk() {
-    }
+    private RenderToDisk() {}
 
     public static Result render(long seed, int count, Path outDir, WorldConfig world) {
         return render(seed, count, outDir, Settings.of(world));
@@ -78,13 +76,16 @@ public final class RenderToDisk {
             for (int i = 0; i < count; i++) {
                 Scene scene = sampler.sample(Seeds.derive(seed, i));
                 SceneTruth truth = SceneTruth.of(scene);
-                SensorRig.Triple triple = rig.capture(scene, settings.lightLevel(), settings.depthModel(),
+                SensorRig.Triple triple = rig.capture(
+                        scene,
+                        settings.lightLevel(),
+                        settings.depthModel(),
                         new Random(Seeds.derive(scene.id(), "noise")));
                 String stem = String.format("scene-%04d", i);
                 BufferedImage rgb = write(FrameImages.toImage(triple.rgb()), outDir.resolve(stem + "-rgb.png"));
                 BufferedImage depth = write(FrameImages.toImage(triple.depth()), outDir.resolve(stem + "-depth.png"));
-                BufferedImage thermal = write(FrameImages.toImage(triple.thermal()),
-                        outDir.resolve(stem + "-thermal.png"));
+                BufferedImage thermal =
+                        write(FrameImages.toImage(triple.thermal()), outDir.resolve(stem + "-thermal.png"));
                 sheet.add(stem + ": " + truth.caption(), rgb, depth, thermal);
                 truths.add(truth);
                 captions.append(stem).append('\t').append(truth.caption()).append('\n');

@@ -39,6 +39,8 @@ public enum Colour {
     }
 
     public static Optional<Colour> byWord(String word) {
-        return Arrays.stream(values()).filter(c -> c.word().equals(word.trim().toLowerCase(Locale.ROOT))).findFirst();
+        return Arrays.stream(values())
+                .filter(c -> c.word().equals(word.trim().toLowerCase(Locale.ROOT)))
+                .findFirst();
     }
 }

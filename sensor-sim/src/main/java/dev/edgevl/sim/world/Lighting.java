@@ -10,6 +10,5 @@ package dev.edgevl.sim.world;
  * @param sunHeatingK how many kelvin the key light warms a dark surface facing it, which is what makes
  *     lit floor and the lit side of objects warmer in thermal, as sun or a lamp does
  */
-public record Lighting(float dirX, float dirY, float dirZ, float key, LinearRgb tint, float ambient,
-        float sunHeatingK) {
-}
+public record Lighting(
+        float dirX, float dirY, float dirZ, float key, LinearRgb tint, float ambient, float sunHeatingK) {}

@@ -8,7 +8,13 @@ import java.util.List;
  *
  * @param id the scene's seed and identity: the same id with the same config is the same scene
  */
-public record Scene(long id, int width, int height, List<SceneObject> objects, Camera camera, Lighting lighting,
+public record Scene(
+        long id,
+        int width,
+        int height,
+        List<SceneObject> objects,
+        Camera camera,
+        Lighting lighting,
         Environment environment) {
 
     public Scene {

@@ -25,19 +25,30 @@ public record SceneObject(
         float temperatureK) {
 
     /** Builds an object at (x, z) with its lowest point resting on the floor. */
-    public static SceneObject resting(Role role, Shape shape, String colour, LinearRgb albedo, SizeClass size,
-            float scale, Material material, float x, float z, float yawDeg, float pitchDeg, float rollDeg,
+    public static SceneObject resting(
+            Role role,
+            Shape shape,
+            String colour,
+            LinearRgb albedo,
+            SizeClass size,
+            float scale,
+            Material material,
+            float x,
+            float z,
+            float yawDeg,
+            float pitchDeg,
+            float rollDeg,
             float temperatureK) {
         float[] rotation = rotation(yawDeg, pitchDeg, rollDeg);
         float y = -shape.lowestY(rotation) * scale;
-        return new SceneObject(role, shape, colour, albedo, size, scale, material, x, y, z,
-                yawDeg, pitchDeg, rollDeg, temperatureK);
+        return new SceneObject(
+                role, shape, colour, albedo, size, scale, material, x, y, z, yawDeg, pitchDeg, rollDeg, temperatureK);
     }
 
     /** The same object at another temperature (tests and what-if renders). */
     public SceneObject withTemperature(float kelvin) {
-        return new SceneObject(role, shape, colour, albedo, size, scale, material, x, y, z,
-                yawDeg, pitchDeg, rollDeg, kelvin);
+        return new SceneObject(
+                role, shape, colour, albedo, size, scale, material, x, y, z, yawDeg, pitchDeg, rollDeg, kelvin);
     }
 
     /** Row-major world-from-object rotation. */
@@ -59,10 +70,7 @@ public record SceneObject(
         double cr = StrictMath.cos(Math.toRadians(rollDeg));
         double sr = StrictMath.sin(Math.toRadians(rollDeg));
         // Rx(p)·Rz(r)
-        double[] a = {
-            cr, -sr, 0,
-            cp * sr, cp * cr, -sp,
-            sp * sr, sp * cr, cp};
+        double[] a = {cr, -sr, 0, cp * sr, cp * cr, -sp, sp * sr, sp * cr, cp};
         // Ry(y)·a
         double[] m = new double[9];
         for (int c = 0; c < 3; c++) {

@@ -15,11 +15,13 @@ public final class SceneSampler {
 
     private static final LinearRgb[] CLUTTER_ALBEDO = {
         new LinearRgb(0.42f, 0.27f, 0.13f), new LinearRgb(0.28f, 0.28f, 0.27f),
-        new LinearRgb(0.07f, 0.07f, 0.08f), new LinearRgb(0.60f, 0.58f, 0.52f)};
+        new LinearRgb(0.07f, 0.07f, 0.08f), new LinearRgb(0.60f, 0.58f, 0.52f)
+    };
     private static final String[] CLUTTER_NAMES = {"cardboard", "grey", "black", "off-white"};
     private static final LinearRgb[] WALLS = {
         new LinearRgb(0.60f, 0.58f, 0.52f), new LinearRgb(0.35f, 0.40f, 0.45f),
-        new LinearRgb(0.55f, 0.48f, 0.36f), new LinearRgb(0.38f, 0.42f, 0.36f)};
+        new LinearRgb(0.55f, 0.48f, 0.36f), new LinearRgb(0.38f, 0.42f, 0.36f)
+    };
 
     private final WorldConfig config;
     private final Shape[] classes;
@@ -55,8 +57,14 @@ public final class SceneSampler {
         Camera camera = camera(random);
         List<SceneObject> objects = new ArrayList<>();
         Shape primaryShape = pickShape(random);
-        objects.add(mainObject(Role.PRIMARY, primaryShape, random, uniform(random, -0.08, 0.08),
-                uniform(random, -0.08, 0.08), primarySize(random), environment));
+        objects.add(mainObject(
+                Role.PRIMARY,
+                primaryShape,
+                random,
+                uniform(random, -0.08, 0.08),
+                uniform(random, -0.08, 0.08),
+                primarySize(random),
+                environment));
         if (random.nextDouble() < config.distractorProbability()) {
             distractor(random, primaryShape, objects, environment);
         }
@@ -101,10 +109,19 @@ public final class SceneSampler {
     private void clutterBox(Random random, List<SceneObject> objects, Environment env) {
         for (int attempt = 0; attempt < 8; attempt++) {
             int look = random.nextInt(CLUTTER_ALBEDO.length);
-            SceneObject box = SceneObject.resting(Role.CLUTTER, Shape.CLUTTER_BOX, CLUTTER_NAMES[look],
-                    CLUTTER_ALBEDO[look].scaled(uniform(random, 0.85, 1.1)), SizeClass.SMALL,
-                    uniform(random, 0.09, 0.16), random.nextBoolean() ? Material.MATTE : Material.GLOSSY,
-                    uniform(random, -0.65, 0.65), uniform(random, -0.30, 1.10), uniform(random, 0, 360), 0f, 0f,
+            SceneObject box = SceneObject.resting(
+                    Role.CLUTTER,
+                    Shape.CLUTTER_BOX,
+                    CLUTTER_NAMES[look],
+                    CLUTTER_ALBEDO[look].scaled(uniform(random, 0.85, 1.1)),
+                    SizeClass.SMALL,
+                    uniform(random, 0.09, 0.16),
+                    random.nextBoolean() ? Material.MATTE : Material.GLOSSY,
+                    uniform(random, -0.65, 0.65),
+                    uniform(random, -0.30, 1.10),
+                    uniform(random, 0, 360),
+                    0f,
+                    0f,
                     env.ambientK() + uniform(random, -1, 1));
             if (clear(box, objects, 1f)) {
                 objects.add(box);
@@ -113,8 +130,8 @@ public final class SceneSampler {
         }
     }
 
-    private SceneObject mainObject(Role role, Shape shape, Random random, float x, float z, SizeClass size,
-            Environment env) {
+    private SceneObject mainObject(
+            Role role, Shape shape, Random random, float x, float z, SizeClass size, Environment env) {
         Colour colour = Colour.values()[random.nextInt(Colour.values().length)];
         Material material = material(random);
         float scale = uniform(random, size.minMetres(), size.maxMetres());
@@ -125,8 +142,20 @@ public final class SceneSampler {
             pitch = uniform(random, -18, 18);
             roll = uniform(random, -18, 18);
         }
-        return SceneObject.resting(role, shape, colour.word(), colour.albedo(), size, scale, material, x, z,
-                yaw, pitch, roll, temperature(random, env.ambientK()));
+        return SceneObject.resting(
+                role,
+                shape,
+                colour.word(),
+                colour.albedo(),
+                size,
+                scale,
+                material,
+                x,
+                z,
+                yaw,
+                pitch,
+                roll,
+                temperature(random, env.ambientK()));
     }
 
     /** Most primaries are clearly visible; a quarter are small, as in the prototype's hard cases. */
@@ -177,8 +206,8 @@ public final class SceneSampler {
         float dz = (float) (-StrictMath.cos(elevation) * StrictMath.cos(azimuth));
         float warmth = uniform(random, -1, 1);
         LinearRgb tint = new LinearRgb(1f + 0.06f * warmth, 1f, 1f - 0.08f * warmth);
-        return new Lighting(dx, dy, dz, uniform(random, 0.9, 1.4), tint, uniform(random, 0.12, 0.30),
-                uniform(random, 1.5, 5));
+        return new Lighting(
+                dx, dy, dz, uniform(random, 0.9, 1.4), tint, uniform(random, 0.12, 0.30), uniform(random, 1.5, 5));
     }
 
     /** Looks down 20-35 degrees at the floor where the objects stand, from a little over a metre away. */
@@ -194,8 +223,14 @@ public final class SceneSampler {
         float fx = (float) (StrictMath.sin(y) * StrictMath.cos(p));
         float fy = (float) -StrictMath.sin(p);
         float fz = (float) (StrictMath.cos(y) * StrictMath.cos(p));
-        return new Camera(tx - fx * distance, ty - fy * distance, tz - fz * distance, yaw, pitch,
-                uniform(random, -2, 2), uniform(random, 32, 36));
+        return new Camera(
+                tx - fx * distance,
+                ty - fy * distance,
+                tz - fz * distance,
+                yaw,
+                pitch,
+                uniform(random, -2, 2),
+                uniform(random, 32, 36));
     }
 
     private static float uniform(Random random, double lo, double hi) {

@@ -109,9 +109,10 @@ public enum Shape {
         }
     };
 
-    private static final List<Shape> LABELS = Arrays.stream(values()).filter(s -> s != CLUTTER_BOX).toList();
-    private static final List<String> DEFAULT_MIX = List.of(
-            "cube", "sphere", "cylinder", "cone", "torus", "pyramid", "capsule", "ring", "prism", "ellipsoid");
+    private static final List<Shape> LABELS =
+            Arrays.stream(values()).filter(s -> s != CLUTTER_BOX).toList();
+    private static final List<String> DEFAULT_MIX =
+            List.of("cube", "sphere", "cylinder", "cone", "torus", "pyramid", "capsule", "ring", "prism", "ellipsoid");
 
     private final String label;
     private final float stepFactor;
@@ -132,13 +133,16 @@ public enum Shape {
         CONE.hull(concat(circle(0.48f, -0.5f), new float[] {0, 0.5f, 0}), 0f);
         TORUS.hull(circle(0.34f, 0f), 0.15f);
         RING.hull(concat(circle(0.5f, -0.18f), circle(0.5f, 0.18f)), 0f);
-        PYRAMID.hull(new float[] {
-            -0.45f, -0.4f, -0.45f, 0.45f, -0.4f, -0.45f, -0.45f, -0.4f, 0.45f, 0.45f, -0.4f, 0.45f, 0, 0.4f, 0}, 0f);
+        PYRAMID.hull(
+                new float[] {
+                    -0.45f, -0.4f, -0.45f, 0.45f, -0.4f, -0.45f, -0.45f, -0.4f, 0.45f, 0.45f, -0.4f, 0.45f, 0, 0.4f, 0
+                },
+                0f);
         CAPSULE.hull(new float[] {-0.28f, 0, 0, 0.28f, 0, 0}, 0.22f);
         PRISM.hull(prismCorners(), 0f);
         ELLIPSOID.hull(ellipsoidPoints(0.5f, 0.25f, 0.32f), 0.008f);
-        OCTAHEDRON.hull(new float[] {
-            0.52f, 0, 0, -0.52f, 0, 0, 0, 0.52f, 0, 0, -0.52f, 0, 0, 0, 0.52f, 0, 0, -0.52f}, 0f);
+        OCTAHEDRON.hull(
+                new float[] {0.52f, 0, 0, -0.52f, 0, 0, 0, 0.52f, 0, 0, -0.52f, 0, 0, 0, 0.52f, 0, 0, -0.52f}, 0f);
         HEXPRISM.hull(hexCorners(0.3f, 0.42f), 0f);
         CLUTTER_BOX.hull(corners(0.46f, 0.28f, 0.36f), 0.02f);
     }

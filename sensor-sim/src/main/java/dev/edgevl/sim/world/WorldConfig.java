@@ -15,8 +15,13 @@ import java.util.Map;
  * @param clutterMin fewest clutter boxes per scene
  * @param clutterMax most clutter boxes per scene
  */
-public record WorldConfig(int width, int height, Map<String, Double> classMix, double distractorProbability,
-        int clutterMin, int clutterMax) {
+public record WorldConfig(
+        int width,
+        int height,
+        Map<String, Double> classMix,
+        double distractorProbability,
+        int clutterMin,
+        int clutterMax) {
 
     public static final int DEFAULT_SIZE = 64;
 
@@ -25,10 +30,12 @@ public record WorldConfig(int width, int height, Map<String, Double> classMix, d
             throw new IllegalArgumentException("image size must be positive, was " + width + "x" + height);
         }
         if (!(distractorProbability >= 0 && distractorProbability <= 1)) {
-            throw new IllegalArgumentException("distractor probability must be in [0, 1], was " + distractorProbability);
+            throw new IllegalArgumentException(
+                    "distractor probability must be in [0, 1], was " + distractorProbability);
         }
         if (clutterMin < 0 || clutterMax < clutterMin) {
-            throw new IllegalArgumentException("clutter must be 0 <= min <= max, was " + clutterMin + ".." + clutterMax);
+            throw new IllegalArgumentException(
+                    "clutter must be 0 <= min <= max, was " + clutterMin + ".." + clutterMax);
         }
         classMix = checkedMix(classMix);
     }
@@ -69,8 +76,9 @@ public record WorldConfig(int width, int height, Map<String, Double> classMix, d
         Map<String, Double> copy = new LinkedHashMap<>();
         double total = 0;
         for (Map.Entry<String, Double> e : mix.entrySet()) {
-            Shape shape = Shape.byLabel(e.getKey()).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown shape '" + e.getKey() + "'; known shapes: " + Shape.labelNames()));
+            Shape shape = Shape.byLabel(e.getKey())
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "unknown shape '" + e.getKey() + "'; known shapes: " + Shape.labelNames()));
             double w = e.getValue() == null ? Double.NaN : e.getValue();
             if (!(w >= 0) || Double.isInfinite(w)) {
                 throw new IllegalArgumentException("weight of '" + e.getKey() + "' must be a number >= 0, was " + w);

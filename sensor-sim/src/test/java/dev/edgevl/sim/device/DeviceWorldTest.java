@@ -42,8 +42,11 @@ class DeviceWorldTest {
         assertThat(depth.encoding()).isEqualTo("DEPTH16_MM");
         assertThat(thermal.encoding()).isEqualTo("THERMAL16_CK");
         assertThat(rgb.width()).isEqualTo(64);
-        assertThat(depth.clockTime()).isEqualTo(ms(1207).plus(sensor(world, "depth0").skew()));
-        assertThat(world.capture(sensor(world, "rgb0"), ms(2004), 20).orElseThrow().sceneId())
+        assertThat(depth.clockTime())
+                .isEqualTo(ms(1207).plus(sensor(world, "depth0").skew()));
+        assertThat(world.capture(sensor(world, "rgb0"), ms(2004), 20)
+                        .orElseThrow()
+                        .sceneId())
                 .isNotEqualTo(rgb.sceneId());
     }
 
@@ -60,7 +63,8 @@ class DeviceWorldTest {
         }
         for (int i = sequences.size() - 1; i >= 0; i--) {
             long seq = sequences.get(i);
-            assertThat(backward.capture(depth, ms(seq * 100), seq).orElseThrow().frame()).isEqualTo(a[i]);
+            assertThat(backward.capture(depth, ms(seq * 100), seq).orElseThrow().frame())
+                    .isEqualTo(a[i]);
         }
         // same scene, another frame: only the noise differs
         Capture again = forward.capture(depth, ms(301), 4).orElseThrow();
@@ -83,7 +87,8 @@ class DeviceWorldTest {
         SensorSpec rgb = sensor(world, "rgb0");
         assertThat(world.capture(rgb, Duration.ofSeconds(89), 890)).isPresent();
         assertThat(world.capture(rgb, Duration.ofSeconds(95), 950)).isEmpty();
-        assertThat(world.capture(sensor(world, "depth0"), Duration.ofSeconds(95), 950)).isPresent();
+        assertThat(world.capture(sensor(world, "depth0"), Duration.ofSeconds(95), 950))
+                .isPresent();
         assertThat(world.capture(rgb, Duration.ofSeconds(121), 1210)).isPresent();
         Optional<Capture> elsewhere = new DeviceWorld(drift, "dev-0").capture(rgb, Duration.ofSeconds(95), 950);
         assertThat(elsewhere).isPresent();
@@ -105,8 +110,10 @@ class DeviceWorldTest {
     @Test
     void nightDarkensRgbAndConditionsTravelWithTheTruth() {
         DeviceWorld world = new DeviceWorld(drift, "dev-2");
-        Capture night = world.capture(sensor(world, "rgb0"), Duration.ofSeconds(200), 2000).orElseThrow();
-        Capture day = world.capture(sensor(world, "rgb0"), Duration.ofSeconds(20), 200).orElseThrow();
+        Capture night = world.capture(sensor(world, "rgb0"), Duration.ofSeconds(200), 2000)
+                .orElseThrow();
+        Capture day = world.capture(sensor(world, "rgb0"), Duration.ofSeconds(20), 200)
+                .orElseThrow();
         assertThat(night.conditions()).containsExactly("night");
         assertThat(day.conditions()).isEmpty();
         assertThat(mean(night.bytes())).isLessThan(0.5 * mean(day.bytes()));
@@ -120,7 +127,11 @@ class DeviceWorldTest {
 
     @Test
     void jitterIsBoundedAndReproducible() {
-        SensorSpec depth = Scenario.fromResource("default").devices().get(0).sensor("depth0").orElseThrow();
+        SensorSpec depth = Scenario.fromResource("default")
+                .devices()
+                .get(0)
+                .sensor("depth0")
+                .orElseThrow();
         SensorClock clock = new SensorClock(1, "dev-0", depth);
         SensorClock again = new SensorClock(1, "dev-0", depth);
         Set<Duration> distinct = new HashSet<>();
@@ -133,12 +144,15 @@ class DeviceWorldTest {
         assertThat(distinct.size()).isGreaterThan(100);
         assertThat(clock.nominalTime(25)).isEqualTo(Duration.ofMillis(2500));
         assertThat(clock.trueTime(25)).isEqualTo(Duration.ofMillis(2500).plus(clock.jitter(25)));
-        assertThat(clock.clockTime(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1).plus(depth.skew()));
+        assertThat(clock.clockTime(Duration.ofSeconds(1)))
+                .isEqualTo(Duration.ofSeconds(1).plus(depth.skew()));
         assertThat(new SensorClock(1, "dev-1", depth).jitter(7)).isNotEqualTo(clock.jitter(7));
     }
 
     private static void collect(Scene scene, Set<String> into) {
-        scene.objects().stream().filter(o -> o.role() != Role.CLUTTER).forEach(o -> into.add(o.shape().label()));
+        scene.objects().stream()
+                .filter(o -> o.role() != Role.CLUTTER)
+                .forEach(o -> into.add(o.shape().label()));
     }
 
     private static double mean(byte[] data) {

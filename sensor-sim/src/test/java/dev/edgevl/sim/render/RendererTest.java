@@ -8,9 +8,9 @@ import dev.edgevl.sim.world.Scene;
 import dev.edgevl.sim.world.SceneSampler;
 import dev.edgevl.sim.world.Shape;
 import dev.edgevl.sim.world.WorldConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class RendererTest {
 

@@ -40,7 +40,10 @@ class ConditionsTest {
     void newClassesJoinTheMixForGood() {
         assertThat(at("dev-2", "5m59s").classMix()).doesNotContainKey("octahedron");
         Conditions later = at("dev-2", "7m");
-        assertThat(later.classMix()).containsEntry("octahedron", 1.0).containsEntry("hexprism", 1.0).hasSize(12);
+        assertThat(later.classMix())
+                .containsEntry("octahedron", 1.0)
+                .containsEntry("hexprism", 1.0)
+                .hasSize(12);
         assertThat(later.effects()).containsExactly("new-classes");
         assertThat(at("dev-2", "2h").classMix()).containsKey("hexprism");
     }

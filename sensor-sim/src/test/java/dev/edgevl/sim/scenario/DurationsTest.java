@@ -30,8 +30,14 @@ class DurationsTest {
 
     @Test
     void formatsBackToSomethingItReads() {
-        for (Duration d : new Duration[] {Duration.ofMinutes(3), Duration.ofSeconds(90), Duration.ofMillis(4),
-                Duration.ofNanos(1500), Duration.ZERO, Duration.ofHours(1)}) {
+        for (Duration d : new Duration[] {
+            Duration.ofMinutes(3),
+            Duration.ofSeconds(90),
+            Duration.ofMillis(4),
+            Duration.ofNanos(1500),
+            Duration.ZERO,
+            Duration.ofHours(1)
+        }) {
             assertThat(Durations.parse(Durations.format(d))).isEqualTo(d);
         }
         assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");

@@ -24,14 +24,16 @@ class ScenarioTest {
         assertThat(first.sensor("depth0").orElseThrow().fps()).isEqualTo(10.0);
         assertThat(s.devices().get(3).sensor("thermal0")).isPresent();
         assertThat(s.drift()).isEmpty();
-        assertThat(s.conditionsAt("dev-2", Duration.ofMinutes(30))).isEqualTo(Conditions.normal(s.world().classMix()));
+        assertThat(s.conditionsAt("dev-2", Duration.ofMinutes(30)))
+                .isEqualTo(Conditions.normal(s.world().classMix()));
     }
 
     @Test
     void theDriftScenarioScriptsEveryKindOfDrift() {
         Scenario s = Scenario.fromResource("drift");
         assertThat(s.devices()).hasSize(4);
-        assertThat(s.drift()).extracting(DriftEvent::type)
+        assertThat(s.drift())
+                .extracting(DriftEvent::type)
                 .containsExactly("sensor-dropout", "night", "new-classes", "depth-sensor-change");
     }
 
@@ -39,8 +41,13 @@ class ScenarioTest {
     void skewIsSpreadPerDeviceWithinItsBoundsAndTheSameEveryTime() {
         Scenario a = Scenario.fromResource("default");
         Scenario b = Scenario.fromResource("default");
-        List<Duration> skews = a.devices().stream().map(d -> d.sensor("depth0").orElseThrow().skew()).toList();
-        assertThat(skews).isEqualTo(b.devices().stream().map(d -> d.sensor("depth0").orElseThrow().skew()).toList());
+        List<Duration> skews = a.devices().stream()
+                .map(d -> d.sensor("depth0").orElseThrow().skew())
+                .toList();
+        assertThat(skews)
+                .isEqualTo(b.devices().stream()
+                        .map(d -> d.sensor("depth0").orElseThrow().skew())
+                        .toList());
         assertThat(skews).allSatisfy(k -> assertThat(k.toNanos()).isBetween(2_000_000L, 6_000_000L));
         assertThat(skews.stream().distinct().count()).isGreaterThan(1);
         assertThat(a.devices().get(0).sensor("rgb0").orElseThrow().skew()).isZero();
@@ -63,8 +70,10 @@ class ScenarioTest {
         Scenario s = Scenario.load(file);
         assertThat(s.seed()).isEqualTo(3);
         assertThat(s.sceneDuration()).isEqualTo(Duration.ofMillis(500));
-        assertThat(s.world().classMix()).containsExactly(
-                org.assertj.core.api.Assertions.entry("cube", 2.0), org.assertj.core.api.Assertions.entry("sphere", 1.0));
+        assertThat(s.world().classMix())
+                .containsExactly(
+                        org.assertj.core.api.Assertions.entry("cube", 2.0),
+                        org.assertj.core.api.Assertions.entry("sphere", 1.0));
         assertThat(s.world().width()).isEqualTo(32);
         assertThat(s.devices()).extracting(DeviceSpec::id).containsExactly("north", "south");
         SensorSpec tof = s.device("south").orElseThrow().sensor("tof").orElseThrow();
@@ -76,11 +85,17 @@ class ScenarioTest {
     @Test
     void aFleetCanBeMadeSmallerOrLargerWithTheSensorsOfItsDevices() {
         Scenario drift = Scenario.fromResource("drift");
-        org.assertj.core.api.Assertions.assertThat(drift.withDevices(2).devices()).extracting(DeviceSpec::id).containsExactly("dev-0", "dev-1");
+        org.assertj.core.api.Assertions.assertThat(drift.withDevices(2).devices())
+                .extracting(DeviceSpec::id)
+                .containsExactly("dev-0", "dev-1");
         Scenario six = drift.withDevices(6);
-        org.assertj.core.api.Assertions.assertThat(six.devices()).extracting(DeviceSpec::id).doesNotHaveDuplicates().hasSize(6)
+        org.assertj.core.api.Assertions.assertThat(six.devices())
+                .extracting(DeviceSpec::id)
+                .doesNotHaveDuplicates()
+                .hasSize(6)
                 .contains("dev-4", "dev-5");
-        org.assertj.core.api.Assertions.assertThat(six.devices().get(4).sensors()).isEqualTo(drift.devices().get(0).sensors());
+        org.assertj.core.api.Assertions.assertThat(six.devices().get(4).sensors())
+                .isEqualTo(drift.devices().get(0).sensors());
         org.assertj.core.api.Assertions.assertThat(six.drift()).isEqualTo(drift.drift());
     }
 }

@@ -26,8 +26,8 @@ class SensorsTest {
         assertThat(a.rgb()).isNotEqualTo(c.rgb());
         assertThat(a.depth()).isNotEqualTo(c.depth());
         assertThat(a.thermal()).isNotEqualTo(c.thermal());
-        SensorRig.Triple other = rig.capture(new SceneSampler(WorldConfig.defaults()).sample(100), 1.0,
-                DepthModel.DEFAULT, new Random(5));
+        SensorRig.Triple other = rig.capture(
+                new SceneSampler(WorldConfig.defaults()).sample(100), 1.0, DepthModel.DEFAULT, new Random(5));
         assertThat(other.rgb()).isNotEqualTo(a.rgb());
     }
 

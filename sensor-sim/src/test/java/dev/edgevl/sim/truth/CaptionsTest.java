@@ -23,10 +23,14 @@ class CaptionsTest {
         for (long id = 0; id < 200; id++) {
             Scene scene = sampler.sample(id);
             String caption = Captions.caption(scene);
-            assertThat(caption).contains(scene.primary().shape().label()).contains(scene.primary().colour());
+            assertThat(caption)
+                    .contains(scene.primary().shape().label())
+                    .contains(scene.primary().colour());
             boolean distractor = scene.objects().stream().anyMatch(o -> o.role() == Role.DISTRACTOR);
             if (distractor) {
-                assertThat(caption).contains(" beside ").contains(scene.objects().get(1).shape().label());
+                assertThat(caption)
+                        .contains(" beside ")
+                        .contains(scene.objects().get(1).shape().label());
             } else {
                 assertThat(caption).endsWith("floor");
             }
@@ -67,7 +71,8 @@ class CaptionsTest {
     void truthListsLabelledObjectsPrimaryFirstAndNoClutter() {
         Scene scene = sampler.sample(12);
         SceneTruth truth = SceneTruth.of(scene);
-        long labelled = scene.objects().stream().filter(o -> o.role() != Role.CLUTTER).count();
+        long labelled =
+                scene.objects().stream().filter(o -> o.role() != Role.CLUTTER).count();
         assertThat(truth.objects()).hasSize((int) labelled);
         assertThat(truth.primary().primary()).isTrue();
         assertThat(truth.objects().stream().skip(1)).noneMatch(ObjectTruth::primary);

@@ -20,7 +20,8 @@ class RenderToDiskTest {
 
         for (int i = 0; i < 3; i++) {
             for (String kind : new String[] {"rgb", "depth", "thermal"}) {
-                BufferedImage image = ImageIO.read(dir.resolve(String.format("scene-%04d-%s.png", i, kind)).toFile());
+                BufferedImage image = ImageIO.read(
+                        dir.resolve(String.format("scene-%04d-%s.png", i, kind)).toFile());
                 assertThat(image.getWidth()).isEqualTo(64);
                 assertThat(image.getHeight()).isEqualTo(64);
             }
@@ -31,8 +32,10 @@ class RenderToDiskTest {
 
         JsonNode truth = new ObjectMapper().readTree(result.truthJson().toFile());
         assertThat(truth).hasSize(3);
-        assertThat(truth.get(0).get("objects").get(0).get("primary").asBoolean()).isTrue();
-        assertThat(truth.get(0).get("caption").asText()).isEqualTo(result.truths().get(0).caption());
+        assertThat(truth.get(0).get("objects").get(0).get("primary").asBoolean())
+                .isTrue();
+        assertThat(truth.get(0).get("caption").asText())
+                .isEqualTo(result.truths().get(0).caption());
         assertThat(Files.readAllLines(result.captions())).hasSize(3).allMatch(l -> l.startsWith("scene-000"));
     }
 

@@ -25,14 +25,19 @@ class SceneSamplerTest {
         for (long id = 0; id < 400; id++) {
             Scene scene = sampler.sample(id);
             assertThat(scene.primary().role()).isEqualTo(Role.PRIMARY);
-            List<SceneObject> clutter = scene.objects().stream().filter(o -> o.role() == Role.CLUTTER).toList();
+            List<SceneObject> clutter = scene.objects().stream()
+                    .filter(o -> o.role() == Role.CLUTTER)
+                    .toList();
             assertThat(clutter.size()).isBetween(0, 4);
-            long d = scene.objects().stream().filter(o -> o.role() == Role.DISTRACTOR).count();
+            long d = scene.objects().stream()
+                    .filter(o -> o.role() == Role.DISTRACTOR)
+                    .count();
             assertThat(d).isLessThanOrEqualTo(1);
             if (d == 1) {
                 distractors++;
                 assertThat(scene.objects().get(1).role()).isEqualTo(Role.DISTRACTOR);
-                assertThat(scene.objects().get(1).shape()).isNotEqualTo(scene.primary().shape());
+                assertThat(scene.objects().get(1).shape())
+                        .isNotEqualTo(scene.primary().shape());
             }
             shapes.add(scene.primary().shape().label());
             assertThat(scene.camera().pitchDeg()).isBetween(20f, 35f);
@@ -43,8 +48,8 @@ class SceneSamplerTest {
 
     @Test
     void theClassMixDecidesWhichShapesAppear() {
-        SceneSampler onlyNew = new SceneSampler(WorldConfig.defaults().withClassMix(Map.of("octahedron", 1.0,
-                "hexprism", 1.0)));
+        SceneSampler onlyNew =
+                new SceneSampler(WorldConfig.defaults().withClassMix(Map.of("octahedron", 1.0, "hexprism", 1.0)));
         Set<Shape> seen = new HashSet<>();
         for (long id = 0; id < 50; id++) {
             Scene scene = onlyNew.sample(id);
@@ -58,14 +63,15 @@ class SceneSamplerTest {
         for (long id = 0; id < 100; id++) {
             List<SceneObject> objects = sampler.sample(id).objects();
             for (SceneObject o : objects) {
-                assertThat(o.shape().lowestY(o.rotation()) * o.scale() + o.y()).isCloseTo(0f,
-                        org.assertj.core.data.Offset.offset(1e-4f));
+                assertThat(o.shape().lowestY(o.rotation()) * o.scale() + o.y())
+                        .isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-4f));
             }
             for (int i = 0; i < objects.size(); i++) {
                 for (int j = i + 1; j < objects.size(); j++) {
                     float dx = objects.get(i).x() - objects.get(j).x();
                     float dz = objects.get(i).z() - objects.get(j).z();
-                    float min = 0.75f * (objects.get(i).boundingRadius() + objects.get(j).boundingRadius());
+                    float min = 0.75f
+                            * (objects.get(i).boundingRadius() + objects.get(j).boundingRadius());
                     assertThat(dx * dx + dz * dz).isGreaterThanOrEqualTo(min * min);
                 }
             }
@@ -74,11 +80,15 @@ class SceneSamplerTest {
 
     @Test
     void badConfigsAreRefusedWithTheReason() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorldConfig.defaults().withClassMix(Map.of("blob", 1.0)))
-                .hasMessageContaining("unknown shape 'blob'").hasMessageContaining("cube");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorldConfig.defaults().withClassMix(Map.of("cube", 0.0)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> WorldConfig.defaults().withClassMix(Map.of("blob", 1.0)))
+                .hasMessageContaining("unknown shape 'blob'")
+                .hasMessageContaining("cube");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> WorldConfig.defaults().withClassMix(Map.of("cube", 0.0)))
                 .hasMessageContaining("add up to 0");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorldConfig.defaults().withSize(0, 64))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> WorldConfig.defaults().withSize(0, 64))
                 .hasMessageContaining("positive");
     }
 }

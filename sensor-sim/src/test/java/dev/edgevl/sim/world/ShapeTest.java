@@ -10,8 +10,20 @@ class ShapeTest {
 
     @Test
     void theVocabularyIsTheTwelveNamedShapesAndTheDefaultMixTheFirstTen() {
-        assertThat(Shape.labelNames()).containsExactly("cube", "sphere", "cylinder", "cone", "torus", "pyramid",
-                "capsule", "ring", "prism", "ellipsoid", "octahedron", "hexprism");
+        assertThat(Shape.labelNames())
+                .containsExactly(
+                        "cube",
+                        "sphere",
+                        "cylinder",
+                        "cone",
+                        "torus",
+                        "pyramid",
+                        "capsule",
+                        "ring",
+                        "prism",
+                        "ellipsoid",
+                        "octahedron",
+                        "hexprism");
         assertThat(Shape.defaultMix()).hasSize(10).doesNotContain("octahedron", "hexprism");
         assertThat(Shape.byLabel(" Cube ")).contains(Shape.CUBE);
         assertThat(Shape.byLabel("clutter-box")).isEmpty();
@@ -48,8 +60,20 @@ class ShapeTest {
 
     @Test
     void tiltedObjectsStillRestOnTheFloor() {
-        SceneObject cube = SceneObject.resting(Role.PRIMARY, Shape.CUBE, "red", Colour.RED.albedo(), SizeClass.LARGE,
-                0.3f, Material.MATTE, 0, 0, 10, 0, 45, 300);
+        SceneObject cube = SceneObject.resting(
+                Role.PRIMARY,
+                Shape.CUBE,
+                "red",
+                Colour.RED.albedo(),
+                SizeClass.LARGE,
+                0.3f,
+                Material.MATTE,
+                0,
+                0,
+                10,
+                0,
+                45,
+                300);
         // on an edge: centre raised by half the face diagonal (plus the rounding) instead of half a side
         float halfDiagonal = (float) (0.37 * Math.sqrt(2) + 0.05) * 0.3f;
         assertThat(cube.y()).isCloseTo(halfDiagonal, org.assertj.core.data.Offset.offset(1e-3f));

@@ -1,16 +1,16 @@
 package dev.edgevl.teacher.labels;
 
-import dev.edgevl.model.zeroshot.LabelEncoder;
-import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
-import dev.edgevl.streams.DeadLetterOutput;
-import dev.edgevl.teacher.service.TeacherCounters;
 import dev.edgevl.model.teacher.TeacherModel;
+import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.model.zeroshot.LabelEncoder;
+import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.schemas.serde.RecordDecodingException;
 import dev.edgevl.schemas.topics.Topics;
-import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.streams.DeadLetterOutput;
+import dev.edgevl.teacher.service.TeacherCounters;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +37,11 @@ final class LabelEmbedder implements Processor<byte[], byte[], Object, Object> {
     private final TeacherCounters counters;
     private ProcessorContext<Object, Object> context;
 
-    LabelEmbedder(TeacherModel teacher, Deserializer<LabelEvent> deserializer, String embeddedNode, DeadLetterOutput deadLetters,
+    LabelEmbedder(
+            TeacherModel teacher,
+            Deserializer<LabelEvent> deserializer,
+            String embeddedNode,
+            DeadLetterOutput deadLetters,
             TeacherCounters counters) {
         this.teacher = teacher;
         this.deserializer = deserializer;
@@ -72,8 +76,8 @@ final class LabelEmbedder implements Processor<byte[], byte[], Object, Object> {
             throw new UnusableLabelException("The label event has a blank label.");
         }
         if (key != null && !key.equals(label)) {
-            throw new UnusableLabelException("The record key '" + key + "' is not the label '" + label + "'; labels are keyed by label,"
-                    + " or compaction would keep the wrong event.");
+            throw new UnusableLabelException("The record key '" + key + "' is not the label '" + label
+                    + "'; labels are keyed by label," + " or compaction would keep the wrong event.");
         }
         if (event.getAction() == LabelAction.REMOVE) {
             remove(label, timestamp);
@@ -88,8 +92,13 @@ final class LabelEmbedder implements Processor<byte[], byte[], Object, Object> {
     private void add(String label, List<String> given, long timestamp) {
         List<String> templates = given.isEmpty() ? Prompts.DEFAULT_TEMPLATES : List.copyOf(given);
         float[] embedding = LabelEncoder.embed(teacher, label, templates);
-        LabelEmbedding out = LabelEmbedding.newBuilder().setLabel(label).setTeacherId(teacher.id()).setEmbedding(Embeddings.boxed(embedding))
-                .setPromptTemplates(templates).setEmbeddedTime(Instant.ofEpochMilli(context.currentSystemTimeMs())).build();
+        LabelEmbedding out = LabelEmbedding.newBuilder()
+                .setLabel(label)
+                .setTeacherId(teacher.id())
+                .setEmbedding(Embeddings.boxed(embedding))
+                .setPromptTemplates(templates)
+                .setEmbeddedTime(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .build();
         context.forward(new Record<Object, Object>(label, out, timestamp), embeddedNode);
         counters.labelEmbedded();
         LOG.info("Label '{}' embedded by {} from {} prompt templates.", label, teacher.id(), templates.size());

@@ -9,7 +9,8 @@ import java.time.Duration;
 public record Batching(int size, Duration maxWait) {
     public Batching {
         if (size < 1 || maxWait == null || maxWait.isNegative() || maxWait.isZero()) {
-            throw new IllegalArgumentException("A batch needs a size of at least 1 and a positive wait, not " + size + " / " + maxWait + ".");
+            throw new IllegalArgumentException(
+                    "A batch needs a size of at least 1 and a positive wait, not " + size + " / " + maxWait + ".");
         }
     }
 }

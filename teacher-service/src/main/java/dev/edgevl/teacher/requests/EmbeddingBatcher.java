@@ -3,11 +3,11 @@ package dev.edgevl.teacher.requests;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.avro.TeacherRequest;
-import dev.edgevl.teacher.service.TeacherCounters;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.teacher.service.TeacherCounters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +49,8 @@ final class EmbeddingBatcher implements Processor<String, PreparedRequest, Strin
     private int pending;
     private long arrivals;
 
-    EmbeddingBatcher(TeacherModel teacher, InputSpec input, Batching batching, String storeName, TeacherCounters counters) {
+    EmbeddingBatcher(
+            TeacherModel teacher, InputSpec input, Batching batching, String storeName, TeacherCounters counters) {
         this.teacher = teacher;
         this.input = input;
         this.batching = batching;
@@ -68,7 +69,9 @@ final class EmbeddingBatcher implements Processor<String, PreparedRequest, Strin
             }
         }
         if (pending > 0) {
-            LOG.info("The teacher found {} requests of task {} still waiting from before a restart; they go in the next batch.", pending,
+            LOG.info(
+                    "The teacher found {} requests of task {} still waiting from before a restart; they go in the next batch.",
+                    pending,
                     context.taskId());
         }
         context.schedule(batching.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
@@ -76,7 +79,9 @@ final class EmbeddingBatcher implements Processor<String, PreparedRequest, Strin
 
     @Override
     public void process(Record<String, PreparedRequest> record) {
-        String key = context.recordMetadata().map(m -> String.format("%019d", m.offset())).orElseGet(() -> String.format("x%018d", arrivals));
+        String key = context.recordMetadata()
+                .map(m -> String.format("%019d", m.offset()))
+                .orElseGet(() -> String.format("x%018d", arrivals));
         arrivals++;
         waiting.put(key, record.value().request());
         inputs.put(key, record.value().input());
@@ -109,16 +114,27 @@ final class EmbeddingBatcher implements Processor<String, PreparedRequest, Strin
             KeyValue<String, TeacherRequest> entry = batch.get(i);
             float[] ready = inputs.remove(entry.key);
             // Intake already read this frame once, so reading it again after a restore cannot fail differently.
-            images[i] = ready != null ? ready : FramePreprocessor.toInput(entry.value.getPair().getRgb(), input);
+            images[i] = ready != null
+                    ? ready
+                    : FramePreprocessor.toInput(entry.value.getPair().getRgb(), input);
         }
         float[][] embeddings = teacher.encodeImages(images);
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         for (int i = 0; i < batch.size(); i++) {
             TeacherRequest request = batch.get(i).value;
-            TeacherEmbedding embedding = TeacherEmbedding.newBuilder().setPair(request.getPair()).setTeacherId(teacher.id())
-                    .setSourceModality(Modality.RGB).setEmbedding(Embeddings.boxed(embeddings[i])).setReasons(request.getReasons())
-                    .setRequestTime(request.getRequestTime()).setEmbeddedTime(now).build();
-            context.forward(new Record<>(request.getPair().getDeviceId(), embedding, request.getRequestTime().toEpochMilli()));
+            TeacherEmbedding embedding = TeacherEmbedding.newBuilder()
+                    .setPair(request.getPair())
+                    .setTeacherId(teacher.id())
+                    .setSourceModality(Modality.RGB)
+                    .setEmbedding(Embeddings.boxed(embeddings[i]))
+                    .setReasons(request.getReasons())
+                    .setRequestTime(request.getRequestTime())
+                    .setEmbeddedTime(now)
+                    .build();
+            context.forward(new Record<>(
+                    request.getPair().getDeviceId(),
+                    embedding,
+                    request.getRequestTime().toEpochMilli()));
             waiting.delete(batch.get(i).key);
         }
         pending -= batch.size();

@@ -7,5 +7,4 @@ import dev.edgevl.avro.TeacherRequest;
  *
  * @param input the RGB frame as 3×S×S CHW floats for the teacher
  */
-record PreparedRequest(TeacherRequest request, float[] input) {
-}
+record PreparedRequest(TeacherRequest request, float[] input) {}

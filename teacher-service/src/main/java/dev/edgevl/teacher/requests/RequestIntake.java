@@ -2,13 +2,13 @@ package dev.edgevl.teacher.requests;
 
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherRequest;
-import dev.edgevl.streams.DeadLetterOutput;
-import dev.edgevl.teacher.service.TeacherCounters;
 import dev.edgevl.model.preprocess.FrameFormatException;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.schemas.serde.RecordDecodingException;
 import dev.edgevl.schemas.topics.Topics;
+import dev.edgevl.streams.DeadLetterOutput;
+import dev.edgevl.teacher.service.TeacherCounters;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -31,7 +31,11 @@ final class RequestIntake implements Processor<byte[], byte[], Object, Object> {
     private final TeacherCounters counters;
     private ProcessorContext<Object, Object> context;
 
-    RequestIntake(Deserializer<TeacherRequest> deserializer, InputSpec input, String batcherNode, DeadLetterOutput deadLetters,
+    RequestIntake(
+            Deserializer<TeacherRequest> deserializer,
+            InputSpec input,
+            String batcherNode,
+            DeadLetterOutput deadLetters,
             TeacherCounters counters) {
         this.deserializer = deserializer;
         this.input = input;
@@ -65,14 +69,18 @@ final class RequestIntake implements Processor<byte[], byte[], Object, Object> {
         }
         SensorFrame rgb = request.getPair().getRgb();
         if (rgb == null) {
-            throw new UnusableRequestException("The pair of device " + request.getPair().getDeviceId() + " (" + request.getPair().getAux()
-                    .getModality() + " frame " + request.getPair().getAux().getSequence() + ") has no RGB frame; the teacher only embeds RGB.");
+            throw new UnusableRequestException("The pair of device "
+                    + request.getPair().getDeviceId() + " ("
+                    + request.getPair().getAux().getModality() + " frame "
+                    + request.getPair().getAux().getSequence() + ") has no RGB frame; the teacher only embeds RGB.");
         }
         try {
             return FramePreprocessor.toInput(rgb, input);
         } catch (FrameFormatException e) {
-            throw new UnusableRequestException("The RGB frame " + rgb.getSensorId() + "#" + rgb.getSequence() + " of device "
-                    + rgb.getDeviceId() + " cannot be read: " + e.getMessage(), e);
+            throw new UnusableRequestException(
+                    "The RGB frame " + rgb.getSensorId() + "#" + rgb.getSequence() + " of device " + rgb.getDeviceId()
+                            + " cannot be read: " + e.getMessage(),
+                    e);
         }
     }
 }

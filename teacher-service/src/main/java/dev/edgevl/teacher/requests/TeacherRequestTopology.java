@@ -1,12 +1,12 @@
 package dev.edgevl.teacher.requests;
 
 import dev.edgevl.avro.TeacherRequest;
-import dev.edgevl.streams.DeadLetterOutput;
-import dev.edgevl.teacher.service.TeacherCounters;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
+import dev.edgevl.streams.DeadLetterOutput;
+import dev.edgevl.teacher.service.TeacherCounters;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -38,10 +38,10 @@ public final class TeacherRequestTopology {
     static final String EMBEDDINGS_SINK = "requests-embeddings";
     static final String DEAD_LETTERS = "requests-dlq";
 
-    private TeacherRequestTopology() {
-    }
+    private TeacherRequestTopology() {}
 
-    public static Topology build(TeacherModel teacher, InputSpec input, Batching batching, AvroSerdes serdes, TeacherCounters counters) {
+    public static Topology build(
+            TeacherModel teacher, InputSpec input, Batching batching, AvroSerdes serdes, TeacherCounters counters) {
         Topology topology = new Topology();
         addTo(topology, teacher, input, batching, serdes, counters);
         return topology;
@@ -52,21 +52,46 @@ public final class TeacherRequestTopology {
      *
      * @param input how an RGB frame becomes the teacher's input; its size must be the teacher's
      */
-    public static void addTo(Topology topology, TeacherModel teacher, InputSpec input, Batching batching, AvroSerdes serdes,
+    public static void addTo(
+            Topology topology,
+            TeacherModel teacher,
+            InputSpec input,
+            Batching batching,
+            AvroSerdes serdes,
             TeacherCounters counters) {
         if (input.width() != teacher.imageSize() || input.height() != teacher.imageSize()) {
-            throw new IllegalArgumentException("Teacher " + teacher.id() + " takes " + teacher.imageSize() + "x" + teacher.imageSize()
-                    + " images but the input spec makes " + input.width() + "x" + input.height() + ".");
+            throw new IllegalArgumentException(
+                    "Teacher " + teacher.id() + " takes " + teacher.imageSize() + "x" + teacher.imageSize()
+                            + " images but the input spec makes " + input.width() + "x" + input.height() + ".");
         }
-        Deserializer<TeacherRequest> requests = serdes.valueSerde(Topics.TEACHER_REQUESTS).deserializer();
-        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TEACHER_REQUESTS.name());
-        topology.addProcessor(INTAKE, () -> new RequestIntake(requests, input, BATCHER,
-                new DeadLetterOutput(STAGE, Topics.TEACHER_REQUESTS.name(), DEAD_LETTERS, counters::requestDeadLetter), counters), SOURCE);
-        topology.addProcessor(BATCHER, () -> new EmbeddingBatcher(teacher, input, batching, WAITING_STORE, counters), INTAKE);
+        Deserializer<TeacherRequest> requests =
+                serdes.valueSerde(Topics.TEACHER_REQUESTS).deserializer();
+        topology.addSource(
+                SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TEACHER_REQUESTS.name());
+        topology.addProcessor(
+                INTAKE,
+                () -> new RequestIntake(
+                        requests,
+                        input,
+                        BATCHER,
+                        new DeadLetterOutput(
+                                STAGE, Topics.TEACHER_REQUESTS.name(), DEAD_LETTERS, counters::requestDeadLetter),
+                        counters),
+                SOURCE);
+        topology.addProcessor(
+                BATCHER, () -> new EmbeddingBatcher(teacher, input, batching, WAITING_STORE, counters), INTAKE);
         topology.addStateStore(waitingStore(), BATCHER);
-        topology.addSink(EMBEDDINGS_SINK, Topics.TEACHER_EMBEDDINGS.name(), new StringSerializer(),
-                serdes.valueSerde(Topics.TEACHER_EMBEDDINGS).serializer(), BATCHER);
-        topology.addSink(DEAD_LETTERS, Topics.TEACHER_REQUESTS.deadLetter().name(), new ByteArraySerializer(), new ByteArraySerializer(),
+        topology.addSink(
+                EMBEDDINGS_SINK,
+                Topics.TEACHER_EMBEDDINGS.name(),
+                new StringSerializer(),
+                serdes.valueSerde(Topics.TEACHER_EMBEDDINGS).serializer(),
+                BATCHER);
+        topology.addSink(
+                DEAD_LETTERS,
+                Topics.TEACHER_REQUESTS.deadLetter().name(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer(),
                 INTAKE);
     }
 
@@ -75,7 +100,10 @@ public final class TeacherRequestTopology {
      * encoding whatever the wire format, as frame sync does: private to this app, no registry round trip.
      */
     private static StoreBuilder<KeyValueStore<String, TeacherRequest>> waitingStore() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WAITING_STORE), Serdes.String(),
-                AvroSerdes.singleObject().avro(TeacherRequest.class)).withCachingDisabled();
+        return Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(WAITING_STORE),
+                        Serdes.String(),
+                        AvroSerdes.singleObject().avro(TeacherRequest.class))
+                .withCachingDisabled();
     }
 }

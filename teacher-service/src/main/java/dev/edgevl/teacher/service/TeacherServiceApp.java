@@ -23,16 +23,31 @@ public final class TeacherServiceApp extends StreamsService {
     private final TeacherCounters counters = new TeacherCounters();
     private TeacherCounters.Snapshot lastLogged = TeacherCounters.Snapshot.ZERO;
 
-    private TeacherServiceApp(TeacherServiceConfig config, Settings settings, String bootstrap, TeacherModel teacher, boolean ownsTeacher) {
-        super(LOG, new Identity("the teacher service", config.applicationId(), "no requests or labels are embedded", config.logInterval()));
+    private TeacherServiceApp(
+            TeacherServiceConfig config,
+            Settings settings,
+            String bootstrap,
+            TeacherModel teacher,
+            boolean ownsTeacher) {
+        super(
+                LOG,
+                new Identity(
+                        "the teacher service",
+                        config.applicationId(),
+                        "no requests or labels are embedded",
+                        config.logInterval()));
         this.config = config;
         this.teacher = teacher;
         AvroSerdes serdes = null;
         Topology topology;
         try {
             serdes = AvroSerdes.fromSettings(settings);
-            topology = TeacherServiceTopology.build(teacher, TeacherConfig.from(settings).inputSpec(teacher.imageSize()), config.batching(),
-                    serdes, counters);
+            topology = TeacherServiceTopology.build(
+                    teacher,
+                    TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
+                    config.batching(),
+                    serdes,
+                    counters);
         } catch (RuntimeException e) {
             if (ownsTeacher) {
                 teacher.close();
@@ -40,7 +55,12 @@ public final class TeacherServiceApp extends StreamsService {
             throw e;
         }
         // From here on the start closes what the app owns if it fails.
-        start(settings, bootstrap, TeacherServiceTopology.REQUIRED_TOPICS, topology, config.commitInterval(),
+        start(
+                settings,
+                bootstrap,
+                TeacherServiceTopology.REQUIRED_TOPICS,
+                topology,
+                config.commitInterval(),
                 ownsTeacher ? new AutoCloseable[] {serdes, teacher} : new AutoCloseable[] {serdes});
     }
 
@@ -73,7 +93,8 @@ public final class TeacherServiceApp extends StreamsService {
     @Override
     protected String running() {
         return "The teacher service is running as application " + config.applicationId() + ": teacher " + teacher.id()
-                + " embeds teacher.requests into teacher.embeddings (batches of up to " + config.batchSize() + ", at least every "
+                + " embeds teacher.requests into teacher.embeddings (batches of up to " + config.batchSize()
+                + ", at least every "
                 + config.maxWait().toMillis() + " ms) and labels into labels.embedded, exactly once.";
     }
 
@@ -82,7 +103,9 @@ public final class TeacherServiceApp extends StreamsService {
         TeacherCounters.Snapshot now = stats();
         TeacherCounters.Snapshot delta = now.minus(lastLogged);
         lastLogged = now;
-        return delta.equals(TeacherCounters.Snapshot.ZERO) ? null : "In the last " + config.logInterval().toSeconds() + " s: " + delta.sentence();
+        return delta.equals(TeacherCounters.Snapshot.ZERO)
+                ? null
+                : "In the last " + config.logInterval().toSeconds() + " s: " + delta.sentence();
     }
 
     @Override

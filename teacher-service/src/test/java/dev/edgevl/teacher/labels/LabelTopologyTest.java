@@ -1,21 +1,21 @@
 package dev.edgevl.teacher.labels;
 
-import dev.edgevl.model.zeroshot.Prompts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
-import dev.edgevl.teacher.service.TeacherCounters;
-import dev.edgevl.teacher.service.TeacherServiceConfig;
 import dev.edgevl.model.teacher.SyntheticTeacher;
 import dev.edgevl.model.teacher.TestTeachers;
 import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.serde.RecordDecodingException;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.Topics;
+import dev.edgevl.teacher.service.TeacherCounters;
+import dev.edgevl.teacher.service.TeacherServiceConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,7 +49,8 @@ class LabelTopologyTest {
     Path stateDir;
 
     private final AvroSerdes serdes = AvroSerdes.singleObject();
-    private final Serializer<LabelEvent> eventBytes = serdes.valueSerde(Topics.LABELS).serializer();
+    private final Serializer<LabelEvent> eventBytes =
+            serdes.valueSerde(Topics.LABELS).serializer();
     private final TeacherCounters counters = new TeacherCounters();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> labels;
@@ -68,13 +69,17 @@ class LabelTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = TeacherServiceConfig.defaults().streamsProperties(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test:9092"));
+        Properties props = TeacherServiceConfig.defaults()
+                .streamsProperties(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test:9092"));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(LabelTopology.build(teacher, serdes, counters), props, T0);
         labels = driver.createInputTopic(Topics.LABELS.name(), new StringSerializer(), new ByteArraySerializer());
-        embedded = driver.createOutputTopic(Topics.LABELS_EMBEDDED.name(), new StringDeserializer(),
+        embedded = driver.createOutputTopic(
+                Topics.LABELS_EMBEDDED.name(),
+                new StringDeserializer(),
                 serdes.valueSerde(Topics.LABELS_EMBEDDED).deserializer());
-        deadLetters = driver.createOutputTopic(Topics.LABELS.deadLetter().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(
+                Topics.LABELS.deadLetter().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -107,7 +112,10 @@ class LabelTopologyTest {
 
         LabelEmbedding value = embedded.readValue();
         assertThat(value.getPromptTemplates()).isEqualTo(Prompts.DEFAULT_TEMPLATES);
-        float[][] prompts = teacher.encodeTexts(List.of("a photo of an ellipsoid", "a picture of an ellipsoid", "an ellipsoid",
+        float[][] prompts = teacher.encodeTexts(List.of(
+                "a photo of an ellipsoid",
+                "a picture of an ellipsoid",
+                "an ellipsoid",
                 "there is an ellipsoid on the floor"));
         float[] expected = Embeddings.averagePromptEmbeddings(new ArrayList<>(List.of(prompts)));
         assertThat(Embeddings.cosine(floats(value.getEmbedding()), expected)).isCloseTo(1.0, within(1e-6));
@@ -145,10 +153,12 @@ class LabelTopologyTest {
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).hasSize(4);
         assertThat(header(dead.get(0), DeadLetters.ERROR_CLASS)).isEqualTo(RecordDecodingException.class.getName());
-        assertThat(header(dead.get(1), DeadLetters.ERROR_MESSAGE)).contains("record key 'cone' is not the label 'cube'");
+        assertThat(header(dead.get(1), DeadLetters.ERROR_MESSAGE))
+                .contains("record key 'cone' is not the label 'cube'");
         assertThat(header(dead.get(2), DeadLetters.ERROR_MESSAGE)).contains("action UNKNOWN");
         assertThat(header(dead.get(3), DeadLetters.ERROR_MESSAGE)).contains("without a key");
-        assertThat(dead).allSatisfy(d -> assertThat(header(d, DeadLetters.STAGE)).isEqualTo(LabelTopology.STAGE));
+        assertThat(dead)
+                .allSatisfy(d -> assertThat(header(d, DeadLetters.STAGE)).isEqualTo(LabelTopology.STAGE));
         assertThat(counters.snapshot().labelDeadLetters()).isEqualTo(4);
     }
 
@@ -157,7 +167,12 @@ class LabelTopologyTest {
     }
 
     private static LabelEvent event(String label, LabelAction action, List<String> templates) {
-        return LabelEvent.newBuilder().setLabel(label).setAction(action).setPromptTemplates(templates).setEventTime(T0).build();
+        return LabelEvent.newBuilder()
+                .setLabel(label)
+                .setAction(action)
+                .setPromptTemplates(templates)
+                .setEventTime(T0)
+                .build();
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String key) {

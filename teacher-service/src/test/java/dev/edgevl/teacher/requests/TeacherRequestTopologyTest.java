@@ -6,17 +6,17 @@ import static org.assertj.core.api.Assertions.within;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.avro.TeacherRequest;
-import dev.edgevl.teacher.service.TeacherCounters;
-import dev.edgevl.teacher.service.TeacherServiceConfig;
-import dev.edgevl.model.teacher.SyntheticTeacher;
-import dev.edgevl.model.teacher.TestTeachers;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
+import dev.edgevl.model.teacher.SyntheticTeacher;
+import dev.edgevl.model.teacher.TestTeachers;
 import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.serde.RecordDecodingException;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.Topics;
+import dev.edgevl.teacher.service.TeacherCounters;
+import dev.edgevl.teacher.service.TeacherServiceConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +54,8 @@ class TeacherRequestTopologyTest {
     Path stateDir;
 
     private final AvroSerdes serdes = AvroSerdes.singleObject();
-    private final Serializer<TeacherRequest> requestBytes = serdes.valueSerde(Topics.TEACHER_REQUESTS).serializer();
+    private final Serializer<TeacherRequest> requestBytes =
+            serdes.valueSerde(Topics.TEACHER_REQUESTS).serializer();
     private final TeacherCounters counters = new TeacherCounters();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> requests;
@@ -73,14 +74,19 @@ class TeacherRequestTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = TeacherServiceConfig.defaults().streamsProperties(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test:9092"));
+        Properties props = TeacherServiceConfig.defaults()
+                .streamsProperties(Map.of(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test:9092"));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(TeacherRequestTopology.build(teacher, INPUT, BATCHING, serdes, counters), props, TestRequests.T0);
-        requests = driver.createInputTopic(Topics.TEACHER_REQUESTS.name(), new StringSerializer(), new ByteArraySerializer());
-        embeddings = driver.createOutputTopic(Topics.TEACHER_EMBEDDINGS.name(), new StringDeserializer(),
+        driver = new TopologyTestDriver(
+                TeacherRequestTopology.build(teacher, INPUT, BATCHING, serdes, counters), props, TestRequests.T0);
+        requests = driver.createInputTopic(
+                Topics.TEACHER_REQUESTS.name(), new StringSerializer(), new ByteArraySerializer());
+        embeddings = driver.createOutputTopic(
+                Topics.TEACHER_EMBEDDINGS.name(),
+                new StringDeserializer(),
                 serdes.valueSerde(Topics.TEACHER_EMBEDDINGS).deserializer());
-        deadLetters = driver.createOutputTopic(Topics.TEACHER_REQUESTS.deadLetter().name(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(
+                Topics.TEACHER_REQUESTS.deadLetter().name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -110,12 +116,15 @@ class TeacherRequestTopologyTest {
         assertThat(fourth.getEmbeddedTime()).isEqualTo(TestRequests.T0);
         assertThat(out.get(3).timestamp()).isEqualTo(last.getRequestTime().toEpochMilli());
         // The teacher's own embedding of that frame, alone: batching changes nothing but the speed.
-        float[] alone = teacher.encodeImages(new float[][] {FramePreprocessor.toInput(last.getPair().getRgb(), INPUT)})[0];
+        float[] alone = teacher.encodeImages(
+                        new float[][] {FramePreprocessor.toInput(last.getPair().getRgb(), INPUT)})[0];
         float[] batched = floats(fourth.getEmbedding());
         assertThat(batched).hasSize(TestTeachers.DIM);
         assertThat(Embeddings.norm(batched)).isCloseTo(1.0, within(1e-5));
         assertThat(Embeddings.cosine(batched, alone)).isCloseTo(1.0, within(1e-5));
-        assertThat(Embeddings.cosine(batched, floats(out.get(0).value().getEmbedding()))).as("different frames").isLessThan(0.99999);
+        assertThat(Embeddings.cosine(batched, floats(out.get(0).value().getEmbedding())))
+                .as("different frames")
+                .isLessThan(0.99999);
         assertThat(waiting().approximateNumEntries()).isZero();
         assertThat(counters.snapshot().batches()).isEqualTo(1);
     }
@@ -177,7 +186,8 @@ class TeacherRequestTopologyTest {
     }
 
     private void send(TeacherRequest request) {
-        requests.pipeInput(request.getPair().getDeviceId(), requestBytes.serialize(Topics.TEACHER_REQUESTS.name(), request));
+        requests.pipeInput(
+                request.getPair().getDeviceId(), requestBytes.serialize(Topics.TEACHER_REQUESTS.name(), request));
     }
 
     private KeyValueStore<String, TeacherRequest> waiting() {

@@ -18,8 +18,7 @@ public final class TestRequests {
     public static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
     private static final int SIDE = 8;
 
-    private TestRequests() {
-    }
+    private TestRequests() {}
 
     /** A request for device {@code device}'s pair number {@code sequence}, routed {@code sequence} ms after T0. */
     public static TeacherRequest withRgb(String device, long sequence) {
@@ -36,8 +35,11 @@ public final class TestRequests {
     }
 
     private static TeacherRequest request(FramePair pair) {
-        return TeacherRequest.newBuilder().setPair(pair).setReasons(List.of(RouteReason.values()[0]))
-                .setRequestTime(T0.plus(pair.getAux().getSequence(), ChronoUnit.MILLIS)).build();
+        return TeacherRequest.newBuilder()
+                .setPair(pair)
+                .setReasons(List.of(RouteReason.values()[0]))
+                .setRequestTime(T0.plus(pair.getAux().getSequence(), ChronoUnit.MILLIS))
+                .build();
     }
 
     private static FramePair pair(String device, long sequence, SensorFrame rgb) {
@@ -47,8 +49,13 @@ public final class TestRequests {
             depth[i + 1] = 0x03;
         }
         SensorFrame aux = frame(device, "depth0", Modality.DEPTH, PixelEncoding.DEPTH16_MM, sequence, depth);
-        return FramePair.newBuilder().setDeviceId(device).setRgb(rgb).setAux(aux).setSkewMicros(rgb == null ? null : 0L)
-                .setOrigin(PairOrigin.FRAME_SYNC).build();
+        return FramePair.newBuilder()
+                .setDeviceId(device)
+                .setRgb(rgb)
+                .setAux(aux)
+                .setSkewMicros(rgb == null ? null : 0L)
+                .setOrigin(PairOrigin.FRAME_SYNC)
+                .build();
     }
 
     /** A gradient that differs by sequence, so every request's image differs. */
@@ -59,9 +66,19 @@ public final class TestRequests {
         return frame(device, "rgb0", Modality.RGB, PixelEncoding.RGB8, sequence, pixels);
     }
 
-    private static SensorFrame frame(String device, String sensor, Modality modality, PixelEncoding encoding, long sequence, byte[] data) {
-        return SensorFrame.newBuilder().setDeviceId(device).setSensorId(sensor).setModality(modality)
-                .setCaptureTime(T0.plus(sequence * 33, ChronoUnit.MILLIS)).setSequence(sequence).setWidth(SIDE).setHeight(SIDE)
-                .setEncoding(encoding).setData(ByteBuffer.wrap(data)).setAttributes(Map.of()).build();
+    private static SensorFrame frame(
+            String device, String sensor, Modality modality, PixelEncoding encoding, long sequence, byte[] data) {
+        return SensorFrame.newBuilder()
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setModality(modality)
+                .setCaptureTime(T0.plus(sequence * 33, ChronoUnit.MILLIS))
+                .setSequence(sequence)
+                .setWidth(SIDE)
+                .setHeight(SIDE)
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(data))
+                .setAttributes(Map.of())
+                .build();
     }
 }

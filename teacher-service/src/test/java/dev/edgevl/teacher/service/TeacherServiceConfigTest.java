@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgevl.config.ConfigException;
 import dev.edgevl.config.Settings;
-import dev.edgevl.teacher.requests.Batching;
 import dev.edgevl.model.teacher.TeacherConfig;
+import dev.edgevl.teacher.requests.Batching;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -16,8 +16,13 @@ import org.junit.jupiter.api.Test;
 class TeacherServiceConfigTest {
     @Test
     void exactlyOnceCannotBeSwitchedOffByAPassthroughSetting() {
-        Settings settings = Settings.of(Map.of("kafka.processing.guarantee", "at_least_once", "teacher.batch.size", "8",
-                "teacher.batch.max-wait", "50ms"));
+        Settings settings = Settings.of(Map.of(
+                "kafka.processing.guarantee",
+                "at_least_once",
+                "teacher.batch.size",
+                "8",
+                "teacher.batch.max-wait",
+                "50ms"));
 
         Properties props = TeacherServiceConfig.streamsProperties(settings, "broker:9092");
 
@@ -30,14 +35,17 @@ class TeacherServiceConfigTest {
     @Test
     void badValuesAreRefusedWithTheSettingsName() {
         assertThatThrownBy(() -> TeacherServiceConfig.from(Settings.of(Map.of("teacher.batch.size", "0"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("teacher.batch.size must be at least 1");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("teacher.batch.size must be at least 1");
         assertThatThrownBy(() -> TeacherConfig.from(Settings.of(Map.of("teacher.kind", "onnx"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("synthetic, torchscript");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("synthetic, torchscript");
     }
 
     @Test
     void everySettingIsUnderTheTeacherPrefix() {
-        assertThat(TeacherServiceConfig.OPTIONS).allSatisfy(o -> assertThat(o.key()).startsWith("teacher."));
+        assertThat(TeacherServiceConfig.OPTIONS)
+                .allSatisfy(o -> assertThat(o.key()).startsWith("teacher."));
         assertThat(TeacherConfig.OPTIONS).allSatisfy(o -> assertThat(o.key()).startsWith("teacher."));
     }
 }
