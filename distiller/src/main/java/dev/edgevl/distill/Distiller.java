@@ -160,7 +160,7 @@ public final class Distiller implements AutoCloseable {
     public synchronized void onLabel(String label, LabelEmbedding value) {
         labels = labels.apply(label, value);
         LiveLabels.Selection selection = labels.select(null, 0);
-        leftOut.note(selection, null, 0);
+        leftOut.note(selection);
         buffer.relabel(selection.labels(), selection.teacherId());
     }
 

@@ -153,17 +153,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         }
         byte[] modelRecord = control.get(MODEL_KEY + config.family());
         if (modelRecord != null) {
-            try {
-                model = LiveModel.load(
-                        models.deserialize(Topics.MODELS.name(), modelRecord), verifier, engineThreads());
+            model = load(modelRecord, "the checkpointed model", "frames stay NO_MODEL until the next models record");
+            if (model != null) {
                 LOG.info("Restored {} from the checkpoint; {} labels.", model, labels.size());
-            } catch (BundleException
-                    | IllegalArgumentException
-                    | org.apache.kafka.common.errors.SerializationException e) {
-                metrics.modelsRefused.inc();
-                LOG.warn(
-                        "Could not restore the checkpointed model ({}); frames stay NO_MODEL until the next models record.",
-                        e.getMessage());
             }
         }
         rebuildLabelSet();
@@ -301,18 +293,11 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         if (c.value == null || !config.family().equals(c.key)) {
             return; // another family's record, or a cleanup tombstone: nothing for this job
         }
-        ModelVersion record;
-        LiveModel candidate;
-        try {
-            record = models.deserialize(Topics.MODELS.name(), c.value);
-            candidate = LiveModel.load(record, verifier, engineThreads());
-        } catch (BundleException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
-            metrics.modelsRefused.inc();
-            LOG.warn(
-                    "Refused the model record {}: {}. Keeping {}.",
-                    c,
-                    e.getMessage(),
-                    model == null ? "no model (frames stay NO_MODEL)" : model);
+        LiveModel candidate = load(
+                c.value,
+                "the model record " + c,
+                "keeping " + (model == null ? "no model (frames stay NO_MODEL)" : model));
+        if (candidate == null) {
             return;
         }
         flush(); // the frames that arrived before the swap are annotated by the model they arrived under
@@ -324,6 +309,20 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         LOG.info("Now annotating with {} (was {}).", model, previous == null ? "no model" : previous);
         if (previous != null) {
             previous.close();
+        }
+    }
+
+    /**
+     * Decodes, verifies and loads a {@code models} record; null, with a log line and the {@code modelsRefused} metric,
+     * when it is undecodable, fails verification or does not load.
+     */
+    private LiveModel load(byte[] value, String what, String meanwhile) {
+        try {
+            return LiveModel.load(models.deserialize(Topics.MODELS.name(), value), verifier, engineThreads());
+        } catch (BundleException | IllegalArgumentException | org.apache.kafka.common.errors.SerializationException e) {
+            metrics.modelsRefused.inc();
+            LOG.warn("Refused {}: {}; {}.", what, e.getMessage(), meanwhile);
+            return null;
         }
     }
 
@@ -358,12 +357,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     private void rebuildLabelSet() {
         // Without a model nothing is scored, so the label set waits for one (its teacher and size decide which labels
         // fit).
-        labelSet = model == null
-                ? LabelSet.empty()
-                : leftOut.note(
-                        labels.select(model.teacherId(), model.embeddingDim()),
-                        model.teacherId(),
-                        model.embeddingDim());
+        labelSet =
+                model == null ? LabelSet.empty() : leftOut.note(labels.select(model.teacherId(), model.embeddingDim()));
     }
 
     // ---- time, checkpoints, end of input ----------------------------------------------------------------------------

@@ -351,7 +351,7 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
         LiveLabels.Selection now = labels.select(model.teacherId(), model.embeddingDim());
         if (now != selection) {
             selection = now;
-            LEFT_OUT.note(now, model.teacherId(), model.embeddingDim());
+            LEFT_OUT.note(now);
         }
         return now.labels();
     }

@@ -20,14 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * Where a synthetic teacher lives on disk. A cache holds one directory per training recipe,
@@ -55,19 +51,6 @@ public final class SyntheticTeacherFiles {
     /** Whether {@code dir} holds a completely written teacher. */
     public static boolean isComplete(Path dir) {
         return Files.isRegularFile(dir.resolve(VOCABULARY)) && Files.isRegularFile(dir.resolve(DESCRIPTION));
-    }
-
-    /** The most recently written complete teacher under {@code cacheRoot}, if any. */
-    public static Optional<Path> latest(Path cacheRoot) {
-        if (!Files.isDirectory(cacheRoot)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> entries = Files.list(cacheRoot)) {
-            return entries.filter(d -> d.getFileName().toString().startsWith(PREFIX) && isComplete(d))
-                    .max(Comparator.comparing(SyntheticTeacherFiles::writtenAt));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the teacher cache " + cacheRoot + ": " + e.getMessage(), e);
-        }
     }
 
     public static void save(SyntheticTeacher teacher, Path dir) {
@@ -160,13 +143,5 @@ public final class SyntheticTeacherFiles {
         Map<String, String> values = new HashMap<>();
         properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name)));
         return values;
-    }
-
-    private static FileTime writtenAt(Path dir) {
-        try {
-            return Files.getLastModifiedTime(dir.resolve(VOCABULARY));
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
     }
 }

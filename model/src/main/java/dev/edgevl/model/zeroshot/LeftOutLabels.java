@@ -21,10 +21,14 @@ public final class LeftOutLabels {
         this.reader = reader;
     }
 
-    /** Notes {@code selection} (made for a model of {@code teacherId} and {@code dim}) and returns its labels. */
-    public synchronized LabelSet note(LiveLabels.Selection selection, String teacherId, int dim) {
+    /**
+     * Notes {@code selection} and returns its labels. What was reported is remembered per teacher and embedding size, so
+     * devices running versions of different sizes do not log in turn.
+     */
+    public synchronized LabelSet note(LiveLabels.Selection selection) {
         count = selection.leftOut().size();
-        List<LiveLabels.LeftOut> before = reported.put(teacherId + "/" + dim, selection.leftOut());
+        List<LiveLabels.LeftOut> before =
+                reported.put(selection.teacherId() + "/" + selection.labels().dim(), selection.leftOut());
         if (!selection.leftOut().equals(before == null ? List.of() : before)) {
             if (selection.leftOut().isEmpty()) {
                 log.info(

@@ -133,7 +133,7 @@ public final class LiveLabels {
     private Selection build(String teacherId, int dim) {
         List<Entry> sound =
                 entries.values().stream().filter(e -> e.problem() == null).toList();
-        String teacher = teacherId != null ? teacherId : mostCommon(sound, Entry::teacherId);
+        String teacher = teacherId != null ? teacherId : mostCommon(sound, Entry::teacherId, null);
         int size = dim > 0
                 ? dim
                 : mostCommon(
@@ -178,10 +178,6 @@ public final class LiveLabels {
             sum += (double) x * x;
         }
         return sum == 0 ? "an all-zero embedding, which matches nothing" : null;
-    }
-
-    private static String mostCommon(List<Entry> entries, java.util.function.Function<Entry, String> key) {
-        return mostCommon(entries, key, null);
     }
 
     /** The most frequent value; ties go to the value of the label that sorts first, so every reader picks the same. */

@@ -126,10 +126,10 @@ class LiveLabelsTest {
         LeftOutLabels report = new LeftOutLabels(log, "The job");
         LiveLabels broken = threeGoodLabels().apply("zero", record("zero", TEACHER, 0, 0, 0));
 
-        report.note(broken.select(TEACHER, 3), TEACHER, 3);
-        report.note(broken.apply("cone", record("cone", TEACHER, 1, 1, 1)).select(TEACHER, 3), TEACHER, 3);
+        report.note(broken.select(TEACHER, 3));
+        report.note(broken.apply("cone", record("cone", TEACHER, 1, 1, 1)).select(TEACHER, 3));
         assertThat(report.count()).isEqualTo(1);
-        LabelSet mended = report.note(broken.without("zero").select(TEACHER, 3), TEACHER, 3);
+        LabelSet mended = report.note(broken.without("zero").select(TEACHER, 3));
 
         assertThat(mended.size()).isEqualTo(3);
         assertThat(report.count()).isZero();
