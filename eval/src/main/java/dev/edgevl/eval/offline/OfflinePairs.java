@@ -41,6 +41,8 @@ public final class OfflinePairs {
         SensorRig rig = new SensorRig();
         List<FramePair> pairs = new ArrayList<>();
         for (int i = from; i < to; i++) {
+            // The name the benchmark gave these scenes when it owned them: kept, so the committed initial student's
+            // pairs are rendered again exactly by its recorded command.
             long sceneSeed = Seeds.derive(Seeds.derive(seed, "bench-distill"), i);
             Scene scene = sampler.sample(sceneSeed);
             SensorRig.Triple t =
