@@ -133,8 +133,10 @@ final class DistillCommand implements Callable<Integer> {
             description = {
                 "Distil the initial student offline (EdgeVL's first step, stage 1 only): renders --pairs unlabelled RGB + depth",
                 "pairs of the default world, embeds their RGB images with the configured teacher (teacher.*) and trains the",
-                "distill.student.* layout on them for --epochs. Writes student.params and student.properties (how it was made) to",
-                "--out, for distill.initial-weights. No ground truth is read."
+                "distill.student.* layout on them for --epochs, then folds, calibrates and exports it as int8 (the version 0 the",
+                "distiller publishes before any round). Writes student.params, student.int8.onnx and student.properties (how it was",
+                "made) to --out, for distill.initial-weights. With --int8-only, keeps the weights already in --out and makes only",
+                "their int8 export. No ground truth is read."
             })
     static final class Bootstrap implements Callable<Integer> {
         @Spec
@@ -168,6 +170,12 @@ final class DistillCommand implements Callable<Integer> {
                 description = "Where the weights and their provenance go.")
         Path out;
 
+        @Option(
+                names = "--int8-only",
+                description = "Keep the weights in --out and make only their int8 export, calibrated on the first "
+                        + "pairs of the same offline set.")
+        boolean int8Only;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
@@ -176,6 +184,26 @@ final class DistillCommand implements Callable<Integer> {
             RoundSettings round = dc.round().with(epochs, seed);
             long started = System.nanoTime();
             try (TeacherModel teacher = TeacherModels.load(settings)) {
+                if (int8Only) {
+                    InitialWeights existing = InitialWeights.load(out.toString()).orElseThrow();
+                    long weightsSeed = Long.parseLong(existing.provenance().getOrDefault("seed", Long.toString(seed)));
+                    var calibration = OfflinePairs.embedded(
+                            teacher,
+                            TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
+                            weightsSeed,
+                            0,
+                            InitialWeights.CALIBRATION_PAIRS);
+                    InitialWeights exported = existing.withInt8(calibration, round, weightsSeed);
+                    exported.saveInt8(out);
+                    w.printf(
+                            "Wrote %s (%,d bytes) to %s in %.0f s.%n",
+                            InitialWeights.INT8_FILE,
+                            exported.int8Onnx().length,
+                            out.toAbsolutePath(),
+                            (System.nanoTime() - started) / 1e9);
+                    w.flush();
+                    return 0;
+                }
                 w.printf("Rendering %,d pairs and embedding their RGB images with %s...%n", pairs, teacher.id());
                 w.flush();
                 var embedded = OfflinePairs.embedded(
@@ -200,9 +228,10 @@ final class DistillCommand implements Callable<Integer> {
                         provenance);
                 weights.save(out);
                 w.printf(
-                        "Wrote %s (%,d bytes) and %s to %s in %.0f s: %s.%n",
+                        "Wrote %s (%,d bytes), %s and %s to %s in %.0f s: %s.%n",
                         InitialWeights.WEIGHTS_FILE,
                         weights.weights().length,
+                        InitialWeights.INT8_FILE,
                         InitialWeights.PROPERTIES_FILE,
                         out.toAbsolutePath(),
                         (System.nanoTime() - started) / 1e9,

@@ -86,6 +86,7 @@ public final class Distiller implements AutoCloseable {
     private volatile RoundReport lastRound;
     private volatile String phase = "idle";
     private volatile boolean closed;
+    private boolean initialSettled;
     private long rounds;
 
     /** @param keys signs what the distiller publishes; its public half decides which {@code models} records it believes */
@@ -190,6 +191,80 @@ public final class Distiller implements AutoCloseable {
         return outcome;
     }
 
+    /**
+     * Version 0: when nothing is live and the family has no version yet, the shipped initial student (its int8 export,
+     * {@code distill.initial-weights}) is signed and published before any round, with its offline provenance in the
+     * manifest, so the fleet annotates with labels from its first frame and the first round has a parent. It waits for
+     * the live labels, whose teacher and embedding size the initial student must fit; a student that does not fit, or
+     * one that ships without its int8 export, is not published, and the first round starts from what
+     * {@link #warmStart} finds.
+     *
+     * @return the published record, or empty when nothing was (yet) to publish
+     */
+    public synchronized Optional<ModelVersion> maybePublishInitial() {
+        if (initialSettled || closed) {
+            return Optional.empty();
+        }
+        if (live != null || catalog.contains(config.family(), 0) || catalog.latestVersion(config.family()) > 0) {
+            initialSettled = true;
+            return Optional.empty();
+        }
+        LiveLabels.Selection selection = labels.select(null, 0);
+        if (selection.teacherId() == null || selection.labels().isEmpty()) {
+            return Optional.empty(); // the labels tell which teacher the fleet lives with; until then, nothing to check
+        }
+        initialSettled = true;
+        Optional<InitialWeights> initial = InitialWeights.load(config.initialWeights());
+        if (initial.isEmpty()) {
+            return Optional.empty();
+        }
+        StudentSpec spec = config.round().student(selection.labels().dim());
+        if (!initial.get().fits(spec, selection.teacherId()) || !initial.get().hasInt8()) {
+            LOG.info(
+                    "No version 0: {} {}; the fleet waits for the first round.",
+                    initial.get().describe(),
+                    initial.get().hasInt8()
+                            ? "does not fit this student or teacher (" + selection.teacherId() + ")"
+                            : "ships without its int8 export (" + InitialWeights.INT8_FILE + ")");
+            return Optional.empty();
+        }
+        try {
+            Instant now = clock.instant();
+            BundleManifest.Builder manifest = BundleManifest.builder()
+                    .family(config.family())
+                    .version(0)
+                    .parentVersion(null)
+                    .createdAt(now)
+                    .teacherId(selection.teacherId())
+                    .labelSetHash(selection.labels().version())
+                    .metrics(initial.get().provenanceMetrics());
+            byte[] bundle = StudentBundles.int8(
+                    initial.get().int8Onnx(), spec.inputSize(), spec.embeddingDim(), manifest);
+            ModelVersion record = storeAndSign(bundle, initial.get().weights(), now);
+            publisher.publish(record);
+            catalog.add(record);
+            LOG.info(
+                    "Published {} v0, {}, before any round: the fleet annotates with it from its first frame.",
+                    config.family(),
+                    initial.get().describe());
+            return Optional.of(record);
+        } catch (Exception e) {
+            LOG.warn("Could not publish the initial student as version 0: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Signs a bundle, stores it and the weights to continue from, and makes its {@code models} record. */
+    private ModelVersion storeAndSign(byte[] bundle, byte[] weights, Instant now) throws IOException {
+        SignedBundle signed = signer.sign(bundle);
+        store.put(signed.bytes());
+        checkpoints.put(signed.sha256Hex(), weights);
+        BundleDelivery delivery = config.delivery() == DistillerConfig.Delivery.INLINE
+                ? BundleDelivery.inline()
+                : BundleDelivery.at(store.uriOf(signed.sha256Hex()));
+        return ModelVersions.toRecord(signed, ModelBundle.parse(signed.bytes()), delivery, now);
+    }
+
     /** Starts a round on the round thread if the trigger says one is due and none is running; returns whether it did. */
     public synchronized boolean maybeStartRound() {
         if (closed || (running != null && !running.isDone())) {
@@ -277,14 +352,8 @@ public final class Distiller implements AutoCloseable {
                                     ? null
                                     : snapshot.labels().version())
                     .metrics(metrics);
-            byte[] bundle = StudentBundles.int8(result.student(), onnx, manifest);
-            SignedBundle signed = signer.sign(bundle);
-            store.put(signed.bytes());
-            checkpoints.put(signed.sha256Hex(), result.weights());
-            BundleDelivery delivery = config.delivery() == DistillerConfig.Delivery.INLINE
-                    ? BundleDelivery.inline()
-                    : BundleDelivery.at(store.uriOf(signed.sha256Hex()));
-            ModelVersion record = ModelVersions.toRecord(signed, ModelBundle.parse(signed.bytes()), delivery, now);
+            ModelVersion record =
+                    storeAndSign(StudentBundles.int8(result.student(), onnx, manifest), result.weights(), now);
             boolean publish = verdict.promote() && !closed;
             if (publish) {
                 publisher.publish(record);
@@ -299,8 +368,8 @@ public final class Distiller implements AutoCloseable {
                     Math.round(seconds),
                     verdict.reason(),
                     publish
-                            ? "published to models (" + signed.sizeBytes() / 1024 + " kB, sha256 "
-                                    + signed.sha256Hex().substring(0, 12) + "…)"
+                            ? "published to models (" + record.getBundleSizeBytes() / 1024 + " kB, sha256 "
+                                    + record.getSha256().substring(0, 12) + "…)"
                             : "kept in the store only (edgevl models promote " + version + " makes it live)");
         } catch (Abandoned e) {
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -135,6 +135,7 @@ public final class DistillerApp implements AutoCloseable {
             while (!stopping && control.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 consumer.poll(POLL).forEach(this::dispatch);
             }
+            distiller.maybePublishInitial(); // v0 as soon as the live version and labels are known, before the replay
             List<TopicPartition> frames = partitions(Topics.TEACHER_EMBEDDINGS.name());
             List<TopicPartition> all = new ArrayList<>(control);
             all.addAll(frames);
@@ -155,6 +156,7 @@ public final class DistillerApp implements AutoCloseable {
                             s.liveVersion() == null ? ", no live version yet" : ", live version v" + s.liveVersion());
                     caughtUp.countDown();
                 }
+                distiller.maybePublishInitial(); // labels embedded after the distiller started
                 if (!replaying) {
                     distiller.maybeStartRound();
                 }

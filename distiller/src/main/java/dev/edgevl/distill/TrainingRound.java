@@ -115,8 +115,21 @@ public final class TrainingRound {
                 2e-3f, 2e-5f, 0.05f, steps, DistillLoss.L1, (int) RunSeeds.derive(seed, "student-init"));
     }
 
+    /**
+     * The folded form of stage-1 weights made elsewhere (the shipped initial student), ready to be calibrated.
+     *
+     * @throws IllegalArgumentException when the weights do not fit the configured student
+     */
+    FoldedStudent fold(byte[] weights, int embeddingDim) {
+        StudentSpec spec = settings.student(embeddingDim);
+        try (DistillationTrainer trainer = new DistillationTrainer(
+                StudentNetwork.build(spec), spec.inputSize(), stage1Config(1, 0), weights)) {
+            return StudentFolding.fold(trainer.model().getBlock(), spec);
+        }
+    }
+
     /** Activation ranges from RGB and non-RGB images alike, as the deployed student sees both. */
-    private FoldedStudent calibrate(FoldedStudent folded, List<ReplayBuffer.Sample> train, long seed) {
+    FoldedStudent calibrate(FoldedStudent folded, List<ReplayBuffer.Sample> train, long seed) {
         int n = Math.min(CALIBRATION_PAIRS, train.size());
         int[] idx =
                 Arrays.copyOf(Shuffle.permutation(train.size(), new Random(RunSeeds.derive(seed, "calibration"))), n);

@@ -265,6 +265,67 @@ class DistillerTest {
     }
 
     @Test
+    void theInitialStudentIsPublishedAsVersionZeroBeforeAnyRoundAndTheFirstRoundIsItsChild() throws Exception {
+        DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
+        InitialWeights initial = InitialWeights.train(
+                TestSamples.stream("cam-0", 0, 64, i -> i % 4), config.round(), 3, RoundListener.NONE, Map.of());
+        assertThat(initial.hasInt8()).isTrue();
+        Path saved = dir.resolve("initial");
+        initial.save(saved);
+        DistillerConfig withInitial = tinyConfig(dir.resolve("b"), Map.of("distill.initial-weights", saved.toString()));
+        try (Distiller d = new Distiller(
+                withInitial,
+                new DirectoryModelStore(withInitial.storeDir()),
+                KEYS,
+                published::add,
+                Clock.systemUTC(),
+                RoundListener.NONE)) {
+            assertThat(d.maybePublishInitial()).as("no labels yet: which teacher?").isEmpty();
+            for (int c = 0; c < TestSamples.LABELS.size(); c++) {
+                d.onLabel(TestSamples.LABELS.get(c), TestSamples.label(c));
+            }
+            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+            assertThat(v0.getVersion()).isZero();
+            assertThat(v0.getParentVersion()).isNull();
+            assertThat(v0.getMetrics()).containsEntry("offline.initial", 1.0).containsEntry("offline.pairs", 64.0);
+            assertThat(published).containsExactly(v0);
+            VerifiedBundle bundle = new BundleVerifier(TrustedKeys.of(KEYS.getPublic())).verify(v0);
+            assertThat(bundle.manifest().teacherId()).isEqualTo(TestSamples.TEACHER);
+            assertThat(d.maybePublishInitial()).as("once").isEmpty();
+            d.onModel(withInitial.family(), v0);
+
+            feed(d, "cam-1", 0, 200);
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            assertThat(d.lastRound().version()).isEqualTo(1);
+            assertThat(d.lastRound().metrics())
+                    .as("v1 continues from v0's weights and is judged against it")
+                    .containsEntry("train.warmStart", 1.0)
+                    .containsKey("gate.liveNonRgbAgreement");
+        }
+        try (Distiller restarted = new Distiller(
+                withInitial,
+                new DirectoryModelStore(withInitial.storeDir()),
+                KEYS,
+                published::add,
+                Clock.systemUTC(),
+                RoundListener.NONE)) {
+            for (int c = 0; c < TestSamples.LABELS.size(); c++) {
+                restarted.onLabel(TestSamples.LABELS.get(c), TestSamples.label(c));
+            }
+            assertThat(restarted.maybePublishInitial())
+                    .as("a restart publishes no second v0")
+                    .isEmpty();
+        }
+        DistillerConfig otherLayout = tinyConfig(
+                dir.resolve("c"),
+                Map.of("distill.initial-weights", saved.toString(), "distill.student.blocks", "8/2,24/2"));
+        try (Distiller d = distiller(otherLayout, RoundListener.NONE)) {
+            assertThat(d.maybePublishInitial()).as("weights of another layout").isEmpty();
+        }
+    }
+
+    @Test
     void theFirstRoundStartsFromInitialWeightsThatFitAndFromFreshOnesOtherwise() throws Exception {
         DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
         InitialWeights initial = InitialWeights.train(

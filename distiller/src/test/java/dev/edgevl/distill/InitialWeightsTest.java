@@ -2,6 +2,7 @@ package dev.edgevl.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.student.StudentNetwork;
 import dev.edgevl.model.student.StudentSpec;
 import dev.edgevl.model.teacher.CommittedTeacher;
@@ -30,5 +31,16 @@ class InitialWeightsTest {
                     .as("the weights load into the default student")
                     .isEqualTo(builtin.weights());
         }
+        assertThat(builtin.hasInt8())
+                .as("version 0, the int8 export, ships beside the weights (make it with --int8-only)")
+                .isTrue();
+        try (OnnxStudent int8 = new OnnxStudent(builtin.int8Onnx())) {
+            float[][] e = int8.embed(new float[3 * 64 * 64], 1);
+            assertThat(e[0]).hasSize(spec.embeddingDim());
+        }
+        assertThat(builtin.provenanceMetrics())
+                .containsEntry("offline.initial", 1.0)
+                .containsEntry("offline.pairs", 8000.0)
+                .containsKey("offline.stage1.loss");
     }
 }

@@ -44,8 +44,13 @@ public final class StudentBundles {
 
     /** @param onnx what {@link OnnxExporter#exportInt8} made of {@code calibrated}, when the caller has used it already */
     public static byte[] int8(FoldedStudent calibrated, byte[] onnx, BundleManifest.Builder manifest) {
-        BundleManifest m = manifest.embeddingDim(calibrated.embeddingDim())
-                .input(input(calibrated.inputSize()))
+        return int8(onnx, calibrated.inputSize(), calibrated.embeddingDim(), manifest);
+    }
+
+    /** @param onnx an int8 graph {@link OnnxExporter#exportInt8} made earlier (e.g. the shipped initial student's) */
+    public static byte[] int8(byte[] onnx, int inputSize, int embeddingDim, BundleManifest.Builder manifest) {
+        BundleManifest m = manifest.embeddingDim(embeddingDim)
+                .input(input(inputSize))
                 .quantization(QUANTIZATION)
                 .entry(ENTRY)
                 .build();
