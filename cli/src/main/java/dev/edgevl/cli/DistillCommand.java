@@ -185,7 +185,8 @@ final class DistillCommand implements Callable<Integer> {
             long started = System.nanoTime();
             try (TeacherModel teacher = TeacherModels.load(settings)) {
                 if (int8Only) {
-                    InitialWeights existing = InitialWeights.load(out.toString()).orElseThrow();
+                    InitialWeights existing =
+                            InitialWeights.load(out.toString()).orElseThrow();
                     long weightsSeed = Long.parseLong(existing.provenance().getOrDefault("seed", Long.toString(seed)));
                     var calibration = OfflinePairs.embedded(
                             teacher,

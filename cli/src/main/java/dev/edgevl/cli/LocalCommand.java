@@ -6,17 +6,16 @@ import dev.edgevl.config.Settings;
 import dev.edgevl.eval.live.LiveEvaluator;
 import dev.edgevl.eval.live.LiveEvent;
 import dev.edgevl.eval.live.LiveReport;
-import dev.edgevl.eval.live.TeacherBaseline;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
+import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.teacher.TeacherConfig;
 import dev.edgevl.model.teacher.TeacherModel;
-import dev.edgevl.model.zeroshot.LabelEncoder;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.serde.WireFormat;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
-import dev.edgevl.sim.world.Shape;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,13 +162,16 @@ final class LocalCommand implements Callable<Integer> {
             TeacherModel teacher = stack.teacher().teacher();
             LiveReport result;
             try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-                    TeacherBaseline baseline = new TeacherBaseline(
-                            teacher,
-                            TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
-                            LabelEncoder.labelSet(teacher, Shape.defaultMix()),
-                            TeacherBaseline.Options.DEFAULT);
                     LiveEvaluator evaluator = new LiveEvaluator(
-                            servers, serdes, LiveEvaluator.Options.of(world.name(), drifts), baseline)) {
+                            servers,
+                            serdes,
+                            LiveEvaluator.Options.of(world.name(), drifts).from(stack.fleetEpoch()),
+                            LiveEvaluator.Baselines.of(
+                                    teacher,
+                                    TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
+                                    new BundleVerifier(TrustedKeys.of(
+                                            stack.keys().keyPair().getPublic())),
+                                    stack.distiller().config().family()))) {
                 try (LocalView view = new LocalView(out, stack, evaluator, world, drifts, System.console() != null)) {
                     byCtrlC = signal.await(runLength.duration);
                 }
@@ -182,7 +184,9 @@ final class LocalCommand implements Callable<Integer> {
                 result = evaluator.report();
             }
             Path chart = result.writeWithChart(report);
-            out.printf("%nReport: %s and %s%n%s%n", report.toAbsolutePath(), chart, result.summaryText());
+            out.printf(
+                    "%nReport: %s and %s%n%s%n%n%s",
+                    report.toAbsolutePath(), chart, result.summaryText(), result.segmentTable());
             out.flush();
         }
     }

@@ -130,7 +130,11 @@ final class LocalStack implements AutoCloseable {
         distiller = DistillerApp.start(distill, bootstrap, keys.keyPair(), RoundListener.NONE);
         started.push(distiller);
         distiller.awaitCaughtUp(Duration.ofSeconds(120));
-        step("The distiller is running (model store " + stateDir.resolve("models") + ").");
+        Long live = distiller.awaitLiveOrNone(Duration.ofSeconds(60));
+        step("The distiller is running (model store " + stateDir.resolve("models") + "); "
+                + (live == null
+                        ? "no version is live yet: the fleet annotates once the first round is published."
+                        : live == 0 ? "the shipped student is live as v0." : "v" + live + " is live."));
 
         Settings agents = settings.with(
                 AgentConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());

@@ -1,10 +1,13 @@
 package dev.edgevl.cli;
 
+import dev.edgevl.avro.Modality;
 import dev.edgevl.device.fleet.FleetStats;
 import dev.edgevl.distill.RoundReport;
 import dev.edgevl.eval.live.LiveEvaluator;
 import dev.edgevl.eval.live.LiveEvent;
 import dev.edgevl.eval.live.LiveSnapshot;
+import dev.edgevl.eval.live.Scoreboard;
+import dev.edgevl.eval.live.TimePoint;
 import dev.edgevl.eval.live.WindowFigures;
 import dev.edgevl.sim.scenario.Scenario;
 import java.io.PrintWriter;
@@ -126,14 +129,19 @@ final class LocalView implements AutoCloseable {
                 percent(w.routingRate()),
                 percent(s.routingShare()),
                 stack.teacher().stats().embedded()));
-        lines.add(String.format(
-                Locale.ROOT,
-                "accuracy  non-RGB %s  RGB %s  teacher alone on non-RGB %s  (last %d s, %,d judged)",
-                percent(w.nonRgbTop1()),
-                percent(w.rgbTop1()),
-                percent(s.teacherNonRgbTop1()),
-                60,
-                w.labelled()));
+        StringBuilder accuracy = new StringBuilder("accuracy ");
+        for (Modality m : Scoreboard.MODALITIES) {
+            TimePoint.Judged j = s.modalities().get(m);
+            accuracy.append(String.format(
+                    Locale.ROOT,
+                    " %s %s/%s/%s ",
+                    m.name().toLowerCase(Locale.ROOT),
+                    percent(j == null ? null : j.adaptive()),
+                    percent(j == null ? null : j.frozen()),
+                    percent(j == null ? null : j.teacher())));
+        }
+        lines.add(accuracy
+                + String.format(Locale.ROOT, " adaptive/frozen v0/teacher, last %d s, %,d judged", 60, w.frames()));
         lines.add(String.format(
                 Locale.ROOT,
                 "models    job %s  devices %s",

@@ -238,8 +238,8 @@ public final class Distiller implements AutoCloseable {
                     .teacherId(selection.teacherId())
                     .labelSetHash(selection.labels().version())
                     .metrics(initial.get().provenanceMetrics());
-            byte[] bundle = StudentBundles.int8(
-                    initial.get().int8Onnx(), spec.inputSize(), spec.embeddingDim(), manifest);
+            byte[] bundle =
+                    StudentBundles.int8(initial.get().int8Onnx(), spec.inputSize(), spec.embeddingDim(), manifest);
             ModelVersion record = storeAndSign(bundle, initial.get().weights(), now);
             publisher.publish(record);
             catalog.add(record);
@@ -252,6 +252,11 @@ public final class Distiller implements AutoCloseable {
             LOG.warn("Could not publish the initial student as version 0: {}", e.toString());
             return Optional.empty();
         }
+    }
+
+    /** Whether version 0 has been decided: published, found already made, or not to be made (see {@link #maybePublishInitial}). */
+    public synchronized boolean initialSettled() {
+        return initialSettled;
     }
 
     /** Signs a bundle, stores it and the weights to continue from, and makes its {@code models} record. */

@@ -239,6 +239,29 @@ public final class DistillerApp implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until a version is live, or it is settled that none will be before the first round (no initial student that
+     * fits); so a fleet started afterwards annotates from its first frame.
+     *
+     * @return the live version, or null when there is none
+     */
+    public Long awaitLiveOrNone(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && failure == null) {
+            Distiller.Status s = distiller.status();
+            if (s.liveVersion() != null) {
+                return s.liveVersion();
+            }
+            if (distiller.initialSettled()
+                    && distiller.catalog().latestVersion(config.family()) == 0
+                    && !distiller.catalog().contains(config.family(), 0)) {
+                return null;
+            }
+            Thread.sleep(100);
+        }
+        return distiller.status().liveVersion();
+    }
+
     /** Ready once the buffer is rebuilt and new pairs are followed; live until the consumer thread stops. */
     public Health health() {
         if (failure != null || (!thread.isAlive() && !stopping && !replaying)) {

@@ -41,6 +41,7 @@ public record InitialWeights(byte[] weights, byte[] int8Onnx, Map<String, String
     public static final String INT8_FILE = "student.int8.onnx";
     /** Offline pairs the int8 export calibrates its activation ranges on. */
     public static final int CALIBRATION_PAIRS = 256;
+
     public static final String RESOURCE_DIR = "/dev/edgevl/distill/student/initial/";
     public static final String SOURCE_DIR = "distiller/src/main/resources" + RESOURCE_DIR;
 

@@ -122,8 +122,8 @@ public final class TrainingRound {
      */
     FoldedStudent fold(byte[] weights, int embeddingDim) {
         StudentSpec spec = settings.student(embeddingDim);
-        try (DistillationTrainer trainer = new DistillationTrainer(
-                StudentNetwork.build(spec), spec.inputSize(), stage1Config(1, 0), weights)) {
+        try (DistillationTrainer trainer =
+                new DistillationTrainer(StudentNetwork.build(spec), spec.inputSize(), stage1Config(1, 0), weights)) {
             return StudentFolding.fold(trainer.model().getBlock(), spec);
         }
     }

@@ -280,7 +280,9 @@ class DistillerTest {
                 published::add,
                 Clock.systemUTC(),
                 RoundListener.NONE)) {
-            assertThat(d.maybePublishInitial()).as("no labels yet: which teacher?").isEmpty();
+            assertThat(d.maybePublishInitial())
+                    .as("no labels yet: which teacher?")
+                    .isEmpty();
             for (int c = 0; c < TestSamples.LABELS.size(); c++) {
                 d.onLabel(TestSamples.LABELS.get(c), TestSamples.label(c));
             }

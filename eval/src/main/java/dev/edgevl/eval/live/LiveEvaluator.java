@@ -3,9 +3,18 @@ package dev.edgevl.eval.live;
 import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.FrameTruth;
+import dev.edgevl.avro.LabelEmbedding;
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.onnx.LiveModel;
+import dev.edgevl.model.preprocess.InputSpec;
+import dev.edgevl.model.teacher.TeacherModel;
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live accuracy against ground truth: reads frames.annotated, sim.truth and frames.paired from the
- * beginning (read_committed, no consumer group, so it commits nothing and disturbs no one) on its
+ * Live accuracy against ground truth: reads frames.annotated, sim.truth, frames.paired, labels.embedded and models
+ * from the beginning (read_committed, no consumer group, so it commits nothing and disturbs no one) on its
  * own thread, and keeps the figures {@link #snapshot()} and {@link #report()} return.
  *
  * <p>This is the evaluation side: it reads the simulator's truth, which training code never does.
@@ -36,6 +45,8 @@ public final class LiveEvaluator implements AutoCloseable {
      * @param step          one time-series point per this much capture time
      * @param matchCapacity annotations (and truths) kept waiting for their other half before the oldest goes
      * @param events        events known up front, e.g. the scenario's drift ({@link LiveEvent#drifts})
+     * @param from          the run's start (its world's time zero): records captured before it, by an earlier run on
+     *                      the same topics, are left out; null takes everything
      */
     public record Options(
             String scenario,
@@ -43,7 +54,8 @@ public final class LiveEvaluator implements AutoCloseable {
             Duration step,
             int matchCapacity,
             List<LiveEvent> events,
-            LiveSummary.Targets targets) {
+            LiveSummary.Targets targets,
+            Instant from) {
         public Options {
             Objects.requireNonNull(scenario, "scenario");
             events = List.copyOf(events);
@@ -57,30 +69,72 @@ public final class LiveEvaluator implements AutoCloseable {
                     Duration.ofSeconds(5),
                     50_000,
                     events,
-                    LiveSummary.Targets.DEFAULT);
+                    LiveSummary.Targets.DEFAULT,
+                    null);
+        }
+
+        public Options from(Instant start) {
+            return new Options(scenario, window, step, matchCapacity, events, targets, start);
+        }
+    }
+
+    /**
+     * The second opinions every figure is given beside: the teacher alone and the frozen v0.
+     *
+     * @param teacher the teacher to judge with (the caller owns it), or null for none
+     * @param teacherSpec the teacher's input (for a configured teacher, {@code TeacherConfig.inputSpec})
+     * @param verifier checks the {@code models} record of version 0 before the frozen judge runs it (the fleet's trusted
+     *     keys); null for no frozen judge
+     * @param family the model family whose version 0 is the frozen baseline
+     */
+    public record Baselines(
+            TeacherModel teacher,
+            InputSpec teacherSpec,
+            PairJudge.Options teacherOptions,
+            BundleVerifier verifier,
+            String family,
+            PairJudge.Options frozenOptions) {
+        public static final Baselines NONE = new Baselines(null, null, null, null, null, null);
+
+        public static Baselines of(
+                TeacherModel teacher, InputSpec teacherSpec, BundleVerifier verifier, String family) {
+            return new Baselines(
+                    teacher, teacherSpec, PairJudge.Options.TEACHER, verifier, family, PairJudge.Options.FROZEN);
         }
     }
 
     private final LiveTally tally;
+    private final Baselines baselines;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AvroSerdes serdes;
     private final Thread thread;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private volatile LiveLabels labels = LiveLabels.NONE;
+    private volatile LiveModel frozen;
     private volatile boolean running = true;
 
-    /**
-     * Starts reading at once.
-     *
-     * @param baseline the teacher baseline to feed (the caller owns it and closes it after this), or null for none
-     */
-    public LiveEvaluator(String bootstrapServers, AvroSerdes serdes, Options options, TeacherBaseline baseline) {
+    /** Starts reading at once. */
+    public LiveEvaluator(String bootstrapServers, AvroSerdes serdes, Options options, Baselines baselines) {
         this.serdes = Objects.requireNonNull(serdes, "serdes");
-        this.tally = new LiveTally(options, baseline);
+        this.baselines = Objects.requireNonNull(baselines, "baselines");
+        this.tally = new LiveTally(options);
+        if (baselines.teacher() != null) {
+            TeacherModel teacher = baselines.teacher();
+            PairJudge judge = new PairJudge(
+                    Scoreboard.Judge.TEACHER,
+                    PairJudge.Model.teacher(teacher, baselines.teacherSpec()),
+                    () -> labels.select(teacher.id(), teacher.dim()).labels(),
+                    baselines.teacherOptions(),
+                    tally.board());
+            owned.add(judge);
+            tally.addJudge(judge);
+        }
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", "false");
         props.put("client.id", "edgevl-live-evaluator");
-        props.put("max.partition.fetch.bytes", Integer.toString(4 * 1024 * 1024));
+        props.put("max.partition.fetch.bytes", Integer.toString(Topics.MAX_MODEL_MESSAGE_BYTES));
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "live-evaluator");
         thread.setDaemon(true);
@@ -101,24 +155,42 @@ public final class LiveEvaluator implements AutoCloseable {
         return tally.report();
     }
 
+    /** The frozen baseline's version 0, once the evaluator has found and verified it; null before. */
+    public LiveModel frozen() {
+        return frozen;
+    }
+
     private void run() {
         Deserializer<Annotation> annotations =
                 serdes.valueSerde(Topics.FRAMES_ANNOTATED).deserializer();
         Deserializer<FrameTruth> truths = serdes.valueSerde(Topics.SIM_TRUTH).deserializer();
         Deserializer<FramePair> pairs = serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer();
+        Deserializer<LabelEmbedding> labelRecords =
+                serdes.valueSerde(Topics.LABELS_EMBEDDED).deserializer();
+        Deserializer<ModelVersion> models = serdes.valueSerde(Topics.MODELS).deserializer();
         try {
             assignFromBeginning();
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        continue;
-                    }
+                    String topic = r.topic();
                     try {
-                        String topic = r.topic();
+                        if (topic.equals(Topics.LABELS_EMBEDDED.name())) {
+                            String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                            if (key != null) {
+                                labels = labels.apply(
+                                        key, r.value() == null ? null : labelRecords.deserialize(topic, r.value()));
+                            }
+                            continue;
+                        }
+                        if (r.value() == null) {
+                            continue;
+                        }
                         if (topic.equals(Topics.FRAMES_ANNOTATED.name())) {
                             tally.onAnnotation(annotations.deserialize(topic, r.value()));
                         } else if (topic.equals(Topics.SIM_TRUTH.name())) {
                             tally.onTruth(truths.deserialize(topic, r.value()));
+                        } else if (topic.equals(Topics.MODELS.name())) {
+                            onModel(models.deserialize(topic, r.value()));
                         } else {
                             tally.onPair(pairs.deserialize(topic, r.value()));
                         }
@@ -139,10 +211,43 @@ public final class LiveEvaluator implements AutoCloseable {
         }
     }
 
-    /** Waits until all three topics exist, then reads every partition of each from its beginning. */
+    /** Version 0 of the family, verified as the fleet would: from then on the frozen judge scores the sampled pairs. */
+    private void onModel(ModelVersion record) {
+        if (frozen != null
+                || baselines.verifier() == null
+                || record.getVersion() != 0
+                || !record.getFamily().equals(baselines.family())) {
+            return;
+        }
+        try {
+            LiveModel v0 = LiveModel.load(record, baselines.verifier(), 1);
+            owned.add(v0);
+            PairJudge judge = new PairJudge(
+                    Scoreboard.Judge.FROZEN,
+                    PairJudge.Model.student(v0),
+                    () -> labels.select(v0.teacherId(), v0.embeddingDim()).labels(),
+                    baselines.frozenOptions(),
+                    tally.board());
+            owned.add(0, judge); // closed before the model it runs
+            tally.addJudge(judge);
+            frozen = v0;
+            LOG.info("The evaluator scores the frozen baseline {} v0 beside every figure.", record.getFamily());
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "The evaluator cannot run {} v0 as the frozen baseline ({}); figures come without it.",
+                    record.getFamily(),
+                    e.getMessage());
+        }
+    }
+
+    /** Waits until all its topics exist, then reads every partition of each from its beginning. */
     private void assignFromBeginning() {
-        List<String> names =
-                List.of(Topics.FRAMES_ANNOTATED.name(), Topics.SIM_TRUTH.name(), Topics.FRAMES_PAIRED.name());
+        List<String> names = List.of(
+                Topics.FRAMES_ANNOTATED.name(),
+                Topics.SIM_TRUTH.name(),
+                Topics.FRAMES_PAIRED.name(),
+                Topics.LABELS_EMBEDDED.name(),
+                Topics.MODELS.name());
         List<TopicPartition> partitions = new ArrayList<>();
         while (running) {
             partitions.clear();
@@ -186,6 +291,13 @@ public final class LiveEvaluator implements AutoCloseable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("Ignored an error while closing {}: {}", c, e.toString());
+            }
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.edgevl.eval.live;
 import dev.edgevl.sim.scenario.DriftEvent;
 import dev.edgevl.sim.scenario.Scenario;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,6 +16,8 @@ public record LiveEvent(Instant time, Kind kind, String text) {
         MODEL_VERSION,
         /** The scenario's world changed (night, new classes, a sensor swapped...). */
         DRIFT,
+        /** A drift with a duration ended (day again, the sensor is back). */
+        DRIFT_END,
         /** The distiller started or finished a training round. */
         RETRAIN,
         /** The promotion gate passed or refused a candidate. */
@@ -31,9 +35,30 @@ public record LiveEvent(Instant time, Kind kind, String text) {
      * simulated world started (the fleet's epoch, as in its frames' capture times).
      */
     public static List<LiveEvent> drifts(Scenario scenario, Instant epoch) {
-        return scenario.drift().stream()
-                .map(d -> new LiveEvent(epoch.plus(d.window().at()), Kind.DRIFT, describe(d)))
-                .toList();
+        List<LiveEvent> out = new ArrayList<>();
+        for (DriftEvent d : scenario.drift()) {
+            out.add(new LiveEvent(epoch.plus(d.window().at()), Kind.DRIFT, describe(d)));
+            d.window()
+                    .duration()
+                    .ifPresent(length -> out.add(new LiveEvent(
+                            epoch.plus(d.window().at()).plus(length), Kind.DRIFT_END, d.type() + " over")));
+        }
+        out.sort(Comparator.comparing(LiveEvent::time));
+        return List.copyOf(out);
+    }
+
+    /**
+     * The name of the segment this event opens: a drift's type ({@code night}, {@code depth-sensor-change}), with
+     * {@code -over} when a drift with a duration ends.
+     */
+    public String segmentName() {
+        String type = text.split(" ", 2)[0];
+        return kind == Kind.DRIFT_END ? type + "-over" : type;
+    }
+
+    /** Whether the event cuts the run into segments: drift, and the end of a drift. */
+    public boolean cutsSegments() {
+        return kind == Kind.DRIFT || kind == Kind.DRIFT_END;
     }
 
     private static String describe(DriftEvent d) {

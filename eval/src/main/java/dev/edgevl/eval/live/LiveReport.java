@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgevl.avro.Modality;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Everything a live run measured, for the report written on exit: a JSON file, a PNG chart of
@@ -20,6 +22,13 @@ import java.util.Locale;
  *                  seconds from here as well as ISO instants
  * @param devices   devices that sent annotations
  * @param matching  how annotations met their truth: matched, and evicted while waiting
+ * @param segments  the run cut at drift events, with the three figures per modality in each
+ * @param modalities per modality, whether adaptation helped against the frozen v0
+ * @param routing   per non-RGB modality, the share of annotated pairs sent to the teacher
+ * @param pairing   per non-RGB modality, the share of paired records that came without an RGB frame
+ * @param firstLabelledAnnotation from the start to the capture time of the first frame the fleet labelled
+ * @param judges    how much of its sample each second opinion (frozen, teacher) scored
+ * @param beforeStart records left out because they were captured before this run started (an earlier run's)
  */
 public record LiveReport(
         String scenario,
@@ -32,14 +41,32 @@ public record LiveReport(
         LiveSummary summary,
         LiveSummary.Targets targets,
         Matching matching,
-        TeacherBaseline.Stats teacherBaseline) {
+        List<Segment> segments,
+        List<ModalityJudgement> modalities,
+        Map<Modality, Share> routing,
+        Map<Modality, Share> pairing,
+        Duration firstLabelledAnnotation,
+        Map<Scoreboard.Judge, PairJudge.Stats> judges,
+        long beforeStart) {
 
     /** @param undecodable records that could not be read (they are skipped) */
     public record Matching(long matched, long evictedAnnotations, long evictedTruths, long undecodable) {}
 
+    /** {@code part} of {@code whole}. */
+    public record Share(long part, long whole) {
+        public Double share() {
+            return whole == 0 ? null : (double) part / whole;
+        }
+    }
+
     public LiveReport {
         points = List.copyOf(points);
         events = List.copyOf(events);
+        segments = List.copyOf(segments);
+        modalities = List.copyOf(modalities);
+        routing = Map.copyOf(routing);
+        pairing = Map.copyOf(pairing);
+        judges = Map.copyOf(judges);
     }
 
     /** Writes {@code live-report.json} and {@code live-report.png} into {@code dir}; returns the JSON file. */
@@ -87,6 +114,13 @@ public record LiveReport(
             n.put("p50Ms", p.p50Ms());
             n.put("p99Ms", p.p99Ms());
             n.put("modelVersion", p.modelVersion());
+            ObjectNode byModality = n.putObject("modalities");
+            p.modalities().forEach((modality, j) -> {
+                ObjectNode x = byModality.putObject(modality.name());
+                x.put("adaptive", j.adaptive());
+                x.put("frozen", j.frozen());
+                x.put("teacher", j.teacher());
+            });
         }
         ArrayNode marks = root.putArray("events");
         for (LiveEvent e : events) {
@@ -129,13 +163,75 @@ public record LiveReport(
         m.put("evictedAnnotations", matching.evictedAnnotations());
         m.put("evictedTruths", matching.evictedTruths());
         m.put("undecodable", matching.undecodable());
-        if (teacherBaseline != null) {
-            ObjectNode b = root.putObject("teacherBaseline");
-            b.put("sampled", teacherBaseline.sampled());
-            b.put("scored", teacherBaseline.scored());
-            b.put("dropped", teacherBaseline.dropped());
-            b.put("unreadable", teacherBaseline.unreadable());
+        ArrayNode segs = root.putArray("segments");
+        for (Segment seg : segments) {
+            ObjectNode n = segs.addObject();
+            n.put("name", seg.name());
+            n.put("startSeconds", seconds(seg.start()));
+            n.put("endSeconds", Math.min(seconds(seg.end()), duration.toMillis() / 1000.0));
+            ArrayNode versions = n.putArray("versions");
+            seg.versions().forEach(versions::add);
+            ObjectNode byModality = n.putObject("modalities");
+            seg.modalities().forEach((modality, f) -> {
+                ObjectNode x = byModality.putObject(modality.name());
+                x.put("adaptive", f.adaptive());
+                x.put("frozen", f.frozen());
+                x.put("teacher", f.teacher());
+                x.put("judged", f.judged());
+                x.put("frozenJudged", f.frozenJudged());
+                x.put("teacherJudged", f.teacherJudged());
+            });
         }
+        ObjectNode verdicts = root.putObject("modalities");
+        for (ModalityJudgement j : modalities) {
+            ObjectNode n = verdicts.putObject(j.modality().name());
+            n.put("neverWorseThanFrozen", j.neverWorseThanFrozen());
+            n.put("segmentsJudged", j.segmentsJudged());
+            n.put("worstSegment", j.worstSegment());
+            n.put("worstGapToFrozen", j.worstGap());
+            n.put("finalAdaptive", j.finalAdaptive());
+            n.put("finalFrozen", j.finalFrozen());
+            n.put("finalTeacher", j.finalTeacher());
+            n.put("gainOverFrozen", j.gainOverFrozen());
+            ArrayNode recoveries = n.putArray("recoveries");
+            for (ModalityJudgement.Recovery r : j.recoveries()) {
+                ObjectNode x = recoveries.addObject();
+                x.put("drift", r.drift());
+                x.put("time", seconds(r.at()));
+                x.put("adaptiveBefore", r.adaptiveBefore());
+                x.put("frozenBefore", r.frozenBefore());
+                x.put("adaptiveAfter", r.adaptiveAfter());
+                x.put("frozenAfter", r.frozenAfter());
+                x.put("adaptiveRecoverySeconds", r.adaptiveSeconds());
+                x.put("frozenRecoverySeconds", r.frozenSeconds());
+            }
+        }
+        ObjectNode route = root.putObject("routing");
+        route.put("share", summary.routingShare());
+        ObjectNode routeBy = route.putObject("byModality");
+        routing.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> routeBy.put(e.getKey().name(), e.getValue().share()));
+        ObjectNode pairs = root.putObject("pairing");
+        pairing.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            ObjectNode x = pairs.putObject(e.getKey().name());
+            x.put("pairs", e.getValue().whole());
+            x.put("withoutRgb", e.getValue().part());
+            x.put("unpairedShare", e.getValue().share());
+        });
+        root.put(
+                "firstLabelledAnnotationSeconds",
+                firstLabelledAnnotation == null ? null : firstLabelledAnnotation.toMillis() / 1000.0);
+        root.put("leftOutBeforeStart", beforeStart);
+        ObjectNode judgeStats = root.putObject("judges");
+        judges.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            ObjectNode b = judgeStats.putObject(e.getKey().name());
+            b.put("sampled", e.getValue().sampled());
+            b.put("scored", e.getValue().scored());
+            b.put("dropped", e.getValue().dropped());
+            b.put("unreadable", e.getValue().unreadable());
+            b.put("withoutLabels", e.getValue().withoutLabels());
+        });
         return root;
     }
 
@@ -206,7 +302,110 @@ public record LiveReport(
             b.append(String.format(
                     Locale.ROOT, " At the end: non-RGB %s, RGB %s.", pct(s.finalNonRgb()), pct(s.finalRgb())));
         }
+        if (firstLabelledAnnotation != null) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    " The first labelled annotation came at +%.1f s.",
+                    firstLabelledAnnotation.toMillis() / 1000.0));
+        }
+        for (ModalityJudgement j : modalities) {
+            b.append(' ').append(judgementText(j));
+        }
         return b.toString();
+    }
+
+    /** Per modality, against the frozen v0: never worse, the gain at the end, and each drift's recovery. */
+    String judgementText(ModalityJudgement j) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(
+                Locale.ROOT,
+                "%s: adaptive %s vs frozen v0 %s vs teacher %s over the last %d s (gain over frozen %s); never more than %.0f"
+                        + " point below frozen in a segment after the first promotion: %s",
+                j.modality(),
+                pct(j.finalAdaptive()),
+                pct(j.finalFrozen()),
+                pct(j.finalTeacher()),
+                window.toSeconds(),
+                points(j.gainOverFrozen()),
+                100 * targets.frozenMargin(),
+                verdict(j.neverWorseThanFrozen())));
+        if (Boolean.FALSE.equals(j.neverWorseThanFrozen())) {
+            b.append(String.format(Locale.ROOT, " (%s: %s)", j.worstSegment(), points(j.worstGap())));
+        }
+        b.append('.');
+        for (ModalityJudgement.Recovery r : j.recoveries()) {
+            if (r.adaptiveAfter() == null && r.frozenAfter() == null) {
+                continue;
+            }
+            b.append(String.format(
+                    Locale.ROOT,
+                    " After %s: adaptive %s → %s, %s; frozen %s → %s, %s.",
+                    r.drift(),
+                    pct(r.adaptiveBefore()),
+                    pct(r.adaptiveAfter()),
+                    recovered(r.adaptiveSeconds()),
+                    pct(r.frozenBefore()),
+                    pct(r.frozenAfter()),
+                    recovered(r.frozenSeconds())));
+        }
+        return b.toString();
+    }
+
+    private static String recovered(Double seconds) {
+        return seconds == null
+                ? "not back within the segment"
+                : String.format(Locale.ROOT, "back within %.0f s", seconds);
+    }
+
+    private static String points(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%+.1f points", 100 * v);
+    }
+
+    /**
+     * The segments as a text table: per segment its span, the versions live in it and, per modality,
+     * adaptive / frozen / teacher top-1 and the frames judged.
+     */
+    public String segmentTable() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-22s %11s %-10s", "segment", "stream time", "versions"));
+        for (Modality m : Scoreboard.MODALITIES) {
+            b.append(String.format(Locale.ROOT, " | %-27s", m + " adapt/frozen/teacher (n)"));
+        }
+        b.append('\n');
+        for (Segment seg : segments) {
+            double from = seconds(seg.start());
+            double to = Math.min(seconds(seg.end()), duration.toMillis() / 1000.0);
+            String versions = seg.versions().isEmpty()
+                    ? "-"
+                    : seg.versions().size() <= 3
+                            ? String.join(
+                                    ",",
+                                    seg.versions().stream().map(v -> "v" + v).toList())
+                            : "v" + seg.versions().get(0) + "..v"
+                                    + seg.versions().get(seg.versions().size() - 1);
+            b.append(String.format(Locale.ROOT, "%-22s %5s-%-5s %-10s", seg.name(), clock(from), clock(to), versions));
+            for (Modality m : Scoreboard.MODALITIES) {
+                Segment.Figures f = seg.modalities().get(m);
+                b.append(String.format(
+                        Locale.ROOT,
+                        " | %5s %5s %5s (%5d)  ",
+                        num(f.adaptive()),
+                        num(f.frozen()),
+                        num(f.teacher()),
+                        f.judged()));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String num(Double v) {
+        return v == null ? "  -  " : String.format(Locale.ROOT, "%5.1f", 100 * v);
+    }
+
+    private static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
     private String at(Instant t) {

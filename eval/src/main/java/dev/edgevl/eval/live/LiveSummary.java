@@ -40,10 +40,23 @@ public record LiveSummary(
         Double routingShare,
         Boolean routingWithinBudget) {
 
-    /** The targets' thresholds. */
-    public record Targets(double recoveryTolerance, Duration recoveryLimit, double routingBudget) {
-        /** Back within 2 points within 3 minutes of stream time; the teacher sees at most 5% of frames. */
-        public static final Targets DEFAULT = new Targets(0.02, Duration.ofMinutes(3), 0.05);
+    /**
+     * The targets' thresholds.
+     *
+     * @param frozenMargin how far below the frozen v0 a segment's adaptive top-1 may be and still count as "never worse"
+     * @param minJudged frames a judge must have scored in a stretch for its figure there to be judged
+     */
+    public record Targets(
+            double recoveryTolerance,
+            Duration recoveryLimit,
+            double routingBudget,
+            double frozenMargin,
+            int minJudged) {
+        /**
+         * Back within 2 points within 3 minutes of stream time; the teacher sees at most 5% of frames; never more than 1
+         * point below the frozen student in a segment of at least 50 judged frames.
+         */
+        public static final Targets DEFAULT = new Targets(0.02, Duration.ofMinutes(3), 0.05, 0.01, 50);
     }
 
     static LiveSummary of(

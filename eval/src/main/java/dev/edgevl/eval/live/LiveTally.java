@@ -3,41 +3,51 @@ package dev.edgevl.eval.live;
 import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.FrameTruth;
-import dev.edgevl.avro.SensorFrame;
+import dev.edgevl.avro.Modality;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The evaluator without Kafka: records in, figures out. Annotations and sampled pairs are matched
- * to truth, judged, and fed to the sliding window, the time series and the teacher baseline.
- * Thread-safe: the consumer thread feeds it while the terminal view and the report read it.
+ * The evaluator without Kafka: records in, figures out. Annotations are matched to truth and judged (the fleet's
+ * figure); sampled pairs are matched to truth and handed to the {@link PairJudge}s (the frozen v0, the teacher alone);
+ * every verdict lands in one {@link Scoreboard}, from which the sliding window's per-modality figures, the time series,
+ * the segments and the summary are cut. Thread-safe: the consumer thread feeds it while the terminal view and the
+ * report read it.
  */
 final class LiveTally {
     private final LiveEvaluator.Options options;
-    private final TeacherBaseline baseline;
+    private final Scoreboard board = new Scoreboard();
+    private final List<PairJudge> judges = new CopyOnWriteArrayList<>();
+    private final Map<PairJudge, List<PairJudge.Sample>> directPending = new LinkedHashMap<>();
     private final TruthMatcher<Annotation> annotations;
-    private final TruthMatcher<SensorFrame> pairs;
+    private final TruthMatcher<FramePair> pairs;
     private final LiveWindow window;
     private final Timeline timeline;
     private final List<LiveEvent> events = new ArrayList<>();
     private final Set<Long> versionsSeen = new HashSet<>();
     private final Set<String> devices = new HashSet<>();
+    private final Map<Modality, long[]> routing = new EnumMap<>(Modality.class);
+    private final Map<Modality, long[]> pairing = new EnumMap<>(Modality.class);
     private long judged;
     private long routed;
     private long undecodable;
+    private long beforeStart;
     private Instant first;
     private Instant last;
+    private Instant firstLabelled;
 
-    /** @param baseline null to run without the teacher's figure */
-    LiveTally(LiveEvaluator.Options options, TeacherBaseline baseline) {
+    LiveTally(LiveEvaluator.Options options) {
         this.options = options;
-        this.baseline = baseline;
         this.annotations = new TruthMatcher<>(options.matchCapacity());
         this.pairs = new TruthMatcher<>(options.matchCapacity());
         this.window = new LiveWindow(options.window());
@@ -45,25 +55,47 @@ final class LiveTally {
         this.events.addAll(options.events());
     }
 
+    Scoreboard board() {
+        return board;
+    }
+
+    /** A judge for sampled pairs from now on (the frozen v0 once its bundle is known, the teacher). */
+    synchronized void addJudge(PairJudge judge) {
+        judges.add(judge);
+    }
+
     synchronized void onAnnotation(Annotation a) {
+        if (beforeRun(a.getCaptureTime())) {
+            return;
+        }
         annotations.offerItem(FrameKey.of(a), a).ifPresent(m -> judge(m.item(), m.label()));
     }
 
     synchronized void onTruth(FrameTruth t) {
+        if (beforeRun(t.getCaptureTime())) {
+            return;
+        }
         Optional<String> label = TruthLabels.label(t);
         if (label.isEmpty()) {
             return;
         }
         FrameKey key = FrameKey.of(t);
         annotations.offerTruth(key, label.get()).ifPresent(m -> judge(m.item(), m.label()));
-        if (baseline != null) {
-            pairs.offerTruth(key, label.get()).ifPresent(m -> baseline.offer(m.item(), m.label()));
+        if (!judges.isEmpty()) {
+            pairs.offerTruth(key, label.get()).ifPresent(m -> toJudges(m.key(), m.item(), m.label()));
         }
     }
 
     synchronized void onPair(FramePair p) {
-        if (baseline != null && baseline.wants()) {
-            pairs.offerItem(FrameKey.of(p.getAux()), p.getAux()).ifPresent(m -> baseline.offer(m.item(), m.label()));
+        if (beforeRun(p.getAux().getCaptureTime())) {
+            return;
+        }
+        long[] c = pairing.computeIfAbsent(p.getAux().getModality(), m -> new long[2]);
+        c[0]++;
+        c[1] += p.getRgb() == null ? 1 : 0;
+        FrameKey key = FrameKey.of(p.getAux());
+        if (judges.stream().anyMatch(j -> j.wants(key))) {
+            pairs.offerItem(key, p).ifPresent(m -> toJudges(m.key(), m.item(), m.label()));
         }
     }
 
@@ -75,23 +107,101 @@ final class LiveTally {
         events.add(event);
     }
 
+    /** A restarted run reports only its own stream time: what was captured before it started is left out. */
+    private boolean beforeRun(Instant captureTime) {
+        if (options.from() != null && captureTime.isBefore(options.from())) {
+            beforeStart++;
+            return true;
+        }
+        return false;
+    }
+
+    private void toJudges(FrameKey key, FramePair pair, String label) {
+        for (PairJudge j : judges) {
+            if (!j.wants(key)) {
+                continue;
+            }
+            if (j.threaded()) {
+                j.offer(pair, label);
+            } else {
+                List<PairJudge.Sample> pending = directPending.computeIfAbsent(j, x -> new ArrayList<>());
+                pending.add(new PairJudge.Sample(pair, label));
+                if (pending.size() >= j.batchSize()) {
+                    j.scoreNow(List.copyOf(pending));
+                    pending.clear();
+                }
+            }
+        }
+    }
+
+    /** Scores what direct judges still hold. */
+    synchronized void flushJudges() {
+        directPending.forEach((j, pending) -> {
+            j.scoreNow(List.copyOf(pending));
+            pending.clear();
+        });
+    }
+
     private void judge(Annotation a, String label) {
         Observation o = Observation.judge(a, label);
         judged++;
         routed += o.routed() ? 1 : 0;
+        long[] r = routing.computeIfAbsent(o.modality(), m -> new long[2]);
+        r[0]++;
+        r[1] += o.routed() ? 1 : 0;
         devices.add(a.getDeviceId());
         first = first == null || o.captureTime().isBefore(first) ? o.captureTime() : first;
         last = last == null || o.captureTime().isAfter(last) ? o.captureTime() : last;
-        if (o.modelVersion() != null && versionsSeen.add(o.modelVersion())) {
-            String family = a.getModelFamily() == null ? "" : a.getModelFamily() + " ";
-            events.add(new LiveEvent(o.captureTime(), LiveEvent.Kind.MODEL_VERSION, family + "v" + o.modelVersion()));
+        if (o.labelled() && (firstLabelled == null || o.captureTime().isBefore(firstLabelled))) {
+            firstLabelled = o.captureTime();
+        }
+        // What the fleet ran: a frame it gave no labels is a frame it got wrong.
+        board.add(Scoreboard.Judge.ADAPTIVE, o.modality(), o.captureTime(), o.nonRgbRight());
+        if (a.getRgbSequence() != null) {
+            board.add(Scoreboard.Judge.ADAPTIVE, Modality.RGB, o.captureTime(), Boolean.TRUE.equals(o.rgbRight()));
+        }
+        if (o.modelVersion() != null) {
+            board.version(o.modelVersion(), o.captureTime());
+            if (versionsSeen.add(o.modelVersion())) {
+                String family = a.getModelFamily() == null ? "" : a.getModelFamily() + " ";
+                events.add(
+                        new LiveEvent(o.captureTime(), LiveEvent.Kind.MODEL_VERSION, family + "v" + o.modelVersion()));
+            }
         }
         window.add(o);
-        timeline.advance(window.figures(), this::teacherTop1);
+        timeline.advance(window.figures(), this::point);
     }
 
-    private Double teacherTop1() {
-        return baseline == null ? null : baseline.top1();
+    /** The window's figures with, per modality, the three judges over the same stretch of capture time. */
+    private TimePoint point(WindowFigures w) {
+        Map<Modality, TimePoint.Judged> byModality = new EnumMap<>(Modality.class);
+        if (w.end() != null && w.frames() > 0) {
+            Instant from = w.end().minus(options.window()).plusSeconds(1);
+            Instant to = w.end().plusSeconds(1);
+            for (Modality m : Scoreboard.MODALITIES) {
+                byModality.put(
+                        m,
+                        new TimePoint.Judged(
+                                board.rate(Scoreboard.Judge.ADAPTIVE, m, from, to)
+                                        .value(),
+                                board.rate(Scoreboard.Judge.FROZEN, m, from, to).value(),
+                                board.rate(Scoreboard.Judge.TEACHER, m, from, to)
+                                        .value()));
+            }
+        }
+        return TimePoint.of(w, teacherNonRgb(w), byModality);
+    }
+
+    /** The teacher alone on every non-RGB modality together, over the window: the figure the summary compares with. */
+    private Double teacherNonRgb(WindowFigures w) {
+        if (w.end() == null || w.frames() == 0) {
+            return null;
+        }
+        Instant from = w.end().minus(options.window()).plusSeconds(1);
+        Instant to = w.end().plusSeconds(1);
+        Scoreboard.Rate depth = board.rate(Scoreboard.Judge.TEACHER, Modality.DEPTH, from, to);
+        Scoreboard.Rate thermal = board.rate(Scoreboard.Judge.TEACHER, Modality.THERMAL, from, to);
+        return new Scoreboard.Rate(depth.right() + thermal.right(), depth.judged() + thermal.judged()).value();
     }
 
     private LiveReport.Matching matching() {
@@ -100,21 +210,44 @@ final class LiveTally {
     }
 
     synchronized LiveSnapshot snapshot() {
+        WindowFigures w = window.figures();
+        TimePoint now = point(w);
         return new LiveSnapshot(
-                window.figures(), teacherTop1(), judged, routed, annotations.waitingItems(), matching());
+                w, now.teacherNonRgbTop1(), now.modalities(), judged, routed, annotations.waitingItems(), matching());
     }
 
     synchronized LiveReport report() {
-        timeline.close(window.figures(), teacherTop1());
+        flushJudges();
+        timeline.close(window.figures(), this::point);
         List<TimePoint> points = timeline.points();
         List<LiveEvent> sorted =
                 events.stream().sorted(Comparator.comparing(LiveEvent::time)).toList();
         LiveSummary summary =
                 LiveSummary.of(points, sorted, options.window(), judged, routed, first, options.targets());
-        Duration duration = first == null ? Duration.ZERO : Duration.between(first, last);
+        Instant start = options.from() != null ? options.from() : first;
+        Duration duration = first == null ? Duration.ZERO : Duration.between(start, last);
+        List<Segment> segments = Segment.cut(board, sorted, start, last);
+        List<ModalityJudgement> modalities = new ArrayList<>();
+        for (Modality m : Scoreboard.MODALITIES) {
+            modalities.add(ModalityJudgement.of(
+                    m,
+                    board,
+                    segments,
+                    sorted,
+                    summary.firstPromotionTime(),
+                    last,
+                    options.window(),
+                    options.targets()));
+        }
+        Map<Modality, LiveReport.Share> routingShares = new EnumMap<>(Modality.class);
+        routing.forEach((m, c) -> routingShares.put(m, new LiveReport.Share(c[1], c[0])));
+        Map<Modality, LiveReport.Share> unpaired = new EnumMap<>(Modality.class);
+        pairing.forEach((m, c) -> unpaired.put(m, new LiveReport.Share(c[1], c[0])));
+        Map<Scoreboard.Judge, PairJudge.Stats> judgeStats = new EnumMap<>(Scoreboard.Judge.class);
+        judges.forEach(j -> judgeStats.put(j.judge(), j.stats()));
         return new LiveReport(
                 options.scenario(),
-                first,
+                start,
                 duration,
                 devices.size(),
                 options.window(),
@@ -123,6 +256,12 @@ final class LiveTally {
                 summary,
                 options.targets(),
                 matching(),
-                baseline == null ? null : baseline.stats());
+                segments,
+                modalities,
+                routingShares,
+                unpaired,
+                firstLabelled == null || start == null ? null : Duration.between(start, firstLabelled),
+                judgeStats,
+                beforeStart);
     }
 }

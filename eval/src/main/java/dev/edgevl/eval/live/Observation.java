@@ -3,6 +3,7 @@ package dev.edgevl.eval.live;
 import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.AnnotationStatus;
 import dev.edgevl.avro.LabelScore;
+import dev.edgevl.avro.Modality;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,6 +16,7 @@ import java.util.List;
  * @param modelVersion  null when no model produced it
  */
 record Observation(
+        Modality modality,
         Instant captureTime,
         Instant annotatedTime,
         boolean labelled,
@@ -30,6 +32,7 @@ record Observation(
                 ? top1(a.getRgbTopK()).equals(truthLabel)
                 : null;
         return new Observation(
+                a.getAuxModality(),
                 a.getCaptureTime(),
                 a.getAnnotatedTime(),
                 labelled,

@@ -1,10 +1,15 @@
 package dev.edgevl.eval.live;
 
+import dev.edgevl.avro.Modality;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
- * One point of the accuracy-over-time series: the sliding window's figures at {@code time}, plus the
- * teacher's own non-RGB figure as it stood then (null while it has scored nothing).
+ * One point of the accuracy-over-time series: the sliding window's figures at {@code time}, the teacher's own non-RGB
+ * figure as it stood then (null while it has scored nothing), and per modality the three judges' figures over the
+ * same window.
  */
 public record TimePoint(
         Instant time,
@@ -16,9 +21,17 @@ public record TimePoint(
         double framesPerSecond,
         Double p50Ms,
         Double p99Ms,
-        Long modelVersion) {
+        Long modelVersion,
+        Map<Modality, Judged> modalities) {
 
-    static TimePoint of(WindowFigures w, Double teacherNonRgbTop1) {
+    /** The three figures of one modality over the window; null where a judge scored nothing in it. */
+    public record Judged(Double adaptive, Double frozen, Double teacher) {}
+
+    public TimePoint {
+        modalities = modalities.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(modalities));
+    }
+
+    static TimePoint of(WindowFigures w, Double teacherNonRgbTop1, Map<Modality, Judged> modalities) {
         return new TimePoint(
                 w.end(),
                 w.frames(),
@@ -29,6 +42,7 @@ public record TimePoint(
                 w.framesPerSecond(),
                 w.p50Ms(),
                 w.p99Ms(),
-                w.modelVersion());
+                w.modelVersion(),
+                modalities);
     }
 }

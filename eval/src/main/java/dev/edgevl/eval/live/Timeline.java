@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Samples the sliding window every {@code step} of event time, so the report's series has evenly
@@ -24,7 +24,7 @@ final class Timeline {
     }
 
     /** Called after each observation; adds a point when the window's end has passed the next tick. */
-    void advance(WindowFigures window, Supplier<Double> teacherNonRgbTop1) {
+    void advance(WindowFigures window, Function<WindowFigures, TimePoint> point) {
         Instant end = window.end();
         if (next == null) {
             next = end.plus(step);
@@ -33,17 +33,17 @@ final class Timeline {
         if (end.isBefore(next)) {
             return;
         }
-        points.add(TimePoint.of(window, teacherNonRgbTop1.get()));
+        points.add(point.apply(window));
         while (!next.isAfter(end)) {
             next = next.plus(step);
         }
     }
 
     /** Adds the window as it stands now: the last point of a report, whatever the tick. */
-    void close(WindowFigures window, Double teacherNonRgbTop1) {
+    void close(WindowFigures window, Function<WindowFigures, TimePoint> point) {
         if (window.frames() > 0
                 && (points.isEmpty() || points.get(points.size() - 1).time().isBefore(window.end()))) {
-            points.add(TimePoint.of(window, teacherNonRgbTop1));
+            points.add(point.apply(window));
         }
     }
 

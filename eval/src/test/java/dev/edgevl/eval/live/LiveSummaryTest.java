@@ -11,7 +11,8 @@ class LiveSummaryTest {
     private static final Duration WINDOW = Duration.ofSeconds(10);
 
     private static TimePoint point(double t, Double student, Double teacher, Long version) {
-        return new TimePoint(Records.at(t), 10, student, null, teacher, 0.02, 2, 10.0, 20.0, version);
+        return new TimePoint(
+                Records.at(t), 10, student, null, teacher, 0.02, 2, 10.0, 20.0, version, java.util.Map.of());
     }
 
     private static LiveEvent version(double t, long v) {

@@ -33,8 +33,9 @@ class LiveTallyTest {
                 Duration.ofSeconds(5),
                 1000,
                 List.of(drift),
-                LiveSummary.Targets.DEFAULT);
-        LiveTally tally = new LiveTally(options, null);
+                LiveSummary.Targets.DEFAULT,
+                null);
+        LiveTally tally = new LiveTally(options);
         for (long seq = 0; seq <= 800; seq++) {
             double t = seq / 2.0;
             long version = t < 60 ? 1 : t < 260 ? 2 : 3;

@@ -13,7 +13,14 @@ class LiveWindowTest {
             double atSeconds, boolean right, Boolean rgbRight, boolean routed, double latencyMs, Long version) {
         Instant capture = Records.at(atSeconds);
         return new Observation(
-                capture, capture.plusNanos(Math.round(latencyMs * 1e6)), true, right, rgbRight, routed, version);
+                dev.edgevl.avro.Modality.DEPTH,
+                capture,
+                capture.plusNanos(Math.round(latencyMs * 1e6)),
+                true,
+                right,
+                rgbRight,
+                routed,
+                version);
     }
 
     @Test
@@ -52,7 +59,7 @@ class LiveWindowTest {
     void unlabelledFramesCountAsFramesButNotForAccuracy() {
         LiveWindow w = new LiveWindow(Duration.ofSeconds(60));
         Instant t = Records.at(1);
-        w.add(new Observation(t, t.plusMillis(3), false, false, null, false, null));
+        w.add(new Observation(dev.edgevl.avro.Modality.DEPTH, t, t.plusMillis(3), false, false, null, false, null));
         WindowFigures f = w.figures();
         assertThat(f.frames()).isEqualTo(1);
         assertThat(f.labelled()).isZero();
