@@ -4,7 +4,6 @@ import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.ModelVersion;
-import dev.edgevl.avro.RouteReason;
 import dev.edgevl.avro.TeacherRequest;
 import dev.edgevl.config.Settings;
 import dev.edgevl.model.bundle.BundleException;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -80,7 +78,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     private final InferenceConfig config;
     private final Map<String, String> settings;
     private final List<String> trustedKeyPems;
-    private final RoutingPolicy routing;
+    private final BatchAnnotator annotator;
 
     private transient AvroSerdes serdes;
     private transient Deserializer<FramePair> pairs;
@@ -105,7 +103,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         this.config = config;
         this.settings = Map.copyOf(settings);
         this.trustedKeyPems = List.copyOf(trustedKeyPems);
-        this.routing = new RoutingPolicy(config.routing(), config.exploration());
+        this.annotator = new BatchAnnotator(config);
     }
 
     @Override
@@ -225,45 +223,33 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         }
         List<PendingFrame> batch = buffer;
         buffer = new ArrayList<>(config.batchSize());
-        BatchInference.Outcome outcome =
-                model == null ? null : BatchInference.run(batch, model, labelSet, config.topK(), config.temperature());
         long nowMillis = getProcessingTimeService().getCurrentProcessingTime();
-        Instant now = Instant.ofEpochMilli(nowMillis);
-        Long perFrameMicros = outcome == null ? null : outcome.inferenceNanos() / 1_000 / batch.size();
-        for (int i = 0; i < batch.size(); i++) {
-            PendingFrame frame =
-                    outcome == null ? batch.get(i) : outcome.frames().get(i).frame();
-            BatchInference.Scored scored =
-                    outcome == null ? null : outcome.frames().get(i);
-            Set<RouteReason> reasons =
-                    routing.reasons(frame, scored != null, scored == null ? null : scored.uncertainty());
-            boolean routed = offer(frame.deviceId(), !reasons.isEmpty());
-            Annotation annotation = AnnotationRecords.annotation(
-                    frame, scored, model, labelSet.version(), reasons, routed, now, perFrameMicros);
-            long timestamp = frame.captureMillis();
-            byte[] key = frame.deviceId().getBytes(StandardCharsets.UTF_8);
+        BatchAnnotator.Result result =
+                annotator.annotate(batch, model, labelSet, Instant.ofEpochMilli(nowMillis), this::offer);
+        for (BatchAnnotator.Annotated a : result.frames()) {
+            long timestamp = a.frame().captureMillis();
+            byte[] key = a.frame().deviceId().getBytes(StandardCharsets.UTF_8);
             output.collect(new StreamRecord<>(
                     new Outgoing(
                             Topics.FRAMES_ANNOTATED.name(),
                             key,
-                            annotations.serialize(Topics.FRAMES_ANNOTATED.name(), annotation),
+                            annotations.serialize(Topics.FRAMES_ANNOTATED.name(), a.annotation()),
                             timestamp,
                             null),
                     timestamp));
-            if (routed) {
-                TeacherRequest request = AnnotationRecords.teacherRequest(frame, annotation, reasons, now);
+            if (a.request() != null) {
                 output.collect(new StreamRecord<>(
                         new Outgoing(
                                 Topics.TEACHER_REQUESTS.name(),
                                 key,
-                                requests.serialize(Topics.TEACHER_REQUESTS.name(), request),
+                                requests.serialize(Topics.TEACHER_REQUESTS.name(), a.request()),
                                 timestamp,
                                 null),
                         timestamp));
             }
-            metrics.annotated(routed, nowMillis - timestamp);
+            metrics.annotated(a.request() != null, nowMillis - timestamp);
         }
-        metrics.batch(batch.size(), outcome == null ? 0 : outcome.inferenceNanos());
+        metrics.batch(batch.size(), result.inferenceNanos());
         releaseWatermark();
     }
 

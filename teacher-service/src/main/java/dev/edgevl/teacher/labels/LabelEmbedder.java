@@ -4,9 +4,6 @@ import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.model.teacher.TeacherModel;
-import dev.edgevl.model.zeroshot.Embeddings;
-import dev.edgevl.model.zeroshot.LabelEncoder;
-import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.schemas.serde.RecordDecodingException;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.streams.DeadLetterOutput;
@@ -90,18 +87,15 @@ final class LabelEmbedder implements Processor<byte[], byte[], Object, Object> {
     }
 
     private void add(String label, List<String> given, long timestamp) {
-        List<String> templates = given.isEmpty() ? Prompts.DEFAULT_TEMPLATES : List.copyOf(given);
-        float[] embedding = LabelEncoder.embed(teacher, label, templates);
-        LabelEmbedding out = LabelEmbedding.newBuilder()
-                .setLabel(label)
-                .setTeacherId(teacher.id())
-                .setEmbedding(Embeddings.boxed(embedding))
-                .setPromptTemplates(templates)
-                .setEmbeddedTime(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-                .build();
+        LabelEmbedding out =
+                LabelRecords.embedded(teacher, label, given, Instant.ofEpochMilli(context.currentSystemTimeMs()));
         context.forward(new Record<Object, Object>(label, out, timestamp), embeddedNode);
         counters.labelEmbedded();
-        LOG.info("Label '{}' embedded by {} from {} prompt templates.", label, teacher.id(), templates.size());
+        LOG.info(
+                "Label '{}' embedded by {} from {} prompt templates.",
+                label,
+                teacher.id(),
+                out.getPromptTemplates().size());
     }
 
     private void remove(String label, long timestamp) {

@@ -1,12 +1,10 @@
 package dev.edgevl.teacher.requests;
 
-import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.avro.TeacherRequest;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.teacher.TeacherModel;
-import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.teacher.service.TeacherCounters;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,15 +120,7 @@ final class EmbeddingBatcher implements Processor<String, PreparedRequest, Strin
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         for (int i = 0; i < batch.size(); i++) {
             TeacherRequest request = batch.get(i).value;
-            TeacherEmbedding embedding = TeacherEmbedding.newBuilder()
-                    .setPair(request.getPair())
-                    .setTeacherId(teacher.id())
-                    .setSourceModality(Modality.RGB)
-                    .setEmbedding(Embeddings.boxed(embeddings[i]))
-                    .setReasons(request.getReasons())
-                    .setRequestTime(request.getRequestTime())
-                    .setEmbeddedTime(now)
-                    .build();
+            TeacherEmbedding embedding = TeacherEmbeddings.of(request, teacher.id(), embeddings[i], now);
             context.forward(new Record<>(
                     request.getPair().getDeviceId(),
                     embedding,

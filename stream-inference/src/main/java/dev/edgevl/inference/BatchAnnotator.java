@@ -1,0 +1,74 @@
+package dev.edgevl.inference;
+
+import dev.edgevl.avro.Annotation;
+import dev.edgevl.avro.RouteReason;
+import dev.edgevl.avro.TeacherRequest;
+import dev.edgevl.model.onnx.LiveModel;
+import dev.edgevl.model.zeroshot.LabelSet;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The job's work on one batch, without Flink: the student's labels ({@link BatchInference}), why each frame would go
+ * to the teacher ({@link RoutingPolicy}), the device's budget, and the records the job writes. The stream job's
+ * operator and the accelerated continual evaluation both run their batches through this, so they cannot differ.
+ */
+public final class BatchAnnotator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The per-device teacher budget: charged for a frame that wants to go, credited for every frame. */
+    public interface Budget {
+        boolean offer(String deviceId, boolean wanted) throws Exception;
+    }
+
+    /**
+     * One frame's outcome.
+     *
+     * @param request the teacher request, or null when the frame was not routed
+     */
+    public record Annotated(PendingFrame frame, Annotation annotation, TeacherRequest request) {}
+
+    /** A batch's outcomes, in input order, and the model's time for it (0 without a model). */
+    public record Result(List<Annotated> frames, long inferenceNanos) {}
+
+    private final InferenceConfig config;
+    private final RoutingPolicy routing;
+
+    public BatchAnnotator(InferenceConfig config) {
+        this.config = config;
+        this.routing = new RoutingPolicy(config.routing(), config.exploration());
+    }
+
+    /**
+     * @param model the live model, or null before the first (frames are then {@code NO_MODEL})
+     * @param labels the live label set (possibly empty)
+     * @param now the annotations' {@code annotatedTime} and the requests' {@code requestTime}
+     */
+    public Result annotate(List<PendingFrame> batch, LiveModel model, LabelSet labels, Instant now, Budget budget)
+            throws Exception {
+        BatchInference.Outcome outcome =
+                model == null ? null : BatchInference.run(batch, model, labels, config.topK(), config.temperature());
+        Long perFrameMicros =
+                outcome == null || batch.isEmpty() ? null : outcome.inferenceNanos() / 1_000 / batch.size();
+        List<Annotated> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            PendingFrame frame =
+                    outcome == null ? batch.get(i) : outcome.frames().get(i).frame();
+            BatchInference.Scored scored =
+                    outcome == null ? null : outcome.frames().get(i);
+            Set<RouteReason> reasons =
+                    routing.reasons(frame, scored != null, scored == null ? null : scored.uncertainty());
+            boolean routed = budget.offer(frame.deviceId(), !reasons.isEmpty());
+            Annotation annotation = AnnotationRecords.annotation(
+                    frame, scored, model, labels.version(), reasons, routed, now, perFrameMicros);
+            out.add(new Annotated(
+                    frame,
+                    annotation,
+                    routed ? AnnotationRecords.teacherRequest(frame, annotation, reasons, now) : null));
+        }
+        return new Result(out, outcome == null ? 0 : outcome.inferenceNanos());
+    }
+}
