@@ -135,9 +135,13 @@ class EdgevlCliIT {
                 assertThat(pairs).as("pairs from the simulated fleet").isGreaterThanOrEqualTo(10);
             }
 
+            assertThat(out.toString())
+                    .as("the shipped student is live before the fleet starts, so before any round")
+                    .contains("the shipped student is live as v0");
             // The loop closes: the distiller promotes a version, the job annotates with it and every device runs it.
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
             Long annotatedWith = null;
+            Long firstVersion = null;
             Map<String, dev.edgevl.avro.DeviceStatus> devices = Map.of();
             try (KafkaConsumer<String, dev.edgevl.avro.Annotation> annotations = new KafkaConsumer<>(
                     Map.of(
@@ -156,12 +160,17 @@ class EdgevlCliIT {
                 annotations.subscribe(List.of(Topics.FRAMES_ANNOTATED.name()));
                 while (annotatedWith == null && System.nanoTime() < deadline) {
                     for (var r : annotations.poll(Duration.ofMillis(500))) {
-                        if (r.value().getModelVersion() != null) {
-                            annotatedWith = r.value().getModelVersion();
+                        Long v = r.value().getModelVersion();
+                        if (firstVersion == null && r.value().getStatus() == dev.edgevl.avro.AnnotationStatus.OK) {
+                            firstVersion = v;
+                        }
+                        if (v != null && v > 0) {
+                            annotatedWith = v;
                         }
                     }
                 }
             }
+            assertThat(firstVersion).as("the first labelled annotations are v0's").isZero();
             assertThat(annotatedWith)
                     .as("an annotation made by a promoted version; output:%n%s", out)
                     .isNotNull();
@@ -204,6 +213,16 @@ class EdgevlCliIT {
                 .as("report summary: %s", json.path("summary"))
                 .isTrue();
         assertThat(json.path("points").size()).isGreaterThan(5);
+        assertThat(json.at("/firstLabelledAnnotationSeconds").asDouble()).isLessThan(5.0);
+        var start = json.at("/segments/0/modalities/DEPTH");
+        assertThat(start.path("judged").asLong()).isPositive();
+        for (String judge : List.of("adaptive", "frozen", "teacher")) {
+            assertThat(start.path(judge).isNumber())
+                    .as("%s on depth in the first segment: %s", judge, start)
+                    .isTrue();
+        }
+        assertThat(json.at("/modalities/DEPTH/finalFrozen").isNumber()).isTrue();
+        assertThat(json.at("/pairing/DEPTH/unpairedShare").isNumber()).isTrue();
         assertThat(java.nio.file.Files.size(reportDir.resolve("local.png"))).isGreaterThan(1000);
         double student = json.at("/summary/nonRgbAfterPromotion").asDouble(Double.NaN);
         double teacher = json.at("/summary/teacherNonRgbAfterPromotion").asDouble(Double.NaN);

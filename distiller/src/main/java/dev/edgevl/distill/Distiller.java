@@ -205,7 +205,7 @@ public final class Distiller implements AutoCloseable {
         if (initialSettled || closed) {
             return Optional.empty();
         }
-        if (live != null || catalog.contains(config.family(), 0) || catalog.latestVersion(config.family()) > 0) {
+        if (live != null) {
             initialSettled = true;
             return Optional.empty();
         }
@@ -214,6 +214,9 @@ public final class Distiller implements AutoCloseable {
             return Optional.empty(); // the labels tell which teacher the fleet lives with; until then, nothing to check
         }
         initialSettled = true;
+        if (catalog.contains(config.family(), 0) || catalog.latestVersion(config.family()) > 0) {
+            return Optional.empty(); // made before: a restart, or versions made elsewhere
+        }
         Optional<InitialWeights> initial = InitialWeights.load(config.initialWeights());
         if (initial.isEmpty()) {
             return Optional.empty();

@@ -89,7 +89,16 @@ public record LiveReport(
         return png;
     }
 
+    /** Writes the chart (PNG) alone. */
+    public void writeChart(Path png) throws IOException {
+        Path parent = png.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        LiveChart.write(this, png);
+    }
+
     public void writeJson(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
     }
 
@@ -353,7 +362,7 @@ public record LiveReport(
 
     private static String recovered(Double seconds) {
         return seconds == null
-                ? "not back within the segment"
+                ? "not back before the next drift"
                 : String.format(Locale.ROOT, "back within %.0f s", seconds);
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the segments and the summary are cut. Thread-safe: the consumer thread feeds it while the terminal view and the
  * report read it.
  */
-final class LiveTally {
+public final class LiveTally {
     private final LiveEvaluator.Options options;
     private final Scoreboard board = new Scoreboard();
     private final List<PairJudge> judges = new CopyOnWriteArrayList<>();
@@ -46,7 +46,7 @@ final class LiveTally {
     private Instant last;
     private Instant firstLabelled;
 
-    LiveTally(LiveEvaluator.Options options) {
+    public LiveTally(LiveEvaluator.Options options) {
         this.options = options;
         this.annotations = new TruthMatcher<>(options.matchCapacity());
         this.pairs = new TruthMatcher<>(options.matchCapacity());
@@ -55,23 +55,23 @@ final class LiveTally {
         this.events.addAll(options.events());
     }
 
-    Scoreboard board() {
+    public Scoreboard board() {
         return board;
     }
 
     /** A judge for sampled pairs from now on (the frozen v0 once its bundle is known, the teacher). */
-    synchronized void addJudge(PairJudge judge) {
+    public synchronized void addJudge(PairJudge judge) {
         judges.add(judge);
     }
 
-    synchronized void onAnnotation(Annotation a) {
+    public synchronized void onAnnotation(Annotation a) {
         if (beforeRun(a.getCaptureTime())) {
             return;
         }
         annotations.offerItem(FrameKey.of(a), a).ifPresent(m -> judge(m.item(), m.label()));
     }
 
-    synchronized void onTruth(FrameTruth t) {
+    public synchronized void onTruth(FrameTruth t) {
         if (beforeRun(t.getCaptureTime())) {
             return;
         }
@@ -86,7 +86,7 @@ final class LiveTally {
         }
     }
 
-    synchronized void onPair(FramePair p) {
+    public synchronized void onPair(FramePair p) {
         if (beforeRun(p.getAux().getCaptureTime())) {
             return;
         }
@@ -103,7 +103,7 @@ final class LiveTally {
         undecodable++;
     }
 
-    synchronized void mark(LiveEvent event) {
+    public synchronized void mark(LiveEvent event) {
         events.add(event);
     }
 
@@ -135,7 +135,7 @@ final class LiveTally {
     }
 
     /** Scores what direct judges still hold. */
-    synchronized void flushJudges() {
+    public synchronized void flushJudges() {
         directPending.forEach((j, pending) -> {
             j.scoreNow(List.copyOf(pending));
             pending.clear();
@@ -204,24 +204,45 @@ final class LiveTally {
         return new Scoreboard.Rate(depth.right() + thermal.right(), depth.judged() + thermal.judged()).value();
     }
 
+    /**
+     * A version's mark goes where the earliest frame it annotated was captured, not where its first annotation happened
+     * to arrive (partitions interleave); so the version live from the first frame is not taken for a promotion.
+     */
+    private LiveEvent atFirstCapture(LiveEvent e) {
+        if (e.kind() != LiveEvent.Kind.MODEL_VERSION) {
+            return e;
+        }
+        String v = e.text().substring(e.text().lastIndexOf('v') + 1);
+        try {
+            Instant first = board.firstCapture(Long.parseLong(v));
+            return first == null ? e : new LiveEvent(first, e.kind(), e.text());
+        } catch (NumberFormatException ex) {
+            return e;
+        }
+    }
+
     private LiveReport.Matching matching() {
         return new LiveReport.Matching(
                 annotations.matched(), annotations.evictedItems(), annotations.evictedTruths(), undecodable);
     }
 
-    synchronized LiveSnapshot snapshot() {
+    public synchronized LiveSnapshot snapshot() {
         WindowFigures w = window.figures();
         TimePoint now = point(w);
         return new LiveSnapshot(
                 w, now.teacherNonRgbTop1(), now.modalities(), judged, routed, annotations.waitingItems(), matching());
     }
 
-    synchronized LiveReport report() {
+    public synchronized LiveReport report() {
         flushJudges();
         timeline.close(window.figures(), this::point);
         List<TimePoint> points = timeline.points();
-        List<LiveEvent> sorted =
-                events.stream().sorted(Comparator.comparing(LiveEvent::time)).toList();
+        // Events the run did not reach (a scenario's later drift) are not part of its report.
+        List<LiveEvent> sorted = events.stream()
+                .map(this::atFirstCapture)
+                .filter(e -> last == null || !e.time().isAfter(last))
+                .sorted(Comparator.comparing(LiveEvent::time))
+                .toList();
         LiveSummary summary =
                 LiveSummary.of(points, sorted, options.window(), judged, routed, first, options.targets());
         Instant start = options.from() != null ? options.from() : first;

@@ -17,7 +17,7 @@ import java.util.List;
  *   <li><b>Gain at the end</b>: adaptive minus frozen over the last window of the run.
  *   <li><b>Recovery</b>, after each drift: the level of each judge over the window before it, its figure over the
  *       segment the drift opens, and how long each took until a whole window was back within the tolerance of its
- *       level (null: not within the segment).
+ *       level (null: not before the next drift or the end of the run).
  * </ul>
  *
  * @param worstSegment the judged segment where adaptive fell furthest below frozen, and {@code worstGap} by how much
@@ -100,6 +100,12 @@ public record ModalityJudgement(
                 continue;
             }
             Instant d = s.start();
+            // Judged until the next drift: the end of a night or a dropout is part of recovering from it.
+            Instant until = events.stream()
+                    .filter(e -> e.kind() == LiveEvent.Kind.DRIFT && e.time().isAfter(d))
+                    .map(LiveEvent::time)
+                    .min(Instant::compareTo)
+                    .orElse(end == null ? s.end() : end.plusSeconds(1));
             Double aBefore = rate(board, Scoreboard.Judge.ADAPTIVE, m, d.minus(window), d, targets);
             Double fBefore = rate(board, Scoreboard.Judge.FROZEN, m, d.minus(window), d, targets);
             Segment.Figures after = s.modalities().get(m);
@@ -110,8 +116,8 @@ public record ModalityJudgement(
                     fBefore,
                     after.adaptive(),
                     after.frozen(),
-                    recovery(board, Scoreboard.Judge.ADAPTIVE, m, d, s.end(), aBefore, window, targets),
-                    recovery(board, Scoreboard.Judge.FROZEN, m, d, s.end(), fBefore, window, targets)));
+                    recovery(board, Scoreboard.Judge.ADAPTIVE, m, d, until, aBefore, window, targets),
+                    recovery(board, Scoreboard.Judge.FROZEN, m, d, until, fBefore, window, targets)));
         }
         return new ModalityJudgement(
                 m, never, judged, worst, worstGap, finalAdaptive, finalFrozen, finalTeacher, gain, recoveries);

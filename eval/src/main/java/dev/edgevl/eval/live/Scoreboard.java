@@ -80,6 +80,12 @@ public final class Scoreboard {
         }
     }
 
+    /** The earliest capture time of a frame {@code version} annotated; null when it annotated none. */
+    public synchronized Instant firstCapture(long version) {
+        Span s = versions.get(version);
+        return s == null ? null : s.first();
+    }
+
     /** Verdicts captured in [from, to), at the resolution of a second; null bounds are open. */
     public synchronized Rate rate(Judge judge, Modality modality, Instant from, Instant to) {
         NavigableMap<Long, long[]> m = counts.get(judge).get(modality);

@@ -54,7 +54,8 @@ public record Segment(String name, Instant start, Instant end, List<Long> versio
         }
         List<LiveEvent> cuts = events.stream()
                 .filter(LiveEvent::cutsSegments)
-                .filter(e -> e.time().isAfter(start) && e.time().isBefore(end))
+                // a cut in the run's last second would open a segment with nothing in it to judge
+                .filter(e -> e.time().isAfter(start) && e.time().isBefore(end.minusSeconds(1)))
                 .sorted(java.util.Comparator.comparing(LiveEvent::time))
                 .toList();
         String name = "start";

@@ -71,6 +71,11 @@ public record Scenario(
         return new Scenario(name, seed, world, sceneDuration, more, drift);
     }
 
+    /** The same fleet and drift in another world: another seed draws other scenes, noise and sensor clocks. */
+    public Scenario withSeed(long newSeed) {
+        return new Scenario(name, newSeed, world, sceneDuration, devices, drift);
+    }
+
     /** Reads a scenario file; a bad file gives an IllegalArgumentException naming the file and field. */
     public static Scenario load(Path yamlFile) {
         String text;
