@@ -132,4 +132,29 @@ class ToleranceRuleTest {
         assertThatThrownBy(() -> new ToleranceRule(UNKNOWN, Map.of(Modality.RGB, 1L), 100_000))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aDevicesStateGivesEachNonRgbSensorItsToleranceFromTheFramePeriods() {
+        DeviceState state = new DeviceState();
+        ToleranceRule rule = ToleranceRule.auto(100_000);
+        state.observe("thermal0", Modality.THERMAL, T0);
+
+        FrameMatcher.Tolerances first = state.tolerances(rule);
+        assertThat(first.of("thermal0")).as("no periods yet").isEqualTo(20_000);
+        assertThat(first.of("depth0")).as("not heard from yet").isEqualTo(20_000);
+
+        for (int n = 0; n < 5; n++) {
+            state.observe("rgb0", Modality.RGB, T0 + n * 100_000L);
+            state.observe("depth0", Modality.DEPTH, T0 + n * 100_000L + 4_000);
+            state.observe("thermal0", Modality.THERMAL, T0 + (n + 1) * 111_111L);
+        }
+        FrameMatcher.Tolerances known = state.tolerances(rule);
+
+        assertThat(known.bySensorMicros()).containsOnly(Map.entry("depth0", 50_000L), Map.entry("thermal0", 55_556L));
+        assertThat(known.othersMicros()).isEqualTo(20_000);
+        assertThat(known.widest()).isEqualTo(55_556);
+        assertThat(state.modality("rgb0")).isEqualTo(Modality.RGB);
+        assertThat(state.periodMicros("thermal0")).hasValue(111_111);
+        assertThat(state.periodMicros("nir0")).isEmpty();
+    }
 }
