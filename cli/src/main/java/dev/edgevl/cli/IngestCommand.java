@@ -2,8 +2,10 @@ package dev.edgevl.cli;
 
 import dev.edgevl.config.Settings;
 import dev.edgevl.sync.FrameSyncApp;
+import dev.edgevl.sync.SyncStats;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Run frame sync (Kafka Streams, exactly-once) until Ctrl-C: pairs each device's RGB frames from frames.rgb",
-            "with its nearest non-RGB frames from frames.aux (within sync.tolerance, default 20 ms) into frames.paired.",
+            "with its nearest non-RGB frames from frames.aux into frames.paired, within sync.tolerance (by default half the",
+            "slower sensor's frame period, so sensors at different rates pair; at most sync.tolerance.max, 100 ms).",
             "Malformed frames go to frames.rgb.dlq / frames.aux.dlq with the reason. Several instances share the work."
         })
 final class IngestCommand implements Callable<Integer> {
@@ -38,20 +41,12 @@ final class IngestCommand implements Callable<Integer> {
             try (FrameSyncApp app = FrameSyncApp.start(settings, cluster.bootstrap)) {
                 app.awaitRunning(Duration.ofSeconds(60));
                 out.printf(
-                        "Frame sync is running (tolerance %d ms). %s%n",
-                        app.config().tolerance().toMillis(), runLength.howItEnds());
+                        "Frame sync is running (tolerance: %s). %s%n",
+                        app.config().toleranceDescription(), runLength.howItEnds());
                 out.flush();
                 Progress.Rate rate = new Progress.Rate();
-                try (Progress progress = new Progress(
-                        out,
-                        Duration.ofSeconds(10),
-                        () -> String.format(
-                                "pairs %,d (%.1f/s)  aux-only %,d  unmatched RGB %,d  dead letters %,d",
-                                app.stats().forwarded(),
-                                rate.perSecond(app.stats().forwarded()),
-                                app.stats().auxOnly(),
-                                app.stats().unmatchedRgb(),
-                                app.stats().deadLetters()))) {
+                try (Progress progress =
+                        new Progress(out, Duration.ofSeconds(10), () -> progressLine(app.stats(), rate))) {
                     signal.await(runLength.duration);
                 }
                 out.println("Stopping frame sync...");
@@ -63,5 +58,24 @@ final class IngestCommand implements Callable<Integer> {
         } finally {
             signal.cleanedUp();
         }
+    }
+
+    /** Pairs written and their rate, then per non-RGB modality the share that went without RGB, then trouble. */
+    static String progressLine(SyncStats stats, Progress.Rate rate) {
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
+                "pairs %,d (%.1f/s)  aux-only %,d",
+                stats.forwarded(),
+                rate.perSecond(stats.forwarded()),
+                stats.auxOnly()));
+        stats.aux().forEach((modality, counts) -> {
+            if (counts.decided() > 0) {
+                line.append(
+                        String.format(Locale.ROOT, " (%s %.1f%% unpaired)", modality, 100 * counts.unpairedShare()));
+            }
+        });
+        line.append(String.format(
+                Locale.ROOT, "  unmatched RGB %,d  dead letters %,d", stats.unmatchedRgb(), stats.deadLetters()));
+        return line.toString();
     }
 }

@@ -95,7 +95,8 @@ class EdgevlTest {
         assertThat(run.out())
                 .contains(
                         "Frame sync (edgevl ingest)",
-                        "sync.tolerance = 20ms   [EDGEVL_SYNC_TOLERANCE]",
+                        "sync.tolerance = auto   [EDGEVL_SYNC_TOLERANCE]",
+                        "sync.tolerance.max = 100ms   [EDGEVL_SYNC_TOLERANCE_MAX]",
                         "registry.basic-auth.user-info = —   [EDGEVL_REGISTRY_BASIC_AUTH_USER_INFO]",
                         "How far apart in capture time");
         for (dev.edgevl.config.ConfigOption<?> option : SettingsCatalogue.options()) {

@@ -99,7 +99,10 @@ class SettingsCatalogueTest {
     @Test
     void defaultsAreWrittenTheWayAUserWritesThem() {
         assertThat(SettingsCatalogue.defaultText(KafkaSettings.BOOTSTRAP)).isEqualTo("—");
-        assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.TOLERANCE)).isEqualTo("20ms");
+        assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.TOLERANCE)).isEqualTo("auto");
+        assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.TOLERANCE_MAX)).isEqualTo("100ms");
+        assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.TOLERANCE_THERMAL))
+                .isEqualTo("—");
         assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.LOG_INTERVAL)).isEqualTo("30s");
         assertThat(SettingsCatalogue.defaultText(FrameSyncConfig.DEVICE_EXPIRY)).isEqualTo("1h");
         assertThat(SettingsCatalogue.defaultText(DeviceProducerConfig.DELIVERY_TIMEOUT))

@@ -1,5 +1,6 @@
 package dev.edgevl.sync;
 
+import dev.edgevl.avro.Modality;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -7,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -16,15 +18,33 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * What frame sync keeps per device between frames: its stream time (newest capture time seen, by the device's
- * own clock), when it was last heard from, and each sensor's recent sequence numbers for duplicate detection.
+ * own clock), when it was last heard from, and per sensor its recent sequence numbers for duplicate detection, its
+ * modality and its estimated frame period, from which the sensor's tolerance follows ({@link #tolerances}).
+ *
+ * <p>Serialized form: format 2 adds each sensor's modality and frame-period estimate after its duplicate memory.
+ * Format 1 (written before frame periods were kept) is still read: its sensors start without a modality or period, as
+ * if not heard from yet, and learn them from their next frames.
  */
 final class DeviceState {
-    private static final byte FORMAT_VERSION = 1;
+    static final byte FORMAT_VERSION = 2;
+    /** The format without modalities and frame periods, still read. */
+    static final byte FORMAT_VERSION_1 = 1;
+
     private static final long NO_TIME = Long.MIN_VALUE;
+    private static final String NO_MODALITY = "";
+
+    /** One sensor of the device. */
+    private static final class Sensor {
+        SequenceWindow window;
+        /** Null until a frame of this sensor was seen by a build that keeps modalities. */
+        Modality modality;
+
+        FramePeriod period = new FramePeriod();
+    }
 
     private long streamTimeMicros = NO_TIME;
     private long lastSeenMillis;
-    private final Map<String, SequenceWindow> recent = new TreeMap<>();
+    private final Map<String, Sensor> sensors = new TreeMap<>();
 
     boolean hasClock() {
         return streamTimeMicros != NO_TIME;
@@ -46,21 +66,69 @@ final class DeviceState {
         streamTimeMicros = Math.max(streamTimeMicros, captureMicros);
     }
 
-    /** The device's clock was reset or had jumped: its time starts again from this frame. */
+    /** The device's clock was reset or had jumped: its time starts again from this frame, and so do frame intervals. */
     void restartClock(long captureMicros) {
         streamTimeMicros = captureMicros;
+        sensors.values().forEach(sensor -> sensor.period.restart());
     }
 
     /** False when this sensor's frame (sequence + capture time) was seen recently: a duplicate. */
     boolean firstSighting(String sensorId, long sequence, long captureMicros, int memory) {
-        SequenceWindow window = recent.get(sensorId);
-        if (window == null) {
-            window = new SequenceWindow(memory);
-        } else if (window.size() != new SequenceWindow(memory).size()) {
-            window = window.resized(memory); // sync.duplicate-memory changed since the state was written
+        Sensor sensor = sensor(sensorId);
+        if (sensor.window == null) {
+            sensor.window = new SequenceWindow(memory);
+        } else if (sensor.window.size() != new SequenceWindow(memory).size()) {
+            sensor.window = sensor.window.resized(memory); // sync.duplicate-memory changed since the state was written
         }
-        recent.put(sensorId, window);
-        return window.firstSighting(sequence, captureMicros);
+        return sensor.window.firstSighting(sequence, captureMicros);
+    }
+
+    /** Learns from a frame that is not a duplicate: the sensor's modality, and an interval for its frame period. */
+    void observe(String sensorId, Modality modality, long captureMicros) {
+        Sensor sensor = sensor(sensorId);
+        sensor.modality = modality;
+        sensor.period.observe(captureMicros);
+    }
+
+    /** The sensor's modality, or null when not known (not seen, or only seen before modalities were kept). */
+    Modality modality(String sensorId) {
+        Sensor sensor = sensors.get(sensorId);
+        return sensor == null ? null : sensor.modality;
+    }
+
+    /** The sensor's estimated frame period, when known. */
+    OptionalLong periodMicros(String sensorId) {
+        Sensor sensor = sensors.get(sensorId);
+        return sensor == null ? OptionalLong.empty() : sensor.period.micros();
+    }
+
+    /**
+     * The tolerance of each of the device's non-RGB sensors under {@code rule}, given the frame periods known now. The
+     * RGB side of every pair is the device's RGB camera; a device with several takes the longest RGB period. Sensors of
+     * unknown modality, and sensors not heard from yet, get {@link ToleranceRule#unseenSensorMicros}.
+     */
+    FrameMatcher.Tolerances tolerances(ToleranceRule rule) {
+        OptionalLong rgbPeriod = OptionalLong.empty();
+        for (Sensor sensor : sensors.values()) {
+            OptionalLong period = sensor.period.micros();
+            if (sensor.modality == Modality.RGB && period.isPresent()) {
+                rgbPeriod = OptionalLong.of(Math.max(rgbPeriod.orElse(0), period.getAsLong()));
+            }
+        }
+        Map<String, Long> bySensor = new TreeMap<>();
+        for (Map.Entry<String, Sensor> entry : sensors.entrySet()) {
+            Modality modality = entry.getValue().modality;
+            if (modality != null && modality != Modality.RGB) {
+                bySensor.put(
+                        entry.getKey(),
+                        rule.micros(modality, entry.getValue().period.micros(), rgbPeriod));
+            }
+        }
+        return new FrameMatcher.Tolerances(bySensor, rule.unseenSensorMicros());
+    }
+
+    private Sensor sensor(String sensorId) {
+        return sensors.computeIfAbsent(sensorId, id -> new Sensor());
     }
 
     static Serde<DeviceState> serde() {
@@ -70,21 +138,30 @@ final class DeviceState {
     }
 
     private byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + recent.size() * 160);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + sensors.size() * 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_VERSION);
             out.writeLong(streamTimeMicros);
             out.writeLong(lastSeenMillis);
-            out.writeInt(recent.size());
-            for (Map.Entry<String, SequenceWindow> sensor : recent.entrySet()) {
-                SequenceWindow window = sensor.getValue();
-                out.writeUTF(sensor.getKey());
+            out.writeInt(sensors.size());
+            for (Map.Entry<String, Sensor> entry : sensors.entrySet()) {
+                Sensor sensor = entry.getValue();
+                SequenceWindow window = sensor.window == null ? new SequenceWindow(1) : sensor.window;
+                out.writeUTF(entry.getKey());
                 out.writeLong(window.highSequence());
                 out.writeLong(window.highCaptureMicros());
                 long[] words = window.words();
                 out.writeInt(words.length);
                 for (long word : words) {
                     out.writeLong(word);
+                }
+                // Format 2 from here on.
+                out.writeUTF(sensor.modality == null ? NO_MODALITY : sensor.modality.name());
+                out.writeLong(sensor.period.newestCaptureMicros());
+                long[] samples = sensor.period.samples();
+                out.writeByte(samples.length);
+                for (long sample : samples) {
+                    out.writeLong(sample);
                 }
             }
         } catch (IOException e) {
@@ -96,10 +173,11 @@ final class DeviceState {
     private static DeviceState fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
-                throw new SerializationException(
-                        "Frame-sync device state has format version " + version + ", this build reads " + FORMAT_VERSION
-                                + "; it was written by a newer frame sync. Run the newer version or reset the application.");
+            if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
+                throw new SerializationException("Frame-sync device state has format version " + version
+                        + ", this build reads " + FORMAT_VERSION_1
+                        + " and " + FORMAT_VERSION
+                        + "; it was written by a newer frame sync. Run the newer version or reset the application.");
             }
             DeviceState state = new DeviceState();
             state.streamTimeMicros = in.readLong();
@@ -113,11 +191,32 @@ final class DeviceState {
                 for (int i = 0; i < words.length; i++) {
                     words[i] = in.readLong();
                 }
-                state.recent.put(sensorId, SequenceWindow.of(highSequence, highCaptureMicros, words));
+                Sensor sensor = new Sensor();
+                sensor.window = SequenceWindow.of(highSequence, highCaptureMicros, words);
+                if (version >= FORMAT_VERSION) {
+                    String modality = in.readUTF();
+                    sensor.modality = modality.equals(NO_MODALITY) ? null : knownModality(modality);
+                    long newestCaptureMicros = in.readLong();
+                    long[] samples = new long[in.readUnsignedByte()];
+                    for (int i = 0; i < samples.length; i++) {
+                        samples[i] = in.readLong();
+                    }
+                    sensor.period = FramePeriod.of(newestCaptureMicros, samples);
+                }
+                state.sensors.put(sensorId, sensor);
             }
             return state;
         } catch (IOException e) {
             throw new SerializationException("Frame-sync device state is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    /** A modality this build does not know (a newer frame sync's) reads as unknown: the sensor relearns it. */
+    private static Modality knownModality(String name) {
+        try {
+            return Modality.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

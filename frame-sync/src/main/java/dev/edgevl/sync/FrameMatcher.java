@@ -9,48 +9,92 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Decides which of a device's waiting frames pair up, as a pure function of those frames and two clocks.
+ * Decides which of a device's waiting frames pair up, as a pure function of those frames, the pairs' tolerances and two
+ * clocks.
  *
  * <p><b>Who pairs.</b> Per non-RGB sensor, an RGB and a non-RGB frame may pair when their capture times are at
- * most the tolerance apart. Among the candidates, the closest pair is taken first, then the closest of what is
- * left, and so on; so every pair is mutually nearest among the frames still free, and a non-RGB frame that loses
- * its nearest RGB frame to a closer rival takes its next candidate or goes alone. Each RGB frame serves each
- * non-RGB sensor at most once, so a device with depth and thermal sensors yields up to two pairs per RGB frame.
+ * most that sensor's tolerance apart ({@link Tolerances}; the tolerance of a pair depends on the non-RGB sensor, see
+ * {@link ToleranceRule}). Among the candidates, the closest pair is taken first, then the closest of what is left, and
+ * so on; so every pair is mutually nearest among the frames still free, and a non-RGB frame that loses its nearest RGB
+ * frame to a closer rival takes its next candidate or goes alone. Each RGB frame serves each non-RGB sensor at most
+ * once, so a device with depth and thermal sensors yields up to two pairs per RGB frame.
  *
  * <p><b>When.</b> A frame is <i>ready</i> once its device's stream time (the newest capture time seen) is more
- * than tolerance + grace past it, because by then every possible partner has arrived unless it came more than the
- * grace out of order; or once it has waited {@code maxWait} on the wall clock, so a device that goes quiet does
- * not strand its last frames. A ready non-RGB frame is decided with the partner it has at that moment. A ready
- * RGB frame leaves once no waiting non-RGB frame could still claim it. Frames are decided on what has arrived, so
- * a frame more than the grace late can cost its neighbours their best partner; the invariants (each non-RGB frame
- * once, each RGB frame at most once per sensor, every pair within tolerance) hold regardless.
+ * than its tolerance + grace past it, because by then every possible partner has arrived unless it came more than the
+ * grace out of order; a non-RGB frame's tolerance is its sensor's, an RGB frame's the widest of any non-RGB sensor's
+ * (it may partner any of them). A frame is also ready once it has waited {@code maxWait} on the wall clock, so a
+ * device that goes quiet does not strand its last frames. A ready non-RGB frame is decided with the partner it has at
+ * that moment. A ready RGB frame leaves once no waiting non-RGB frame could still claim it. Frames are decided on
+ * what has arrived, so a frame more than the grace late can cost its neighbours their best partner; the invariants
+ * (each non-RGB frame once, each RGB frame at most once per sensor, every pair within the tolerance it was decided
+ * with) hold regardless, also when tolerances change from one round to the next.
  */
 public final class FrameMatcher {
 
     /**
-     * @param toleranceMicros largest |aux - rgb| capture-time difference that still pairs (inclusive)
-     * @param graceMicros     how far out of capture-time order a frame may arrive and still be considered
-     * @param maxWaitMillis   longest wall-clock wait of a frame before it is decided anyway
+     * @param graceMicros   how far out of capture-time order a frame may arrive and still be considered
+     * @param maxWaitMillis longest wall-clock wait of a frame before it is decided anyway
      */
-    public record Rules(long toleranceMicros, long graceMicros, long maxWaitMillis) {
+    public record Rules(long graceMicros, long maxWaitMillis) {
         public Rules {
-            if (toleranceMicros < 0 || graceMicros < 0 || maxWaitMillis <= 0) {
+            if (graceMicros < 0 || maxWaitMillis <= 0) {
+                throw new IllegalArgumentException("Grace must not be negative and max wait must be positive: "
+                        + graceMicros + " µs, " + maxWaitMillis + " ms.");
+            }
+        }
+    }
+
+    /**
+     * The tolerances of one device's pairs in one round: per non-RGB sensor, the largest |aux - rgb| capture-time
+     * difference that still pairs (inclusive).
+     *
+     * @param bySensorMicros the tolerance of each non-RGB sensor known to the device
+     * @param othersMicros   the tolerance of any other non-RGB sensor, also one not heard from yet
+     */
+    public record Tolerances(Map<String, Long> bySensorMicros, long othersMicros) {
+        public Tolerances {
+            bySensorMicros = Map.copyOf(bySensorMicros);
+            if (othersMicros < 0 || bySensorMicros.values().stream().anyMatch(micros -> micros < 0)) {
                 throw new IllegalArgumentException(
-                        "Tolerance and grace must not be negative and max wait must be positive: " + toleranceMicros
-                                + " µs, " + graceMicros + " µs, " + maxWaitMillis + " ms.");
+                        "Tolerances must not be negative: " + bySensorMicros + ", others " + othersMicros + " µs.");
             }
         }
 
-        /** Stream time must pass a frame's capture time by more than this before the frame is decided. */
-        public long decisionDelayMicros() {
-            return toleranceMicros + graceMicros;
+        /** The same tolerance for every sensor. */
+        public static Tolerances uniform(long micros) {
+            return new Tolerances(Map.of(), micros);
+        }
+
+        /** The tolerance of pairs of this non-RGB sensor. */
+        public long of(String auxSensorId) {
+            return bySensorMicros.getOrDefault(auxSensorId, othersMicros);
+        }
+
+        /** The widest tolerance of any non-RGB sensor, known or not: how long an RGB frame may still be claimed. */
+        public long widest() {
+            long widest = othersMicros;
+            for (long micros : bySensorMicros.values()) {
+                widest = Math.max(widest, micros);
+            }
+            return widest;
+        }
+
+        /** The tolerance that decides when {@code frame} is ready: its sensor's, or for an RGB frame the widest. */
+        public long forFrame(PendingFrame frame) {
+            return frame.rgb() ? widest() : of(frame.sensorId());
         }
     }
 
     private FrameMatcher() {}
 
-    public static boolean isReady(PendingFrame frame, long streamTimeMicros, long nowMillis, Rules rules) {
-        return isLate(frame.captureMicros(), streamTimeMicros, rules)
+    /** Stream time must pass a frame's capture time by more than this before the frame is decided. */
+    public static long decisionDelayMicros(PendingFrame frame, Rules rules, Tolerances tolerances) {
+        return tolerances.forFrame(frame) + rules.graceMicros();
+    }
+
+    public static boolean isReady(
+            PendingFrame frame, long streamTimeMicros, long nowMillis, Rules rules, Tolerances tolerances) {
+        return isLate(frame, streamTimeMicros, rules, tolerances)
                 || nowMillis - frame.arrivedMillis() >= rules.maxWaitMillis();
     }
 
@@ -58,9 +102,10 @@ public final class FrameMatcher {
      * A frame that arrives when its device's stream time is already past its decision point is late: frames
      * around it may have been decided without it, so it is not matched but handled like an unmatched frame.
      */
-    public static boolean isLate(long captureMicros, long streamTimeMicros, Rules rules) {
+    public static boolean isLate(PendingFrame frame, long streamTimeMicros, Rules rules, Tolerances tolerances) {
+        long capture = frame.captureMicros();
         // Compared this way round so that a device without a stream time yet (Long.MIN_VALUE) cannot overflow.
-        return streamTimeMicros > captureMicros && streamTimeMicros - captureMicros > rules.decisionDelayMicros();
+        return streamTimeMicros > capture && streamTimeMicros - capture > decisionDelayMicros(frame, rules, tolerances);
     }
 
     /**
@@ -70,9 +115,15 @@ public final class FrameMatcher {
      * @param streamTimeMicros the newest capture time seen from the device
      * @param nowMillis        wall-clock time, for the max wait
      * @param forceAll         decide everything now (the device's clock was reset)
+     * @param tolerances       the device's tolerances in this round
      */
     public static Decisions decide(
-            Collection<PendingFrame> pending, long streamTimeMicros, long nowMillis, boolean forceAll, Rules rules) {
+            Collection<PendingFrame> pending,
+            long streamTimeMicros,
+            long nowMillis,
+            boolean forceAll,
+            Rules rules,
+            Tolerances tolerances) {
         List<PendingFrame> rgb = new ArrayList<>();
         Map<String, List<PendingFrame>> auxBySensor = new TreeMap<>();
         pending.stream().sorted(PendingFrame.TIME_ORDER).forEach(frame -> {
@@ -89,9 +140,9 @@ public final class FrameMatcher {
         List<PendingFrame> waitingAux = new ArrayList<>();
         for (Map.Entry<String, List<PendingFrame>> sensor : auxBySensor.entrySet()) {
             Map<PendingFrame, Integer> partners =
-                    nearestFirst(sensor.getKey(), sensor.getValue(), rgb, rules.toleranceMicros());
+                    nearestFirst(sensor.getKey(), sensor.getValue(), rgb, tolerances.of(sensor.getKey()));
             for (PendingFrame aux : sensor.getValue()) {
-                if (!forceAll && !isReady(aux, streamTimeMicros, nowMillis, rules)) {
+                if (!forceAll && !isReady(aux, streamTimeMicros, nowMillis, rules, tolerances)) {
                     waitingAux.add(aux);
                     continue;
                 }
@@ -109,8 +160,8 @@ public final class FrameMatcher {
         List<PendingFrame> settled = new ArrayList<>();
         List<PendingFrame> remaining = new ArrayList<>(waitingAux);
         for (PendingFrame frame : rgb) {
-            boolean ready = forceAll || isReady(frame, streamTimeMicros, nowMillis, rules);
-            if (ready && waitingAux.stream().noneMatch(aux -> couldClaim(aux, frame, rules.toleranceMicros()))) {
+            boolean ready = forceAll || isReady(frame, streamTimeMicros, nowMillis, rules, tolerances);
+            if (ready && waitingAux.stream().noneMatch(aux -> couldClaim(aux, frame, tolerances.of(aux.sensorId())))) {
                 settled.add(frame);
             } else {
                 remaining.add(frame);

@@ -57,7 +57,7 @@ public final class FrameSyncApp extends StreamsService {
     @Override
     protected String running() {
         return "Frame sync is running: pairing each device's frames.rgb and frames.aux frames within "
-                + config.tolerance().toMillis() + " ms into frames.paired, exactly once, as application "
+                + config.toleranceDescription() + " into frames.paired, exactly once, as application "
                 + config.applicationId() + ".";
     }
 
@@ -66,11 +66,11 @@ public final class FrameSyncApp extends StreamsService {
         SyncStats now = stats();
         SyncStats delta = now.minus(lastLogged);
         lastLogged = now;
-        return delta.equals(SyncStats.ZERO) ? null : delta.sentence(config.logInterval(), config.tolerance());
+        return delta.equals(SyncStats.ZERO) ? null : delta.sentence(config.logInterval());
     }
 
     @Override
     protected String summary() {
-        return stats().sentence(Duration.between(started, Instant.now()), config.tolerance());
+        return stats().sentence(Duration.between(started, Instant.now()));
     }
 }

@@ -1,23 +1,38 @@
 package dev.edgevl.sync;
 
+import dev.edgevl.avro.Modality;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
 import dev.edgevl.streams.StreamsService;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Properties;
 
 /**
- * The frame-sync app's settings, read once from {@link Settings}. Matching rules ({@code sync.tolerance},
+ * The frame-sync app's settings, read once from {@link Settings}. Matching rules ({@code sync.tolerance*},
  * {@code sync.grace}, {@code sync.max-wait}) are typed options here; any other Kafka Streams or client
  * property passes through with the {@code kafka.} prefix ({@code kafka.num.stream.threads=4},
  * {@code kafka.state.dir=...}).
+ *
+ * <p>Which tolerance a pair gets, in order of precedence ({@link ToleranceRule}): {@code sync.tolerance.depth} or
+ * {@code sync.tolerance.thermal} for that modality when set; else {@code sync.tolerance} when set to a duration, for
+ * every pair; else (the default, {@code sync.tolerance=auto}) half the longer frame period of the two sensors, at most
+ * {@code sync.tolerance.max}, and 20 ms (at most the max) until both periods are known.
+ *
+ * @param depthTolerance   {@code sync.tolerance.depth}, or null when not set
+ * @param thermalTolerance {@code sync.tolerance.thermal}, or null when not set
  */
 public record FrameSyncConfig(
         String applicationId,
-        Duration tolerance,
+        ToleranceSetting tolerance,
+        Duration maxTolerance,
+        Duration depthTolerance,
+        Duration thermalTolerance,
         Duration grace,
         Duration maxWait,
         Duration checkInterval,
@@ -36,14 +51,67 @@ public record FrameSyncConfig(
         ROCKSDB
     }
 
+    /**
+     * The value of {@code sync.tolerance}: {@link #AUTO}, or one fixed tolerance for every pair.
+     *
+     * @param fixed the fixed tolerance, or null for auto
+     */
+    public record ToleranceSetting(Duration fixed) {
+        /** Each pair's tolerance follows from its sensors' frame rates (the default). */
+        public static final ToleranceSetting AUTO = new ToleranceSetting(null);
+
+        static final String AUTO_TEXT = "auto";
+
+        public static ToleranceSetting fixed(Duration tolerance) {
+            return new ToleranceSetting(Objects.requireNonNull(tolerance, "tolerance"));
+        }
+
+        /** {@code auto} (any case), or a duration as duration settings read them. */
+        public static ToleranceSetting parse(String text) {
+            return text.trim().equalsIgnoreCase(AUTO_TEXT) ? AUTO : fixed(ConfigOption.parseDuration(text));
+        }
+
+        public boolean isAuto() {
+            return fixed == null;
+        }
+
+        /** As a user writes it: {@code auto}, or the duration ({@code 20ms}). */
+        @Override
+        public String toString() {
+            if (fixed == null) {
+                return AUTO_TEXT;
+            }
+            return fixed.toNanos() % 1_000_000 == 0 ? fixed.toMillis() + "ms" : fixed.toString();
+        }
+    }
+
     public static final ConfigOption<String> APPLICATION_ID = ConfigOption.string(
             "sync.application-id",
             "edgevl-frame-sync",
             "Kafka Streams application id of frame sync: the consumer group, and the prefix of its changelog topics.");
-    public static final ConfigOption<Duration> TOLERANCE = ConfigOption.duration(
+    public static final ConfigOption<ToleranceSetting> TOLERANCE = ConfigOption.of(
             "sync.tolerance",
-            Duration.ofMillis(20),
-            "How far apart in capture time an RGB frame and a non-RGB frame may be and still be paired (inclusive).");
+            ToleranceSetting.AUTO,
+            "How far apart in capture time an RGB frame and a non-RGB frame may be and still be paired (inclusive). "
+                    + "auto: half the frame period of the slower of the two sensors, so sensors at different rates pair "
+                    + "(estimated per device and sensor from recent capture times; at most sync.tolerance.max, and 20 ms "
+                    + "until the periods are known). A duration: that tolerance for every pair. sync.tolerance.depth and "
+                    + "sync.tolerance.thermal win over both for their modality.",
+            "auto, or a duration such as 20ms",
+            ToleranceSetting::parse);
+    public static final ConfigOption<Duration> TOLERANCE_MAX = ConfigOption.duration(
+            "sync.tolerance.max",
+            Duration.ofMillis(100),
+            "The most an automatic tolerance (sync.tolerance=auto) can be, however slow the sensors: in auto, frames "
+                    + "wait at most this + sync.grace of their device's stream time before they are decided.");
+    public static final ConfigOption<Duration> TOLERANCE_DEPTH = ConfigOption.duration(
+            "sync.tolerance.depth",
+            null,
+            "When set, the tolerance of every pair of a DEPTH frame and an RGB frame, whatever sync.tolerance says.");
+    public static final ConfigOption<Duration> TOLERANCE_THERMAL = ConfigOption.duration(
+            "sync.tolerance.thermal",
+            null,
+            "When set, the tolerance of every pair of a THERMAL frame and an RGB frame, whatever sync.tolerance says.");
     public static final ConfigOption<Duration> GRACE = ConfigOption.duration(
             "sync.grace",
             Duration.ofMillis(50),
@@ -71,8 +139,8 @@ public record FrameSyncConfig(
     public static final ConfigOption<Duration> DEVICE_EXPIRY = ConfigOption.duration(
             "sync.device-expiry",
             Duration.ofHours(1),
-            "A device silent this long is forgotten (its clock and duplicate memory), so departed devices do not "
-                    + "accumulate in state.");
+            "A device silent this long is forgotten (its clock, duplicate memory and frame periods), so departed "
+                    + "devices do not accumulate in state.");
     public static final ConfigOption<Duration> COMMIT_INTERVAL = ConfigOption.duration(
             "sync.commit-interval",
             Duration.ofMillis(100),
@@ -91,6 +159,9 @@ public record FrameSyncConfig(
     public static final List<ConfigOption<?>> OPTIONS = List.of(
             APPLICATION_ID,
             TOLERANCE,
+            TOLERANCE_MAX,
+            TOLERANCE_DEPTH,
+            TOLERANCE_THERMAL,
             GRACE,
             MAX_WAIT,
             CHECK_INTERVAL,
@@ -103,13 +174,23 @@ public record FrameSyncConfig(
 
     public FrameSyncConfig {
         APPLICATION_ID.check(applicationId != null && !applicationId.isBlank(), "must not be blank");
-        TOLERANCE.check(!tolerance.isNegative(), "must not be negative");
+        TOLERANCE.check(tolerance != null, "must be set");
+        TOLERANCE.check(tolerance.isAuto() || !tolerance.fixed().isNegative(), "must not be negative");
+        TOLERANCE_MAX.check(maxTolerance != null && !maxTolerance.isNegative(), "must not be negative");
+        TOLERANCE_DEPTH.check(depthTolerance == null || !depthTolerance.isNegative(), "must not be negative");
+        TOLERANCE_THERMAL.check(thermalTolerance == null || !thermalTolerance.isNegative(), "must not be negative");
         GRACE.check(!grace.isNegative(), "must not be negative");
         MAX_WAIT.check(isPositive(maxWait), "must be positive");
         CHECK_INTERVAL.check(isPositive(checkInterval), "must be positive");
         // A reset threshold inside the out-of-order allowance would turn ordinary late frames into clock resets.
+        // Checked against the widest tolerance any pair can get, whatever the sensors' rates.
         CLOCK_RESET.check(
-                clockReset.compareTo(tolerance.plus(grace)) > 0, "must be longer than sync.tolerance + sync.grace");
+                micros(clockReset)
+                        > toleranceRule(tolerance, maxTolerance, depthTolerance, thermalTolerance)
+                                        .widestMicros()
+                                + micros(grace),
+                "must be longer than the widest tolerance (sync.tolerance when fixed, else sync.tolerance.max; or "
+                        + "sync.tolerance.depth / sync.tolerance.thermal when wider) + sync.grace");
         DUPLICATE_MEMORY.check(duplicateMemory >= 1, "must be at least 1");
         DEVICE_EXPIRY.check(isPositive(deviceExpiry), "must be positive");
         COMMIT_INTERVAL.check(isPositive(commitInterval), "must be positive");
@@ -121,6 +202,9 @@ public record FrameSyncConfig(
         return new FrameSyncConfig(
                 settings.get(APPLICATION_ID),
                 settings.get(TOLERANCE),
+                settings.get(TOLERANCE_MAX),
+                settings.get(TOLERANCE_DEPTH),
+                settings.get(TOLERANCE_THERMAL),
                 settings.get(GRACE),
                 settings.get(MAX_WAIT),
                 settings.get(CHECK_INTERVAL),
@@ -138,7 +222,40 @@ public record FrameSyncConfig(
 
     /** The matching rules in the matcher's units. */
     public FrameMatcher.Rules rules() {
-        return new FrameMatcher.Rules(micros(tolerance), micros(grace), maxWait.toMillis());
+        return new FrameMatcher.Rules(micros(grace), maxWait.toMillis());
+    }
+
+    /** Which tolerance each pair gets, in the matcher's units. */
+    public ToleranceRule toleranceRule() {
+        return toleranceRule(tolerance, maxTolerance, depthTolerance, thermalTolerance);
+    }
+
+    /** The tolerance rule in words, for logs: {@code 20 ms}, or how auto decides, and any per-modality override. */
+    public String toleranceDescription() {
+        StringBuilder text = new StringBuilder(
+                tolerance.isAuto()
+                        ? "half the slower sensor's frame period, at most " + maxTolerance.toMillis() + " ms"
+                        : tolerance.fixed().toMillis() + " ms");
+        if (depthTolerance != null) {
+            text.append("; DEPTH ").append(depthTolerance.toMillis()).append(" ms");
+        }
+        if (thermalTolerance != null) {
+            text.append("; THERMAL ").append(thermalTolerance.toMillis()).append(" ms");
+        }
+        return text.toString();
+    }
+
+    private static ToleranceRule toleranceRule(
+            ToleranceSetting tolerance, Duration max, Duration depth, Duration thermal) {
+        Map<Modality, Long> overrides = new EnumMap<>(Modality.class);
+        if (depth != null) {
+            overrides.put(Modality.DEPTH, micros(depth));
+        }
+        if (thermal != null) {
+            overrides.put(Modality.THERMAL, micros(thermal));
+        }
+        OptionalLong fixed = tolerance.isAuto() ? OptionalLong.empty() : OptionalLong.of(micros(tolerance.fixed()));
+        return new ToleranceRule(fixed, overrides, micros(max));
     }
 
     /**

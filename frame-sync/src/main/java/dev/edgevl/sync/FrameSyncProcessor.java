@@ -33,12 +33,17 @@ import org.slf4j.LoggerFactory;
  * without it, so it is handled like an unmatched frame (a late non-RGB frame is written alone, a late RGB frame
  * only counted). A frame further behind than {@code sync.clock-reset} means the device clock was reset, so the
  * device's waiting frames are decided at once and its clock restarts from that frame.
+ *
+ * <p>Each round's tolerances come from the device's state ({@link DeviceState#tolerances}): every frame that is not
+ * a duplicate teaches its sensor's modality and frame period, from which {@link ToleranceRule} derives the tolerance
+ * of the sensor's pairs.
  */
 final class FrameSyncProcessor implements Processor<String, SensorFrame, String, FramePair> {
     private static final Logger LOG = LoggerFactory.getLogger(FrameSyncProcessor.class);
 
     private final FrameSyncConfig config;
     private final FrameMatcher.Rules rules;
+    private final ToleranceRule toleranceRule;
     private final long clockResetMicros;
     private final SyncCounters counters;
     private ProcessorContext<String, FramePair> context;
@@ -49,6 +54,7 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
     FrameSyncProcessor(FrameSyncConfig config, SyncCounters counters) {
         this.config = config;
         this.rules = config.rules();
+        this.toleranceRule = config.toleranceRule();
         this.clockResetMicros = config.clockReset().toNanos() / 1_000;
         this.counters = counters;
     }
@@ -68,7 +74,8 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         SensorFrame frame = record.value();
         long now = context.currentSystemTimeMs();
         long captureMicros = FrameTimes.captureMicros(frame);
-        boolean rgb = frame.getModality() == Modality.RGB;
+        Modality modality = frame.getModality();
+        boolean rgb = modality == Modality.RGB;
 
         DeviceState state = devices.get(device);
         if (state == null) {
@@ -80,34 +87,37 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
             devices.put(device, state);
             return;
         }
-        counters.frameAccepted(rgb);
+        counters.frameAccepted(modality);
+        state.observe(frame.getSensorId(), modality, captureMicros);
+        PendingFrame waiting = PendingFrame.of(frame, now);
         if (state.hasClock() && state.streamTimeMicros() - captureMicros > clockResetMicros) {
             LOG.info(
                     "Frame {} is {} ms behind the newest frame of device {}, more than sync.clock-reset allows, so frame sync "
                             + "takes it for a reset of the device clock: the device's waiting frames are decided now and its clock "
                             + "restarts from this frame.",
-                    PendingFrame.of(frame, now),
+                    waiting,
                     (state.streamTimeMicros() - captureMicros) / 1_000,
                     device);
-            decideDevice(device, state.streamTimeMicros(), now, true);
+            decideDevice(device, state, now, true);
             state.restartClock(captureMicros);
+            state.observe(frame.getSensorId(), modality, captureMicros); // frame intervals start again from it too
             counters.clockReset();
-        } else if (state.hasClock() && FrameMatcher.isLate(captureMicros, state.streamTimeMicros(), rules)) {
+        } else if (state.hasClock()
+                && FrameMatcher.isLate(waiting, state.streamTimeMicros(), rules, state.tolerances(toleranceRule))) {
             counters.late();
             if (rgb) {
                 counters.rgbSettled(false);
             } else {
                 write(device, null, frame, now);
-                counters.forwardedAlone();
+                counters.forwardedAlone(modality);
             }
             devices.put(device, state);
             return;
         }
         state.advanceClock(captureMicros);
-        PendingFrame waiting = PendingFrame.of(frame, now);
         pending.put(waiting.key(), waiting);
         frames.put(waiting.key(), frame);
-        decideDevice(device, state.streamTimeMicros(), now, false);
+        decideDevice(device, state, now, false);
         devices.put(device, state);
     }
 
@@ -120,14 +130,17 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         }
         byDevice.forEach((device, waiting) -> {
             if (waiting.stream().anyMatch(frame -> now - frame.arrivedMillis() >= rules.maxWaitMillis())) {
-                DeviceState state = devices.get(device);
-                long streamTime = state != null && state.hasClock()
+                DeviceState stored = devices.get(device);
+                DeviceState state = stored != null ? stored : new DeviceState();
+                long streamTime = state.hasClock()
                         ? state.streamTimeMicros()
                         : waiting.stream()
                                 .mapToLong(PendingFrame::captureMicros)
                                 .max()
                                 .orElseThrow();
-                apply(device, waiting, FrameMatcher.decide(waiting, streamTime, now, false, rules), now);
+                Decisions decisions =
+                        FrameMatcher.decide(waiting, streamTime, now, false, rules, state.tolerances(toleranceRule));
+                apply(device, state, waiting, decisions, now);
             }
         });
         forgetSilentDevices(now, byDevice.keySet());
@@ -150,26 +163,29 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         });
     }
 
-    private void decideDevice(String device, long streamTimeMicros, long now, boolean forceAll) {
+    private void decideDevice(String device, DeviceState state, long now, boolean forceAll) {
         List<PendingFrame> waiting = new ArrayList<>();
         try (KeyValueIterator<String, PendingFrame> own =
                 pending.prefixScan(PendingFrame.devicePrefix(device), new StringSerializer())) {
             own.forEachRemaining(entry -> waiting.add(entry.value));
         }
         if (!waiting.isEmpty()) {
-            apply(device, waiting, FrameMatcher.decide(waiting, streamTimeMicros, now, forceAll, rules), now);
+            Decisions decisions = FrameMatcher.decide(
+                    waiting, state.streamTimeMicros(), now, forceAll, rules, state.tolerances(toleranceRule));
+            apply(device, state, waiting, decisions, now);
         }
     }
 
-    private void apply(String device, List<PendingFrame> before, Decisions decisions, long now) {
+    private void apply(String device, DeviceState state, List<PendingFrame> before, Decisions decisions, long now) {
         for (Match match : decisions.matches()) {
             String auxKey = match.aux().key();
             SensorFrame rgb = match.hasRgb() ? stored(match.rgb().key()) : null;
             write(device, rgb, stored(auxKey), now);
+            Modality modality = state.modality(match.aux().sensorId());
             if (match.hasRgb()) {
-                counters.paired();
+                counters.paired(modality);
             } else {
-                counters.forwardedAlone();
+                counters.forwardedAlone(modality);
             }
             pending.delete(auxKey);
             frames.delete(auxKey);

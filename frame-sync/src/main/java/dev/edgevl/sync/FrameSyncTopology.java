@@ -45,7 +45,7 @@ public final class FrameSyncTopology {
     public static final String PENDING_STORE = "frame-sync-pending";
     /** Waiting frames' pixels, same keys. Changelog: {@code <application.id>-frame-sync-frames-changelog}. */
     public static final String FRAMES_STORE = "frame-sync-frames";
-    /** Per-device stream time, last contact and duplicate memory. Changelog: {@code <application.id>-frame-sync-devices-changelog}. */
+    /** Per-device stream time, last contact, duplicate memory and sensors' frame periods. Changelog: {@code <application.id>-frame-sync-devices-changelog}. */
     public static final String DEVICES_STORE = "frame-sync-devices";
 
     public static final Set<String> STORES = Set.of(PENDING_STORE, FRAMES_STORE, DEVICES_STORE);

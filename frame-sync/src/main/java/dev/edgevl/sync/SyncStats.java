@@ -1,30 +1,34 @@
 package dev.edgevl.sync;
 
+import dev.edgevl.avro.Modality;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * A snapshot of {@link SyncCounters}. Once every frame is decided, {@code auxFrames == pairs + auxOnly} and
- * {@code rgbFrames == rgbPaired + unmatchedRgb}; until then the difference is what is still waiting.
+ * A snapshot of {@link SyncCounters}. Once every frame is decided, {@code auxFrames() == pairs() + auxOnly()}, per
+ * modality {@code frames == paired + alone}, and {@code rgbFrames == rgbPaired + unmatchedRgb}; until then the
+ * difference is what is still waiting.
  *
  * @param rgbFrames    valid RGB frames taken in (duplicates and dead letters excluded)
- * @param auxFrames    valid non-RGB frames taken in
- * @param pairs        pairs written with both an RGB and a non-RGB frame
- * @param auxOnly      non-RGB frames written without an RGB frame (none near enough, or late)
+ * @param aux          per non-RGB modality (DEPTH, THERMAL, ...): frames taken in, paired, and written without RGB;
+ *                     modalities with all counts zero are left out. UNKNOWN counts frames whose modality frame sync
+ *                     did not know when it decided them (frames waiting across an upgrade)
  * @param rgbPaired    RGB frames that went out in at least one pair
  * @param unmatchedRgb RGB frames that went out in no pair (none near enough, or late); not forwarded
  * @param duplicates   frames dropped because the same frame had already arrived
- * @param late         frames that arrived more than the grace behind their device's newest frame (also in auxOnly or unmatchedRgb)
+ * @param late         frames that arrived more than the grace behind their device's newest frame (also in an alone
+ *                     count or unmatchedRgb)
  * @param clockResets  times a device's clock jumped back further than sync.clock-reset and was restarted
  * @param deadLetters  messages sent to a dead-letter topic
  */
 public record SyncStats(
         long rgbFrames,
-        long auxFrames,
-        long pairs,
-        long auxOnly,
+        Map<Modality, AuxCounts> aux,
         long rgbPaired,
         long unmatchedRgb,
         long duplicates,
@@ -32,24 +36,90 @@ public record SyncStats(
         long clockResets,
         long deadLetters) {
 
-    public static final SyncStats ZERO = new SyncStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    /**
+     * The non-RGB frames of one modality.
+     *
+     * @param frames valid frames taken in
+     * @param paired frames written with an RGB frame
+     * @param alone  frames written without an RGB frame (none near enough, or late): the learner cannot use them
+     */
+    public record AuxCounts(long frames, long paired, long alone) {
+        public static final AuxCounts ZERO = new AuxCounts(0, 0, 0);
+
+        /** Frames decided: written with or without an RGB frame. */
+        public long decided() {
+            return paired + alone;
+        }
+
+        /** The share of decided frames written without an RGB frame, 0 to 1; 0 when none was decided. */
+        public double unpairedShare() {
+            return decided() == 0 ? 0 : (double) alone / decided();
+        }
+
+        public AuxCounts minus(AuxCounts earlier) {
+            return new AuxCounts(frames - earlier.frames, paired - earlier.paired, alone - earlier.alone);
+        }
+
+        boolean isZero() {
+            return frames == 0 && paired == 0 && alone == 0;
+        }
+    }
+
+    public static final SyncStats ZERO = new SyncStats(0, Map.of(), 0, 0, 0, 0, 0, 0);
+
+    public SyncStats {
+        Map<Modality, AuxCounts> kept = new EnumMap<>(Modality.class);
+        aux.forEach((modality, counts) -> {
+            if (modality == Modality.RGB) {
+                throw new IllegalArgumentException("RGB frames are counted in rgbFrames, not as non-RGB frames");
+            }
+            if (!counts.isZero()) {
+                kept.put(modality, counts);
+            }
+        });
+        aux = Collections.unmodifiableMap(kept);
+    }
+
+    /** The counts of one non-RGB modality; all zero when it had no frames. */
+    public AuxCounts of(Modality modality) {
+        return aux.getOrDefault(modality, AuxCounts.ZERO);
+    }
+
+    /** Valid non-RGB frames taken in, all modalities. */
+    public long auxFrames() {
+        return aux.values().stream().mapToLong(AuxCounts::frames).sum();
+    }
+
+    /** Pairs written with both an RGB and a non-RGB frame, all modalities. */
+    public long pairs() {
+        return aux.values().stream().mapToLong(AuxCounts::paired).sum();
+    }
+
+    /** Non-RGB frames written without an RGB frame (none near enough, or late), all modalities. */
+    public long auxOnly() {
+        return aux.values().stream().mapToLong(AuxCounts::alone).sum();
+    }
 
     /** Records written to frames.paired. */
     public long forwarded() {
-        return pairs + auxOnly;
+        return pairs() + auxOnly();
     }
 
     /** Frames taken in but not decided yet. */
     public long waiting() {
-        return (rgbFrames - rgbPaired - unmatchedRgb) + (auxFrames - pairs - auxOnly);
+        return (rgbFrames - rgbPaired - unmatchedRgb) + (auxFrames() - pairs() - auxOnly());
     }
 
     public SyncStats minus(SyncStats earlier) {
+        Map<Modality, AuxCounts> delta = new EnumMap<>(Modality.class);
+        for (Modality modality : Modality.values()) {
+            if (modality != Modality.RGB) {
+                delta.put(modality, of(modality).minus(earlier.of(modality)));
+            }
+        }
         return new SyncStats(
                 rgbFrames - earlier.rgbFrames,
-                auxFrames - earlier.auxFrames,
-                pairs - earlier.pairs,
-                auxOnly - earlier.auxOnly,
+                delta,
                 rgbPaired - earlier.rgbPaired,
                 unmatchedRgb - earlier.unmatchedRgb,
                 duplicates - earlier.duplicates,
@@ -58,15 +128,27 @@ public record SyncStats(
                 deadLetters - earlier.deadLetters);
     }
 
-    /** A log line for this much activity over {@code period}: what came in, what went out, and any trouble. */
-    public String sentence(Duration period, Duration tolerance) {
+    /**
+     * A log line for this much activity over {@code period}: what came in, what went out (per non-RGB modality, how
+     * many paired and how many went without RGB), and any trouble.
+     */
+    public String sentence(Duration period) {
+        List<String> modalities = new ArrayList<>();
+        aux.forEach((modality, counts) -> {
+            if (counts.decided() > 0) {
+                modalities.add(String.format(
+                        Locale.ROOT,
+                        "%s %d paired and %d without RGB (%.1f%% unpaired)",
+                        modality,
+                        counts.paired(),
+                        counts.alone(),
+                        100 * counts.unpairedShare()));
+            }
+        });
         List<String> also = new ArrayList<>();
-        if (auxOnly > 0) {
-            also.add(auxOnly + " non-RGB " + frames(auxOnly) + " went out without an RGB partner");
-        }
         if (unmatchedRgb > 0) {
-            also.add(unmatchedRgb + " RGB " + frames(unmatchedRgb) + " found no non-RGB frame within "
-                    + tolerance.toMillis() + " ms and " + (unmatchedRgb == 1 ? "was" : "were") + " not forwarded");
+            also.add(unmatchedRgb + " RGB " + frames(unmatchedRgb) + " found no non-RGB frame within tolerance and "
+                    + (unmatchedRgb == 1 ? "was" : "were") + " not forwarded");
         }
         if (late > 0) {
             also.add(late + " " + frames(late) + " came too late to be paired");
@@ -81,6 +163,7 @@ public record SyncStats(
         if (deadLetters > 0) {
             also.add(deadLetters + (deadLetters == 1 ? " message went" : " messages went") + " to a dead-letter topic");
         }
+        long auxFrames = auxFrames();
         String head = String.format(
                 Locale.ROOT,
                 "In the last %s frame sync took in %d RGB and %d non-RGB %s and wrote %d %s to "
@@ -91,7 +174,10 @@ public record SyncStats(
                 frames(auxFrames),
                 forwarded(),
                 forwarded() == 1 ? "pair" : "pairs",
-                pairs);
+                pairs());
+        if (!modalities.isEmpty()) {
+            head += ": " + String.join(", ", modalities);
+        }
         return also.isEmpty() ? head + "." : head + "; " + String.join(", ", also) + ".";
     }
 

@@ -2,16 +2,22 @@ package dev.edgevl.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgevl.avro.Modality;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The pairing rules on their own: frames in, decisions out, no Kafka. Times are milliseconds after T0 unless said. */
 class FrameMatcherTest {
     private static final long T0 = 1_790_000_000_000_000L; // micros since the epoch
-    private static final FrameMatcher.Rules RULES = new FrameMatcher.Rules(20_000, 50_000, 2_000);
+    private static final FrameMatcher.Rules RULES = new FrameMatcher.Rules(50_000, 2_000);
+    private static final FrameMatcher.Tolerances TOLERANCE = FrameMatcher.Tolerances.uniform(20_000);
     private static final long ARRIVED = 5_000;
 
     @Test
@@ -79,18 +85,18 @@ class FrameMatcherTest {
     void nothingIsDecidedUntilStreamTimeIsMoreThanToleranceAndGracePastTheFrame() {
         List<PendingFrame> frames = List.of(aux("depth0", 0, 0), rgb(10, 0));
 
-        Decisions early = FrameMatcher.decide(frames, at(70), ARRIVED, false, RULES);
+        Decisions early = FrameMatcher.decide(frames, at(70), ARRIVED, false, RULES, TOLERANCE);
         assertThat(early.matches()).isEmpty();
         assertThat(early.remaining()).hasSize(2);
 
-        Decisions due = FrameMatcher.decide(frames, at(70) + 1, ARRIVED, false, RULES);
+        Decisions due = FrameMatcher.decide(frames, at(70) + 1, ARRIVED, false, RULES, TOLERANCE);
         assertThat(pairs(due)).containsExactly("rgb0#0+depth0#0");
         // The RGB frame is not due yet (10 + 70 ms), so it stays, marked as taken by depth0.
         assertThat(due.settledRgb()).isEmpty();
         assertThat(due.remaining()).singleElement().satisfies(r -> assertThat(r.pairedWith())
                 .containsExactly("depth0"));
 
-        Decisions later = FrameMatcher.decide(due.remaining(), at(80) + 1, ARRIVED, false, RULES);
+        Decisions later = FrameMatcher.decide(due.remaining(), at(80) + 1, ARRIVED, false, RULES, TOLERANCE);
         assertThat(later.matches()).isEmpty();
         assertThat(later.settledRgb()).singleElement().satisfies(r -> assertThat(r.pairedWith())
                 .containsExactly("depth0"));
@@ -102,7 +108,7 @@ class FrameMatcherTest {
     void anRgbFrameWaitsWhileAWaitingNonRgbFrameCouldStillClaimIt() {
         // rgb#0 is due at 70 ms, but depth#0 (18 ms) is not due before 88 ms and may want it.
         Decisions decisions =
-                FrameMatcher.decide(List.of(rgb(0, 0), aux("depth0", 18, 0)), at(75), ARRIVED, false, RULES);
+                FrameMatcher.decide(List.of(rgb(0, 0), aux("depth0", 18, 0)), at(75), ARRIVED, false, RULES, TOLERANCE);
 
         assertThat(decisions.settledRgb()).isEmpty();
         assertThat(decisions.remaining()).hasSize(2);
@@ -143,8 +149,8 @@ class FrameMatcherTest {
 
     @Test
     void forceAllDecidesEverythingWhateverTheClocks() {
-        Decisions decisions =
-                FrameMatcher.decide(List.of(aux("depth0", 0, 0), rgb(5, 0), rgb(40, 1)), at(5), ARRIVED, true, RULES);
+        Decisions decisions = FrameMatcher.decide(
+                List.of(aux("depth0", 0, 0), rgb(5, 0), rgb(40, 1)), at(5), ARRIVED, true, RULES, TOLERANCE);
 
         assertThat(pairs(decisions)).containsExactly("rgb0#0+depth0#0");
         assertThat(decisions.settledRgb()).hasSize(2);
@@ -156,10 +162,10 @@ class FrameMatcherTest {
     void aFrameThatHasWaitedTheMaximumWallClockTimeIsDecided() {
         List<PendingFrame> frames = List.of(aux("depth0", 0, 0));
 
-        assertThat(FrameMatcher.decide(frames, at(0), ARRIVED + 1_999, false, RULES)
+        assertThat(FrameMatcher.decide(frames, at(0), ARRIVED + 1_999, false, RULES, TOLERANCE)
                         .matches())
                 .isEmpty();
-        assertThat(pairs(FrameMatcher.decide(frames, at(0), ARRIVED + 2_000, false, RULES)))
+        assertThat(pairs(FrameMatcher.decide(frames, at(0), ARRIVED + 2_000, false, RULES, TOLERANCE)))
                 .containsExactly("-+depth0#0");
     }
 
@@ -194,9 +200,194 @@ class FrameMatcherTest {
 
     @Test
     void lateMeansTheStreamTimeIsAlreadyPastTheFramesDecisionPoint() {
-        assertThat(FrameMatcher.isLate(at(0), at(70), RULES)).isFalse();
-        assertThat(FrameMatcher.isLate(at(0), at(70) + 1, RULES)).isTrue();
-        assertThat(FrameMatcher.isLate(at(100), at(50), RULES)).isFalse();
+        assertThat(FrameMatcher.isLate(aux("depth0", 0, 0), at(70), RULES, TOLERANCE))
+                .isFalse();
+        assertThat(FrameMatcher.isLate(aux("depth0", 0, 0), at(70) + 1, RULES, TOLERANCE))
+                .isTrue();
+        assertThat(FrameMatcher.isLate(aux("depth0", 100, 0), at(50), RULES, TOLERANCE))
+                .isFalse();
+        assertThat(FrameMatcher.isLate(rgb(0, 0), Long.MIN_VALUE, RULES, TOLERANCE))
+                .isFalse();
+    }
+
+    @Test
+    void eachSensorPairsWithinItsOwnTolerance() {
+        FrameMatcher.Tolerances tolerances = new FrameMatcher.Tolerances(Map.of("thermal0", 55_000L), 20_000);
+        List<PendingFrame> frames = List.of(rgb(0, 0), aux("depth0", 30, 0), aux("thermal0", 50, 0));
+
+        Decisions decisions = FrameMatcher.decide(frames, at(1_000), ARRIVED, false, RULES, tolerances);
+
+        assertThat(pairs(decisions)).containsExactly("-+depth0#0", "rgb0#0+thermal0#0");
+    }
+
+    @Test
+    void aFrameWaitsForItsOwnToleranceAndAnRgbFrameForTheWidest() {
+        FrameMatcher.Tolerances tolerances = new FrameMatcher.Tolerances(Map.of("thermal0", 55_000L), 20_000);
+        List<PendingFrame> frames = List.of(aux("depth0", 0, 0), aux("thermal0", 0, 0), rgb(0, 0));
+
+        // At 70 ms + 1 µs the depth frame (20 + 50 ms) is due, the thermal frame (55 + 50 ms) is not.
+        Decisions first = FrameMatcher.decide(frames, at(70) + 1, ARRIVED, false, RULES, tolerances);
+        assertThat(pairs(first)).containsExactly("rgb0#0+depth0#0");
+        assertThat(first.remaining()).hasSize(2);
+
+        Decisions second = FrameMatcher.decide(first.remaining(), at(105) + 1, ARRIVED, false, RULES, tolerances);
+        assertThat(pairs(second)).containsExactly("rgb0#0+thermal0#0");
+        assertThat(second.settledRgb()).singleElement().satisfies(r -> assertThat(r.pairedWith())
+                .containsExactly("depth0", "thermal0"));
+        assertThat(FrameMatcher.decisionDelayMicros(rgb(0, 0), RULES, tolerances))
+                .isEqualTo(105_000);
+        assertThat(FrameMatcher.isLate(aux("depth0", 0, 1), at(100), RULES, tolerances))
+                .isTrue();
+        assertThat(FrameMatcher.isLate(aux("thermal0", 0, 1), at(100), RULES, tolerances))
+                .isFalse();
+    }
+
+    @Test
+    void anRgbFrameStaysAvailableForTheWidestToleranceEvenOfASensorNotHeardFromYet() {
+        FrameMatcher.Tolerances tolerances = new FrameMatcher.Tolerances(Map.of("depth0", 10_000L), 30_000);
+
+        Decisions decisions = FrameMatcher.decide(List.of(rgb(0, 0)), at(70), ARRIVED, false, RULES, tolerances);
+
+        assertThat(decisions.settledRgb()).as("30 + 50 ms not passed yet").isEmpty();
+        assertThat(FrameMatcher.decide(List.of(rgb(0, 0)), at(80) + 1, ARRIVED, false, RULES, tolerances)
+                        .settledRgb())
+                .hasSize(1);
+    }
+
+    /**
+     * The drift scenario's device with every sensor (RGB and depth at 10 fps, thermal at 9 fps, skews and jitters as
+     * there) for a minute, its frames arriving in capture order, once with the former fixed 20 ms and once with the
+     * default rule. A fixed 20 ms pairs only the thermal frames whose offset to the nearest RGB frame (sweeping
+     * 0-50 ms) is under 20 ms, about 40%; half the slower sensor's period pairs nearly all.
+     */
+    @Test
+    void atNineAgainstTenFramesPerSecondTheDefaultPairsNearlyEveryThermalFrame() {
+        List<PendingFrame> frames = driftDevice(new Random(20240917), 60);
+        long thermal =
+                frames.stream().filter(f -> f.sensorId().equals("thermal0")).count();
+        long depth = frames.stream().filter(f -> f.sensorId().equals("depth0")).count();
+
+        Replay fixed = Replay.of(frames, ToleranceRule.fixed(20_000));
+        Replay auto = Replay.of(frames, FrameSyncConfig.defaults().toleranceRule());
+
+        double fixedThermal = (double) fixed.paired("thermal0") / thermal;
+        double autoThermal = (double) auto.paired("thermal0") / thermal;
+        double fixedDepth = (double) fixed.paired("depth0") / depth;
+        double autoDepth = (double) auto.paired("depth0") / depth;
+        System.out.printf(
+                Locale.ROOT,
+                "9 vs 10 fps, %d thermal and %d depth frames: paired share thermal %.1f%% at a fixed 20 ms, %.1f%% by "
+                        + "default; depth %.1f%% and %.1f%%.%n",
+                thermal,
+                depth,
+                100 * fixedThermal,
+                100 * autoThermal,
+                100 * fixedDepth,
+                100 * autoDepth);
+        assertThat(fixedThermal).isBetween(0.3, 0.5);
+        assertThat(autoThermal).isGreaterThanOrEqualTo(0.95);
+        assertThat(fixedDepth).isGreaterThanOrEqualTo(0.99);
+        assertThat(autoDepth).isGreaterThanOrEqualTo(0.99);
+        assertThat(auto.maxThermalSkewMicros).isGreaterThan(20_000).isLessThanOrEqualTo(56_000);
+        for (Replay replay : List.of(fixed, auto)) {
+            assertThat(replay.decidedAux).hasSize((int) (thermal + depth)).doesNotHaveDuplicates();
+            assertThat(replay.rgbUses).as("an RGB frame once per sensor").doesNotHaveDuplicates();
+        }
+    }
+
+    /**
+     * Replays arrivals the way the processor does, tolerances and all: each frame teaches the device state its
+     * sensor's period, moves stream time on, then one round runs with the tolerances the state gives. Checks the
+     * invariants as it goes: no frame late, every pair within the tolerance of the round that made it.
+     */
+    private static final class Replay {
+        final List<String> decidedAux = new ArrayList<>();
+        final List<String> rgbUses = new ArrayList<>();
+        final Map<String, Integer> pairedBySensor = new HashMap<>();
+        long maxThermalSkewMicros;
+        private final ToleranceRule rule;
+        private final DeviceState state = new DeviceState();
+        private List<PendingFrame> waiting = new ArrayList<>();
+
+        private Replay(ToleranceRule rule) {
+            this.rule = rule;
+        }
+
+        static Replay of(List<PendingFrame> arrivals, ToleranceRule rule) {
+            Replay replay = new Replay(rule);
+            arrivals.forEach(replay::arrive);
+            replay.round(true);
+            assertThat(replay.waiting).isEmpty();
+            return replay;
+        }
+
+        int paired(String sensor) {
+            return pairedBySensor.getOrDefault(sensor, 0);
+        }
+
+        private void arrive(PendingFrame frame) {
+            state.observe(frame.sensorId(), modality(frame.sensorId()), frame.captureMicros());
+            assertThat(FrameMatcher.isLate(frame, state.streamTimeMicros(), RULES, state.tolerances(rule)))
+                    .as("%s is late", frame)
+                    .isFalse();
+            state.advanceClock(frame.captureMicros());
+            waiting.add(frame);
+            round(false);
+        }
+
+        private void round(boolean forceAll) {
+            FrameMatcher.Tolerances tolerances = state.tolerances(rule);
+            Decisions decisions =
+                    FrameMatcher.decide(waiting, state.streamTimeMicros(), ARRIVED, forceAll, RULES, tolerances);
+            for (Match match : decisions.matches()) {
+                String sensor = match.aux().sensorId();
+                decidedAux.add(sensor + "#" + match.aux().sequence());
+                if (match.hasRgb()) {
+                    long skew = Math.abs(match.skewMicros());
+                    assertThat(skew).isLessThanOrEqualTo(tolerances.of(sensor));
+                    pairedBySensor.merge(sensor, 1, Integer::sum);
+                    rgbUses.add(match.rgb().sequence() + "+" + sensor);
+                    if (sensor.equals("thermal0")) {
+                        maxThermalSkewMicros = Math.max(maxThermalSkewMicros, skew);
+                    }
+                }
+            }
+            waiting = new ArrayList<>(decisions.remaining());
+        }
+
+        private static Modality modality(String sensor) {
+            return switch (sensor) {
+                case "rgb0" -> Modality.RGB;
+                case "depth0" -> Modality.DEPTH;
+                default -> Modality.THERMAL;
+            };
+        }
+    }
+
+    /** The frames of {@code seconds} of a drift-scenario device with RGB, depth and thermal, in capture order. */
+    private static List<PendingFrame> driftDevice(Random random, int seconds) {
+        List<PendingFrame> frames = new ArrayList<>();
+        sensor(frames, random, "rgb0", true, 10, seconds, 0, 2_000);
+        sensor(frames, random, "depth0", false, 10, seconds, 4_000, 3_000);
+        sensor(frames, random, "thermal0", false, 9, seconds, -6_000, 3_000);
+        frames.sort(PendingFrame.TIME_ORDER);
+        return frames;
+    }
+
+    private static void sensor(
+            List<PendingFrame> into,
+            Random random,
+            String sensor,
+            boolean rgb,
+            int fps,
+            int seconds,
+            long skewMicros,
+            long jitterMicros) {
+        for (int n = 0; n < fps * seconds; n++) {
+            long jitter = Math.round((random.nextDouble() * 2 - 1) * jitterMicros);
+            long micros = n * 1_000_000L / fps + skewMicros + jitter;
+            into.add(new PendingFrame("cam-1", sensor, rgb, T0 + micros, n, ARRIVED, Set.of()));
+        }
     }
 
     /** Replays arrivals the way the processor does: each frame moves stream time on, then one round runs. */
@@ -207,16 +398,16 @@ class FrameMatcherTest {
         private long streamTime = Long.MIN_VALUE;
 
         void arrive(PendingFrame frame) {
-            assertThat(FrameMatcher.isLate(frame.captureMicros(), streamTime, RULES))
+            assertThat(FrameMatcher.isLate(frame, streamTime, RULES, TOLERANCE))
                     .as("%s is late", frame)
                     .isFalse();
             streamTime = Math.max(streamTime, frame.captureMicros());
             waiting.add(frame);
-            take(FrameMatcher.decide(waiting, streamTime, ARRIVED, false, RULES));
+            take(FrameMatcher.decide(waiting, streamTime, ARRIVED, false, RULES, TOLERANCE));
         }
 
         void forceRest() {
-            take(FrameMatcher.decide(waiting, streamTime, ARRIVED, true, RULES));
+            take(FrameMatcher.decide(waiting, streamTime, ARRIVED, true, RULES, TOLERANCE));
             assertThat(waiting).isEmpty();
         }
 
@@ -230,7 +421,7 @@ class FrameMatcherTest {
     private static Decisions decideAllReady(List<PendingFrame> frames) {
         long newest =
                 frames.stream().mapToLong(PendingFrame::captureMicros).max().orElseThrow();
-        return FrameMatcher.decide(frames, newest + 1_000_000, ARRIVED, false, RULES);
+        return FrameMatcher.decide(frames, newest + 1_000_000, ARRIVED, false, RULES, TOLERANCE);
     }
 
     private static List<String> pairs(Decisions decisions) {

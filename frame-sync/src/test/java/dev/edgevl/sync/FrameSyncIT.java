@@ -61,6 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FrameSyncIT {
     private static final long FRAME_MICROS = 33_333;
     private static final int FRAMES_PER_SENSOR = 100;
+    /** The most the default tolerance gives these 30 fps sensors: 20 ms until their periods are known, then 17 ms. */
     private static final long TOLERANCE_MICROS = 20_000;
     /** Each device's depth clock runs a little off its RGB clock. */
     private static final Map<String, Long> DEPTH_SKEW_MICROS =

@@ -18,6 +18,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,7 +45,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The whole topology on a test driver. Stream time is driven by the frames' capture times, wall-clock time by
- * {@code advanceWallClockTime}; defaults apply: 20 ms tolerance, 50 ms grace, 2 s max wait.
+ * {@code advanceWallClockTime}; defaults apply: automatic tolerance (half the slower sensor's frame period, 17 ms for
+ * two sensors at 30 fps; 20 ms until a device's sensors have sent a few frames), 50 ms grace, 2 s max wait.
  */
 class FrameSyncTopologyTest {
     private static final long MS = 1_000; // micros
@@ -112,7 +115,9 @@ class FrameSyncTopologyTest {
         assertThat(last).extracting(r -> r.value().getAux().getSequence()).containsExactly(7L, 8L, 9L);
         assertThat(last).allSatisfy(r -> assertThat(r.key()).isEqualTo("cam-1"));
         assertThat(last.get(0).value().getPairedTime()).isEqualTo(TestFrames.T0.plusSeconds(3));
-        assertThat(counters.snapshot()).isEqualTo(new SyncStats(10, 10, 10, 0, 10, 0, 0, 0, 0, 0));
+        assertThat(counters.snapshot())
+                .isEqualTo(new SyncStats(
+                        10, Map.of(Modality.DEPTH, new SyncStats.AuxCounts(10, 10, 0)), 10, 0, 0, 0, 0, 0));
         assertNothingWaits();
     }
 
@@ -334,6 +339,82 @@ class FrameSyncTopologyTest {
                 .containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(counters.snapshot().rgbPaired()).isEqualTo(5);
         assertNothingWaits();
+    }
+
+    @Test
+    void thermalAtNineFramesPerSecondPairsWithRgbAtTenByDefaultAndTheStatsSaySoPerModality() {
+        sendNineAgainstTenFramesPerSecond(5);
+
+        List<FramePair> pairs = paired.readValuesToList();
+        List<FramePair> thermal = pairs.stream()
+                .filter(pair -> pair.getAux().getModality() == Modality.THERMAL)
+                .toList();
+        assertThat(thermal).hasSize(45);
+        assertThat(thermal.stream().filter(pair -> pair.getRgb() != null).count())
+                .as("thermal frames paired")
+                .isGreaterThanOrEqualTo(43);
+        assertThat(thermal).filteredOn(pair -> pair.getRgb() != null).allSatisfy(pair -> assertThat(
+                        Math.abs(pair.getSkewMicros()))
+                .as("half the thermal period")
+                .isLessThanOrEqualTo(55_556));
+        SyncStats stats = counters.snapshot();
+        assertThat(stats.of(Modality.THERMAL).frames()).isEqualTo(45);
+        assertThat(stats.of(Modality.THERMAL).unpairedShare()).isLessThanOrEqualTo(0.05);
+        assertThat(stats.of(Modality.DEPTH)).isEqualTo(new SyncStats.AuxCounts(50, 50, 0));
+        assertThat(stats.auxFrames()).isEqualTo(95);
+        assertThat(stats.sentence(Duration.ofSeconds(30)))
+                .contains("DEPTH 50 paired and 0 without RGB (0.0% unpaired)")
+                .contains("THERMAL " + stats.of(Modality.THERMAL).paired() + " paired");
+        assertNothingWaits();
+    }
+
+    @Test
+    void aFixedToleranceForEveryPairIsStillThereAndLeavesMostThermalFramesAloneAtNineAgainstTen() {
+        driver.close();
+        startWith(Settings.of(Map.of(FrameSyncConfig.TOLERANCE.key(), "20ms")));
+        sendNineAgainstTenFramesPerSecond(5);
+
+        SyncStats stats = counters.snapshot();
+        assertThat(stats.of(Modality.THERMAL).paired()).isBetween(15L, 25L);
+        assertThat(stats.of(Modality.THERMAL).decided()).isEqualTo(45);
+        assertThat(stats.of(Modality.DEPTH).paired()).isEqualTo(50);
+        assertThat(paired.readValuesToList())
+                .filteredOn(pair -> pair.getRgb() != null)
+                .allSatisfy(pair -> assertThat(Math.abs(pair.getSkewMicros())).isLessThanOrEqualTo(20 * MS));
+    }
+
+    @Test
+    void aPerModalityToleranceWinsForItsModalityOnly() {
+        driver.close();
+        startWith(Settings.of(Map.of(FrameSyncConfig.TOLERANCE_THERMAL.key(), "10ms")));
+        sendNineAgainstTenFramesPerSecond(5);
+
+        List<FramePair> pairs = paired.readValuesToList();
+        assertThat(pairs)
+                .filteredOn(pair -> pair.getAux().getModality() == Modality.THERMAL && pair.getRgb() != null)
+                .isNotEmpty()
+                .allSatisfy(pair -> assertThat(Math.abs(pair.getSkewMicros())).isLessThanOrEqualTo(10 * MS));
+        SyncStats stats = counters.snapshot();
+        assertThat(stats.of(Modality.THERMAL).paired()).isLessThan(20);
+        assertThat(stats.of(Modality.DEPTH).paired()).isEqualTo(50);
+    }
+
+    /**
+     * One device of the drift scenario for {@code seconds}: RGB and depth (4 ms behind) at 10 fps, thermal (6 ms ahead)
+     * at 9 fps, sent in capture order; then every frame has waited the maximum.
+     */
+    private void sendNineAgainstTenFramesPerSecond(int seconds) {
+        List<SensorFrame> frames = new ArrayList<>();
+        for (int n = 0; n < 10 * seconds; n++) {
+            frames.add(rgb("cam-1", n, n * 100 * MS + 6 * MS));
+            frames.add(depth("cam-1", n, n * 100 * MS + 10 * MS));
+        }
+        for (int n = 0; n < 9 * seconds; n++) {
+            frames.add(thermal("cam-1", n, n * 1_000_000L / 9));
+        }
+        frames.sort(Comparator.comparing(SensorFrame::getCaptureTime));
+        frames.forEach(this::send);
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
     }
 
     @ParameterizedTest

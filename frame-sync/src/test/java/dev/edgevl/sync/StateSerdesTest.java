@@ -3,6 +3,10 @@ package dev.edgevl.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgevl.avro.Modality;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.SerializationException;
@@ -59,6 +63,60 @@ class StateSerdesTest {
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {9}))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("newer frame sync");
+    }
+
+    @Test
+    void deviceStateRoundTripsWithItsSensorsModalitiesAndFramePeriods() {
+        DeviceState state = new DeviceState();
+        for (int n = 0; n < 4; n++) {
+            long capture = 1_000_000 + n * 111_111L;
+            state.firstSighting("thermal0", n, capture, 64);
+            state.observe("thermal0", Modality.THERMAL, capture);
+            state.advanceClock(capture);
+        }
+        Serde<DeviceState> serde = DeviceState.serde();
+        byte[] bytes = serde.serializer().serialize("t", state);
+
+        DeviceState back = serde.deserializer().deserialize("t", bytes);
+
+        assertThat(bytes[0]).isEqualTo(DeviceState.FORMAT_VERSION);
+        assertThat(back.modality("thermal0")).isEqualTo(Modality.THERMAL);
+        assertThat(back.periodMicros("thermal0")).hasValue(111_111);
+        assertThat(back.firstSighting("thermal0", 3, 1_333_333, 64)).isFalse();
+        back.observe("thermal0", Modality.THERMAL, 1_000_000 + 4 * 111_111L + 2);
+        assertThat(back.periodMicros("thermal0"))
+                .as("the newest capture time survived, so the next interval is measured")
+                .hasValue(111_111);
+    }
+
+    @Test
+    void deviceStateWrittenBeforeFramePeriodsWereKeptStillReads() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1); // format 1: no modalities, no frame periods
+            out.writeLong(5_000); // stream time
+            out.writeLong(77); // last seen
+            out.writeInt(1);
+            out.writeUTF("depth0");
+            out.writeLong(1); // highest sequence
+            out.writeLong(100); // its capture time
+            out.writeInt(1);
+            out.writeLong(0b10); // sequence 1 seen
+        }
+
+        DeviceState back = DeviceState.serde().deserializer().deserialize("t", bytes.toByteArray());
+
+        assertThat(back.streamTimeMicros()).isEqualTo(5_000);
+        assertThat(back.lastSeenMillis()).isEqualTo(77);
+        assertThat(back.firstSighting("depth0", 1, 100, 64))
+                .as("duplicate memory kept")
+                .isFalse();
+        assertThat(back.modality("depth0")).as("learnt from the next frame").isNull();
+        assertThat(back.periodMicros("depth0")).isEmpty();
+        assertThat(back.tolerances(ToleranceRule.auto(100_000)).bySensorMicros())
+                .isEmpty();
+        back.observe("depth0", Modality.DEPTH, 200);
+        assertThat(back.modality("depth0")).isEqualTo(Modality.DEPTH);
     }
 
     @Test

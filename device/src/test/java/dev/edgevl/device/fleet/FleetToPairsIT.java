@@ -89,9 +89,13 @@ class FleetToPairsIT {
                     }
                     long skew = ChronoUnit.MICROS.between(pair.getRgb().getCaptureTime(), aux.getCaptureTime());
                     assertThat(pair.getSkewMicros()).isEqualTo(skew);
+                    // The default tolerance is half the slower sensor's frame period: 50 ms for depth (10 fps like
+                    // RGB), whose frames lie a few ms from their RGB frame anyway; 56 ms for thermal (9 fps), give or
+                    // take what jitter does to the estimated periods.
+                    boolean thermal = aux.getSensorId().equals("thermal0");
                     assertThat(Math.abs(skew))
-                            .as("skew within the 20 ms tolerance")
-                            .isLessThanOrEqualTo(20_000);
+                            .as("skew within the tolerance")
+                            .isLessThanOrEqualTo(thermal ? 60_000 : 20_000);
                     rgbUse.merge(
                             aux.getDeviceId() + "/" + aux.getSensorId() + "/rgb"
                                     + pair.getRgb().getSequence(),
@@ -113,13 +117,13 @@ class FleetToPairsIT {
                         .filter(p -> p.getAux().getSensorId().equals("depth0") && p.getRgb() != null)
                         .count();
                 assertThat(depthPaired).isGreaterThan((long) (0.95 * (depth - 20)));
-                // Thermal runs at 9 fps against RGB's 10, so its offset to the nearest RGB frame sweeps 0-50 ms and
-                // only part
-                // of it falls within 20 ms: some pair, the rest go out alone, none is lost.
+                // Thermal runs at 9 fps against RGB's 10, so its offset to the nearest RGB frame sweeps 0-50 ms; the
+                // default tolerance (half the thermal period) covers all of it, so nearly every thermal frame pairs
+                // (a fixed 20 ms would pair about 40%).
                 long thermalPaired = pairs.stream()
                         .filter(p -> p.getAux().getSensorId().equals("thermal0") && p.getRgb() != null)
                         .count();
-                assertThat(thermalPaired).isBetween(20L, (long) published.frames(SensorKind.THERMAL) - 20);
+                assertThat(thermalPaired).isGreaterThanOrEqualTo((long) (0.9 * published.frames(SensorKind.THERMAL)));
             }
         }
     }
