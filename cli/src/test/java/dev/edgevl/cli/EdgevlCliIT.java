@@ -170,7 +170,9 @@ class EdgevlCliIT {
                     }
                 }
             }
-            assertThat(firstVersion).as("the first labelled annotations are v0's").isZero();
+            assertThat(firstVersion)
+                    .as("the first labelled annotations are v0's")
+                    .isZero();
             assertThat(annotatedWith)
                     .as("an annotation made by a promoted version; output:%n%s", out)
                     .isNotNull();

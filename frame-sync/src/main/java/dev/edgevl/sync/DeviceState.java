@@ -25,7 +25,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Format 1 (written before frame periods were kept) is still read: its sensors start without a modality or period, as
  * if not heard from yet, and learn them from their next frames.
  */
-final class DeviceState {
+public final class DeviceState {
+    /** A device not heard from yet. */
+    public DeviceState() {}
+
     static final byte FORMAT_VERSION = 2;
     /** The format without modalities and frame periods, still read. */
     static final byte FORMAT_VERSION_1 = 1;
@@ -84,7 +87,7 @@ final class DeviceState {
     }
 
     /** Learns from a frame that is not a duplicate: the sensor's modality, and an interval for its frame period. */
-    void observe(String sensorId, Modality modality, long captureMicros) {
+    public void observe(String sensorId, Modality modality, long captureMicros) {
         Sensor sensor = sensor(sensorId);
         sensor.modality = modality;
         sensor.period.observe(captureMicros);
@@ -107,7 +110,7 @@ final class DeviceState {
      * RGB side of every pair is the device's RGB camera; a device with several takes the longest RGB period. Sensors of
      * unknown modality, and sensors not heard from yet, get {@link ToleranceRule#unseenSensorMicros}.
      */
-    FrameMatcher.Tolerances tolerances(ToleranceRule rule) {
+    public FrameMatcher.Tolerances tolerances(ToleranceRule rule) {
         OptionalLong rgbPeriod = OptionalLong.empty();
         for (Sensor sensor : sensors.values()) {
             OptionalLong period = sensor.period.micros();

@@ -123,7 +123,7 @@ public final class ContinualRun {
         inference = InferenceConfig.from(settings);
         annotator = new BatchAnnotator(inference);
         budget = new KeyedTokenBucket<>(inference.budget());
-        pairing = new StreamPairing(FrameSyncConfig.from(settings).rules());
+        pairing = new StreamPairing(FrameSyncConfig.from(settings));
         DistillerConfig distill = DistillerConfig.from(settings.with(
                 DistillerConfig.STORE_DIR.key(),
                 options.workDir().resolve("models").toString()));

@@ -4,9 +4,12 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.PairOrigin;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.sync.Decisions;
+import dev.edgevl.sync.DeviceState;
 import dev.edgevl.sync.FrameMatcher;
+import dev.edgevl.sync.FrameSyncConfig;
 import dev.edgevl.sync.Match;
 import dev.edgevl.sync.PendingFrame;
+import dev.edgevl.sync.ToleranceRule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,21 +18,25 @@ import java.util.Map;
 
 /**
  * Frame sync's pairing without Kafka: each device's waiting frames go through the same {@link FrameMatcher} with the
- * same rules, frames arriving in capture-time order from the simulator; the stream time stands in for the wall clock
- * of {@code sync.max-wait}. Not thread-safe.
+ * same rules and the same per-sensor tolerances (a {@link DeviceState} learning each sensor's frame period), frames
+ * arriving in capture-time order from the simulator; the stream time stands in for the wall clock of
+ * {@code sync.max-wait}. Not thread-safe.
  */
 final class StreamPairing {
     private final FrameMatcher.Rules rules;
+    private final ToleranceRule toleranceRule;
     private final Map<String, Device> devices = new HashMap<>();
 
     private static final class Device {
         final List<PendingFrame> pending = new ArrayList<>();
         final Map<String, SensorFrame> frames = new HashMap<>();
+        final DeviceState state = new DeviceState();
         long streamTimeMicros = Long.MIN_VALUE;
     }
 
-    StreamPairing(FrameMatcher.Rules rules) {
-        this.rules = rules;
+    StreamPairing(FrameSyncConfig config) {
+        this.rules = config.rules();
+        this.toleranceRule = config.toleranceRule();
     }
 
     /** Adds a frame; returns the pairs (and non-RGB frames without a partner) now decided. */
@@ -41,14 +48,27 @@ final class StreamPairing {
         d.pending.add(p);
         d.frames.put(p.key(), frame);
         d.streamTimeMicros = Math.max(d.streamTimeMicros, capture);
-        return apply(frame.getDeviceId(), d, FrameMatcher.decide(d.pending, d.streamTimeMicros, now, false, rules));
+        d.state.observe(frame.getSensorId(), frame.getModality(), capture);
+        return apply(
+                frame.getDeviceId(),
+                d,
+                FrameMatcher.decide(
+                        d.pending, d.streamTimeMicros, now, false, rules, d.state.tolerances(toleranceRule)));
     }
 
     /** Decides everything still waiting: the end of the run. */
     List<FramePair> drain() {
         List<FramePair> out = new ArrayList<>();
-        devices.forEach((id, d) -> out.addAll(
-                apply(id, d, FrameMatcher.decide(d.pending, d.streamTimeMicros, Long.MAX_VALUE, true, rules))));
+        devices.forEach((id, d) -> out.addAll(apply(
+                id,
+                d,
+                FrameMatcher.decide(
+                        d.pending,
+                        d.streamTimeMicros,
+                        Long.MAX_VALUE,
+                        true,
+                        rules,
+                        d.state.tolerances(toleranceRule)))));
         return out;
     }
 
