@@ -119,11 +119,14 @@ final class EvalCommand implements Runnable {
             name = "continual",
             mixinStandardHelpOptions = true,
             description = {
-                "The adaptive loop of 'edgevl local' without Kafka, in accelerated time: the scenario's fleet rendered as fast as the",
-                "machine goes, frame sync's pairing, the stream job's batches (student, routing, budget), the teacher and the",
-                "distiller (replay buffer, rounds, gate, v0), with the same settings (--set and --config as for local). A round",
-                "started at stream time t goes live at t + --round-latency. Deterministic for a seed. Prints and writes the same",
-                "segment table and per-modality judgement against the frozen v0 as 'edgevl local'."
+                "The adaptive loop of 'edgevl local' without Kafka, in accelerated time:",
+                "the scenario's fleet rendered as fast as the machine goes, frame sync's",
+                "pairing, the stream job's batches (student, routing, budget), the teacher",
+                "and the distiller (replay buffer, rounds, gate, v0), with the same settings",
+                "(--set and --config as for local). A round started at stream time t goes",
+                "live at t + --round-latency, so a seed always gives the same figures.",
+                "Prints and writes the segment table and the per-modality judgement against",
+                "the frozen v0, as 'edgevl local' does."
             })
     static final class Continual implements Callable<Integer> {
         @Spec

@@ -8,6 +8,7 @@ import dev.edgevl.config.Settings;
 import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
+import dev.edgevl.sim.world.Shape;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,5 +183,18 @@ final class LabelsCommand implements Runnable {
     /** Every label with an embedding: labels.embedded read from its start to its current end, tombstones applied. */
     static Map<String, LabelEmbedding> readLive(ClusterOptions cluster) throws Exception {
         return CompactedTopics.read(cluster, Topics.LABELS_EMBEDDED, SEND_TIMEOUT);
+    }
+
+    /** The world's ten shapes, with the service's prompt templates ({@code {}} where the label goes, filled by the teacher). */
+    static List<LabelEvent> defaultLabelEvents(Instant now, String author) {
+        return Shape.defaultMix().stream()
+                .map(label -> LabelEvent.newBuilder()
+                        .setLabel(label)
+                        .setAction(LabelAction.ADD)
+                        .setPromptTemplates(Prompts.DEFAULT_TEMPLATES)
+                        .setEventTime(now)
+                        .setAuthor(author)
+                        .build())
+                .toList();
     }
 }

@@ -1,6 +1,5 @@
 package dev.edgevl.cli;
 
-import dev.edgevl.avro.LabelAction;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
@@ -17,7 +16,6 @@ import dev.edgevl.inference.InferenceConfig;
 import dev.edgevl.inference.LocalFlink;
 import dev.edgevl.inference.StreamInferenceJob;
 import dev.edgevl.model.bundle.DevKeys;
-import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
@@ -164,15 +162,7 @@ final class LocalStack implements AutoCloseable {
                 .isEmpty()) {
             return 0;
         }
-        List<LabelEvent> events = Shape.defaultMix().stream()
-                .map(label -> LabelEvent.newBuilder()
-                        .setLabel(label)
-                        .setAction(LabelAction.ADD)
-                        .setPromptTemplates(Prompts.templates(label))
-                        .setEventTime(Instant.now())
-                        .setAuthor("edgevl local")
-                        .build())
-                .toList();
+        List<LabelEvent> events = LabelsCommand.defaultLabelEvents(Instant.now(), "edgevl local");
         LabelsCommand.send(settings, bootstrap, events);
         return events.size();
     }

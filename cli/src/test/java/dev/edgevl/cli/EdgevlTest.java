@@ -260,4 +260,14 @@ class EdgevlTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("serde.format = 'xml'").contains("single-object, confluent");
     }
+
+    @Test
+    void localsDefaultLabelsAreTemplatesTheTeacherFillsSoTheyEmbedAsEveryOtherReaderEmbedsThem() {
+        var events = LabelsCommand.defaultLabelEvents(java.time.Instant.EPOCH, "test");
+        assertThat(events).hasSize(10);
+        // Filled prompts ("a photo of a cube") sent as templates would be filled again ("a photo of a cube cube").
+        assertThat(events).allSatisfy(e -> assertThat(e.getPromptTemplates())
+                .isEqualTo(dev.edgevl.model.zeroshot.Prompts.DEFAULT_TEMPLATES)
+                .allSatisfy(t -> assertThat(t).contains("{}")));
+    }
 }

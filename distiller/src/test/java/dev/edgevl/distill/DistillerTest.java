@@ -58,6 +58,17 @@ class DistillerTest {
         return d;
     }
 
+    /** A distiller that has heard no label yet. */
+    private Distiller unlabelled(DistillerConfig config) throws Exception {
+        return new Distiller(
+                config,
+                new DirectoryModelStore(config.storeDir()),
+                KEYS,
+                published::add,
+                Clock.systemUTC(),
+                RoundListener.NONE);
+    }
+
     private static void feed(Distiller d, String device, int from, int to) {
         TestSamples.stream(device, from, to, i -> i % 4).forEach(d::onTeacherEmbedding);
     }
@@ -273,13 +284,7 @@ class DistillerTest {
         Path saved = dir.resolve("initial");
         initial.save(saved);
         DistillerConfig withInitial = tinyConfig(dir.resolve("b"), Map.of("distill.initial-weights", saved.toString()));
-        try (Distiller d = new Distiller(
-                withInitial,
-                new DirectoryModelStore(withInitial.storeDir()),
-                KEYS,
-                published::add,
-                Clock.systemUTC(),
-                RoundListener.NONE)) {
+        try (Distiller d = unlabelled(withInitial)) {
             assertThat(d.maybePublishInitial())
                     .as("no labels yet: which teacher?")
                     .isEmpty();
@@ -305,13 +310,7 @@ class DistillerTest {
                     .containsEntry("train.warmStart", 1.0)
                     .containsKey("gate.liveNonRgbAgreement");
         }
-        try (Distiller restarted = new Distiller(
-                withInitial,
-                new DirectoryModelStore(withInitial.storeDir()),
-                KEYS,
-                published::add,
-                Clock.systemUTC(),
-                RoundListener.NONE)) {
+        try (Distiller restarted = unlabelled(withInitial)) {
             for (int c = 0; c < TestSamples.LABELS.size(); c++) {
                 restarted.onLabel(TestSamples.LABELS.get(c), TestSamples.label(c));
             }

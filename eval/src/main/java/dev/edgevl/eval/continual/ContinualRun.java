@@ -158,6 +158,7 @@ public final class ContinualRun {
             ModelVersion v0 = distiller.maybePublishInitial().orElse(null);
             if (v0 != null) {
                 distiller.onModel(distill.family(), v0);
+                published.clear();
                 live = LiveModel.load(v0, verifier, 1);
                 frozen = LiveModel.load(v0, verifier, 1);
                 LabelSet frozenLabels = vocabulary
