@@ -119,7 +119,11 @@ public final class FleetSimulator {
                 fleet == null ? "" : " with agents",
                 timeline.size(),
                 options.paced() ? "at " + options.speed() + "x real time" : "as fast as possible");
-        long wallStart = System.nanoTime();
+        // Paced frames leave when the world's clock (epoch + world time) says, so their capture times are the wall
+        // clock's: time spent starting (agents loading the live model) is caught up, never carried into every frame as
+        // latency.
+        long wallStart = System.nanoTime()
+                + Duration.between(Instant.now(), options.epoch()).toNanos();
         while (!stopped && !timeline.isEmpty()) {
             Track next = timeline.poll();
             if (options.duration() != null && next.due.compareTo(options.duration()) > 0) {

@@ -120,4 +120,20 @@ class FleetSimulatorTest {
         assertThat(elapsedMs).as("2 s of world time at 10x").isGreaterThanOrEqualTo(180);
         assertThat(simulator.stats().frames()).isEqualTo(sink.frames.size());
     }
+
+    @Test
+    void pacedFramesLeaveAtTheirCaptureTimeEvenWhenTheStartWasSlow() throws Exception {
+        List<Long> latenessMs = new ArrayList<>();
+        FleetSimulator simulator = new FleetSimulator(
+                Scenario.parse("small.yaml", SMALL),
+                // the world started 2 s ago: as if loading the live model on the devices had taken that long
+                new FleetOptions(Instant.now().minusSeconds(2), 1.0, Duration.ofSeconds(3)),
+                (frame, truth) -> latenessMs.add(
+                        Duration.between(frame.getCaptureTime(), Instant.now()).toMillis()));
+        simulator.run();
+        List<Long> sorted = latenessMs.stream().sorted().toList();
+        assertThat(sorted.get(sorted.size() / 2))
+                .as("median publish time minus capture time, ms")
+                .isLessThan(1000);
+    }
 }
