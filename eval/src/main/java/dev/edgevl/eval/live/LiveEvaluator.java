@@ -108,7 +108,7 @@ public final class LiveEvaluator implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AvroSerdes serdes;
     private final Thread thread;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile LiveLabels labels = LiveLabels.NONE;
     private volatile LiveModel frozen;
     private volatile boolean running = true;

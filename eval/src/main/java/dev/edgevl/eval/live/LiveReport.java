@@ -167,6 +167,8 @@ public record LiveReport(
         t.put("recoveryTolerance", targets.recoveryTolerance());
         t.put("recoveryLimitSeconds", targets.recoveryLimit().toSeconds());
         t.put("routingBudget", targets.routingBudget());
+        t.put("frozenMargin", targets.frozenMargin());
+        t.put("minJudged", targets.minJudged());
         ObjectNode m = root.putObject("matching");
         m.put("matched", matching.matched());
         m.put("evictedAnnotations", matching.evictedAnnotations());
