@@ -322,6 +322,7 @@ public final class Distiller implements AutoCloseable {
         Map<String, Double> metrics = new LinkedHashMap<>();
         try {
             byte[] warm = warmStart(liveNow, snapshot);
+            metrics.put("train.fromAnchor", anchored(liveNow, warm) ? 1.0 : 0.0);
             TrainingRound round = new TrainingRound(config.round(), tensors, this::progress);
             long seed = RunSeeds.derive(config.round().seed(), version);
             TrainingRound.Result result;
@@ -423,8 +424,32 @@ public final class Distiller implements AutoCloseable {
         }
     }
 
-    /** The live version's checkpoint; without a live version, the initial weights when they fit; else fresh (null). */
+    /** Whether the round's weights are version 0's while another version is live. */
+    private boolean anchored(ModelVersion liveNow, byte[] warm) throws IOException {
+        if (liveNow == null || liveNow.getVersion() == 0 || warm == null) {
+            return false;
+        }
+        Optional<ModelVersion> anchor = catalog.get(config.family(), 0);
+        Optional<byte[]> weights = anchor.isEmpty()
+                ? Optional.empty()
+                : checkpoints.get(anchor.get().getSha256());
+        return weights.isPresent() && java.util.Arrays.equals(weights.get(), warm);
+    }
+
+    /**
+     * The live version's checkpoint (or, with {@code distill.round.start-from=anchor}, version 0's when there is one);
+     * without a live version, the initial weights when they fit; else fresh (null).
+     */
     private byte[] warmStart(ModelVersion liveNow, ReplayBuffer.Snapshot snapshot) throws IOException {
+        if (liveNow != null && config.startFrom() == DistillerConfig.StartFrom.ANCHOR) {
+            Optional<ModelVersion> anchor = catalog.get(config.family(), 0);
+            Optional<byte[]> weights = anchor.isEmpty()
+                    ? Optional.empty()
+                    : checkpoints.get(anchor.get().getSha256());
+            if (weights.isPresent()) {
+                return weights.get();
+            }
+        }
         if (liveNow != null) {
             Optional<byte[]> weights = checkpoints.get(liveNow.getSha256());
             if (weights.isEmpty()) {

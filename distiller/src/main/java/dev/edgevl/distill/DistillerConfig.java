@@ -41,7 +41,16 @@ public record DistillerConfig(
         int gateMinHeldOut,
         Duration logInterval,
         String initialWeights,
-        double minRgbBrightness) {
+        double minRgbBrightness,
+        StartFrom startFrom) {
+
+    /** What a round's stage 1 starts from. */
+    public enum StartFrom {
+        /** The live version's weights: each round continues the last promoted one. */
+        LIVE,
+        /** Version 0's weights, the shipped student, every round: what a round learns is never built on a drifted one. */
+        ANCHOR
+    }
 
     /** How consumers get a bundle: inside the {@code models} record, or by URI from the store. */
     public enum Delivery {
@@ -142,6 +151,13 @@ public record DistillerConfig(
             "What the first round starts from without a live version: builtin (the offline-distilled student that ships, when it fits the"
                     + " student and the teacher), none (fresh weights), or a directory written by 'edgevl distill bootstrap'.");
 
+    public static final ConfigOption<StartFrom> START_FROM = ConfigOption.enumeration(
+            "distill.round.start-from",
+            StartFrom.class,
+            StartFrom.LIVE,
+            "What each round's stage 1 starts from: live (the live version's weights) or anchor (version 0's, the shipped"
+                    + " student, every round; the live version's when there is no v0).");
+
     public static final ConfigOption<Double> MIN_RGB_BRIGHTNESS = ConfigOption.decimal(
             "distill.rgb.min-brightness",
             0.3,
@@ -172,7 +188,8 @@ public record DistillerConfig(
             GATE_MIN_HELD_OUT,
             LOG_INTERVAL,
             INITIAL_WEIGHTS,
-            MIN_RGB_BRIGHTNESS);
+            MIN_RGB_BRIGHTNESS,
+            START_FROM);
 
     public DistillerConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
@@ -231,7 +248,8 @@ public record DistillerConfig(
                 settings.get(GATE_MIN_HELD_OUT),
                 settings.get(LOG_INTERVAL),
                 settings.get(INITIAL_WEIGHTS),
-                settings.get(MIN_RGB_BRIGHTNESS));
+                settings.get(MIN_RGB_BRIGHTNESS),
+                settings.get(START_FROM));
     }
 
     private static Path path(String value) {
@@ -256,6 +274,7 @@ public record DistillerConfig(
                 gateMinHeldOut,
                 logInterval,
                 initialWeights,
-                minRgbBrightness);
+                minRgbBrightness,
+                startFrom);
     }
 }

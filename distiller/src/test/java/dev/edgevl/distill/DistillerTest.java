@@ -327,6 +327,36 @@ class DistillerTest {
     }
 
     @Test
+    void withStartFromAnchorEveryRoundStartsFromVersionZero() throws Exception {
+        DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
+        Path saved = dir.resolve("initial");
+        InitialWeights.train(
+                        TestSamples.stream("cam-0", 0, 64, i -> i % 4), config.round(), 3, RoundListener.NONE, Map.of())
+                .save(saved);
+        DistillerConfig anchored = tinyConfig(
+                dir.resolve("b"),
+                Map.of("distill.initial-weights", saved.toString(), "distill.round.start-from", "anchor"));
+        try (Distiller d = distiller(anchored, RoundListener.NONE)) {
+            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+            d.onModel(anchored.family(), v0);
+            feed(d, "cam-1", 0, 200);
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            // v1 live, whatever the gate said of it (as 'edgevl models promote 1' would make it)
+            ModelVersion v1 = new Republisher(d.catalog(), new DirectoryModelStore(anchored.storeDir()), published::add)
+                    .republish(anchored.family(), 1, true, java.time.Instant.now());
+            d.onModel(anchored.family(), v1);
+            feed(d, "cam-2", 200, 400);
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            assertThat(d.lastRound().metrics())
+                    .as("v2 starts from v0's weights, not the live v1's")
+                    .containsEntry("train.fromAnchor", 1.0)
+                    .containsEntry("train.warmStart", 1.0);
+        }
+    }
+
+    @Test
     void theFirstRoundStartsFromInitialWeightsThatFitAndFromFreshOnesOtherwise() throws Exception {
         DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
         InitialWeights initial = InitialWeights.train(
