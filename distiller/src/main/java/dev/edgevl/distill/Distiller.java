@@ -340,7 +340,7 @@ public final class Distiller implements AutoCloseable {
             metrics.putAll(result.metrics());
             phase = "gate";
             byte[] onnx = OnnxExporter.exportInt8(result.student());
-            Gate.Verdict verdict = judge(onnx, snapshot, liveNow);
+            Gate.Verdict verdict = judge(onnx, snapshot, liveNow, metrics);
             metrics.putAll(verdict.metrics(config.gateEpsilon()));
             metrics.put(DATA_WATERMARK, (double) dataWatermark);
             metrics.put("round.seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
@@ -477,21 +477,25 @@ public final class Distiller implements AutoCloseable {
         return initial.get().weights();
     }
 
-    private Gate.Verdict judge(byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
+    private Gate.Verdict judge(
+            byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow, Map<String, Double> metrics) {
         List<ReplayBuffer.Sample> heldOut = snapshot.heldOut();
         float[][] teacher = heldOut.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
-        double candidate;
+        boolean[] candidate;
         double candidateRgb;
         try (OnnxStudent student = new OnnxStudent(candidateOnnx)) {
-            candidate = Gate.agreement(embed(student::embed, tensors, heldOut, true), teacher, snapshot.labels());
+            candidate = Gate.agrees(embed(student::embed, tensors, heldOut, true), teacher, snapshot.labels());
             candidateRgb = Gate.agreement(embed(student::embed, tensors, heldOut, false), teacher, snapshot.labels());
         }
         OptionalDouble liveAgreement = OptionalDouble.empty();
         if (liveNow != null) {
             // The live version as consumers run it: verified, with the preprocessing its own manifest asks for.
             try (LiveModel live = LiveModel.load(liveNow, verifier, 1)) {
-                liveAgreement = OptionalDouble.of(Gate.agreement(
-                        embed(live::embed, new PairTensors(live.spec()), heldOut, true), teacher, snapshot.labels()));
+                boolean[] liveAgrees = Gate.agrees(
+                        embed(live::embed, new PairTensors(live.spec()), heldOut, true), teacher, snapshot.labels());
+                PairedAgreement paired = PairedAgreement.of(candidate, liveAgrees);
+                liveAgreement = OptionalDouble.of(paired.otherRate());
+                pairedMetrics(metrics, "gate.vsLive", paired, heldOut, candidate, liveAgrees);
             } catch (BundleException e) {
                 LOG.warn(
                         "The live {} v{} cannot be loaded ({}); the gate cannot compare against it.",
@@ -500,7 +504,42 @@ public final class Distiller implements AutoCloseable {
                         e.getMessage());
             }
         }
-        return gate.decide(candidate, candidateRgb, liveAgreement, heldOut.size());
+        return gate.decide(
+                PairedAgreement.of(candidate, candidate).candidateRate(), candidateRgb, liveAgreement, heldOut.size());
+    }
+
+    /**
+     * The paired comparison behind a verdict, for the manifest: discordant counts, the p-value of "the candidate is
+     * worse by the gate's epsilon or more", and per non-RGB modality both agreement rates and the pairs they are on.
+     */
+    private void pairedMetrics(
+            Map<String, Double> metrics,
+            String prefix,
+            PairedAgreement paired,
+            List<ReplayBuffer.Sample> heldOut,
+            boolean[] candidate,
+            boolean[] other) {
+        metrics.put(prefix + ".pairs", (double) paired.n());
+        metrics.put(prefix + ".candidateOnly", (double) paired.candidateOnly());
+        metrics.put(prefix + ".otherOnly", (double) paired.otherOnly());
+        metrics.put(prefix + ".pWorseByEpsilon", paired.pWorseBy(config.gateEpsilon()));
+        Map<String, List<Integer>> byModality = new TreeMap<>();
+        for (int i = 0; i < heldOut.size(); i++) {
+            String m = heldOut.get(i).record().getPair().getAux().getModality().name();
+            byModality.computeIfAbsent(m, k -> new java.util.ArrayList<>()).add(i);
+        }
+        byModality.forEach((m, rows) -> {
+            boolean[] c = new boolean[rows.size()];
+            boolean[] o = new boolean[rows.size()];
+            for (int k = 0; k < rows.size(); k++) {
+                c[k] = candidate[rows.get(k)];
+                o[k] = other[rows.get(k)];
+            }
+            PairedAgreement p = PairedAgreement.of(c, o);
+            metrics.put(prefix + "." + m + ".pairs", (double) p.n());
+            metrics.put(prefix + "." + m + ".candidate", p.candidateRate());
+            metrics.put(prefix + "." + m + ".other", p.otherRate());
+        });
     }
 
     /** A student's embeddings of {@code count} preprocessed images laid end to end. */

@@ -88,19 +88,33 @@ public record Gate(double epsilon, int minHeldOut) {
      * @param teacher the teacher's embeddings of the same pairs (of their RGB images)
      */
     public static double agreement(float[][] student, float[][] teacher, LabelSet labels) {
+        return rate(agrees(student, teacher, labels));
+    }
+
+    /** Share of true verdicts; 0 for none. */
+    public static double rate(boolean[] verdicts) {
+        int agree = 0;
+        for (boolean a : verdicts) {
+            agree += a ? 1 : 0;
+        }
+        return verdicts.length == 0 ? 0 : (double) agree / verdicts.length;
+    }
+
+    /** Per row, whether the student's top-1 over {@code labels} equals the teacher's (all false without labels). */
+    public static boolean[] agrees(float[][] student, float[][] teacher, LabelSet labels) {
         if (student.length != teacher.length) {
             throw new IllegalArgumentException(
                     student.length + " student rows but " + teacher.length + " teacher rows");
         }
-        if (student.length == 0 || labels.isEmpty()) {
-            return 0;
+        boolean[] out = new boolean[student.length];
+        if (labels.isEmpty()) {
+            return out;
         }
-        int agree = 0;
         for (int i = 0; i < student.length; i++) {
             String s = ZeroShotClassifier.classify(student[i], labels, 1).top1().label();
             String t = ZeroShotClassifier.classify(teacher[i], labels, 1).top1().label();
-            agree += s.equals(t) ? 1 : 0;
+            out[i] = s.equals(t);
         }
-        return (double) agree / student.length;
+        return out;
     }
 }

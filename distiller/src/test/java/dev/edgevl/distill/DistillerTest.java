@@ -306,9 +306,12 @@ class DistillerTest {
             d.awaitRound(ROUND_TIMEOUT);
             assertThat(d.lastRound().version()).isEqualTo(1);
             assertThat(d.lastRound().metrics())
-                    .as("v1 continues from v0's weights and is judged against it")
+                    .as("v1 continues from v0's weights and is judged against it, pair by pair")
                     .containsEntry("train.warmStart", 1.0)
-                    .containsKey("gate.liveNonRgbAgreement");
+                    .containsKey("gate.liveNonRgbAgreement")
+                    .containsKeys("gate.vsLive.pairs", "gate.vsLive.candidateOnly", "gate.vsLive.pWorseByEpsilon");
+            double pairs = d.lastRound().metrics().get("gate.vsLive.pairs");
+            assertThat(d.lastRound().metrics().get("gate.heldOut")).isEqualTo(pairs);
         }
         try (Distiller restarted = unlabelled(withInitial)) {
             for (int c = 0; c < TestSamples.LABELS.size(); c++) {
