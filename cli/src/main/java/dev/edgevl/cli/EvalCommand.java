@@ -242,9 +242,14 @@ final class EvalCommand implements Runnable {
             out.print(result.segmentTable());
             out.println();
             out.println(result.summaryText());
-            result.writeJson(report);
-            Path png = chart != null ? chart : withExtension(report, ".png");
-            result.writeChart(png);
+            Path png;
+            if (chart == null) {
+                png = result.writeWithChart(report);
+            } else {
+                result.writeJson(report);
+                result.writeChart(chart);
+                png = chart;
+            }
             out.printf("Report: %s and %s%n", report.toAbsolutePath(), png.toAbsolutePath());
             out.flush();
             return 0;
@@ -266,13 +271,6 @@ final class EvalCommand implements Runnable {
                     p.rounds(),
                     p.phase(),
                     elapsedSeconds);
-        }
-
-        private static Path withExtension(Path file, String extension) {
-            String name = file.getFileName().toString();
-            String base = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
-            Path parent = file.toAbsolutePath().getParent();
-            return parent.resolve(base + extension);
         }
 
         private static void deleteTree(Path dir) throws java.io.IOException {

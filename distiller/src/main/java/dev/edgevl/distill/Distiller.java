@@ -321,8 +321,9 @@ public final class Distiller implements AutoCloseable {
         long version = Math.max(catalog.latestVersion(config.family()), liveNow == null ? 0 : liveNow.getVersion()) + 1;
         Map<String, Double> metrics = new LinkedHashMap<>();
         try {
-            byte[] warm = warmStart(liveNow, snapshot);
-            metrics.put("train.fromAnchor", anchored(liveNow, warm) ? 1.0 : 0.0);
+            Start start = warmStart(liveNow, snapshot);
+            byte[] warm = start.weights();
+            metrics.put("train.fromAnchor", start.fromAnchor() ? 1.0 : 0.0);
             TrainingRound round = new TrainingRound(config.round(), tensors, this::progress);
             long seed = RunSeeds.derive(config.round().seed(), version);
             TrainingRound.Result result;
@@ -424,30 +425,25 @@ public final class Distiller implements AutoCloseable {
         }
     }
 
-    /** Whether the round's weights are version 0's while another version is live. */
-    private boolean anchored(ModelVersion liveNow, byte[] warm) throws IOException {
-        if (liveNow == null || liveNow.getVersion() == 0 || warm == null) {
-            return false;
-        }
-        Optional<ModelVersion> anchor = catalog.get(config.family(), 0);
-        Optional<byte[]> weights = anchor.isEmpty()
-                ? Optional.empty()
-                : checkpoints.get(anchor.get().getSha256());
-        return weights.isPresent() && java.util.Arrays.equals(weights.get(), warm);
-    }
+    /**
+     * What a round's stage 1 starts from: weights, or null for fresh ones.
+     *
+     * @param fromAnchor the weights are version 0's while another version is live
+     */
+    private record Start(byte[] weights, boolean fromAnchor) {}
 
     /**
      * The live version's checkpoint (or, with {@code distill.round.start-from=anchor}, version 0's when there is one);
      * without a live version, the initial weights when they fit; else fresh (null).
      */
-    private byte[] warmStart(ModelVersion liveNow, ReplayBuffer.Snapshot snapshot) throws IOException {
+    private Start warmStart(ModelVersion liveNow, ReplayBuffer.Snapshot snapshot) throws IOException {
         if (liveNow != null && config.startFrom() == DistillerConfig.StartFrom.ANCHOR) {
             Optional<ModelVersion> anchor = catalog.get(config.family(), 0);
             Optional<byte[]> weights = anchor.isEmpty()
                     ? Optional.empty()
                     : checkpoints.get(anchor.get().getSha256());
             if (weights.isPresent()) {
-                return weights.get();
+                return new Start(weights.get(), liveNow.getVersion() != 0);
             }
         }
         if (liveNow != null) {
@@ -459,11 +455,11 @@ public final class Distiller implements AutoCloseable {
                         liveNow.getVersion(),
                         config.storeDir());
             }
-            return weights.orElse(null);
+            return new Start(weights.orElse(null), false);
         }
         Optional<InitialWeights> initial = InitialWeights.load(config.initialWeights());
         if (initial.isEmpty()) {
-            return null;
+            return new Start(null, false);
         }
         StudentSpec spec = config.round().student(snapshot.train().get(0).teacher().length);
         if (!initial.get().fits(spec, snapshot.teacherId())) {
@@ -471,10 +467,10 @@ public final class Distiller implements AutoCloseable {
                     "The initial student weights ({}) do not fit this student or teacher ({}); the first round starts from fresh weights.",
                     initial.get().describe(),
                     snapshot.teacherId());
-            return null;
+            return new Start(null, false);
         }
         LOG.info("The first round starts from {}.", initial.get().describe());
-        return initial.get().weights();
+        return new Start(initial.get().weights(), false);
     }
 
     private Gate.Verdict judge(

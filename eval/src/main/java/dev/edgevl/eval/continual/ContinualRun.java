@@ -18,7 +18,6 @@ import dev.edgevl.eval.live.LiveEvent;
 import dev.edgevl.eval.live.LiveReport;
 import dev.edgevl.eval.live.LiveTally;
 import dev.edgevl.eval.live.PairJudge;
-import dev.edgevl.eval.live.Scoreboard;
 import dev.edgevl.inference.BatchAnnotator;
 import dev.edgevl.inference.InferenceConfig;
 import dev.edgevl.inference.PendingFrame;
@@ -147,31 +146,17 @@ public final class ContinualRun {
             vocabulary = liveLabels;
             tally = new LiveTally(LiveEvaluator.Options.of(world.name(), LiveEvent.drifts(world, EPOCH))
                     .from(EPOCH));
-            LabelSet teacherLabels =
-                    vocabulary.select(teacher.id(), teacher.dim()).labels();
-            judges.add(new PairJudge(
-                    Scoreboard.Judge.TEACHER,
-                    PairJudge.Model.teacher(teacher, teacherSpec),
-                    () -> teacherLabels,
-                    PairJudge.Options.TEACHER.direct(),
-                    tally.board()));
+            judges.add(PairJudge.teacher(
+                    teacher, teacherSpec, () -> vocabulary, PairJudge.Options.TEACHER.direct(), tally.board()));
             ModelVersion v0 = distiller.maybePublishInitial().orElse(null);
             if (v0 != null) {
                 distiller.onModel(distill.family(), v0);
                 published.clear();
                 live = LiveModel.load(v0, verifier, 1);
                 frozen = LiveModel.load(v0, verifier, 1);
-                LabelSet frozenLabels = vocabulary
-                        .select(frozen.teacherId(), frozen.embeddingDim())
-                        .labels();
                 judges.add(
                         0,
-                        new PairJudge(
-                                Scoreboard.Judge.FROZEN,
-                                PairJudge.Model.student(frozen),
-                                () -> frozenLabels,
-                                PairJudge.Options.FROZEN.direct(),
-                                tally.board()));
+                        PairJudge.frozen(frozen, () -> vocabulary, PairJudge.Options.FROZEN.direct(), tally.board()));
             } else {
                 LOG.warn("No version 0 (the initial student does not fit these settings): no frozen baseline.");
             }

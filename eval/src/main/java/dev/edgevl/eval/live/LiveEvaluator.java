@@ -120,12 +120,8 @@ public final class LiveEvaluator implements AutoCloseable {
         this.tally = new LiveTally(options);
         if (baselines.teacher() != null) {
             TeacherModel teacher = baselines.teacher();
-            PairJudge judge = new PairJudge(
-                    Scoreboard.Judge.TEACHER,
-                    PairJudge.Model.teacher(teacher, baselines.teacherSpec()),
-                    () -> labels.select(teacher.id(), teacher.dim()).labels(),
-                    baselines.teacherOptions(),
-                    tally.board());
+            PairJudge judge = PairJudge.teacher(
+                    teacher, baselines.teacherSpec(), () -> labels, baselines.teacherOptions(), tally.board());
             owned.add(judge);
             tally.addJudge(judge);
         }
@@ -222,12 +218,7 @@ public final class LiveEvaluator implements AutoCloseable {
         try {
             LiveModel v0 = LiveModel.load(record, baselines.verifier(), 1);
             owned.add(v0);
-            PairJudge judge = new PairJudge(
-                    Scoreboard.Judge.FROZEN,
-                    PairJudge.Model.student(v0),
-                    () -> labels.select(v0.teacherId(), v0.embeddingDim()).labels(),
-                    baselines.frozenOptions(),
-                    tally.board());
+            PairJudge judge = PairJudge.frozen(v0, () -> labels, baselines.frozenOptions(), tally.board());
             owned.add(0, judge); // closed before the model it runs
             tally.addJudge(judge);
             frozen = v0;

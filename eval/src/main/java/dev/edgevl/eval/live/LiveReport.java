@@ -80,12 +80,12 @@ public record LiveReport(
 
     /** Writes the JSON to {@code jsonFile} and the chart beside it (same name, {@code .png}); returns the chart's path. */
     public Path writeWithChart(Path jsonFile) throws IOException {
-        Path parent = jsonFile.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
         writeJson(jsonFile);
         String name = jsonFile.getFileName().toString();
-        Path png = parent.resolve((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".png");
-        LiveChart.write(this, png);
+        Path png = jsonFile.toAbsolutePath()
+                .getParent()
+                .resolve((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".png");
+        writeChart(png);
         return png;
     }
 

@@ -34,7 +34,9 @@ public final class LiveTally {
     private final LiveWindow window;
     private final Timeline timeline;
     private final List<LiveEvent> events = new ArrayList<>();
-    private final Set<Long> versionsSeen = new HashSet<>();
+    /** Each model version the fleet ran and its name on the chart ("student v3"). */
+    private final Map<Long, String> versions = new java.util.TreeMap<>();
+
     private final Set<String> devices = new HashSet<>();
     private final Map<Modality, long[]> routing = new EnumMap<>(Modality.class);
     private final Map<Modality, long[]> pairing = new EnumMap<>(Modality.class);
@@ -162,63 +164,49 @@ public final class LiveTally {
         }
         if (o.modelVersion() != null) {
             board.version(o.modelVersion(), o.captureTime());
-            if (versionsSeen.add(o.modelVersion())) {
-                String family = a.getModelFamily() == null ? "" : a.getModelFamily() + " ";
-                events.add(
-                        new LiveEvent(o.captureTime(), LiveEvent.Kind.MODEL_VERSION, family + "v" + o.modelVersion()));
-            }
+            versions.computeIfAbsent(
+                    o.modelVersion(), v -> (a.getModelFamily() == null ? "" : a.getModelFamily() + " ") + "v" + v);
         }
         window.add(o);
         timeline.advance(window.figures(), this::point);
     }
 
-    /** The window's figures with, per modality, the three judges over the same stretch of capture time. */
+    /**
+     * The window's figures with, per modality, the three judges over the same stretch of capture time (the window's
+     * seconds), and the teacher alone on every non-RGB modality together, the figure the summary compares with.
+     */
     private TimePoint point(WindowFigures w) {
-        Map<Modality, TimePoint.Judged> byModality = new EnumMap<>(Modality.class);
-        if (w.end() != null && w.frames() > 0) {
-            Instant from = w.end().minus(options.window()).plusSeconds(1);
-            Instant to = w.end().plusSeconds(1);
-            for (Modality m : Scoreboard.MODALITIES) {
-                byModality.put(
-                        m,
-                        new TimePoint.Judged(
-                                board.rate(Scoreboard.Judge.ADAPTIVE, m, from, to)
-                                        .value(),
-                                board.rate(Scoreboard.Judge.FROZEN, m, from, to).value(),
-                                board.rate(Scoreboard.Judge.TEACHER, m, from, to)
-                                        .value()));
-            }
-        }
-        return TimePoint.of(w, teacherNonRgb(w), byModality);
-    }
-
-    /** The teacher alone on every non-RGB modality together, over the window: the figure the summary compares with. */
-    private Double teacherNonRgb(WindowFigures w) {
         if (w.end() == null || w.frames() == 0) {
-            return null;
+            return TimePoint.of(w, null, Map.of());
         }
         Instant from = w.end().minus(options.window()).plusSeconds(1);
         Instant to = w.end().plusSeconds(1);
+        Map<Modality, TimePoint.Judged> byModality = new EnumMap<>(Modality.class);
+        for (Modality m : Scoreboard.MODALITIES) {
+            byModality.put(
+                    m,
+                    new TimePoint.Judged(
+                            board.rate(Scoreboard.Judge.ADAPTIVE, m, from, to).value(),
+                            board.rate(Scoreboard.Judge.FROZEN, m, from, to).value(),
+                            board.rate(Scoreboard.Judge.TEACHER, m, from, to).value()));
+        }
         Scoreboard.Rate depth = board.rate(Scoreboard.Judge.TEACHER, Modality.DEPTH, from, to);
         Scoreboard.Rate thermal = board.rate(Scoreboard.Judge.TEACHER, Modality.THERMAL, from, to);
-        return new Scoreboard.Rate(depth.right() + thermal.right(), depth.judged() + thermal.judged()).value();
+        Double teacherNonRgb =
+                new Scoreboard.Rate(depth.right() + thermal.right(), depth.judged() + thermal.judged()).value();
+        return TimePoint.of(w, teacherNonRgb, byModality);
     }
 
     /**
-     * A version's mark goes where the earliest frame it annotated was captured, not where its first annotation happened
-     * to arrive (partitions interleave); so the version live from the first frame is not taken for a promotion.
+     * The marked events and one per model version, where the earliest frame it annotated was captured (not where its
+     * first annotation happened to arrive: partitions interleave); so the version live from the first frame is not
+     * taken for a promotion.
      */
-    private LiveEvent atFirstCapture(LiveEvent e) {
-        if (e.kind() != LiveEvent.Kind.MODEL_VERSION) {
-            return e;
-        }
-        String v = e.text().substring(e.text().lastIndexOf('v') + 1);
-        try {
-            Instant first = board.firstCapture(Long.parseLong(v));
-            return first == null ? e : new LiveEvent(first, e.kind(), e.text());
-        } catch (NumberFormatException ex) {
-            return e;
-        }
+    private List<LiveEvent> eventsWithVersions() {
+        List<LiveEvent> all = new ArrayList<>(events);
+        versions.forEach(
+                (v, name) -> all.add(new LiveEvent(board.firstCapture(v), LiveEvent.Kind.MODEL_VERSION, name)));
+        return all;
     }
 
     private LiveReport.Matching matching() {
@@ -238,8 +226,7 @@ public final class LiveTally {
         timeline.close(window.figures(), this::point);
         List<TimePoint> points = timeline.points();
         // Events the run did not reach (a scenario's later drift) are not part of its report.
-        List<LiveEvent> sorted = events.stream()
-                .map(this::atFirstCapture)
+        List<LiveEvent> sorted = eventsWithVersions().stream()
                 .filter(e -> last == null || !e.time().isAfter(last))
                 .sorted(Comparator.comparing(LiveEvent::time))
                 .toList();

@@ -7,6 +7,7 @@ import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -139,6 +140,31 @@ public final class PairJudge implements AutoCloseable {
         } else {
             this.worker = null;
         }
+    }
+
+    /**
+     * The teacher alone, classifying with the live labels its own text tower embedded.
+     *
+     * @param spec the teacher's input (for a configured teacher, {@code TeacherConfig.inputSpec})
+     */
+    public static PairJudge teacher(
+            TeacherModel teacher, InputSpec spec, Supplier<LiveLabels> labels, Options options, Scoreboard board) {
+        return new PairJudge(
+                Scoreboard.Judge.TEACHER,
+                Model.teacher(teacher, spec),
+                () -> labels.get().select(teacher.id(), teacher.dim()).labels(),
+                options,
+                board);
+    }
+
+    /** The frozen v0, classifying with the live labels of its teacher, as the fleet's readers select them. */
+    public static PairJudge frozen(LiveModel v0, Supplier<LiveLabels> labels, Options options, Scoreboard board) {
+        return new PairJudge(
+                Scoreboard.Judge.FROZEN,
+                Model.student(v0),
+                () -> labels.get().select(v0.teacherId(), v0.embeddingDim()).labels(),
+                options,
+                board);
     }
 
     public Scoreboard.Judge judge() {
