@@ -1,6 +1,7 @@
 package dev.edgevl.cli;
 
 import dev.edgevl.config.Settings;
+import dev.edgevl.distill.AnchorPairs;
 import dev.edgevl.distill.Distiller;
 import dev.edgevl.distill.DistillerApp;
 import dev.edgevl.distill.DistillerConfig;
@@ -176,6 +177,20 @@ final class DistillCommand implements Callable<Integer> {
                         + "pairs of the same offline set.")
         boolean int8Only;
 
+        @Option(
+                names = "--anchor-pairs",
+                defaultValue = "" + AnchorPairs.DEFAULT_COUNT,
+                description =
+                        "Anchor pairs to render past the training pairs and embed (default: ${DEFAULT-VALUE}): the"
+                                + " distiller replays half of them in every round and judges every candidate on the other half.")
+        int anchorPairs;
+
+        @Option(
+                names = "--anchor-only",
+                description = "Keep the weights in --out and make only their anchor pairs (the same offline world and"
+                        + " seed as the weights, past the pairs they were trained on).")
+        boolean anchorOnly;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter w = spec.commandLine().getOut();
@@ -184,6 +199,15 @@ final class DistillCommand implements Callable<Integer> {
             RoundSettings round = dc.round().with(epochs, seed);
             long started = System.nanoTime();
             try (TeacherModel teacher = TeacherModels.load(settings)) {
+                if (anchorOnly) {
+                    InitialWeights existing =
+                            InitialWeights.load(out.toString()).orElseThrow();
+                    long weightsSeed = Long.parseLong(existing.provenance().getOrDefault("seed", Long.toString(seed)));
+                    int trained =
+                            Integer.parseInt(existing.provenance().getOrDefault("pairs", Integer.toString(pairs)));
+                    writeAnchors(w, teacher, settings, weightsSeed, trained, started);
+                    return 0;
+                }
                 if (int8Only) {
                     InitialWeights existing =
                             InitialWeights.load(out.toString()).orElseThrow();
@@ -228,6 +252,7 @@ final class DistillCommand implements Callable<Integer> {
                         },
                         provenance);
                 weights.save(out);
+                writeAnchors(w, teacher, settings, seed, pairs, started);
                 w.printf(
                         "Wrote %s (%,d bytes), %s and %s to %s in %.0f s: %s.%n",
                         InitialWeights.WEIGHTS_FILE,
@@ -240,6 +265,27 @@ final class DistillCommand implements Callable<Integer> {
                 w.flush();
             }
             return 0;
+        }
+
+        private void writeAnchors(
+                PrintWriter w, TeacherModel teacher, Settings settings, long weightsSeed, int trained, long started)
+                throws java.io.IOException {
+            if (anchorPairs <= 0) {
+                return;
+            }
+            w.printf("Rendering %,d anchor pairs past the %,d training pairs...%n", anchorPairs, trained);
+            w.flush();
+            var anchors = OfflinePairs.embedded(
+                    teacher,
+                    TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
+                    weightsSeed,
+                    trained,
+                    trained + anchorPairs);
+            AnchorPairs.save(anchors, out);
+            w.printf(
+                    "Wrote %s (%,d pairs) to %s in %.0f s.%n",
+                    AnchorPairs.FILE, anchors.size(), out.toAbsolutePath(), (System.nanoTime() - started) / 1e9);
+            w.flush();
         }
     }
 }

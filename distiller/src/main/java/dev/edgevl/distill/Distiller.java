@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +57,8 @@ public final class Distiller implements AutoCloseable {
     public static final String DATA_WATERMARK = "data.newestSampleMicros";
 
     private static final int EVAL_CHUNK = 64;
+    /** The newest usable teacher pairs the collapse backstop judges on. */
+    private static final int BACKSTOP_WINDOW = 400;
 
     private final DistillerConfig config;
     private final ModelStore store;
@@ -71,6 +72,7 @@ public final class Distiller implements AutoCloseable {
     private final ReplayBuffer buffer;
     private final PairTensors tensors;
     private final Gate gate;
+    private final AnchorPairs anchors;
     private final ExecutorService roundThread;
     private final LeftOutLabels leftOut = new LeftOutLabels(LOG, "The distiller");
     private final Map<ReplayBuffer.Outcome, AtomicLong> outcomes = new TreeMap<>();
@@ -88,6 +90,9 @@ public final class Distiller implements AutoCloseable {
     private volatile boolean closed;
     private boolean initialSettled;
     private long rounds;
+    private final java.util.ArrayDeque<ReplayBuffer.Sample> fresh = new java.util.ArrayDeque<>();
+    private Instant lastCheck;
+    private volatile int strikes;
 
     /** @param keys signs what the distiller publishes; its public half decides which {@code models} records it believes */
     public Distiller(
@@ -110,7 +115,12 @@ public final class Distiller implements AutoCloseable {
         this.tensors = new PairTensors(
                 StudentBundles.inputSpec(StudentBundles.input(config.round().inputSize())));
         this.gate = Gate.of(config);
+        this.anchors = AnchorPairs.load(config.initialWeights());
+        if (!anchors.isEmpty()) {
+            LOG.info("The distiller has {} shipped with the initial student.", anchors.describe());
+        }
         this.lastRoundStart = clock.instant();
+        this.lastCheck = clock.instant();
         this.watermark = catalogWatermark();
         this.roundThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "edgevl-distill-round");
@@ -181,6 +191,20 @@ public final class Distiller implements AutoCloseable {
         ReplayBuffer.Outcome outcome =
                 brightness < config.minRgbBrightness() ? ReplayBuffer.Outcome.DARK_RGB : buffer.offer(record);
         outcomes.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
+        if (outcome == ReplayBuffer.Outcome.TRAINING
+                || outcome == ReplayBuffer.Outcome.NOT_SAMPLED
+                || outcome == ReplayBuffer.Outcome.HELD_OUT) {
+            fresh.addLast(new ReplayBuffer.Sample(
+                    ReplayBuffer.identity(record.getPair().getAux()),
+                    record,
+                    dev.edgevl.model.zeroshot.Embeddings.unboxed(record.getEmbedding()),
+                    ReplayBuffer.micros(record.getEmbeddedTime()),
+                    0,
+                    ReplayBuffer.Slice.HELD_OUT));
+            while (fresh.size() > BACKSTOP_WINDOW) {
+                fresh.removeFirst();
+            }
+        }
         if (outcome == ReplayBuffer.Outcome.TRAINING || outcome == ReplayBuffer.Outcome.NOT_SAMPLED) {
             long micros = ReplayBuffer.micros(record.getEmbeddedTime());
             newestOffered = Math.max(newestOffered, micros);
@@ -326,9 +350,10 @@ public final class Distiller implements AutoCloseable {
             metrics.put("train.fromAnchor", start.fromAnchor() ? 1.0 : 0.0);
             TrainingRound round = new TrainingRound(config.round(), tensors, this::progress);
             long seed = RunSeeds.derive(config.round().seed(), version);
+            List<ReplayBuffer.Sample> train = withReplayedAnchors(snapshot, seed, metrics);
             TrainingRound.Result result;
             try {
-                result = round.run(snapshot.train(), snapshot.labels(), warm, seed);
+                result = round.run(train, snapshot.labels(), warm, seed);
             } catch (IllegalArgumentException e) {
                 if (warm == null || !String.valueOf(e.getMessage()).contains("do not fit")) {
                     throw e;
@@ -336,13 +361,13 @@ public final class Distiller implements AutoCloseable {
                 LOG.warn(
                         "The live version's weights do not fit the configured student ({}); training from fresh weights.",
                         e.getMessage());
-                result = round.run(snapshot.train(), snapshot.labels(), null, seed);
+                result = round.run(train, snapshot.labels(), null, seed);
             }
             metrics.putAll(result.metrics());
             phase = "gate";
             byte[] onnx = OnnxExporter.exportInt8(result.student());
             Gate.Verdict verdict = judge(onnx, snapshot, liveNow, metrics);
-            metrics.putAll(verdict.metrics(config.gateEpsilon()));
+            metrics.putAll(verdict.metrics(gate));
             metrics.put(DATA_WATERMARK, (double) dataWatermark);
             metrics.put("round.seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
 
@@ -473,78 +498,240 @@ public final class Distiller implements AutoCloseable {
         return new Start(initial.get().weights(), false);
     }
 
-    private Gate.Verdict judge(
-            byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow, Map<String, Double> metrics) {
-        List<ReplayBuffer.Sample> heldOut = snapshot.heldOut();
-        float[][] teacher = heldOut.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
-        boolean[] candidate;
-        double candidateRgb;
-        try (OnnxStudent student = new OnnxStudent(candidateOnnx)) {
-            candidate = Gate.agrees(embed(student::embed, tensors, heldOut, true), teacher, snapshot.labels());
-            candidateRgb = Gate.agreement(embed(student::embed, tensors, heldOut, false), teacher, snapshot.labels());
+    /**
+     * The stream's training pairs plus the replayed anchor pairs: {@code distill.round.anchor-share} of the whole, drawn
+     * in a shuffled cycle over the anchors (repeated when the stream's slice is large), when they fit the live teacher.
+     */
+    private List<ReplayBuffer.Sample> withReplayedAnchors(
+            ReplayBuffer.Snapshot snapshot, long seed, Map<String, Double> metrics) {
+        List<ReplayBuffer.Sample> stream = snapshot.train();
+        metrics.put("train.streamSamples", (double) stream.size());
+        double share = config.anchorShare();
+        if (share <= 0 || anchors.replay().isEmpty() || !anchors.fits(snapshot.teacherId()) || stream.isEmpty()) {
+            metrics.put("train.anchorSamples", 0.0);
+            return stream;
         }
-        OptionalDouble liveAgreement = OptionalDouble.empty();
-        if (liveNow != null) {
-            // The live version as consumers run it: verified, with the preprocessing its own manifest asks for.
-            try (LiveModel live = LiveModel.load(liveNow, verifier, 1)) {
-                boolean[] liveAgrees = Gate.agrees(
-                        embed(live::embed, new PairTensors(live.spec()), heldOut, true), teacher, snapshot.labels());
-                PairedAgreement paired = PairedAgreement.of(candidate, liveAgrees);
-                liveAgreement = OptionalDouble.of(paired.otherRate());
-                pairedMetrics(metrics, "gate.vsLive", paired, heldOut, candidate, liveAgrees);
-            } catch (BundleException e) {
-                LOG.warn(
-                        "The live {} v{} cannot be loaded ({}); the gate cannot compare against it.",
-                        liveNow.getFamily(),
-                        liveNow.getVersion(),
-                        e.getMessage());
-            }
+        int count = (int) Math.round(share / (1 - share) * stream.size());
+        int[] order = dev.edgevl.model.train.Shuffle.permutation(
+                anchors.replay().size(), new java.util.Random(RunSeeds.derive(seed, "anchor-replay")));
+        List<ReplayBuffer.Sample> out = new java.util.ArrayList<>(stream);
+        for (int i = 0; i < count; i++) {
+            out.add(anchors.replay().get(order[i % order.length]));
         }
-        return gate.decide(
-                PairedAgreement.of(candidate, candidate).candidateRate(), candidateRgb, liveAgreement, heldOut.size());
+        metrics.put("train.anchorSamples", (double) count);
+        return out;
     }
 
     /**
-     * The paired comparison behind a verdict, for the manifest: discordant counts, the p-value of "the candidate is
-     * worse by the gate's epsilon or more", and per non-RGB modality both agreement rates and the pairs they are on.
+     * Judges the candidate on the gate's pairs (the anchor pairs' gate half, when they fit the live teacher, and the
+     * buffer's held-out slice) against the live version and version 0, each as consumers run it: verified, with the
+     * preprocessing its own manifest asks for.
      */
-    private void pairedMetrics(
-            Map<String, Double> metrics,
-            String prefix,
-            PairedAgreement paired,
-            List<ReplayBuffer.Sample> heldOut,
-            boolean[] candidate,
-            boolean[] other) {
-        metrics.put(prefix + ".pairs", (double) paired.n());
-        metrics.put(prefix + ".candidateOnly", (double) paired.candidateOnly());
-        metrics.put(prefix + ".otherOnly", (double) paired.otherOnly());
-        metrics.put(prefix + ".pWorseByEpsilon", paired.pWorseBy(config.gateEpsilon()));
-        Map<String, List<Integer>> byModality = new TreeMap<>();
-        for (int i = 0; i < heldOut.size(); i++) {
-            String m = heldOut.get(i).record().getPair().getAux().getModality().name();
-            byModality.computeIfAbsent(m, k -> new java.util.ArrayList<>()).add(i);
+    private Gate.Verdict judge(
+            byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow, Map<String, Double> metrics) {
+        List<ReplayBuffer.Sample> pairs = new java.util.ArrayList<>();
+        if (anchors.fits(snapshot.teacherId())) {
+            pairs.addAll(anchors.gate());
         }
-        byModality.forEach((m, rows) -> {
-            boolean[] c = new boolean[rows.size()];
-            boolean[] o = new boolean[rows.size()];
-            for (int k = 0; k < rows.size(); k++) {
-                c[k] = candidate[rows.get(k)];
-                o[k] = other[rows.get(k)];
+        int anchorCount = pairs.size();
+        pairs.addAll(snapshot.heldOut());
+        String[] group = new String[pairs.size()];
+        for (int i = 0; i < group.length; i++) {
+            group[i] = i < anchorCount
+                    ? "ANCHOR"
+                    : pairs.get(i).record().getPair().getAux().getModality().name();
+        }
+        float[][] teacher = pairs.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+        boolean[] candidate;
+        double candidateRgb;
+        try (OnnxStudent student = new OnnxStudent(candidateOnnx)) {
+            candidate = Gate.agrees(embed(student::embed, tensors, pairs, true), teacher, snapshot.labels());
+            candidateRgb = Gate.agreement(embed(student::embed, tensors, pairs, false), teacher, snapshot.labels());
+        }
+        List<Gate.Comparison> comparisons = new java.util.ArrayList<>();
+        List<ModelVersion> others = new java.util.ArrayList<>();
+        if (liveNow != null) {
+            others.add(liveNow);
+        }
+        if (liveNow == null || liveNow.getVersion() != 0) {
+            versionZero().ifPresent(others::add);
+        }
+        for (ModelVersion other : others) {
+            boolean isLive = other == liveNow;
+            try (LiveModel model = LiveModel.load(other, verifier, 1)) {
+                boolean[] agrees = Gate.agrees(
+                        embed(model::embed, new PairTensors(model.spec()), pairs, true), teacher, snapshot.labels());
+                comparisons.add(Gate.Comparison.of(
+                        (isLive ? "live v" : "v") + other.getVersion(),
+                        isLive ? "vsLive" : "vsV0",
+                        candidate,
+                        agrees,
+                        group));
+            } catch (BundleException e) {
+                LOG.warn(
+                        "{} v{} cannot be loaded ({}); the gate cannot compare against it.",
+                        other.getFamily(),
+                        other.getVersion(),
+                        e.getMessage());
             }
-            PairedAgreement p = PairedAgreement.of(c, o);
-            metrics.put(prefix + "." + m + ".pairs", (double) p.n());
-            metrics.put(prefix + "." + m + ".candidate", p.candidateRate());
-            metrics.put(prefix + "." + m + ".other", p.otherRate());
-        });
+        }
+        metrics.put("gate.anchorPairs", (double) anchorCount);
+        metrics.put("gate.heldOutPairs", (double) snapshot.heldOut().size());
+        return gate.decide(Gate.rate(candidate), candidateRgb, pairs.size(), comparisons);
+    }
+
+    /** Version 0 as a loadable record (the catalogue's with its bundle from the store), when the distiller made one. */
+    private Optional<ModelVersion> versionZero() {
+        return loadable(0);
+    }
+
+    /** A catalogued version with its bundle from the store, ready to load; empty when either lacks it. */
+    private Optional<ModelVersion> loadable(long version) {
+        try {
+            Optional<ModelVersion> stored = catalog.get(config.family(), version);
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<byte[]> bundle = store.get(stored.get().getSha256());
+            return bundle.map(b -> ModelVersion.newBuilder(stored.get())
+                    .setBundle(java.nio.ByteBuffer.wrap(b))
+                    .setBundleUri(null)
+                    .build());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not read v{} from the catalogue and the store: {}", version, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Starts a check of the collapse backstop on the round thread when one is due: every
+     * {@code distill.backstop.interval}, when no round runs, a version other than v0 is live and at least
+     * {@code distill.backstop.min-pairs} usable pairs arrived after the newest one it trained on.
+     *
+     * @return whether a check started
+     */
+    public synchronized boolean maybeCheckLive() {
+        DistillerConfig.Backstop b = config.backstop();
+        if (!b.enabled()
+                || closed
+                || (running != null && !running.isDone())
+                || live == null
+                || live.getVersion() == 0
+                || Duration.between(lastCheck, clock.instant()).compareTo(b.interval()) < 0) {
+            return false;
+        }
+        long trainedUpTo = (long) (double) live.getMetrics().getOrDefault(DATA_WATERMARK, 0.0);
+        List<ReplayBuffer.Sample> pairs =
+                fresh.stream().filter(s -> s.embeddedMicros() > trainedUpTo).toList();
+        if (pairs.size() < b.minPairs() || buffer.labels().isEmpty()) {
+            return false;
+        }
+        lastCheck = clock.instant();
+        ModelVersion liveNow = live;
+        dev.edgevl.model.zeroshot.LabelSet labelSet = buffer.labels();
+        running = roundThread.submit(() -> checkLive(pairs, liveNow, labelSet));
+        return true;
+    }
+
+    /**
+     * The collapse backstop's check: the live version against v0, pair by pair, on pairs neither trained on. After
+     * {@code distill.backstop.strikes} checks in a row that show it worse (the paired test at the gate's level), the
+     * live version's ancestors are judged on the same pairs, newest first, and the first that is not worse than v0 (v0
+     * at worst) is published again, with {@code rollback.*} figures on its record and a log line that says why.
+     */
+    private void checkLive(
+            List<ReplayBuffer.Sample> pairs, ModelVersion liveNow, dev.edgevl.model.zeroshot.LabelSet labels) {
+        phase = "backstop";
+        try {
+            Optional<ModelVersion> v0 = versionZero();
+            if (v0.isEmpty()) {
+                return;
+            }
+            float[][] teacher = pairs.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+            boolean[] zero = agreesOf(v0.get(), pairs, teacher, labels);
+            boolean[] now = agreesOf(liveNow, pairs, teacher, labels);
+            PairedAgreement vsZero = PairedAgreement.of(now, zero);
+            double p = vsZero.pAtLeastAsGood();
+            boolean worse = p < gate.alpha();
+            strikes = worse ? strikes + 1 : 0;
+            int needed = config.backstop().strikes();
+            LOG.info(
+                    "Backstop: live v{} agrees with the teacher on {} of {} pairs it never trained on, v0 on {} (p {}): {}.",
+                    liveNow.getVersion(),
+                    String.format("%.3f", vsZero.candidateRate()),
+                    pairs.size(),
+                    String.format("%.3f", vsZero.otherRate()),
+                    String.format("%.3f", p),
+                    worse ? "worse, " + strikes + " of " + needed + " checks in a row" : "not worse");
+            if (strikes < needed || closed) {
+                return;
+            }
+            long target = 0;
+            Long parent = liveNow.getParentVersion();
+            while (parent != null && parent > 0) {
+                Optional<ModelVersion> ancestor = loadable(parent);
+                if (ancestor.isEmpty()) {
+                    break;
+                }
+                boolean[] a = agreesOf(ancestor.get(), pairs, teacher, labels);
+                if (PairedAgreement.of(a, zero).pAtLeastAsGood() >= gate.alpha()) {
+                    target = parent;
+                    break;
+                }
+                parent = ancestor.get().getParentVersion();
+            }
+            Map<String, Double> why = new LinkedHashMap<>();
+            why.put("rollback.from", (double) liveNow.getVersion());
+            why.put("rollback.pairs", (double) pairs.size());
+            why.put("rollback.fromAgreement", vsZero.candidateRate());
+            why.put("rollback.v0Agreement", vsZero.otherRate());
+            why.put("rollback.pAtLeastAsGood", p);
+            why.put("rollback.checks", (double) strikes);
+            new Republisher(catalog, store, publisher)
+                    .republish(
+                            config.family(),
+                            target,
+                            config.delivery() == DistillerConfig.Delivery.INLINE,
+                            clock.instant(),
+                            why);
+            strikes = 0;
+            LOG.warn(
+                    "Rolled {} back from v{} to v{}: on the {} newest pairs it never trained on, v{} agreed with the teacher on"
+                            + " {} and v0 on {} (p {}), worse at {} checks in a row; v{} is the last version not worse than"
+                            + " v0 there.",
+                    config.family(),
+                    liveNow.getVersion(),
+                    target,
+                    pairs.size(),
+                    liveNow.getVersion(),
+                    String.format("%.3f", vsZero.candidateRate()),
+                    String.format("%.3f", vsZero.otherRate()),
+                    String.format("%.3f", p),
+                    needed,
+                    target);
+        } catch (Exception e) {
+            LOG.warn("The backstop check of v{} failed: {}", liveNow.getVersion(), e.toString());
+        } finally {
+            phase = "idle";
+        }
+    }
+
+    private boolean[] agreesOf(
+            ModelVersion version,
+            List<ReplayBuffer.Sample> pairs,
+            float[][] teacher,
+            dev.edgevl.model.zeroshot.LabelSet labels) {
+        try (LiveModel model = LiveModel.load(version, verifier, 1)) {
+            return Gate.agrees(embed(model::embed, new PairTensors(model.spec()), pairs, true), teacher, labels);
+        }
     }
 
     /** A student's embeddings of {@code count} preprocessed images laid end to end. */
-    private interface Embedder {
+    interface Embedder {
         float[][] embed(float[] images, int count);
     }
 
-    private static float[][] embed(
-            Embedder student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
+    static float[][] embed(Embedder student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
         float[][] out = new float[samples.size()][];
         for (int from = 0; from < samples.size(); from += EVAL_CHUNK) {
             int to = Math.min(samples.size(), from + EVAL_CHUNK);

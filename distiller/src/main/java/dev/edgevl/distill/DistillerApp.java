@@ -157,8 +157,8 @@ public final class DistillerApp implements AutoCloseable {
                     caughtUp.countDown();
                 }
                 distiller.maybePublishInitial(); // labels embedded after the distiller started
-                if (!replaying) {
-                    distiller.maybeStartRound();
+                if (!replaying && !distiller.maybeStartRound()) {
+                    distiller.maybeCheckLive();
                 }
                 if (System.nanoTime() - lastLog > config.logInterval().toNanos()) {
                     lastLog = System.nanoTime();

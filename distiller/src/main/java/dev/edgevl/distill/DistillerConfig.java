@@ -21,10 +21,11 @@ import java.util.List;
  * @param buffer replay buffer sizes and the share of samples kept aside for the gate
  * @param trigger when a retraining round starts
  * @param round what one round trains
- * @param gateEpsilon how much worse than the live version on non-RGB agreement a candidate may be and still be promoted
- * @param gateMinHeldOut held-out samples needed before a candidate can replace a live version
+ * @param gate how a candidate is judged against the live version and version 0 ({@link Gate})
  * @param logInterval how often the distiller logs its buffer and rounds
  * @param initialWeights where the first round starts from when there is no live version ({@link InitialWeights})
+ * @param anchorShare share of every stage-1 epoch made of replayed anchor pairs ({@link AnchorPairs})
+ * @param backstop the collapse backstop ({@link Backstop})
  * @param minRgbBrightness pairs whose RGB frame's mean level (0..1) is below this are not learnt from: the teacher only
  *     sees RGB, and its embedding of a dark frame is no target (0 keeps them all)
  */
@@ -37,12 +38,28 @@ public record DistillerConfig(
         BufferSizes buffer,
         RetrainTrigger trigger,
         RoundSettings round,
-        double gateEpsilon,
-        int gateMinHeldOut,
+        Gate gate,
         Duration logInterval,
         String initialWeights,
         double minRgbBrightness,
-        StartFrom startFrom) {
+        StartFrom startFrom,
+        double anchorShare,
+        Backstop backstop) {
+
+    /**
+     * The collapse backstop: every {@code interval}, on the newest pairs the live version never trained on, whether it
+     * agrees with the teacher less often than version 0 (the paired test at the gate's level); after {@code strikes}
+     * such checks in a row the distiller rolls back to the last version that is not worse than v0 on those pairs.
+     *
+     * @param interval how often; zero turns the backstop off
+     * @param minPairs new pairs a check needs
+     * @param strikes consecutive "worse than v0" checks that roll back
+     */
+    public record Backstop(Duration interval, int minPairs, int strikes) {
+        public boolean enabled() {
+            return !interval.isZero();
+        }
+    }
 
     /** What a round's stage 1 starts from. */
     public enum StartFrom {
@@ -112,10 +129,26 @@ public record DistillerConfig(
             "distill.stage1.epochs",
             4,
             "Stage 1 (dual-modality distillation): passes over the buffer's training samples per round.");
+    public static final ConfigOption<Double> LEARNING_RATE = ConfigOption.decimal(
+            "distill.stage1.learning-rate",
+            2e-3,
+            "Stage 1's peak learning rate (it decays to a hundredth of it over the round).");
+    public static final ConfigOption<Double> INTERPOLATION = ConfigOption.decimal(
+            "distill.stage1.interpolation",
+            0.5,
+            "Share of its own change of the weights a round keeps when it starts from a version's weights: stage 1 ends at"
+                    + " start + share × (trained − start), a weight-space interpolation that keeps much of what the"
+                    + " round gained and gives back much of what it cost. 1 keeps all of it.");
     public static final ConfigOption<Integer> QAT_STEPS = ConfigOption.integer(
             "distill.stage2.steps",
             120,
             "Stage 2 (quantization-aware contrastive): steps per round; 0 skips stage 2 and exports by post-training int8 quantization.");
+    public static final ConfigOption<Double> STAGE2_LEARNING_RATE = ConfigOption.decimal(
+            "distill.stage2.learning-rate",
+            1e-4,
+            "Stage 2's peak learning rate (it decays to a hundredth of it over the round's steps). Rounds fine-tune a"
+                    + " student that is already good: at the offline evaluation's 5e-4 a round's stage 2 cost the shipped"
+                    + " student 4-5 points of agreement on the anchor pairs, at 1e-4 about 1.");
     public static final ConfigOption<Integer> BATCH =
             ConfigOption.integer("distill.batch", 32, "Pairs per training step.");
     public static final ConfigOption<Double> PSEUDO_LABEL_FRACTION = ConfigOption.decimal(
@@ -134,14 +167,43 @@ public record DistillerConfig(
             "distill.student.blocks",
             StudentSpec.compact(64, 128).blocksText(),
             "The student's depthwise-separable blocks as channels/stride pairs.");
-    public static final ConfigOption<Double> GATE_EPSILON = ConfigOption.decimal(
-            "distill.gate.epsilon",
-            0.02,
-            "A candidate is promoted unless its held-out non-RGB agreement with the teacher is worse than the live version's by more.");
-    public static final ConfigOption<Integer> GATE_MIN_HELD_OUT = ConfigOption.integer(
-            "distill.gate.min-held-out",
-            32,
-            "Held-out samples the gate needs before a candidate may replace a live version.");
+    public static final ConfigOption<Double> GATE_MARGIN = ConfigOption.decimal(
+            "distill.gate.margin",
+            0.03,
+            "How much lower (a share) a candidate's non-RGB agreement with the teacher may be than the live version's and"
+                    + " version 0's and still count as not worse; a paired test must show it is not worse by more.");
+    public static final ConfigOption<Double> GATE_ALPHA = ConfigOption.decimal(
+            "distill.gate.alpha",
+            0.1,
+            "Level of the gate's paired tests (not worse by the margin overall; not shown worse in any modality).");
+    public static final ConfigOption<Integer> GATE_MIN_PAIRS = ConfigOption.integer(
+            "distill.gate.min-pairs",
+            200,
+            "Pairs (anchor pairs and held-out stream pairs) the gate needs to judge at all; below it the live version"
+                    + " stays. About what a candidate as good as the live one needs to pass at the default margin.");
+    public static final ConfigOption<Integer> GATE_MIN_PER_MODALITY = ConfigOption.integer(
+            "distill.gate.min-per-modality",
+            50,
+            "Pairs a modality (or the anchor pairs) needs for its own test; smaller groups are reported, not tested.");
+    public static final ConfigOption<Duration> BACKSTOP_INTERVAL = ConfigOption.duration(
+            "distill.backstop.interval",
+            Duration.ofMinutes(2),
+            "How often the distiller checks, on the newest teacher pairs the live version never trained on, that it does not"
+                    + " agree with the teacher less often than version 0; 0 turns the collapse backstop off.");
+    public static final ConfigOption<Integer> BACKSTOP_MIN_PAIRS = ConfigOption.integer(
+            "distill.backstop.min-pairs",
+            150,
+            "New pairs a backstop check needs (it judges on at most the newest 400).");
+    public static final ConfigOption<Integer> BACKSTOP_STRIKES = ConfigOption.integer(
+            "distill.backstop.strikes",
+            2,
+            "Consecutive checks that find the live version worse than version 0 before the distiller rolls back to the last"
+                    + " version that is not.");
+    public static final ConfigOption<Double> ANCHOR_SHARE = ConfigOption.decimal(
+            "distill.round.anchor-share",
+            0.25,
+            "Share of every stage-1 epoch made of the anchor pairs shipped with the initial student, replayed so a round"
+                    + " keeps what the shipped student knew; 0 trains on the stream's pairs only.");
     public static final ConfigOption<Duration> LOG_INTERVAL = ConfigOption.duration(
             "distill.log-interval", Duration.ofSeconds(30), "How often the distiller logs its buffer.");
 
@@ -154,9 +216,10 @@ public record DistillerConfig(
     public static final ConfigOption<StartFrom> START_FROM = ConfigOption.enumeration(
             "distill.round.start-from",
             StartFrom.class,
-            StartFrom.LIVE,
-            "What each round's stage 1 starts from: live (the live version's weights) or anchor (version 0's, the shipped"
-                    + " student, every round; the live version's when there is no v0).");
+            StartFrom.ANCHOR,
+            "What each round's stage 1 starts from: anchor (version 0's weights, the shipped student, every round, so no"
+                    + " round builds on a drifted one; the live version's when there is no v0) or live (the live version's"
+                    + " weights: each round continues the last).");
 
     public static final ConfigOption<Double> MIN_RGB_BRIGHTNESS = ConfigOption.decimal(
             "distill.rgb.min-brightness",
@@ -177,19 +240,28 @@ public record DistillerConfig(
             TRIGGER_INTERVAL,
             TRIGGER_MIN_SAMPLES,
             EPOCHS,
+            LEARNING_RATE,
+            INTERPOLATION,
             QAT_STEPS,
+            STAGE2_LEARNING_RATE,
             BATCH,
             PSEUDO_LABEL_FRACTION,
             SEED,
             INPUT_SIZE,
             STEM,
             BLOCKS,
-            GATE_EPSILON,
-            GATE_MIN_HELD_OUT,
+            GATE_MARGIN,
+            GATE_ALPHA,
+            GATE_MIN_PAIRS,
+            GATE_MIN_PER_MODALITY,
             LOG_INTERVAL,
             INITIAL_WEIGHTS,
             MIN_RGB_BRIGHTNESS,
-            START_FROM);
+            START_FROM,
+            ANCHOR_SHARE,
+            BACKSTOP_INTERVAL,
+            BACKSTOP_MIN_PAIRS,
+            BACKSTOP_STRIKES);
 
     public DistillerConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
@@ -198,8 +270,7 @@ public record DistillerConfig(
         HELD_OUT_CAPACITY.check(buffer.heldOutCapacity() >= 1, "must be at least 1");
         HELD_OUT_FRACTION.check(
                 buffer.heldOutFraction() > 0 && buffer.heldOutFraction() < 1, "must be between 0 and 1, exclusive");
-        GATE_EPSILON.check(gateEpsilon >= 0 && gateEpsilon < 1, "must be at least 0 and below 1");
-        GATE_MIN_HELD_OUT.check(gateMinHeldOut >= 1, "must be at least 1");
+        ANCHOR_SHARE.check(anchorShare >= 0 && anchorShare < 1, "must be at least 0 and below 1");
         MIN_RGB_BRIGHTNESS.check(minRgbBrightness >= 0 && minRgbBrightness < 1, "must be at least 0 and below 1");
         LOG_INTERVAL.check(
                 logInterval != null && !logInterval.isNegative() && !logInterval.isZero(), "must be positive");
@@ -229,6 +300,12 @@ public record DistillerConfig(
         int batch = settings.get(BATCH);
         double fraction = settings.get(PSEUDO_LABEL_FRACTION);
         EPOCHS.check(epochs >= 1, "must be at least 1");
+        double learningRate = settings.get(LEARNING_RATE);
+        LEARNING_RATE.check(learningRate > 0 && learningRate < 1, "must be between 0 and 1, exclusive");
+        double interpolation = settings.get(INTERPOLATION);
+        INTERPOLATION.check(interpolation >= 0 && interpolation <= 1, "must be between 0 and 1");
+        double stage2Rate = settings.get(STAGE2_LEARNING_RATE);
+        STAGE2_LEARNING_RATE.check(stage2Rate > 0 && stage2Rate < 1, "must be between 0 and 1, exclusive");
         QAT_STEPS.check(steps >= 0, "must not be negative (0 skips stage 2 and exports by post-training quantization)");
         BATCH.check(batch >= 4, "must be at least 4");
         PSEUDO_LABEL_FRACTION.check(fraction > 0 && fraction <= 1, "must be above 0 and at most 1");
@@ -243,13 +320,47 @@ public record DistillerConfig(
                         settings.get(HELD_OUT_CAPACITY),
                         settings.get(HELD_OUT_FRACTION)),
                 new RetrainTrigger(samples, interval, minSamples),
-                new RoundSettings(inputSize, stem, blocks, epochs, batch, steps, fraction, settings.get(SEED)),
-                settings.get(GATE_EPSILON),
-                settings.get(GATE_MIN_HELD_OUT),
+                new RoundSettings(
+                        inputSize,
+                        stem,
+                        blocks,
+                        epochs,
+                        batch,
+                        steps,
+                        fraction,
+                        settings.get(SEED),
+                        learningRate,
+                        interpolation,
+                        stage2Rate),
+                gate(settings),
                 settings.get(LOG_INTERVAL),
                 settings.get(INITIAL_WEIGHTS),
                 settings.get(MIN_RGB_BRIGHTNESS),
-                settings.get(START_FROM));
+                settings.get(START_FROM),
+                settings.get(ANCHOR_SHARE),
+                backstop(settings));
+    }
+
+    private static Backstop backstop(Settings settings) {
+        Duration interval = settings.get(BACKSTOP_INTERVAL);
+        int minPairs = settings.get(BACKSTOP_MIN_PAIRS);
+        int strikes = settings.get(BACKSTOP_STRIKES);
+        BACKSTOP_INTERVAL.check(interval != null && !interval.isNegative(), "must not be negative");
+        BACKSTOP_MIN_PAIRS.check(minPairs >= 10, "must be at least 10");
+        BACKSTOP_STRIKES.check(strikes >= 1, "must be at least 1");
+        return new Backstop(interval, minPairs, strikes);
+    }
+
+    private static Gate gate(Settings settings) {
+        double margin = settings.get(GATE_MARGIN);
+        double alpha = settings.get(GATE_ALPHA);
+        int minPairs = settings.get(GATE_MIN_PAIRS);
+        int minPerModality = settings.get(GATE_MIN_PER_MODALITY);
+        GATE_MARGIN.check(margin >= 0 && margin < 1, "must be at least 0 and below 1");
+        GATE_ALPHA.check(alpha > 0 && alpha < 1, "must be between 0 and 1, exclusive");
+        GATE_MIN_PAIRS.check(minPairs >= 1, "must be at least 1");
+        GATE_MIN_PER_MODALITY.check(minPerModality >= 1, "must be at least 1");
+        return new Gate(margin, alpha, minPairs, minPerModality);
     }
 
     private static Path path(String value) {
@@ -270,11 +381,12 @@ public record DistillerConfig(
                 buffer,
                 trigger,
                 round,
-                gateEpsilon,
-                gateMinHeldOut,
+                gate,
                 logInterval,
                 initialWeights,
                 minRgbBrightness,
-                startFrom);
+                startFrom,
+                anchorShare,
+                backstop);
     }
 }

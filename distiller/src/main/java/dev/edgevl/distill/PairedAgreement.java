@@ -60,6 +60,19 @@ public record PairedAgreement(int n, int both, int candidateOnly, int otherOnly)
         return 1 - normalCdf(z);
     }
 
+    /**
+     * One-sided p-value of "the candidate is at least as good as the other" (the same paired test with no margin):
+     * small means the candidate is shown worse. 1 when nothing tells them apart.
+     */
+    public double pAtLeastAsGood() {
+        if (n == 0 || candidateOnly + otherOnly == 0) {
+            return 1;
+        }
+        double d = (double) (candidateOnly - otherOnly) / n;
+        double variance = ((double) (candidateOnly + otherOnly) / n - d * d) / n;
+        return variance <= 0 ? (d < 0 ? 0 : 1) : normalCdf(d / Math.sqrt(variance));
+    }
+
     /** The standard normal distribution function (Zelen and Severo's approximation, error below 1e-7). */
     static double normalCdf(double z) {
         if (z < 0) {

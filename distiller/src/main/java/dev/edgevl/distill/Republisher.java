@@ -28,6 +28,16 @@ public final class Republisher {
      * @throws IllegalArgumentException when the catalogue or the store lacks the version
      */
     public ModelVersion republish(String family, long version, boolean inline, Instant now) throws Exception {
+        return republish(family, version, inline, now, java.util.Map.of());
+    }
+
+    /**
+     * @param why figures added to the record's metrics (not to the signed manifest): why it was published again, for
+     *     whoever reads {@code models}
+     */
+    public ModelVersion republish(
+            String family, long version, boolean inline, Instant now, java.util.Map<String, Double> why)
+            throws Exception {
         ModelVersion stored = catalog.get(family, version)
                 .orElseThrow(() -> new IllegalArgumentException(
                         "There is no " + family + " v" + version + " in the catalogue " + catalog.directory() + "."));
@@ -37,6 +47,11 @@ public final class Republisher {
                     + family + " v" + version + "; it cannot be published again.");
         }
         ModelVersion.Builder record = ModelVersion.newBuilder(stored).setPublishedTime(now);
+        if (!why.isEmpty()) {
+            java.util.Map<String, Double> metrics = new java.util.TreeMap<>(stored.getMetrics());
+            metrics.putAll(why);
+            record.setMetrics(metrics);
+        }
         if (inline) {
             record.setBundle(ByteBuffer.wrap(bundle.get())).setBundleUri(null);
         } else {

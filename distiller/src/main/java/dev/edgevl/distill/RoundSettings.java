@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What one retraining round trains: the student's layout (its embedding size is the teacher's, known only once
- * embeddings arrive), stage-1 epochs, the batch, stage-2 steps, the pseudo-label fraction τ and the base seed.
+ * embeddings arrive), stage-1 epochs, the batch, stage-2 steps, the pseudo-label fraction τ, the base seed and stage 1's
+ * peak learning rate, and the share of a warm-started round's change of the weights it keeps ({@code interpolation}).
  */
 public record RoundSettings(
         int inputSize,
@@ -15,7 +16,10 @@ public record RoundSettings(
         int batch,
         int qatSteps,
         double pseudoLabelFraction,
-        long seed) {
+        long seed,
+        double learningRate,
+        double interpolation,
+        double stage2LearningRate) {
     public RoundSettings {
         blocks = List.copyOf(blocks);
         if (inputSize < 16
@@ -24,7 +28,10 @@ public record RoundSettings(
                 || epochs < 1
                 || batch < 4
                 || qatSteps < 0
-                || !(pseudoLabelFraction > 0 && pseudoLabelFraction <= 1)) {
+                || !(pseudoLabelFraction > 0 && pseudoLabelFraction <= 1)
+                || !(learningRate > 0 && learningRate < 1)
+                || !(interpolation >= 0 && interpolation <= 1)
+                || !(stage2LearningRate > 0 && stage2LearningRate < 1)) {
             throw new IllegalArgumentException("invalid round settings");
         }
     }
@@ -32,7 +39,17 @@ public record RoundSettings(
     /** The same round with other stage-1 epochs and seed (e.g. a longer offline bootstrap). */
     public RoundSettings with(int newEpochs, long newSeed) {
         return new RoundSettings(
-                inputSize, stemChannels, blocks, newEpochs, batch, qatSteps, pseudoLabelFraction, newSeed);
+                inputSize,
+                stemChannels,
+                blocks,
+                newEpochs,
+                batch,
+                qatSteps,
+                pseudoLabelFraction,
+                newSeed,
+                learningRate,
+                interpolation,
+                stage2LearningRate);
     }
 
     public StudentSpec student(int embeddingDim) {

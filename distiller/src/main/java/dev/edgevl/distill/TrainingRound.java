@@ -1,6 +1,8 @@
 package dev.edgevl.distill;
 
 import dev.edgevl.model.onnx.Calibration;
+import dev.edgevl.model.onnx.OnnxExporter;
+import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.student.StudentFolding;
 import dev.edgevl.model.student.StudentNetwork;
@@ -18,6 +20,7 @@ import dev.edgevl.model.train.Shuffle;
 import dev.edgevl.model.train.Stage2Batches;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +38,10 @@ public final class TrainingRound {
     static final String STAGE_2 = "stage 2";
     static final String CALIBRATION = "calibration";
     private static final int CALIBRATION_PAIRS = 128;
+    /** Share of a round's training pairs kept out of stage 2 to check it against post-training int8. */
+    static final double STAGE2_CHECK_SHARE = 0.2;
+    /** Below this many checking pairs stage 2 trains on all and is kept unchecked. */
+    static final int MIN_STAGE2_CHECK = 32;
 
     /**
      * What a round made.
@@ -89,7 +96,10 @@ public final class TrainingRound {
     Stage1 stage1(List<ReplayBuffer.Sample> train, byte[] warmStart, long seed, Map<String, Double> metrics) {
         StudentSpec spec = settings.student(train.get(0).teacher().length);
         try (DistillationTrainer trainer = new DistillationTrainer(
-                StudentNetwork.build(spec), spec.inputSize(), stage1Config(train.size(), seed), warmStart)) {
+                StudentNetwork.build(spec, warmStart != null),
+                spec.inputSize(),
+                stage1Config(train.size(), seed),
+                warmStart)) {
             double lastEpochLoss = 0;
             Random random = new Random(RunSeeds.derive(seed, "stage1-shuffle"));
             int batch = Math.min(settings.batch(), train.size());
@@ -104,6 +114,10 @@ public final class TrainingRound {
                 listener.progress(STAGE_1, epoch + 1, settings.epochs());
             }
             metrics.put("stage1.loss", lastEpochLoss);
+            if (warmStart != null && settings.interpolation() < 1) {
+                trainer.interpolateTowards(warmStart, (float) settings.interpolation());
+                metrics.put("stage1.interpolation", settings.interpolation());
+            }
             return new Stage1(
                     trainer.weights(), StudentFolding.fold(trainer.model().getBlock(), spec));
         }
@@ -111,8 +125,9 @@ public final class TrainingRound {
 
     private DistillConfig stage1Config(int samples, long seed) {
         int steps = settings.epochs() * Math.max(1, samples / Math.min(settings.batch(), samples));
+        float lr = (float) settings.learningRate();
         return new DistillConfig(
-                2e-3f, 2e-5f, 0.05f, steps, DistillLoss.L1, (int) RunSeeds.derive(seed, "student-init"));
+                lr, lr / 100, 0.05f, steps, DistillLoss.L1, (int) RunSeeds.derive(seed, "student-init"));
     }
 
     /**
@@ -139,16 +154,30 @@ public final class TrainingRound {
         return Calibration.calibrate(folded, both, 2 * n);
     }
 
-    /** Stage 2 needs steps, two labels and pairs of at least two pseudo-labels; without them the calibrated student is exported as is. */
+    /**
+     * Stage 2 needs steps, two labels and pairs of at least two pseudo-labels; without them the calibrated student is
+     * exported as is. A share of the training pairs (by a hash of each pair) is kept out of stage 2 to check it: the
+     * quantization-aware student is kept only when it agrees with the teacher on them at least as often as the
+     * calibrated one (post-training int8) does, so stage 2 can only help (Ekya keeps the best epoch the same way).
+     */
     private FoldedStudent stage2(
             FoldedStudent calibrated,
-            List<ReplayBuffer.Sample> train,
+            List<ReplayBuffer.Sample> all,
             LabelSet labels,
             long seed,
             Map<String, Double> metrics) {
         if (settings.qatSteps() == 0 || labels.size() < 2) {
             metrics.put("stage2.samples", 0.0);
             return calibrated;
+        }
+        List<ReplayBuffer.Sample> train = new ArrayList<>();
+        List<ReplayBuffer.Sample> check = new ArrayList<>();
+        for (ReplayBuffer.Sample s : all) {
+            (ReplayBuffer.unit(s.id(), "stage2-check") < STAGE2_CHECK_SHARE ? check : train).add(s);
+        }
+        if (check.size() < MIN_STAGE2_CHECK) {
+            train = all;
+            check = List.of();
         }
         float[][] teacher = new float[train.size()][];
         for (int i = 0; i < teacher.length; i++) {
@@ -160,9 +189,11 @@ public final class TrainingRound {
         if (picks.stream().mapToInt(PseudoLabels.Pick::label).distinct().count() < 2 || picks.size() < 4) {
             return calibrated;
         }
-        QatConfig config = QatConfig.defaults(settings.qatSteps(), (int) RunSeeds.derive(seed, "qat-init"));
+        QatConfig config = QatConfig.defaults(settings.qatSteps(), (int) RunSeeds.derive(seed, "qat-init"))
+                .withLearningRate((float) settings.stage2LearningRate());
         Stage2Batches batches = new Stage2Batches(
                 picks, train.size(), settings.batch(), new Random(RunSeeds.derive(seed, "stage2-shuffle")));
+        FoldedStudent trained;
         try (QatTrainer trainer = new QatTrainer(calibrated, config)) {
             float loss = 0;
             for (int s = 0; s < settings.qatSteps(); s++) {
@@ -171,7 +202,25 @@ public final class TrainingRound {
                 listener.progress(STAGE_2, s + 1, settings.qatSteps());
             }
             metrics.put("stage2.loss", (double) loss);
-            return trainer.result();
+            trained = trainer.result();
+        }
+        if (check.isEmpty()) {
+            return trained;
+        }
+        double ptq = agreement(calibrated, check, labels);
+        double qat = agreement(trained, check, labels);
+        metrics.put("stage2.check.pairs", (double) check.size());
+        metrics.put("stage2.check.postTraining", ptq);
+        metrics.put("stage2.check.quantizationAware", qat);
+        metrics.put("stage2.kept", qat >= ptq ? 1.0 : 0.0);
+        return qat >= ptq ? trained : calibrated;
+    }
+
+    /** Non-RGB agreement with the teacher of a student's int8 export. */
+    private double agreement(FoldedStudent student, List<ReplayBuffer.Sample> samples, LabelSet labels) {
+        float[][] teacher = samples.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+        try (OnnxStudent onnx = new OnnxStudent(OnnxExporter.exportInt8(student))) {
+            return Gate.agreement(Distiller.embed(onnx::embed, tensors, samples, true), teacher, labels);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.edgevl.distill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.config.Settings;
 import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.BundleVerifier;
@@ -43,6 +44,7 @@ class DistillerTest {
                 "distill.trigger.samples", "100",
                 "distill.trigger.min-samples", "50",
                 "distill.buffer.held-out.fraction", "0.2"));
+        settings = settings.with("distill.gate.min-pairs", "20").with("distill.gate.min-per-modality", "20");
         for (Map.Entry<String, String> e : more.entrySet()) {
             settings = settings.with(e.getKey(), e.getValue());
         }
@@ -75,7 +77,8 @@ class DistillerTest {
 
     @Test
     void aRoundPublishesASignedVersionAndTheNextOneContinuesFromIt() throws Exception {
-        DistillerConfig config = tinyConfig(dir, Map.of("distill.gate.epsilon", "0.5"));
+        DistillerConfig config =
+                tinyConfig(dir, Map.of("distill.gate.margin", "0.5", "distill.round.start-from", "live"));
         try (Distiller d = distiller(config, RoundListener.NONE)) {
             feed(d, "cam-1", 0, 40);
             assertThat(d.maybeStartRound())
@@ -103,12 +106,14 @@ class DistillerTest {
                             "stage2.loss",
                             Distiller.DATA_WATERMARK)
                     .containsEntry("gate.promoted", 1.0)
-                    .containsEntry("train.warmStart", 0.0);
+                    .containsEntry("train.warmStart", 0.0)
+                    .as("stage 2 checked against post-training int8 on pairs it did not train on")
+                    .containsKeys("stage2.check.pairs", "stage2.check.postTraining", "stage2.kept");
             System.out.printf(
                     "v1 gate: non-RGB agreement %.3f, RGB %.3f on %.0f held-out pairs%n",
                     v1.getMetrics().get("gate.nonRgbAgreement"),
                     v1.getMetrics().get("gate.rgbAgreement"),
-                    v1.getMetrics().get("gate.heldOut"));
+                    v1.getMetrics().get("gate.pairs"));
             assertThat(v1.getMetrics().get("gate.nonRgbAgreement"))
                     .as("depth agrees with the teacher more often than chance (0.25)")
                     .isGreaterThan(0.4);
@@ -210,7 +215,7 @@ class DistillerTest {
 
     @Test
     void aCandidateTheGateRejectsIsKeptInTheStoreButNotPublished() throws Exception {
-        DistillerConfig config = tinyConfig(dir, Map.of("distill.gate.min-held-out", "100000"));
+        DistillerConfig config = tinyConfig(dir, Map.of("distill.gate.min-pairs", "100000"));
         try (Distiller d = distiller(config, RoundListener.NONE)) {
             feed(d, "cam-1", 0, 200);
             d.maybeStartRound();
@@ -223,7 +228,7 @@ class DistillerTest {
             assertThat(d.maybeStartRound()).isTrue();
             d.awaitRound(ROUND_TIMEOUT);
             assertThat(d.lastRound().published()).isFalse();
-            assertThat(d.lastRound().verdict().reason()).contains("held-out pairs; the gate needs 100000");
+            assertThat(d.lastRound().verdict().reason()).contains("pairs to judge on; the gate needs 100000");
         }
         assertThat(published).hasSize(1);
         List<ModelVersion> catalogued = ModelCatalog.in(dir).list("student");
@@ -309,9 +314,11 @@ class DistillerTest {
                     .as("v1 continues from v0's weights and is judged against it, pair by pair")
                     .containsEntry("train.warmStart", 1.0)
                     .containsKey("gate.liveNonRgbAgreement")
-                    .containsKeys("gate.vsLive.pairs", "gate.vsLive.candidateOnly", "gate.vsLive.pWorseByEpsilon");
+                    .containsKeys("gate.vsLive.pairs", "gate.vsLive.candidateOnly", "gate.vsLive.pWorseByMargin")
+                    .as("v0 is live: one comparison")
+                    .doesNotContainKey("gate.vsV0.pairs");
             double pairs = d.lastRound().metrics().get("gate.vsLive.pairs");
-            assertThat(d.lastRound().metrics().get("gate.heldOut")).isEqualTo(pairs);
+            assertThat(d.lastRound().metrics().get("gate.pairs")).isEqualTo(pairs);
         }
         try (Distiller restarted = unlabelled(withInitial)) {
             for (int c = 0; c < TestSamples.LABELS.size(); c++) {
@@ -330,15 +337,129 @@ class DistillerTest {
     }
 
     @Test
-    void withStartFromAnchorEveryRoundStartsFromVersionZero() throws Exception {
+    void aCandidateTrainedOnShuffledTeacherEmbeddingsIsRejectedOnTheAnchorPairs() throws Exception {
+        DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
+        Path saved = dir.resolve("initial");
+        InitialWeights.train(
+                        TestSamples.stream("cam-0", 0, 160, i -> i % 4),
+                        config.round().with(15, 3),
+                        3,
+                        RoundListener.NONE,
+                        Map.of())
+                .save(saved);
+        AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5120, i -> i % 4), saved);
+        // Everything that can make a round learn fast, and nothing that holds it back: the sabotage must land.
+        DistillerConfig sabotaged = tinyConfig(
+                dir.resolve("b"),
+                Map.of(
+                        "distill.initial-weights", saved.toString(),
+                        "distill.stage1.interpolation", "1",
+                        "distill.round.anchor-share", "0",
+                        "distill.stage1.epochs", "8"));
+        try (Distiller d = distiller(sabotaged, RoundListener.NONE)) {
+            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+            d.onModel(sabotaged.family(), v0);
+            List<TeacherEmbedding> honest = TestSamples.stream("cam-1", 0, 240, i -> i % 4);
+            for (int i = 0; i < honest.size(); i++) {
+                // Pair i gets pair i+1's teacher embedding: always another class's.
+                d.onTeacherEmbedding(TeacherEmbedding.newBuilder(honest.get(i))
+                        .setEmbedding(honest.get((i + 1) % honest.size()).getEmbedding())
+                        .build());
+            }
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            RoundReport round = d.lastRound();
+            assertThat(round.failed()).as("round failure: %s", round.failure()).isFalse();
+            System.out.println("sabotaged v1: " + round.verdict().reason());
+            assertThat(round.published()).isFalse();
+            assertThat(round.verdict().reason()).contains("rejected").contains("ANCHOR");
+            assertThat(round.metrics().get("gate.vsLive.ANCHOR.candidate"))
+                    .isLessThan(round.metrics().get("gate.vsLive.ANCHOR.other"));
+            assertThat(published).containsExactly(v0);
+        }
+    }
+
+    @Test
+    void theBackstopRollsALiveVersionWorseThanVersionZeroBackToTheLastGoodOne() throws Exception {
+        DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
+        Path saved = dir.resolve("initial");
+        InitialWeights.train(
+                        TestSamples.stream("cam-0", 0, 160, i -> i % 4),
+                        config.round().with(15, 3),
+                        3,
+                        RoundListener.NONE,
+                        Map.of())
+                .save(saved);
+        DistillerConfig watched = tinyConfig(
+                dir.resolve("b"),
+                Map.of(
+                        "distill.initial-weights", saved.toString(),
+                        "distill.stage1.interpolation", "1",
+                        "distill.round.anchor-share", "0",
+                        "distill.stage1.epochs", "8",
+                        "distill.backstop.interval", "1ms",
+                        "distill.backstop.min-pairs", "40",
+                        "distill.gate.margin", "0.9"));
+        try (Distiller d = distiller(watched, RoundListener.NONE)) {
+            Republisher republisher =
+                    new Republisher(d.catalog(), new DirectoryModelStore(watched.storeDir()), published::add);
+            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+            d.onModel(watched.family(), v0);
+            assertThat(d.maybeCheckLive()).as("v0 is live: nothing to check").isFalse();
+            feed(d, "cam-1", 0, 200);
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            d.onModel(watched.family(), republisher.republish(watched.family(), 1, true, java.time.Instant.now()));
+            // v2 learns shuffled teacher embeddings (pair i gets pair i+1's, always another class's) and is made live
+            // by hand, whatever the gate says.
+            List<TeacherEmbedding> honest = TestSamples.stream("cam-2", 1000, 1240, i -> i % 4);
+            for (int i = 0; i < honest.size(); i++) {
+                d.onTeacherEmbedding(TeacherEmbedding.newBuilder(honest.get(i))
+                        .setEmbedding(honest.get((i + 1) % honest.size()).getEmbedding())
+                        .build());
+            }
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            d.onModel(watched.family(), republisher.republish(watched.family(), 2, true, java.time.Instant.now()));
+            published.clear();
+
+            assertThat(d.maybeCheckLive())
+                    .as("no pair newer than what v2 trained on yet")
+                    .isFalse();
+            feed(d, "cam-3", 2000, 2100);
+            for (int check = 1; check <= 2; check++) {
+                Thread.sleep(5);
+                assertThat(d.maybeCheckLive()).as("check %d", check).isTrue();
+                d.awaitRound(ROUND_TIMEOUT);
+            }
+            assertThat(published).as("rolled back after two checks in a row").hasSize(1);
+            ModelVersion back = published.get(0);
+            assertThat(back.getVersion())
+                    .as("v1, the last version not worse than v0")
+                    .isEqualTo(1);
+            assertThat(back.getMetrics())
+                    .containsEntry("rollback.from", 2.0)
+                    .containsEntry("rollback.checks", 2.0)
+                    .containsKeys("rollback.fromAgreement", "rollback.v0Agreement", "rollback.pAtLeastAsGood");
+            assertThat(back.getMetrics().get("rollback.fromAgreement"))
+                    .isLessThan(back.getMetrics().get("rollback.v0Agreement"));
+            new BundleVerifier(TrustedKeys.of(KEYS.getPublic())).verify(back);
+        }
+    }
+
+    @Test
+    void everyRoundStartsFromVersionZeroReplaysTheAnchorPairsAndIsJudgedAgainstLiveAndVersionZero() throws Exception {
         DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
         Path saved = dir.resolve("initial");
         InitialWeights.train(
                         TestSamples.stream("cam-0", 0, 64, i -> i % 4), config.round(), 3, RoundListener.NONE, Map.of())
                 .save(saved);
-        DistillerConfig anchored = tinyConfig(
-                dir.resolve("b"),
-                Map.of("distill.initial-weights", saved.toString(), "distill.round.start-from", "anchor"));
+        AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5080, i -> i % 4), saved);
+        AnchorPairs anchors = AnchorPairs.load(saved.toString());
+        assertThat(anchors.size()).isEqualTo(80);
+        assertThat(anchors.gate()).isNotEmpty();
+        assertThat(anchors.replay()).isNotEmpty();
+        DistillerConfig anchored = tinyConfig(dir.resolve("b"), Map.of("distill.initial-weights", saved.toString()));
         try (Distiller d = distiller(anchored, RoundListener.NONE)) {
             ModelVersion v0 = d.maybePublishInitial().orElseThrow();
             d.onModel(anchored.family(), v0);
@@ -352,10 +473,24 @@ class DistillerTest {
             feed(d, "cam-2", 200, 400);
             assertThat(d.maybeStartRound()).isTrue();
             d.awaitRound(ROUND_TIMEOUT);
-            assertThat(d.lastRound().metrics())
+            Map<String, Double> m = d.lastRound().metrics();
+            assertThat(m)
                     .as("v2 starts from v0's weights, not the live v1's")
                     .containsEntry("train.fromAnchor", 1.0)
                     .containsEntry("train.warmStart", 1.0);
+            assertThat(m.get("train.anchorSamples"))
+                    .as("a quarter of the epoch is replayed anchor pairs")
+                    .isCloseTo(m.get("train.streamSamples") / 3, org.assertj.core.api.Assertions.within(1.0));
+            assertThat(m.get("gate.anchorPairs")).isEqualTo(anchors.gate().size());
+            assertThat(m)
+                    .as("judged against the live v1 and against v0, on the anchor pairs too")
+                    .containsKeys(
+                            "gate.vsLive.pairs",
+                            "gate.vsV0.pairs",
+                            "gate.vsV0.pWorseByMargin",
+                            "gate.vsV0.ANCHOR.pairs",
+                            "gate.vsV0.DEPTH.pAtLeastAsGood");
+            assertThat(d.lastRound().verdict().reason()).contains("live v1").contains("v0");
         }
     }
 

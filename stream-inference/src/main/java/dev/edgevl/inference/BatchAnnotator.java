@@ -53,6 +53,9 @@ public final class BatchAnnotator implements Serializable {
                 model == null ? null : BatchInference.run(batch, model, labels, config.topK(), config.temperature());
         Long perFrameMicros =
                 outcome == null || batch.isEmpty() ? null : outcome.inferenceNanos() / 1_000 / batch.size();
+        ModalityPriority priority = config.favourWeak() && model != null
+                ? ModalityPriority.from(model.metrics())
+                : ModalityPriority.UNIFORM;
         List<Annotated> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             PendingFrame frame =
@@ -61,7 +64,7 @@ public final class BatchAnnotator implements Serializable {
                     outcome == null ? null : outcome.frames().get(i);
             Set<RouteReason> reasons =
                     routing.reasons(frame, scored != null, scored == null ? null : scored.uncertainty());
-            boolean routed = budget.offer(frame.deviceId(), !reasons.isEmpty());
+            boolean routed = budget.offer(frame.deviceId(), routing.eligible(frame, reasons, priority));
             Annotation annotation = AnnotationRecords.annotation(
                     frame, scored, model, labels.version(), reasons, routed, now, perFrameMicros);
             out.add(new Annotated(

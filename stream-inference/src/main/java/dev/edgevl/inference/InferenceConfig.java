@@ -20,7 +20,9 @@ import java.util.List;
  * @param temperature      softmax temperature over cosine similarities
  * @param routing          when a frame counts as uncertain
  * @param budget           the per-device token bucket for teacher requests
- * @param exploration      probability of sending a confident frame anyway (charged to the same bucket)
+ * @param exploration      share of frames sent whatever the student says, by a hash of the frame (charged to the same bucket)
+ * @param favourWeak       whether uncertain frames of the modality the live student is weakest on get the budget first
+ *     ({@link ModalityPriority})
  * @param engineThreads    ONNX Runtime intra-op threads per parallel instance; 0 = cores / parallelism
  * @param parallelism      operator parallelism; 0 = the environment's default
  * @param checkpointInterval how often Flink checkpoints (and so how often the exactly-once sinks commit)
@@ -38,6 +40,7 @@ public record InferenceConfig(
         RoutingRules routing,
         TokenBucket budget,
         double exploration,
+        boolean favourWeak,
         int engineThreads,
         int parallelism,
         Duration checkpointInterval,
@@ -88,7 +91,14 @@ public record InferenceConfig(
     public static final ConfigOption<Double> EXPLORATION = ConfigOption.decimal(
             PREFIX + "route.exploration",
             0.005,
-            "Probability of sending a confident frame to the teacher anyway, so confident mistakes are seen too (within the budget).");
+            "Share of frames sent to the teacher whatever the student says (picked by a hash of the frame, within the budget): a"
+                    + " uniform sample of the stream, so confident mistakes are seen too and the distiller has unbiased pairs.");
+    public static final ConfigOption<Boolean> FAVOUR_WEAK = ConfigOption.bool(
+            PREFIX + "route.favour-weak-modality",
+            true,
+            "Uncertain frames of the modality the live student agrees with the teacher least on (its signed gate figures)"
+                    + " get their device's budget first; the others' in proportion. Exploration stays uniform. false: every"
+                    + " modality alike.");
     public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(
             PREFIX + "engine.threads",
             0,
@@ -127,6 +137,7 @@ public record InferenceConfig(
             BUDGET,
             BURST,
             EXPLORATION,
+            FAVOUR_WEAK,
             ENGINE_THREADS,
             PARALLELISM,
             CHECKPOINT_INTERVAL,
@@ -180,6 +191,7 @@ public record InferenceConfig(
                 routing,
                 budget,
                 settings.get(EXPLORATION),
+                settings.get(FAVOUR_WEAK),
                 settings.get(ENGINE_THREADS),
                 settings.get(PARALLELISM),
                 settings.get(CHECKPOINT_INTERVAL),
@@ -203,6 +215,7 @@ public record InferenceConfig(
                 routing,
                 budget,
                 exploration,
+                favourWeak,
                 engineThreads,
                 parallelism,
                 checkpointInterval,
@@ -222,6 +235,7 @@ public record InferenceConfig(
                 newRouting,
                 newBudget,
                 newExploration,
+                favourWeak,
                 engineThreads,
                 parallelism,
                 checkpointInterval,
@@ -241,6 +255,7 @@ public record InferenceConfig(
                 routing,
                 budget,
                 exploration,
+                favourWeak,
                 engineThreads,
                 parallelism,
                 checkpointInterval,

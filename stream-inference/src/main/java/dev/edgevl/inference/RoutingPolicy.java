@@ -28,6 +28,28 @@ final class RoutingPolicy implements Serializable {
      * @param modelLive   whether a model scored the frame
      * @param uncertainty the student's uncertainty; null when there was no model or no label
      */
+    /**
+     * Whether a frame with these reasons may spend its device's budget: exploration always (the uniform slice stays
+     * uniform), an uncertain frame with its modality's {@link ModalityPriority} as probability, decided by a hash of the
+     * frame's identity (so a replay decides the same).
+     */
+    boolean eligible(PendingFrame frame, Set<RouteReason> reasons, ModalityPriority priority) {
+        if (reasons.isEmpty()) {
+            return false;
+        }
+        if (reasons.contains(RouteReason.EXPLORATION) || reasons.contains(RouteReason.NO_MODEL)) {
+            return true;
+        }
+        double p = priority.of(frame.pair().getAux().getModality());
+        return p >= 1
+                || unit(
+                                frame.deviceId(),
+                                frame.pair().getAux().getSensorId(),
+                                frame.pair().getAux().getSequence(),
+                                0x5bd1e995L)
+                        < p;
+    }
+
     Set<RouteReason> reasons(PendingFrame frame, boolean modelLive, Uncertainty uncertainty) {
         if (!frame.hasRgb()) {
             return EnumSet.noneOf(RouteReason.class);
@@ -36,28 +58,30 @@ final class RoutingPolicy implements Serializable {
             return EnumSet.of(RouteReason.NO_MODEL);
         }
         Set<RouteReason> reasons = uncertainty == null ? EnumSet.noneOf(RouteReason.class) : rules.reasons(uncertainty);
-        if (reasons.isEmpty()
-                && explores(
-                        frame.deviceId(),
-                        frame.pair().getAux().getSensorId(),
-                        frame.pair().getAux().getSequence())) {
+        // Whether the frame explores depends on its identity alone, not on how sure the student is: the exploration
+        // slice is a uniform sample of the stream, which the distiller can judge on without the router's bias.
+        if (explores(
+                frame.deviceId(),
+                frame.pair().getAux().getSensorId(),
+                frame.pair().getAux().getSequence())) {
             reasons.add(RouteReason.EXPLORATION);
         }
         return reasons;
     }
 
-    /** Whether this frame is one of the {@code exploration} share picked to be checked although the student is sure. */
+    /** Whether this frame is one of the {@code exploration} share, picked by its identity, sure or not. */
     boolean explores(String deviceId, String sensorId, long sequence) {
-        if (exploration <= 0) {
-            return false;
-        }
+        return exploration > 0 && unit(deviceId, sensorId, sequence, 0) < exploration;
+    }
+
+    /** A number in [0, 1) hashed from the frame's identity, independent for each {@code purpose}. */
+    private static double unit(String deviceId, String sensorId, long sequence, long purpose) {
         long h = 0xcbf29ce484222325L;
         for (byte b : (deviceId + '\u0000' + sensorId).getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ b) * 0x100000001b3L;
         }
-        h = mix(h ^ mix(sequence));
-        double uniform = (h >>> 11) * 0x1.0p-53;
-        return uniform < exploration;
+        h = mix(h ^ mix(sequence) ^ mix(purpose));
+        return (h >>> 11) * 0x1.0p-53;
     }
 
     private static long mix(long z) {

@@ -101,6 +101,10 @@ public final class ContinualRun {
     private LiveLabels vocabulary;
     private StreamPairing pairing;
     private Instant roundDue;
+    private Instant checkDue;
+    /** Stream time a backstop check takes (a few seconds of inference in a real distiller). */
+    private static final Duration CHECK_LATENCY = Duration.ofSeconds(10);
+
     private long rounds;
     private long lastProgress;
 
@@ -210,7 +214,10 @@ public final class ContinualRun {
                 rounds++;
                 roundDue = now.plus(options.roundLatency());
                 tally.mark(new LiveEvent(now, LiveEvent.Kind.RETRAIN, "round " + rounds + " started"));
+            } else if (roundDue == null && checkDue == null && distiller.maybeCheckLive()) {
+                checkDue = now.plus(CHECK_LATENCY);
             }
+            maybeApplyCheck(now);
             report(now);
         } catch (InterruptedException e) {
             throw e;
@@ -262,6 +269,22 @@ public final class ContinualRun {
         requests.clear();
     }
 
+    /** At a backstop check's due time: wait for it, and make live what it published, if anything (a rollback). */
+    private void maybeApplyCheck(Instant now) throws Exception {
+        if (checkDue == null || now.isBefore(checkDue)) {
+            return;
+        }
+        distiller.awaitRound(Duration.ofMinutes(30));
+        checkDue = null;
+        if (!published.isEmpty()) {
+            tally.mark(new LiveEvent(
+                    now,
+                    LiveEvent.Kind.GATE,
+                    "rolled back to v" + published.get(published.size() - 1).getVersion()));
+        }
+        makeLive(now);
+    }
+
     /** At a round's due time: wait for it, and make its version live if the gate promoted it. */
     private void maybeSwap(Instant now) throws Exception {
         if (roundDue == null || now.isBefore(roundDue)) {
@@ -277,6 +300,11 @@ public final class ContinualRun {
                     "v" + round.version()
                             + (round.published() ? " promoted" : round.failed() ? " failed" : " kept back")));
         }
+        makeLive(now);
+    }
+
+    /** Makes the newest version the distiller published live, in the stream job and in the distiller. */
+    private void makeLive(Instant now) throws Exception {
         if (published.isEmpty()) {
             return;
         }

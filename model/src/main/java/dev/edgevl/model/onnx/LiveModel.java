@@ -16,9 +16,17 @@ public final class LiveModel implements AutoCloseable {
     private final String teacherId;
     private final InputSpec spec;
     private final OnnxStudent student;
+    private final java.util.Map<String, Double> metrics;
 
     private LiveModel(
-            String family, long version, String sha256, String teacherId, InputSpec spec, OnnxStudent student) {
+            String family,
+            long version,
+            String sha256,
+            String teacherId,
+            InputSpec spec,
+            OnnxStudent student,
+            java.util.Map<String, Double> metrics) {
+        this.metrics = java.util.Map.copyOf(metrics);
         this.family = family;
         this.version = version;
         this.sha256 = sha256;
@@ -48,7 +56,8 @@ public final class LiveModel implements AutoCloseable {
                 verified.sha256Hex(),
                 verified.manifest().teacherId(),
                 spec,
-                student);
+                student,
+                verified.manifest().metrics());
     }
 
     public String family() {
@@ -66,6 +75,11 @@ public final class LiveModel implements AutoCloseable {
     /** The teacher whose embedding space the model outputs: labels are only comparable when that teacher embedded them. */
     public String teacherId() {
         return teacherId;
+    }
+
+    /** The signed manifest's training and gate figures. */
+    public java.util.Map<String, Double> metrics() {
+        return metrics;
     }
 
     public InputSpec spec() {

@@ -21,17 +21,27 @@ public final class StudentNetwork {
     private StudentNetwork() {}
 
     public static Block build(StudentSpec spec) {
+        return build(spec, false);
+    }
+
+    /**
+     * @param frozenStatistics whether training leaves the batch norms' running mean and variance as they are (as loaded):
+     *     fine-tuning on a small set of another mix of modalities then cannot shift what every layer sees at inference
+     */
+    public static Block build(StudentSpec spec, boolean frozenStatistics) {
+        // DJL's momentum is the share of the old running statistics kept at each step: 1 keeps them all.
+        float momentum = frozenStatistics ? 1f : 0.9f;
         SequentialBlock net = new SequentialBlock();
         net.add(conv(spec.stemChannels(), 3, 2, 1))
-                .add(BatchNorm.builder().build())
+                .add(BatchNorm.builder().optMomentum(momentum).build())
                 .add(Activation.reluBlock());
         int in = spec.stemChannels();
         for (StudentSpec.Block b : spec.blocks()) {
             net.add(conv(in, 3, b.stride(), in))
-                    .add(BatchNorm.builder().build())
+                    .add(BatchNorm.builder().optMomentum(momentum).build())
                     .add(Activation.reluBlock());
             net.add(conv(b.channels(), 1, 1, 1))
-                    .add(BatchNorm.builder().build())
+                    .add(BatchNorm.builder().optMomentum(momentum).build())
                     .add(Activation.reluBlock());
             in = b.channels();
         }

@@ -21,7 +21,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +40,7 @@ public final class DistillationTrainer implements AutoCloseable {
     private final Trainer trainer;
     private final DistillConfig config;
     private int stepsDone;
+    private boolean finished;
 
     /** Trains {@code block} (initialized here for {@code imageSize}); the caller keeps ownership of the block's weights through {@link #model()}. */
     public DistillationTrainer(Block block, int imageSize, DistillConfig config) {
@@ -68,6 +71,7 @@ public final class DistillationTrainer implements AutoCloseable {
 
     /** One update on a batch; returns the batch's loss before the update. */
     public float step(PairBatch batch) {
+        checkNotFinished();
         int n = batch.size();
         int s = batch.imageSize();
         int d = batch.embeddingDim();
@@ -97,6 +101,7 @@ public final class DistillationTrainer implements AutoCloseable {
 
     /** Student embeddings of preprocessed images (N×3×S×S), in inference mode. */
     public float[][] embed(float[] images, int count, int imageSize) {
+        checkNotFinished();
         try (NDManager manager = trainer.getManager().newSubManager()) {
             NDArray x = manager.create(images, new Shape(count, 3, imageSize, imageSize));
             NDArray out = trainer.evaluate(new NDList(x)).singletonOrThrow();
@@ -107,6 +112,58 @@ public final class DistillationTrainer implements AutoCloseable {
                 System.arraycopy(flat, i * d, rows[i], 0, d);
             }
             return rows;
+        }
+    }
+
+    /**
+     * Moves every parameter (and batch-norm statistic) back towards {@code anchor}'s: {@code anchor + keep · (this −
+     * anchor)}. Weight-space interpolation between a fine-tuned network and the one it started from keeps much of what
+     * the fine-tuning gained and gives back much of what it cost elsewhere; {@code keep} 1 leaves the weights as they are.
+     *
+     * <p>The result is in the block ({@link #model()}, {@link #weights()}); the trainer itself is done after this (its
+     * parameter store still holds the arrays it trained), so stepping or embedding with it is refused.
+     *
+     * @param anchor weights of the same architecture in DJL's parameter format (e.g. the round's starting point)
+     */
+    public void interpolateTowards(byte[] anchor, float keep) {
+        if (!(keep >= 0 && keep <= 1)) {
+            throw new IllegalArgumentException("keep must be in 0..1, got " + keep);
+        }
+        if (keep == 1f) {
+            return;
+        }
+        finished = true;
+        byte[] mine = weights();
+        Block block = model.getBlock();
+        List<float[]> anchorValues = new ArrayList<>();
+        loadParameters(block, anchor);
+        block.getParameters()
+                .forEach(p -> anchorValues.add(p.getValue().getArray().toFloatArray()));
+        loadParameters(block, mine);
+        var parameters = block.getParameters();
+        if (parameters.size() != anchorValues.size()) {
+            throw new IllegalArgumentException("the anchor weights do not fit this student");
+        }
+        try (NDManager scratch = model.getNDManager().newSubManager()) {
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray a = parameters.get(i).getValue().getArray();
+                NDArray b = scratch.create(anchorValues.get(i), a.getShape());
+                a.muli(keep).addi(b.muli(1 - keep));
+            }
+        }
+    }
+
+    private void checkNotFinished() {
+        if (finished) {
+            throw new IllegalStateException("the weights were interpolated: load them in a new trainer to go on");
+        }
+    }
+
+    private void loadParameters(Block block, byte[] weights) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
+            block.loadParameters(model.getNDManager(), in);
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalArgumentException("the weights do not fit this student: " + e.getMessage(), e);
         }
     }
 

@@ -33,6 +33,11 @@ public record QatConfig(
         }
     }
 
+    /** The same settings with another peak learning rate (the final one a hundredth of it). */
+    public QatConfig withLearningRate(float peak) {
+        return new QatConfig(peak, peak / 100, weightDecay, steps, margin, distillWeight, seed);
+    }
+
     public static QatConfig defaults(int steps) {
         return defaults(steps, 42);
     }

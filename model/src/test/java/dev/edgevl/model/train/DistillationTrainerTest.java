@@ -149,6 +149,101 @@ class DistillationTrainerTest {
     }
 
     @Test
+    void frozenStatisticsLeaveTheBatchNormsRunningMeanAndVarianceAsLoaded() {
+        Random random = new Random(8);
+        byte[] saved;
+        try (DistillationTrainer first =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(5))) {
+            for (int i = 0; i < 5; i++) {
+                first.step(batch(random, 8));
+            }
+            saved = first.weights();
+        }
+        for (boolean frozen : new boolean[] {true, false}) {
+            try (DistillationTrainer t = new DistillationTrainer(
+                    StudentNetwork.build(tinyStudent(), frozen), SIZE, DistillConfig.defaults(5), saved)) {
+                java.util.Map<String, float[]> before = runningStatistics(t);
+                for (int i = 0; i < 5; i++) {
+                    t.step(batch(random, 8));
+                }
+                java.util.Map<String, float[]> after = runningStatistics(t);
+                assertThat(before).isNotEmpty();
+                before.forEach((name, values) -> {
+                    if (frozen) {
+                        assertThat(after.get(name)).as(name).containsExactly(values);
+                    }
+                });
+                if (!frozen) {
+                    assertThat(before.keySet())
+                            .as("learning statistics move")
+                            .anySatisfy(name -> assertThat(after.get(name)).isNotEqualTo(before.get(name)));
+                }
+            }
+        }
+    }
+
+    private static java.util.Map<String, float[]> runningStatistics(DistillationTrainer t) {
+        java.util.Map<String, float[]> out = new java.util.TreeMap<>();
+        t.model().getBlock().getParameters().forEach(p -> {
+            if (p.getKey().contains("running")) {
+                out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void interpolationEndsBetweenTheStartAndTheTrainedWeights() {
+        Random random = new Random(9);
+        PairBatch probe = batch(new Random(43), 2);
+        byte[] start;
+        float[][] atStart;
+        try (DistillationTrainer first =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(5))) {
+            for (int i = 0; i < 5; i++) {
+                first.step(batch(random, 8));
+            }
+            start = first.weights();
+            atStart = first.embed(probe.aux(), 2, SIZE);
+        }
+        float[][][] ends = new float[3][][];
+        float[] keeps = {0f, 0.5f, 1f};
+        for (int k = 0; k < keeps.length; k++) {
+            try (DistillationTrainer t = new DistillationTrainer(
+                    StudentNetwork.build(tinyStudent(), true), SIZE, DistillConfig.defaults(5), start)) {
+                Random same = new Random(10);
+                for (int i = 0; i < 5; i++) {
+                    t.step(batch(same, 8));
+                }
+                t.interpolateTowards(start, keeps[k]);
+                byte[] end = t.weights();
+                try (DistillationTrainer reloaded = new DistillationTrainer(
+                        StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(1), end)) {
+                    ends[k] = reloaded.embed(probe.aux(), 2, SIZE);
+                }
+                if (keeps[k] < 1) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.embed(probe.aux(), 2, SIZE))
+                            .isInstanceOf(IllegalStateException.class);
+                }
+            }
+        }
+        assertThat(ends[0][0])
+                .as("keep 0: back at the start")
+                .containsExactly(atStart[0], org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(distance(ends[2][0], atStart[0])).as("training moved it").isGreaterThan(1e-3);
+        double half = distance(ends[1][0], atStart[0]);
+        assertThat(half).as("keep 0.5 lands between").isGreaterThan(0).isLessThan(distance(ends[2][0], atStart[0]));
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(s);
+    }
+
+    @Test
     void weightsOfAnotherArchitectureAreRefused() {
         byte[] saved;
         try (DistillationTrainer first =
