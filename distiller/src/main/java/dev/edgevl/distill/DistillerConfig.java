@@ -135,7 +135,7 @@ public record DistillerConfig(
             "Stage 1's peak learning rate (it decays to a hundredth of it over the round).");
     public static final ConfigOption<Double> INTERPOLATION = ConfigOption.decimal(
             "distill.stage1.interpolation",
-            0.5,
+            0.3,
             "Share of its own change of the weights a round keeps when it starts from a version's weights: stage 1 ends at"
                     + " start + share × (trained − start), a weight-space interpolation that keeps much of what the"
                     + " round gained and gives back much of what it cost. 1 keeps all of it.");

@@ -190,6 +190,7 @@ public record LiveReport(
                 x.put("teacher", f.teacher());
                 x.put("judged", f.judged());
                 x.put("frozenJudged", f.frozenJudged());
+                x.put("gainStandardError", f.gainStandardError());
                 x.put("teacherJudged", f.teacherJudged());
             });
         }
@@ -200,6 +201,7 @@ public record LiveReport(
             n.put("segmentsJudged", j.segmentsJudged());
             n.put("worstSegment", j.worstSegment());
             n.put("worstGapToFrozen", j.worstGap());
+            n.put("worstGapStandardError", j.worstGapStandardError());
             n.put("finalAdaptive", j.finalAdaptive());
             n.put("finalFrozen", j.finalFrozen());
             n.put("finalTeacher", j.finalTeacher());
@@ -341,7 +343,12 @@ public record LiveReport(
                 100 * targets.frozenMargin(),
                 verdict(j.neverWorseThanFrozen())));
         if (Boolean.FALSE.equals(j.neverWorseThanFrozen())) {
-            b.append(String.format(Locale.ROOT, " (%s: %s)", j.worstSegment(), points(j.worstGap())));
+            b.append(String.format(Locale.ROOT, " (%s: %s", j.worstSegment(), points(j.worstGap())));
+            if (j.worstGapStandardError() != null) {
+                b.append(String.format(
+                        Locale.ROOT, ", standard error %.1f over its seconds", 100 * j.worstGapStandardError()));
+            }
+            b.append(')');
         }
         b.append('.');
         for (ModalityJudgement.Recovery r : j.recoveries()) {
@@ -380,7 +387,7 @@ public record LiveReport(
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-22s %11s %-10s", "segment", "stream time", "versions"));
         for (Modality m : Scoreboard.MODALITIES) {
-            b.append(String.format(Locale.ROOT, " | %-27s", m + " adapt/frozen/teacher (n)"));
+            b.append(String.format(Locale.ROOT, " | %-38s", m + " adapt/frozen/teacher (n) gain±se"));
         }
         b.append('\n');
         for (Segment seg : segments) {
@@ -399,15 +406,26 @@ public record LiveReport(
                 Segment.Figures f = seg.modalities().get(m);
                 b.append(String.format(
                         Locale.ROOT,
-                        " | %5s %5s %5s (%5d)  ",
+                        " | %5s %5s %5s (%5d) %10s ",
                         num(f.adaptive()),
                         num(f.frozen()),
                         num(f.teacher()),
-                        f.judged()));
+                        f.judged(),
+                        gainWithError(f)));
             }
             b.append('\n');
         }
         return b.toString();
+    }
+
+    private static String gainWithError(Segment.Figures f) {
+        if (f.gain() == null) {
+            return "";
+        }
+        String gain = String.format(Locale.ROOT, "%+.1f", 100 * f.gain());
+        return f.gainStandardError() == null
+                ? gain
+                : gain + String.format(Locale.ROOT, "±%.1f", 100 * f.gainStandardError());
     }
 
     private static String num(Double v) {

@@ -21,6 +21,8 @@ import java.util.List;
  * </ul>
  *
  * @param worstSegment the judged segment where adaptive fell furthest below frozen, and {@code worstGap} by how much
+ * @param worstGapStandardError the standard error of that gap, each second of capture time one cluster: how much of it
+ *     the scenes of a short segment alone could explain
  */
 public record ModalityJudgement(
         Modality modality,
@@ -28,6 +30,7 @@ public record ModalityJudgement(
         int segmentsJudged,
         String worstSegment,
         Double worstGap,
+        Double worstGapStandardError,
         Double finalAdaptive,
         Double finalFrozen,
         Double finalTeacher,
@@ -64,6 +67,7 @@ public record ModalityJudgement(
         int judged = 0;
         String worst = null;
         Double worstGap = null;
+        Double worstError = null;
         if (promotion != null) {
             for (Segment s : segments) {
                 if (!s.end().isAfter(promotion)) {
@@ -78,6 +82,7 @@ public record ModalityJudgement(
                 double gap = f.gain();
                 if (worstGap == null || gap < worstGap) {
                     worstGap = gap;
+                    worstError = f.gainStandardError();
                     worst = s.name();
                 }
             }
@@ -120,7 +125,17 @@ public record ModalityJudgement(
                     recovery(board, Scoreboard.Judge.FROZEN, m, d, until, fBefore, window, targets)));
         }
         return new ModalityJudgement(
-                m, never, judged, worst, worstGap, finalAdaptive, finalFrozen, finalTeacher, gain, recoveries);
+                m,
+                never,
+                judged,
+                worst,
+                worstGap,
+                worstError,
+                finalAdaptive,
+                finalFrozen,
+                finalTeacher,
+                gain,
+                recoveries);
     }
 
     /** A judge's rate over [from, to), null when it scored too few frames there to say. */

@@ -101,6 +101,51 @@ public final class Scoreboard {
         return r;
     }
 
+    /**
+     * Standard error of {@code a}'s rate minus {@code b}'s over [from, to), with each second of capture time as one
+     * cluster: frames of one second share scenes, so they are not independent, and counting them one by one would
+     * understate the error many times over. Null with fewer than two seconds judged by both.
+     */
+    public synchronized Double differenceStandardError(Judge a, Judge b, Modality modality, Instant from, Instant to) {
+        NavigableMap<Long, long[]> ma = counts.get(a).get(modality).subMap(second(from), true, second(to), false);
+        NavigableMap<Long, long[]> mb = counts.get(b).get(modality);
+        List<long[]> pairs = new ArrayList<>();
+        long na = 0;
+        long nb = 0;
+        long ra = 0;
+        long rb = 0;
+        for (Map.Entry<Long, long[]> e : ma.entrySet()) {
+            long[] cb = mb.get(e.getKey());
+            if (cb == null || cb[1] == 0 || e.getValue()[1] == 0) {
+                continue;
+            }
+            pairs.add(new long[] {e.getValue()[0], e.getValue()[1], cb[0], cb[1]});
+            ra += e.getValue()[0];
+            na += e.getValue()[1];
+            rb += cb[0];
+            nb += cb[1];
+        }
+        int k = pairs.size();
+        if (k < 2) {
+            return null;
+        }
+        double pa = (double) ra / na;
+        double pb = (double) rb / nb;
+        double va = 0;
+        double vb = 0;
+        double cov = 0;
+        for (long[] c : pairs) {
+            double ea = c[0] - pa * c[1];
+            double eb = c[2] - pb * c[3];
+            va += ea * ea;
+            vb += eb * eb;
+            cov += ea * eb;
+        }
+        double scale = (double) k / (k - 1);
+        double variance = scale * (va / ((double) na * na) + vb / ((double) nb * nb) - 2 * cov / ((double) na * nb));
+        return Math.sqrt(Math.max(0, variance));
+    }
+
     /** Versions that annotated a frame captured in [from, to), in version order. */
     public synchronized List<Long> versionsBetween(Instant from, Instant to) {
         List<Long> out = new ArrayList<>();

@@ -21,15 +21,30 @@ public record Segment(String name, Instant start, Instant end, List<Long> versio
      * the segment; null where a judge scored nothing.
      *
      * @param judged frames the fleet's figure is over; {@code frozenJudged} and {@code teacherJudged} the others'
+     * @param gainStandardError the standard error of adaptive − frozen, each second of capture time one cluster
+     *     ({@link Scoreboard#differenceStandardError}); null when too little was judged
      */
     public record Figures(
-            Double adaptive, Double frozen, Double teacher, long judged, long frozenJudged, long teacherJudged) {
+            Double adaptive,
+            Double frozen,
+            Double teacher,
+            long judged,
+            long frozenJudged,
+            long teacherJudged,
+            Double gainStandardError) {
 
         static Figures of(Scoreboard board, Modality m, Instant from, Instant to) {
             Scoreboard.Rate a = board.rate(Scoreboard.Judge.ADAPTIVE, m, from, to);
             Scoreboard.Rate f = board.rate(Scoreboard.Judge.FROZEN, m, from, to);
             Scoreboard.Rate t = board.rate(Scoreboard.Judge.TEACHER, m, from, to);
-            return new Figures(a.value(), f.value(), t.value(), a.judged(), f.judged(), t.judged());
+            return new Figures(
+                    a.value(),
+                    f.value(),
+                    t.value(),
+                    a.judged(),
+                    f.judged(),
+                    t.judged(),
+                    board.differenceStandardError(Scoreboard.Judge.ADAPTIVE, Scoreboard.Judge.FROZEN, m, from, to));
         }
 
         /** Adaptive minus frozen, when both were judged. */

@@ -177,7 +177,7 @@ class FrozenBaselineTest {
         assertThat(report.summaryText())
                 .contains("DEPTH: adaptive 80.0% vs frozen v0 30.0%")
                 .contains("THERMAL")
-                .contains("NOT met (depth-sensor-change: -10.0 points)");
+                .contains("NOT met (depth-sensor-change: -10.0 points, standard error");
         assertThat(report.segmentTable()).contains("depth-sensor-change").contains(" 65.0  50.0");
         assertThat(report.firstLabelledAnnotation()).isEqualTo(Duration.ZERO);
     }

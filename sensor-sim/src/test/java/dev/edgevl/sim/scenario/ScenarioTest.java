@@ -38,6 +38,15 @@ class ScenarioTest {
     }
 
     @Test
+    void theMixedFleetScenarioHasSixDevicesAndTheDriftAtOtherTimes() {
+        Scenario s = Scenario.fromResource("mixed-fleet");
+        assertThat(s.devices()).hasSize(6);
+        assertThat(s.drift())
+                .extracting(DriftEvent::type)
+                .containsExactly("depth-sensor-change", "night", "sensor-dropout", "new-classes");
+    }
+
+    @Test
     void skewIsSpreadPerDeviceWithinItsBoundsAndTheSameEveryTime() {
         Scenario a = Scenario.fromResource("default");
         Scenario b = Scenario.fromResource("default");
