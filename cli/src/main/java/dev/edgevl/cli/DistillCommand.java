@@ -36,10 +36,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Run the continual distiller until Ctrl-C: keeps a replay buffer of teacher.embeddings (balanced per teacher",
             "pseudo-label, with a held-out slice), retrains the student when distill.trigger.samples new pairs arrived or",
-            "distill.trigger.interval passed (stage 1 distillation, pseudo-labels, stage 2 int8 quantization-aware training),",
-            "gates the candidate against the live version on the held-out slice, stores it in distill.store.dir and publishes the",
-            "signed version to models. Bundles are signed with distill.signing-key (an Ed25519 PEM), or with a development key",
-            "made in DIR by --dev-keys. Restarting rebuilds the buffer from the topic and resumes."
+            "distill.trigger.interval passed (stage 1 from the shipped student with replayed anchor pairs, pseudo-labels,",
+            "stage 2 int8 quantization-aware training), gates the candidate pair by pair against the live version and v0 on",
+            "the anchor pairs and the held-out slice, stores it in distill.store.dir and publishes the signed version to",
+            "models; rolls the live version back when it falls below v0 on new pairs (distill.backstop.*). Bundles are",
+            "signed with distill.signing-key (an Ed25519 PEM), or with a development key made in DIR by --dev-keys.",
+            "Restarting rebuilds the buffer from the topic and resumes."
         })
 final class DistillCommand implements Callable<Integer> {
     @Spec

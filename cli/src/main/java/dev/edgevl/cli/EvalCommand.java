@@ -140,7 +140,7 @@ final class EvalCommand implements Runnable {
                 defaultValue = "drift",
                 paramLabel = "FILE|NAME",
                 description =
-                        "Scenario YAML file, or the name of a shipped one (default, drift). Default: ${DEFAULT-VALUE}.")
+                        "Scenario YAML file, or the name of a shipped one (default, drift, mixed-fleet). Default: ${DEFAULT-VALUE}.")
         String scenarioName;
 
         @Option(

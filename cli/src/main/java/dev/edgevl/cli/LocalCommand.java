@@ -61,7 +61,7 @@ final class LocalCommand implements Callable<Integer> {
             defaultValue = "drift",
             paramLabel = "FILE|NAME",
             description =
-                    "Scenario YAML file, or the name of a shipped one (default, drift). Default: ${DEFAULT-VALUE}: four devices, "
+                    "Scenario YAML file, or the name of a shipped one (default, drift, mixed-fleet). Default: ${DEFAULT-VALUE}: four devices, "
                             + "then an RGB dropout at 1:30, night from 3:00 to 5:00, new shapes at 6:00, new depth cameras at 8:00.")
     String scenarioName;
 

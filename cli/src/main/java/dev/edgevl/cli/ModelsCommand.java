@@ -121,7 +121,8 @@ final class ModelsCommand {
                         "gate",
                         "non-RGB agreement",
                         "live's",
-                        "held out",
+                        "v0's",
+                        "pairs",
                         "size",
                         "sha256");
                 for (ModelVersion v : all) {
@@ -134,11 +135,23 @@ final class ModelsCommand {
                             m.getOrDefault("gate.promoted", 0.0) == 1.0 ? "promoted" : "kept back",
                             figure(m.get("gate.nonRgbAgreement")),
                             figure(m.get("gate.liveNonRgbAgreement")),
-                            figure(m.get("gate.heldOut")),
+                            figure(m.get("gate.vsV0.other")),
+                            figure(m.getOrDefault("gate.pairs", m.get("gate.heldOut"))),
                             v.getBundleSizeBytes() / 1024 + " kB",
                             v.getSha256().substring(0, 12));
                 }
                 table.print(out);
+            }
+            if (live != null && live.getMetrics().containsKey("rollback.from")) {
+                Map<String, Double> m = live.getMetrics();
+                out.printf(
+                        "v%d is live again: the backstop rolled back v%.0f, which agreed with the teacher on %.3f of the"
+                                + " %.0f newest pairs it never trained on against %.3f for v0.%n",
+                        live.getVersion(),
+                        m.get("rollback.from"),
+                        m.getOrDefault("rollback.fromAgreement", Double.NaN),
+                        m.getOrDefault("rollback.pairs", Double.NaN),
+                        m.getOrDefault("rollback.v0Agreement", Double.NaN));
             }
             if (live == null) {
                 out.printf("Nothing of %s is live on %s.%n", where.family(), Topics.MODELS.name());

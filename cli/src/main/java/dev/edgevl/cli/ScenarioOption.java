@@ -12,7 +12,7 @@ final class ScenarioOption {
             defaultValue = "default",
             paramLabel = "FILE|NAME",
             description =
-                    "Scenario YAML file, or the name of a shipped one (default, drift). Default: ${DEFAULT-VALUE}.")
+                    "Scenario YAML file, or the name of a shipped one (default, drift, mixed-fleet). Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     Scenario load() {

@@ -234,7 +234,7 @@ class EdgevlTest {
     void anUnknownScenarioIsExplained() {
         Run run = run("simulate", "--scenario", "atlantis", "-b", "127.0.0.1:1");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("no shipped scenario called 'atlantis'").contains("default, drift");
+        assertThat(run.err()).contains("no shipped scenario called 'atlantis'").contains("default, drift, mixed-fleet");
     }
 
     @Test

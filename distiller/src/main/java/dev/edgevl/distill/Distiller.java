@@ -19,17 +19,24 @@ import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.student.StudentSpec;
 import dev.edgevl.model.train.RunSeeds;
+import dev.edgevl.model.train.Shuffle;
+import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.LeftOutLabels;
 import dev.edgevl.model.zeroshot.LiveLabels;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,7 +97,7 @@ public final class Distiller implements AutoCloseable {
     private volatile boolean closed;
     private boolean initialSettled;
     private long rounds;
-    private final java.util.ArrayDeque<ReplayBuffer.Sample> fresh = new java.util.ArrayDeque<>();
+    private final ArrayDeque<ReplayBuffer.Sample> fresh = new ArrayDeque<>();
     private Instant lastCheck;
     private volatile int strikes;
 
@@ -197,7 +204,7 @@ public final class Distiller implements AutoCloseable {
             fresh.addLast(new ReplayBuffer.Sample(
                     ReplayBuffer.identity(record.getPair().getAux()),
                     record,
-                    dev.edgevl.model.zeroshot.Embeddings.unboxed(record.getEmbedding()),
+                    Embeddings.unboxed(record.getEmbedding()),
                     ReplayBuffer.micros(record.getEmbeddedTime()),
                     0,
                     ReplayBuffer.Slice.HELD_OUT));
@@ -512,9 +519,8 @@ public final class Distiller implements AutoCloseable {
             return stream;
         }
         int count = (int) Math.round(share / (1 - share) * stream.size());
-        int[] order = dev.edgevl.model.train.Shuffle.permutation(
-                anchors.replay().size(), new java.util.Random(RunSeeds.derive(seed, "anchor-replay")));
-        List<ReplayBuffer.Sample> out = new java.util.ArrayList<>(stream);
+        int[] order = Shuffle.permutation(anchors.replay().size(), new Random(RunSeeds.derive(seed, "anchor-replay")));
+        List<ReplayBuffer.Sample> out = new ArrayList<>(stream);
         for (int i = 0; i < count; i++) {
             out.add(anchors.replay().get(order[i % order.length]));
         }
@@ -529,7 +535,7 @@ public final class Distiller implements AutoCloseable {
      */
     private Gate.Verdict judge(
             byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow, Map<String, Double> metrics) {
-        List<ReplayBuffer.Sample> pairs = new java.util.ArrayList<>();
+        List<ReplayBuffer.Sample> pairs = new ArrayList<>();
         if (anchors.fits(snapshot.teacherId())) {
             pairs.addAll(anchors.gate());
         }
@@ -548,8 +554,8 @@ public final class Distiller implements AutoCloseable {
             candidate = Gate.agrees(embed(student::embed, tensors, pairs, true), teacher, snapshot.labels());
             candidateRgb = Gate.agreement(embed(student::embed, tensors, pairs, false), teacher, snapshot.labels());
         }
-        List<Gate.Comparison> comparisons = new java.util.ArrayList<>();
-        List<ModelVersion> others = new java.util.ArrayList<>();
+        List<Gate.Comparison> comparisons = new ArrayList<>();
+        List<ModelVersion> others = new ArrayList<>();
         if (liveNow != null) {
             others.add(liveNow);
         }
@@ -594,7 +600,7 @@ public final class Distiller implements AutoCloseable {
             }
             Optional<byte[]> bundle = store.get(stored.get().getSha256());
             return bundle.map(b -> ModelVersion.newBuilder(stored.get())
-                    .setBundle(java.nio.ByteBuffer.wrap(b))
+                    .setBundle(ByteBuffer.wrap(b))
                     .setBundleUri(null)
                     .build());
         } catch (IOException | RuntimeException e) {
@@ -628,7 +634,7 @@ public final class Distiller implements AutoCloseable {
         }
         lastCheck = clock.instant();
         ModelVersion liveNow = live;
-        dev.edgevl.model.zeroshot.LabelSet labelSet = buffer.labels();
+        LabelSet labelSet = buffer.labels();
         running = roundThread.submit(() -> checkLive(pairs, liveNow, labelSet));
         return true;
     }
@@ -639,8 +645,7 @@ public final class Distiller implements AutoCloseable {
      * live version's ancestors are judged on the same pairs, newest first, and the first that is not worse than v0 (v0
      * at worst) is published again, with {@code rollback.*} figures on its record and a log line that says why.
      */
-    private void checkLive(
-            List<ReplayBuffer.Sample> pairs, ModelVersion liveNow, dev.edgevl.model.zeroshot.LabelSet labels) {
+    private void checkLive(List<ReplayBuffer.Sample> pairs, ModelVersion liveNow, LabelSet labels) {
         phase = "backstop";
         try {
             Optional<ModelVersion> v0 = versionZero();
@@ -717,10 +722,7 @@ public final class Distiller implements AutoCloseable {
     }
 
     private boolean[] agreesOf(
-            ModelVersion version,
-            List<ReplayBuffer.Sample> pairs,
-            float[][] teacher,
-            dev.edgevl.model.zeroshot.LabelSet labels) {
+            ModelVersion version, List<ReplayBuffer.Sample> pairs, float[][] teacher, LabelSet labels) {
         try (LiveModel model = LiveModel.load(version, verifier, 1)) {
             return Gate.agrees(embed(model::embed, new PairTensors(model.spec()), pairs, true), teacher, labels);
         }

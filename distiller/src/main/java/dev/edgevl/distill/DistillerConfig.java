@@ -147,8 +147,8 @@ public record DistillerConfig(
             "distill.stage2.learning-rate",
             1e-4,
             "Stage 2's peak learning rate (it decays to a hundredth of it over the round's steps). Rounds fine-tune a"
-                    + " student that is already good: at the offline evaluation's 5e-4 a round's stage 2 cost the shipped"
-                    + " student 4-5 points of agreement on the anchor pairs, at 1e-4 about 1.");
+                    + " student that is already good: at 5e-4 a round's stage 2 cost the shipped student 4-5 points of"
+                    + " agreement on the anchor pairs, at 1e-4 about 1.");
     public static final ConfigOption<Integer> BATCH =
             ConfigOption.integer("distill.batch", 32, "Pairs per training step.");
     public static final ConfigOption<Double> PSEUDO_LABEL_FRACTION = ConfigOption.decimal(

@@ -3,9 +3,11 @@ package dev.edgevl.distill;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Decides whether a candidate replaces the live version. The measure is EdgeVL's: on pairs the trainer never saw, how
@@ -45,7 +47,7 @@ public record Gate(double margin, double alpha, int minPairs, int minPerGroup) {
      */
     public record Comparison(String against, String key, PairedAgreement all, Map<String, PairedAgreement> groups) {
         public Comparison {
-            groups = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(groups));
+            groups = Collections.unmodifiableMap(new TreeMap<>(groups));
         }
 
         /**
@@ -54,7 +56,7 @@ public record Gate(double margin, double alpha, int minPairs, int minPerGroup) {
          * @param group per pair, the group it belongs to
          */
         public static Comparison of(String against, String key, boolean[] candidate, boolean[] other, String[] group) {
-            Map<String, List<Integer>> rows = new java.util.TreeMap<>();
+            Map<String, List<Integer>> rows = new TreeMap<>();
             for (int i = 0; i < group.length; i++) {
                 rows.computeIfAbsent(group[i], k -> new ArrayList<>()).add(i);
             }

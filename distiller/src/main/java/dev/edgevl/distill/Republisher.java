@@ -4,7 +4,9 @@ import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.model.bundle.ModelStore;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Makes an earlier version live again ({@code edgevl models rollback}) or a version the gate kept back
@@ -28,15 +30,14 @@ public final class Republisher {
      * @throws IllegalArgumentException when the catalogue or the store lacks the version
      */
     public ModelVersion republish(String family, long version, boolean inline, Instant now) throws Exception {
-        return republish(family, version, inline, now, java.util.Map.of());
+        return republish(family, version, inline, now, Map.of());
     }
 
     /**
      * @param why figures added to the record's metrics (not to the signed manifest): why it was published again, for
      *     whoever reads {@code models}
      */
-    public ModelVersion republish(
-            String family, long version, boolean inline, Instant now, java.util.Map<String, Double> why)
+    public ModelVersion republish(String family, long version, boolean inline, Instant now, Map<String, Double> why)
             throws Exception {
         ModelVersion stored = catalog.get(family, version)
                 .orElseThrow(() -> new IllegalArgumentException(
@@ -48,7 +49,7 @@ public final class Republisher {
         }
         ModelVersion.Builder record = ModelVersion.newBuilder(stored).setPublishedTime(now);
         if (!why.isEmpty()) {
-            java.util.Map<String, Double> metrics = new java.util.TreeMap<>(stored.getMetrics());
+            Map<String, Double> metrics = new TreeMap<>(stored.getMetrics());
             metrics.putAll(why);
             record.setMetrics(metrics);
         }

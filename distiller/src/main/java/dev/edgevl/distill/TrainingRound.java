@@ -28,10 +28,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * One EdgeVL round on the replay buffer's training slice: stage 1 (both modalities regressed to the teacher's RGB
- * embedding, from the live version's weights when there are some) → fold and calibrate → pseudo-labels (the
- * teacher's most confident top-1s) → stage 2 (quantization-aware triplet training) → a student ready for int8 export.
- * Its inputs are frames and teacher embeddings only; nothing here can see the simulator's ground truth.
+ * One EdgeVL round on its training pairs (the replay buffer's training slice and replayed anchor pairs): stage 1 (both
+ * modalities regressed to the teacher's RGB embedding; from a version's weights when given one, with the batch norms'
+ * running statistics frozen and the result interpolated back towards them) → fold and calibrate → pseudo-labels (the
+ * teacher's most confident top-1s) → stage 2 (quantization-aware triplet training, kept only when not worse than the
+ * calibrated student on pairs it did not train on) → a student ready for int8 export. Its inputs are frames and teacher
+ * embeddings only; nothing here can see the simulator's ground truth.
  */
 public final class TrainingRound {
     static final String STAGE_1 = "stage 1";
@@ -63,8 +65,8 @@ public final class TrainingRound {
     }
 
     /**
-     * @param train the samples to train on (the buffer's training slice)
-     * @param warmStart the live version's stage-1 weights, or null to start fresh
+     * @param train the samples to train on (the buffer's training slice and replayed anchor pairs)
+     * @param warmStart the stage-1 weights to start from (v0's or the live version's), or null to start fresh
      * @param seed this round's seed
      */
     Result run(List<ReplayBuffer.Sample> train, LabelSet labels, byte[] warmStart, long seed) {

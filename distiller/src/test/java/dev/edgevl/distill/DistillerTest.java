@@ -77,8 +77,16 @@ class DistillerTest {
 
     @Test
     void aRoundPublishesASignedVersionAndTheNextOneContinuesFromIt() throws Exception {
-        DistillerConfig config =
-                tinyConfig(dir, Map.of("distill.gate.margin", "0.5", "distill.round.start-from", "live"));
+        DistillerConfig config = tinyConfig(
+                dir,
+                // This test is about continuing from the live version: the gate lets through all but a disaster.
+                Map.of(
+                        "distill.gate.margin",
+                        "0.5",
+                        "distill.gate.alpha",
+                        "0.001",
+                        "distill.round.start-from",
+                        "live"));
         try (Distiller d = distiller(config, RoundListener.NONE)) {
             feed(d, "cam-1", 0, 40);
             assertThat(d.maybeStartRound())
@@ -336,17 +344,32 @@ class DistillerTest {
         }
     }
 
-    @Test
-    void aCandidateTrainedOnShuffledTeacherEmbeddingsIsRejectedOnTheAnchorPairs() throws Exception {
-        DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
+    /** An initial student trained long enough on the test world to be clearly better than chance, saved. */
+    private Path wellTrainedInitialStudent() throws Exception {
         Path saved = dir.resolve("initial");
         InitialWeights.train(
                         TestSamples.stream("cam-0", 0, 160, i -> i % 4),
-                        config.round().with(15, 3),
+                        tinyConfig(dir.resolve("a"), Map.of()).round().with(15, 3),
                         3,
                         RoundListener.NONE,
                         Map.of())
                 .save(saved);
+        return saved;
+    }
+
+    /** Pairs whose teacher embeddings are shuffled: pair i gets pair i+1's, always another class's. */
+    private static void feedShuffled(Distiller d, String device, int from, int to) {
+        List<TeacherEmbedding> honest = TestSamples.stream(device, from, to, i -> i % 4);
+        for (int i = 0; i < honest.size(); i++) {
+            d.onTeacherEmbedding(TeacherEmbedding.newBuilder(honest.get(i))
+                    .setEmbedding(honest.get((i + 1) % honest.size()).getEmbedding())
+                    .build());
+        }
+    }
+
+    @Test
+    void aCandidateTrainedOnShuffledTeacherEmbeddingsIsRejectedOnTheAnchorPairs() throws Exception {
+        Path saved = wellTrainedInitialStudent();
         AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5120, i -> i % 4), saved);
         // Everything that can make a round learn fast, and nothing that holds it back: the sabotage must land.
         DistillerConfig sabotaged = tinyConfig(
@@ -359,13 +382,7 @@ class DistillerTest {
         try (Distiller d = distiller(sabotaged, RoundListener.NONE)) {
             ModelVersion v0 = d.maybePublishInitial().orElseThrow();
             d.onModel(sabotaged.family(), v0);
-            List<TeacherEmbedding> honest = TestSamples.stream("cam-1", 0, 240, i -> i % 4);
-            for (int i = 0; i < honest.size(); i++) {
-                // Pair i gets pair i+1's teacher embedding: always another class's.
-                d.onTeacherEmbedding(TeacherEmbedding.newBuilder(honest.get(i))
-                        .setEmbedding(honest.get((i + 1) % honest.size()).getEmbedding())
-                        .build());
-            }
+            feedShuffled(d, "cam-1", 0, 240);
             assertThat(d.maybeStartRound()).isTrue();
             d.awaitRound(ROUND_TIMEOUT);
             RoundReport round = d.lastRound();
@@ -381,15 +398,7 @@ class DistillerTest {
 
     @Test
     void theBackstopRollsALiveVersionWorseThanVersionZeroBackToTheLastGoodOne() throws Exception {
-        DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
-        Path saved = dir.resolve("initial");
-        InitialWeights.train(
-                        TestSamples.stream("cam-0", 0, 160, i -> i % 4),
-                        config.round().with(15, 3),
-                        3,
-                        RoundListener.NONE,
-                        Map.of())
-                .save(saved);
+        Path saved = wellTrainedInitialStudent();
         DistillerConfig watched = tinyConfig(
                 dir.resolve("b"),
                 Map.of(
@@ -410,14 +419,8 @@ class DistillerTest {
             assertThat(d.maybeStartRound()).isTrue();
             d.awaitRound(ROUND_TIMEOUT);
             d.onModel(watched.family(), republisher.republish(watched.family(), 1, true, java.time.Instant.now()));
-            // v2 learns shuffled teacher embeddings (pair i gets pair i+1's, always another class's) and is made live
-            // by hand, whatever the gate says.
-            List<TeacherEmbedding> honest = TestSamples.stream("cam-2", 1000, 1240, i -> i % 4);
-            for (int i = 0; i < honest.size(); i++) {
-                d.onTeacherEmbedding(TeacherEmbedding.newBuilder(honest.get(i))
-                        .setEmbedding(honest.get((i + 1) % honest.size()).getEmbedding())
-                        .build());
-            }
+            // v2 learns shuffled teacher embeddings and is made live by hand, whatever the gate says.
+            feedShuffled(d, "cam-2", 1000, 1240);
             assertThat(d.maybeStartRound()).isTrue();
             d.awaitRound(ROUND_TIMEOUT);
             d.onModel(watched.family(), republisher.republish(watched.family(), 2, true, java.time.Instant.now()));

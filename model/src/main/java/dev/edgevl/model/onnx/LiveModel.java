@@ -4,6 +4,7 @@ import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.VerifiedBundle;
 import dev.edgevl.model.preprocess.InputSpec;
+import java.util.Map;
 
 /**
  * A verified model version loaded on ONNX Runtime, with the preprocessing its manifest asks for: what the stream job
@@ -16,7 +17,7 @@ public final class LiveModel implements AutoCloseable {
     private final String teacherId;
     private final InputSpec spec;
     private final OnnxStudent student;
-    private final java.util.Map<String, Double> metrics;
+    private final Map<String, Double> metrics;
 
     private LiveModel(
             String family,
@@ -25,8 +26,8 @@ public final class LiveModel implements AutoCloseable {
             String teacherId,
             InputSpec spec,
             OnnxStudent student,
-            java.util.Map<String, Double> metrics) {
-        this.metrics = java.util.Map.copyOf(metrics);
+            Map<String, Double> metrics) {
+        this.metrics = Map.copyOf(metrics);
         this.family = family;
         this.version = version;
         this.sha256 = sha256;
@@ -78,7 +79,7 @@ public final class LiveModel implements AutoCloseable {
     }
 
     /** The signed manifest's training and gate figures. */
-    public java.util.Map<String, Double> metrics() {
+    public Map<String, Double> metrics() {
         return metrics;
     }
 

@@ -33,7 +33,7 @@ public record Scenario(
         List<DriftEvent> drift) {
 
     /** The scenarios shipped on the classpath under {@code /scenarios/}. */
-    public static final List<String> SHIPPED = List.of("default", "drift");
+    public static final List<String> SHIPPED = List.of("default", "drift", "mixed-fleet");
 
     public Scenario {
         devices = List.copyOf(devices);
@@ -89,7 +89,7 @@ public record Scenario(
         return parse(yamlFile.toString(), text);
     }
 
-    /** A shipped scenario by name ("default", "drift"), from {@code /scenarios/<name>.yaml}. */
+    /** A shipped scenario by name ("default", "drift", "mixed-fleet"), from {@code /scenarios/<name>.yaml}. */
     public static Scenario fromResource(String name) {
         String resource = "/scenarios/" + name + ".yaml";
         try (InputStream in = Scenario.class.getResourceAsStream(resource)) {
