@@ -2,7 +2,6 @@ package dev.edgevl.distill;
 
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.model.bundle.AtomicFiles;
-import dev.edgevl.model.zeroshot.Embeddings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,11 +51,9 @@ public record AnchorPairs(List<ReplayBuffer.Sample> replay, List<ReplayBuffer.Sa
         for (TeacherEmbedding e : pairs) {
             String id = "anchor/" + ReplayBuffer.identity(e.getPair().getAux());
             boolean forGate = ReplayBuffer.unit(id, "anchor-gate") < GATE_SHARE;
-            ReplayBuffer.Sample s = new ReplayBuffer.Sample(
+            ReplayBuffer.Sample s = ReplayBuffer.Sample.of(
                     id,
                     e,
-                    Embeddings.unboxed(e.getEmbedding()),
-                    ReplayBuffer.micros(e.getEmbeddedTime()),
                     ReplayBuffer.unit(id, "reservoir"),
                     forGate ? ReplayBuffer.Slice.HELD_OUT : ReplayBuffer.Slice.TRAIN);
             (forGate ? gate : replay).add(s);

@@ -20,7 +20,6 @@ import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.student.StudentSpec;
 import dev.edgevl.model.train.RunSeeds;
 import dev.edgevl.model.train.Shuffle;
-import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.LeftOutLabels;
 import dev.edgevl.model.zeroshot.LiveLabels;
@@ -201,13 +200,8 @@ public final class Distiller implements AutoCloseable {
         if (outcome == ReplayBuffer.Outcome.TRAINING
                 || outcome == ReplayBuffer.Outcome.NOT_SAMPLED
                 || outcome == ReplayBuffer.Outcome.HELD_OUT) {
-            fresh.addLast(new ReplayBuffer.Sample(
-                    ReplayBuffer.identity(record.getPair().getAux()),
-                    record,
-                    Embeddings.unboxed(record.getEmbedding()),
-                    ReplayBuffer.micros(record.getEmbeddedTime()),
-                    0,
-                    ReplayBuffer.Slice.HELD_OUT));
+            fresh.addLast(ReplayBuffer.Sample.of(
+                    ReplayBuffer.identity(record.getPair().getAux()), record, 0, ReplayBuffer.Slice.HELD_OUT));
             while (fresh.size() > BACKSTOP_WINDOW) {
                 fresh.removeFirst();
             }

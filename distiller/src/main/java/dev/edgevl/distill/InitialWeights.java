@@ -6,7 +6,6 @@ import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.student.StudentSpec;
-import dev.edgevl.model.zeroshot.Embeddings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -137,13 +136,8 @@ public record InitialWeights(byte[] weights, byte[] int8Onnx, Map<String, String
         }
         List<ReplayBuffer.Sample> samples = new ArrayList<>(pairs.size());
         for (TeacherEmbedding e : pairs) {
-            samples.add(new ReplayBuffer.Sample(
-                    ReplayBuffer.identity(e.getPair().getAux()),
-                    e,
-                    Embeddings.unboxed(e.getEmbedding()),
-                    ReplayBuffer.micros(e.getEmbeddedTime()),
-                    0,
-                    ReplayBuffer.Slice.TRAIN));
+            samples.add(ReplayBuffer.Sample.of(
+                    ReplayBuffer.identity(e.getPair().getAux()), e, 0, ReplayBuffer.Slice.TRAIN));
         }
         return samples;
     }

@@ -65,6 +65,17 @@ public final class ReplayBuffer {
     /** A kept pair: its identity, the record, the teacher's embedding, when it was embedded, its hashed priority and slice. */
     public record Sample(
             String id, TeacherEmbedding record, float[] teacher, long embeddedMicros, double priority, Slice slice) {
+        /** A sample of a teacher record: its embedding unboxed, embedded when the record says. */
+        static Sample of(String id, TeacherEmbedding record, double priority, Slice slice) {
+            return new Sample(
+                    id,
+                    record,
+                    Embeddings.unboxed(record.getEmbedding()),
+                    micros(record.getEmbeddedTime()),
+                    priority,
+                    slice);
+        }
+
         /** Raw pixel bytes of both frames: what the sample costs in memory, roughly. */
         long bytes() {
             return record.getPair().getAux().getData().remaining()
