@@ -2,6 +2,8 @@ package dev.edgevl.distill;
 
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.Rollout;
+import dev.edgevl.avro.RolloutStage;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.model.bundle.BundleDelivery;
 import dev.edgevl.model.bundle.BundleException;
@@ -11,6 +13,7 @@ import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.ModelBundle;
 import dev.edgevl.model.bundle.ModelStore;
 import dev.edgevl.model.bundle.ModelVersions;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.model.bundle.SignedBundle;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.onnx.LiveModel;
@@ -32,10 +35,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +70,8 @@ public final class Distiller implements AutoCloseable {
     private static final int EVAL_CHUNK = 64;
     /** The newest usable teacher pairs the collapse backstop judges on. */
     private static final int BACKSTOP_WINDOW = 400;
+    /** Devices remembered for choosing a canary; a fleet larger than this is sampled by its first devices. */
+    private static final int MAX_KNOWN_DEVICES = 100_000;
 
     private final DistillerConfig config;
     private final ModelStore store;
@@ -99,6 +106,8 @@ public final class Distiller implements AutoCloseable {
     private final ArrayDeque<ReplayBuffer.Sample> fresh = new ArrayDeque<>();
     private Instant lastCheck;
     private volatile int strikes;
+    private final Set<String> devices = new LinkedHashSet<>();
+    private CanaryWatch canary;
 
     /** @param keys signs what the distiller publishes; its public half decides which {@code models} records it believes */
     public Distiller(
@@ -140,8 +149,12 @@ public final class Distiller implements AutoCloseable {
      * A record that does not verify with the distiller's own key (tampered, or signed by someone else) is not what the
      * fleet runs, since every consumer refuses it: it is logged and ignored.
      */
-    public synchronized void onModel(String family, ModelVersion record) {
-        if (!config.family().equals(family) || record == null) {
+    public synchronized void onModel(String key, ModelVersion record) {
+        if (record == null || !config.family().equals(Rollouts.familyOf(key))) {
+            return;
+        }
+        if (Rollouts.isCanaryKey(key)) {
+            onCanaryRecord(record);
             return;
         }
         try {
@@ -171,6 +184,39 @@ public final class Distiller implements AutoCloseable {
     }
 
     /**
+     * A record of the family's canary key: a canary this distiller started before a restart is watched again from its
+     * start; one that ended is no longer watched. The distiller's own records come back this way and change nothing.
+     */
+    private void onCanaryRecord(ModelVersion record) {
+        if (canary != null && canary.version() == record.getVersion()) {
+            if (!Rollouts.isActiveCanary(record)) {
+                canary = null;
+            }
+            return;
+        }
+        if (!Rollouts.isActiveCanary(record) || (live != null && live.getVersion() == record.getVersion())) {
+            return;
+        }
+        try {
+            verifier.verify(record);
+        } catch (BundleException | IllegalArgumentException e) {
+            LOG.warn(
+                    "Ignored the canary {} v{} on models: {}.",
+                    record.getFamily(),
+                    record.getVersion(),
+                    e.getMessage());
+            return;
+        }
+        canary = new CanaryWatch(record, record.getRollout().getStartedTime());
+        LOG.info(
+                "Watching {} v{}: {}, since {}.",
+                record.getFamily(),
+                record.getVersion(),
+                Rollouts.describe(record.getRollout()),
+                record.getRollout().getStartedTime());
+    }
+
+    /**
      * A record of {@code labels.embedded}; null is a removal. Pairs are filed under the labels of the teacher most live
      * labels were embedded by; labels that cannot be used are left out, with a log line.
      */
@@ -194,16 +240,23 @@ public final class Distiller implements AutoCloseable {
                     e.getMessage());
             return null;
         }
+        if (devices.size() < MAX_KNOWN_DEVICES) {
+            devices.add(record.getPair().getDeviceId());
+        }
         ReplayBuffer.Outcome outcome =
                 brightness < config.minRgbBrightness() ? ReplayBuffer.Outcome.DARK_RGB : buffer.offer(record);
         outcomes.computeIfAbsent(outcome, o -> new AtomicLong()).incrementAndGet();
         if (outcome == ReplayBuffer.Outcome.TRAINING
                 || outcome == ReplayBuffer.Outcome.NOT_SAMPLED
                 || outcome == ReplayBuffer.Outcome.HELD_OUT) {
-            fresh.addLast(ReplayBuffer.Sample.of(
-                    ReplayBuffer.identity(record.getPair().getAux()), record, 0, ReplayBuffer.Slice.HELD_OUT));
+            ReplayBuffer.Sample sample = ReplayBuffer.Sample.of(
+                    ReplayBuffer.identity(record.getPair().getAux()), record, 0, ReplayBuffer.Slice.HELD_OUT);
+            fresh.addLast(sample);
             while (fresh.size() > BACKSTOP_WINDOW) {
                 fresh.removeFirst();
+            }
+            if (canary != null) {
+                canary.offer(record, sample);
             }
         }
         if (outcome == ReplayBuffer.Outcome.TRAINING || outcome == ReplayBuffer.Outcome.NOT_SAMPLED) {
@@ -300,8 +353,8 @@ public final class Distiller implements AutoCloseable {
 
     /** Starts a round on the round thread if the trigger says one is due and none is running; returns whether it did. */
     public synchronized boolean maybeStartRound() {
-        if (closed || (running != null && !running.isDone())) {
-            return false;
+        if (closed || (running != null && !running.isDone()) || canary != null) {
+            return false; // while a canary runs, the next version waits for its verdict
         }
         Optional<String> due = config.trigger()
                 .due(
@@ -326,7 +379,8 @@ public final class Distiller implements AutoCloseable {
                 snapshot.heldOut().size(),
                 snapshot.labels().size(),
                 liveNow == null ? "fresh weights" : "live v" + liveNow.getVersion());
-        running = roundThread.submit(() -> runRound(snapshot, liveNow, dataWatermark, reason));
+        List<String> known = List.copyOf(devices);
+        running = roundThread.submit(() -> runRound(snapshot, liveNow, dataWatermark, reason, known));
         return true;
     }
 
@@ -341,7 +395,12 @@ public final class Distiller implements AutoCloseable {
         }
     }
 
-    private void runRound(ReplayBuffer.Snapshot snapshot, ModelVersion liveNow, long dataWatermark, String reason) {
+    private void runRound(
+            ReplayBuffer.Snapshot snapshot,
+            ModelVersion liveNow,
+            long dataWatermark,
+            String reason,
+            List<String> knownDevices) {
         long started = System.nanoTime();
         long version = Math.max(catalog.latestVersion(config.family()), liveNow == null ? 0 : liveNow.getVersion()) + 1;
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -391,9 +450,7 @@ public final class Distiller implements AutoCloseable {
             ModelVersion record =
                     storeAndSign(StudentBundles.int8(result.student(), onnx, manifest), result.weights(), now);
             boolean publish = verdict.promote() && !closed;
-            if (publish) {
-                publisher.publish(record);
-            }
+            ModelVersion released = publish ? release(record, liveNow, knownDevices, now) : record;
             catalog.add(record);
             double seconds = (System.nanoTime() - started) / 1e9;
             lastRound = new RoundReport(version, verdict, publish, clock.instant(), seconds, metrics, reason, null);
@@ -404,7 +461,11 @@ public final class Distiller implements AutoCloseable {
                     Math.round(seconds),
                     verdict.reason(),
                     publish
-                            ? "published to models (" + record.getBundleSizeBytes() / 1024 + " kB, sha256 "
+                            ? "published to models"
+                                    + (released.getRollout() == null
+                                            ? ""
+                                            : " as a " + Rollouts.describe(released.getRollout()))
+                                    + " (" + record.getBundleSizeBytes() / 1024 + " kB, sha256 "
                                     + record.getSha256().substring(0, 12) + "…)"
                             : "kept in the store only (edgevl models promote " + version + " makes it live)");
         } catch (Abandoned e) {
@@ -432,6 +493,160 @@ public final class Distiller implements AutoCloseable {
         } finally {
             phase = "idle";
         }
+    }
+
+    /**
+     * Publishes a promoted version: to a canary of at most {@code distill.rollout.canary-share} of the known devices
+     * when there is a fleet-wide version to keep on the others and the share holds at least one device, else
+     * fleet-wide at once.
+     */
+    private ModelVersion release(ModelVersion record, ModelVersion liveNow, List<String> known, Instant now)
+            throws Exception {
+        DistillerConfig.Rollout rollout = config.rollout();
+        if (!rollout.enabled() || liveNow == null) {
+            publisher.publish(record);
+            return record;
+        }
+        double threshold = Rollouts.threshold(known, rollout.share());
+        int in = (int)
+                known.stream().filter(d -> Rollouts.inCanary(d, threshold)).count();
+        if (in == 0) {
+            LOG.info(
+                    "No canary for {} v{}: {} of the {} known devices is not even one; it goes fleet-wide at once.",
+                    record.getFamily(),
+                    record.getVersion(),
+                    rollout.share(),
+                    known.size());
+            publisher.publish(record);
+            return record;
+        }
+        ModelVersion canaryRecord = ModelVersion.newBuilder(record)
+                .setRollout(Rollout.newBuilder()
+                        .setStage(RolloutStage.CANARY)
+                        .setShare(rollout.share())
+                        .setThreshold(threshold)
+                        .setCanaryDevices(in)
+                        .setKnownDevices(known.size())
+                        .setStableVersion(liveNow.getVersion())
+                        .setStartedTime(now)
+                        .setReason("passed the gate; runs on " + in + " of " + known.size()
+                                + " devices first, the others stay on v" + liveNow.getVersion())
+                        .build())
+                .build();
+        publisher.publish(canaryRecord);
+        synchronized (this) {
+            canary = new CanaryWatch(canaryRecord, now);
+        }
+        return canaryRecord;
+    }
+
+    /**
+     * Starts a judgement of the running canary on the round thread when one is due ({@link CanaryWatch#due}).
+     *
+     * @return whether one started
+     */
+    public synchronized boolean maybeJudgeCanary() {
+        if (canary == null || closed || live == null || (running != null && !running.isDone())) {
+            return false;
+        }
+        Instant now = clock.instant();
+        if (!canary.due(config.rollout(), now)) {
+            return false;
+        }
+        canary.judged(now);
+        CanaryWatch watch = canary;
+        List<ReplayBuffer.Sample> pairs = watch.pairs();
+        ModelVersion fleet = live;
+        LabelSet labelSet = buffer.labels();
+        running = roundThread.submit(() -> judgeCanary(watch, pairs, fleet, labelSet, now));
+        return true;
+    }
+
+    /**
+     * The canary against the fleet-wide version on the pairs its devices routed since it started ({@link
+     * CanaryWatch#decide}): still watching; fleet-wide (its record republished under the family's key with the
+     * {@code rollout.*} figures, then the canary record marked PROMOTED); or rolled back (the canary record marked
+     * ROLLED_BACK with the figures and the reason; the fleet never left its version).
+     */
+    private void judgeCanary(
+            CanaryWatch watch, List<ReplayBuffer.Sample> pairs, ModelVersion fleet, LabelSet labels, Instant at) {
+        phase = "canary";
+        try {
+            float[][] teacher = pairs.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+            float[][] canaryRows = embedWith(watch.record(), pairs);
+            float[][] fleetRows = embedWith(fleet, pairs);
+            PairedAgreement vsFleet = PairedAgreement.of(
+                    Gate.agrees(canaryRows, teacher, labels), Gate.agrees(fleetRows, teacher, labels));
+            Duration elapsed = Duration.between(watch.started(), at);
+            CanaryWatch.Decision decision = CanaryWatch.decide(config.rollout(), gate.alpha(), vsFleet, elapsed);
+            CanaryWatch.Judgement judgement = new CanaryWatch.Judgement(
+                    decision,
+                    vsFleet,
+                    Gate.meanConfidence(canaryRows, labels),
+                    Gate.meanConfidence(fleetRows, labels),
+                    elapsed,
+                    decision == CanaryWatch.Decision.PROMOTE
+                            && vsFleet.n() < config.rollout().minPairs());
+            String reason = judgement.reason(watch.record(), fleet.getVersion());
+            if (decision == CanaryWatch.Decision.WATCH || closed) {
+                LOG.info("Canary {} v{}: {}.", fleet.getFamily(), watch.version(), reason);
+                return;
+            }
+            Map<String, Double> figures = judgement.metrics(watch.record());
+            Instant now = clock.instant();
+            if (decision == CanaryWatch.Decision.PROMOTE) {
+                Map<String, Double> metrics = new TreeMap<>(watch.record().getMetrics());
+                metrics.putAll(figures);
+                publisher.publish(ModelVersion.newBuilder(watch.record())
+                        .setRollout(null)
+                        .setMetrics(metrics)
+                        .setPublishedTime(now)
+                        .build());
+                publisher.publish(ended(watch.record(), RolloutStage.PROMOTED, reason, figures, now));
+                LOG.info(
+                        "{} v{} goes fleet-wide after its canary on {} of {} devices: {}.",
+                        fleet.getFamily(),
+                        watch.version(),
+                        watch.record().getRollout().getCanaryDevices(),
+                        watch.record().getRollout().getKnownDevices(),
+                        reason);
+            } else {
+                publisher.publish(ended(watch.record(), RolloutStage.ROLLED_BACK, reason, figures, now));
+                LOG.warn(
+                        "Rolled back the canary {} v{}; every device runs v{} again. The canary was {}.",
+                        fleet.getFamily(),
+                        watch.version(),
+                        fleet.getVersion(),
+                        reason);
+            }
+            synchronized (this) {
+                if (canary == watch) {
+                    canary = null;
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn(
+                    "The judgement of the canary v{} failed; it is judged again later: {}",
+                    watch.version(),
+                    e.toString());
+        } finally {
+            phase = "idle";
+        }
+    }
+
+    /** The canary record marked as ended, with the judgement's figures and reason. */
+    private static ModelVersion ended(
+            ModelVersion canaryRecord, RolloutStage stage, String reason, Map<String, Double> figures, Instant now) {
+        Map<String, Double> metrics = new TreeMap<>(canaryRecord.getMetrics());
+        metrics.putAll(figures);
+        return ModelVersion.newBuilder(Rollouts.withStage(canaryRecord, stage, reason, now.toEpochMilli()))
+                .setMetrics(metrics)
+                .build();
+    }
+
+    /** The version of the canary being watched, if any. */
+    public synchronized Optional<Long> canaryVersion() {
+        return canary == null ? Optional.empty() : Optional.of(canary.version());
     }
 
     private void progress(String name, int done, int total) {
@@ -614,6 +829,7 @@ public final class Distiller implements AutoCloseable {
         DistillerConfig.Backstop b = config.backstop();
         if (!b.enabled()
                 || closed
+                || canary != null // the canary's judgement comes first
                 || (running != null && !running.isDone())
                 || live == null
                 || live.getVersion() == 0
@@ -717,8 +933,13 @@ public final class Distiller implements AutoCloseable {
 
     private boolean[] agreesOf(
             ModelVersion version, List<ReplayBuffer.Sample> pairs, float[][] teacher, LabelSet labels) {
+        return Gate.agrees(embedWith(version, pairs), teacher, labels);
+    }
+
+    /** A version's embeddings of the pairs' non-RGB frames, as consumers run it: verified, with its own preprocessing. */
+    private float[][] embedWith(ModelVersion version, List<ReplayBuffer.Sample> pairs) {
         try (LiveModel model = LiveModel.load(version, verifier, 1)) {
-            return Gate.agrees(embed(model::embed, new PairTensors(model.spec()), pairs, true), teacher, labels);
+            return embed(model::embed, new PairTensors(model.spec()), pairs, true);
         }
     }
 
@@ -761,7 +982,8 @@ public final class Distiller implements AutoCloseable {
             String phase,
             Long liveVersion,
             RoundReport lastRound,
-            int labelsLeftOut) {}
+            int labelsLeftOut,
+            Long canaryVersion) {}
 
     public synchronized Status status() {
         return new Status(
@@ -775,7 +997,8 @@ public final class Distiller implements AutoCloseable {
                 phase,
                 live == null ? null : live.getVersion(),
                 lastRound,
-                leftOut.count());
+                leftOut.count(),
+                canary == null ? null : canary.version());
     }
 
     public RoundReport lastRound() {

@@ -157,7 +157,7 @@ public final class DistillerApp implements AutoCloseable {
                     caughtUp.countDown();
                 }
                 distiller.maybePublishInitial(); // labels embedded after the distiller started
-                if (!replaying && !distiller.maybeStartRound()) {
+                if (!replaying && !distiller.maybeStartRound() && !distiller.maybeJudgeCanary()) {
                     distiller.maybeCheckLive();
                 }
                 if (System.nanoTime() - lastLog > config.logInterval().toNanos()) {
@@ -223,7 +223,8 @@ public final class DistillerApp implements AutoCloseable {
                 s.heldOut(),
                 labels,
                 s.newSamples(),
-                s.liveVersion() == null ? "none" : "v" + s.liveVersion(),
+                (s.liveVersion() == null ? "none" : "v" + s.liveVersion())
+                        + (s.canaryVersion() == null ? "" : ", canary v" + s.canaryVersion()),
                 s.phase());
     }
 

@@ -26,6 +26,7 @@ import java.util.List;
  * @param initialWeights where the first round starts from when there is no live version ({@link InitialWeights})
  * @param anchorShare share of every stage-1 epoch made of replayed anchor pairs ({@link AnchorPairs})
  * @param backstop the collapse backstop ({@link Backstop})
+ * @param rollout how a promoted version reaches the fleet ({@link Rollout})
  * @param minRgbBrightness pairs whose RGB frame's mean level (0..1) is below this are not learnt from: the teacher only
  *     sees RGB, and its embedding of a dark frame is no target (0 keeps them all)
  */
@@ -44,7 +45,24 @@ public record DistillerConfig(
         double minRgbBrightness,
         StartFrom startFrom,
         double anchorShare,
-        Backstop backstop) {
+        Backstop backstop,
+        Rollout rollout) {
+
+    /**
+     * The staged rollout: a promoted version goes first to at most {@code share} of the known devices (chosen by a
+     * stable hash of their ids); the distiller judges it there, on the teacher pairs those devices route, against the
+     * fleet-wide version on the same pairs; after {@code watch} with at least {@code minPairs} it goes fleet-wide,
+     * unless it agrees with the teacher less often than the fleet-wide version (the paired test at the gate's level),
+     * which rolls it back at once. After {@code maxWatch} without enough pairs it goes fleet-wide on the gate's verdict
+     * alone, and says so.
+     *
+     * @param share the canary's largest share of devices; 0 publishes fleet-wide at once
+     */
+    public record Rollout(double share, Duration watch, Duration maxWatch, int minPairs) {
+        public boolean enabled() {
+            return share > 0;
+        }
+    }
 
     /**
      * The collapse backstop: every {@code interval}, on the newest pairs the live version never trained on, whether it
@@ -199,6 +217,27 @@ public record DistillerConfig(
             2,
             "Consecutive checks that find the live version worse than version 0 before the distiller rolls back to the last"
                     + " version that is not.");
+    public static final ConfigOption<Double> ROLLOUT_SHARE = ConfigOption.decimal(
+            "distill.rollout.canary-share",
+            0.25,
+            "Largest share of the known devices (and of the stream job's device keys) a promoted version goes to first, chosen"
+                    + " by a stable hash of their ids; it goes fleet-wide after distill.rollout.watch if it holds up"
+                    + " there and is rolled back if not. 0: promoted versions go fleet-wide at once.");
+    public static final ConfigOption<Duration> ROLLOUT_WATCH = ConfigOption.duration(
+            "distill.rollout.watch",
+            Duration.ofMinutes(2),
+            "How long a canary runs before it can go fleet-wide (it also needs distill.rollout.min-pairs routed pairs from"
+                    + " its devices); a canary found worse is rolled back as soon as the test shows it.");
+    public static final ConfigOption<Duration> ROLLOUT_MAX_WATCH = ConfigOption.duration(
+            "distill.rollout.max-watch",
+            Duration.ofMinutes(6),
+            "After this long a canary whose devices sent too few pairs to judge goes fleet-wide on the gate's verdict"
+                    + " alone (the record and a log line say so).");
+    public static final ConfigOption<Integer> ROLLOUT_MIN_PAIRS = ConfigOption.integer(
+            "distill.rollout.min-pairs",
+            60,
+            "Teacher pairs from the canary's devices, routed after it started, that a canary needs before it can go"
+                    + " fleet-wide.");
     public static final ConfigOption<Double> ANCHOR_SHARE = ConfigOption.decimal(
             "distill.round.anchor-share",
             0.25,
@@ -261,7 +300,11 @@ public record DistillerConfig(
             ANCHOR_SHARE,
             BACKSTOP_INTERVAL,
             BACKSTOP_MIN_PAIRS,
-            BACKSTOP_STRIKES);
+            BACKSTOP_STRIKES,
+            ROLLOUT_SHARE,
+            ROLLOUT_WATCH,
+            ROLLOUT_MAX_WATCH,
+            ROLLOUT_MIN_PAIRS);
 
     public DistillerConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
@@ -338,7 +381,21 @@ public record DistillerConfig(
                 settings.get(MIN_RGB_BRIGHTNESS),
                 settings.get(START_FROM),
                 settings.get(ANCHOR_SHARE),
-                backstop(settings));
+                backstop(settings),
+                rollout(settings));
+    }
+
+    private static Rollout rollout(Settings settings) {
+        double share = settings.get(ROLLOUT_SHARE);
+        Duration watch = settings.get(ROLLOUT_WATCH);
+        Duration maxWatch = settings.get(ROLLOUT_MAX_WATCH);
+        int minPairs = settings.get(ROLLOUT_MIN_PAIRS);
+        ROLLOUT_SHARE.check(share >= 0 && share < 1, "must be at least 0 and below 1");
+        ROLLOUT_WATCH.check(watch != null && !watch.isNegative(), "must not be negative");
+        ROLLOUT_MAX_WATCH.check(
+                maxWatch != null && maxWatch.compareTo(watch) >= 0, "must be at least distill.rollout.watch");
+        ROLLOUT_MIN_PAIRS.check(minPairs >= 10, "must be at least 10");
+        return new Rollout(share, watch, maxWatch, minPairs);
     }
 
     private static Backstop backstop(Settings settings) {
@@ -387,6 +444,7 @@ public record DistillerConfig(
                 minRgbBrightness,
                 startFrom,
                 anchorShare,
-                backstop);
+                backstop,
+                rollout);
     }
 }

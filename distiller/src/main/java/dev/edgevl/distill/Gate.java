@@ -216,6 +216,18 @@ public record Gate(double margin, double alpha, int minPairs, int minPerGroup) {
         return rate(agrees(student, teacher, labels));
     }
 
+    /** The mean top-1 probability of the student's embeddings over {@code labels}: a label-free confidence (0 without labels). */
+    public static double meanConfidence(float[][] student, LabelSet labels) {
+        if (labels.isEmpty() || student.length == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (float[] row : student) {
+            sum += ZeroShotClassifier.classify(row, labels, 1).top1().probability();
+        }
+        return sum / student.length;
+    }
+
     /** Share of true verdicts; 0 for none. */
     public static double rate(boolean[] verdicts) {
         int agree = 0;

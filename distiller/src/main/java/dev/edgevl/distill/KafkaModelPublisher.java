@@ -1,6 +1,7 @@
 package dev.edgevl.distill;
 
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import java.time.Duration;
@@ -32,7 +33,7 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
 
     @Override
     public void publish(ModelVersion record) throws Exception {
-        RecordMetadata meta = producer.send(new ProducerRecord<>(Topics.MODELS.name(), record.getFamily(), record))
+        RecordMetadata meta = producer.send(new ProducerRecord<>(Topics.MODELS.name(), Rollouts.keyOf(record), record))
                 .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (meta == null) {
             throw new IllegalStateException(

@@ -3,12 +3,14 @@ package dev.edgevl.distill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.RolloutStage;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.config.Settings;
 import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.model.bundle.Keys;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.bundle.VerifiedBundle;
 import java.nio.file.Files;
@@ -448,6 +450,136 @@ class DistillerTest {
                     .isLessThan(back.getMetrics().get("rollback.v0Agreement"));
             new BundleVerifier(TrustedKeys.of(KEYS.getPublic())).verify(back);
         }
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class HandClock extends Clock {
+        private volatile java.time.Instant now;
+
+        HandClock(java.time.Instant start) {
+            now = start;
+        }
+
+        void set(java.time.Instant t) {
+            now = t;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    /** Four devices; at a canary share of 0.25 only cam-1 (the lowest hash of the four) is in it. */
+    private static final List<String> FLEET = List.of("cam-1", "cam-2", "cam-3", "cam-4");
+
+    /**
+     * v0 live, a round trained on {@code shuffled} or honest pairs from four devices and let through the gate (margin
+     * 0.9), then pairs routed by the canary's device after it started; returns what the distiller published from the
+     * round on.
+     */
+    private List<ModelVersion> canaryRun(boolean shuffled, HandClock clock) throws Exception {
+        Path saved = wellTrainedInitialStudent();
+        DistillerConfig config = tinyConfig(
+                dir.resolve("c"),
+                Map.of(
+                        "distill.initial-weights", saved.toString(),
+                        "distill.stage1.interpolation", "1",
+                        "distill.round.anchor-share", "0",
+                        "distill.stage1.epochs", "8",
+                        "distill.gate.margin", "0.9",
+                        "distill.rollout.watch", "1s",
+                        "distill.rollout.min-pairs", "40"));
+        try (Distiller d = new Distiller(
+                config, new DirectoryModelStore(config.storeDir()), KEYS, published::add, clock, RoundListener.NONE)) {
+            for (int c = 0; c < TestSamples.LABELS.size(); c++) {
+                d.onLabel(TestSamples.LABELS.get(c), TestSamples.label(c));
+            }
+            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+            d.onModel(config.family(), v0);
+            published.clear();
+            for (int i = 0; i < FLEET.size(); i++) {
+                if (shuffled) {
+                    feedShuffled(d, FLEET.get(i), i * 1000, i * 1000 + 60);
+                } else {
+                    feed(d, FLEET.get(i), i * 1000, i * 1000 + 60);
+                }
+            }
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            assertThat(published).as("the round's version, as a canary").hasSize(1);
+            ModelVersion canary = published.get(0);
+            d.onModel(Rollouts.keyOf(canary), canary); // it comes back from the topic
+            assertThat(d.canaryVersion()).contains(1L);
+            assertThat(d.maybeStartRound()).as("no round while a canary runs").isFalse();
+
+            // The canary's device routes pairs after the canary started (sequence 20000 is 20 s after T0).
+            feed(d, "cam-1", 20_000, 20_120);
+            feed(d, "cam-3", 30_000, 30_050); // not in the canary: not judged on
+            clock.set(TestSamples.T0.plusSeconds(60));
+            assertThat(d.maybeJudgeCanary()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            assertThat(d.canaryVersion()).as("the canary ended").isEmpty();
+            return List.copyOf(published);
+        }
+    }
+
+    @Test
+    void aVersionThatPassedTheGateRunsOnTheCanaryFirstAndABadOneIsRolledBackWhileTheFleetStaysOnItsVersion()
+            throws Exception {
+        HandClock clock = new HandClock(TestSamples.T0);
+        List<ModelVersion> out = canaryRun(true, clock);
+
+        ModelVersion canary = out.get(0);
+        assertThat(canary.getVersion()).isEqualTo(1);
+        assertThat(Rollouts.keyOf(canary)).isEqualTo("student/canary");
+        assertThat(canary.getRollout().getStage()).isEqualTo(RolloutStage.CANARY);
+        assertThat(canary.getRollout().getStableVersion()).isEqualTo(0L);
+        assertThat(canary.getRollout().getCanaryDevices()).isEqualTo(1);
+        assertThat(canary.getRollout().getKnownDevices()).isEqualTo(4);
+        assertThat(FLEET.stream()
+                        .filter(dev ->
+                                Rollouts.inCanary(dev, canary.getRollout().getThreshold())))
+                .containsExactly("cam-1");
+        new BundleVerifier(TrustedKeys.of(KEYS.getPublic())).verify(canary);
+
+        assertThat(out).as("the rollback, and nothing fleet-wide").hasSize(2);
+        ModelVersion back = out.get(1);
+        assertThat(back.getVersion()).isEqualTo(1);
+        assertThat(back.getRollout().getStage()).isEqualTo(RolloutStage.ROLLED_BACK);
+        assertThat(back.getRollout().getReason()).startsWith("worse than the fleet-wide version");
+        assertThat(back.getMetrics().get("rollout.pairs")).isEqualTo(120.0);
+        assertThat(back.getMetrics().get("rollout.canaryAgreement"))
+                .isLessThan(back.getMetrics().get("rollout.fleetAgreement"));
+        assertThat(back.getMetrics().get("rollout.pAtLeastAsGood")).isLessThan(0.1);
+    }
+
+    @Test
+    void aCanaryThatHoldsUpGoesFleetWideWithItsFigures() throws Exception {
+        HandClock clock = new HandClock(TestSamples.T0);
+        List<ModelVersion> out = canaryRun(false, clock);
+
+        assertThat(out).hasSize(3);
+        ModelVersion fleetWide = out.get(1);
+        assertThat(fleetWide.getVersion()).isEqualTo(1);
+        assertThat(fleetWide.getRollout()).isNull();
+        assertThat(Rollouts.keyOf(fleetWide)).isEqualTo("student");
+        assertThat(fleetWide.getMetrics())
+                .containsEntry("rollout.pairs", 120.0)
+                .containsEntry("rollout.inconclusive", 0.0);
+        new BundleVerifier(TrustedKeys.of(KEYS.getPublic())).verify(fleetWide);
+        assertThat(out.get(2).getRollout().getStage()).isEqualTo(RolloutStage.PROMOTED);
+        assertThat(out.get(2).getRollout().getReason()).startsWith("held up");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.edgevl.avro.TeacherRequest;
 import dev.edgevl.config.Settings;
 import dev.edgevl.model.bundle.BundleException;
 import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.preprocess.InputSpec;
@@ -54,7 +55,10 @@ import org.slf4j.LoggerFactory;
  *       arrive while frames are buffered are held back until those frames are out.</li>
  *   <li>Models: the latest {@code models} record of the configured family is verified (SHA-256, trusted key,
  *       signature) and loaded; one that fails is refused with a log line and the live one kept. The accepted record
- *       is kept in broadcast state, so a restore loads the same version.</li>
+ *       is kept in broadcast state, so a restore loads the same version. During a staged rollout the family's canary
+ *       record (key {@code FAMILY/canary}) is loaded beside it, and the devices in the canary's share (a stable hash
+ *       of the device key, {@link Rollouts}) are annotated by the canary; when the canary ends (promoted or rolled
+ *       back) they go back to the fleet-wide record.</li>
  *   <li>Labels: {@code labels.embedded} records add or replace a label, tombstones remove it; the records are in
  *       broadcast state too. Labels the live model cannot score with (an all-zero, NaN or wrongly sized embedding,
  *       another teacher's) are left out by {@link LiveLabels}, with a log line and the {@code labelsLeftOut} gauge;
@@ -95,6 +99,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     private transient ScheduledFuture<?> flushTimer;
     private transient Watermark heldWatermark;
     private transient LiveModel model;
+    private transient LiveModel canary;
+    private transient double canaryThreshold;
     private transient LiveLabels labels;
     private transient LeftOutLabels leftOut;
     private transient LabelSet labelSet;
@@ -156,6 +162,10 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
                 LOG.info("Restored {} from the checkpoint; {} labels.", model, labels.size());
             }
         }
+        byte[] canaryRecord = control.get(MODEL_KEY + Rollouts.canaryKey(config.family()));
+        if (canaryRecord != null) {
+            applyCanary(canaryRecord, "the checkpointed canary");
+        }
         rebuildLabelSet();
     }
 
@@ -179,8 +189,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
                 throw new IllegalArgumentException(
                         "the record key " + device + " is not the pair's device " + pair.getDeviceId());
             }
+            LiveModel runs = deployment().modelFor(device);
             frame = PendingFrame.prepare(
-                    device, pair, model == null ? InputSpec.DEFAULT : model.spec(), record.timestamp);
+                    device, pair, runs == null ? InputSpec.DEFAULT : runs.spec(), record.timestamp);
         } catch (RuntimeException e) {
             deadLetter(record, e);
             return;
@@ -225,7 +236,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         buffer = new ArrayList<>(config.batchSize());
         long nowMillis = getProcessingTimeService().getCurrentProcessingTime();
         BatchAnnotator.Result result =
-                annotator.annotate(batch, model, labelSet, Instant.ofEpochMilli(nowMillis), this::offer);
+                annotator.annotate(batch, deployment(), labelSet, Instant.ofEpochMilli(nowMillis), this::offer);
         for (BatchAnnotator.Annotated a : result.frames()) {
             long timestamp = a.frame().captureMillis();
             byte[] key = a.frame().deviceId().getBytes(StandardCharsets.UTF_8);
@@ -275,7 +286,15 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         }
     }
 
+    private Deployment deployment() {
+        return new Deployment(model, canary, canaryThreshold);
+    }
+
     private void onModel(Control c) throws Exception {
+        if (c.key != null && c.key.equals(Rollouts.canaryKey(config.family()))) {
+            onCanary(c);
+            return;
+        }
         if (c.value == null || !config.family().equals(c.key)) {
             return; // another family's record, or a cleanup tombstone: nothing for this job
         }
@@ -296,6 +315,100 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         if (previous != null) {
             previous.close();
         }
+        if (canary != null && canary.version() == model.version()) {
+            endCanary("it is the fleet-wide version now");
+        }
+    }
+
+    /**
+     * A record on the family's canary key: an active canary is verified and loaded for the devices in its share; an
+     * ended one (promoted, rolled back), a tombstone or a canary of the fleet-wide version puts them back on the
+     * fleet-wide model.
+     */
+    private void onCanary(Control c) throws Exception {
+        if (c.value == null) {
+            endCanary("its record was removed");
+            control.remove(MODEL_KEY + c.key);
+            return;
+        }
+        if (applyCanary(c.value, "the canary record " + c)) {
+            control.put(MODEL_KEY + c.key, c.value);
+        } else {
+            control.remove(MODEL_KEY + c.key);
+        }
+    }
+
+    /** Applies a canary record; true when a canary now runs from it. */
+    private boolean applyCanary(byte[] value, String what) throws Exception {
+        ModelVersion record;
+        try {
+            record = models.deserialize(Topics.MODELS.name(), value);
+        } catch (RuntimeException e) {
+            metrics.modelsRefused.inc();
+            LOG.warn("Refused {}: it cannot be decoded ({}); {}.", what, e.getMessage(), canaryState());
+            return false;
+        }
+        if (!Rollouts.isActiveCanary(record) || (model != null && model.version() == record.getVersion())) {
+            String stage = record.getRollout() == null
+                    ? "it carries no rollout"
+                    : record.getRollout().getStage()
+                            + (record.getRollout().getReason() == null
+                                    ? ""
+                                    : " (" + record.getRollout().getReason() + ")");
+            endCanary("v" + record.getVersion() + " " + stage);
+            return false;
+        }
+        if (canary != null && canary.version() == record.getVersion()) {
+            return true;
+        }
+        LiveModel candidate = load(value, what, canaryState());
+        if (candidate == null) {
+            return false;
+        }
+        if (model != null
+                && (!model.teacherId().equals(candidate.teacherId())
+                        || model.embeddingDim() != candidate.embeddingDim())) {
+            metrics.modelsRefused.inc();
+            LOG.warn(
+                    "Refused {}: it embeds for {} ({} values), the fleet-wide {} for {} ({}); one label set must serve both.",
+                    what,
+                    candidate.teacherId(),
+                    candidate.embeddingDim(),
+                    model,
+                    model.teacherId(),
+                    model.embeddingDim());
+            candidate.close();
+            return false;
+        }
+        flush();
+        LiveModel previous = canary;
+        canary = candidate;
+        canaryThreshold = record.getRollout().getThreshold();
+        metrics.modelSwaps.inc();
+        LOG.info(
+                "Canary: the devices whose key hashes below {} are annotated with {}, the others with {} ({}).",
+                String.format("%.4f", canaryThreshold),
+                canary,
+                model == null ? "no model" : model,
+                Rollouts.describe(record.getRollout()));
+        if (previous != null) {
+            previous.close();
+        }
+        return true;
+    }
+
+    private void endCanary(String why) throws Exception {
+        if (canary == null) {
+            return;
+        }
+        flush();
+        LOG.info("The canary {} ended: {}; every device is annotated with {}.", canary, why, model);
+        canary.close();
+        canary = null;
+    }
+
+    private String canaryState() {
+        return canary == null ? "no canary runs" : "keeping the canary " + canary;
     }
 
     /**
@@ -395,6 +508,10 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         if (model != null) {
             model.close();
             model = null;
+        }
+        if (canary != null) {
+            canary.close();
+            canary = null;
         }
         if (serdes != null) {
             serdes.close();

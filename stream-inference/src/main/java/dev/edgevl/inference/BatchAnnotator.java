@@ -49,6 +49,43 @@ public final class BatchAnnotator implements Serializable {
      */
     public Result annotate(List<PendingFrame> batch, LiveModel model, LabelSet labels, Instant now, Budget budget)
             throws Exception {
+        return annotate(batch, Deployment.of(model), labels, now, budget);
+    }
+
+    /**
+     * As {@link #annotate(List, LiveModel, LabelSet, Instant, Budget)}, each frame by the model its device runs: the
+     * canary's devices and the others go through their own model as two batches, and the outcomes come back in input
+     * order.
+     */
+    public Result annotate(List<PendingFrame> batch, Deployment deployment, LabelSet labels, Instant now, Budget budget)
+            throws Exception {
+        if (deployment.canary() == null) {
+            return annotateWith(batch, deployment.fleet(), labels, now, budget);
+        }
+        List<PendingFrame> canaryFrames = new ArrayList<>();
+        List<PendingFrame> fleetFrames = new ArrayList<>();
+        boolean[] inCanary = new boolean[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            PendingFrame frame = batch.get(i);
+            inCanary[i] = deployment.modelFor(frame.deviceId()) == deployment.canary();
+            (inCanary[i] ? canaryFrames : fleetFrames).add(frame);
+        }
+        Result canary = annotateWith(canaryFrames, deployment.canary(), labels, now, budget);
+        Result fleet = annotateWith(fleetFrames, deployment.fleet(), labels, now, budget);
+        List<Annotated> out = new ArrayList<>(batch.size());
+        int c = 0;
+        int f = 0;
+        for (boolean canaryFrame : inCanary) {
+            out.add(canaryFrame ? canary.frames().get(c++) : fleet.frames().get(f++));
+        }
+        return new Result(out, canary.inferenceNanos() + fleet.inferenceNanos());
+    }
+
+    private Result annotateWith(List<PendingFrame> batch, LiveModel model, LabelSet labels, Instant now, Budget budget)
+            throws Exception {
+        if (batch.isEmpty()) {
+            return new Result(List.of(), 0);
+        }
         BatchInference.Outcome outcome =
                 model == null ? null : BatchInference.run(batch, model, labels, config.topK(), config.temperature());
         Long perFrameMicros =

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.AnnotationStatus;
 import dev.edgevl.avro.LabelScore;
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.Rollout;
+import dev.edgevl.avro.RolloutStage;
 import dev.edgevl.avro.RouteReason;
 import dev.edgevl.avro.TeacherRequest;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.model.zeroshot.RoutingRules;
 import dev.edgevl.model.zeroshot.TokenBucket;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -184,6 +188,93 @@ class AnnotateOperatorTest {
         List<Annotation> out = annotations(h);
         assertThat(out).extracting(Annotation::getAuxSequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
         assertThat(out).extracting(Annotation::getModelVersion).containsExactly(1L, 1L, 1L, 1L, 1L, 2L, 2L, 2L);
+    }
+
+    /** A canary record of {@code version} whose hash threshold takes exactly the devices named. */
+    private static byte[] canary(long version, long seed, RolloutStage stage, String... inCanary) {
+        double threshold = 0;
+        for (String d : inCanary) {
+            threshold = Math.max(threshold, Rollouts.position(d));
+        }
+        ModelVersion record = ModelVersion.newBuilder(TestWorld.modelVersion(version, seed, TestWorld.PUBLISHER))
+                .setRollout(Rollout.newBuilder()
+                        .setStage(stage)
+                        .setShare(0.5)
+                        .setThreshold(Math.nextUp(threshold))
+                        .setCanaryDevices(inCanary.length)
+                        .setKnownDevices(4)
+                        .setStableVersion(1L)
+                        .setStartedTime(TestWorld.T0)
+                        .build())
+                .build();
+        return TestWorld.encode(record);
+    }
+
+    private void canaryRecord(
+            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, byte[] record)
+            throws Exception {
+        h.processElement2(new StreamRecord<>(Control.model(
+                TestWorld.controlRecord(Topics.MODELS.name(), Rollouts.canaryKey(TestWorld.FAMILY), record))));
+    }
+
+    @Test
+    void aCanaryRunsOnlyOnTheDevicesInItsShareUntilItIsRolledBackAndSurvivesARestore() throws Exception {
+        List<String> devices = List.of("dev-0", "dev-1", "dev-2", "dev-3");
+        List<String> sorted = devices.stream()
+                .sorted(java.util.Comparator.comparingDouble(Rollouts::position))
+                .toList();
+        String canaryDevice = sorted.get(0); // the lowest hash: the only one under the threshold
+        var h = harness(config(32), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        canaryRecord(h, canary(2, 2, RolloutStage.CANARY, canaryDevice));
+        long seq = 0;
+        for (String d : devices) {
+            frame(h, d, seq++);
+        }
+        h.prepareSnapshotPreBarrier(1);
+        OperatorSubtaskState state = h.snapshot(1, 1);
+        canaryRecord(h, canary(2, 2, RolloutStage.ROLLED_BACK, canaryDevice));
+        for (String d : devices) {
+            frame(h, d, seq++);
+        }
+        h.endAllInputs();
+
+        List<Annotation> out = annotations(h);
+        assertThat(out).hasSize(8);
+        assertThat(out.subList(0, 4)).allSatisfy(a -> assertThat(a.getModelVersion())
+                .as("%s during the canary", a.getDeviceId())
+                .isEqualTo(a.getDeviceId().equals(canaryDevice) ? 2L : 1L));
+        assertThat(out.subList(4, 8))
+                .as("after the rollback every device is on v1")
+                .extracting(Annotation::getModelVersion)
+                .containsOnly(1L);
+
+        var restored = harness(config(32), state);
+        for (String d : devices) {
+            frame(restored, d, seq++);
+        }
+        restored.endAllInputs();
+        assertThat(annotations(restored))
+                .as("the checkpoint holds the canary too")
+                .allSatisfy(a -> assertThat(a.getModelVersion())
+                        .isEqualTo(a.getDeviceId().equals(canaryDevice) ? 2L : 1L));
+    }
+
+    @Test
+    void aCanaryThatIsPromotedEndsWhenItsVersionGoesFleetWide() throws Exception {
+        var h = harness(config(32), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        canaryRecord(h, canary(2, 2, RolloutStage.CANARY, "dev-0", "dev-1", "dev-2", "dev-3"));
+        frame(h, "dev-2", 0);
+        model(h, TestWorld.model(2, 2));
+        canaryRecord(h, canary(2, 2, RolloutStage.PROMOTED, "dev-0", "dev-1", "dev-2", "dev-3"));
+        model(h, TestWorld.model(3, 3)); // a later version: no canary is left to shadow it
+        frame(h, "dev-2", 1);
+        h.endAllInputs();
+
+        assertThat(annotations(h)).extracting(Annotation::getModelVersion).containsExactly(2L, 3L);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.edgevl.device.agent;
 
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.model.zeroshot.LiveLabels;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>While the backlog is read ({@link #caughtUp()} not yet called) records only update the state: a device that
  * starts against a topic holding fifty versions loads one, the newest. After that, each batch of records is applied
  * and then told to listeners, the newest record per family only. The newest record wins whatever its version number,
- * so a rollback (an earlier version republished) is a new live version like any other.
+ * so a rollback (an earlier version republished) is a new live version like any other. A family's canary record (key
+ * {@code FAMILY/canary}) is kept and told beside its fleet-wide one; each device decides which of the two it runs.
  */
 public final class ControlHub implements ControlFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ControlHub.class);
@@ -59,8 +61,8 @@ public final class ControlHub implements ControlFeed {
             if (Topics.MODELS.name().equals(r.topic())) {
                 ModelOffer offer = decodeModel(r);
                 if (offer != null) {
-                    newest.put(offer.family(), offer);
-                    offers.put(offer.family(), offer);
+                    newest.put(r.key(), offer);
+                    offers.put(r.key(), offer);
                 }
             } else if (Topics.LABELS_EMBEDDED.name().equals(r.topic())) {
                 labelsChanged |= applyLabel(r);
@@ -118,8 +120,20 @@ public final class ControlHub implements ControlFeed {
             newest.remove(r.key());
             return null;
         }
+        boolean canaryKey = Rollouts.isCanaryKey(r.key());
         try {
             ModelVersion record = models.deserialize(r.topic(), r.value());
+            if (canaryKey) {
+                if (!Rollouts.familyOf(r.key()).equals(record.getFamily()) || record.getRollout() == null) {
+                    LOG.warn(
+                            "Ignored a record keyed {} on {} ({}): it is not a rollout of that family.",
+                            r.key(),
+                            r.topic(),
+                            r.origin());
+                    return null;
+                }
+                return ModelOffer.canary(record, r.origin());
+            }
             if (!r.key().equals(record.getFamily())) {
                 return ModelOffer.unreadable(
                         r.key(),
@@ -128,6 +142,11 @@ public final class ControlHub implements ControlFeed {
             }
             return ModelOffer.of(record, r.origin());
         } catch (RuntimeException e) {
+            if (canaryKey) {
+                // Devices stay on what the fleet-wide record says; an unreadable canary is no reason to refuse it.
+                LOG.warn("Ignored an undecodable canary record on {} ({}): {}", r.topic(), r.origin(), e.getMessage());
+                return null;
+            }
             return ModelOffer.unreadable(r.key(), "the record cannot be decoded (" + e.getMessage() + ")", r.origin());
         }
     }

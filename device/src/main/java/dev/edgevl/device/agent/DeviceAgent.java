@@ -6,6 +6,7 @@ import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.bundle.VerifiedBundle;
 import dev.edgevl.model.onnx.LiveModel;
@@ -81,6 +82,9 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
     private volatile LocalAnnotation lastAnnotation;
 
     private final AtomicReference<ModelOffer> pending = new AtomicReference<>();
+    // Guarded by this: the newest fleet-wide and canary offers of the family.
+    private ModelOffer fleetOffer;
+    private ModelOffer canaryOffer;
     private final Object reportOrder = new Object();
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -126,13 +130,31 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
 
     // ---- models and labels ------------------------------------------------------------------------------------------
 
-    /** Queues the offer for verification; only the newest one waiting is looked at, older ones are overtaken. */
+    /**
+     * Queues the offer for verification; only the newest one waiting is looked at, older ones are overtaken. The
+     * family's fleet-wide and canary offers are both remembered, and the one this device runs is queued: the canary
+     * while it is active and the device is in its share ({@link Rollouts#choose}), else the fleet-wide one.
+     */
     @Override
     public void onModel(ModelOffer offer) {
         if (!family.equals(offer.family())) {
             return;
         }
-        pending.set(offer);
+        ModelOffer mine;
+        synchronized (this) {
+            if (offer.canary()) {
+                canaryOffer = offer;
+            } else {
+                fleetOffer = offer;
+            }
+            ModelVersion fleet = fleetOffer == null ? null : fleetOffer.record();
+            ModelVersion canary = canaryOffer == null ? null : canaryOffer.record();
+            mine = canary != null && Rollouts.choose(deviceId, fleet, canary) == canary ? canaryOffer : fleetOffer;
+        }
+        if (mine == null) {
+            return;
+        }
+        pending.set(mine);
         scheduleDrain();
     }
 

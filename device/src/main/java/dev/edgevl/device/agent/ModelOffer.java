@@ -11,8 +11,14 @@ import java.util.Objects;
  * @param record  the decoded record; null when it could not be decoded
  * @param problem why the record could not be decoded; null when it was
  * @param origin  where it came from (topic, partition, offset), for logs
+ * @param canary  whether it came under the family's canary key: a staged rollout that only the devices in its share
+ *     run ({@link dev.edgevl.model.bundle.Rollouts#choose})
  */
-public record ModelOffer(String family, ModelVersion record, String problem, String origin) {
+public record ModelOffer(String family, ModelVersion record, String problem, String origin, boolean canary) {
+    public ModelOffer(String family, ModelVersion record, String problem, String origin) {
+        this(family, record, problem, origin, false);
+    }
+
     public ModelOffer {
         Objects.requireNonNull(family, "family");
         if ((record == null) == (problem == null)) {
@@ -24,12 +30,19 @@ public record ModelOffer(String family, ModelVersion record, String problem, Str
         return new ModelOffer(record.getFamily(), record, null, origin);
     }
 
+    /** A record of the family's canary key. */
+    public static ModelOffer canary(ModelVersion record, String origin) {
+        return new ModelOffer(record.getFamily(), record, null, origin, true);
+    }
+
     public static ModelOffer unreadable(String family, String problem, String origin) {
         return new ModelOffer(family, null, problem, origin);
     }
 
     /** "student v5", or "an unreadable student record" when there is no record. */
     public String describe() {
-        return record == null ? "an unreadable " + family + " record" : family + " v" + record.getVersion();
+        return record == null
+                ? "an unreadable " + family + " record"
+                : family + " v" + record.getVersion() + (canary ? " (canary)" : "");
     }
 }

@@ -74,6 +74,44 @@ class DeviceAgentTest {
         assertThat(agent.counters().withoutModel()).isEqualTo(1);
     }
 
+    private static ModelOffer canaryOffer(long version, dev.edgevl.avro.RolloutStage stage, double threshold) {
+        return ModelOffer.canary(
+                dev.edgevl.avro.ModelVersion.newBuilder(SignedStudents.version(version))
+                        .setRollout(dev.edgevl.avro.Rollout.newBuilder()
+                                .setStage(stage)
+                                .setShare(0.5)
+                                .setThreshold(threshold)
+                                .setStableVersion(1L)
+                                .setStartedTime(Instant.parse("2026-12-01T08:00:00Z"))
+                                .build())
+                        .build(),
+                "test");
+    }
+
+    @Test
+    void onlyTheDevicesInACanarysShareRunItAndTheyGoBackWhenItIsRolledBack() {
+        // cam-1 hashes to 0.12, cam-2 to 0.72: a threshold of 0.5 takes cam-1 only.
+        DeviceAgent in = agent("cam-1", TrustedKeys.of(PUBLISHER.getPublic()));
+        DeviceAgent out = agent("cam-2", TrustedKeys.of(PUBLISHER.getPublic()));
+        for (DeviceAgent a : List.of(in, out)) {
+            a.onModel(offer(SignedStudents.version(1)));
+            a.onModel(canaryOffer(2, dev.edgevl.avro.RolloutStage.CANARY, 0.5));
+        }
+        assertThat(in.modelVersion()).contains(2L);
+        assertThat(out.modelVersion()).contains(1L);
+
+        for (DeviceAgent a : List.of(in, out)) {
+            a.onModel(canaryOffer(2, dev.edgevl.avro.RolloutStage.ROLLED_BACK, 0.5));
+        }
+        assertThat(in.modelVersion()).as("rolled back").contains(1L);
+        assertThat(out.modelVersion()).contains(1L);
+        assertThat(reports)
+                .filteredOn(r -> r.getDeviceId().equals("cam-2"))
+                .extracting(DeviceStatus::getModelVersion)
+                .as("the device outside the canary never ran v2")
+                .doesNotContain(2L);
+    }
+
     @Test
     void aSignedVersionIsLoadedAnnotatesFramesAndIsReported() {
         DeviceAgent agent = agent();
