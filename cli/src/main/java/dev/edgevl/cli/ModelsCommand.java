@@ -8,6 +8,7 @@ import dev.edgevl.distill.KafkaModelPublisher;
 import dev.edgevl.distill.ModelCatalog;
 import dev.edgevl.distill.Republisher;
 import dev.edgevl.model.bundle.DirectoryModelStore;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
 import java.io.PrintWriter;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,18 +78,44 @@ final class ModelsCommand {
 
         /** The live record of the family, if the models topic has one. */
         ModelVersion live() throws Exception {
-            return CompactedTopics.read(cluster, Topics.MODELS, TIMEOUT).get(family());
+            return records().get(family());
+        }
+
+        /** The family's fleet-wide and canary records on models, by key. */
+        Map<String, ModelVersion> records() throws Exception {
+            return CompactedTopics.read(cluster, Topics.MODELS, TIMEOUT);
         }
 
         ModelVersion republish(long version) throws Exception {
+            return withRepublisher(r -> r.republish(family(), version, inline(), Instant.now()));
+        }
+
+        ModelVersion canary(long version, Set<String> devices, long fleetVersion) throws Exception {
+            return withRepublisher(r -> r.canary(
+                    family(),
+                    version,
+                    inline(),
+                    Instant.now(),
+                    devices,
+                    config().rollout().share(),
+                    fleetVersion));
+        }
+
+        private boolean inline() {
+            return config().delivery() == DistillerConfig.Delivery.INLINE;
+        }
+
+        private interface Publication {
+            ModelVersion publish(Republisher republisher) throws Exception;
+        }
+
+        private ModelVersion withRepublisher(Publication publication) throws Exception {
             Settings settings = cluster.settings();
-            DistillerConfig config = config();
             try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
                     KafkaModelPublisher publisher = new KafkaModelPublisher(
                             KafkaSettings.clientProperties(settings, cluster.bootstrap), serdes)) {
-                return new Republisher(catalog(), new DirectoryModelStore(config.storeDir()), publisher)
-                        .republish(
-                                family(), version, config.delivery() == DistillerConfig.Delivery.INLINE, Instant.now());
+                return publication.publish(
+                        new Republisher(catalog(), new DirectoryModelStore(config().storeDir()), publisher));
             }
         }
     }
@@ -95,7 +123,10 @@ final class ModelsCommand {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "Every version in the catalogue, oldest first; * marks the live one.")
+            description = {
+                "Every version in the catalogue, oldest first; * marks the fleet-wide version, c a canary running now.",
+                "Then the rollout state: the running canary, or how the last one ended, and why."
+            })
     static final class ListVersions implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -107,7 +138,10 @@ final class ModelsCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             List<ModelVersion> all = where.catalog().list(where.family());
-            ModelVersion live = where.live();
+            Map<String, ModelVersion> records = where.records();
+            ModelVersion live = records.get(where.family());
+            ModelVersion canary = records.get(Rollouts.canaryKey(where.family()));
+            boolean canaryRuns = Rollouts.isActiveCanary(canary);
             if (all.isEmpty()) {
                 out.printf(
                         "No %s versions in %s yet.%n",
@@ -128,7 +162,9 @@ final class ModelsCommand {
                 for (ModelVersion v : all) {
                     Map<String, Double> m = v.getMetrics();
                     table.row(
-                            live != null && live.getVersion() == v.getVersion() ? "*" : "",
+                            live != null && live.getVersion() == v.getVersion()
+                                    ? "*"
+                                    : canaryRuns && canary.getVersion() == v.getVersion() ? "c" : "",
                             "v" + v.getVersion(),
                             v.getParentVersion() == null ? "-" : "v" + v.getParentVersion(),
                             v.getCreatedTime(),
@@ -152,6 +188,17 @@ final class ModelsCommand {
                         m.getOrDefault("rollback.fromAgreement", Double.NaN),
                         m.getOrDefault("rollback.pairs", Double.NaN),
                         m.getOrDefault("rollback.v0Agreement", Double.NaN));
+            }
+            if (canary != null && canary.getRollout() != null) {
+                out.printf(
+                        "Rollout: v%d, %s, %s %s%s.%n",
+                        canary.getVersion(),
+                        Rollouts.describe(canary.getRollout()),
+                        canaryRuns ? "since" : "ended",
+                        canaryRuns ? canary.getRollout().getStartedTime() : canary.getPublishedTime(),
+                        canary.getRollout().getReason() == null
+                                ? ""
+                                : ": " + canary.getRollout().getReason());
             }
             if (live == null) {
                 out.printf("Nothing of %s is live on %s.%n", where.family(), Topics.MODELS.name());
@@ -212,8 +259,11 @@ final class ModelsCommand {
     @Command(
             name = "promote",
             mixinStandardHelpOptions = true,
-            description =
-                    "Make a version live, typically one the gate kept back: republishes its signed record to models.")
+            description = {
+                "Make a version live, typically one the gate kept back: republishes its signed record to models.",
+                "With --canary it goes to a canary first (distill.rollout.canary-share of the devices on fleet.status, by",
+                "a stable hash of their ids); the running distiller makes it fleet-wide or rolls it back."
+            })
     static final class Promote implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -224,10 +274,42 @@ final class ModelsCommand {
         @Parameters(paramLabel = "VERSION", description = "The version number (3 or v3).")
         String version;
 
+        @Option(
+                names = "--canary",
+                description = "Run it on a canary share of the devices first, the others staying on the live version.")
+        boolean canary;
+
         @Override
         public Integer call() throws Exception {
             long number = number(spec, version);
-            return publish(spec, where, number, "promoted");
+            if (!canary) {
+                return publish(spec, where, number, "promoted");
+            }
+            ModelVersion live = where.live();
+            if (live == null) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "Nothing of " + where.family() + " is live: a canary needs a fleet-wide"
+                                + " version for the other devices. Promote without --canary.");
+            }
+            Set<String> devices = CompactedTopics.read(where.cluster, Topics.FLEET_STATUS, TIMEOUT)
+                    .keySet();
+            ModelVersion record;
+            try {
+                record = where.canary(number, devices, live.getVersion());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(
+                    "Published %s v%d as a %s (sha256 %s…); the distiller judges it there and makes it fleet-wide or"
+                            + " rolls it back ('edgevl models list' shows where it stands).%n",
+                    record.getFamily(),
+                    record.getVersion(),
+                    Rollouts.describe(record.getRollout()),
+                    record.getSha256().substring(0, 12));
+            out.flush();
+            return 0;
         }
     }
 

@@ -1,9 +1,13 @@
 package dev.edgevl.distill;
 
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.Rollout;
+import dev.edgevl.avro.RolloutStage;
 import dev.edgevl.model.bundle.ModelStore;
+import dev.edgevl.model.bundle.Rollouts;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -39,6 +43,56 @@ public final class Republisher {
      */
     public ModelVersion republish(String family, long version, boolean inline, Instant now, Map<String, Double> why)
             throws Exception {
+        ModelVersion out = record(family, version, inline, now, why).build();
+        publisher.publish(out);
+        return out;
+    }
+
+    /**
+     * Publishes a catalogued version as a canary ({@code edgevl models promote --canary}): to at most {@code share} of
+     * {@code devices} (by the stable hash of their ids), the others staying on {@code fleetVersion}; a running
+     * distiller watches it and makes it fleet-wide or rolls it back.
+     *
+     * @throws IllegalArgumentException when the version is missing, or the share holds none of the devices
+     */
+    public ModelVersion canary(
+            String family,
+            long version,
+            boolean inline,
+            Instant now,
+            Collection<String> devices,
+            double share,
+            long fleetVersion)
+            throws Exception {
+        double threshold = Rollouts.threshold(devices, share);
+        int in = (int) devices.stream()
+                .distinct()
+                .filter(d -> Rollouts.inCanary(d, threshold))
+                .count();
+        if (in == 0) {
+            throw new IllegalArgumentException("A canary of " + share + " of the " + devices.size()
+                    + " known devices holds none of them; promote without --canary, or raise the share.");
+        }
+        int known = (int) devices.stream().distinct().count();
+        ModelVersion out = record(family, version, inline, now, Map.of())
+                .setRollout(Rollout.newBuilder()
+                        .setStage(RolloutStage.CANARY)
+                        .setShare(share)
+                        .setThreshold(threshold)
+                        .setCanaryDevices(in)
+                        .setKnownDevices(known)
+                        .setStableVersion(fleetVersion)
+                        .setStartedTime(now)
+                        .setReason("promoted by hand; runs on " + in + " of " + known
+                                + " devices first, the others stay on v" + fleetVersion)
+                        .build())
+                .build();
+        publisher.publish(out);
+        return out;
+    }
+
+    private ModelVersion.Builder record(
+            String family, long version, boolean inline, Instant now, Map<String, Double> why) throws Exception {
         ModelVersion stored = catalog.get(family, version)
                 .orElseThrow(() -> new IllegalArgumentException(
                         "There is no " + family + " v" + version + " in the catalogue " + catalog.directory() + "."));
@@ -47,7 +101,8 @@ public final class Republisher {
             throw new IllegalArgumentException("The store has no bundle with SHA-256 " + stored.getSha256() + " for "
                     + family + " v" + version + "; it cannot be published again.");
         }
-        ModelVersion.Builder record = ModelVersion.newBuilder(stored).setPublishedTime(now);
+        ModelVersion.Builder record =
+                ModelVersion.newBuilder(stored).setPublishedTime(now).setRollout(null);
         if (!why.isEmpty()) {
             Map<String, Double> metrics = new TreeMap<>(stored.getMetrics());
             metrics.putAll(why);
@@ -58,8 +113,6 @@ public final class Republisher {
         } else {
             record.setBundle(null).setBundleUri(store.uriOf(stored.getSha256()).toString());
         }
-        ModelVersion out = record.build();
-        publisher.publish(out);
-        return out;
+        return record;
     }
 }

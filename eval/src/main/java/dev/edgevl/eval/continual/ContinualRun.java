@@ -4,6 +4,7 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.FrameTruth;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.RolloutStage;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherRequest;
 import dev.edgevl.config.Settings;
@@ -19,11 +20,13 @@ import dev.edgevl.eval.live.LiveReport;
 import dev.edgevl.eval.live.LiveTally;
 import dev.edgevl.eval.live.PairJudge;
 import dev.edgevl.inference.BatchAnnotator;
+import dev.edgevl.inference.Deployment;
 import dev.edgevl.inference.InferenceConfig;
 import dev.edgevl.inference.PendingFrame;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.model.bundle.Keys;
+import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.preprocess.FramePreprocessor;
@@ -96,6 +99,8 @@ public final class ContinualRun {
     private BundleVerifier verifier;
     private LiveTally tally;
     private LiveModel live;
+    private LiveModel canary;
+    private double canaryThreshold;
     private LiveModel frozen;
     private LabelSet labels;
     private LiveLabels vocabulary;
@@ -186,6 +191,9 @@ public final class ContinualRun {
             if (live != null) {
                 live.close();
             }
+            if (canary != null) {
+                canary.close();
+            }
             if (frozen != null) {
                 frozen.close();
             }
@@ -214,7 +222,9 @@ public final class ContinualRun {
                 rounds++;
                 roundDue = now.plus(options.roundLatency());
                 tally.mark(new LiveEvent(now, LiveEvent.Kind.RETRAIN, "round " + rounds + " started"));
-            } else if (roundDue == null && checkDue == null && distiller.maybeCheckLive()) {
+            } else if (roundDue == null
+                    && checkDue == null
+                    && (distiller.maybeJudgeCanary() || distiller.maybeCheckLive())) {
                 checkDue = now.plus(CHECK_LATENCY);
             }
             maybeApplyCheck(now);
@@ -236,14 +246,16 @@ public final class ContinualRun {
         if (batch.isEmpty()) {
             return;
         }
-        InputSpec spec = live == null ? InputSpec.of(InputSpec.DEFAULT_SIZE, InputSpec.DEFAULT_SIZE) : live.spec();
+        Deployment deployment = new Deployment(live, canary, canaryThreshold);
         List<PendingFrame> frames = new ArrayList<>(batch.size());
         for (FramePair p : batch) {
+            LiveModel runs = deployment.modelFor(p.getDeviceId());
+            InputSpec spec = runs == null ? InputSpec.of(InputSpec.DEFAULT_SIZE, InputSpec.DEFAULT_SIZE) : runs.spec();
             frames.add(PendingFrame.prepare(
                     p.getDeviceId(), p, spec, p.getAux().getCaptureTime().toEpochMilli()));
         }
         batch.clear();
-        BatchAnnotator.Result result = annotator.annotate(frames, live, labels, clock.instant(), budget::offer);
+        BatchAnnotator.Result result = annotator.annotate(frames, deployment, labels, clock.instant(), budget::offer);
         for (BatchAnnotator.Annotated a : result.frames()) {
             tally.onAnnotation(a.annotation());
             if (a.request() != null) {
@@ -269,14 +281,17 @@ public final class ContinualRun {
         requests.clear();
     }
 
-    /** At a backstop check's due time: wait for it, and make live what it published, if anything (a rollback). */
+    /**
+     * At the due time of a backstop check or a canary's judgement: wait for it, and apply what it published, if
+     * anything (a rollback, a canary going fleet-wide or rolled back).
+     */
     private void maybeApplyCheck(Instant now) throws Exception {
         if (checkDue == null || now.isBefore(checkDue)) {
             return;
         }
         distiller.awaitRound(Duration.ofMinutes(30));
         checkDue = null;
-        if (!published.isEmpty()) {
+        if (!published.isEmpty() && published.get(published.size() - 1).getRollout() == null) {
             tally.mark(new LiveEvent(
                     now,
                     LiveEvent.Kind.GATE,
@@ -303,18 +318,47 @@ public final class ContinualRun {
         makeLive(now);
     }
 
-    /** Makes the newest version the distiller published live, in the stream job and in the distiller. */
+    /**
+     * Applies what the distiller published, in order, as the stream job would: a fleet-wide record swaps the live
+     * model; a canary record runs beside it for the devices in its share until a record ends it.
+     */
     private void makeLive(Instant now) throws Exception {
-        if (published.isEmpty()) {
-            return;
-        }
-        ModelVersion newest = published.get(published.size() - 1);
+        List<ModelVersion> records = List.copyOf(published);
         published.clear();
+        for (ModelVersion record : records) {
+            distiller.onModel(Rollouts.keyOf(record), record);
+            if (record.getRollout() == null) {
+                swapFleet(record, now);
+            } else {
+                applyCanary(record, now);
+            }
+        }
+    }
+
+    private void applyCanary(ModelVersion record, Instant now) throws Exception {
+        annotate(); // what arrived before is scored by what ran then
+        if (canary != null) {
+            canary.close();
+            canary = null;
+        }
+        if (Rollouts.isActiveCanary(record)) {
+            canary = LiveModel.load(record, verifier, 1);
+            canaryThreshold = record.getRollout().getThreshold();
+            tally.mark(new LiveEvent(
+                    now,
+                    LiveEvent.Kind.GATE,
+                    "v" + record.getVersion() + " " + Rollouts.describe(record.getRollout())));
+        } else if (record.getRollout().getStage() == RolloutStage.ROLLED_BACK) {
+            tally.rolledBack(record.getVersion());
+            tally.mark(new LiveEvent(now, LiveEvent.Kind.GATE, "canary v" + record.getVersion() + " rolled back"));
+        }
+    }
+
+    private void swapFleet(ModelVersion newest, Instant now) throws Exception {
         if (live != null && newest.getVersion() == live.version()) {
             return;
         }
         annotate(); // what arrived before the swap is scored by the version that was live then
-        distiller.onModel(newest.getFamily(), newest);
         LiveModel next = LiveModel.load(newest, verifier, 1);
         if (live != null) {
             live.close();

@@ -209,6 +209,14 @@ public final class LiveEvaluator implements AutoCloseable {
 
     /** Version 0 of the family, verified as the fleet would: from then on the frozen judge scores the sampled pairs. */
     private void onModel(ModelVersion record) {
+        if (record.getRollout() != null
+                && record.getRollout().getStage() == dev.edgevl.avro.RolloutStage.ROLLED_BACK
+                && record.getFamily().equals(baselines.family())) {
+            tally.rolledBack(record.getVersion());
+            tally.mark(new LiveEvent(
+                    record.getPublishedTime(), LiveEvent.Kind.GATE, "canary v" + record.getVersion() + " rolled back"));
+            return;
+        }
         if (frozen != null
                 || baselines.verifier() == null
                 || record.getVersion() != 0

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param firstLabelledAnnotation from the start to the capture time of the first frame the fleet labelled
  * @param judges    how much of its sample each second opinion (frozen, teacher) scored
  * @param beforeStart records left out because they were captured before this run started (an earlier run's)
+ * @param rolledBack the canaries rolled back during the run, and how much of the fleet ran each
  */
 public record LiveReport(
         String scenario,
@@ -47,7 +48,8 @@ public record LiveReport(
         Map<Modality, Share> pairing,
         Duration firstLabelledAnnotation,
         Map<Scoreboard.Judge, PairJudge.Stats> judges,
-        long beforeStart) {
+        long beforeStart,
+        List<Exposure.RolledBack> rolledBack) {
 
     /** @param undecodable records that could not be read (they are skipped) */
     public record Matching(long matched, long evictedAnnotations, long evictedTruths, long undecodable) {}
@@ -67,6 +69,7 @@ public record LiveReport(
         routing = Map.copyOf(routing);
         pairing = Map.copyOf(pairing);
         judges = Map.copyOf(judges);
+        rolledBack = List.copyOf(rolledBack);
     }
 
     /** Writes {@code live-report.json} and {@code live-report.png} into {@code dir}; returns the JSON file. */
@@ -236,6 +239,16 @@ public record LiveReport(
                 "firstLabelledAnnotationSeconds",
                 firstLabelledAnnotation == null ? null : firstLabelledAnnotation.toMillis() / 1000.0);
         root.put("leftOutBeforeStart", beforeStart);
+        ArrayNode canaries = root.putArray("rolledBackCanaries");
+        for (Exposure.RolledBack r : rolledBack) {
+            ObjectNode x = canaries.addObject();
+            x.put("version", r.version());
+            x.put("frames", r.frames());
+            x.put("framesMeanwhile", r.framesMeanwhile());
+            x.put("frameShare", r.frameShare());
+            x.put("devices", r.devices());
+            x.put("allDevices", r.allDevices());
+        }
         ObjectNode judgeStats = root.putObject("judges");
         judges.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             ObjectNode b = judgeStats.putObject(e.getKey().name());
@@ -323,6 +336,15 @@ public record LiveReport(
         }
         for (ModalityJudgement j : modalities) {
             b.append(' ').append(judgementText(j));
+        }
+        for (Exposure.RolledBack r : rolledBack) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    " The canary v%d was rolled back; %d of %d devices ran it, %s of the frames annotated while it ran.",
+                    r.version(),
+                    r.devices(),
+                    r.allDevices(),
+                    pct(r.frameShare())));
         }
         return b.toString();
     }

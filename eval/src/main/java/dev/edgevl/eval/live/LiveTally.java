@@ -38,6 +38,7 @@ public final class LiveTally {
     private final Map<Long, String> versions = new java.util.TreeMap<>();
 
     private final Set<String> devices = new HashSet<>();
+    private final Exposure exposure = new Exposure();
     private final Map<Modality, long[]> routing = new EnumMap<>(Modality.class);
     private final Map<Modality, long[]> pairing = new EnumMap<>(Modality.class);
     private long judged;
@@ -109,6 +110,11 @@ public final class LiveTally {
         events.add(event);
     }
 
+    /** A canary of {@code version} was rolled back: the report says how much of the fleet ran it. */
+    public synchronized void rolledBack(long version) {
+        exposure.rolledBack(version);
+    }
+
     /** A restarted run reports only its own stream time: what was captured before it started is left out. */
     private boolean beforeRun(Instant captureTime) {
         if (options.from() != null && captureTime.isBefore(options.from())) {
@@ -152,6 +158,7 @@ public final class LiveTally {
         r[0]++;
         r[1] += o.routed() ? 1 : 0;
         devices.add(a.getDeviceId());
+        exposure.annotated(a.getModelVersion(), a.getDeviceId(), o.captureTime());
         first = first == null || o.captureTime().isBefore(first) ? o.captureTime() : first;
         last = last == null || o.captureTime().isAfter(last) ? o.captureTime() : last;
         if (o.labelled() && (firstLabelled == null || o.captureTime().isBefore(firstLabelled))) {
@@ -270,6 +277,7 @@ public final class LiveTally {
                 unpaired,
                 firstLabelled == null || start == null ? null : Duration.between(start, firstLabelled),
                 judgeStats,
-                beforeStart);
+                beforeStart,
+                exposure.report());
     }
 }
