@@ -1,6 +1,7 @@
 package dev.edgevl.distill;
 
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.RouteReason;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.model.bundle.Rollouts;
 import java.time.Duration;
@@ -108,12 +109,19 @@ final class CanaryWatch {
         return started;
     }
 
-    /** Keeps a usable teacher pair when its device is in the canary and it was routed after the canary started. */
+    /**
+     * Keeps a usable teacher pair when its device is in the canary, it was routed after the canary started, and not
+     * because a student was unsure of it: the stream job routes the canary's devices by exploration alone (a uniform
+     * sample), and a pair the canary itself picked as uncertain would be a sample of its own mistakes.
+     */
     void offer(TeacherEmbedding embedding, ReplayBuffer.Sample sample) {
         String device = embedding.getPair().getDeviceId();
         Instant routed = embedding.getRequestTime() != null ? embedding.getRequestTime() : embedding.getEmbeddedTime();
         if (routed.isBefore(started)
                 || !Rollouts.inCanary(device, record.getRollout().getThreshold())) {
+            return;
+        }
+        if (embedding.getReasons().stream().anyMatch(r -> r != RouteReason.EXPLORATION)) {
             return;
         }
         pairs.add(sample);

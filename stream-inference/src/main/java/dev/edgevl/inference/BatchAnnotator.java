@@ -36,10 +36,12 @@ public final class BatchAnnotator implements Serializable {
 
     private final InferenceConfig config;
     private final RoutingPolicy routing;
+    private final RoutingPolicy canaryRouting;
 
     public BatchAnnotator(InferenceConfig config) {
         this.config = config;
         this.routing = new RoutingPolicy(config.routing(), config.exploration());
+        this.canaryRouting = RoutingPolicy.uniform(config.budget().fraction());
     }
 
     /**
@@ -55,12 +57,13 @@ public final class BatchAnnotator implements Serializable {
     /**
      * As {@link #annotate(List, LiveModel, LabelSet, Instant, Budget)}, each frame by the model its device runs: the
      * canary's devices and the others go through their own model as two batches, and the outcomes come back in input
-     * order.
+     * order. The canary's devices spend their teacher budget on a uniform sample ({@link RoutingPolicy#uniform}), so
+     * what the distiller judges the canary on is not chosen by the canary's own uncertainty.
      */
     public Result annotate(List<PendingFrame> batch, Deployment deployment, LabelSet labels, Instant now, Budget budget)
             throws Exception {
         if (deployment.canary() == null) {
-            return annotateWith(batch, deployment.fleet(), labels, now, budget);
+            return annotateWith(batch, deployment.fleet(), routing, labels, now, budget);
         }
         List<PendingFrame> canaryFrames = new ArrayList<>();
         List<PendingFrame> fleetFrames = new ArrayList<>();
@@ -70,8 +73,8 @@ public final class BatchAnnotator implements Serializable {
             inCanary[i] = deployment.modelFor(frame.deviceId()) == deployment.canary();
             (inCanary[i] ? canaryFrames : fleetFrames).add(frame);
         }
-        Result canary = annotateWith(canaryFrames, deployment.canary(), labels, now, budget);
-        Result fleet = annotateWith(fleetFrames, deployment.fleet(), labels, now, budget);
+        Result canary = annotateWith(canaryFrames, deployment.canary(), canaryRouting, labels, now, budget);
+        Result fleet = annotateWith(fleetFrames, deployment.fleet(), routing, labels, now, budget);
         List<Annotated> out = new ArrayList<>(batch.size());
         int c = 0;
         int f = 0;
@@ -81,7 +84,13 @@ public final class BatchAnnotator implements Serializable {
         return new Result(out, canary.inferenceNanos() + fleet.inferenceNanos());
     }
 
-    private Result annotateWith(List<PendingFrame> batch, LiveModel model, LabelSet labels, Instant now, Budget budget)
+    private Result annotateWith(
+            List<PendingFrame> batch,
+            LiveModel model,
+            RoutingPolicy routing,
+            LabelSet labels,
+            Instant now,
+            Budget budget)
             throws Exception {
         if (batch.isEmpty()) {
             return new Result(List.of(), 0);

@@ -18,10 +18,25 @@ final class RoutingPolicy implements Serializable {
     private static final long serialVersionUID = 1L;
     private final RoutingRules rules;
     private final double exploration;
+    private final boolean uniformOnly;
 
     RoutingPolicy(RoutingRules rules, double exploration) {
+        this(rules, exploration, false);
+    }
+
+    private RoutingPolicy(RoutingRules rules, double exploration, boolean uniformOnly) {
         this.rules = rules;
         this.exploration = exploration;
+        this.uniformOnly = uniformOnly;
+    }
+
+    /**
+     * The canary's devices' policy: every frame they send is an exploration pick at {@code share} (their budget), none
+     * an uncertain one, so the teacher pairs the distiller judges the canary on are a uniform sample of what the canary
+     * saw, not the frames it was least sure of.
+     */
+    static RoutingPolicy uniform(double share) {
+        return new RoutingPolicy(null, share, true);
     }
 
     /**
@@ -57,7 +72,8 @@ final class RoutingPolicy implements Serializable {
         if (!modelLive) {
             return EnumSet.of(RouteReason.NO_MODEL);
         }
-        Set<RouteReason> reasons = uncertainty == null ? EnumSet.noneOf(RouteReason.class) : rules.reasons(uncertainty);
+        Set<RouteReason> reasons =
+                uncertainty == null || uniformOnly ? EnumSet.noneOf(RouteReason.class) : rules.reasons(uncertainty);
         // Whether the frame explores depends on its identity alone, not on how sure the student is: the exploration
         // slice is a uniform sample of the stream, which the distiller can judge on without the router's bias.
         if (explores(

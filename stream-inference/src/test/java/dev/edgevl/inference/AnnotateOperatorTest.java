@@ -262,6 +262,29 @@ class AnnotateOperatorTest {
     }
 
     @Test
+    void theCanarysDevicesSendTheTeacherAUniformSampleNotTheFramesTheCanaryIsUnsureOf() throws Exception {
+        var h = harness(config(32), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere", "torus");
+        canaryRecord(h, canary(2, 2, RolloutStage.CANARY, "dev-1"));
+        for (int i = 0; i < 400; i++) {
+            frame(h, "dev-1", 2L * i); // even sequences carry an RGB frame: routable
+            frame(h, "dev-2", 2L * i);
+        }
+        h.endAllInputs();
+
+        List<TeacherRequest> sent = requests(h);
+        assertThat(sent)
+                .filteredOn(r -> r.getPair().getDeviceId().equals("dev-1"))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getReasons()).containsExactly(RouteReason.EXPLORATION));
+        assertThat(sent)
+                .filteredOn(r -> r.getPair().getDeviceId().equals("dev-2"))
+                .as("the others still send what they are unsure of")
+                .anySatisfy(r -> assertThat(r.getReasons()).doesNotContain(RouteReason.EXPLORATION));
+    }
+
+    @Test
     void aCanaryThatIsPromotedEndsWhenItsVersionGoesFleetWide() throws Exception {
         var h = harness(config(32), null);
         model(h, TestWorld.model(1, 1));

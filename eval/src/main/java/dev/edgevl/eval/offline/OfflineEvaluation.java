@@ -42,6 +42,10 @@ public final class OfflineEvaluation {
     public static final String STUDENT_QAT = "student int8 stage 2";
     public static final List<String> ROWS = List.of(TEACHER, STUDENT_FP32, STUDENT_PTQ, STUDENT_QAT);
     private static final int CALIBRATION_IMAGES = 256;
+    /** Share of the training scenes kept out of stage 2 to choose between its checkpoints and post-training int8. */
+    static final double STAGE2_CHECK_SHARE = 0.15;
+    /** Stage 2's checkpoints: after every quarter of its steps. */
+    private static final int STAGE2_CHECKPOINTS = 4;
 
     private final OfflineConfig config;
     private final boolean quick;
@@ -97,10 +101,21 @@ public final class OfflineEvaluation {
         FoldedStudent folded = clock.time("stage 1 distillation", () -> distill(data.train(), targets, distillSteps));
         FoldedStudent calibrated = clock.time("fold and calibrate", () -> calibrate(folded, data.train()));
 
+        int[] order =
+                Shuffle.permutation(data.train().count(), new Random(Seeds.derive(config.seed(), "stage2-check")));
+        int checkCount = (int) Math.round(STAGE2_CHECK_SHARE * order.length);
+        int[] check = Arrays.copyOf(order, checkCount);
+        int[] stage2Train = Arrays.copyOfRange(order, checkCount, order.length);
         List<PseudoLabels.Pick> picks = PseudoLabels.select(
-                targets, labels, PseudoLabels.DEFAULT_FRACTION, ZeroShotClassifier.DEFAULT_TEMPERATURE);
-        FoldedStudent qat =
-                clock.time("stage 2 QAT", () -> quantizationAware(calibrated, data.train(), targets, picks));
+                gather(targets, stage2Train),
+                labels,
+                PseudoLabels.DEFAULT_FRACTION,
+                ZeroShotClassifier.DEFAULT_TEMPERATURE);
+        List<FoldedStudent> checkpoints = clock.time(
+                "stage 2 QAT", () -> quantizationAware(calibrated, data.train(), targets, stage2Train, picks));
+        Stage2Choice choice = clock.time(
+                "stage 2 check", () -> chooseStage2(calibrated, checkpoints, data.train(), targets, check, labels));
+        FoldedStudent qat = choice.student();
 
         byte[] fp32 = OnnxExporter.exportFloat(calibrated);
         byte[] ptq = OnnxExporter.exportInt8(calibrated);
@@ -134,7 +149,10 @@ public final class OfflineEvaluation {
                 distillSteps,
                 picks.size(),
                 config.qatSteps(),
-                cached);
+                cached,
+                check.length,
+                choice.step(),
+                choice.checkAgreements());
         List<OfflineReport.Target> targetList = Targets.of(rows, sizes);
         return new OfflineReport(
                 setup,
@@ -191,24 +209,91 @@ public final class OfflineEvaluation {
         return Calibration.calibrate(folded, both, 2 * n);
     }
 
-    private FoldedStudent quantizationAware(
-            FoldedStudent calibrated, ImageSet train, float[][] targets, List<PseudoLabels.Pick> picks) {
+    private static float[][] gather(float[][] rows, int[] idx) {
+        float[][] out = new float[idx.length][];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = rows[idx[i]];
+        }
+        return out;
+    }
+
+    /**
+     * What stage 2 exports: post-training int8 (step 0) or one of its checkpoints, whichever agrees with the teacher
+     * most often on the depth images of the training scenes kept out of stage 2 (ties go to the later); so stage 2 is
+     * kept where it helps and never exported where it hurts. The held-out scenes and their truth play no part.
+     *
+     * @param step the chosen checkpoint's step, 0 for post-training int8
+     * @param checkAgreements the check's depth agreement at step 0 and at each checkpoint, in order
+     */
+    record Stage2Choice(FoldedStudent student, int step, List<Double> checkAgreements) {}
+
+    private Stage2Choice chooseStage2(
+            FoldedStudent calibrated,
+            List<FoldedStudent> checkpoints,
+            ImageSet train,
+            float[][] targets,
+            int[] check,
+            LabelSet labels) {
+        List<String> teacherLabels = new ArrayList<>(check.length);
+        for (int i : check) {
+            teacherLabels.add(
+                    ZeroShotClassifier.classify(targets[i], labels, 1).top1().label());
+        }
+        float[] depth = train.gather(Modalities.DEPTH, check);
+        List<FoldedStudent> candidates = new ArrayList<>();
+        candidates.add(calibrated);
+        candidates.addAll(checkpoints);
+        List<Double> agreements = new ArrayList<>();
+        int best = 0;
+        for (int c = 0; c < candidates.size(); c++) {
+            try (OnnxStudent student = new OnnxStudent(OnnxExporter.exportInt8(candidates.get(c)))) {
+                agreements.add(
+                        Accuracy.top1(embed(student, depth, check.length, train.imageSize()), labels, teacherLabels));
+            }
+            if (agreements.get(c) >= agreements.get(best)) {
+                best = c;
+            }
+        }
+        int step = Math.min(best * Math.max(1, config.qatSteps() / STAGE2_CHECKPOINTS), config.qatSteps());
+        progress.printf(
+                "stage 2 check: depth agreement with the teacher on %d kept-out training scenes %s (post-training int8"
+                        + " first, then every quarter of stage 2); exporting %s%n",
+                check.length,
+                agreements.stream().map(a -> String.format("%.1f%%", 100 * a)).toList(),
+                best == 0 ? "post-training int8" : "stage 2 at step " + step);
+        return new Stage2Choice(candidates.get(best), step, List.copyOf(agreements));
+    }
+
+    /** Stage 2 on the training scenes outside the check; its student after every quarter of the steps. */
+    private List<FoldedStudent> quantizationAware(
+            FoldedStudent calibrated,
+            ImageSet train,
+            float[][] targets,
+            int[] stage2Train,
+            List<PseudoLabels.Pick> picks) {
         QatConfig qc = QatConfig.defaults(config.qatSteps(), (int) Seeds.derive(config.seed(), "qat-init"));
         Stage2Batches batches = new Stage2Batches(
-                picks, train.count(), config.batch(), new Random(Seeds.derive(config.seed(), "stage2-shuffle")));
+                picks, stage2Train.length, config.batch(), new Random(Seeds.derive(config.seed(), "stage2-shuffle")));
         progress.printf(
                 "stage 2: %d pseudo-labelled pairs (top %.0f%% by teacher confidence) fill half of every batch, pairs drawn from"
                         + " all of them the other half%n",
                 picks.size(), 100 * PseudoLabels.DEFAULT_FRACTION);
+        List<FoldedStudent> checkpoints = new ArrayList<>();
+        int every = Math.max(1, config.qatSteps() / STAGE2_CHECKPOINTS);
         try (QatTrainer trainer = new QatTrainer(calibrated, qc)) {
             for (int s = 0; s < config.qatSteps(); s++) {
                 Stage2Batches.Batch b = batches.next();
-                float loss = trainer.step(new LabelledPairBatch(pairs(train, targets, b.samples()), b.pseudoLabels()));
-                if ((s + 1) % Math.max(1, config.qatSteps() / 4) == 0) {
+                int[] idx = b.samples().clone();
+                for (int i = 0; i < idx.length; i++) {
+                    idx[i] = stage2Train[idx[i]];
+                }
+                float loss = trainer.step(new LabelledPairBatch(pairs(train, targets, idx), b.pseudoLabels()));
+                if ((s + 1) % every == 0 || s + 1 == config.qatSteps()) {
                     progress.printf("stage 2: step %d/%d  loss %.4f%n", s + 1, config.qatSteps(), loss);
+                    checkpoints.add(trainer.result());
                 }
             }
-            return trainer.result();
+            return checkpoints;
         }
     }
 

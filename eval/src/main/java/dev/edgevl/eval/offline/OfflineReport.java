@@ -28,7 +28,10 @@ public record OfflineReport(
             int distillSteps,
             int pseudoLabelled,
             int qatSteps,
-            boolean teacherFromCache) {}
+            boolean teacherFromCache,
+            int stage2CheckScenes,
+            int stage2ExportedStep,
+            List<Double> stage2CheckAgreements) {}
 
     public record Row(String name, double rgbTop1, double depthTop1, double thermalTop1) {}
 

@@ -44,6 +44,26 @@ class OfflineEvaluationTest {
                 .containsKeys("teacher pretraining", "stage 1 distillation", "stage 2 QAT", "total");
         assertThat(report.targets()).hasSize(5);
         assertThat(report.summary()).contains("teacher");
+        OfflineReport.Setup setup = report.setup();
+        assertThat(setup.stage2CheckScenes())
+                .as("a share of the training scenes is kept out of stage 2 to check it")
+                .isPositive()
+                .isLessThan(setup.trainScenes());
+        assertThat(setup.stage2CheckAgreements())
+                .as("post-training int8 and every quarter of stage 2 on the check")
+                .hasSizeGreaterThanOrEqualTo(2);
+        java.util.List<Double> checked = setup.stage2CheckAgreements();
+        double bestCheckpoint = java.util.Collections.max(checked.subList(1, checked.size()));
+        if (setup.stage2ExportedStep() == 0) {
+            assertThat(checked.get(0))
+                    .as("post-training int8 beat every checkpoint")
+                    .isGreaterThan(bestCheckpoint);
+        } else {
+            assertThat(setup.stage2ExportedStep()).isBetween(1, setup.qatSteps());
+            assertThat(bestCheckpoint)
+                    .as("a checkpoint at least as good as post-training int8")
+                    .isGreaterThanOrEqualTo(checked.get(0));
+        }
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("teacher: epoch 1/1");
 
         Path json = dir.resolve("report.json");
