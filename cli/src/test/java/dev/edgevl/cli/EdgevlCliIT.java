@@ -68,7 +68,10 @@ class EdgevlCliIT {
                 // This test proves the loop closes, not the gate's statistics (GateTest and DistillerTest do): a wide
                 // margin lets the first short round through whenever it is not far worse than v0.
                 "--set",
-                "distill.gate.margin=0.2"));
+                "distill.gate.margin=0.2",
+                // Promoted versions go fleet-wide at once here: the staged rollout has its own test (RolloutIT).
+                "--set",
+                "distill.rollout.canary-share=0"));
         String bootstrap = local.awaitReady();
         try {
             assertThat(bootstrap).as("local is up; output so far:%n%s", out).isNotNull();
