@@ -169,6 +169,9 @@ public final class Distiller implements AutoCloseable {
             return;
         }
         live = record;
+        if (canary != null && canary.version() == record.getVersion()) {
+            canary = null; // it went fleet-wide (its record under the family's key may come before the canary's end)
+        }
         watermark = Math.max(watermark, (long) (double) record.getMetrics().getOrDefault(DATA_WATERMARK, 0.0));
         if (!catalog.contains(record.getFamily(), record.getVersion())) {
             try {
@@ -597,12 +600,16 @@ public final class Distiller implements AutoCloseable {
             if (decision == CanaryWatch.Decision.PROMOTE) {
                 Map<String, Double> metrics = new TreeMap<>(watch.record().getMetrics());
                 metrics.putAll(figures);
-                publisher.publish(ModelVersion.newBuilder(watch.record())
+                ModelVersion fleetWide = ModelVersion.newBuilder(watch.record())
                         .setRollout(null)
                         .setMetrics(metrics)
                         .setPublishedTime(now)
-                        .build());
+                        .build();
+                publisher.publish(fleetWide);
                 publisher.publish(ended(watch.record(), RolloutStage.PROMOTED, reason, figures, now));
+                synchronized (this) {
+                    live = fleetWide; // the next round starts from it and is judged against it, whenever it comes back
+                }
                 LOG.info(
                         "{} v{} goes fleet-wide after its canary on {} of {} devices: {}.",
                         fleet.getFamily(),

@@ -53,6 +53,16 @@ class DistillerTest {
         return DistillerConfig.from(settings);
     }
 
+    /** Everything that makes a round learn fast and nothing that holds it back (for rounds whose sabotage must land). */
+    static Map<String, String> learnsFast(Map<String, String> more) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of(
+                "distill.stage1.interpolation", "1",
+                "distill.round.anchor-share", "0",
+                "distill.stage1.epochs", "8"));
+        all.putAll(more);
+        return all;
+    }
+
     private Distiller distiller(DistillerConfig config, RoundListener listener) throws Exception {
         Distiller d = new Distiller(
                 config, new DirectoryModelStore(config.storeDir()), KEYS, published::add, Clock.systemUTC(), listener);
@@ -360,7 +370,7 @@ class DistillerTest {
     }
 
     /** Pairs whose teacher embeddings are shuffled: pair i gets pair i+1's, always another class's. */
-    private static void feedShuffled(Distiller d, String device, int from, int to) {
+    static void feedShuffled(Distiller d, String device, int from, int to) {
         List<TeacherEmbedding> honest = TestSamples.stream(device, from, to, i -> i % 4);
         for (int i = 0; i < honest.size(); i++) {
             d.onTeacherEmbedding(TeacherEmbedding.newBuilder(honest.get(i))
@@ -373,14 +383,8 @@ class DistillerTest {
     void aCandidateTrainedOnShuffledTeacherEmbeddingsIsRejectedOnTheAnchorPairs() throws Exception {
         Path saved = wellTrainedInitialStudent();
         AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5120, i -> i % 4), saved);
-        // Everything that can make a round learn fast, and nothing that holds it back: the sabotage must land.
-        DistillerConfig sabotaged = tinyConfig(
-                dir.resolve("b"),
-                Map.of(
-                        "distill.initial-weights", saved.toString(),
-                        "distill.stage1.interpolation", "1",
-                        "distill.round.anchor-share", "0",
-                        "distill.stage1.epochs", "8"));
+        DistillerConfig sabotaged =
+                tinyConfig(dir.resolve("b"), learnsFast(Map.of("distill.initial-weights", saved.toString())));
         try (Distiller d = distiller(sabotaged, RoundListener.NONE)) {
             ModelVersion v0 = d.maybePublishInitial().orElseThrow();
             d.onModel(sabotaged.family(), v0);
@@ -403,14 +407,11 @@ class DistillerTest {
         Path saved = wellTrainedInitialStudent();
         DistillerConfig watched = tinyConfig(
                 dir.resolve("b"),
-                Map.of(
+                learnsFast(Map.of(
                         "distill.initial-weights", saved.toString(),
-                        "distill.stage1.interpolation", "1",
-                        "distill.round.anchor-share", "0",
-                        "distill.stage1.epochs", "8",
                         "distill.backstop.interval", "1ms",
                         "distill.backstop.min-pairs", "40",
-                        "distill.gate.margin", "0.9"));
+                        "distill.gate.margin", "0.9")));
         try (Distiller d = distiller(watched, RoundListener.NONE)) {
             Republisher republisher =
                     new Republisher(d.catalog(), new DirectoryModelStore(watched.storeDir()), published::add);
@@ -492,14 +493,11 @@ class DistillerTest {
         Path saved = wellTrainedInitialStudent();
         DistillerConfig config = tinyConfig(
                 dir.resolve("c"),
-                Map.of(
+                learnsFast(Map.of(
                         "distill.initial-weights", saved.toString(),
-                        "distill.stage1.interpolation", "1",
-                        "distill.round.anchor-share", "0",
-                        "distill.stage1.epochs", "8",
                         "distill.gate.margin", "0.9",
                         "distill.rollout.watch", "1s",
-                        "distill.rollout.min-pairs", "40"));
+                        "distill.rollout.min-pairs", "40")));
         try (Distiller d = new Distiller(
                 config, new DirectoryModelStore(config.storeDir()), KEYS, published::add, clock, RoundListener.NONE)) {
             for (int c = 0; c < TestSamples.LABELS.size(); c++) {

@@ -73,12 +73,9 @@ class RolloutIT {
     void canaryDevicesRunTheNewVersionFirstABadOneIsRolledBackAndTheFleetNeverLeavesItsVersion() throws Exception {
         Path store = dir.resolve("store");
         DevKeys keys = DevKeys.loadOrCreate(store.resolve("keys"));
-        Map<String, String> tiny = Map.of(
+        Map<String, String> tiny = DistillerTest.learnsFast(Map.of(
                 "distill.gate.margin", "0.9", // let the sabotaged v2 through the gate: the canary must catch it
-                "distill.stage1.interpolation", "1",
-                "distill.round.anchor-share", "0",
-                "distill.stage1.epochs", "8",
-                "distill.initial-weights", "none");
+                "distill.initial-weights", "none"));
         DistillerConfig config = DistillerTest.tinyConfig(store, tiny);
 
         // v1 learns honest pairs, v2 shuffled ones; both are made and catalogued before the fleet starts.
@@ -97,12 +94,7 @@ class RolloutIT {
             assertThat(maker.maybeStartRound()).isTrue();
             maker.awaitRound(Duration.ofMinutes(3));
             maker.onModel(config.family(), made.get(made.size() - 1));
-            List<TeacherEmbedding> honest = TestSamples.stream("cam-0", 1000, 1240, i -> i % 4);
-            for (int i = 0; i < honest.size(); i++) {
-                maker.onTeacherEmbedding(TeacherEmbedding.newBuilder(honest.get(i))
-                        .setEmbedding(honest.get((i + 1) % honest.size()).getEmbedding())
-                        .build());
-            }
+            DistillerTest.feedShuffled(maker, "cam-0", 1000, 1240);
             assertThat(maker.maybeStartRound()).isTrue();
             maker.awaitRound(Duration.ofMinutes(3));
         }
