@@ -121,11 +121,12 @@ final class DistillCommand implements Callable<Integer> {
                                         : String.format(
                                                 " vs live %.3f", last.verdict().live()));
         return String.format(
-                "buffer %,d training + %,d held-out pairs, %,d new  live %s  %s  %s",
+                "buffer %,d training + %,d held-out pairs, %,d new  live %s%s  %s  %s",
                 s.train(),
                 s.heldOut(),
                 s.newSamples(),
                 s.liveVersion() == null ? "none" : "v" + s.liveVersion(),
+                s.canaryVersion() == null ? "" : ", canary v" + s.canaryVersion(),
                 s.phase(),
                 round);
     }

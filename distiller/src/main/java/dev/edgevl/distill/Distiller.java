@@ -536,9 +536,19 @@ public final class Distiller implements AutoCloseable {
                                 + " devices first, the others stay on v" + liveNow.getVersion())
                         .build())
                 .build();
-        publisher.publish(canaryRecord);
+        CanaryWatch watch = new CanaryWatch(canaryRecord, now);
         synchronized (this) {
-            canary = new CanaryWatch(canaryRecord, now);
+            canary = watch; // before the record can come back from models
+        }
+        try {
+            publisher.publish(canaryRecord);
+        } catch (Exception e) {
+            synchronized (this) {
+                if (canary == watch) {
+                    canary = null;
+                }
+            }
+            throw e;
         }
         return canaryRecord;
     }
