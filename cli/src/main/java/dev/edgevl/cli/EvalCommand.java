@@ -262,12 +262,13 @@ final class EvalCommand implements Runnable {
             int filled = (int) Math.round(done * width);
             return String.format(
                     java.util.Locale.ROOT,
-                    "[%s%s] %s / %s of stream  live %s  rounds %d  %s  %.0f s",
+                    "[%s%s] %s / %s of stream  live %s%s  rounds %d  %s  %.0f s",
                     "#".repeat(filled),
                     ".".repeat(width - filled),
                     Durations.format(p.world().withNanos(0)),
                     Durations.format(p.length()),
                     p.liveVersion() == null ? "none" : "v" + p.liveVersion(),
+                    p.canaryVersion() == null ? "" : ", canary v" + p.canaryVersion(),
                     p.rounds(),
                     p.phase(),
                     elapsedSeconds);

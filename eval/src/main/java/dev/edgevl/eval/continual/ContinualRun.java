@@ -78,7 +78,8 @@ public final class ContinualRun {
     public record Options(Scenario scenario, Duration length, Duration roundLatency, Settings settings, Path workDir) {}
 
     /** Where the run stands, for a progress bar. */
-    public record Progress(Duration world, Duration length, Long liveVersion, long rounds, String phase) {}
+    public record Progress(
+            Duration world, Duration length, Long liveVersion, Long canaryVersion, long rounds, String phase) {}
 
     public interface Listener {
         void progress(Progress progress);
@@ -383,6 +384,7 @@ public final class ContinualRun {
                 Duration.between(EPOCH, now),
                 options.length(),
                 live == null ? null : live.version(),
+                canary == null ? null : canary.version(),
                 rounds,
                 s.phase()));
     }
