@@ -426,6 +426,41 @@ class EdgevlCliIT {
             assertThat(missing.exitCode()).isNotZero();
             assertThat(missing.err()).contains("There is no student v7 in the catalogue");
 
+            // A canary needs devices to take a share of: none on fleet.status yet, then four.
+            EdgevlTest.Run noDevices = EdgevlTest.run("models", "promote", "2", "--canary", "--store", dir, "-b", b);
+            assertThat(noDevices.exitCode()).isNotZero();
+            assertThat(noDevices.err()).contains("holds none of them");
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                    Map.of("bootstrap.servers", b),
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                var serializer = AvroSerdes.singleObject()
+                        .valueSerde(Topics.FLEET_STATUS)
+                        .serializer();
+                for (String device : List.of("dev-0", "dev-1", "dev-2", "dev-3")) {
+                    var status = dev.edgevl.avro.DeviceStatus.newBuilder()
+                            .setDeviceId(device)
+                            .setHealth(dev.edgevl.avro.DeviceHealth.OK)
+                            .setModelFamily("student")
+                            .setModelVersion(1L)
+                            .setReportTime(Instant.now())
+                            .build();
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                    Topics.FLEET_STATUS.name(),
+                                    device,
+                                    serializer.serialize(Topics.FLEET_STATUS.name(), status)))
+                            .get();
+                }
+            }
+            EdgevlTest.Run canary = EdgevlTest.run("models", "promote", "2", "--canary", "--store", dir, "-b", b);
+            assertThat(canary.exitCode()).as(canary.err()).isZero();
+            assertThat(canary.out()).contains("Published student v2 as a canary on 1 of 4 devices (fleet on v1)");
+            assertThat(liveVersion(b, keys)).as("the fleet stays on v1").isEqualTo(1);
+            assertThat(EdgevlTest.run("models", "list", "--store", dir, "-b", b).out())
+                    .containsPattern("\\*\\s+v1")
+                    .containsPattern("c\\s+v2")
+                    .contains("Rollout: v2, canary on 1 of 4 devices (fleet on v1), since");
+
             EdgevlTest.Run show = EdgevlTest.run("models", "show", "2", "--store", dir, "-b", b);
             assertThat(show.out()).contains("student v2", "gate.nonRgbAgreement", "0.700", "signed by", keys.keyId());
         }
