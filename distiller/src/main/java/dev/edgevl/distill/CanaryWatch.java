@@ -6,7 +6,7 @@ import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.model.bundle.Rollouts;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +85,7 @@ final class CanaryWatch {
 
     private final ModelVersion record;
     private final Instant started;
-    private final List<ReplayBuffer.Sample> pairs = new ArrayList<>();
+    private final ArrayDeque<ReplayBuffer.Sample> pairs = new ArrayDeque<>();
     private Instant lastJudged;
 
     CanaryWatch(ModelVersion record, Instant started) {
@@ -124,9 +124,9 @@ final class CanaryWatch {
         if (embedding.getReasons().stream().anyMatch(r -> r != RouteReason.EXPLORATION)) {
             return;
         }
-        pairs.add(sample);
+        pairs.addLast(sample);
         if (pairs.size() > MAX_PAIRS) {
-            pairs.remove(0);
+            pairs.removeFirst();
         }
     }
 

@@ -510,10 +510,9 @@ public final class Distiller implements AutoCloseable {
             publisher.publish(record);
             return record;
         }
-        double threshold = Rollouts.threshold(known, rollout.share());
-        int in = (int)
-                known.stream().filter(d -> Rollouts.inCanary(d, threshold)).count();
-        if (in == 0) {
+        Optional<Rollout> canaryRollout =
+                Rollouts.canary(known, rollout.share(), liveNow.getVersion(), now, "passed the gate");
+        if (canaryRollout.isEmpty()) {
             LOG.info(
                     "No canary for {} v{}: {} of the {} known devices is not even one; it goes fleet-wide at once.",
                     record.getFamily(),
@@ -523,19 +522,8 @@ public final class Distiller implements AutoCloseable {
             publisher.publish(record);
             return record;
         }
-        ModelVersion canaryRecord = ModelVersion.newBuilder(record)
-                .setRollout(Rollout.newBuilder()
-                        .setStage(RolloutStage.CANARY)
-                        .setShare(rollout.share())
-                        .setThreshold(threshold)
-                        .setCanaryDevices(in)
-                        .setKnownDevices(known.size())
-                        .setStableVersion(liveNow.getVersion())
-                        .setStartedTime(now)
-                        .setReason("passed the gate; runs on " + in + " of " + known.size()
-                                + " devices first, the others stay on v" + liveNow.getVersion())
-                        .build())
-                .build();
+        ModelVersion canaryRecord =
+                ModelVersion.newBuilder(record).setRollout(canaryRollout.get()).build();
         CanaryWatch watch = new CanaryWatch(canaryRecord, now);
         synchronized (this) {
             canary = watch; // before the record can come back from models
@@ -608,11 +596,8 @@ public final class Distiller implements AutoCloseable {
             Map<String, Double> figures = judgement.metrics(watch.record());
             Instant now = clock.instant();
             if (decision == CanaryWatch.Decision.PROMOTE) {
-                Map<String, Double> metrics = new TreeMap<>(watch.record().getMetrics());
-                metrics.putAll(figures);
-                ModelVersion fleetWide = ModelVersion.newBuilder(watch.record())
+                ModelVersion fleetWide = withFigures(watch.record(), figures)
                         .setRollout(null)
-                        .setMetrics(metrics)
                         .setPublishedTime(now)
                         .build();
                 publisher.publish(fleetWide);
@@ -654,11 +639,15 @@ public final class Distiller implements AutoCloseable {
     /** The canary record marked as ended, with the judgement's figures and reason. */
     private static ModelVersion ended(
             ModelVersion canaryRecord, RolloutStage stage, String reason, Map<String, Double> figures, Instant now) {
-        Map<String, Double> metrics = new TreeMap<>(canaryRecord.getMetrics());
-        metrics.putAll(figures);
-        return ModelVersion.newBuilder(Rollouts.withStage(canaryRecord, stage, reason, now.toEpochMilli()))
-                .setMetrics(metrics)
+        return withFigures(Rollouts.withStage(canaryRecord, stage, reason, now.toEpochMilli()), figures)
                 .build();
+    }
+
+    /** The record with {@code figures} added to its metrics (not to the signed manifest). */
+    private static ModelVersion.Builder withFigures(ModelVersion record, Map<String, Double> figures) {
+        Map<String, Double> metrics = new TreeMap<>(record.getMetrics());
+        metrics.putAll(figures);
+        return ModelVersion.newBuilder(record).setMetrics(metrics);
     }
 
     /** The version of the canary being watched, if any. */

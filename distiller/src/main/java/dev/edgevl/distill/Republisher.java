@@ -2,7 +2,6 @@ package dev.edgevl.distill;
 
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.Rollout;
-import dev.edgevl.avro.RolloutStage;
 import dev.edgevl.model.bundle.ModelStore;
 import dev.edgevl.model.bundle.Rollouts;
 import java.nio.ByteBuffer;
@@ -64,28 +63,12 @@ public final class Republisher {
             double share,
             long fleetVersion)
             throws Exception {
-        double threshold = Rollouts.threshold(devices, share);
-        int in = (int) devices.stream()
-                .distinct()
-                .filter(d -> Rollouts.inCanary(d, threshold))
-                .count();
-        if (in == 0) {
-            throw new IllegalArgumentException("A canary of " + share + " of the " + devices.size()
-                    + " known devices holds none of them; promote without --canary, or raise the share.");
-        }
-        int known = (int) devices.stream().distinct().count();
+        Rollout rollout = Rollouts.canary(devices, share, fleetVersion, now, "promoted by hand")
+                .orElseThrow(() -> new IllegalArgumentException("A canary of " + share + " of the "
+                        + devices.size() + " known devices holds none of them; promote without --canary, or raise the"
+                        + " share."));
         ModelVersion out = record(family, version, inline, now, Map.of())
-                .setRollout(Rollout.newBuilder()
-                        .setStage(RolloutStage.CANARY)
-                        .setShare(share)
-                        .setThreshold(threshold)
-                        .setCanaryDevices(in)
-                        .setKnownDevices(known)
-                        .setStableVersion(fleetVersion)
-                        .setStartedTime(now)
-                        .setReason("promoted by hand; runs on " + in + " of " + known
-                                + " devices first, the others stay on v" + fleetVersion)
-                        .build())
+                .setRollout(rollout)
                 .build();
         publisher.publish(out);
         return out;

@@ -178,7 +178,7 @@ class RolloutIT {
                         .containsOnly(1L);
             }
         }
-        assertThat(readModels())
+        assertThat(drain(Topics.MODELS.name(), serdes.valueSerde(Topics.MODELS).deserializer()))
                 .as("v2 never went out under the fleet-wide key")
                 .filteredOn(r -> r.key().equals("student"))
                 .extracting(r -> r.value().getVersion())
@@ -224,16 +224,15 @@ class RolloutIT {
                 new org.apache.kafka.common.serialization.ByteArraySerializer());
     }
 
-    private record Keyed(String key, ModelVersion value) {}
-
-    private List<Keyed> readModels() {
-        List<Keyed> out = new ArrayList<>();
-        try (KafkaConsumer<String, ModelVersion> consumer =
-                consumer(Topics.MODELS.name(), serdes.valueSerde(Topics.MODELS).deserializer())) {
+    /** Everything on {@code topic} so far, in order per partition (read until five polls in a row bring nothing). */
+    private <V> List<ConsumerRecord<String, V>> drain(
+            String topic, org.apache.kafka.common.serialization.Deserializer<V> values) {
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = consumer(topic, values)) {
             for (int empty = 0; empty < 5; ) {
                 var polled = consumer.poll(Duration.ofMillis(300));
                 empty = polled.isEmpty() ? empty + 1 : 0;
-                polled.forEach(r -> out.add(new Keyed(r.key(), r.value())));
+                polled.forEach(out::add);
             }
         }
         return out;
@@ -256,18 +255,12 @@ class RolloutIT {
 
     private Map<String, List<Long>> statusVersions() {
         Map<String, List<Long>> out = new HashMap<>();
-        try (KafkaConsumer<String, DeviceStatus> consumer = consumer(
+        for (ConsumerRecord<String, DeviceStatus> r : drain(
                 Topics.FLEET_STATUS.name(),
                 serdes.valueSerde(Topics.FLEET_STATUS).deserializer())) {
-            for (int empty = 0; empty < 5; ) {
-                var polled = consumer.poll(Duration.ofMillis(300));
-                empty = polled.isEmpty() ? empty + 1 : 0;
-                for (ConsumerRecord<String, DeviceStatus> r : polled) {
-                    if (r.value().getModelVersion() != null) {
-                        out.computeIfAbsent(r.key(), k -> new ArrayList<>())
-                                .add(r.value().getModelVersion());
-                    }
-                }
+            if (r.value().getModelVersion() != null) {
+                out.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                        .add(r.value().getModelVersion());
             }
         }
         return out;

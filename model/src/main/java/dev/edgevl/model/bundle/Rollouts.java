@@ -104,6 +104,35 @@ public final class Rollouts {
         return inCanary(deviceId, canary.getRollout().getThreshold()) ? canary : fleet;
     }
 
+    /**
+     * A CANARY rollout over at most {@code share} of {@code devices} (duplicates counted once), its reason
+     * {@code why} followed by who runs it; empty when the share holds none of them.
+     */
+    public static java.util.Optional<Rollout> canary(
+            java.util.Collection<String> devices,
+            double share,
+            long stableVersion,
+            java.time.Instant startedAt,
+            String why) {
+        java.util.List<String> known = devices.stream().distinct().toList();
+        double threshold = threshold(known, share);
+        int in = (int) known.stream().filter(d -> inCanary(d, threshold)).count();
+        if (in == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Rollout.newBuilder()
+                .setStage(RolloutStage.CANARY)
+                .setShare(share)
+                .setThreshold(threshold)
+                .setCanaryDevices(in)
+                .setKnownDevices(known.size())
+                .setStableVersion(stableVersion)
+                .setStartedTime(startedAt)
+                .setReason(why + "; runs on " + in + " of " + known.size() + " devices first, the others stay on v"
+                        + stableVersion)
+                .build());
+    }
+
     /** The record's rollout made into one of another stage, with a reason; the rest of the record is unchanged. */
     public static ModelVersion withStage(ModelVersion record, RolloutStage stage, String reason, long publishedMillis) {
         Rollout rollout = Rollout.newBuilder(record.getRollout())
