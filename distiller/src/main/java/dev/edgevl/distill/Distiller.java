@@ -1,6 +1,7 @@
 package dev.edgevl.distill;
 
 import dev.edgevl.avro.LabelEmbedding;
+import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.Rollout;
 import dev.edgevl.avro.RolloutStage;
@@ -18,8 +19,8 @@ import dev.edgevl.model.bundle.SignedBundle;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.onnx.OnnxExporter;
-import dev.edgevl.model.onnx.OnnxStudent;
 import dev.edgevl.model.onnx.StudentBundles;
+import dev.edgevl.model.onnx.StudentGraphs;
 import dev.edgevl.model.student.StudentSpec;
 import dev.edgevl.model.train.RunSeeds;
 import dev.edgevl.model.train.Shuffle;
@@ -34,6 +35,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -414,9 +417,10 @@ public final class Distiller implements AutoCloseable {
             TrainingRound round = new TrainingRound(config.round(), tensors, this::progress);
             long seed = RunSeeds.derive(config.round().seed(), version);
             List<ReplayBuffer.Sample> train = withReplayedAnchors(snapshot, seed, metrics);
+            Set<Modality> newModalities = newModalities(snapshot, metrics);
             TrainingRound.Result result;
             try {
-                result = round.run(train, snapshot.labels(), warm, seed);
+                result = round.run(train, snapshot.labels(), warm, seed, newModalities);
             } catch (IllegalArgumentException e) {
                 if (warm == null || !String.valueOf(e.getMessage()).contains("do not fit")) {
                     throw e;
@@ -424,12 +428,36 @@ public final class Distiller implements AutoCloseable {
                 LOG.warn(
                         "The live version's weights do not fit the configured student ({}); training from fresh weights.",
                         e.getMessage());
-                result = round.run(train, snapshot.labels(), null, seed);
+                result = round.run(train, snapshot.labels(), null, seed, newModalities);
             }
             metrics.putAll(result.metrics());
             phase = "gate";
             byte[] onnx = OnnxExporter.exportInt8(result.student());
-            Gate.Verdict verdict = judge(onnx, snapshot, liveNow, metrics);
+            Map<Modality, byte[]> ownGraphs = new EnumMap<>(Modality.class);
+            result.ownGraphs().forEach((m, student) -> ownGraphs.put(m, OnnxExporter.exportInt8(student)));
+            Gate.Verdict verdict = judge(onnx, ownGraphs, snapshot, liveNow, metrics);
+            byte[] sharedGraph = onnx;
+            byte[] checkpoint = result.weights();
+            // The whole candidate unless its shared graph does less well than the live one where it serves (then the
+            // live shared graph with the candidate's own graphs, when that passes and gains): see composite().
+            Optional<Composite> composite = verdict.promote() && OwnGraphs.sharedHolds(verdict, ownGraphs.keySet())
+                    ? Optional.empty()
+                    : composite(ownGraphs, snapshot, liveNow);
+            if (composite.isPresent()) {
+                LOG.info(
+                        "Round for {} v{}: the candidate as a whole ({}) does less well than its graph for {} with live"
+                                + " v{}'s shared graph: {}.",
+                        config.family(),
+                        version,
+                        verdict.reason(),
+                        ownGraphs.keySet(),
+                        liveNow.getVersion(),
+                        composite.get().verdict().reason());
+                metrics.put("gate.sharedGraphFromVersion", (double) liveNow.getVersion());
+                verdict = composite.get().verdict();
+                sharedGraph = composite.get().sharedGraph();
+                checkpoint = composite.get().checkpoint().orElse(checkpoint);
+            }
             metrics.putAll(verdict.metrics(gate));
             metrics.put(DATA_WATERMARK, (double) dataWatermark);
             metrics.put("round.seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
@@ -450,8 +478,15 @@ public final class Distiller implements AutoCloseable {
                                     ? null
                                     : snapshot.labels().version())
                     .metrics(metrics);
-            ModelVersion record =
-                    storeAndSign(StudentBundles.int8(result.student(), onnx, manifest), result.weights(), now);
+            ModelVersion record = storeAndSign(
+                    StudentBundles.int8(
+                            sharedGraph,
+                            ownGraphs,
+                            result.student().inputSize(),
+                            result.student().embeddingDim(),
+                            manifest),
+                    checkpoint,
+                    now);
             boolean publish = verdict.promote() && !closed;
             ModelVersion released = publish ? release(record, liveNow, knownDevices, now) : record;
             catalog.add(record);
@@ -744,12 +779,38 @@ public final class Distiller implements AutoCloseable {
     }
 
     /**
+     * The non-RGB modalities of the stream's training pairs that the replayed anchor pairs do not cover (version 0 was
+     * distilled without them, e.g. thermal): a round gives them a graph of their own when the settings ask for one.
+     * Empty when no anchor pairs are replayed, as there is then no known ground to protect in the others either.
+     */
+    private Set<Modality> newModalities(ReplayBuffer.Snapshot snapshot, Map<String, Double> metrics) {
+        if (metrics.getOrDefault("train.anchorSamples", 0.0) <= 0
+                || !config.round().ownGraphsForNewModalities()) {
+            return Set.of();
+        }
+        Set<Modality> known = EnumSet.noneOf(Modality.class);
+        anchors.replay().forEach(a -> known.add(a.record().getPair().getAux().getModality()));
+        Set<Modality> fresh = EnumSet.noneOf(Modality.class);
+        for (ReplayBuffer.Sample s : snapshot.train()) {
+            Modality m = s.record().getPair().getAux().getModality();
+            if (m != Modality.RGB && !known.contains(m)) {
+                fresh.add(m);
+            }
+        }
+        return fresh;
+    }
+
+    /**
      * Judges the candidate on the gate's pairs (the anchor pairs' gate half, when they fit the live teacher, and the
      * buffer's held-out slice) against the live version and version 0, each as consumers run it: verified, with the
      * preprocessing its own manifest asks for.
      */
     private Gate.Verdict judge(
-            byte[] candidateOnnx, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow, Map<String, Double> metrics) {
+            byte[] candidateOnnx,
+            Map<Modality, byte[]> candidateOwnGraphs,
+            ReplayBuffer.Snapshot snapshot,
+            ModelVersion liveNow,
+            Map<String, Double> metrics) {
         List<ReplayBuffer.Sample> pairs = new ArrayList<>();
         if (anchors.fits(snapshot.teacherId())) {
             pairs.addAll(anchors.gate());
@@ -765,7 +826,8 @@ public final class Distiller implements AutoCloseable {
         float[][] teacher = pairs.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
         boolean[] candidate;
         double candidateRgb;
-        try (OnnxStudent student = new OnnxStudent(candidateOnnx)) {
+        try (StudentGraphs student = new StudentGraphs(
+                candidateOnnx, candidateOwnGraphs, Runtime.getRuntime().availableProcessors())) {
             candidate = Gate.agrees(embed(student::embed, tensors, pairs, true), teacher, snapshot.labels());
             candidateRgb = Gate.agreement(embed(student::embed, tensors, pairs, false), teacher, snapshot.labels());
         }
@@ -799,6 +861,43 @@ public final class Distiller implements AutoCloseable {
         metrics.put("gate.anchorPairs", (double) anchorCount);
         metrics.put("gate.heldOutPairs", (double) snapshot.heldOut().size());
         return gate.decide(Gate.rate(candidate), candidateRgb, pairs.size(), comparisons);
+    }
+
+    /**
+     * A candidate made of the live version's shared graph and a rejected candidate's own graphs.
+     *
+     * @param checkpoint the live version's training checkpoint, which the shared graph was made from
+     */
+    private record Composite(byte[] sharedGraph, Optional<byte[]> checkpoint, Gate.Verdict verdict) {}
+
+    /**
+     * When a candidate with graphs of its own for new modalities is rejected as a whole (its shared graph lost ground
+     * the live one holds), the live version's shared graph with the candidate's own graphs, judged by the same gate on
+     * the same pairs: what a new modality learnt is not held back by the other modalities' noise. Empty when there is
+     * no such candidate or it is rejected too.
+     */
+    private Optional<Composite> composite(
+            Map<Modality, byte[]> ownGraphs, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
+        if (ownGraphs.isEmpty() || liveNow == null) {
+            return Optional.empty();
+        }
+        Optional<ModelVersion> live = loadable(liveNow.getVersion());
+        if (live.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            byte[] shared = verifier.verify(live.get()).bundle().entryFile();
+            Gate.Verdict verdict = judge(shared, ownGraphs, snapshot, liveNow, new LinkedHashMap<>());
+            return verdict.promote() && OwnGraphs.gains(verdict, ownGraphs.keySet())
+                    ? Optional.of(new Composite(shared, checkpoints.get(liveNow.getSha256()), verdict))
+                    : Optional.empty();
+        } catch (BundleException | IOException e) {
+            LOG.warn(
+                    "Could not combine live v{}'s shared graph with the candidate's: {}",
+                    liveNow.getVersion(),
+                    e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Version 0 as a loadable record (the catalogue's with its bundle from the store), when the distiller made one. */
@@ -949,16 +1048,21 @@ public final class Distiller implements AutoCloseable {
         }
     }
 
-    /** A student's embeddings of {@code count} preprocessed images laid end to end. */
+    /** A student's embeddings of preprocessed images laid end to end, {@code modalities[i]} being image i's. */
     interface Embedder {
-        float[][] embed(float[] images, int count);
+        float[][] embed(Modality[] modalities, float[] images);
     }
 
     static float[][] embed(Embedder student, PairTensors tensors, List<ReplayBuffer.Sample> samples, boolean nonRgb) {
         float[][] out = new float[samples.size()][];
         for (int from = 0; from < samples.size(); from += EVAL_CHUNK) {
             int to = Math.min(samples.size(), from + EVAL_CHUNK);
-            float[][] rows = student.embed(tensors.images(samples, from, to, nonRgb), to - from);
+            Modality[] modalities = new Modality[to - from];
+            for (int i = from; i < to; i++) {
+                modalities[i - from] =
+                        nonRgb ? samples.get(i).record().getPair().getAux().getModality() : Modality.RGB;
+            }
+            float[][] rows = student.embed(modalities, tensors.images(samples, from, to, nonRgb));
             System.arraycopy(rows, 0, out, from, to - from);
         }
         return out;

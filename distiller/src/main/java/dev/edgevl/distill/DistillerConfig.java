@@ -157,6 +157,13 @@ public record DistillerConfig(
             "Share of its own change of the weights a round keeps when it starts from a version's weights: stage 1 ends at"
                     + " start + share × (trained − start), a weight-space interpolation that keeps much of what the"
                     + " round gained and gives back much of what it cost. 1 keeps all of it.");
+    public static final ConfigOption<Double> NEW_MODALITY_INTERPOLATION = ConfigOption.decimal(
+            "distill.stage1.new-modality-interpolation",
+            1.0,
+            "The same share for a modality the anchor pairs do not cover (one version 0 never learnt, e.g. thermal): its"
+                    + " images get a graph of their own in the bundle, interpolated by this share, because there is"
+                    + " nothing known to protect there; the other modalities keep distill.stage1.interpolation. At or"
+                    + " below that share every modality runs one graph.");
     public static final ConfigOption<Integer> QAT_STEPS = ConfigOption.integer(
             "distill.stage2.steps",
             120,
@@ -281,6 +288,7 @@ public record DistillerConfig(
             EPOCHS,
             LEARNING_RATE,
             INTERPOLATION,
+            NEW_MODALITY_INTERPOLATION,
             QAT_STEPS,
             STAGE2_LEARNING_RATE,
             BATCH,
@@ -347,6 +355,9 @@ public record DistillerConfig(
         LEARNING_RATE.check(learningRate > 0 && learningRate < 1, "must be between 0 and 1, exclusive");
         double interpolation = settings.get(INTERPOLATION);
         INTERPOLATION.check(interpolation >= 0 && interpolation <= 1, "must be between 0 and 1");
+        double newModalityInterpolation = settings.get(NEW_MODALITY_INTERPOLATION);
+        NEW_MODALITY_INTERPOLATION.check(
+                newModalityInterpolation >= 0 && newModalityInterpolation <= 1, "must be between 0 and 1");
         double stage2Rate = settings.get(STAGE2_LEARNING_RATE);
         STAGE2_LEARNING_RATE.check(stage2Rate > 0 && stage2Rate < 1, "must be between 0 and 1, exclusive");
         QAT_STEPS.check(steps >= 0, "must not be negative (0 skips stage 2 and exports by post-training quantization)");
@@ -374,7 +385,8 @@ public record DistillerConfig(
                         settings.get(SEED),
                         learningRate,
                         interpolation,
-                        stage2Rate),
+                        stage2Rate,
+                        newModalityInterpolation),
                 gate(settings),
                 settings.get(LOG_INTERVAL),
                 settings.get(INITIAL_WEIGHTS),

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What one retraining round trains: the student's layout (its embedding size is the teacher's, known only once
  * embeddings arrive), stage-1 epochs, the batch, stage-2 steps, the pseudo-label fraction τ, the base seed and stage 1's
- * peak learning rate, and the share of a warm-started round's change of the weights it keeps ({@code interpolation}).
+ * peak learning rate, and the share of a warm-started round's change of the weights it keeps ({@code interpolation};
+ * {@code newModalityInterpolation} for the own graphs of modalities the anchor pairs do not cover).
  */
 public record RoundSettings(
         int inputSize,
@@ -19,7 +20,8 @@ public record RoundSettings(
         long seed,
         double learningRate,
         double interpolation,
-        double stage2LearningRate) {
+        double stage2LearningRate,
+        double newModalityInterpolation) {
     public RoundSettings {
         blocks = List.copyOf(blocks);
         if (inputSize < 16
@@ -31,7 +33,8 @@ public record RoundSettings(
                 || !(pseudoLabelFraction > 0 && pseudoLabelFraction <= 1)
                 || !(learningRate > 0 && learningRate < 1)
                 || !(interpolation >= 0 && interpolation <= 1)
-                || !(stage2LearningRate > 0 && stage2LearningRate < 1)) {
+                || !(stage2LearningRate > 0 && stage2LearningRate < 1)
+                || !(newModalityInterpolation >= 0 && newModalityInterpolation <= 1)) {
             throw new IllegalArgumentException("invalid round settings");
         }
     }
@@ -49,7 +52,13 @@ public record RoundSettings(
                 newSeed,
                 learningRate,
                 interpolation,
-                stage2LearningRate);
+                stage2LearningRate,
+                newModalityInterpolation);
+    }
+
+    /** Whether modalities the anchor pairs do not cover get graphs of their own, kept further from the start. */
+    public boolean ownGraphsForNewModalities() {
+        return newModalityInterpolation > interpolation;
     }
 
     public StudentSpec student(int embeddingDim) {

@@ -1,5 +1,6 @@
 package dev.edgevl.distill;
 
+import dev.edgevl.avro.Modality;
 import dev.edgevl.model.onnx.Calibration;
 import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.OnnxStudent;
@@ -22,10 +23,12 @@ import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * One EdgeVL round on its training pairs (the replay buffer's training slice and replayed anchor pairs): stage 1 (both
@@ -51,8 +54,18 @@ public final class TrainingRound {
      * @param student the quantization-ready student with activation ranges
      * @param weights the stage-1 network's weights, for the next round to start from
      * @param metrics training figures (losses, sample counts, seconds), named plainly
+     * @param ownGraphs quantization-ready students for the modalities that run a graph of their own: stage 1
+     *     interpolated by {@code distill.stage1.new-modality-interpolation}, post-training int8; empty when none does
      */
-    public record Result(FoldedStudent student, byte[] weights, Map<String, Double> metrics) {}
+    public record Result(
+            FoldedStudent student,
+            byte[] weights,
+            Map<String, Double> metrics,
+            Map<Modality, FoldedStudent> ownGraphs) {
+        public Result {
+            ownGraphs = Map.copyOf(ownGraphs);
+        }
+    }
 
     private final RoundSettings settings;
     private final PairTensors tensors;
@@ -68,8 +81,15 @@ public final class TrainingRound {
      * @param train the samples to train on (the buffer's training slice and replayed anchor pairs)
      * @param warmStart the stage-1 weights to start from (v0's or the live version's), or null to start fresh
      * @param seed this round's seed
+     * @param newModalities modalities the anchor pairs do not cover: with a warm start, each gets a graph of its own
+     *     that keeps more of the round's change (when the settings ask for more)
      */
-    Result run(List<ReplayBuffer.Sample> train, LabelSet labels, byte[] warmStart, long seed) {
+    Result run(
+            List<ReplayBuffer.Sample> train,
+            LabelSet labels,
+            byte[] warmStart,
+            long seed,
+            Set<Modality> newModalities) {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("a round needs training samples");
         }
@@ -78,24 +98,45 @@ public final class TrainingRound {
         metrics.put("train.warmStart", warmStart == null ? 0.0 : 1.0);
 
         long started = System.nanoTime();
-        Stage1 first = stage1(train, warmStart, seed, metrics);
+        Set<Modality> ownModalities =
+                warmStart != null && settings.ownGraphsForNewModalities() ? newModalities : Set.of();
+        Stage1 first = stage1(train, warmStart, seed, metrics, ownModalities);
         byte[] weights = first.weights();
         FoldedStudent folded = first.folded();
         metrics.put("stage1.seconds", seconds(started));
 
         FoldedStudent calibrated = calibrate(folded, train, seed);
+        Map<Modality, FoldedStudent> own = new EnumMap<>(Modality.class);
+        first.ownGraphs().forEach((m, graph) -> own.put(m, calibrateOn(graph, ofModality(train, m), seed)));
+        if (!own.isEmpty()) {
+            metrics.put("stage1.ownGraphs", (double) own.size());
+            metrics.put("stage1.newModalityInterpolation", settings.newModalityInterpolation());
+        }
         listener.progress(CALIBRATION, 1, 1);
 
         long stage2Started = System.nanoTime();
         FoldedStudent result = stage2(calibrated, train, labels, seed, metrics);
         metrics.put("stage2.seconds", seconds(stage2Started));
-        return new Result(result, weights, metrics);
+        return new Result(result, weights, metrics, own);
     }
 
-    record Stage1(byte[] weights, FoldedStudent folded) {}
+    /**
+     * @param ownGraphs the folded student for each modality with a graph of its own (stage 1 interpolated by the
+     *     new-modality share, batch-norm statistics of that modality's images); empty when there is none
+     */
+    record Stage1(byte[] weights, FoldedStudent folded, Map<Modality, FoldedStudent> ownGraphs) {}
 
     /** Stage 1 alone: the network's weights (to continue from) and its folded form (to quantize). */
     Stage1 stage1(List<ReplayBuffer.Sample> train, byte[] warmStart, long seed, Map<String, Double> metrics) {
+        return stage1(train, warmStart, seed, metrics, Set.of());
+    }
+
+    private Stage1 stage1(
+            List<ReplayBuffer.Sample> train,
+            byte[] warmStart,
+            long seed,
+            Map<String, Double> metrics,
+            Set<Modality> ownModalities) {
         StudentSpec spec = settings.student(train.get(0).teacher().length);
         try (DistillationTrainer trainer = new DistillationTrainer(
                 StudentNetwork.build(spec, warmStart != null),
@@ -116,13 +157,82 @@ public final class TrainingRound {
                 listener.progress(STAGE_1, epoch + 1, settings.epochs());
             }
             metrics.put("stage1.loss", lastEpochLoss);
-            if (warmStart != null && settings.interpolation() < 1) {
-                trainer.interpolateTowards(warmStart, (float) settings.interpolation());
+            Map<Modality, FoldedStudent> own = new EnumMap<>(Modality.class);
+            double kept = 1;
+            if (!ownModalities.isEmpty()) {
+                // Interpolation composes: keeping a of the change, then b/a of what is left, keeps b of it.
+                kept = settings.newModalityInterpolation();
+                trainer.interpolateTowards(warmStart, (float) kept);
+                byte[] newModalityWeights = trainer.weights();
+                for (Modality m : ownModalities) {
+                    own.put(m, withStatisticsOf(newModalityWeights, spec, ofModality(train, m), seed));
+                }
+            }
+            if (warmStart != null && settings.interpolation() < kept) {
+                trainer.interpolateTowards(warmStart, (float) (settings.interpolation() / kept));
                 metrics.put("stage1.interpolation", settings.interpolation());
             }
             return new Stage1(
-                    trainer.weights(), StudentFolding.fold(trainer.model().getBlock(), spec));
+                    trainer.weights(), StudentFolding.fold(trainer.model().getBlock(), spec), own);
         }
+    }
+
+    /** Images a modality's own graph re-estimates its batch-norm statistics on, at most. */
+    static final int STATISTICS_IMAGES = 512;
+    /** Batches of statistics passes: at DJL's momentum 0.9, what the shared statistics leave behind is under 2%. */
+    private static final int STATISTICS_BATCHES = 40;
+
+    /**
+     * The folded form of {@code weights} with every batch norm's statistics re-estimated on one modality's images
+     * (AdaBN): the shared statistics are depth's and RGB's, and a graph that serves thermal alone should normalise
+     * thermal images by theirs. Too few images to fill a batch leave the shared statistics.
+     */
+    private FoldedStudent withStatisticsOf(
+            byte[] weights, StudentSpec spec, List<ReplayBuffer.Sample> images, long seed) {
+        int batch = Math.min(settings.batch(), images.size());
+        try (DistillationTrainer trainer = new DistillationTrainer(
+                StudentNetwork.build(spec, images.size() < settings.batch()),
+                spec.inputSize(),
+                stage1Config(1, seed),
+                weights)) {
+            if (images.size() >= settings.batch()) {
+                int n = Math.min(STATISTICS_IMAGES, images.size());
+                Random random = new Random(RunSeeds.derive(seed, "statistics"));
+                int passes = Math.max(1, (STATISTICS_BATCHES * batch + n - 1) / n);
+                for (int p = 0; p < passes; p++) {
+                    int[] order = Arrays.copyOf(Shuffle.permutation(images.size(), random), n);
+                    List<ReplayBuffer.Sample> picked = new ArrayList<>(n);
+                    for (int i : order) {
+                        picked.add(images.get(i));
+                    }
+                    trainer.adaptStatistics(tensors.images(picked, 0, n, true), n, spec.inputSize(), batch);
+                }
+            }
+            return StudentFolding.fold(trainer.model().getBlock(), spec);
+        }
+    }
+
+    /** The samples whose non-RGB frame is of this modality. */
+    private static List<ReplayBuffer.Sample> ofModality(List<ReplayBuffer.Sample> samples, Modality modality) {
+        List<ReplayBuffer.Sample> out = new ArrayList<>();
+        for (ReplayBuffer.Sample s : samples) {
+            if (s.record().getPair().getAux().getModality() == modality) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Activation ranges from these samples' non-RGB images alone: a graph of one modality's own sees nothing else. */
+    private FoldedStudent calibrateOn(FoldedStudent folded, List<ReplayBuffer.Sample> samples, long seed) {
+        int n = Math.min(CALIBRATION_PAIRS, samples.size());
+        int[] idx =
+                Arrays.copyOf(Shuffle.permutation(samples.size(), new Random(RunSeeds.derive(seed, "calibration"))), n);
+        List<ReplayBuffer.Sample> picked = new ArrayList<>(n);
+        for (int i : idx) {
+            picked.add(samples.get(i));
+        }
+        return Calibration.calibrate(folded, tensors.images(picked, 0, n, true), n);
     }
 
     private DistillConfig stage1Config(int samples, long seed) {
@@ -222,7 +332,11 @@ public final class TrainingRound {
     private double agreement(FoldedStudent student, List<ReplayBuffer.Sample> samples, LabelSet labels) {
         float[][] teacher = samples.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
         try (OnnxStudent onnx = new OnnxStudent(OnnxExporter.exportInt8(student))) {
-            return Gate.agreement(Distiller.embed(onnx::embed, tensors, samples, true), teacher, labels);
+            return Gate.agreement(
+                    Distiller.embed(
+                            (modalities, images) -> onnx.embed(images, modalities.length), tensors, samples, true),
+                    teacher,
+                    labels);
         }
     }
 

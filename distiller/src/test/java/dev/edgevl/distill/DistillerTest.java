@@ -2,6 +2,7 @@ package dev.edgevl.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.RolloutStage;
 import dev.edgevl.avro.TeacherEmbedding;
@@ -10,6 +11,7 @@ import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.model.bundle.Keys;
+import dev.edgevl.model.bundle.ModelBundle;
 import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.model.bundle.TrustedKeys;
 import dev.edgevl.model.bundle.VerifiedBundle;
@@ -624,6 +626,59 @@ class DistillerTest {
                             "gate.vsV0.ANCHOR.pairs",
                             "gate.vsV0.DEPTH.pAtLeastAsGood");
             assertThat(d.lastRound().verdict().reason()).contains("live v1").contains("v0");
+        }
+    }
+
+    @Test
+    void aModalityTheAnchorPairsDoNotCoverGetsAGraphOfItsOwnThatKeepsMoreOfTheRound() throws Exception {
+        Path saved = dir.resolve("initial");
+        InitialWeights.train(
+                        TestSamples.stream("cam-0", 0, 64, i -> i % 4),
+                        tinyConfig(dir.resolve("a"), Map.of()).round(),
+                        3,
+                        RoundListener.NONE,
+                        Map.of())
+                .save(saved);
+        AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5080, i -> i % 4), saved);
+        for (String share : List.of("1.0", "0.3")) {
+            DistillerConfig config = tinyConfig(
+                    dir.resolve("own-" + share),
+                    Map.of(
+                            "distill.initial-weights",
+                            saved.toString(),
+                            "distill.stage1.new-modality-interpolation",
+                            share));
+            try (Distiller d = distiller(config, RoundListener.NONE)) {
+                ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+                d.onModel(config.family(), v0);
+                feed(d, "cam-1", 0, 110);
+                TestSamples.stream("cam-3", 110, 220, i -> i % 4).stream()
+                        .map(TestSamples::thermal)
+                        .forEach(d::onTeacherEmbedding);
+                assertThat(d.maybeStartRound()).isTrue();
+                d.awaitRound(ROUND_TIMEOUT);
+                ModelVersion v1 = d.catalog().get(config.family(), 1).orElseThrow();
+                ModelBundle bundle = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
+                        .get(v1.getSha256())
+                        .orElseThrow());
+                Map<String, Double> m = d.lastRound().metrics();
+                if (share.equals("0.3")) {
+                    assertThat(bundle.manifest().modalityEntries())
+                            .as("at the shared share every modality runs one graph")
+                            .isEmpty();
+                    assertThat(m).doesNotContainKey("stage1.ownGraphs");
+                    continue;
+                }
+                assertThat(bundle.manifest().modalityEntries())
+                        .as(
+                                "thermal, which the depth anchor pairs do not cover, runs a graph of its own; depth does not")
+                        .containsOnlyKeys("THERMAL");
+                assertThat(m).containsEntry("stage1.ownGraphs", 1.0).containsEntry("train.fromAnchor", 0.0);
+                assertThat(bundle.entryFile(Modality.THERMAL)).isNotEqualTo(bundle.entryFile());
+                assertThat(m)
+                        .as("the gate judged thermal pairs with the thermal graph")
+                        .containsKey("gate.vsLive.THERMAL.pairs");
+            }
         }
     }
 

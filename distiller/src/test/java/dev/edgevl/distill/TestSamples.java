@@ -163,6 +163,18 @@ public final class TestSamples {
                 .build();
     }
 
+    /** The same pair with its non-RGB frame from a thermal camera (the same 16-bit pixels read as centikelvin). */
+    public static TeacherEmbedding thermal(TeacherEmbedding sample) {
+        SensorFrame aux = SensorFrame.newBuilder(sample.getPair().getAux())
+                .setSensorId("thermal0")
+                .setModality(Modality.THERMAL)
+                .setEncoding(PixelEncoding.THERMAL16_CK)
+                .build();
+        return TeacherEmbedding.newBuilder(sample)
+                .setPair(FramePair.newBuilder(sample.getPair()).setAux(aux).build())
+                .build();
+    }
+
     private static int clamp(double v) {
         return (int) Math.max(0, Math.min(255, v));
     }

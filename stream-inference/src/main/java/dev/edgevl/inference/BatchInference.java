@@ -1,5 +1,6 @@
 package dev.edgevl.inference;
 
+import dev.edgevl.avro.Modality;
 import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.zeroshot.Classification;
@@ -11,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One batch through the student: every non-RGB image in one call, every RGB image present in a second, then
+ * One batch through the student: every non-RGB image in one call (one per graph when a modality has its own), every
+ * RGB image present in a second, then
  * zero-shot labels and uncertainty per frame. Pure apart from the model call; the operator and the benchmark share it.
  */
 public final class BatchInference {
@@ -35,12 +37,14 @@ public final class BatchInference {
         int n = batch.size();
         int pixels = spec.size();
         float[] aux = new float[n * pixels];
+        Modality[] auxModalities = new Modality[n];
         int rgbCount = 0;
         List<PendingFrame> prepared = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             PendingFrame f = batch.get(i).preparedFor(spec);
             prepared.add(f);
             System.arraycopy(f.aux(), 0, aux, i * pixels, pixels);
+            auxModalities[i] = f.pair().getAux().getModality();
             rgbCount += f.hasRgb() ? 1 : 0;
         }
         float[] rgb = new float[rgbCount * pixels];
@@ -51,7 +55,7 @@ public final class BatchInference {
             }
         }
         long start = System.nanoTime();
-        float[][] auxEmbeddings = model.embed(aux, n);
+        float[][] auxEmbeddings = model.embed(auxModalities, aux);
         float[][] rgbEmbeddings = rgbCount == 0 ? new float[0][] : model.embed(rgb, rgbCount);
         long inferenceNanos = System.nanoTime() - start;
 

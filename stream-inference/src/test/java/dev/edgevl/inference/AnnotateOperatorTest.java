@@ -1,16 +1,24 @@
 package dev.edgevl.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.AnnotationStatus;
+import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.LabelScore;
+import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.Rollout;
 import dev.edgevl.avro.RolloutStage;
 import dev.edgevl.avro.RouteReason;
 import dev.edgevl.avro.TeacherRequest;
+import dev.edgevl.model.bundle.ModelBundle;
 import dev.edgevl.model.bundle.Rollouts;
+import dev.edgevl.model.onnx.OnnxStudent;
+import dev.edgevl.model.onnx.StudentBundles;
+import dev.edgevl.model.preprocess.FramePreprocessor;
+import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.zeroshot.RoutingRules;
 import dev.edgevl.model.zeroshot.TokenBucket;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -151,6 +159,42 @@ class AnnotateOperatorTest {
         assertThat(h.getProcessingTimeService().getNumActiveTimers())
                 .as("the batch timer is cancelled")
                 .isZero();
+    }
+
+    @Test
+    void thermalFramesRunTheThermalGraphOfAVersionThatHasOneAndDepthFramesTheSharedGraph() throws Exception {
+        ModelVersion version = TestWorld.modelWithThermalGraph(1, 1, 5);
+        var h = harness(config(2), null);
+        model(h, TestWorld.encode(version));
+        labels(h, "cube", "sphere");
+        FramePair depth = TestWorld.pair("dev-a", 0, false);
+        FramePair thermal = TestWorld.asThermal(TestWorld.pair("dev-a", 1, false));
+        h.processElement1(new StreamRecord<>(TestWorld.pairRecord(depth, offset++), 0));
+        h.processElement1(new StreamRecord<>(TestWorld.pairRecord(thermal, offset++), 0));
+
+        List<Annotation> out = annotations(h);
+        assertThat(out).hasSize(2);
+        ModelBundle bundle = ModelBundle.parse(version.getBundle().array());
+        InputSpec spec = StudentBundles.inputSpec(bundle.manifest().input());
+        try (OnnxStudent shared = new OnnxStudent(bundle.entryFile(), 1);
+                OnnxStudent own = new OnnxStudent(bundle.entryFile(Modality.THERMAL), 1)) {
+            float[] depthInput = FramePreprocessor.toInput(depth.getAux(), spec);
+            float[] thermalInput = FramePreprocessor.toInput(thermal.getAux(), spec);
+            assertThat(floats(out.get(0).getEmbedding()))
+                    .containsExactly(shared.embed(depthInput, 1)[0], within(1e-5f));
+            assertThat(floats(out.get(1).getEmbedding()))
+                    .as("the thermal frame went through the thermal graph")
+                    .containsExactly(own.embed(thermalInput, 1)[0], within(1e-5f));
+            assertThat(floats(out.get(1).getEmbedding())).isNotEqualTo(shared.embed(thermalInput, 1)[0]);
+        }
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.edgevl.model.bundle.ModelBundle;
 import dev.edgevl.model.bundle.ModelVersions;
 import dev.edgevl.model.bundle.SignedBundle;
 import dev.edgevl.model.onnx.Calibration;
+import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.quant.TestStudents;
@@ -63,6 +64,45 @@ final class TestWorld {
                         .teacherId("test-teacher"));
         SignedBundle signed = BundleSigner.of(signer).sign(bundle);
         return ModelVersions.toRecord(signed, ModelBundle.parse(bundle), new BundleDelivery.Inline(), T0);
+    }
+
+    /** A version whose thermal frames run a graph of their own: another student's ({@code thermalSeed}). */
+    static ModelVersion modelWithThermalGraph(long version, long seed, long thermalSeed) {
+        FoldedStudent student = Calibration.calibrate(TestStudents.tiny(seed), TestStudents.images(8, 16, seed + 1), 8);
+        FoldedStudent thermal =
+                Calibration.calibrate(TestStudents.tiny(thermalSeed), TestStudents.images(8, 16, seed + 1), 8);
+        byte[] bundle = StudentBundles.int8(
+                OnnxExporter.exportInt8(student),
+                java.util.Map.of(Modality.THERMAL, OnnxExporter.exportInt8(thermal)),
+                16,
+                DIM,
+                BundleManifest.builder()
+                        .family(FAMILY)
+                        .version(version)
+                        .createdAt(T0)
+                        .teacherId("test-teacher"));
+        SignedBundle signed = BundleSigner.of(PUBLISHER).sign(bundle);
+        return ModelVersions.toRecord(signed, ModelBundle.parse(bundle), new BundleDelivery.Inline(), T0);
+    }
+
+    /** The same pair with its non-RGB frame from a thermal camera (the same 16-bit pixels). */
+    static FramePair asThermal(FramePair pair) {
+        SensorFrame aux = SensorFrame.newBuilder(pair.getAux())
+                .setSensorId("thermal0")
+                .setModality(Modality.THERMAL)
+                .setEncoding(PixelEncoding.THERMAL16_CK)
+                .build();
+        return FramePair.newBuilder(pair).setAux(aux).build();
+    }
+
+    static KafkaBytes pairRecord(FramePair pair, long offset) {
+        return new KafkaBytes(
+                Topics.FRAMES_PAIRED.name(),
+                0,
+                offset,
+                pair.getAux().getCaptureTime().toEpochMilli(),
+                bytes(pair.getDeviceId()),
+                encode(pair));
     }
 
     static byte[] model(long version, long seed) {
@@ -175,14 +215,7 @@ final class TestWorld {
     }
 
     static KafkaBytes pairRecord(String device, long sequence, boolean withRgb, long offset) {
-        FramePair pair = pair(device, sequence, withRgb);
-        return new KafkaBytes(
-                Topics.FRAMES_PAIRED.name(),
-                0,
-                offset,
-                pair.getAux().getCaptureTime().toEpochMilli(),
-                bytes(device),
-                encode(pair));
+        return pairRecord(pair(device, sequence, withRgb), offset);
     }
 
     static byte[] bytes(String s) {

@@ -330,9 +330,10 @@ public final class DeviceAgent implements ControlFeed.Listener, AutoCloseable {
                 rgb = null;
             }
         }
-        int count = rgb == null ? 1 : 2;
+        Modality[] modalities =
+                rgb == null ? new Modality[] {frame.getModality()} : new Modality[] {frame.getModality(), Modality.RGB};
         long start = System.nanoTime();
-        float[][] embeddings = model.embed(input, count);
+        float[][] embeddings = model.embed(modalities, input);
         long nanos = System.nanoTime() - start;
 
         LabelSet set = labelsFor(model);

@@ -1,6 +1,7 @@
 package dev.edgevl.eval.live;
 
 import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.preprocess.FramePreprocessor;
@@ -40,7 +41,8 @@ public final class PairJudge implements AutoCloseable {
         /** @throws RuntimeException when the frame cannot be read (counted as unreadable) */
         float[] input(SensorFrame frame);
 
-        float[][] embed(float[][] inputs);
+        /** @param modalities each input's modality, for a student whose modalities run graphs of their own */
+        float[][] embed(float[][] inputs, Modality[] modalities);
 
         /** The teacher on its own input size and normalisation. */
         static Model teacher(TeacherModel teacher, InputSpec spec) {
@@ -51,7 +53,7 @@ public final class PairJudge implements AutoCloseable {
                 }
 
                 @Override
-                public float[][] embed(float[][] inputs) {
+                public float[][] embed(float[][] inputs, Modality[] modalities) {
                     return teacher.encodeImages(inputs);
                 }
             };
@@ -66,13 +68,13 @@ public final class PairJudge implements AutoCloseable {
                 }
 
                 @Override
-                public float[][] embed(float[][] inputs) {
+                public float[][] embed(float[][] inputs, Modality[] modalities) {
                     int pixels = model.spec().size();
                     float[] images = new float[inputs.length * pixels];
                     for (int i = 0; i < inputs.length; i++) {
                         System.arraycopy(inputs[i], 0, images, i * pixels, pixels);
                     }
-                    return model.embed(images, inputs.length);
+                    return model.embed(modalities, images);
                 }
             };
         }
@@ -271,7 +273,9 @@ public final class PairJudge implements AutoCloseable {
         if (inputs.isEmpty()) {
             return;
         }
-        float[][] embeddings = model.embed(inputs.toArray(new float[0][]));
+        float[][] embeddings = model.embed(
+                inputs.toArray(new float[0][]),
+                frames.stream().map(SensorFrame::getModality).toArray(Modality[]::new));
         for (int i = 0; i < embeddings.length; i++) {
             Sample s = owners.get(i);
             boolean right = ZeroShotClassifier.classify(embeddings[i], set, 1)

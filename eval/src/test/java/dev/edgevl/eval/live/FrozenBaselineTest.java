@@ -57,7 +57,7 @@ class FrozenBaselineTest {
         }
 
         @Override
-        public float[][] embed(float[][] inputs) {
+        public float[][] embed(float[][] inputs, Modality[] modalities) {
             float[][] out = new float[inputs.length][];
             for (int i = 0; i < inputs.length; i++) {
                 boolean right = frozenRight(Modality.values()[(int) inputs[i][0]], (long) inputs[i][1]);

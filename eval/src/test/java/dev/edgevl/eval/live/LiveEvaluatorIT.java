@@ -205,7 +205,9 @@ class LiveEvaluatorIT {
                 try (LiveModel model = LiveModel.load(v0, verifier, 1)) {
                     for (int seq = 0; seq < frames; seq++) {
                         float[] frozenEmbedding = PairJudge.Model.student(model)
-                                .embed(new float[][] {FramePreprocessor.toInput(depth.get(seq), model.spec())})[0];
+                                .embed(
+                                        new float[][] {FramePreprocessor.toInput(depth.get(seq), model.spec())},
+                                        new Modality[] {Modality.DEPTH})[0];
                         frozenRight += top1(frozenEmbedding, labels).equals(shape(seq)) ? 1 : 0;
                         if (PairJudge.sampled(new FrameKey("cam-0", "depth0", seq), 2)) {
                             float[] embedding = teacher.encodeImages(

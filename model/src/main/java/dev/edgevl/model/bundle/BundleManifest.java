@@ -1,6 +1,8 @@
 package dev.edgevl.model.bundle;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.edgevl.avro.Modality;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -27,6 +29,10 @@ import java.util.TreeMap;
  * @param quantization   how the weights and activations are quantized, in words (e.g. "int8 static QDQ, per-channel
  *                       weights, per-tensor activations"), or "none"
  * @param entry          the file a loader opens, e.g. {@code model.onnx}
+ * @param modalityEntries files a loader opens instead of {@code entry} for the images of one modality (modality name →
+ *                       file), e.g. a graph that learnt thermal further than the shared one; absent when one graph
+ *                       serves every modality. A reader that does not know the field runs {@code entry} for all, as
+ *                       before it existed.
  * @param files          SHA-256 (lower-case hex) of every file in the bundle but the manifest; stamped by
  *                       {@link BundleWriter}
  */
@@ -43,6 +49,7 @@ public record BundleManifest(
         Map<String, Double> metrics,
         @JsonProperty(required = true) String quantization,
         @JsonProperty(required = true) String entry,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modalityEntries,
         @JsonProperty(required = true) Map<String, String> files) {
 
     /** The format {@link BundleWriter} writes and the newest one {@link ModelBundle} reads. */
@@ -71,6 +78,15 @@ public record BundleManifest(
                 throw new IllegalArgumentException("metric " + name + " must be a finite number, not " + value);
             }
         });
+        modalityEntries = sorted(modalityEntries == null ? Map.of() : modalityEntries);
+        modalityEntries.forEach((modality, file) -> {
+            try {
+                Modality.valueOf(modality);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("modalityEntries names " + modality + ", which is not a modality");
+            }
+            requireText(file, "the entry file of " + modality);
+        });
         files = sorted(Objects.requireNonNull(files, "files"));
         files.forEach((name, sha) -> {
             if (!Digests.isSha256Hex(sha)) {
@@ -98,7 +114,13 @@ public record BundleManifest(
                 metrics,
                 quantization,
                 entry,
+                modalityEntries,
                 fileDigests);
+    }
+
+    /** The file a loader opens for this modality's images: its own graph when the bundle has one, else the entry. */
+    public String entryFor(Modality modality) {
+        return modalityEntries.getOrDefault(modality.name(), entry);
     }
 
     /** "student v7", the way logs and errors name a bundle. */
@@ -129,6 +151,7 @@ public record BundleManifest(
         private final Map<String, Double> metrics = new LinkedHashMap<>();
         private String quantization = "none";
         private String entry;
+        private final Map<String, String> modalityEntries = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -192,6 +215,12 @@ public record BundleManifest(
             return this;
         }
 
+        /** The file a loader opens for this modality's images instead of the entry file. */
+        public Builder modalityEntry(Modality modality, String file) {
+            modalityEntries.put(modality.name(), file);
+            return this;
+        }
+
         public BundleManifest build() {
             return new BundleManifest(
                     FORMAT_VERSION,
@@ -206,6 +235,7 @@ public record BundleManifest(
                     metrics,
                     quantization,
                     entry,
+                    modalityEntries,
                     Map.of());
         }
     }

@@ -33,6 +33,12 @@ public final class BundleWriter {
             throw new IllegalArgumentException("the bundle of " + manifest.displayName()
                     + " must contain its entry file " + manifest.entry() + ", but holds only " + sorted.keySet());
         }
+        manifest.modalityEntries().forEach((modality, file) -> {
+            if (!sorted.containsKey(file)) {
+                throw new IllegalArgumentException("the bundle of " + manifest.displayName() + " must contain " + file
+                        + ", its entry for " + modality + ", but holds only " + sorted.keySet());
+            }
+        });
         if (sorted.size() > limits.maxFiles()) {
             throw new IllegalArgumentException("the bundle of " + manifest.displayName() + " would hold "
                     + sorted.size() + " files, over the limit of " + limits.maxFiles());

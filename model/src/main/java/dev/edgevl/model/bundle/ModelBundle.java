@@ -64,6 +64,12 @@ public final class ModelBundle {
             throw corrupt("the manifest of " + name + " names entry file " + BundleLayout.quote(manifest.entry())
                     + " but does not list it among its files");
         }
+        manifest.modalityEntries().forEach((modality, file) -> {
+            if (!manifest.files().containsKey(file)) {
+                throw corrupt("the manifest of " + name + " names " + BundleLayout.quote(file) + " as the entry for "
+                        + modality + " but does not list it among its files");
+            }
+        });
         Set<String> unlisted = new HashSet<>(entries.keySet());
         unlisted.removeAll(manifest.files().keySet());
         if (!unlisted.isEmpty()) {
@@ -107,6 +113,11 @@ public final class ModelBundle {
     /** The file a loader opens, as named by the manifest; a copy. */
     public byte[] entryFile() {
         return files.get(manifest.entry()).clone();
+    }
+
+    /** The file a loader opens for this modality's images (its own graph, or the entry file); a copy. */
+    public byte[] entryFile(dev.edgevl.avro.Modality modality) {
+        return files.get(manifest.entryFor(modality)).clone();
     }
 
     /** A copy of the named file, so a verified bundle cannot be changed under whoever else holds it. */

@@ -1,10 +1,13 @@
 package dev.edgevl.model.onnx;
 
+import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.VerifiedBundle;
 import dev.edgevl.model.preprocess.InputSpec;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A verified model version loaded on ONNX Runtime, with the preprocessing its manifest asks for: what the stream job
@@ -16,7 +19,7 @@ public final class LiveModel implements AutoCloseable {
     private final String sha256;
     private final String teacherId;
     private final InputSpec spec;
-    private final OnnxStudent student;
+    private final StudentGraphs student;
     private final Map<String, Double> metrics;
 
     private LiveModel(
@@ -25,7 +28,7 @@ public final class LiveModel implements AutoCloseable {
             String sha256,
             String teacherId,
             InputSpec spec,
-            OnnxStudent student,
+            StudentGraphs student,
             Map<String, Double> metrics) {
         this.metrics = Map.copyOf(metrics);
         this.family = family;
@@ -44,7 +47,12 @@ public final class LiveModel implements AutoCloseable {
     public static LiveModel load(ModelVersion record, BundleVerifier verifier, int threads) {
         VerifiedBundle verified = verifier.verify(record);
         InputSpec spec = StudentBundles.inputSpec(verified.manifest().input());
-        OnnxStudent student = new OnnxStudent(verified.bundle().entryFile(), threads);
+        Map<Modality, byte[]> own = new EnumMap<>(Modality.class);
+        verified.manifest()
+                .modalityEntries()
+                .forEach((modality, file) ->
+                        own.put(Modality.valueOf(modality), verified.bundle().entryFile(Modality.valueOf(modality))));
+        StudentGraphs student = new StudentGraphs(verified.bundle().entryFile(), own, threads);
         if (student.embeddingDim() != verified.manifest().embeddingDim()) {
             student.close();
             throw new IllegalArgumentException("the model in "
@@ -91,9 +99,24 @@ public final class LiveModel implements AutoCloseable {
         return student.embeddingDim();
     }
 
-    /** Unit-norm embeddings of {@code count} preprocessed images laid end to end. */
+    /** Unit-norm embeddings of {@code count} preprocessed images laid end to end, by the shared graph (RGB's). */
     public float[][] embed(float[] images, int count) {
-        return student.embed(images, count);
+        return student.embed(Modality.RGB, images, count);
+    }
+
+    /** Unit-norm embeddings of {@code count} preprocessed images of one modality, by that modality's graph. */
+    public float[][] embed(Modality modality, float[] images, int count) {
+        return student.embed(modality, images, count);
+    }
+
+    /** Unit-norm embeddings of preprocessed images of mixed modalities ({@code modalities[i]} is image i's). */
+    public float[][] embed(Modality[] modalities, float[] images) {
+        return student.embed(modalities, images);
+    }
+
+    /** The modalities this version runs a graph of their own for; empty when one graph serves all. */
+    public Set<Modality> ownGraphs() {
+        return student.ownGraphs();
     }
 
     @Override

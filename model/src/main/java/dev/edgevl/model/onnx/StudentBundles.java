@@ -8,7 +8,9 @@ import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.preprocess.ResizeMethod;
 import dev.edgevl.model.quant.FoldedStudent;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Packs a calibrated student into a model bundle: the static int8 ONNX graph as {@code model.onnx}, and a
@@ -49,12 +51,37 @@ public final class StudentBundles {
 
     /** @param onnx an int8 graph {@link OnnxExporter#exportInt8} made earlier (e.g. the shipped initial student's) */
     public static byte[] int8(byte[] onnx, int inputSize, int embeddingDim, BundleManifest.Builder manifest) {
+        return int8(onnx, Map.of(), inputSize, embeddingDim, manifest);
+    }
+
+    /**
+     * @param ownGraphs int8 graphs of the same student for modalities that run their own (as
+     *     {@code model-<modality>.onnx}, named in the manifest's {@code modalityEntries}); the shared graph serves the rest
+     */
+    public static byte[] int8(
+            byte[] onnx,
+            Map<Modality, byte[]> ownGraphs,
+            int inputSize,
+            int embeddingDim,
+            BundleManifest.Builder manifest) {
+        Map<String, byte[]> files = new TreeMap<>();
+        files.put(ENTRY, onnx);
+        ownGraphs.forEach((modality, graph) -> {
+            String file = entryOf(modality);
+            files.put(file, graph);
+            manifest.modalityEntry(modality, file);
+        });
         BundleManifest m = manifest.embeddingDim(embeddingDim)
                 .input(input(inputSize))
                 .quantization(QUANTIZATION)
                 .entry(ENTRY)
                 .build();
-        return new BundleWriter().write(m, Map.of(ENTRY, onnx));
+        return new BundleWriter().write(m, files);
+    }
+
+    /** The file name of a modality's own graph in a bundle. */
+    public static String entryOf(Modality modality) {
+        return "model-" + modality.name().toLowerCase(Locale.ROOT) + ".onnx";
     }
 
     /** The preprocessing a bundle's manifest asks for; a resize method this preprocessor does not know is refused. */

@@ -99,6 +99,23 @@ public final class DistillationTrainer implements AutoCloseable {
         return loss;
     }
 
+    /**
+     * Re-estimates the batch norms' running statistics on these images (N×3×S×S, forward passes in training mode in
+     * batches of {@code batch}, no update of any weight): the normalisation a graph serving one modality should use
+     * (AdaBN). Only moves the statistics of a block built with statistics that are not frozen.
+     */
+    public void adaptStatistics(float[] images, int count, int imageSize, int batch) {
+        checkNotFinished();
+        int pixels = 3 * imageSize * imageSize;
+        for (int from = 0; from + batch <= count; from += batch) {
+            try (NDManager step = trainer.getManager().newSubManager()) {
+                float[] part = java.util.Arrays.copyOfRange(images, from * pixels, (from + batch) * pixels);
+                NDArray x = step.create(part, new Shape(batch, 3, imageSize, imageSize));
+                trainer.forward(new NDList(x)).close();
+            }
+        }
+    }
+
     /** Student embeddings of preprocessed images (N×3×S×S), in inference mode. */
     public float[][] embed(float[] images, int count, int imageSize) {
         checkNotFinished();

@@ -62,6 +62,30 @@ class ModelBundleTest {
     }
 
     @Test
+    void aModalityEntryMustBeAListedFileAndAModality() {
+        String withOwn = manifest.replace(
+                "\"entry\" : \"model.onnx\"",
+                "\"entry\" : \"model.onnx\", \"modalityEntries\" : {\"THERMAL\" : \"labels.json\"}");
+        assertThat(ModelBundle.parse(TestBundles.rawZip(TestBundles.entries(withOwn, files)))
+                        .manifest()
+                        .entryFor(dev.edgevl.avro.Modality.THERMAL))
+                .isEqualTo("labels.json");
+
+        String unlisted = manifest.replace(
+                "\"entry\" : \"model.onnx\"",
+                "\"entry\" : \"model.onnx\", \"modalityEntries\" : {\"THERMAL\" : \"model-thermal.onnx\"}");
+        refused(TestBundles.rawZip(TestBundles.entries(unlisted, files)), Reason.CORRUPT)
+                .hasMessageContaining("'model-thermal.onnx'")
+                .hasMessageContaining("THERMAL");
+
+        String notAModality = manifest.replace(
+                "\"entry\" : \"model.onnx\"",
+                "\"entry\" : \"model.onnx\", \"modalityEntries\" : {\"SONAR\" : \"model.onnx\"}");
+        refused(TestBundles.rawZip(TestBundles.entries(notAModality, files)), Reason.CORRUPT)
+                .hasMessageContaining("SONAR");
+    }
+
+    @Test
     void unsafeOrDuplicateEntryNamesAreCorrupt() {
         Map<String, byte[]> traversal = new LinkedHashMap<>(files);
         traversal.put("../../etc/cron.d/x", new byte[] {1});

@@ -182,6 +182,54 @@ class DistillationTrainerTest {
         }
     }
 
+    @Test
+    void adaptingStatisticsMovesOnlyTheRunningStatisticsTowardsTheImagesGiven() {
+        Random random = new Random(8);
+        byte[] saved;
+        try (DistillationTrainer first =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(5))) {
+            for (int i = 0; i < 5; i++) {
+                first.step(batch(random, 8));
+            }
+            saved = first.weights();
+        }
+        // Images of another level than the training ones: their statistics differ.
+        float[] other = batch(new Random(5), 32).aux().clone();
+        for (int i = 0; i < other.length; i++) {
+            other[i] = other[i] * 3 + 2;
+        }
+        try (DistillationTrainer t = new DistillationTrainer(
+                StudentNetwork.build(tinyStudent(), false), SIZE, DistillConfig.defaults(1), saved)) {
+            java.util.Map<String, float[]> before = runningStatistics(t);
+            java.util.Map<String, float[]> weightsBefore = learnt(t);
+            for (int pass = 0; pass < 10; pass++) {
+                t.adaptStatistics(other, 32, SIZE, 8);
+            }
+            java.util.Map<String, float[]> after = runningStatistics(t);
+            assertThat(before.keySet())
+                    .as("every running statistic moved")
+                    .allSatisfy(name -> assertThat(after.get(name)).isNotEqualTo(before.get(name)));
+            learnt(t).forEach((name, values) -> assertThat(values).as(name).containsExactly(weightsBefore.get(name)));
+            String firstMean = before.keySet().stream()
+                    .filter(n -> n.contains("runningMean"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(after.get(firstMean)[0])
+                    .as("the first layer's mean follows the brighter, wider images")
+                    .isNotCloseTo(before.get(firstMean)[0], org.assertj.core.data.Offset.offset(1e-3f));
+        }
+    }
+
+    private static java.util.Map<String, float[]> learnt(DistillationTrainer t) {
+        java.util.Map<String, float[]> out = new java.util.TreeMap<>();
+        t.model().getBlock().getParameters().forEach(p -> {
+            if (!p.getKey().contains("running")) {
+                out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+            }
+        });
+        return out;
+    }
+
     private static java.util.Map<String, float[]> runningStatistics(DistillationTrainer t) {
         java.util.Map<String, float[]> out = new java.util.TreeMap<>();
         t.model().getBlock().getParameters().forEach(p -> {

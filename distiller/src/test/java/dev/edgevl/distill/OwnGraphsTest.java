@@ -1,0 +1,74 @@
+package dev.edgevl.distill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgevl.avro.Modality;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class OwnGraphsTest {
+    private static final Set<Modality> THERMAL = Set.of(Modality.THERMAL);
+
+    /** A verdict against the live version from per-group counts: pairs where only the candidate, only live is right. */
+    private static Gate.Verdict vsLive(
+            int anchorCandidateOnly, int anchorLiveOnly, int thermalCandidateOnly, int thermalLiveOnly) {
+        List<Boolean> candidate = new ArrayList<>();
+        List<Boolean> live = new ArrayList<>();
+        List<String> group = new ArrayList<>();
+        add(candidate, live, group, "ANCHOR", anchorCandidateOnly, anchorLiveOnly);
+        add(candidate, live, group, "THERMAL", thermalCandidateOnly, thermalLiveOnly);
+        boolean[] c = new boolean[candidate.size()];
+        boolean[] l = new boolean[live.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = candidate.get(i);
+            l[i] = live.get(i);
+        }
+        Gate.Comparison comparison = Gate.Comparison.of("live v3", "vsLive", c, l, group.toArray(String[]::new));
+        return new Gate.Verdict(true, 0.5, 0.5, 0.5, c.length, List.of(comparison), "promoted");
+    }
+
+    private static void add(
+            List<Boolean> candidate, List<Boolean> live, List<String> group, String name, int cOnly, int lOnly) {
+        for (int i = 0; i < 40; i++) { // both right on 40, both wrong on 40
+            candidate.add(i < 20);
+            live.add(i < 20);
+            group.add(name);
+        }
+        for (int i = 0; i < cOnly; i++) {
+            candidate.add(true);
+            live.add(false);
+            group.add(name);
+        }
+        for (int i = 0; i < lOnly; i++) {
+            candidate.add(false);
+            live.add(true);
+            group.add(name);
+        }
+    }
+
+    @Test
+    void theSharedGraphHoldsWhenItIsRightAtLeastAsOftenAsLiveWhereItServesWhateverThermalDoes() {
+        assertThat(OwnGraphs.sharedHolds(vsLive(5, 5, 0, 9), THERMAL)).isTrue();
+        assertThat(OwnGraphs.sharedHolds(vsLive(6, 5, 0, 0), THERMAL)).isTrue();
+        assertThat(OwnGraphs.sharedHolds(vsLive(4, 5, 20, 0), THERMAL))
+                .as("thermal's gain does not pay for the shared graph's loss")
+                .isFalse();
+        assertThat(OwnGraphs.sharedHolds(vsLive(4, 5, 20, 0), Set.of()))
+                .as("without graphs of its own the candidate is one graph, judged whole")
+                .isTrue();
+    }
+
+    @Test
+    void ownGraphsGainOnlyWhenTheyAgreeWithTheTeacherMoreOftenThanLiveOnTheirModality() {
+        assertThat(OwnGraphs.gains(vsLive(0, 9, 3, 2), THERMAL)).isTrue();
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 2, 2), THERMAL))
+                .as("as good is not a gain")
+                .isFalse();
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 1, 2), THERMAL)).isFalse();
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 3, 2), Set.of(Modality.NIR)))
+                .as("no pairs of the modality: nothing shows a gain")
+                .isFalse();
+    }
+}
