@@ -40,6 +40,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -372,7 +373,15 @@ public final class Distiller implements AutoCloseable {
         }
         ReplayBuffer.Snapshot snapshot = buffer.snapshot();
         ModelVersion liveNow = live;
+        Optional<String> nothingNew = nothingNew(snapshot, liveNow);
         long dataWatermark = Math.max(watermark, newestOffered);
+        if (nothingNew.isPresent()) {
+            watermark = dataWatermark;
+            newSamples = 0;
+            lastRoundStart = clock.instant();
+            LOG.info("Round skipped: {}; {}.", due.get(), nothingNew.get());
+            return false;
+        }
         watermark = dataWatermark;
         newSamples = 0;
         lastRoundStart = clock.instant();
@@ -388,6 +397,47 @@ public final class Distiller implements AutoCloseable {
         List<String> known = List.copyOf(devices);
         running = roundThread.submit(() -> runRound(snapshot, liveNow, dataWatermark, reason, known));
         return true;
+    }
+
+    /**
+     * The JITNet pre-test: the live version on the training pairs that arrived since the last round; a reason to skip
+     * when it already agrees with the teacher on more than {@code distill.trigger.skip-agreement} of them.
+     */
+    private Optional<String> nothingNew(ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
+        if (liveNow == null
+                || config.trigger().skipAgreement() >= 1
+                || snapshot.labels().isEmpty()) {
+            return Optional.empty();
+        }
+        List<ReplayBuffer.Sample> fresh = new ArrayList<>();
+        for (ReplayBuffer.Sample s : snapshot.train()) {
+            if (s.embeddedMicros() > watermark) {
+                fresh.add(s);
+            }
+        }
+        if (fresh.size() < RetrainTrigger.MIN_PRETEST_PAIRS) {
+            return Optional.empty();
+        }
+        Optional<ModelVersion> loadable = loadable(liveNow.getVersion());
+        if (loadable.isEmpty()) {
+            return Optional.empty();
+        }
+        float[][] teacher = fresh.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+        try {
+            double agreement = Gate.rate(agreesOf(loadable.get(), fresh, teacher, snapshot.labels()));
+            return config.trigger().nothingNew(agreement, fresh.size())
+                    ? Optional.of(String.format(
+                            Locale.ROOT,
+                            "nothing new to learn: live v%d already agrees with the teacher on %.3f of the %d new pairs"
+                                    + " (skips above %.2f)",
+                            liveNow.getVersion(),
+                            agreement,
+                            fresh.size(),
+                            config.trigger().skipAgreement()))
+                    : Optional.empty();
+        } catch (BundleException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** Waits for the running round, if any; for tests and orderly shutdown. */
@@ -761,7 +811,15 @@ public final class Distiller implements AutoCloseable {
      */
     private List<ReplayBuffer.Sample> withReplayedAnchors(
             ReplayBuffer.Snapshot snapshot, long seed, Map<String, Double> metrics) {
-        List<ReplayBuffer.Sample> stream = snapshot.train();
+        Map<String, Integer> added = new TreeMap<>();
+        List<ReplayBuffer.Sample> stream = RoundMix.toppedUp(
+                snapshot.train(),
+                snapshot.labels(),
+                config.round().minPerLabel(),
+                config.round().minPerModality(),
+                new Random(RunSeeds.derive(seed, "top-up")),
+                added);
+        added.forEach((group, count) -> metrics.put("train.toppedUp." + group.replace(' ', '.'), (double) count));
         metrics.put("train.streamSamples", (double) stream.size());
         double share = config.anchorShare();
         if (share <= 0 || anchors.replay().isEmpty() || !anchors.fits(snapshot.teacherId()) || stream.isEmpty()) {

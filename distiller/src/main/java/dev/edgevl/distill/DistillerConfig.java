@@ -250,6 +250,21 @@ public record DistillerConfig(
             0.25,
             "Share of every stage-1 epoch made of the anchor pairs shipped with the initial student, replayed so a round"
                     + " keeps what the shipped student knew; 0 trains on the stream's pairs only.");
+    public static final ConfigOption<Integer> MIN_PER_LABEL = ConfigOption.integer(
+            "distill.round.min-per-label",
+            16,
+            "Training samples every teacher pseudo-label in a round's slice gets at least: a label with fewer (a shape"
+                    + " that has just appeared) has its own repeated up to it. 0 adds none.");
+    public static final ConfigOption<Integer> MIN_PER_MODALITY = ConfigOption.integer(
+            "distill.round.min-per-modality",
+            64,
+            "Training samples every non-RGB modality in a round's slice gets at least: a modality with fewer (one few"
+                    + " devices carry) has its own repeated up to it. 0 adds none.");
+    public static final ConfigOption<Double> SKIP_AGREEMENT = ConfigOption.decimal(
+            "distill.trigger.skip-agreement",
+            0.9,
+            "A due round is skipped when the live version already agrees with the teacher on more than this share of"
+                    + " the new pairs (at least 32) it would learn from: nothing new to learn. 1 never skips.");
     public static final ConfigOption<Duration> LOG_INTERVAL = ConfigOption.duration(
             "distill.log-interval", Duration.ofSeconds(30), "How often the distiller logs its buffer.");
 
@@ -306,6 +321,9 @@ public record DistillerConfig(
             MIN_RGB_BRIGHTNESS,
             START_FROM,
             ANCHOR_SHARE,
+            MIN_PER_LABEL,
+            MIN_PER_MODALITY,
+            SKIP_AGREEMENT,
             BACKSTOP_INTERVAL,
             BACKSTOP_MIN_PAIRS,
             BACKSTOP_STRIKES,
@@ -358,6 +376,12 @@ public record DistillerConfig(
         double newModalityInterpolation = settings.get(NEW_MODALITY_INTERPOLATION);
         NEW_MODALITY_INTERPOLATION.check(
                 newModalityInterpolation >= 0 && newModalityInterpolation <= 1, "must be between 0 and 1");
+        int minPerLabel = settings.get(MIN_PER_LABEL);
+        int minPerModality = settings.get(MIN_PER_MODALITY);
+        MIN_PER_LABEL.check(minPerLabel >= 0, "must not be negative");
+        MIN_PER_MODALITY.check(minPerModality >= 0, "must not be negative");
+        double skipAgreement = settings.get(SKIP_AGREEMENT);
+        SKIP_AGREEMENT.check(skipAgreement >= 0 && skipAgreement <= 1, "must be between 0 and 1");
         double stage2Rate = settings.get(STAGE2_LEARNING_RATE);
         STAGE2_LEARNING_RATE.check(stage2Rate > 0 && stage2Rate < 1, "must be between 0 and 1, exclusive");
         QAT_STEPS.check(steps >= 0, "must not be negative (0 skips stage 2 and exports by post-training quantization)");
@@ -373,7 +397,7 @@ public record DistillerConfig(
                         settings.get(BUFFER_CAPACITY),
                         settings.get(HELD_OUT_CAPACITY),
                         settings.get(HELD_OUT_FRACTION)),
-                new RetrainTrigger(samples, interval, minSamples),
+                new RetrainTrigger(samples, interval, minSamples, skipAgreement),
                 new RoundSettings(
                         inputSize,
                         stem,
@@ -386,7 +410,9 @@ public record DistillerConfig(
                         learningRate,
                         interpolation,
                         stage2Rate,
-                        newModalityInterpolation),
+                        newModalityInterpolation,
+                        minPerLabel,
+                        minPerModality),
                 gate(settings),
                 settings.get(LOG_INTERVAL),
                 settings.get(INITIAL_WEIGHTS),

@@ -7,7 +7,8 @@ import java.util.List;
  * What one retraining round trains: the student's layout (its embedding size is the teacher's, known only once
  * embeddings arrive), stage-1 epochs, the batch, stage-2 steps, the pseudo-label fraction τ, the base seed and stage 1's
  * peak learning rate, and the share of a warm-started round's change of the weights it keeps ({@code interpolation};
- * {@code newModalityInterpolation} for the own graphs of modalities the anchor pairs do not cover).
+ * {@code newModalityInterpolation} for the own graphs of modalities the anchor pairs do not cover), and the samples
+ * each pseudo-label and each non-RGB modality gets at least ({@link RoundMix}).
  */
 public record RoundSettings(
         int inputSize,
@@ -21,7 +22,9 @@ public record RoundSettings(
         double learningRate,
         double interpolation,
         double stage2LearningRate,
-        double newModalityInterpolation) {
+        double newModalityInterpolation,
+        int minPerLabel,
+        int minPerModality) {
     public RoundSettings {
         blocks = List.copyOf(blocks);
         if (inputSize < 16
@@ -34,7 +37,9 @@ public record RoundSettings(
                 || !(learningRate > 0 && learningRate < 1)
                 || !(interpolation >= 0 && interpolation <= 1)
                 || !(stage2LearningRate > 0 && stage2LearningRate < 1)
-                || !(newModalityInterpolation >= 0 && newModalityInterpolation <= 1)) {
+                || !(newModalityInterpolation >= 0 && newModalityInterpolation <= 1)
+                || minPerLabel < 0
+                || minPerModality < 0) {
             throw new IllegalArgumentException("invalid round settings");
         }
     }
@@ -53,7 +58,9 @@ public record RoundSettings(
                 learningRate,
                 interpolation,
                 stage2LearningRate,
-                newModalityInterpolation);
+                newModalityInterpolation,
+                minPerLabel,
+                minPerModality);
     }
 
     /** Whether modalities the anchor pairs do not cover get graphs of their own, kept further from the start. */

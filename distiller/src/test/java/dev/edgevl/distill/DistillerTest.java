@@ -48,7 +48,9 @@ class DistillerTest {
                 "distill.trigger.samples", "100",
                 "distill.trigger.min-samples", "50",
                 "distill.buffer.held-out.fraction", "0.2"));
-        settings = settings.with("distill.gate.min-pairs", "20").with("distill.gate.min-per-modality", "20");
+        settings = settings.with("distill.gate.min-pairs", "20")
+                .with("distill.gate.min-per-modality", "20")
+                .with("distill.trigger.skip-agreement", "1");
         for (Map.Entry<String, String> e : more.entrySet()) {
             settings = settings.with(e.getKey(), e.getValue());
         }
@@ -626,6 +628,30 @@ class DistillerTest {
                             "gate.vsV0.ANCHOR.pairs",
                             "gate.vsV0.DEPTH.pAtLeastAsGood");
             assertThat(d.lastRound().verdict().reason()).contains("live v1").contains("v0");
+        }
+    }
+
+    @Test
+    void aDueRoundIsSkippedWhenTheLiveVersionAlreadyAgreesWithTheTeacherOnWhatIsNew() throws Exception {
+        DistillerConfig config = tinyConfig(dir, Map.of("distill.trigger.skip-agreement", "0.2"));
+        try (Distiller d = distiller(config, RoundListener.NONE)) {
+            feed(d, "cam-1", 0, 200);
+            assertThat(d.maybeStartRound())
+                    .as("nothing live: nothing to pre-test")
+                    .isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            ModelVersion v1 = published.get(0);
+            assertThat(v1.getMetrics().get("gate.nonRgbAgreement")).isGreaterThan(0.4);
+            d.onModel(v1.getFamily(), v1);
+
+            feed(d, "cam-2", 1000, 1160);
+            assertThat(d.maybeStartRound())
+                    .as("v1 agrees with the teacher on more than 0.2 of the 160 new pairs")
+                    .isFalse();
+            assertThat(d.catalog().list(config.family())).hasSize(1);
+            assertThat(d.maybeStartRound())
+                    .as("the skipped pairs count as seen")
+                    .isFalse();
         }
     }
 

@@ -29,4 +29,19 @@ class RetrainTriggerTest {
         assertThat(trigger.due(500, 49, Duration.ofHours(1))).isEmpty();
         assertThat(trigger.due(500, 50, Duration.ofHours(1))).isPresent();
     }
+
+    @Test
+    void aRoundIsSkippedOnlyWhenEnoughNewPairsShowTheLiveVersionAlreadyAgrees() {
+        RetrainTrigger skipping = new RetrainTrigger(100, Duration.ofMinutes(10), 50, 0.9);
+        assertThat(skipping.nothingNew(0.95, 40)).isTrue();
+        assertThat(skipping.nothingNew(0.9, 40))
+                .as("more than the share, not as much")
+                .isFalse();
+        assertThat(skipping.nothingNew(0.99, RetrainTrigger.MIN_PRETEST_PAIRS - 1))
+                .as("too few to tell")
+                .isFalse();
+        assertThat(new RetrainTrigger(100, Duration.ofMinutes(10), 50, 1).nothingNew(1.0, 500))
+                .as("1 never skips")
+                .isFalse();
+    }
 }
