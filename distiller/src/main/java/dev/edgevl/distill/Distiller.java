@@ -929,10 +929,11 @@ public final class Distiller implements AutoCloseable {
     private record Composite(byte[] sharedGraph, Optional<byte[]> checkpoint, Gate.Verdict verdict) {}
 
     /**
-     * When a candidate with graphs of its own for new modalities is rejected as a whole (its shared graph lost ground
-     * the live one holds), the live version's shared graph with the candidate's own graphs, judged by the same gate on
-     * the same pairs: what a new modality learnt is not held back by the other modalities' noise. Empty when there is
-     * no such candidate or it is rejected too.
+     * When a candidate with graphs of its own for new modalities is rejected as a whole, or its shared graph does less
+     * well than the live one where it serves ({@link OwnGraphs#sharedHolds}), the live version's shared graph with the
+     * candidate's own graphs, judged by the same gate on the same pairs and taken only when its own graphs gain
+     * ({@link OwnGraphs#gains}): what a new modality learnt is not held back, nor paid for, by the others. Empty when
+     * there is no such candidate or the combination does not pass.
      */
     private Optional<Composite> composite(
             Map<Modality, byte[]> ownGraphs, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {

@@ -151,14 +151,7 @@ class DistillationTrainerTest {
     @Test
     void frozenStatisticsLeaveTheBatchNormsRunningMeanAndVarianceAsLoaded() {
         Random random = new Random(8);
-        byte[] saved;
-        try (DistillationTrainer first =
-                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(5))) {
-            for (int i = 0; i < 5; i++) {
-                first.step(batch(random, 8));
-            }
-            saved = first.weights();
-        }
+        byte[] saved = trainedFiveSteps(random);
         for (boolean frozen : new boolean[] {true, false}) {
             try (DistillationTrainer t = new DistillationTrainer(
                     StudentNetwork.build(tinyStudent(), frozen), SIZE, DistillConfig.defaults(5), saved)) {
@@ -185,14 +178,7 @@ class DistillationTrainerTest {
     @Test
     void adaptingStatisticsMovesOnlyTheRunningStatisticsTowardsTheImagesGiven() {
         Random random = new Random(8);
-        byte[] saved;
-        try (DistillationTrainer first =
-                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(5))) {
-            for (int i = 0; i < 5; i++) {
-                first.step(batch(random, 8));
-            }
-            saved = first.weights();
-        }
+        byte[] saved = trainedFiveSteps(random);
         // Images of another level than the training ones: their statistics differ.
         float[] other = batch(new Random(5), 32).aux().clone();
         for (int i = 0; i < other.length; i++) {
@@ -217,6 +203,17 @@ class DistillationTrainerTest {
             assertThat(after.get(firstMean)[0])
                     .as("the first layer's mean follows the brighter, wider images")
                     .isNotCloseTo(before.get(firstMean)[0], org.assertj.core.data.Offset.offset(1e-3f));
+        }
+    }
+
+    /** The weights of a tiny student after five steps on batches from {@code random}. */
+    private static byte[] trainedFiveSteps(Random random) {
+        try (DistillationTrainer first =
+                new DistillationTrainer(StudentNetwork.build(tinyStudent()), SIZE, DistillConfig.defaults(5))) {
+            for (int i = 0; i < 5; i++) {
+                first.step(batch(random, 8));
+            }
+            return first.weights();
         }
     }
 
