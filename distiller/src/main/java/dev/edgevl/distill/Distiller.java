@@ -488,11 +488,15 @@ public final class Distiller implements AutoCloseable {
             Gate.Verdict verdict = judge(onnx, ownGraphs, snapshot, liveNow, metrics);
             byte[] sharedGraph = onnx;
             byte[] checkpoint = result.weights();
-            // The whole candidate unless its shared graph does less well than the live one where it serves (then the
-            // live shared graph with the candidate's own graphs, when that passes and gains): see composite().
-            Optional<Composite> composite = verdict.promote() && OwnGraphs.sharedHolds(verdict, ownGraphs.keySet())
-                    ? Optional.empty()
-                    : composite(ownGraphs, snapshot, liveNow);
+            // With graphs of its own, the whole candidate only when its shared graph is shown better where it serves;
+            // else the live shared graph with the candidate's own graphs when that passes and they gain; else nothing.
+            boolean sharedGains = OwnGraphs.sharedGains(verdict, ownGraphs.keySet(), gate.alpha());
+            Optional<Composite> composite =
+                    verdict.promote() && sharedGains ? Optional.empty() : composite(ownGraphs, snapshot, liveNow);
+            if (composite.isEmpty() && verdict.promote() && !sharedGains) {
+                verdict = verdict.rejected("its shared graph is not shown better than live v" + liveNow.getVersion()
+                        + "'s where it serves, and its graph for " + ownGraphs.keySet() + " gains nothing");
+            }
             if (composite.isPresent()) {
                 LOG.info(
                         "Round for {} v{}: the candidate as a whole ({}) does less well than its graph for {} with live"
@@ -929,8 +933,8 @@ public final class Distiller implements AutoCloseable {
     private record Composite(byte[] sharedGraph, Optional<byte[]> checkpoint, Gate.Verdict verdict) {}
 
     /**
-     * When a candidate with graphs of its own for new modalities is rejected as a whole, or its shared graph does less
-     * well than the live one where it serves ({@link OwnGraphs#sharedHolds}), the live version's shared graph with the
+     * When a candidate with graphs of its own for new modalities is rejected as a whole, or its shared graph is not
+     * shown better than the live one where it serves ({@link OwnGraphs#sharedGains}), the live version's shared graph with the
      * candidate's own graphs, judged by the same gate on the same pairs and taken only when its own graphs gain
      * ({@link OwnGraphs#gains}): what a new modality learnt is not held back, nor paid for, by the others. Empty when
      * there is no such candidate or the combination does not pass.

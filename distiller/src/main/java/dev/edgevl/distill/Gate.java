@@ -94,6 +94,11 @@ public record Gate(double margin, double alpha, int minPairs, int minPerGroup) {
             comparisons = List.copyOf(comparisons);
         }
 
+        /** The same figures, not promoted, for this reason (added to the gate's own). */
+        public Verdict rejected(String why) {
+            return new Verdict(false, candidate, candidateRgb, live, pairs, comparisons, reason + "; rejected: " + why);
+        }
+
         /** As {@code gate.*} metrics of the version's manifest and {@code models} record. */
         public Map<String, Double> metrics(Gate gate) {
             Map<String, Double> m = new LinkedHashMap<>();

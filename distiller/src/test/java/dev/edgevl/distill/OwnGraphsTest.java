@@ -49,14 +49,16 @@ class OwnGraphsTest {
     }
 
     @Test
-    void theSharedGraphHoldsWhenItIsRightAtLeastAsOftenAsLiveWhereItServesWhateverThermalDoes() {
-        assertThat(OwnGraphs.sharedHolds(vsLive(5, 5, 0, 9), THERMAL)).isTrue();
-        assertThat(OwnGraphs.sharedHolds(vsLive(6, 5, 0, 0), THERMAL)).isTrue();
-        assertThat(OwnGraphs.sharedHolds(vsLive(4, 5, 20, 0), THERMAL))
-                .as("thermal's gain does not pay for the shared graph's loss")
+    void theSharedGraphChangesOnlyWhenShownBetterWhereItServesWhateverThermalDoes() {
+        assertThat(OwnGraphs.sharedGains(vsLive(15, 2, 0, 9), THERMAL, 0.1)).isTrue();
+        assertThat(OwnGraphs.sharedGains(vsLive(6, 5, 0, 0), THERMAL, 0.1))
+                .as("a point ahead on a handful of discordant pairs is not shown")
                 .isFalse();
-        assertThat(OwnGraphs.sharedHolds(vsLive(4, 5, 20, 0), Set.of()))
-                .as("without graphs of its own the candidate is one graph, judged whole")
+        assertThat(OwnGraphs.sharedGains(vsLive(4, 5, 20, 0), THERMAL, 0.1))
+                .as("thermal's gain does not count for the shared graph")
+                .isFalse();
+        assertThat(OwnGraphs.sharedGains(vsLive(4, 5, 20, 0), Set.of(), 0.1))
+                .as("without graphs of its own the candidate is one graph, judged whole by the gate")
                 .isTrue();
     }
 
