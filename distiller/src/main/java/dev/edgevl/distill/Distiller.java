@@ -511,6 +511,21 @@ public final class Distiller implements AutoCloseable {
                 verdict = composite.get().verdict();
                 sharedGraph = composite.get().sharedGraph();
                 checkpoint = composite.get().checkpoint().orElse(checkpoint);
+            } else if (verdict.promote() && !OwnGraphs.gains(verdict, ownGraphs.keySet())) {
+                // The shared graph ships; its own graphs gain nothing on the live version's: keep the live ones.
+                Optional<Gate.Verdict> keptOwn = withLiveOwnGraphs(onnx, ownGraphs, snapshot, liveNow);
+                if (keptOwn.isPresent()) {
+                    LOG.info(
+                            "Round for {} v{}: its shared graph ships with live v{}'s graphs for {}, which its own do not"
+                                    + " beat: {}.",
+                            config.family(),
+                            version,
+                            liveNow.getVersion(),
+                            ownGraphs.keySet(),
+                            keptOwn.get().reason());
+                    metrics.put("gate.ownGraphsFromVersion", (double) liveNow.getVersion());
+                    verdict = keptOwn.get();
+                }
             }
             metrics.putAll(verdict.metrics(gate));
             metrics.put(DATA_WATERMARK, (double) dataWatermark);
@@ -959,6 +974,37 @@ public final class Distiller implements AutoCloseable {
                     "Could not combine live v{}'s shared graph with the candidate's: {}",
                     liveNow.getVersion(),
                     e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The candidate's shared graph with the graphs the live version runs for the candidate's own modalities (its own
+     * graph for one, or its shared graph where it has none), judged by the same gate; on success {@code ownGraphs} is
+     * replaced by them. Empty (and {@code ownGraphs} unchanged) when the live version cannot be read or the combination
+     * does not pass.
+     */
+    private Optional<Gate.Verdict> withLiveOwnGraphs(
+            byte[] shared, Map<Modality, byte[]> ownGraphs, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
+        Optional<ModelVersion> live = liveNow == null ? Optional.empty() : loadable(liveNow.getVersion());
+        if (live.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            ModelBundle bundle = verifier.verify(live.get()).bundle();
+            Map<Modality, byte[]> liveRuns = new EnumMap<>(Modality.class);
+            for (Modality m : ownGraphs.keySet()) {
+                liveRuns.put(m, bundle.entryFile(m));
+            }
+            Gate.Verdict verdict = judge(shared, liveRuns, snapshot, liveNow, new LinkedHashMap<>());
+            if (!verdict.promote()) {
+                return Optional.empty();
+            }
+            ownGraphs.clear();
+            ownGraphs.putAll(liveRuns);
+            return Optional.of(verdict);
+        } catch (BundleException e) {
+            LOG.warn("Could not read live v{}'s graphs: {}", liveNow.getVersion(), e.getMessage());
             return Optional.empty();
         }
     }
