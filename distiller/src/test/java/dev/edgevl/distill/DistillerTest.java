@@ -709,6 +709,47 @@ class DistillerTest {
     }
 
     @Test
+    void aThermalGraphThatLearntShipsWithTheLiveSharedGraphWhenTheCandidatesSharedGraphIsNoBetter() throws Exception {
+        Path saved = dir.resolve("initial");
+        InitialWeights.train(
+                        TestSamples.stream("cam-0", 0, 64, i -> i % 4),
+                        tinyConfig(dir.resolve("a"), Map.of()).round(),
+                        3,
+                        RoundListener.NONE,
+                        Map.of())
+                .save(saved);
+        AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5080, i -> i % 4), saved);
+        DistillerConfig config = tinyConfig(
+                dir.resolve("b"), Map.of("distill.initial-weights", saved.toString(), "distill.stage1.epochs", "6"));
+        try (Distiller d = distiller(config, RoundListener.NONE)) {
+            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+            d.onModel(config.family(), v0);
+            feedShuffled(d, "cam-1", 0, 150); // depth pairs that teach the shared graph nothing true
+            for (int i = 150; i < 450; i++) {
+                d.onTeacherEmbedding(TestSamples.distinctThermal("cam-3", i, i % 4));
+            }
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            Map<String, Double> m = d.lastRound().metrics();
+            assertThat(d.lastRound().published())
+                    .as("verdict: %s", d.lastRound().verdict().reason())
+                    .isTrue();
+            assertThat(m).as("shipped with v0's shared graph").containsEntry("gate.sharedGraphFromVersion", 0.0);
+            ModelBundle shipped = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
+                    .get(published.get(published.size() - 1).getSha256())
+                    .orElseThrow());
+            ModelBundle zero = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
+                    .get(v0.getSha256())
+                    .orElseThrow());
+            assertThat(shipped.entryFile())
+                    .as("depth and RGB run exactly v0's graph")
+                    .isEqualTo(zero.entryFile());
+            assertThat(shipped.manifest().modalityEntries()).containsOnlyKeys("THERMAL");
+            assertThat(m.get("gate.vsLive.THERMAL.candidate")).isGreaterThan(m.get("gate.vsLive.THERMAL.other"));
+        }
+    }
+
+    @Test
     void theFirstRoundStartsFromInitialWeightsThatFitAndFromFreshOnesOtherwise() throws Exception {
         DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
         InitialWeights initial = InitialWeights.train(

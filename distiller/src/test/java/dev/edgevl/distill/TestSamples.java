@@ -175,6 +175,36 @@ public final class TestSamples {
                 .build();
     }
 
+    /**
+     * A thermal pair whose image has a pattern of its own per class (diagonal, anti-diagonal, squares, checks), unlike
+     * any depth pattern: a student distilled on depth alone cannot read it.
+     */
+    public static TeacherEmbedding distinctThermal(String device, long sequence, int c) {
+        TeacherEmbedding base = thermal(sample(device, sequence, c));
+        Random r = new Random(sequence * 17 + device.hashCode());
+        byte[] data = new byte[SIDE * SIDE * 2];
+        for (int p = 0; p < SIDE * SIDE; p++) {
+            int y = p / SIDE;
+            int x = p % SIDE;
+            double shape =
+                    switch (c) {
+                        case 0 -> (x + y) / 2.0;
+                        case 1 -> (x - y + SIDE) / 2.0;
+                        case 2 -> Math.max(Math.abs(x - SIDE / 2.0), Math.abs(y - SIDE / 2.0)) * 2;
+                        default -> ((x / 4 + y / 4) % 2) * SIDE;
+                    };
+            int v = (int) (29315 + 400.0 * shape / SIDE + r.nextGaussian() * 5);
+            data[2 * p] = (byte) (v & 0xff);
+            data[2 * p + 1] = (byte) (v >> 8);
+        }
+        SensorFrame aux = SensorFrame.newBuilder(base.getPair().getAux())
+                .setData(ByteBuffer.wrap(data))
+                .build();
+        return TeacherEmbedding.newBuilder(base)
+                .setPair(FramePair.newBuilder(base.getPair()).setAux(aux).build())
+                .build();
+    }
+
     private static int clamp(double v) {
         return (int) Math.max(0, Math.min(255, v));
     }
