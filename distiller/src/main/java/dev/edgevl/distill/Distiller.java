@@ -488,43 +488,49 @@ public final class Distiller implements AutoCloseable {
             Gate.Verdict verdict = judge(onnx, ownGraphs, snapshot, liveNow, metrics);
             byte[] sharedGraph = onnx;
             byte[] checkpoint = result.weights();
-            // With graphs of its own, the whole candidate only when its shared graph is shown better where it serves;
-            // else the live shared graph with the candidate's own graphs when that passes and they gain; else nothing.
-            boolean sharedGains = OwnGraphs.sharedGains(verdict, ownGraphs.keySet(), gate.alpha());
-            Optional<Composite> composite =
-                    verdict.promote() && sharedGains ? Optional.empty() : composite(ownGraphs, snapshot, liveNow);
-            if (composite.isEmpty() && verdict.promote() && !sharedGains) {
-                verdict = verdict.rejected("its shared graph is not shown better than live v" + liveNow.getVersion()
-                        + "'s where it serves, and its graph for " + ownGraphs.keySet() + " gains nothing");
-            }
-            if (composite.isPresent()) {
-                LOG.info(
-                        "Round for {} v{}: the candidate as a whole ({}) does less well than its graph for {} with live"
-                                + " v{}'s shared graph: {}.",
-                        config.family(),
-                        version,
-                        verdict.reason(),
-                        ownGraphs.keySet(),
-                        liveNow.getVersion(),
-                        composite.get().verdict().reason());
-                metrics.put("gate.sharedGraphFromVersion", (double) liveNow.getVersion());
-                verdict = composite.get().verdict();
-                sharedGraph = composite.get().sharedGraph();
-                checkpoint = composite.get().checkpoint().orElse(checkpoint);
-            } else if (verdict.promote() && !OwnGraphs.gains(verdict, ownGraphs.keySet())) {
-                // The shared graph ships; its own graphs gain nothing on the live version's: keep the live ones.
-                Optional<Gate.Verdict> keptOwn = withLiveOwnGraphs(onnx, ownGraphs, snapshot, liveNow);
-                if (keptOwn.isPresent()) {
-                    LOG.info(
-                            "Round for {} v{}: its shared graph ships with live v{}'s graphs for {}, which its own do not"
-                                    + " beat: {}.",
-                            config.family(),
-                            version,
-                            liveNow.getVersion(),
-                            ownGraphs.keySet(),
-                            keptOwn.get().reason());
-                    metrics.put("gate.ownGraphsFromVersion", (double) liveNow.getVersion());
-                    verdict = keptOwn.get();
+            // With graphs of its own, the whole candidate only when the gate passes it, its shared graph is shown
+            // better
+            // where it serves and its own graphs gain; else its parts beside the live version's (OwnGraphs,
+            // distill.md).
+            if (!ownGraphs.isEmpty() && liveNow != null) {
+                boolean sharedGains = OwnGraphs.sharedGains(verdict, ownGraphs.keySet(), gate.alpha());
+                boolean ownGain = OwnGraphs.gains(verdict, ownGraphs.keySet());
+                if (!(verdict.promote() && sharedGains && ownGain)) {
+                    Optional<Gate.Verdict> keptOwn =
+                            sharedGains ? withLiveOwnGraphs(onnx, ownGraphs, snapshot, liveNow) : Optional.empty();
+                    Optional<Composite> composite =
+                            keptOwn.isEmpty() ? composite(ownGraphs, snapshot, liveNow) : Optional.empty();
+                    if (keptOwn.isPresent()) {
+                        LOG.info(
+                                "Round for {} v{}: its shared graph ships with live v{}'s graphs for {}, which its own"
+                                        + " do not beat ({}): {}.",
+                                config.family(),
+                                version,
+                                liveNow.getVersion(),
+                                ownGraphs.keySet(),
+                                verdict.reason(),
+                                keptOwn.get().reason());
+                        metrics.put("gate.ownGraphsFromVersion", (double) liveNow.getVersion());
+                        verdict = keptOwn.get();
+                    } else if (composite.isPresent()) {
+                        LOG.info(
+                                "Round for {} v{}: its graph for {} ships with live v{}'s shared graph, which its own"
+                                        + " does not beat ({}): {}.",
+                                config.family(),
+                                version,
+                                ownGraphs.keySet(),
+                                liveNow.getVersion(),
+                                verdict.reason(),
+                                composite.get().verdict().reason());
+                        metrics.put("gate.sharedGraphFromVersion", (double) liveNow.getVersion());
+                        verdict = composite.get().verdict();
+                        sharedGraph = composite.get().sharedGraph();
+                        checkpoint = composite.get().checkpoint().orElse(checkpoint);
+                    } else if (verdict.promote() && !sharedGains) {
+                        verdict = verdict.rejected("its shared graph is not shown better than live v"
+                                + liveNow.getVersion() + "'s where it serves, and its graph for " + ownGraphs.keySet()
+                                + " gains nothing");
+                    }
                 }
             }
             metrics.putAll(verdict.metrics(gate));

@@ -750,6 +750,58 @@ class DistillerTest {
     }
 
     @Test
+    void aSharedGraphThatShipsKeepsTheLiveThermalGraphWhenItsOwnIsNoBetter() throws Exception {
+        Path saved = dir.resolve("initial");
+        InitialWeights.train(
+                        TestSamples.stream("cam-0", 0, 64, i -> i % 4),
+                        tinyConfig(dir.resolve("a"), Map.of()).round(),
+                        1,
+                        RoundListener.NONE,
+                        Map.of())
+                .save(saved);
+        AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5080, i -> i % 4), saved);
+        DistillerConfig config = tinyConfig(
+                dir.resolve("b"), Map.of("distill.initial-weights", saved.toString(), "distill.stage1.epochs", "6"));
+        try (Distiller d = distiller(config, RoundListener.NONE)) {
+            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+            d.onModel(config.family(), v0);
+            feedShuffled(d, "cam-1", 0, 150);
+            for (int i = 150; i < 450; i++) {
+                d.onTeacherEmbedding(TestSamples.distinctThermal("cam-3", i, i % 4));
+            }
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            ModelVersion v1 = published.get(published.size() - 1);
+            assertThat(v1.getVersion()).isEqualTo(1);
+            d.onModel(config.family(), v1);
+
+            feed(d, "cam-2", 1000, 1800); // honest depth: the shared graph can show a gain
+            for (int i = 1800; i < 2000; i++) { // thermal with the wrong targets: its own graph cannot
+                TeacherEmbedding honest = TestSamples.distinctThermal("cam-3", i, i % 4);
+                d.onTeacherEmbedding(TeacherEmbedding.newBuilder(honest)
+                        .setEmbedding(
+                                TestSamples.sample("cam-3", i, (i + 1) % 4).getEmbedding())
+                        .build());
+            }
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            Map<String, Double> m = d.lastRound().metrics();
+            assertThat(m)
+                    .as("verdict: %s", d.lastRound().verdict().reason())
+                    .containsEntry("gate.ownGraphsFromVersion", 1.0);
+            ModelBundle shipped = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
+                    .get(published.get(published.size() - 1).getSha256())
+                    .orElseThrow());
+            ModelBundle live = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
+                    .get(v1.getSha256())
+                    .orElseThrow());
+            assertThat(shipped.manifest().version()).isEqualTo(2);
+            assertThat(shipped.entryFile(Modality.THERMAL)).isEqualTo(live.entryFile(Modality.THERMAL));
+            assertThat(shipped.entryFile()).isNotEqualTo(live.entryFile());
+        }
+    }
+
+    @Test
     void theFirstRoundStartsFromInitialWeightsThatFitAndFromFreshOnesOtherwise() throws Exception {
         DistillerConfig config = tinyConfig(dir.resolve("a"), Map.of());
         InitialWeights initial = InitialWeights.train(

@@ -343,13 +343,18 @@ class DeviceAgentTest {
         assertThat(agent.awaitIdle(Duration.ofSeconds(30))).isTrue();
         ExecutorService frames = Executors.newSingleThreadExecutor();
         try {
+            java.util.concurrent.CountDownLatch firstFrame = new java.util.concurrent.CountDownLatch(1);
             Future<List<Long>> versions = frames.submit(() -> {
                 List<Long> seen = new ArrayList<>();
                 for (int i = 0; seen.size() < 100 || seen.get(seen.size() - 1) < 6; i++) {
                     seen.add(annotated(agent, i).modelVersion());
+                    firstFrame.countDown();
                 }
                 return seen;
             });
+            // On a busy machine the frame thread may start late; v2 is offered once a frame has run on v1.
+            assertThat(firstFrame.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
             for (long v = 2; v <= 6; v++) {
                 agent.onModel(offer(SignedStudents.version(v)));
                 assertThat(agent.awaitIdle(Duration.ofSeconds(30))).isTrue();
