@@ -655,17 +655,40 @@ class DistillerTest {
         }
     }
 
-    @Test
-    void aModalityTheAnchorPairsDoNotCoverGetsAGraphOfItsOwnThatKeepsMoreOfTheRound() throws Exception {
+    /** Initial weights trained on 64 depth pairs for {@code epochs}, with 80 RGB + depth anchor pairs beside them. */
+    private Path initialWithDepthAnchors(int epochs) throws Exception {
         Path saved = dir.resolve("initial");
         InitialWeights.train(
                         TestSamples.stream("cam-0", 0, 64, i -> i % 4),
                         tinyConfig(dir.resolve("a"), Map.of()).round(),
-                        3,
+                        epochs,
                         RoundListener.NONE,
                         Map.of())
                 .save(saved);
         AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5080, i -> i % 4), saved);
+        return saved;
+    }
+
+    /**
+     * Publishes v0 and runs a round on depth pairs that teach the shared graph nothing true (shuffled targets) and
+     * thermal pairs of patterns v0 never saw; returns v0.
+     */
+    private static ModelVersion roundOnShuffledDepthAndNewThermal(Distiller d, DistillerConfig config)
+            throws Exception {
+        ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+        d.onModel(config.family(), v0);
+        feedShuffled(d, "cam-1", 0, 150);
+        for (int i = 150; i < 450; i++) {
+            d.onTeacherEmbedding(TestSamples.distinctThermal("cam-3", i, i % 4));
+        }
+        assertThat(d.maybeStartRound()).isTrue();
+        d.awaitRound(ROUND_TIMEOUT);
+        return v0;
+    }
+
+    @Test
+    void aModalityTheAnchorPairsDoNotCoverGetsAGraphOfItsOwnThatKeepsMoreOfTheRound() throws Exception {
+        Path saved = initialWithDepthAnchors(3);
         for (String share : List.of("1.0", "0.3")) {
             DistillerConfig config = tinyConfig(
                     dir.resolve("own-" + share),
@@ -710,26 +733,11 @@ class DistillerTest {
 
     @Test
     void aThermalGraphThatLearntShipsWithTheLiveSharedGraphWhenTheCandidatesSharedGraphIsNoBetter() throws Exception {
-        Path saved = dir.resolve("initial");
-        InitialWeights.train(
-                        TestSamples.stream("cam-0", 0, 64, i -> i % 4),
-                        tinyConfig(dir.resolve("a"), Map.of()).round(),
-                        3,
-                        RoundListener.NONE,
-                        Map.of())
-                .save(saved);
-        AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5080, i -> i % 4), saved);
+        Path saved = initialWithDepthAnchors(3);
         DistillerConfig config = tinyConfig(
                 dir.resolve("b"), Map.of("distill.initial-weights", saved.toString(), "distill.stage1.epochs", "6"));
         try (Distiller d = distiller(config, RoundListener.NONE)) {
-            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
-            d.onModel(config.family(), v0);
-            feedShuffled(d, "cam-1", 0, 150); // depth pairs that teach the shared graph nothing true
-            for (int i = 150; i < 450; i++) {
-                d.onTeacherEmbedding(TestSamples.distinctThermal("cam-3", i, i % 4));
-            }
-            assertThat(d.maybeStartRound()).isTrue();
-            d.awaitRound(ROUND_TIMEOUT);
+            ModelVersion v0 = roundOnShuffledDepthAndNewThermal(d, config);
             Map<String, Double> m = d.lastRound().metrics();
             assertThat(d.lastRound().published())
                     .as("verdict: %s", d.lastRound().verdict().reason())
@@ -751,26 +759,11 @@ class DistillerTest {
 
     @Test
     void aSharedGraphThatShipsKeepsTheLiveThermalGraphWhenItsOwnIsNoBetter() throws Exception {
-        Path saved = dir.resolve("initial");
-        InitialWeights.train(
-                        TestSamples.stream("cam-0", 0, 64, i -> i % 4),
-                        tinyConfig(dir.resolve("a"), Map.of()).round(),
-                        1,
-                        RoundListener.NONE,
-                        Map.of())
-                .save(saved);
-        AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5080, i -> i % 4), saved);
+        Path saved = initialWithDepthAnchors(1);
         DistillerConfig config = tinyConfig(
                 dir.resolve("b"), Map.of("distill.initial-weights", saved.toString(), "distill.stage1.epochs", "6"));
         try (Distiller d = distiller(config, RoundListener.NONE)) {
-            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
-            d.onModel(config.family(), v0);
-            feedShuffled(d, "cam-1", 0, 150);
-            for (int i = 150; i < 450; i++) {
-                d.onTeacherEmbedding(TestSamples.distinctThermal("cam-3", i, i % 4));
-            }
-            assertThat(d.maybeStartRound()).isTrue();
-            d.awaitRound(ROUND_TIMEOUT);
+            roundOnShuffledDepthAndNewThermal(d, config);
             ModelVersion v1 = published.get(published.size() - 1);
             assertThat(v1.getVersion()).isEqualTo(1);
             d.onModel(config.family(), v1);
