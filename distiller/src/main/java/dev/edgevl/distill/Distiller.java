@@ -485,7 +485,8 @@ public final class Distiller implements AutoCloseable {
             byte[] onnx = OnnxExporter.exportInt8(result.student());
             Map<Modality, byte[]> ownGraphs = new EnumMap<>(Modality.class);
             result.ownGraphs().forEach((m, student) -> ownGraphs.put(m, OnnxExporter.exportInt8(student)));
-            Gate.Verdict verdict = judge(onnx, ownGraphs, snapshot, liveNow, metrics);
+            GatePairs gatePairs = gatePairs(snapshot, liveNow);
+            Gate.Verdict verdict = judge(onnx, ownGraphs, gatePairs, metrics);
             byte[] sharedGraph = onnx;
             byte[] checkpoint = result.weights();
             // With graphs of its own, the whole candidate only when the gate passes it, its shared graph is shown
@@ -497,9 +498,9 @@ public final class Distiller implements AutoCloseable {
                 boolean ownGain = OwnGraphs.gains(verdict, ownGraphs.keySet());
                 if (!(verdict.promote() && sharedGains && ownGain)) {
                     Optional<Gate.Verdict> keptOwn =
-                            sharedGains ? withLiveOwnGraphs(onnx, ownGraphs, snapshot, liveNow) : Optional.empty();
+                            sharedGains ? withLiveOwnGraphs(onnx, ownGraphs, gatePairs, liveNow) : Optional.empty();
                     Optional<Composite> composite =
-                            keptOwn.isEmpty() ? composite(ownGraphs, snapshot, liveNow) : Optional.empty();
+                            keptOwn.isEmpty() ? composite(ownGraphs, gatePairs, liveNow) : Optional.empty();
                     if (keptOwn.isPresent()) {
                         LOG.info(
                                 "Round for {} v{}: its shared graph ships with live v{}'s graphs for {}, which its own"
@@ -884,16 +885,23 @@ public final class Distiller implements AutoCloseable {
     }
 
     /**
-     * Judges the candidate on the gate's pairs (the anchor pairs' gate half, when they fit the live teacher, and the
-     * buffer's held-out slice) against the live version and version 0, each as consumers run it: verified, with the
-     * preprocessing its own manifest asks for.
+     * The gate's pairs for one round (the anchor pairs' gate half, when they fit the live teacher, and the buffer's
+     * held-out slice), each pair's group, and the live version's and version 0's verdicts on them (each as consumers
+     * run it: verified, with the preprocessing its own manifest asks for). Made once per round, so a round that judges
+     * several combinations of graphs embeds the pairs with the live version and v0 only once.
      */
-    private Gate.Verdict judge(
-            byte[] candidateOnnx,
-            Map<Modality, byte[]> candidateOwnGraphs,
-            ReplayBuffer.Snapshot snapshot,
-            ModelVersion liveNow,
-            Map<String, Double> metrics) {
+    private record GatePairs(
+            List<ReplayBuffer.Sample> pairs,
+            String[] group,
+            float[][] teacher,
+            int anchorCount,
+            LabelSet labels,
+            List<Baseline> baselines) {}
+
+    /** A version the candidate is compared with, and on which gate pairs it agrees with the teacher. */
+    private record Baseline(String name, String key, boolean[] agrees) {}
+
+    private GatePairs gatePairs(ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
         List<ReplayBuffer.Sample> pairs = new ArrayList<>();
         if (anchors.fits(snapshot.teacherId())) {
             pairs.addAll(anchors.gate());
@@ -907,14 +915,6 @@ public final class Distiller implements AutoCloseable {
                     : pairs.get(i).record().getPair().getAux().getModality().name();
         }
         float[][] teacher = pairs.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
-        boolean[] candidate;
-        double candidateRgb;
-        try (StudentGraphs student = new StudentGraphs(
-                candidateOnnx, candidateOwnGraphs, Runtime.getRuntime().availableProcessors())) {
-            candidate = Gate.agrees(embed(student::embed, tensors, pairs, true), teacher, snapshot.labels());
-            candidateRgb = Gate.agreement(embed(student::embed, tensors, pairs, false), teacher, snapshot.labels());
-        }
-        List<Gate.Comparison> comparisons = new ArrayList<>();
         List<ModelVersion> others = new ArrayList<>();
         if (liveNow != null) {
             others.add(liveNow);
@@ -922,17 +922,17 @@ public final class Distiller implements AutoCloseable {
         if (liveNow == null || liveNow.getVersion() != 0) {
             versionZero().ifPresent(others::add);
         }
+        List<Baseline> baselines = new ArrayList<>();
         for (ModelVersion other : others) {
             boolean isLive = other == liveNow;
             try (LiveModel model = LiveModel.load(other, verifier, 1)) {
-                boolean[] agrees = Gate.agrees(
-                        embed(model::embed, new PairTensors(model.spec()), pairs, true), teacher, snapshot.labels());
-                comparisons.add(Gate.Comparison.of(
+                baselines.add(new Baseline(
                         (isLive ? "live v" : "v") + other.getVersion(),
                         isLive ? "vsLive" : "vsV0",
-                        candidate,
-                        agrees,
-                        group));
+                        Gate.agrees(
+                                embed(model::embed, new PairTensors(model.spec()), pairs, true),
+                                teacher,
+                                snapshot.labels())));
             } catch (BundleException e) {
                 LOG.warn(
                         "{} v{} cannot be loaded ({}); the gate cannot compare against it.",
@@ -941,9 +941,26 @@ public final class Distiller implements AutoCloseable {
                         e.getMessage());
             }
         }
-        metrics.put("gate.anchorPairs", (double) anchorCount);
-        metrics.put("gate.heldOutPairs", (double) snapshot.heldOut().size());
-        return gate.decide(Gate.rate(candidate), candidateRgb, pairs.size(), comparisons);
+        return new GatePairs(pairs, group, teacher, anchorCount, snapshot.labels(), baselines);
+    }
+
+    /** Judges a candidate (its shared graph and any own graphs) on the round's gate pairs against the live version and v0. */
+    private Gate.Verdict judge(
+            byte[] candidateOnnx, Map<Modality, byte[]> candidateOwnGraphs, GatePairs g, Map<String, Double> metrics) {
+        boolean[] candidate;
+        double candidateRgb;
+        try (StudentGraphs student = new StudentGraphs(
+                candidateOnnx, candidateOwnGraphs, Runtime.getRuntime().availableProcessors())) {
+            candidate = Gate.agrees(embed(student::embed, tensors, g.pairs(), true), g.teacher(), g.labels());
+            candidateRgb = Gate.agreement(embed(student::embed, tensors, g.pairs(), false), g.teacher(), g.labels());
+        }
+        List<Gate.Comparison> comparisons = new ArrayList<>();
+        for (Baseline b : g.baselines()) {
+            comparisons.add(Gate.Comparison.of(b.name(), b.key(), candidate, b.agrees(), g.group()));
+        }
+        metrics.put("gate.anchorPairs", (double) g.anchorCount());
+        metrics.put("gate.heldOutPairs", (double) (g.pairs().size() - g.anchorCount()));
+        return gate.decide(Gate.rate(candidate), candidateRgb, g.pairs().size(), comparisons);
     }
 
     /**
@@ -960,26 +977,20 @@ public final class Distiller implements AutoCloseable {
      * ({@link OwnGraphs#gains}): what a new modality learnt is not held back, nor paid for, by the others. Empty when
      * there is no such candidate or the combination does not pass.
      */
-    private Optional<Composite> composite(
-            Map<Modality, byte[]> ownGraphs, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
-        if (ownGraphs.isEmpty() || liveNow == null) {
-            return Optional.empty();
-        }
-        Optional<ModelVersion> live = loadable(liveNow.getVersion());
+    private Optional<Composite> composite(Map<Modality, byte[]> ownGraphs, GatePairs gatePairs, ModelVersion liveNow) {
+        Optional<ModelBundle> live = ownGraphs.isEmpty() ? Optional.empty() : liveBundle(liveNow);
         if (live.isEmpty()) {
             return Optional.empty();
         }
+        byte[] shared = live.get().entryFile();
+        Gate.Verdict verdict = judge(shared, ownGraphs, gatePairs, new LinkedHashMap<>());
+        if (!verdict.promote() || !OwnGraphs.gains(verdict, ownGraphs.keySet())) {
+            return Optional.empty();
+        }
         try {
-            byte[] shared = verifier.verify(live.get()).bundle().entryFile();
-            Gate.Verdict verdict = judge(shared, ownGraphs, snapshot, liveNow, new LinkedHashMap<>());
-            return verdict.promote() && OwnGraphs.gains(verdict, ownGraphs.keySet())
-                    ? Optional.of(new Composite(shared, checkpoints.get(liveNow.getSha256()), verdict))
-                    : Optional.empty();
-        } catch (BundleException | IOException e) {
-            LOG.warn(
-                    "Could not combine live v{}'s shared graph with the candidate's: {}",
-                    liveNow.getVersion(),
-                    e.getMessage());
+            return Optional.of(new Composite(shared, checkpoints.get(liveNow.getSha256()), verdict));
+        } catch (IOException e) {
+            LOG.warn("Could not read live v{}'s checkpoint: {}", liveNow.getVersion(), e.getMessage());
             return Optional.empty();
         }
     }
@@ -991,24 +1002,29 @@ public final class Distiller implements AutoCloseable {
      * does not pass.
      */
     private Optional<Gate.Verdict> withLiveOwnGraphs(
-            byte[] shared, Map<Modality, byte[]> ownGraphs, ReplayBuffer.Snapshot snapshot, ModelVersion liveNow) {
-        Optional<ModelVersion> live = liveNow == null ? Optional.empty() : loadable(liveNow.getVersion());
+            byte[] shared, Map<Modality, byte[]> ownGraphs, GatePairs gatePairs, ModelVersion liveNow) {
+        Optional<ModelBundle> live = liveBundle(liveNow);
         if (live.isEmpty()) {
             return Optional.empty();
         }
+        Map<Modality, byte[]> liveRuns = new EnumMap<>(Modality.class);
+        for (Modality m : ownGraphs.keySet()) {
+            liveRuns.put(m, live.get().entryFile(m));
+        }
+        Gate.Verdict verdict = judge(shared, liveRuns, gatePairs, new LinkedHashMap<>());
+        if (!verdict.promote()) {
+            return Optional.empty();
+        }
+        ownGraphs.clear();
+        ownGraphs.putAll(liveRuns);
+        return Optional.of(verdict);
+    }
+
+    /** The live version's verified bundle from the store, to combine its graphs with a candidate's; empty when unreadable. */
+    private Optional<ModelBundle> liveBundle(ModelVersion liveNow) {
+        Optional<ModelVersion> live = liveNow == null ? Optional.empty() : loadable(liveNow.getVersion());
         try {
-            ModelBundle bundle = verifier.verify(live.get()).bundle();
-            Map<Modality, byte[]> liveRuns = new EnumMap<>(Modality.class);
-            for (Modality m : ownGraphs.keySet()) {
-                liveRuns.put(m, bundle.entryFile(m));
-            }
-            Gate.Verdict verdict = judge(shared, liveRuns, snapshot, liveNow, new LinkedHashMap<>());
-            if (!verdict.promote()) {
-                return Optional.empty();
-            }
-            ownGraphs.clear();
-            ownGraphs.putAll(liveRuns);
-            return Optional.of(verdict);
+            return live.map(v -> verifier.verify(v).bundle());
         } catch (BundleException e) {
             LOG.warn("Could not read live v{}'s graphs: {}", liveNow.getVersion(), e.getMessage());
             return Optional.empty();

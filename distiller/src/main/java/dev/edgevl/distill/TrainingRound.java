@@ -200,11 +200,7 @@ public final class TrainingRound {
                 Random random = new Random(RunSeeds.derive(seed, "statistics"));
                 int passes = Math.max(1, (STATISTICS_BATCHES * batch + n - 1) / n);
                 for (int p = 0; p < passes; p++) {
-                    int[] order = Arrays.copyOf(Shuffle.permutation(images.size(), random), n);
-                    List<ReplayBuffer.Sample> picked = new ArrayList<>(n);
-                    for (int i : order) {
-                        picked.add(images.get(i));
-                    }
+                    List<ReplayBuffer.Sample> picked = randomSubset(images, n, random);
                     trainer.adaptStatistics(tensors.images(picked, 0, n, true), n, spec.inputSize(), batch);
                 }
             }
@@ -226,13 +222,18 @@ public final class TrainingRound {
     /** Activation ranges from these samples' non-RGB images alone: a graph of one modality's own sees nothing else. */
     private FoldedStudent calibrateOn(FoldedStudent folded, List<ReplayBuffer.Sample> samples, long seed) {
         int n = Math.min(CALIBRATION_PAIRS, samples.size());
-        int[] idx =
-                Arrays.copyOf(Shuffle.permutation(samples.size(), new Random(RunSeeds.derive(seed, "calibration"))), n);
-        List<ReplayBuffer.Sample> picked = new ArrayList<>(n);
-        for (int i : idx) {
-            picked.add(samples.get(i));
-        }
+        List<ReplayBuffer.Sample> picked = randomSubset(samples, n, new Random(RunSeeds.derive(seed, "calibration")));
         return Calibration.calibrate(folded, tensors.images(picked, 0, n, true), n);
+    }
+
+    /** The first {@code n} of a random permutation of the samples. */
+    private static List<ReplayBuffer.Sample> randomSubset(List<ReplayBuffer.Sample> samples, int n, Random random) {
+        int[] order = Shuffle.permutation(samples.size(), random);
+        List<ReplayBuffer.Sample> picked = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            picked.add(samples.get(order[i]));
+        }
+        return picked;
     }
 
     private DistillConfig stage1Config(int samples, long seed) {

@@ -655,6 +655,13 @@ class DistillerTest {
         }
     }
 
+    /** A version's bundle as the distiller stored it. */
+    private static ModelBundle storedBundle(DistillerConfig config, ModelVersion version) throws Exception {
+        return ModelBundle.parse(new DirectoryModelStore(config.storeDir())
+                .get(version.getSha256())
+                .orElseThrow());
+    }
+
     /** Initial weights trained on 64 depth pairs for {@code epochs}, with 80 RGB + depth anchor pairs beside them. */
     private Path initialWithDepthAnchors(int epochs) throws Exception {
         Path saved = dir.resolve("initial");
@@ -707,9 +714,7 @@ class DistillerTest {
                 assertThat(d.maybeStartRound()).isTrue();
                 d.awaitRound(ROUND_TIMEOUT);
                 ModelVersion v1 = d.catalog().get(config.family(), 1).orElseThrow();
-                ModelBundle bundle = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
-                        .get(v1.getSha256())
-                        .orElseThrow());
+                ModelBundle bundle = storedBundle(config, v1);
                 Map<String, Double> m = d.lastRound().metrics();
                 if (share.equals("0.3")) {
                     assertThat(bundle.manifest().modalityEntries())
@@ -743,12 +748,8 @@ class DistillerTest {
                     .as("verdict: %s", d.lastRound().verdict().reason())
                     .isTrue();
             assertThat(m).as("shipped with v0's shared graph").containsEntry("gate.sharedGraphFromVersion", 0.0);
-            ModelBundle shipped = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
-                    .get(published.get(published.size() - 1).getSha256())
-                    .orElseThrow());
-            ModelBundle zero = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
-                    .get(v0.getSha256())
-                    .orElseThrow());
+            ModelBundle shipped = storedBundle(config, published.get(published.size() - 1));
+            ModelBundle zero = storedBundle(config, v0);
             assertThat(shipped.entryFile())
                     .as("depth and RGB run exactly v0's graph")
                     .isEqualTo(zero.entryFile());
@@ -782,12 +783,8 @@ class DistillerTest {
             assertThat(m)
                     .as("verdict: %s", d.lastRound().verdict().reason())
                     .containsEntry("gate.ownGraphsFromVersion", 1.0);
-            ModelBundle shipped = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
-                    .get(published.get(published.size() - 1).getSha256())
-                    .orElseThrow());
-            ModelBundle live = ModelBundle.parse(new DirectoryModelStore(config.storeDir())
-                    .get(v1.getSha256())
-                    .orElseThrow());
+            ModelBundle shipped = storedBundle(config, published.get(published.size() - 1));
+            ModelBundle live = storedBundle(config, v1);
             assertThat(shipped.manifest().version()).isEqualTo(2);
             assertThat(shipped.entryFile(Modality.THERMAL)).isEqualTo(live.entryFile(Modality.THERMAL));
             assertThat(shipped.entryFile()).isNotEqualTo(live.entryFile());
