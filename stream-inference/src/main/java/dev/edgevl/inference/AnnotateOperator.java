@@ -32,6 +32,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -39,6 +40,7 @@ import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -76,6 +78,11 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     static final String STAGE = "stream-inference";
     private static final String MODEL_KEY = "model/";
     private static final String LABEL_KEY = "label/";
+    /** Annotations again, for the at-least-once {@code frames.annotated.live} sink (when {@code inference.live-output}). */
+    static final OutputTag<Outgoing> LIVE = new OutputTag<>("live-annotations", TypeInformation.of(Outgoing.class));
+    /** The live copies' dedupe key header: {@code deviceId/auxSensorId/auxSequence}. */
+    public static final String PAIR_HEADER = "edgevl.pair";
+
     static final MapStateDescriptor<String, byte[]> CONTROL_STATE = new MapStateDescriptor<>(
             "edgevl-control", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
@@ -240,14 +247,25 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         for (BatchAnnotator.Annotated a : result.frames()) {
             long timestamp = a.frame().captureMillis();
             byte[] key = a.frame().deviceId().getBytes(StandardCharsets.UTF_8);
+            byte[] value = annotations.serialize(Topics.FRAMES_ANNOTATED.name(), a.annotation());
             output.collect(new StreamRecord<>(
-                    new Outgoing(
-                            Topics.FRAMES_ANNOTATED.name(),
-                            key,
-                            annotations.serialize(Topics.FRAMES_ANNOTATED.name(), a.annotation()),
-                            timestamp,
-                            null),
-                    timestamp));
+                    new Outgoing(Topics.FRAMES_ANNOTATED.name(), key, value, timestamp, null), timestamp));
+            if (config.liveOutput()) {
+                Annotation an = a.annotation();
+                output.collect(
+                        LIVE,
+                        new StreamRecord<>(
+                                new Outgoing(
+                                        Topics.FRAMES_ANNOTATED_LIVE.name(),
+                                        key,
+                                        value,
+                                        timestamp,
+                                        Map.of(
+                                                PAIR_HEADER,
+                                                an.getDeviceId() + "/" + an.getAuxSensorId() + "/"
+                                                        + an.getAuxSequence())),
+                                timestamp));
+            }
             if (a.request() != null) {
                 output.collect(new StreamRecord<>(
                         new Outgoing(

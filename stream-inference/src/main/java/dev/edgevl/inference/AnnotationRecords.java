@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Builds the job's output records from a frame and what the student made of it. Pure. */
-final class AnnotationRecords {
+public final class AnnotationRecords {
     private AnnotationRecords() {}
 
     /**
@@ -31,6 +31,29 @@ final class AnnotationRecords {
             PendingFrame frame,
             BatchInference.Scored scored,
             LiveModel model,
+            String labelSetVersion,
+            Set<RouteReason> reasons,
+            boolean routed,
+            Instant annotatedAt,
+            Long perFrameInferenceMicros) {
+        return annotation(
+                frame,
+                scored,
+                model == null ? null : model.family(),
+                model == null ? null : model.version(),
+                labelSetVersion,
+                reasons,
+                routed,
+                annotatedAt,
+                perFrameInferenceMicros);
+    }
+
+    /** As above, for a model known by its family and version alone (another runtime than {@link LiveModel}). */
+    public static Annotation annotation(
+            PendingFrame frame,
+            BatchInference.Scored scored,
+            String family,
+            Long version,
             String labelSetVersion,
             Set<RouteReason> reasons,
             boolean routed,
@@ -60,8 +83,8 @@ final class AnnotationRecords {
                 .setUncertainty(scored == null ? null : uncertainty(scored.uncertainty()))
                 .setRoutedToTeacher(routed)
                 .setRouteReasons(routed ? List.copyOf(reasons) : List.of())
-                .setModelFamily(model == null ? null : model.family())
-                .setModelVersion(model == null ? null : model.version())
+                .setModelFamily(scored == null ? null : family)
+                .setModelVersion(scored == null ? null : version)
                 .setLabelSetVersion(scored == null || scored.labels() == null ? null : labelSetVersion)
                 .setIngestTime(Instant.ofEpochMilli(frame.ingestMillis()))
                 .setAnnotatedTime(annotatedAt)

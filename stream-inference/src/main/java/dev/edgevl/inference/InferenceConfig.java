@@ -23,12 +23,13 @@ import java.util.List;
  * @param exploration      share of frames sent whatever the student says, by a hash of the frame (charged to the same bucket)
  * @param favourWeak       whether uncertain frames of the modality the live student is weakest on get the budget first
  *     ({@link ModalityPriority})
- * @param engineThreads    ONNX Runtime intra-op threads per parallel instance; 0 = cores / parallelism
+ * @param engineThreads    ONNX Runtime intra-op threads per parallel instance; 0 = (cores - 1) / parallelism, at least 1
  * @param parallelism      operator parallelism; 0 = the environment's default
  * @param checkpointInterval how often Flink checkpoints (and so how often the exactly-once sinks commit)
  * @param outOfOrderness   the watermark's allowance for frames arriving out of capture order
  * @param groupId          consumer group of the frame source (offsets live in checkpoints; the group is for monitoring)
  * @param transactionalIdPrefix prefix of the exactly-once sink's transactional ids; unique per job on a cluster
+ * @param liveOutput       whether each annotation is also written at once, at least once, to {@code frames.annotated.live}
  * @param trustedKeyFiles  PEM public keys whose signatures the job accepts on model bundles
  */
 public record InferenceConfig(
@@ -47,6 +48,7 @@ public record InferenceConfig(
         Duration outOfOrderness,
         String groupId,
         String transactionalIdPrefix,
+        boolean liveOutput,
         List<String> trustedKeyFiles)
         implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -102,7 +104,8 @@ public record InferenceConfig(
     public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(
             PREFIX + "engine.threads",
             0,
-            "ONNX Runtime threads per parallel instance; 0 = available cores / parallelism.");
+            "ONNX Runtime threads per parallel instance; 0 = (available cores - 1) / parallelism, at least 1: one core is"
+                    + " left to the source, the sinks and the Kafka clients, which otherwise wait for the model.");
     public static final ConfigOption<Integer> PARALLELISM = ConfigOption.integer(
             PREFIX + "parallelism", 0, "Parallelism of the job's operators; 0 = the Flink environment's default.");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.duration(
@@ -119,6 +122,12 @@ public record InferenceConfig(
             PREFIX + "transactional-id-prefix",
             "edgevl-stream-inference",
             "Prefix of the exactly-once sink's transactional ids; must be unique per job on a Kafka cluster.");
+    public static final ConfigOption<Boolean> LIVE_OUTPUT = ConfigOption.bool(
+            PREFIX + "live-output",
+            true,
+            "Also write every annotation to frames.annotated.live as soon as it is made, at least once (a failure may repeat"
+                    + " some; dedupe on deviceId, auxSensorId, auxSequence): milliseconds instead of the next checkpoint."
+                    + " frames.annotated stays exactly once. false: only frames.annotated.");
     public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(
             PREFIX + "trusted-keys",
             null,
@@ -144,6 +153,7 @@ public record InferenceConfig(
             OUT_OF_ORDERNESS,
             GROUP_ID,
             TRANSACTIONAL_ID_PREFIX,
+            LIVE_OUTPUT,
             TRUSTED_KEYS);
 
     public InferenceConfig {
@@ -198,6 +208,7 @@ public record InferenceConfig(
                 settings.get(OUT_OF_ORDERNESS),
                 settings.get(GROUP_ID),
                 settings.get(TRANSACTIONAL_ID_PREFIX),
+                settings.get(LIVE_OUTPUT),
                 keyFiles);
     }
 
@@ -222,6 +233,7 @@ public record InferenceConfig(
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,
+                liveOutput,
                 trustedKeyFiles);
     }
 
@@ -242,6 +254,7 @@ public record InferenceConfig(
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,
+                liveOutput,
                 trustedKeyFiles);
     }
 
@@ -262,11 +275,12 @@ public record InferenceConfig(
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,
+                liveOutput,
                 files);
     }
 
     /** Engine threads for one of {@code parallelism} instances on a machine with {@code cores}. */
     public int engineThreads(int cores, int instances) {
-        return engineThreads > 0 ? engineThreads : Math.max(1, cores / Math.max(1, instances));
+        return engineThreads > 0 ? engineThreads : Math.max(1, (cores - 1) / Math.max(1, instances));
     }
 }

@@ -6,7 +6,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Hands every record on as bytes: nothing can fail in the source, so nothing is lost there. */
-final class KafkaBytesDeserializer implements KafkaRecordDeserializationSchema<KafkaBytes> {
+public final class KafkaBytesDeserializer implements KafkaRecordDeserializationSchema<KafkaBytes> {
     private static final long serialVersionUID = 1L;
 
     @Override

@@ -19,6 +19,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -104,15 +105,39 @@ public final class StreamInferenceJob {
         Properties producer = new Properties();
         producer.putAll(client);
         producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT.toMillis()));
-        producer.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // No compression unless kafka.compression.type asks: embeddings barely compress, and it costs the task's
+        // thread.
         KafkaSink<Outgoing> sink = KafkaSink.<Outgoing>builder()
                 .setBootstrapServers(servers)
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(new OutgoingSerializer())
+                .setRecordSerializer(new OutgoingSerializer(
+                        Topics.FRAMES_ANNOTATED.name(),
+                        Topics.TEACHER_REQUESTS.name(),
+                        Topics.FRAMES_PAIRED.deadLetter().name()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix())
+                // Reuses a small pool of transactional producers instead of initialising a new one every checkpoint.
+                .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 .build();
         out.sinkTo(sink).name("annotations+requests+dlq").uid("sink").setParallelism(parallelism);
+
+        if (config.liveOutput()) {
+            // The low-latency copy: sent as soon as a batch is annotated, flushed (not committed) at checkpoints.
+            Properties live = new Properties();
+            live.putAll(client);
+            live.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
+            KafkaSink<Outgoing> liveSink = KafkaSink.<Outgoing>builder()
+                    .setBootstrapServers(servers)
+                    .setKafkaProducerConfig(live)
+                    .setRecordSerializer(new OutgoingSerializer(Topics.FRAMES_ANNOTATED_LIVE.name()))
+                    .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                    .build();
+            out.getSideOutput(AnnotateOperator.LIVE)
+                    .sinkTo(liveSink)
+                    .name(Topics.FRAMES_ANNOTATED_LIVE.name())
+                    .uid("live-sink")
+                    .setParallelism(parallelism);
+        }
     }
 
     private static Properties consumerProperties(Map<String, Object> client) {

@@ -54,6 +54,19 @@ public final class Topics {
             .withPartitions(FRAME_PARTITIONS)
             .withRetention(Duration.ofDays(3));
 
+    /**
+     * The low-latency copy of {@link #FRAMES_ANNOTATED}: the job writes each annotation here at once, at least once,
+     * without waiting for the checkpoint that commits the exactly-once copy. After a failure some appear twice; the
+     * pair's (deviceId, auxSensorId, auxSequence), also in the {@code edgevl.pair} header, is the dedupe key.
+     */
+    public static final Topic<String, Annotation> FRAMES_ANNOTATED_LIVE = Topic.of(
+                    "frames.annotated.live",
+                    String.class,
+                    Annotation.class,
+                    "The same annotations at once, at least once (dedupe on deviceId, auxSensorId, auxSequence), keyed by deviceId.")
+            .withPartitions(FRAME_PARTITIONS)
+            .withRetention(Duration.ofHours(6));
+
     public static final Topic<String, TeacherRequest> TEACHER_REQUESTS = Topic.of(
                     "teacher.requests",
                     String.class,
@@ -118,6 +131,7 @@ public final class Topics {
             FRAMES_AUX,
             FRAMES_PAIRED,
             FRAMES_ANNOTATED,
+            FRAMES_ANNOTATED_LIVE,
             TEACHER_REQUESTS,
             TEACHER_EMBEDDINGS,
             LABELS,

@@ -22,6 +22,7 @@ class TopicsTest {
                         "frames.aux",
                         "frames.paired",
                         "frames.annotated",
+                        "frames.annotated.live",
                         "teacher.requests",
                         "teacher.embeddings",
                         "labels",

@@ -1,0 +1,184 @@
+package dev.edgevl.bench.inference;
+
+import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.LabelEmbedding;
+import dev.edgevl.avro.Modality;
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.avro.PairOrigin;
+import dev.edgevl.avro.PixelEncoding;
+import dev.edgevl.avro.SensorFrame;
+import dev.edgevl.distill.InitialWeights;
+import dev.edgevl.model.bundle.BundleDelivery;
+import dev.edgevl.model.bundle.BundleManifest;
+import dev.edgevl.model.bundle.BundleSigner;
+import dev.edgevl.model.bundle.ModelBundle;
+import dev.edgevl.model.bundle.ModelVersions;
+import dev.edgevl.model.bundle.SignedBundle;
+import dev.edgevl.model.onnx.StudentBundles;
+import dev.edgevl.model.zeroshot.Embeddings;
+import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * What the stream benchmarks feed the job: the student the distiller ships first (the project's built-in v0, int8,
+ * signed like every version), ten labels and RGB + depth pairs of random pixels (speed does not depend on content).
+ */
+public final class BenchFleet {
+    public static final int SIZE = 64;
+    public static final int DIM = 128;
+    public static final String FAMILY = "student";
+    static final AvroSerdes SERDES = AvroSerdes.singleObject();
+
+    private BenchFleet() {}
+
+    /** The built-in initial student's int8 graph, the one {@code edgevl local} ships as v0. */
+    public static byte[] productionOnnx() {
+        InitialWeights initial = InitialWeights.load(InitialWeights.BUILTIN)
+                .filter(InitialWeights::hasInt8)
+                .orElseThrow(() -> new IllegalStateException(
+                        "this build carries no built-in int8 student (" + InitialWeights.SOURCE_DIR + ")"));
+        return initial.int8Onnx();
+    }
+
+    /** The production student as a signed {@code models} record, version 1 of {@link #FAMILY}. */
+    public static ModelVersion model(KeyPair keys) {
+        byte[] bundle = StudentBundles.int8(
+                productionOnnx(),
+                SIZE,
+                DIM,
+                BundleManifest.builder()
+                        .family(FAMILY)
+                        .version(1)
+                        .createdAt(Instant.now())
+                        .teacherId("bench"));
+        SignedBundle signed = BundleSigner.of(keys).sign(bundle);
+        return ModelVersions.toRecord(signed, ModelBundle.parse(bundle), new BundleDelivery.Inline(), Instant.now());
+    }
+
+    public static Map<String, float[]> labels(Random random) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (int l = 0; l < 10; l++) {
+            float[] v = new float[DIM];
+            for (int i = 0; i < DIM; i++) {
+                v[i] = (float) random.nextGaussian();
+            }
+            out.put("label-" + l, Embeddings.l2Normalize(v));
+        }
+        return out;
+    }
+
+    /** {@code count} pairs over {@code devices} devices, sequence numbers from 0 per device. */
+    public static List<FramePair> pairs(Random random, int count, int devices) {
+        List<FramePair> pairs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            pairs.add(pair(random, "dev-" + (i % devices), i / devices, Instant.now()));
+        }
+        return pairs;
+    }
+
+    /** Publishes the model record and the labels, and waits for the broker to have them. */
+    public static void publish(KafkaProducer<byte[], byte[]> producer, ModelVersion model, Map<String, float[]> labels)
+            throws Exception {
+        producer.send(new ProducerRecord<>(
+                        Topics.MODELS.name(),
+                        bytes(FAMILY),
+                        SERDES.valueSerde(Topics.MODELS).serializer().serialize(Topics.MODELS.name(), model)))
+                .get();
+        for (Map.Entry<String, float[]> l : labels.entrySet()) {
+            LabelEmbedding record = LabelEmbedding.newBuilder()
+                    .setLabel(l.getKey())
+                    .setTeacherId("bench")
+                    .setEmbedding(Embeddings.boxed(l.getValue()))
+                    .setPromptTemplates(List.of("a photo of a {}"))
+                    .setEmbeddedTime(Instant.now())
+                    .build();
+            producer.send(new ProducerRecord<>(
+                            Topics.LABELS_EMBEDDED.name(),
+                            bytes(l.getKey()),
+                            SERDES.valueSerde(Topics.LABELS_EMBEDDED)
+                                    .serializer()
+                                    .serialize(Topics.LABELS_EMBEDDED.name(), record)))
+                    .get();
+        }
+    }
+
+    /** The template pair with a new sequence number and capture time, as the frame sync would write it. */
+    public static FramePair stamped(FramePair template, long sequence, Instant capture) {
+        return FramePair.newBuilder(template)
+                .setAux(SensorFrame.newBuilder(template.getAux())
+                        .setSequence(sequence)
+                        .setCaptureTime(capture)
+                        .build())
+                .setRgb(SensorFrame.newBuilder(template.getRgb())
+                        .setSequence(sequence)
+                        .setCaptureTime(capture)
+                        .build())
+                .setPairedTime(capture)
+                .build();
+    }
+
+    public static byte[] encode(FramePair pair) {
+        return SERDES.valueSerde(Topics.FRAMES_PAIRED).serializer().serialize(Topics.FRAMES_PAIRED.name(), pair);
+    }
+
+    /** Writes the template pair to {@code frames.paired} as captured now with {@code sequence}. */
+    public static void send(
+            KafkaProducer<byte[], byte[]> producer, FramePair template, long sequence, Instant capture) {
+        FramePair p = stamped(template, sequence, capture);
+        producer.send(new ProducerRecord<>(
+                Topics.FRAMES_PAIRED.name(), null, capture.toEpochMilli(), bytes(p.getDeviceId()), encode(p)));
+    }
+
+    static FramePair pair(Random random, String device, long sequence, Instant capture) {
+        SensorFrame aux =
+                frame(random, device, "depth0", Modality.DEPTH, PixelEncoding.DEPTH16_MM, 2, sequence, capture);
+        SensorFrame rgb = frame(random, device, "rgb0", Modality.RGB, PixelEncoding.RGB8, 3, sequence, capture);
+        return FramePair.newBuilder()
+                .setDeviceId(device)
+                .setRgb(rgb)
+                .setAux(aux)
+                .setSkewMicros(0L)
+                .setOrigin(PairOrigin.FRAME_SYNC)
+                .setPairedTime(capture)
+                .build();
+    }
+
+    private static SensorFrame frame(
+            Random random,
+            String device,
+            String sensor,
+            Modality modality,
+            PixelEncoding encoding,
+            int bpp,
+            long sequence,
+            Instant capture) {
+        byte[] data = new byte[SIZE * SIZE * bpp];
+        random.nextBytes(data);
+        return SensorFrame.newBuilder()
+                .setDeviceId(device)
+                .setSensorId(sensor)
+                .setModality(modality)
+                .setCaptureTime(capture)
+                .setSequence(sequence)
+                .setWidth(SIZE)
+                .setHeight(SIZE)
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(data))
+                .build();
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.edgevl.bench.inference;
+
+import ai.djl.engine.Engine;
+import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.bench.BenchResult;
+import dev.edgevl.bench.cluster.ClusterBench;
+import dev.edgevl.config.Settings;
+import dev.edgevl.inference.InferenceConfig;
+import dev.edgevl.inference.LocalFlink;
+import dev.edgevl.inference.StreamInferenceJob;
+import dev.edgevl.kafka.embedded.EmbeddedKafka;
+import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.Keys;
+import dev.edgevl.model.bundle.TrustedKeys;
+import dev.edgevl.model.onnx.LiveModel;
+import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.schemas.topics.TopicInstaller;
+import dev.edgevl.schemas.topics.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The stream job against the bare student, in one run on this machine (targets: docs/targets.md). Every part runs the
+ * student the distiller ships first (the built-in int8 v0) with the same ONNX Runtime threads (one per core):
+ * <ol>
+ *   <li>bare: the job's per-record work (decode, preprocess, the student in batches of 32, labels, routing, the output
+ *       records encoded) in a loop on one thread, each stage timed, after a warm-up; then the same at batch 1;</li>
+ *   <li>sink: what writing one annotation to the broker costs (an idempotent lz4 producer, as the job's);</li>
+ *   <li>the job end to end on an embedded broker and MiniCluster (parallelism 1, exactly-once): a backlog of pairs,
+ *       timed from the first committed annotation to the last, read {@code read_committed};</li>
+ *   <li>latency at half that rate: capture → visible at a consumer of the exactly-once {@code frames.annotated}
+ *       ({@code read_committed}) and of the at-least-once {@code frames.annotated.live};</li>
+ *   <li>the DJL way: a per-record DJL {@code Predictor} in a Flink {@code map} through the same source, broker and
+ *       exactly-once sink, on the same backlog.</li>
+ * </ol>
+ */
+public final class InferenceBench {
+    private static final int DEVICES = 8;
+    private static final String DJL_TOPIC = "bench.djl-annotated";
+    private static final String SINK_TOPIC = "bench.sink";
+
+    private InferenceBench() {}
+
+    /**
+     * @param clusterBacklog pairs for each run on the standalone cluster; 0 leaves the cluster out
+     * @param overrides settings of the job under test, over the bench's own
+     */
+    public static BenchResult run(
+            int backlog, double seconds, int clusterBacklog, Map<String, String> overrides, Consumer<String> log)
+            throws Exception {
+        // DJL's ONNX Runtime engine insists on creating the process's one ORT environment itself; the project's own
+        // sessions share whichever exists, so DJL goes first.
+        Engine.getEngine("OnnxRuntime");
+        Random random = new Random(1);
+        KeyPair keys = Keys.generate();
+        ModelVersion model = BenchFleet.model(keys);
+        Map<String, float[]> labelVectors = BenchFleet.labels(random);
+        List<FramePair> pairs = BenchFleet.pairs(random, 256, DEVICES);
+        List<byte[]> encoded = pairs.stream().map(BenchFleet::encode).toList();
+        Map<String, Double> figures = new LinkedHashMap<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        Settings jobSettings = jobSettings(overrides);
+        // One thread budget for all: what the job gives its one instance here (inference.engine.threads).
+        InferenceConfig jobConfig = InferenceConfig.from(jobSettings);
+        int threads = jobConfig.engineThreads(cores, 1);
+        int batch = jobConfig.batchSize();
+        figures.put("engineThreads", (double) threads);
+        figures.put("batchSize", (double) batch);
+
+        try (LiveModel live = LiveModel.load(model, new BundleVerifier(TrustedKeys.of(keys.getPublic())), threads)) {
+            BareStudent bare = new BareStudent(live, LabelSet.of(labelVectors));
+            log.accept(String.format(
+                    "Bare student (%s), the job's per-record work, batches of %d (the job's) then of 1: %.0f s warm-up and"
+                            + " %.0f s each...",
+                    live, batch, seconds, seconds));
+            BareStudent.Figures batched = bare.run(encoded, batch, seconds);
+            BareStudent.Figures single = bare.run(encoded, 1, seconds);
+            figures.put("bareBatchedFramesPerSecond", batched.framesPerSecond());
+            figures.put("barePerRecordFramesPerSecond", single.framesPerSecond());
+            figures.put("batchedOverPerRecord", batched.framesPerSecond() / single.framesPerSecond());
+            batched.microsPerFrame().forEach((stage, micros) -> figures.put("stage." + stage + "Micros", micros));
+        }
+
+        Path keyFile = Files.createTempFile("edgevl-bench-key", ".pub.pem");
+        Files.writeString(keyFile, Keys.toPem(keys.getPublic()));
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
+                KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+            String bootstrap = kafka.bootstrapServers();
+            TopicInstaller.ensureCatalogue(bootstrap);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(
+                                List.of(new NewTopic(DJL_TOPIC, 6, (short) 1), new NewTopic(SINK_TOPIC, 6, (short) 1)))
+                        .all()
+                        .get();
+            }
+            figures.put("stage.sinkMicros", sinkMicros(producer, pairs.size()));
+            BenchFleet.publish(producer, model, labelVectors);
+            log.accept(String.format("Writing a backlog of %,d pairs to %s...", backlog, Topics.FRAMES_PAIRED.name()));
+            for (int i = 0; i < backlog; i++) {
+                BenchFleet.send(producer, pairs.get(i % pairs.size()), i, Instant.now());
+            }
+            producer.flush();
+
+            try (LocalFlink flink = LocalFlink.start(1, 2)) {
+                log.accept("The job end to end (embedded broker, MiniCluster, parallelism 1, exactly-once)...");
+                StreamExecutionEnvironment env = LocalFlink.environment(1, 0, Duration.ofSeconds(1));
+                StreamInferenceJob.build(
+                        env, jobSettings.with(InferenceConfig.TRUSTED_KEYS.key(), keyFile.toString()), bootstrap);
+                JobID job = flink.submit(env, StreamInferenceJob.NAME);
+                double jobRate = drain(bootstrap, Topics.FRAMES_ANNOTATED.name(), backlog, Duration.ofMinutes(5));
+                figures.put("jobFramesPerSecond", jobRate);
+                figures.put("jobOverBare", jobRate / figures.get("bareBatchedFramesPerSecond"));
+
+                double rate = jobRate / 2;
+                log.accept(String.format(
+                        "Latency: pairs written live at %.0f/s (half the job's rate) for %.0f s, read at consumers...",
+                        rate, seconds));
+                LatencyProbe.Result latency = LatencyProbe.run(bootstrap, producer, pairs, rate, seconds, backlog);
+                figures.put("latencyRateFramesPerSecond", rate);
+                figures.put("liveP50Millis", LatencyProbe.percentile(latency.liveMillis(), 0.50));
+                figures.put("liveP99Millis", LatencyProbe.percentile(latency.liveMillis(), 0.99));
+                figures.put("committedP50Millis", LatencyProbe.percentile(latency.committedMillis(), 0.50));
+                figures.put("committedP99Millis", LatencyProbe.percentile(latency.committedMillis(), 0.99));
+                figures.put("annotatedP99Millis", LatencyProbe.percentile(latency.inJobMillis(), 0.99));
+                figures.put("checkpointIntervalMillis", (double) CHECKPOINT.toMillis());
+                flink.cancel(job);
+
+                log.accept("The DJL way: a per-record DJL Predictor in a Flink map, same backlog, source and sink...");
+                StreamExecutionEnvironment djlEnv = LocalFlink.environment(1, 0, Duration.ofSeconds(1));
+                DjlPerRecordJob.build(
+                        djlEnv,
+                        bootstrap,
+                        BenchFleet.productionOnnx(),
+                        labelVectors,
+                        threads,
+                        CHECKPOINT.toMillis(),
+                        DJL_TOPIC,
+                        "bench-djl");
+                JobID djl = flink.submit(djlEnv, DjlPerRecordJob.NAME);
+                double djlRate = drain(bootstrap, DJL_TOPIC, backlog, Duration.ofMinutes(5));
+                flink.cancel(djl);
+                figures.put("djlPerRecordFramesPerSecond", djlRate);
+                figures.put("batchedOverDjlPerRecord", jobRate / djlRate);
+            }
+        } finally {
+            Files.deleteIfExists(keyFile);
+        }
+        String sentence = sentence(figures);
+        if (clusterBacklog > 0) {
+            log.accept("The job jar on a Flink standalone cluster (a JobManager and two TaskManager processes)...");
+            Map<String, Double> cluster = ClusterBench.run(ClusterBench.findJobJar(), clusterBacklog, log);
+            figures.putAll(cluster);
+            sentence += "; " + ClusterBench.describe(cluster);
+        }
+        return new BenchResult("inference", sentence, figures);
+    }
+
+    private static final Duration CHECKPOINT = Duration.ofMillis(500);
+
+    private static Settings jobSettings(Map<String, String> overrides) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(InferenceConfig.PARALLELISM.key(), "1");
+        settings.put(InferenceConfig.CHECKPOINT_INTERVAL.key(), CHECKPOINT.toMillis() + "ms");
+        settings.putAll(overrides);
+        return Settings.of(settings);
+    }
+
+    private static String sentence(Map<String, Double> f) {
+        return String.format(
+                "bare student %.0f frames/s in batches of %.0f vs %.0f per record (%.1fx); per frame decode %.0f, preprocess %.0f,"
+                        + " model %.0f, post-process %.0f, serialise %.0f, sink %.0f us; the job end to end %.0f frames/s"
+                        + " (%.2f of bare); a per-record DJL Predictor job %.0f frames/s (batched job %.1fx); at %.0f"
+                        + " frames/s capture->visible p50/p99: live %.0f/%.0f ms, committed %.0f/%.0f ms (checkpoints"
+                        + " every %.0f ms)",
+                f.get("bareBatchedFramesPerSecond"),
+                f.get("batchSize"),
+                f.get("barePerRecordFramesPerSecond"),
+                f.get("batchedOverPerRecord"),
+                f.get("stage.decodeMicros"),
+                f.get("stage.preprocessMicros"),
+                f.get("stage.modelMicros"),
+                f.get("stage.postprocessMicros"),
+                f.get("stage.serialiseMicros"),
+                f.get("stage.sinkMicros"),
+                f.get("jobFramesPerSecond"),
+                f.get("jobOverBare"),
+                f.get("djlPerRecordFramesPerSecond"),
+                f.get("batchedOverDjlPerRecord"),
+                f.get("latencyRateFramesPerSecond"),
+                f.get("liveP50Millis"),
+                f.get("liveP99Millis"),
+                f.get("committedP50Millis"),
+                f.get("committedP99Millis"),
+                f.get("checkpointIntervalMillis"));
+    }
+
+    /** Microseconds per record for a producer like the job's sink writing annotation-sized records, after a warm-up. */
+    private static double sinkMicros(KafkaProducer<byte[], byte[]> producer, int count) throws Exception {
+        byte[] value = new byte[1_600]; // an annotation: two 128-float embeddings, top-3 twice, ids and times
+        new Random(2).nextBytes(value);
+        for (int round = 0; ; round++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 20 * count; i++) {
+                producer.send(new ProducerRecord<>(SINK_TOPIC, null, BenchFleet.bytes("dev-" + (i % DEVICES)), value));
+            }
+            producer.flush();
+            if (round == 1) {
+                return (System.nanoTime() - start) / 1e3 / (20 * count);
+            }
+        }
+    }
+
+    /** Reads {@code topic} from the start until {@code count} records have arrived; the rate from the first to the last. */
+    private static double drain(String bootstrap, String topic, int count, Duration timeout) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", "inference-bench-" + topic);
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
+        props.put("key.deserializer", ByteArrayDeserializer.class);
+        props.put("value.deserializer", ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long first = 0;
+            int firstBatch = 0;
+            int seen = 0;
+            while (seen < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "only " + seen + " of " + count + " records arrived on " + topic + " within " + timeout);
+                }
+                int n = consumer.poll(Duration.ofMillis(100)).count();
+                if (n > 0 && first == 0) {
+                    first = System.nanoTime();
+                    firstBatch = n;
+                }
+                seen += n;
+            }
+            return (seen - firstBatch) / ((System.nanoTime() - first) / 1e9);
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "key.serializer",
+                ByteArraySerializer.class,
+                "value.serializer",
+                ByteArraySerializer.class,
+                "linger.ms",
+                5,
+                "max.request.size",
+                8 << 20,
+                "compression.type",
+                "lz4"));
+    }
+}
