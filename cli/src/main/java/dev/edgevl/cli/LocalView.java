@@ -8,6 +8,7 @@ import dev.edgevl.eval.live.LiveEvent;
 import dev.edgevl.eval.live.LiveSnapshot;
 import dev.edgevl.eval.live.Scoreboard;
 import dev.edgevl.eval.live.TimePoint;
+import dev.edgevl.eval.live.VisibleLatency;
 import dev.edgevl.eval.live.WindowFigures;
 import dev.edgevl.sim.scenario.Scenario;
 import java.io.PrintWriter;
@@ -33,6 +34,7 @@ final class LocalView implements AutoCloseable {
     private final PrintWriter out;
     private final LocalStack stack;
     private final LiveEvaluator evaluator;
+    private final VisibleLatency visible;
     private final Scenario world;
     private final List<LiveEvent> drifts;
     private final boolean terminal;
@@ -50,12 +52,14 @@ final class LocalView implements AutoCloseable {
             PrintWriter out,
             LocalStack stack,
             LiveEvaluator evaluator,
+            VisibleLatency visible,
             Scenario world,
             List<LiveEvent> drifts,
             boolean terminal) {
         this.out = out;
         this.stack = stack;
         this.evaluator = evaluator;
+        this.visible = visible;
         this.world = world;
         this.drifts = drifts;
         this.terminal = terminal;
@@ -117,12 +121,13 @@ final class LocalView implements AutoCloseable {
                 world.devices().size()));
         lines.add(String.format(
                 Locale.ROOT,
-                "frames    %6.1f/s in  %6.1f/s paired  %6.1f/s annotated   capture->annotation p50 %s  p99 %s",
+                "frames    %6.1f/s in  %6.1f/s paired  %6.1f/s annotated   capture->visible (frames.annotated.live) p50 %s"
+                        + "  p99 %s",
                 frames.perSecond(fleet.frames()),
                 pairs.perSecond(stack.sync().stats().forwarded()),
                 w.framesPerSecond(),
-                ms(w.p50Ms()),
-                ms(w.p99Ms())));
+                ms(visible.window().p50Ms()),
+                ms(visible.window().p99Ms())));
         lines.add(String.format(
                 Locale.ROOT,
                 "teacher   %s of frames routed (window), %s overall; %,d embedded",
@@ -176,7 +181,7 @@ final class LocalView implements AutoCloseable {
     }
 
     private static String ms(Double v) {
-        return v == null ? "-" : String.format(Locale.ROOT, "%.0f ms", v);
+        return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.0f ms", v);
     }
 
     @Override

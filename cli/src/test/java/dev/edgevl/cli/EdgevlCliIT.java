@@ -232,6 +232,10 @@ class EdgevlCliIT {
         }
         assertThat(json.at("/modalities/DEPTH/finalFrozen").isNumber()).isTrue();
         assertThat(json.at("/pairing/DEPTH/unpairedShare").isNumber()).isTrue();
+        assertThat(json.at("/visibleLatency/annotations").asLong())
+                .as("annotations seen at a consumer of frames.annotated.live: %s", json.path("visibleLatency"))
+                .isPositive();
+        assertThat(json.at("/visibleLatency/p99Ms").isNumber()).isTrue();
         assertThat(java.nio.file.Files.size(reportDir.resolve("local.png"))).isGreaterThan(1000);
         double student = json.at("/summary/nonRgbAfterPromotion").asDouble(Double.NaN);
         double teacher = json.at("/summary/teacherNonRgbAfterPromotion").asDouble(Double.NaN);

@@ -1,5 +1,6 @@
 package dev.edgevl.bench.inference;
 
+import dev.edgevl.avro.Annotation;
 import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.Modality;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * What the stream benchmarks feed the job: the student the distiller ships first (the project's built-in v0, int8,
@@ -141,8 +143,13 @@ public final class BenchFleet {
     }
 
     static FramePair pair(Random random, String device, long sequence, Instant capture) {
+        return pair(random, device, "depth0", sequence, capture);
+    }
+
+    /** A pair of random depth and RGB pixels; {@code auxSensor} names its non-RGB sensor. */
+    public static FramePair pair(Random random, String device, String auxSensor, long sequence, Instant capture) {
         SensorFrame aux =
-                frame(random, device, "depth0", Modality.DEPTH, PixelEncoding.DEPTH16_MM, 2, sequence, capture);
+                frame(random, device, auxSensor, Modality.DEPTH, PixelEncoding.DEPTH16_MM, 2, sequence, capture);
         SensorFrame rgb = frame(random, device, "rgb0", Modality.RGB, PixelEncoding.RGB8, 3, sequence, capture);
         return FramePair.newBuilder()
                 .setDeviceId(device)
@@ -176,6 +183,29 @@ public final class BenchFleet {
                 .setEncoding(encoding)
                 .setData(ByteBuffer.wrap(data))
                 .build();
+    }
+
+    public static Annotation decodeAnnotation(byte[] value) {
+        return SERDES.valueSerde(Topics.FRAMES_ANNOTATED)
+                .deserializer()
+                .deserialize(Topics.FRAMES_ANNOTATED.name(), value);
+    }
+
+    /** A producer like a device's: lz4, 5 ms linger, room for a model record. */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "key.serializer",
+                ByteArraySerializer.class,
+                "value.serializer",
+                ByteArraySerializer.class,
+                "linger.ms",
+                5,
+                "max.request.size",
+                8 << 20,
+                "compression.type",
+                "lz4"));
     }
 
     static byte[] bytes(String s) {

@@ -36,7 +36,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The stream job against the bare student, in one run on this machine (targets: docs/targets.md). Every part runs the
@@ -57,6 +56,7 @@ public final class InferenceBench {
     private static final int DEVICES = 8;
     private static final String DJL_TOPIC = "bench.djl-annotated";
     private static final String SINK_TOPIC = "bench.sink";
+    private static final Duration CHECKPOINT = Duration.ofMillis(500);
 
     private InferenceBench() {}
 
@@ -103,7 +103,7 @@ public final class InferenceBench {
         Path keyFile = Files.createTempFile("edgevl-bench-key", ".pub.pem");
         Files.writeString(keyFile, Keys.toPem(keys.getPublic()));
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
-                KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+                KafkaProducer<byte[], byte[]> producer = BenchFleet.producer(kafka.bootstrapServers())) {
             String bootstrap = kafka.bootstrapServers();
             TopicInstaller.ensureCatalogue(bootstrap);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -173,8 +173,6 @@ public final class InferenceBench {
         }
         return new BenchResult("inference", sentence, figures);
     }
-
-    private static final Duration CHECKPOINT = Duration.ofMillis(500);
 
     private static Settings jobSettings(Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -258,21 +256,5 @@ public final class InferenceBench {
             }
             return (seen - firstBatch) / ((System.nanoTime() - first) / 1e9);
         }
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                "bootstrap.servers",
-                bootstrap,
-                "key.serializer",
-                ByteArraySerializer.class,
-                "value.serializer",
-                ByteArraySerializer.class,
-                "linger.ms",
-                5,
-                "max.request.size",
-                8 << 20,
-                "compression.type",
-                "lz4"));
     }
 }

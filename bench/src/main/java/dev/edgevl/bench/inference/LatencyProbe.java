@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,7 +82,7 @@ final class LatencyProbe {
     }
 
     private static final class Reader implements Runnable {
-        private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch ready = new CountDownLatch(1);
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final long firstSequence;
         private final AtomicBoolean done;
