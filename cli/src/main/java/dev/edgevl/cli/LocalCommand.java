@@ -1,7 +1,5 @@
 package dev.edgevl.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
@@ -19,13 +17,11 @@ import dev.edgevl.schemas.serde.WireFormat;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -167,7 +163,6 @@ final class LocalCommand implements Callable<Integer> {
             List<LiveEvent> drifts = LiveEvent.drifts(world, stack.fleetEpoch());
             TeacherModel teacher = stack.teacher().teacher();
             LiveReport result;
-            VisibleLatency.Figures visibleOverall;
             try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
                     VisibleLatency visible = new VisibleLatency(servers, serdes, Duration.ofSeconds(30));
                     LiveEvaluator evaluator = new LiveEvaluator(
@@ -190,38 +185,14 @@ final class LocalCommand implements Callable<Integer> {
                                 : "Stopping the fleet, the distiller, the job, the teacher and frame sync...");
                 out.flush();
                 evaluator.close();
-                result = evaluator.report();
-                visibleOverall = visible.overall();
+                result = evaluator.report().withVisibleLatency(visible.overall());
             }
             Path chart = result.writeWithChart(report);
-            addVisibleLatency(report, visibleOverall);
             out.printf(
-                    "%nReport: %s and %s%n%s%n%s%n%n%s",
-                    report.toAbsolutePath(),
-                    chart,
-                    result.summaryText(),
-                    String.format(
-                            Locale.ROOT,
-                            "Capture->visible at a consumer of frames.annotated.live (the low-latency output): p50 %.0f"
-                                    + " ms, p99 %.0f ms over %,d annotations.",
-                            visibleOverall.p50Ms(),
-                            visibleOverall.p99Ms(),
-                            visibleOverall.count()),
-                    result.segmentTable());
+                    "%nReport: %s and %s%n%s%n%n%s",
+                    report.toAbsolutePath(), chart, result.summaryText(), result.segmentTable());
             out.flush();
         }
-    }
-
-    /** The report's {@code visibleLatency}: capture → arrival at a consumer of the low-latency output. */
-    private static void addVisibleLatency(Path report, VisibleLatency.Figures figures) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = (ObjectNode) json.readTree(report.toFile());
-        ObjectNode v = root.putObject("visibleLatency");
-        v.put("topic", Topics.FRAMES_ANNOTATED_LIVE.name());
-        v.put("annotations", figures.count());
-        v.put("p50Ms", figures.p50Ms());
-        v.put("p99Ms", figures.p99Ms());
-        json.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), root);
     }
 
     /** For tests and embedding: wait until everything is up; null if startup failed. */

@@ -136,11 +136,10 @@ public final class InferenceBench {
                         rate, seconds));
                 LatencyProbe.Result latency = LatencyProbe.run(bootstrap, producer, pairs, rate, seconds, backlog);
                 figures.put("latencyRateFramesPerSecond", rate);
-                figures.put("liveP50Millis", LatencyProbe.percentile(latency.liveMillis(), 0.50));
-                figures.put("liveP99Millis", LatencyProbe.percentile(latency.liveMillis(), 0.99));
-                figures.put("committedP50Millis", LatencyProbe.percentile(latency.committedMillis(), 0.50));
-                figures.put("committedP99Millis", LatencyProbe.percentile(latency.committedMillis(), 0.99));
-                figures.put("annotatedP99Millis", LatencyProbe.percentile(latency.inJobMillis(), 0.99));
+                figures.put("liveP50Millis", latency.live().p50Ms());
+                figures.put("liveP99Millis", latency.live().p99Ms());
+                figures.put("committedP50Millis", latency.committed().p50Ms());
+                figures.put("committedP99Millis", latency.committed().p99Ms());
                 figures.put("checkpointIntervalMillis", (double) CHECKPOINT.toMillis());
                 flink.cancel(job);
 

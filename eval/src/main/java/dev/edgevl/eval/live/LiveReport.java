@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgevl.avro.Modality;
+import dev.edgevl.schemas.topics.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.Map;
  * @param judges    how much of its sample each second opinion (frozen, teacher) scored
  * @param beforeStart records left out because they were captured before this run started (an earlier run's)
  * @param rolledBack the canaries rolled back during the run, and how much of the fleet ran each
+ * @param visibleLatency capture → arrival at a consumer of {@code frames.annotated.live}; null when not measured
  */
 public record LiveReport(
         String scenario,
@@ -49,7 +51,32 @@ public record LiveReport(
         Duration firstLabelledAnnotation,
         Map<Scoreboard.Judge, PairJudge.Stats> judges,
         long beforeStart,
-        List<Exposure.RolledBack> rolledBack) {
+        List<Exposure.RolledBack> rolledBack,
+        VisibleLatency.Figures visibleLatency) {
+
+    /** This report with the low-latency output's capture → visible figures, measured beside the evaluator. */
+    public LiveReport withVisibleLatency(VisibleLatency.Figures figures) {
+        return new LiveReport(
+                scenario,
+                start,
+                duration,
+                devices,
+                window,
+                points,
+                events,
+                summary,
+                targets,
+                matching,
+                segments,
+                modalities,
+                routing,
+                pairing,
+                firstLabelledAnnotation,
+                judges,
+                beforeStart,
+                rolledBack,
+                figures);
+    }
 
     /** @param undecodable records that could not be read (they are skipped) */
     public record Matching(long matched, long evictedAnnotations, long evictedTruths, long undecodable) {}
@@ -166,6 +193,13 @@ public record LiveReport(
         sum.put("routingShare", s.routingShare());
         sum.put("routingWithinBudget", s.routingWithinBudget());
         sum.put("text", summaryText());
+        if (visibleLatency != null) {
+            ObjectNode v = root.putObject("visibleLatency");
+            v.put("topic", Topics.FRAMES_ANNOTATED_LIVE.name());
+            v.put("annotations", visibleLatency.count());
+            v.put("p50Ms", visibleLatency.p50Ms());
+            v.put("p99Ms", visibleLatency.p99Ms());
+        }
         ObjectNode t = root.putObject("targets");
         t.put("recoveryTolerance", targets.recoveryTolerance());
         t.put("recoveryLimitSeconds", targets.recoveryLimit().toSeconds());
@@ -345,6 +379,16 @@ public record LiveReport(
                     r.devices(),
                     r.allDevices(),
                     pct(r.frameShare())));
+        }
+        if (visibleLatency != null) {
+            b.append(String.format(
+                    Locale.ROOT,
+                    " Capture->visible at a consumer of %s (the low-latency output): p50 %.0f ms, p99 %.0f ms over %,d"
+                            + " annotations.",
+                    Topics.FRAMES_ANNOTATED_LIVE.name(),
+                    visibleLatency.p50Ms(),
+                    visibleLatency.p99Ms(),
+                    visibleLatency.count()));
         }
         return b.toString();
     }

@@ -278,6 +278,7 @@ public final class LiveTally {
                 firstLabelled == null || start == null ? null : Duration.between(start, firstLabelled),
                 judgeStats,
                 beforeStart,
-                exposure.report());
+                exposure.report(),
+                null);
     }
 }

@@ -2,6 +2,7 @@ package dev.edgevl.eval.live;
 
 import dev.edgevl.avro.Annotation;
 import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.Topic;
 import dev.edgevl.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -10,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -17,8 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Capture → visible where a user of the low-latency output sees it: a consumer of {@code frames.annotated.live}, on its
- * own thread, notes when each annotation arrives against its capture time (same machine, same clock in a local run).
+ * Capture → visible where a user sees it: a consumer of an annotation topic ({@code frames.annotated.live} by
+ * default; {@code frames.annotated} read {@code read_committed} for the exactly-once path), on its own thread, notes when each annotation arrives against its capture time (same machine, same clock in a local run).
  * Repeats of a pair (the topic is at least once) count once. Keeps the last {@code window} for a live view and a
  * millisecond histogram of everything for the summary.
  */
@@ -33,20 +36,36 @@ public final class VisibleLatency implements AutoCloseable {
     private final Deserializer<Annotation> decode;
     private final Recorder recorder;
     private final Thread thread;
+    private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
 
+    /** Reads the low-latency output, {@code frames.annotated.live}. */
     public VisibleLatency(String bootstrap, AvroSerdes serdes, Duration window) {
+        this(bootstrap, serdes, Topics.FRAMES_ANNOTATED_LIVE, false, window);
+    }
+
+    /**
+     * @param topic         an annotation topic: {@code frames.annotated.live}, or {@code frames.annotated}
+     * @param readCommitted read as an exactly-once consumer does ({@code isolation.level=read_committed})
+     */
+    public VisibleLatency(
+            String bootstrap,
+            AvroSerdes serdes,
+            Topic<String, Annotation> topic,
+            boolean readCommitted,
+            Duration window) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
-        props.put("client.id", "edgevl-visible-latency");
+        props.put("client.id", "edgevl-visible-latency-" + topic.name());
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "latest");
-        props.put("group.id", "edgevl-visible-latency");
+        props.put("group.id", "edgevl-visible-latency-" + topic.name());
+        props.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
         props.put("fetch.max.wait.ms", "10");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.decode = serdes.valueSerde(Topics.FRAMES_ANNOTATED_LIVE).deserializer();
+        this.decode = serdes.valueSerde(topic).deserializer();
         this.recorder = new Recorder(window);
-        consumer.subscribe(List.of(Topics.FRAMES_ANNOTATED_LIVE.name()));
+        consumer.subscribe(List.of(topic.name()));
         this.thread = new Thread(this::run, "visible-latency");
         thread.setDaemon(true);
         thread.start();
@@ -54,6 +73,11 @@ public final class VisibleLatency implements AutoCloseable {
 
     private void run() {
         try {
+            while (running && consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(50));
+            }
+            consumer.assignment().forEach(consumer::position); // "latest" is fixed now, before anything is awaited
+            assigned.countDown();
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.currentTimeMillis();
@@ -71,7 +95,15 @@ public final class VisibleLatency implements AutoCloseable {
         } catch (WakeupException e) {
             // close()
         } finally {
+            assigned.countDown();
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+        }
+    }
+
+    /** Waits until the consumer has its partitions: annotations written after this are all seen. */
+    public void awaitAssigned(Duration timeout) throws InterruptedException {
+        if (!assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the consumer got no partitions within " + timeout);
         }
     }
 
