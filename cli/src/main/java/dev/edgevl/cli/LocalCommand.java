@@ -165,6 +165,7 @@ final class LocalCommand implements Callable<Integer> {
             LiveReport result;
             try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
                     VisibleLatency visible = new VisibleLatency(servers, serdes, Duration.ofSeconds(30));
+                    VisibleLatency paired = VisibleLatency.pairs(servers, serdes, Duration.ofSeconds(30));
                     LiveEvaluator evaluator = new LiveEvaluator(
                             servers,
                             serdes,
@@ -175,8 +176,8 @@ final class LocalCommand implements Callable<Integer> {
                                     new BundleVerifier(TrustedKeys.of(
                                             stack.keys().keyPair().getPublic())),
                                     stack.distiller().config().family()))) {
-                try (LocalView view =
-                        new LocalView(out, stack, evaluator, visible, world, drifts, System.console() != null)) {
+                try (LocalView view = new LocalView(
+                        out, stack, evaluator, paired, visible, world, drifts, System.console() != null)) {
                     byCtrlC = signal.await(runLength.duration);
                 }
                 out.println(
@@ -185,7 +186,7 @@ final class LocalCommand implements Callable<Integer> {
                                 : "Stopping the fleet, the distiller, the job, the teacher and frame sync...");
                 out.flush();
                 evaluator.close();
-                result = evaluator.report().withVisibleLatency(visible.overall());
+                result = evaluator.report().withVisibleLatency(visible.overall(), paired.overall());
             }
             Path chart = result.writeWithChart(report);
             out.printf(

@@ -34,6 +34,7 @@ final class LocalView implements AutoCloseable {
     private final PrintWriter out;
     private final LocalStack stack;
     private final LiveEvaluator evaluator;
+    private final VisibleLatency paired;
     private final VisibleLatency visible;
     private final Scenario world;
     private final List<LiveEvent> drifts;
@@ -52,6 +53,7 @@ final class LocalView implements AutoCloseable {
             PrintWriter out,
             LocalStack stack,
             LiveEvaluator evaluator,
+            VisibleLatency paired,
             VisibleLatency visible,
             Scenario world,
             List<LiveEvent> drifts,
@@ -59,6 +61,7 @@ final class LocalView implements AutoCloseable {
         this.out = out;
         this.stack = stack;
         this.evaluator = evaluator;
+        this.paired = paired;
         this.visible = visible;
         this.world = world;
         this.drifts = drifts;
@@ -121,13 +124,20 @@ final class LocalView implements AutoCloseable {
                 world.devices().size()));
         lines.add(String.format(
                 Locale.ROOT,
-                "frames    %6.1f/s in  %6.1f/s paired  %6.1f/s annotated   capture->visible (frames.annotated.live) p50 %s"
-                        + "  p99 %s",
+                "frames    %6.1f/s in  %6.1f/s paired  %6.1f/s annotated",
                 frames.perSecond(fleet.frames()),
                 pairs.perSecond(stack.sync().stats().forwarded()),
-                w.framesPerSecond(),
-                ms(visible.window().p50Ms()),
-                ms(visible.window().p99Ms())));
+                w.framesPerSecond()));
+        VisibleLatency.Figures p = paired.window();
+        VisibleLatency.Figures v = visible.window();
+        lines.add(String.format(
+                Locale.ROOT,
+                "latency   from capture, p50/p99: paired %s, readable by the job %s, annotated %s, visible %s"
+                        + " (frames.annotated.live)",
+                hop(p.madeP50Ms(), p.madeP99Ms()),
+                hop(p.p50Ms(), p.p99Ms()),
+                hop(v.madeP50Ms(), v.madeP99Ms()),
+                hop(v.p50Ms(), v.p99Ms())));
         lines.add(String.format(
                 Locale.ROOT,
                 "teacher   %s of frames routed (window), %s overall; %,d embedded",
@@ -180,8 +190,8 @@ final class LocalView implements AutoCloseable {
         return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
-    private static String ms(Double v) {
-        return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.0f ms", v);
+    private static String hop(double p50, double p99) {
+        return Double.isNaN(p50) ? "-" : String.format(Locale.ROOT, "%.0f/%.0f ms", p50, p99);
     }
 
     @Override

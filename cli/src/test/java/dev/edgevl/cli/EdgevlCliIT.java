@@ -236,6 +236,15 @@ class EdgevlCliIT {
                 .as("annotations seen at a consumer of frames.annotated.live: %s", json.path("visibleLatency"))
                 .isPositive();
         assertThat(json.at("/visibleLatency/p99Ms").isNumber()).isTrue();
+        // Each record is made before a consumer sees it, so the hops from capture are ordered record by record and so
+        // percentile by percentile.
+        var hops = json.at("/visibleLatency/hops");
+        assertThat(hops.at("/paired/p99Ms").asDouble())
+                .as("hops %s", hops)
+                .isLessThanOrEqualTo(hops.at("/pairReadable/p99Ms").asDouble());
+        assertThat(hops.at("/annotated/p99Ms").asDouble())
+                .as("hops %s", hops)
+                .isLessThanOrEqualTo(hops.at("/visible/p99Ms").asDouble());
         assertThat(java.nio.file.Files.size(reportDir.resolve("local.png"))).isGreaterThan(1000);
         double student = json.at("/summary/nonRgbAfterPromotion").asDouble(Double.NaN);
         double teacher = json.at("/summary/teacherNonRgbAfterPromotion").asDouble(Double.NaN);

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -128,6 +130,35 @@ public final class DeviceState {
             }
         }
         return new FrameMatcher.Tolerances(bySensor, rule.unseenSensorMicros());
+    }
+
+    /**
+     * What each sensor has surely sent, from its sequence numbers and frame period ({@link FrameMatcher.Horizon}): the
+     * frames of an unbroken run of sequence numbers up to the newest have all arrived, and the next one is at least
+     * three quarters of a period after the newest (a margin for jitter). A sensor without a period estimate, or whose
+     * newest frame breaks the run, has none.
+     */
+    public FrameMatcher.Horizons horizons() {
+        Map<String, FrameMatcher.Horizon> bySensor = new TreeMap<>();
+        Set<String> rgb = new TreeSet<>();
+        for (Map.Entry<String, Sensor> entry : sensors.entrySet()) {
+            Sensor sensor = entry.getValue();
+            if (sensor.modality == Modality.RGB) {
+                rgb.add(entry.getKey());
+            }
+            OptionalLong period = sensor.period.micros();
+            if (sensor.window == null || period.isEmpty() || sensor.window.highSequence() < 0) {
+                continue;
+            }
+            long p = period.getAsLong();
+            long newest = sensor.window.highCaptureMicros();
+            long run = sensor.window.seenRun();
+            // The frame before the run is missing (about run periods before the newest), unless the run goes back to
+            // the sensor's first frame.
+            long from = run > sensor.window.highSequence() ? Long.MIN_VALUE : newest - run * p + p / 4;
+            bySensor.put(entry.getKey(), new FrameMatcher.Horizon(from, newest + p - p / 4));
+        }
+        return new FrameMatcher.Horizons(bySensor, rgb);
     }
 
     private Sensor sensor(String sensorId) {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,6 +29,14 @@ import java.util.TreeMap;
  * what has arrived, so a frame more than the grace late can cost its neighbours their best partner; the invariants
  * (each non-RGB frame once, each RGB frame at most once per sensor, every pair within the tolerance it was decided
  * with) hold regardless, also when tolerances change from one round to the next.
+ *
+ * <p><b>Sooner, when the device's own numbers show it.</b> Waiting for stream time to pass tolerance + grace costs a
+ * non-RGB frame one to two frame periods. A device's sequence numbers and frame periods usually say more: when every RGB
+ * sensor has sent all its frames within the tolerance of a non-RGB frame (no sequence number missing, and its next
+ * frame, a period after its newest, lies beyond the tolerance), no partner can still come; and when the frame's own
+ * sensor has no frame missing near its chosen partner (and its next frame would be farther from it), no rival can take
+ * that partner away. Such a frame is decided at once ({@link Horizons}); anything missing, unknown or late falls back to
+ * the rule above.
  */
 public final class FrameMatcher {
 
@@ -85,7 +94,63 @@ public final class FrameMatcher {
         }
     }
 
+    /**
+     * What one sensor's sequence numbers and frame period say: every frame of the sensor captured from
+     * {@code fromMicros} up to (not including) {@code throughMicros} has arrived.
+     */
+    public record Horizon(long fromMicros, long throughMicros) {
+        public static final Horizon UNKNOWN = new Horizon(Long.MAX_VALUE, Long.MIN_VALUE);
+
+        /** Whether every frame captured in [from, to] has arrived. */
+        boolean covers(long from, long to) {
+            return fromMicros <= from && throughMicros > to;
+        }
+    }
+
+    /**
+     * The horizons of one device's sensors in one round, and which sensors are RGB cameras.
+     *
+     * @param bySensor   per sensor; a sensor left out has no horizon (its period or sequence numbers are not known)
+     * @param rgbSensors the device's RGB sensors; with none known, nothing is decided early
+     */
+    public record Horizons(Map<String, Horizon> bySensor, Set<String> rgbSensors) {
+        /** No early decisions: frames wait for stream time. */
+        public static final Horizons NONE = new Horizons(Map.of(), Set.of());
+
+        public Horizons {
+            bySensor = Map.copyOf(bySensor);
+            rgbSensors = Set.copyOf(rgbSensors);
+        }
+
+        Horizon of(String sensorId) {
+            return bySensor.getOrDefault(sensorId, Horizon.UNKNOWN);
+        }
+
+        /** Whether every RGB frame captured in [from, to] has arrived, from every RGB sensor. */
+        boolean allRgbArrived(long from, long to) {
+            return !rgbSensors.isEmpty() && rgbSensors.stream().allMatch(id -> of(id).covers(from, to));
+        }
+    }
+
     private FrameMatcher() {}
+
+    /**
+     * Whether a non-RGB frame's decision can no longer change: every RGB frame within its tolerance has arrived, and no
+     * frame of its own sensor that is still to come could be nearer its partner (or, going alone, claim any RGB frame
+     * it could).
+     */
+    static boolean settledEarly(PendingFrame aux, PendingFrame partner, long toleranceMicros, Horizons horizons) {
+        long a = aux.captureMicros();
+        if (!horizons.allRgbArrived(a - toleranceMicros, a + toleranceMicros)) {
+            return false;
+        }
+        Horizon own = horizons.of(aux.sensorId());
+        if (partner == null) {
+            return own.covers(a - 2 * toleranceMicros, a + 2 * toleranceMicros);
+        }
+        long mirror = 2 * partner.captureMicros() - a; // a rival nearer the partner lies between a and this
+        return own.covers(Math.min(a, mirror), Math.max(a, mirror));
+    }
 
     /** Stream time must pass a frame's capture time by more than this before the frame is decided. */
     public static long decisionDelayMicros(PendingFrame frame, Rules rules, Tolerances tolerances) {
@@ -108,6 +173,17 @@ public final class FrameMatcher {
         return streamTimeMicros > capture && streamTimeMicros - capture > decisionDelayMicros(frame, rules, tolerances);
     }
 
+    /** One round for one device, deciding only by stream time and the wall clock. */
+    public static Decisions decide(
+            Collection<PendingFrame> pending,
+            long streamTimeMicros,
+            long nowMillis,
+            boolean forceAll,
+            Rules rules,
+            Tolerances tolerances) {
+        return decide(pending, streamTimeMicros, nowMillis, forceAll, rules, tolerances, Horizons.NONE);
+    }
+
     /**
      * One round for one device.
      *
@@ -116,6 +192,8 @@ public final class FrameMatcher {
      * @param nowMillis        wall-clock time, for the max wait
      * @param forceAll         decide everything now (the device's clock was reset)
      * @param tolerances       the device's tolerances in this round
+     * @param horizons         what the device's sensors have surely sent, for early decisions ({@link Horizons#NONE}:
+     *                         none)
      */
     public static Decisions decide(
             Collection<PendingFrame> pending,
@@ -123,7 +201,8 @@ public final class FrameMatcher {
             long nowMillis,
             boolean forceAll,
             Rules rules,
-            Tolerances tolerances) {
+            Tolerances tolerances,
+            Horizons horizons) {
         List<PendingFrame> rgb = new ArrayList<>();
         Map<String, List<PendingFrame>> auxBySensor = new TreeMap<>();
         pending.stream().sorted(PendingFrame.TIME_ORDER).forEach(frame -> {
@@ -142,11 +221,17 @@ public final class FrameMatcher {
             Map<PendingFrame, Integer> partners =
                     nearestFirst(sensor.getKey(), sensor.getValue(), rgb, tolerances.of(sensor.getKey()));
             for (PendingFrame aux : sensor.getValue()) {
-                if (!forceAll && !isReady(aux, streamTimeMicros, nowMillis, rules, tolerances)) {
+                Integer partner = partners.get(aux);
+                if (!forceAll
+                        && !isReady(aux, streamTimeMicros, nowMillis, rules, tolerances)
+                        && !settledEarly(
+                                aux,
+                                partner == null ? null : rgb.get(partner),
+                                tolerances.of(sensor.getKey()),
+                                horizons)) {
                     waitingAux.add(aux);
                     continue;
                 }
-                Integer partner = partners.get(aux);
                 if (partner == null) {
                     matches.add(new Match(null, aux));
                 } else {

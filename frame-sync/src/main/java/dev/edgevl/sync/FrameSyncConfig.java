@@ -34,6 +34,7 @@ public record FrameSyncConfig(
         Duration depthTolerance,
         Duration thermalTolerance,
         Duration grace,
+        boolean decideEarly,
         Duration maxWait,
         Duration checkInterval,
         Duration clockReset,
@@ -117,6 +118,13 @@ public record FrameSyncConfig(
             Duration.ofMillis(50),
             "How far out of capture-time order a device's frames may arrive and still be paired; a frame arriving later "
                     + "than this behind its device's newest frame is late and goes unpaired.");
+    public static final ConfigOption<Boolean> DECIDE_EARLY = ConfigOption.bool(
+            "sync.decide-early",
+            true,
+            "Decide a non-RGB frame as soon as its device's sequence numbers and frame periods show that no nearer RGB "
+                    + "frame and no nearer rival can still come (nothing missing, the next frames beyond reach), instead of "
+                    + "waiting for the device's stream time to pass tolerance + sync.grace (one to two frame periods). "
+                    + "Anything missing or unknown falls back to waiting.");
     public static final ConfigOption<Duration> MAX_WAIT = ConfigOption.duration(
             "sync.max-wait",
             Duration.ofSeconds(2),
@@ -163,6 +171,7 @@ public record FrameSyncConfig(
             TOLERANCE_DEPTH,
             TOLERANCE_THERMAL,
             GRACE,
+            DECIDE_EARLY,
             MAX_WAIT,
             CHECK_INTERVAL,
             CLOCK_RESET,
@@ -206,6 +215,7 @@ public record FrameSyncConfig(
                 settings.get(TOLERANCE_DEPTH),
                 settings.get(TOLERANCE_THERMAL),
                 settings.get(GRACE),
+                settings.get(DECIDE_EARLY),
                 settings.get(MAX_WAIT),
                 settings.get(CHECK_INTERVAL),
                 settings.get(CLOCK_RESET),

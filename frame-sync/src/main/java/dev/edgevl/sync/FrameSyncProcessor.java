@@ -138,8 +138,8 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
                                 .mapToLong(PendingFrame::captureMicros)
                                 .max()
                                 .orElseThrow();
-                Decisions decisions =
-                        FrameMatcher.decide(waiting, streamTime, now, false, rules, state.tolerances(toleranceRule));
+                Decisions decisions = FrameMatcher.decide(
+                        waiting, streamTime, now, false, rules, state.tolerances(toleranceRule), horizons(state));
                 apply(device, state, waiting, decisions, now);
             }
         });
@@ -171,9 +171,19 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         }
         if (!waiting.isEmpty()) {
             Decisions decisions = FrameMatcher.decide(
-                    waiting, state.streamTimeMicros(), now, forceAll, rules, state.tolerances(toleranceRule));
+                    waiting,
+                    state.streamTimeMicros(),
+                    now,
+                    forceAll,
+                    rules,
+                    state.tolerances(toleranceRule),
+                    horizons(state));
             apply(device, state, waiting, decisions, now);
         }
+    }
+
+    private FrameMatcher.Horizons horizons(DeviceState state) {
+        return config.decideEarly() ? state.horizons() : FrameMatcher.Horizons.NONE;
     }
 
     private void apply(String device, DeviceState state, List<PendingFrame> before, Decisions decisions, long now) {

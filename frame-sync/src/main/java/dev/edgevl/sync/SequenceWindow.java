@@ -57,6 +57,18 @@ final class SequenceWindow {
         return copy;
     }
 
+    /**
+     * How many sequence numbers up to the highest, counting down from it, were all seen: 0 before any frame. When the
+     * run reaches below sequence 0 (every frame since the sensor's first was seen) it is {@code highSequence + 1}.
+     */
+    long seenRun() {
+        long run = 0;
+        for (long s = highSequence; s >= 0 && run < size() && isSet(s); s--) {
+            run++;
+        }
+        return run;
+    }
+
     long highSequence() {
         return highSequence;
     }

@@ -295,6 +295,75 @@ class FrameMatcherTest {
         }
     }
 
+    @Test
+    void decidingEarlyChangesNoPairAndSparesAlmostAllTheWait() {
+        List<PendingFrame> frames = driftDevice(new Random(7), 60);
+        ToleranceRule rule = FrameSyncConfig.defaults().toleranceRule();
+
+        Replay waiting = Replay.of(frames, rule, false);
+        Replay early = Replay.of(frames, rule, true);
+
+        System.out.printf(
+                Locale.ROOT,
+                "median wait past capture (stream time): %d ms by stream time alone, %d ms deciding early%n",
+                waiting.medianWaitMillis(),
+                early.medianWaitMillis());
+        assertThat(early.pairs).containsExactlyInAnyOrderElementsOf(waiting.pairs);
+        assertThat(waiting.medianWaitMillis()).isGreaterThanOrEqualTo(100); // tolerance 50 + grace 50, then a frame
+        assertThat(early.medianWaitMillis()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void framesLostOrOutOfOrderMakeTheirNeighboursWaitButChangeNoPair() {
+        Random random = new Random(11);
+        List<PendingFrame> frames = new ArrayList<>(driftDevice(random, 60));
+        frames.removeIf(f -> random.nextDouble() < 0.05); // lost before Kafka: gaps in the sequence numbers
+        for (int i = 0; i + 1 < frames.size(); i++) { // neighbours swapped: out of order, well within the grace
+            if (random.nextDouble() < 0.05
+                    && frames.get(i + 1).captureMicros() - frames.get(i).captureMicros() < 30_000) {
+                frames.set(i, frames.set(i + 1, frames.get(i)));
+                i++;
+            }
+        }
+        ToleranceRule rule = FrameSyncConfig.defaults().toleranceRule();
+
+        Replay waiting = Replay.of(frames, rule, false);
+        Replay early = Replay.of(frames, rule, true);
+
+        assertThat(early.pairs).containsExactlyInAnyOrderElementsOf(waiting.pairs);
+        assertThat(early.medianWaitMillis()).isLessThan(waiting.medianWaitMillis());
+    }
+
+    @Test
+    void aFrameWhoseRivalMayStillComeNearerToItsPartnerWaits() {
+        // Depth at 30 fps against RGB at 10: depth#1 (33 ms) is 67 ms from rgb#1 (100 ms) and out of reach; depth#2
+        // (66 ms) is 34 ms from it, but depth#3, due at about 100 ms, would be nearer: depth#2 must not take rgb#1 yet.
+        DeviceState state = new DeviceState();
+        List<PendingFrame> frames = new ArrayList<>();
+        for (int n = 0; n <= 3; n++) {
+            frames.add(rgb(100 * n, n));
+        }
+        for (int n = 0; n <= 2; n++) {
+            frames.add(aux("depth0", 33 * n, n));
+        }
+        for (PendingFrame f : frames) {
+            state.firstSighting(f.sensorId(), f.sequence(), f.captureMicros(), 1_024);
+            state.observe(f.sensorId(), f.rgb() ? Modality.RGB : Modality.DEPTH, f.captureMicros());
+        }
+        FrameMatcher.Tolerances tolerance = FrameMatcher.Tolerances.uniform(50_000);
+        List<PendingFrame> pending =
+                frames.stream().filter(f -> !f.rgb() || f.sequence() <= 1).toList();
+
+        Decisions decisions = FrameMatcher.decide(pending, at(66), ARRIVED, false, RULES, tolerance, state.horizons());
+
+        // depth#0 has rgb#0 and nothing nearer can come; depth#1 has no partner left within reach and goes alone only
+        // once its own sensor has nothing missing around it, which it has not yet shown (depth#3 is still to come).
+        assertThat(pairs(decisions)).containsExactly("rgb0#0+depth0#0");
+        assertThat(decisions.remaining())
+                .extracting(PendingFrame::key)
+                .contains(aux("depth0", 66, 2).key());
+    }
+
     /**
      * Replays arrivals the way the processor does, tolerances and all: each frame teaches the device state its
      * sensor's period, moves stream time on, then one round runs with the tolerances the state gives. Checks the
@@ -304,17 +373,28 @@ class FrameMatcherTest {
         final List<String> decidedAux = new ArrayList<>();
         final List<String> rgbUses = new ArrayList<>();
         final Map<String, Integer> pairedBySensor = new HashMap<>();
+        final List<String> pairs = new ArrayList<>();
+        /** Per decided non-RGB frame (not forced at the end): how far stream time was past its capture, µs. */
+        final List<Long> waitedMicros = new ArrayList<>();
+
         long maxThermalSkewMicros;
         private final ToleranceRule rule;
+        private final boolean early;
         private final DeviceState state = new DeviceState();
         private List<PendingFrame> waiting = new ArrayList<>();
 
-        private Replay(ToleranceRule rule) {
+        private Replay(ToleranceRule rule, boolean early) {
             this.rule = rule;
+            this.early = early;
         }
 
         static Replay of(List<PendingFrame> arrivals, ToleranceRule rule) {
-            Replay replay = new Replay(rule);
+            return of(arrivals, rule, false);
+        }
+
+        /** @param early decide early where the device's sequence numbers and periods allow */
+        static Replay of(List<PendingFrame> arrivals, ToleranceRule rule, boolean early) {
+            Replay replay = new Replay(rule, early);
             arrivals.forEach(replay::arrive);
             replay.round(true);
             assertThat(replay.waiting).isEmpty();
@@ -325,7 +405,12 @@ class FrameMatcherTest {
             return pairedBySensor.getOrDefault(sensor, 0);
         }
 
+        long medianWaitMillis() {
+            return waitedMicros.stream().sorted().toList().get(waitedMicros.size() / 2) / 1_000;
+        }
+
         private void arrive(PendingFrame frame) {
+            state.firstSighting(frame.sensorId(), frame.sequence(), frame.captureMicros(), 1_024);
             state.observe(frame.sensorId(), modality(frame.sensorId()), frame.captureMicros());
             assertThat(FrameMatcher.isLate(frame, state.streamTimeMicros(), RULES, state.tolerances(rule)))
                     .as("%s is late", frame)
@@ -337,11 +422,21 @@ class FrameMatcherTest {
 
         private void round(boolean forceAll) {
             FrameMatcher.Tolerances tolerances = state.tolerances(rule);
-            Decisions decisions =
-                    FrameMatcher.decide(waiting, state.streamTimeMicros(), ARRIVED, forceAll, RULES, tolerances);
+            Decisions decisions = FrameMatcher.decide(
+                    waiting,
+                    state.streamTimeMicros(),
+                    ARRIVED,
+                    forceAll,
+                    RULES,
+                    tolerances,
+                    early ? state.horizons() : FrameMatcher.Horizons.NONE);
+            pairs.addAll(pairs(decisions));
             for (Match match : decisions.matches()) {
                 String sensor = match.aux().sensorId();
                 decidedAux.add(sensor + "#" + match.aux().sequence());
+                if (!forceAll) {
+                    waitedMicros.add(state.streamTimeMicros() - match.aux().captureMicros());
+                }
                 if (match.hasRgb()) {
                     long skew = Math.abs(match.skewMicros());
                     assertThat(skew).isLessThanOrEqualTo(tolerances.of(sensor));

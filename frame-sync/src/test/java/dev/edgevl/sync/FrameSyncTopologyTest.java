@@ -95,7 +95,40 @@ class FrameSyncTopologyTest {
     }
 
     @Test
-    void inOrderFramesArePairedOncePerNonRgbFrame() {
+    void inOrderFramesArePairedOncePerNonRgbFrameAsSoonAsNothingNearerCanCome() {
+        for (int i = 0; i < 10; i++) {
+            send(rgb("cam-1", i, i * FRAME));
+            send(depth("cam-1", i, i * FRAME + 4 * MS));
+        }
+        // Once both sensors' periods are known (three frames each), their sequence numbers show nothing missing and
+        // their next frames a period away, beyond the 17 ms tolerance: every depth frame is decided without waiting
+        // for stream time or the wall clock.
+        List<TestRecord<String, FramePair>> pairs = paired.readRecordsToList();
+        assertThat(pairs)
+                .extracting(r -> r.value().getAux().getSequence())
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(pairs).allSatisfy(r -> {
+            FramePair pair = r.value();
+            assertThat(r.key()).isEqualTo("cam-1");
+            assertThat(pair.getRgb().getSequence()).isEqualTo(pair.getAux().getSequence());
+            assertThat(pair.getSkewMicros()).isEqualTo(4 * MS);
+            assertThat(pair.getOrigin()).isEqualTo(PairOrigin.FRAME_SYNC);
+            assertThat(pair.getDeviceId()).isEqualTo("cam-1");
+            assertThat(pair.getPairedTime()).isEqualTo(TestFrames.T0);
+        });
+        // The last RGB frames stay a while for a sensor that might still claim them; they are not forwarded alone.
+        driver.advanceWallClockTime(Duration.ofSeconds(3));
+        assertThat(paired.readValuesToList()).isEmpty();
+        assertThat(counters.snapshot())
+                .isEqualTo(new SyncStats(
+                        10, Map.of(Modality.DEPTH, new SyncStats.AuxCounts(10, 10, 0)), 10, 0, 0, 0, 0, 0));
+        assertNothingWaits();
+    }
+
+    @Test
+    void withoutEarlyDecisionsStreamTimeDecidesFramesAndTheMaxWaitTheLast() {
+        driver.close();
+        startWith(Settings.of(Map.of(FrameSyncConfig.DECIDE_EARLY.key(), "false")));
         for (int i = 0; i < 10; i++) {
             send(rgb("cam-1", i, i * FRAME));
             send(depth("cam-1", i, i * FRAME + 4 * MS));
@@ -106,8 +139,6 @@ class FrameSyncTopologyTest {
         assertThat(early).allSatisfy(pair -> {
             assertThat(pair.getRgb().getSequence()).isEqualTo(pair.getAux().getSequence());
             assertThat(pair.getSkewMicros()).isEqualTo(4 * MS);
-            assertThat(pair.getOrigin()).isEqualTo(PairOrigin.FRAME_SYNC);
-            assertThat(pair.getDeviceId()).isEqualTo("cam-1");
         });
         driver.advanceWallClockTime(Duration.ofSeconds(3));
 

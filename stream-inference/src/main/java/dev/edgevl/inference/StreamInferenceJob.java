@@ -75,7 +75,8 @@ public final class StreamInferenceJob {
                 .withIdleness(SOURCE_IDLENESS);
         DataStream<KafkaBytes> frames = env.fromSource(frameSource, eventTime, "frames.paired")
                 .uid("frames-source")
-                .setParallelism(parallelism);
+                .setParallelism(parallelism)
+                .setBufferTimeout(config.bufferTimeout().toMillis());
 
         // Both compacted topics, read from the start: the newest model record per family and every live label.
         KafkaSource<KafkaBytes> controlSource = KafkaSource.<KafkaBytes>builder()
@@ -93,7 +94,8 @@ public final class StreamInferenceJob {
                         Topics.MODELS.name().equals(record.topic) ? Control.model(record) : Control.label(record))
                 .returns(TypeInformation.of(Control.class))
                 .uid("control-decode")
-                .setParallelism(1);
+                .setParallelism(1)
+                .setBufferTimeout(config.bufferTimeout().toMillis());
 
         Map<String, String> flat = new LinkedHashMap<>(settings.withPrefix(""));
         SingleOutputStreamOperator<Outgoing> out = frames.keyBy(record -> record.key == null ? "" : record.keyText())

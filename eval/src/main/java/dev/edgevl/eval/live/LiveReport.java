@@ -31,7 +31,10 @@ import java.util.Map;
  * @param judges    how much of its sample each second opinion (frozen, teacher) scored
  * @param beforeStart records left out because they were captured before this run started (an earlier run's)
  * @param rolledBack the canaries rolled back during the run, and how much of the fleet ran each
- * @param visibleLatency capture → arrival at a consumer of {@code frames.annotated.live}; null when not measured
+ * @param visibleLatency capture → arrival at a consumer of {@code frames.annotated.live} (and capture → annotated in the
+ *                  job's operator); null when not measured
+ * @param pairLatency capture → arrival at a {@code read_committed} consumer of {@code frames.paired}, as the job reads
+ *                  it (and capture → frame sync's decision); null when not measured
  */
 public record LiveReport(
         String scenario,
@@ -52,10 +55,11 @@ public record LiveReport(
         Map<Scoreboard.Judge, PairJudge.Stats> judges,
         long beforeStart,
         List<Exposure.RolledBack> rolledBack,
-        VisibleLatency.Figures visibleLatency) {
+        VisibleLatency.Figures visibleLatency,
+        VisibleLatency.Figures pairLatency) {
 
-    /** This report with the low-latency output's capture → visible figures, measured beside the evaluator. */
-    public LiveReport withVisibleLatency(VisibleLatency.Figures figures) {
+    /** This report with capture → visible figures at consumers of the low-latency output and of the pairs. */
+    public LiveReport withVisibleLatency(VisibleLatency.Figures annotations, VisibleLatency.Figures pairs) {
         return new LiveReport(
                 scenario,
                 start,
@@ -75,7 +79,8 @@ public record LiveReport(
                 judges,
                 beforeStart,
                 rolledBack,
-                figures);
+                annotations,
+                pairs);
     }
 
     /** @param undecodable records that could not be read (they are skipped) */
@@ -199,6 +204,18 @@ public record LiveReport(
             v.put("annotations", visibleLatency.count());
             v.put("p50Ms", visibleLatency.p50Ms());
             v.put("p99Ms", visibleLatency.p99Ms());
+            // After the first minute: start-up (class loading, JIT, the first model, frame periods) left out.
+            v.put("steadyP50Ms", visibleLatency.steadyP50Ms());
+            v.put("steadyP99Ms", visibleLatency.steadyP99Ms());
+            // The hops, cumulative from capture: frame sync decided, the job could read the pair, the operator
+            // annotated it, a consumer of the low-latency output saw it.
+            ObjectNode hops = v.putObject("hops");
+            if (pairLatency != null) {
+                hop(hops, "paired", pairLatency.madeP50Ms(), pairLatency.madeP99Ms());
+                hop(hops, "pairReadable", pairLatency.p50Ms(), pairLatency.p99Ms());
+            }
+            hop(hops, "annotated", visibleLatency.madeP50Ms(), visibleLatency.madeP99Ms());
+            hop(hops, "visible", visibleLatency.p50Ms(), visibleLatency.p99Ms());
         }
         ObjectNode t = root.putObject("targets");
         t.put("recoveryTolerance", targets.recoveryTolerance());
@@ -384,13 +401,35 @@ public record LiveReport(
             b.append(String.format(
                     Locale.ROOT,
                     " Capture->visible at a consumer of %s (the low-latency output): p50 %.0f ms, p99 %.0f ms over %,d"
-                            + " annotations.",
+                            + " annotations; after the first minute p50 %.0f ms, p99 %.0f ms.",
                     Topics.FRAMES_ANNOTATED_LIVE.name(),
                     visibleLatency.p50Ms(),
                     visibleLatency.p99Ms(),
-                    visibleLatency.count()));
+                    visibleLatency.count(),
+                    visibleLatency.steadyP50Ms(),
+                    visibleLatency.steadyP99Ms()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    " From capture, p50/p99: %sannotated in the job %.0f/%.0f ms.",
+                    pairLatency == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "paired by frame sync %.0f/%.0f ms, readable by the job %.0f/%.0f ms, ",
+                                    pairLatency.madeP50Ms(),
+                                    pairLatency.madeP99Ms(),
+                                    pairLatency.p50Ms(),
+                                    pairLatency.p99Ms()),
+                    visibleLatency.madeP50Ms(),
+                    visibleLatency.madeP99Ms()));
         }
         return b.toString();
+    }
+
+    private static void hop(ObjectNode hops, String name, double p50Ms, double p99Ms) {
+        ObjectNode h = hops.putObject(name);
+        h.put("p50Ms", p50Ms);
+        h.put("p99Ms", p99Ms);
     }
 
     /** Per modality, against the frozen v0: never worse, the gain at the end, and each drift's recovery. */

@@ -279,6 +279,7 @@ public final class LiveTally {
                 judgeStats,
                 beforeStart,
                 exposure.report(),
+                null,
                 null);
     }
 }

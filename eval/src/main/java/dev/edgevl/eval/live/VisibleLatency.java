@@ -1,6 +1,8 @@
 package dev.edgevl.eval.live;
 
 import dev.edgevl.avro.Annotation;
+import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topic;
 import dev.edgevl.schemas.topics.Topics;
@@ -13,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -20,20 +23,46 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Capture → visible where a user sees it: a consumer of an annotation topic ({@code frames.annotated.live} by
- * default; {@code frames.annotated} read {@code read_committed} for the exactly-once path), on its own thread, notes when each annotation arrives against its capture time (same machine, same clock in a local run).
- * Repeats of a pair (the topic is at least once) count once. Keeps the last {@code window} for a live view and a
- * millisecond histogram of everything for the summary.
+ * Capture → visible where a user sees it: a consumer of an output topic, on its own thread, notes when each record
+ * arrives against its capture time (same machine, same clock in a local run), and when it was made: an annotation's
+ * {@code annotatedTime} (in the job's operator), a pair's {@code pairedTime} (frame sync's decision). Read on
+ * {@code frames.annotated.live} (the low-latency output), on {@code frames.annotated} {@code read_committed} (the
+ * exactly-once path), or on {@code frames.paired} {@code read_committed} (what the job reads), so the hops between
+ * capture and a user can be told apart. Repeats of a pair (the live topic is at least once) count once. Keeps the last
+ * {@code window} for a live view and a millisecond histogram of everything for the summary.
  */
 public final class VisibleLatency implements AutoCloseable {
-    /** Percentiles in milliseconds over {@code count} annotations; NaN when there were none. */
-    public record Figures(long count, double p50Ms, double p99Ms) {}
+    /**
+     * Percentiles in milliseconds over {@code count} records; NaN when there were none.
+     *
+     * @param p50Ms     capture → arrival at the consumer, median
+     * @param p99Ms     capture → arrival at the consumer, 99th percentile
+     * @param madeP50Ms capture → the record was made (annotated, or paired), median
+     * @param madeP99Ms capture → the record was made, 99th percentile
+     * @param steadyP50Ms capture → arrival, median, of the records that arrived after the first minute (start-up:
+     *                    class loading, JIT, the first model load and the first frame periods, left out)
+     * @param steadyP99Ms the same, 99th percentile
+     */
+    public record Figures(
+            long count,
+            double p50Ms,
+            double p99Ms,
+            double madeP50Ms,
+            double madeP99Ms,
+            double steadyP50Ms,
+            double steadyP99Ms) {}
+
+    /** How long after the first arrival the steady figures start. */
+    static final Duration WARM_UP = Duration.ofMinutes(1);
+
+    /** What one record says: its dedupe key, capture time and the time it was made. */
+    record Sample(String pair, long captureMillis, long madeMillis) {}
 
     private static final int MAX_MS = 60_000;
     private static final int MAX_SEEN = 200_000;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Deserializer<Annotation> decode;
+    private final Function<ConsumerRecord<byte[], byte[]>, Sample> read;
     private final Recorder recorder;
     private final Thread thread;
     private final CountDownLatch assigned = new CountDownLatch(1);
@@ -45,6 +74,8 @@ public final class VisibleLatency implements AutoCloseable {
     }
 
     /**
+     * Reads annotations.
+     *
      * @param topic         an annotation topic: {@code frames.annotated.live}, or {@code frames.annotated}
      * @param readCommitted read as an exactly-once consumer does ({@code isolation.level=read_committed})
      */
@@ -54,19 +85,56 @@ public final class VisibleLatency implements AutoCloseable {
             Topic<String, Annotation> topic,
             boolean readCommitted,
             Duration window) {
+        this(
+                bootstrap,
+                topic.name(),
+                readCommitted,
+                window,
+                annotations(serdes.valueSerde(topic).deserializer()));
+    }
+
+    /** Reads {@code frames.paired} as the job does ({@code read_committed}): capture → a pair the job can read. */
+    public static VisibleLatency pairs(String bootstrap, AvroSerdes serdes, Duration window) {
+        Deserializer<FramePair> decode = serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer();
+        return new VisibleLatency(bootstrap, Topics.FRAMES_PAIRED.name(), true, window, r -> {
+            FramePair p = decode.deserialize(r.topic(), r.value());
+            SensorFrame aux = p.getAux();
+            return new Sample(
+                    p.getDeviceId() + "/" + aux.getSensorId() + "/" + aux.getSequence(),
+                    aux.getCaptureTime().toEpochMilli(),
+                    p.getPairedTime() == null ? -1 : p.getPairedTime().toEpochMilli());
+        });
+    }
+
+    private static Function<ConsumerRecord<byte[], byte[]>, Sample> annotations(Deserializer<Annotation> decode) {
+        return r -> {
+            Annotation a = decode.deserialize(r.topic(), r.value());
+            return new Sample(
+                    a.getDeviceId() + "/" + a.getAuxSensorId() + "/" + a.getAuxSequence(),
+                    a.getCaptureTime().toEpochMilli(),
+                    a.getAnnotatedTime().toEpochMilli());
+        };
+    }
+
+    private VisibleLatency(
+            String bootstrap,
+            String topic,
+            boolean readCommitted,
+            Duration window,
+            Function<ConsumerRecord<byte[], byte[]>, Sample> read) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
-        props.put("client.id", "edgevl-visible-latency-" + topic.name());
+        props.put("client.id", "edgevl-visible-latency-" + topic);
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "latest");
-        props.put("group.id", "edgevl-visible-latency-" + topic.name());
+        props.put("group.id", "edgevl-visible-latency-" + topic);
         props.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
         props.put("fetch.max.wait.ms", "10");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.decode = serdes.valueSerde(topic).deserializer();
+        this.read = read;
         this.recorder = new Recorder(window);
-        consumer.subscribe(List.of(topic.name()));
-        this.thread = new Thread(this::run, "visible-latency");
+        consumer.subscribe(List.of(topic));
+        this.thread = new Thread(this::run, "visible-latency-" + topic);
         thread.setDaemon(true);
         thread.start();
     }
@@ -82,13 +150,14 @@ public final class VisibleLatency implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.currentTimeMillis();
                     try {
-                        Annotation a = decode.deserialize(r.topic(), r.value());
+                        Sample s = read.apply(r);
                         recorder.record(
-                                a.getDeviceId() + "/" + a.getAuxSensorId() + "/" + a.getAuxSequence(),
+                                s.pair(),
                                 now,
-                                now - a.getCaptureTime().toEpochMilli());
+                                now - s.captureMillis(),
+                                s.madeMillis() < 0 ? -1 : s.madeMillis() - s.captureMillis());
                     } catch (RuntimeException e) {
-                        // Not ours to judge: the figure is over the annotations that can be read.
+                        // Not ours to judge: the figure is over the records that can be read.
                     }
                 }
             }
@@ -127,17 +196,20 @@ public final class VisibleLatency implements AutoCloseable {
     /** The arithmetic, apart from Kafka: arrivals in, percentiles out. */
     static final class Recorder {
         private final Duration window;
-        private final long[] histogram = new long[MAX_MS + 1];
-        private final Deque<long[]> recent = new ArrayDeque<>(); // {arrivalMillis, latencyMillis}
+        private final Histogram visible = new Histogram();
+        private final Histogram made = new Histogram();
+        private final Histogram steady = new Histogram();
+        private long firstArrivalMillis = Long.MIN_VALUE;
+        private final Deque<long[]> recent = new ArrayDeque<>(); // {arrivalMillis, visibleMillis, madeMillis or -1}
         private final Set<String> seen = new HashSet<>();
         private final Deque<String> seenOrder = new ArrayDeque<>();
-        private long count;
 
         Recorder(Duration window) {
             this.window = window;
         }
 
-        synchronized void record(String pair, long arrivalMillis, long latencyMillis) {
+        /** One arrival; {@code madeMillis} (capture → made) is negative when the record does not say. */
+        synchronized void record(String pair, long arrivalMillis, long latencyMillis, long madeMillis) {
             if (!seen.add(pair)) {
                 return;
             }
@@ -145,10 +217,15 @@ public final class VisibleLatency implements AutoCloseable {
             if (seenOrder.size() > MAX_SEEN) {
                 seen.remove(seenOrder.poll());
             }
-            long ms = Math.max(0, Math.min(MAX_MS, latencyMillis));
-            histogram[(int) ms]++;
-            count++;
-            recent.add(new long[] {arrivalMillis, ms});
+            if (firstArrivalMillis == Long.MIN_VALUE) {
+                firstArrivalMillis = arrivalMillis;
+            }
+            long ms = visible.add(latencyMillis);
+            if (arrivalMillis - firstArrivalMillis >= WARM_UP.toMillis()) {
+                steady.add(latencyMillis);
+            }
+            long madeMs = madeMillis < 0 ? -1 : made.add(madeMillis);
+            recent.add(new long[] {arrivalMillis, ms, madeMs});
             while (!recent.isEmpty() && recent.peek()[0] < arrivalMillis - window.toMillis()) {
                 recent.poll();
             }
@@ -156,32 +233,65 @@ public final class VisibleLatency implements AutoCloseable {
 
         synchronized Figures window() {
             long[] ms = recent.stream().mapToLong(x -> x[1]).sorted().toArray();
-            return ms.length == 0
-                    ? new Figures(0, Double.NaN, Double.NaN)
-                    : new Figures(ms.length, percentile(ms, 0.50), percentile(ms, 0.99));
+            long[] madeMs = recent.stream()
+                    .mapToLong(x -> x[2])
+                    .filter(x -> x >= 0)
+                    .sorted()
+                    .toArray();
+            return new Figures(
+                    ms.length,
+                    percentile(ms, 0.50),
+                    percentile(ms, 0.99),
+                    percentile(madeMs, 0.50),
+                    percentile(madeMs, 0.99),
+                    steady.percentile(0.50),
+                    steady.percentile(0.99));
         }
 
         synchronized Figures overall() {
-            return new Figures(count, fromHistogram(0.50), fromHistogram(0.99));
+            return new Figures(
+                    visible.count,
+                    visible.percentile(0.50),
+                    visible.percentile(0.99),
+                    made.percentile(0.50),
+                    made.percentile(0.99),
+                    steady.percentile(0.50),
+                    steady.percentile(0.99));
         }
 
-        private double fromHistogram(double p) {
+        private static double percentile(long[] sorted, double p) {
+            return sorted.length == 0
+                    ? Double.NaN
+                    : sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(p * sorted.length) - 1))];
+        }
+    }
+
+    /** Milliseconds 0 to 60 s, one bucket each. */
+    private static final class Histogram {
+        private final long[] counts = new long[MAX_MS + 1];
+        private long count;
+
+        /** Adds a figure, clamped to the range; returns it as counted. */
+        long add(long millis) {
+            long ms = Math.max(0, Math.min(MAX_MS, millis));
+            counts[(int) ms]++;
+            count++;
+            return ms;
+        }
+
+        double percentile(double p) {
             if (count == 0) {
                 return Double.NaN;
             }
             long rank = Math.max(1, (long) Math.ceil(p * count));
             long cumulative = 0;
-            for (int ms = 0; ms < histogram.length; ms++) {
-                cumulative += histogram[ms];
+            for (int ms = 0; ms < counts.length; ms++) {
+                cumulative += counts[ms];
                 if (cumulative >= rank) {
                     return ms;
                 }
             }
             return MAX_MS;
-        }
-
-        private static double percentile(long[] sorted, double p) {
-            return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(p * sorted.length) - 1))];
         }
     }
 }
