@@ -134,9 +134,9 @@ public final class DeviceState {
 
     /**
      * What each sensor has surely sent, from its sequence numbers and frame period ({@link FrameMatcher.Horizon}): the
-     * frames of an unbroken run of sequence numbers up to the newest have all arrived, and the next one is at least
-     * three quarters of a period after the newest (a margin for jitter). A sensor without a period estimate, or whose
-     * newest frame breaks the run, has none.
+     * frames of an unbroken run of sequence numbers up to the newest have all arrived, and the next one comes no sooner
+     * after the newest than the shortest recent interval less its shortfall from the period (the jitter seen, once more),
+     * and less 1 ms; never less than half a period. A sensor without a period estimate has none.
      */
     public FrameMatcher.Horizons horizons() {
         Map<String, FrameMatcher.Horizon> bySensor = new TreeMap<>();
@@ -156,7 +156,9 @@ public final class DeviceState {
             // The frame before the run is missing (about run periods before the newest), unless the run goes back to
             // the sensor's first frame.
             long from = run > sensor.window.highSequence() ? Long.MIN_VALUE : newest - run * p + p / 4;
-            bySensor.put(entry.getKey(), new FrameMatcher.Horizon(from, newest + p - p / 4));
+            long shortest = sensor.period.shortestMicros().orElse(p);
+            long next = Math.max(p / 2, 2 * shortest - p - 1_000);
+            bySensor.put(entry.getKey(), new FrameMatcher.Horizon(from, newest + next));
         }
         return new FrameMatcher.Horizons(bySensor, rgb);
     }

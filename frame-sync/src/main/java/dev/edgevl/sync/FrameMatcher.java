@@ -32,8 +32,9 @@ import java.util.TreeMap;
  *
  * <p><b>Sooner, when the device's own numbers show it.</b> Waiting for stream time to pass tolerance + grace costs a
  * non-RGB frame one to two frame periods. A device's sequence numbers and frame periods usually say more: when every RGB
- * sensor has sent all its frames within the tolerance of a non-RGB frame (no sequence number missing, and its next
- * frame, a period after its newest, lies beyond the tolerance), no partner can still come; and when the frame's own
+ * sensor has sent all its frames nearer to a non-RGB frame than its chosen partner (or, with no partner, within its
+ * tolerance: no sequence number missing, and the next frame, no sooner after the newest than the recent intervals allow, beyond that
+ * reach), no better partner can still come; and when the frame's own
  * sensor has no frame missing near its chosen partner (and its next frame would be farther from it), no rival can take
  * that partner away. Such a frame is decided at once ({@link Horizons}); anything missing, unknown or late falls back to
  * the rule above.
@@ -135,13 +136,14 @@ public final class FrameMatcher {
     private FrameMatcher() {}
 
     /**
-     * Whether a non-RGB frame's decision can no longer change: every RGB frame within its tolerance has arrived, and no
-     * frame of its own sensor that is still to come could be nearer its partner (or, going alone, claim any RGB frame
-     * it could).
+     * Whether a non-RGB frame's decision can no longer change: every RGB frame nearer than its partner (or, going alone,
+     * within its tolerance) has arrived, and no frame of its own sensor that is still to come could be nearer its partner
+     * (or, going alone, claim any RGB frame it could).
      */
     static boolean settledEarly(PendingFrame aux, PendingFrame partner, long toleranceMicros, Horizons horizons) {
         long a = aux.captureMicros();
-        if (!horizons.allRgbArrived(a - toleranceMicros, a + toleranceMicros)) {
+        long reach = partner == null ? toleranceMicros : Math.abs(a - partner.captureMicros());
+        if (!horizons.allRgbArrived(a - reach, a + reach)) {
             return false;
         }
         Horizon own = horizons.of(aux.sensorId());

@@ -49,6 +49,18 @@ final class FramePeriod {
         return OptionalLong.of(sorted[count / 2]);
     }
 
+    /** The shortest of the intervals kept, or empty before {@value #MIN_SAMPLES} were measured. */
+    OptionalLong shortestMicros() {
+        if (count < MIN_SAMPLES) {
+            return OptionalLong.empty();
+        }
+        long shortest = Long.MAX_VALUE;
+        for (int i = 0; i < count; i++) {
+            shortest = Math.min(shortest, intervals[i]);
+        }
+        return OptionalLong.of(shortest);
+    }
+
     /** The capture time of the newest frame, or {@link Long#MIN_VALUE} when none counts (none yet, or after a restart). */
     long newestCaptureMicros() {
         return newestCaptureMicros;

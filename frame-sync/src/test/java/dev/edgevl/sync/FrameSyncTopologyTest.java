@@ -96,10 +96,7 @@ class FrameSyncTopologyTest {
 
     @Test
     void inOrderFramesArePairedOncePerNonRgbFrameAsSoonAsNothingNearerCanCome() {
-        for (int i = 0; i < 10; i++) {
-            send(rgb("cam-1", i, i * FRAME));
-            send(depth("cam-1", i, i * FRAME + 4 * MS));
-        }
+        sendTenInOrderRgbAndDepthFrames();
         // Once both sensors' periods are known (three frames each), their sequence numbers show nothing missing and
         // their next frames a period away, beyond the 17 ms tolerance: every depth frame is decided without waiting
         // for stream time or the wall clock.
@@ -119,20 +116,14 @@ class FrameSyncTopologyTest {
         // The last RGB frames stay a while for a sensor that might still claim them; they are not forwarded alone.
         driver.advanceWallClockTime(Duration.ofSeconds(3));
         assertThat(paired.readValuesToList()).isEmpty();
-        assertThat(counters.snapshot())
-                .isEqualTo(new SyncStats(
-                        10, Map.of(Modality.DEPTH, new SyncStats.AuxCounts(10, 10, 0)), 10, 0, 0, 0, 0, 0));
-        assertNothingWaits();
+        assertTenDepthFramesPairedAndNothingWaits();
     }
 
     @Test
     void withoutEarlyDecisionsStreamTimeDecidesFramesAndTheMaxWaitTheLast() {
         driver.close();
         startWith(Settings.of(Map.of(FrameSyncConfig.DECIDE_EARLY.key(), "false")));
-        for (int i = 0; i < 10; i++) {
-            send(rgb("cam-1", i, i * FRAME));
-            send(depth("cam-1", i, i * FRAME + 4 * MS));
-        }
+        sendTenInOrderRgbAndDepthFrames();
         // Stream time (304 ms) decides frames up to 234 ms; the max wait decides the last three.
         List<FramePair> early = paired.readValuesToList();
         assertThat(early).extracting(pair -> pair.getAux().getSequence()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
@@ -146,6 +137,17 @@ class FrameSyncTopologyTest {
         assertThat(last).extracting(r -> r.value().getAux().getSequence()).containsExactly(7L, 8L, 9L);
         assertThat(last).allSatisfy(r -> assertThat(r.key()).isEqualTo("cam-1"));
         assertThat(last.get(0).value().getPairedTime()).isEqualTo(TestFrames.T0.plusSeconds(3));
+        assertTenDepthFramesPairedAndNothingWaits();
+    }
+
+    private void sendTenInOrderRgbAndDepthFrames() {
+        for (int i = 0; i < 10; i++) {
+            send(rgb("cam-1", i, i * FRAME));
+            send(depth("cam-1", i, i * FRAME + 4 * MS));
+        }
+    }
+
+    private void assertTenDepthFramesPairedAndNothingWaits() {
         assertThat(counters.snapshot())
                 .isEqualTo(new SyncStats(
                         10, Map.of(Modality.DEPTH, new SyncStats.AuxCounts(10, 10, 0)), 10, 0, 0, 0, 0, 0));
