@@ -55,10 +55,12 @@ class FleetToPairsIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
                 Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
-            // The fleet writes ten seconds of world time as fast as it can; on a loaded machine frame sync may take
-            // more than the default 2 s to read its way to a frame's partner, and the wall-clock max-wait would then
-            // decide frames alone that event time pairs. This test is about event-time pairing, so it waits longer.
-            Settings settings = Settings.empty().with("sync.max-wait", "6s");
+            // The fleet writes ten seconds of world time as fast as one producer can, so frames.rgb can reach the
+            // broker seconds of world time ahead of frames.aux: Kafka Streams would then process one topic ahead of the
+            // other and the lagging frames would count as late. Real-time devices never get that far apart; here frame
+            // sync is told to wait for the other topic (max.task.idle.ms), and, on a loaded machine, to give a frame
+            // longer than the default 2 s of wall clock to meet its partner. This test is about event-time pairing.
+            Settings settings = Settings.empty().with("sync.max-wait", "6s").with("kafka.max.task.idle.ms", "1000");
             FleetStats published;
             try (FrameSyncApp sync = FrameSyncApp.start(settings, kafka.bootstrapServers())) {
                 sync.awaitRunning(Duration.ofSeconds(60));
