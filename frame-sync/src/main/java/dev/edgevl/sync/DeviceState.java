@@ -36,6 +36,9 @@ public final class DeviceState {
     static final byte FORMAT_VERSION_1 = 1;
 
     private static final long NO_TIME = Long.MIN_VALUE;
+    /** How many frames back a sensor's horizon looks for a missing one. */
+    private static final int HORIZON_LOOKBACK = 64;
+
     private static final String NO_MODALITY = "";
 
     /** One sensor of the device. */
@@ -152,7 +155,8 @@ public final class DeviceState {
             }
             long p = period.getAsLong();
             long newest = sensor.window.highCaptureMicros();
-            long run = sensor.window.seenRun();
+            // Runs each frame: a look 64 frames back is plenty (waiting frames are a period or two old) and bounded.
+            long run = sensor.window.seenRun(HORIZON_LOOKBACK);
             // The frame before the run is missing (about run periods before the newest), unless the run goes back to
             // the sensor's first frame.
             long from = run > sensor.window.highSequence() ? Long.MIN_VALUE : newest - run * p + p / 4;

@@ -58,12 +58,13 @@ final class SequenceWindow {
     }
 
     /**
-     * How many sequence numbers up to the highest, counting down from it, were all seen: 0 before any frame. When the
-     * run reaches below sequence 0 (every frame since the sensor's first was seen) it is {@code highSequence + 1}.
+     * How many sequence numbers up to the highest, counting down from it, were all seen, looking at most {@code limit}
+     * back: 0 before any frame. When the run reaches below sequence 0 (every frame since the sensor's first was seen)
+     * it is {@code highSequence + 1}.
      */
-    long seenRun() {
+    long seenRun(int limit) {
         long run = 0;
-        for (long s = highSequence; s >= 0 && run < size() && isSet(s); s--) {
+        for (long s = highSequence; s >= 0 && run < Math.min(limit, size()) && isSet(s); s--) {
             run++;
         }
         return run;
