@@ -4,6 +4,7 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.PairOrigin;
 import dev.edgevl.avro.SensorFrame;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,18 @@ import org.slf4j.LoggerFactory;
 final class FrameSyncProcessor implements Processor<String, SensorFrame, String, FramePair> {
     private static final Logger LOG = LoggerFactory.getLogger(FrameSyncProcessor.class);
 
+    /** Asks for a commit at most this often (sync.commit-on-pair); the interval commits anything in between. */
+    static final long COMMIT_SPACING_MILLIS = 20;
+    /**
+     * Frames reaching frame sync this long after capture mean it is behind (a start, a backlog): it then asks for no
+     * commits, which would slow it further, and commits by the interval until it has caught up.
+     */
+    static final long BEHIND_MILLIS = 100;
+
     private final FrameSyncConfig config;
+    private long lastCommitRequest = Long.MIN_VALUE / 2;
+    private boolean uncommittedPair;
+    private boolean behind;
     private final FrameMatcher.Rules rules;
     private final ToleranceRule toleranceRule;
     private final long clockResetMicros;
@@ -66,6 +78,12 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         this.frames = context.getStateStore(FrameSyncTopology.FRAMES_STORE);
         this.devices = context.getStateStore(FrameSyncTopology.DEVICES_STORE);
         context.schedule(config.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::decideWaitedTooLong);
+        if (config.commitOnPair()) {
+            context.schedule(
+                    Duration.ofMillis(COMMIT_SPACING_MILLIS),
+                    PunctuationType.WALL_CLOCK_TIME,
+                    this::maybeRequestCommit);
+        }
     }
 
     @Override
@@ -73,6 +91,7 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         String device = record.key();
         SensorFrame frame = record.value();
         long now = context.currentSystemTimeMs();
+        behind = now - record.timestamp() > BEHIND_MILLIS; // the record's timestamp is the device's capture time
         long captureMicros = FrameTimes.captureMicros(frame);
         Modality modality = frame.getModality();
         boolean rgb = modality == Modality.RGB;
@@ -237,5 +256,23 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         // Event time where the device clock allows it; never in the future, which a broker may refuse.
         long timestamp = Math.min(aux.getCaptureTime().toEpochMilli(), now);
         context.forward(new Record<>(device, pair, timestamp));
+        if (config.commitOnPair()) {
+            uncommittedPair = true;
+            maybeRequestCommit(now);
+        }
+    }
+
+    /**
+     * Asks Streams to commit after this pass of its loop, with every pair it wrote. Spaced, because each commit also
+     * halves how many records Streams takes per pass: a request per record would commit per record. A pair written
+     * between requests goes with the next one, made by the next pair or by the spacing punctuation. While frame sync is
+     * behind it asks for none: commits by the interval let it catch up.
+     */
+    private void maybeRequestCommit(long now) {
+        if (uncommittedPair && !behind && now - lastCommitRequest >= COMMIT_SPACING_MILLIS) {
+            context.commit();
+            lastCommitRequest = now;
+            uncommittedPair = false;
+        }
     }
 }

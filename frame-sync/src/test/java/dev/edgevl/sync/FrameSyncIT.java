@@ -121,6 +121,12 @@ class FrameSyncIT {
                 "100ms",
                 "sync.log-interval",
                 "2s",
+                // Longer than the test: the pairs can only become readable by the commits each pass that writes pairs
+                // requests (sync.commit-on-pair, on by default).
+                "sync.commit-interval",
+                "10m",
+                "kafka.producer.transaction.timeout.ms",
+                "660000",
                 "kafka.state.dir",
                 stateDir.toString(),
                 "health.port",

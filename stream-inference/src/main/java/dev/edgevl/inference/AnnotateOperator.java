@@ -15,29 +15,30 @@ import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.LeftOutLabels;
 import dev.edgevl.model.zeroshot.LiveLabels;
-import dev.edgevl.model.zeroshot.TokenBucket;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedMultiInput;
-import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -47,32 +48,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The heart of the job: annotates frame pairs (input 1, keyed by device) with the live student, in batches, and
- * takes model versions and label embeddings from the broadcast side (input 2).
+ * The heart of the job: annotates frame pairs with the live student, in batches, and takes model versions and label
+ * embeddings from a {@link ControlFeed} that every instance reads for itself. With one input it runs in the frame
+ * source's task (chained to it and to the sinks): a pair is never serialised between them.
  *
  * <ul>
  *   <li>Batching: pairs are decoded and preprocessed on arrival and buffered; the buffer runs through the student when
  *       it holds {@code batchSize} pairs, {@code batchTimeout} after its first pair, before a checkpoint barrier (so a
  *       checkpoint never holds half-processed frames), before a model swap, and at the end of input. Watermarks that
  *       arrive while frames are buffered are held back until those frames are out.</li>
+ *   <li>Control: at start an instance waits until it has read every {@code models} and {@code labels.embedded}
+ *       record already written ({@code inference.control.catch-up-timeout}) and applies the newest per key (for its
+ *       family, the newest that verifies); later records apply between frames as they arrive.</li>
  *   <li>Models: the latest {@code models} record of the configured family is verified (SHA-256, trusted key,
  *       signature) and loaded; one that fails is refused with a log line and the live one kept. The accepted record
- *       is kept in broadcast state, so a restore loads the same version. During a staged rollout the family's canary
+ *       is kept in operator state, so a restore loads the same version. During a staged rollout the family's canary
  *       record (key {@code FAMILY/canary}) is loaded beside it, and the devices in the canary's share (a stable hash
  *       of the device key, {@link Rollouts}) are annotated by the canary; when the canary ends (promoted or rolled
  *       back) they go back to the fleet-wide record.</li>
  *   <li>Labels: {@code labels.embedded} records add or replace a label, tombstones remove it; the records are in
- *       broadcast state too. Labels the live model cannot score with (an all-zero, NaN or wrongly sized embedding,
+ *       operator state too. Labels the live model cannot score with (an all-zero, NaN or wrongly sized embedding,
  *       another teacher's) are left out by {@link LiveLabels}, with a log line and the {@code labelsLeftOut} gauge;
  *       no label record stops the job.</li>
  *   <li>Routing: a frame the student is unsure of (or, before the first model, any frame; or an exploration pick)
- *       goes to {@code teacher.requests} if its device's token bucket allows; the balance is keyed state.</li>
+ *       goes to {@code teacher.requests} if its device's token bucket allows ({@link DeviceBudgets}, operator state).</li>
  *   <li>Bad input (undecodable value, no device key, pixels that do not match their header) goes to
  *       {@code frames.paired.dlq} with the reason, and the job carries on.</li>
  * </ul>
  */
 final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
-        implements TwoInputStreamOperator<KafkaBytes, Control, Outgoing>, BoundedMultiInput {
+        implements OneInputStreamOperator<KafkaBytes, Outgoing>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AnnotateOperator.class);
     static final String STAGE = "stream-inference";
@@ -83,6 +88,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     /** The live copies' dedupe key header: {@code deviceId/auxSensorId/auxSequence}. */
     public static final String PAIR_HEADER = "edgevl.pair";
 
+    /** How often an instance looks for new control records when no frame comes. */
+    private static final long CONTROL_POLL_MILLIS = 100;
+
     static final MapStateDescriptor<String, byte[]> CONTROL_STATE = new MapStateDescriptor<>(
             "edgevl-control", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
@@ -90,6 +98,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     private final Map<String, String> settings;
     private final List<String> trustedKeyPems;
     private final BatchAnnotator annotator;
+    private final ControlFeed.Factory controlFeed;
 
     private transient AvroSerdes serdes;
     private transient Deserializer<FramePair> pairs;
@@ -99,7 +108,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     private transient Serializer<TeacherRequest> requests;
     private transient BundleVerifier verifier;
     private transient BroadcastState<String, byte[]> control;
-    private transient ValueState<Long> budget;
+    private transient ListState<Tuple3<String, Long, Long>> budgetState;
+    private transient DeviceBudgets budgets;
+    private transient ControlFeed feed;
     private transient InferenceMetrics metrics;
 
     private transient List<PendingFrame> buffer;
@@ -112,8 +123,17 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     private transient LeftOutLabels leftOut;
     private transient LabelSet labelSet;
 
-    AnnotateOperator(InferenceConfig config, Map<String, String> settings, List<String> trustedKeyPems) {
+    /**
+     * @param controlFeed where the instance reads models and labels; null for none (a test hands it records through
+     *     {@link #accept})
+     */
+    AnnotateOperator(
+            InferenceConfig config,
+            Map<String, String> settings,
+            List<String> trustedKeyPems,
+            ControlFeed.Factory controlFeed) {
         this.config = config;
+        this.controlFeed = controlFeed;
         this.settings = Map.copyOf(settings);
         this.trustedKeyPems = List.copyOf(trustedKeyPems);
         this.annotator = new BatchAnnotator(config);
@@ -123,6 +143,19 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         control = context.getOperatorStateStore().getBroadcastState(CONTROL_STATE);
+        budgetState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>(
+                        "teacher-budgets", Types.TUPLE(Types.STRING, Types.LONG, Types.LONG)));
+        budgets = new DeviceBudgets(config.budget());
+        budgets.restore(budgetState.get());
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        budgetState.update(budgets.snapshot(
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0,
+                getProcessingTimeService().getCurrentProcessingTime()));
     }
 
     @Override
@@ -135,11 +168,6 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         annotations = serdes.valueSerde(Topics.FRAMES_ANNOTATED).serializer();
         requests = serdes.valueSerde(Topics.TEACHER_REQUESTS).serializer();
         verifier = new BundleVerifier(TrustedKeys.fromPem(trustedKeyPems.toArray(String[]::new)));
-        ValueStateDescriptor<Long> budgetDescriptor = new ValueStateDescriptor<>("teacher-budget", Types.LONG);
-        // A device that goes quiet for a day starts again with a full bucket, and its state does not linger.
-        budgetDescriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
-        budget = getPartitionedState(budgetDescriptor);
         buffer = new ArrayList<>(config.batchSize());
         labels = LiveLabels.NONE;
         leftOut = new LeftOutLabels(LOG, "The stream job");
@@ -149,10 +177,95 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
                 () -> labelSet == null ? 0 : labelSet.size(),
                 () -> leftOut.count());
         restoreControlState();
+        if (controlFeed != null) {
+            openControlFeed();
+        }
+    }
+
+    private void openControlFeed() throws Exception {
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        feed = controlFeed.open("edgevl-job-control-" + config.groupId() + "-" + subtask);
+        long start = System.nanoTime();
+        boolean caughtUp = feed.awaitCaughtUp(config.controlCatchUp());
+        List<Control> read = feed.drain();
+        catchUp(read);
+        if (caughtUp) {
+            LOG.info(
+                    "Read {} models and labels.embedded records in {} ms: {}, {} labels.",
+                    read.size(),
+                    (System.nanoTime() - start) / 1_000_000,
+                    model == null ? "no model yet" : model,
+                    labelSet.size());
+        } else {
+            LOG.warn(
+                    "Not caught up with models and labels.embedded after {} ({} records read): annotating with {} and"
+                            + " {} labels until the rest arrives.",
+                    config.controlCatchUp(),
+                    read.size(),
+                    model == null ? "no model (NO_MODEL)" : model,
+                    labelSet.size());
+        }
+        scheduleControlPoll();
+    }
+
+    private void scheduleControlPoll() {
+        long at = getProcessingTimeService().getCurrentProcessingTime() + CONTROL_POLL_MILLIS;
+        getProcessingTimeService().registerTimer(at, time -> {
+            pollControl();
+            scheduleControlPoll();
+        });
+    }
+
+    private void pollControl() throws Exception {
+        for (Control c : feed.drain()) {
+            accept(c);
+        }
     }
 
     /**
-     * After a restore every instance finds the broadcast state it checkpointed: load that model and those labels again.
+     * Applies what a start reads: per label the newest record; of the family's records the newest that verifies
+     * (older ones only when a newer one is refused), then the canary's newest. A record the restored state already
+     * holds is not applied again.
+     */
+    private void catchUp(List<Control> read) throws Exception {
+        Map<String, Control> newestLabels = new LinkedHashMap<>();
+        List<Control> family = new ArrayList<>();
+        Control canaryRecord = null;
+        for (Control c : read) {
+            if (c.key == null) {
+                continue;
+            }
+            if (c.kind == Control.Kind.LABEL) {
+                newestLabels.remove(c.key);
+                newestLabels.put(c.key, c);
+            } else if (c.key.equals(config.family())) {
+                family.add(c);
+            } else if (c.key.equals(Rollouts.canaryKey(config.family()))) {
+                canaryRecord = c;
+            }
+        }
+        for (Control c : newestLabels.values()) {
+            if (!Arrays.equals(c.value, control.get(LABEL_KEY + c.key))) {
+                onLabel(c);
+            }
+        }
+        byte[] restored = control.get(MODEL_KEY + config.family());
+        for (int i = family.size() - 1; i >= 0; i--) {
+            Control c = family.get(i);
+            if (c.value == null) {
+                continue;
+            }
+            if (Arrays.equals(c.value, restored) || onModel(c)) {
+                break;
+            }
+        }
+        if (canaryRecord != null && !Arrays.equals(canaryRecord.value, control.get(MODEL_KEY + canaryRecord.key))) {
+            onCanary(canaryRecord);
+        }
+    }
+
+    /**
+     * After a restore every instance finds the control state it checkpointed: load that model and those labels again.
      * What no longer loads (a key no longer trusted, a record this build cannot read) is logged and left out, as it
      * would be when it arrived: a restore never fails on data.
      */
@@ -176,10 +289,13 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         rebuildLabelSet();
     }
 
-    // ---- input 1: frame pairs -------------------------------------------------------------------------------------
+    // ---- frame pairs ----------------------------------------------------------------------------------------------
 
     @Override
-    public void processElement1(StreamRecord<KafkaBytes> element) throws Exception {
+    public void processElement(StreamRecord<KafkaBytes> element) throws Exception {
+        if (feed != null) {
+            pollControl();
+        }
         KafkaBytes record = element.getValue();
         metrics.framesIn.inc();
         PendingFrame frame;
@@ -283,22 +399,22 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     }
 
     /** Charges the device's bucket for a frame that wants to go to the teacher (and credits it for every frame). */
-    private boolean offer(String deviceId, boolean wanted) throws Exception {
-        setCurrentKey(deviceId);
-        Long balance = budget.value();
-        TokenBucket bucket = config.budget();
-        TokenBucket.Outcome o = bucket.offer(balance == null ? bucket.initialBalance() : balance, wanted);
-        budget.update(o.balance());
-        return o.granted();
+    private boolean offer(String deviceId, boolean wanted) {
+        return budgets.offer(deviceId, wanted, getProcessingTimeService().getCurrentProcessingTime());
     }
 
-    // ---- input 2: models and labels -------------------------------------------------------------------------------
+    // ---- models and labels ----------------------------------------------------------------------------------------
 
-    @Override
-    public void processElement2(StreamRecord<Control> element) throws Exception {
-        Control c = element.getValue();
+    /** Applies one {@code models} or {@code labels.embedded} record, between frames. */
+    void accept(Control c) throws Exception {
         switch (c.kind) {
-            case MODEL -> onModel(c);
+            case MODEL -> {
+                if (c.key != null && c.key.equals(Rollouts.canaryKey(config.family()))) {
+                    onCanary(c);
+                } else {
+                    onModel(c);
+                }
+            }
             case LABEL -> onLabel(c);
             default -> throw new IllegalStateException("unknown control kind " + c.kind);
         }
@@ -308,20 +424,17 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         return new Deployment(model, canary, canaryThreshold);
     }
 
-    private void onModel(Control c) throws Exception {
-        if (c.key != null && c.key.equals(Rollouts.canaryKey(config.family()))) {
-            onCanary(c);
-            return;
-        }
+    /** A record on the family's key; true when its version now annotates. */
+    private boolean onModel(Control c) throws Exception {
         if (c.value == null || !config.family().equals(c.key)) {
-            return; // another family's record, or a cleanup tombstone: nothing for this job
+            return false; // another family's record, or a cleanup tombstone: nothing for this job
         }
         LiveModel candidate = load(
                 c.value,
                 "the model record " + c,
                 "keeping " + (model == null ? "no model (frames stay NO_MODEL)" : model));
         if (candidate == null) {
-            return;
+            return false;
         }
         flush(); // the frames that arrived before the swap are annotated by the model they arrived under
         LiveModel previous = model;
@@ -336,6 +449,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         if (canary != null && canary.version() == model.version()) {
             endCanary("it is the fleet-wide version now");
         }
+        return true;
     }
 
     /**
@@ -481,17 +595,13 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     // ---- time, checkpoints, end of input ----------------------------------------------------------------------------
 
     @Override
-    public void processWatermark1(Watermark mark) throws Exception {
+    public void processWatermark(Watermark mark) throws Exception {
         if (buffer.isEmpty()) {
             super.processWatermark(mark);
         } else {
             heldWatermark = mark;
         }
     }
-
-    /** The broadcast side carries no event time; only frames drive the watermark. */
-    @Override
-    public void processWatermark2(Watermark mark) {}
 
     private void releaseWatermark() throws Exception {
         if (heldWatermark != null) {
@@ -509,10 +619,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
 
     /** A bounded run (a test, a replay) ends with every buffered frame annotated. */
     @Override
-    public void endInput(int inputId) throws Exception {
-        if (inputId == 1) {
-            flush();
-        }
+    public void endInput() throws Exception {
+        flush();
     }
 
     @Override
@@ -523,6 +631,10 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
 
     @Override
     public void close() throws Exception {
+        if (feed != null) {
+            feed.close();
+            feed = null;
+        }
         if (model != null) {
             model.close();
             model = null;
@@ -545,5 +657,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
 
     int buffered() {
         return buffer.size();
+    }
+
+    int budgetedDevices() {
+        return budgets.devices();
     }
 }

@@ -1,7 +1,7 @@
 package dev.edgevl.inference;
 
 /**
- * What the broadcast side carries to every annotating instance: a {@code models} record (a new live version of a
+ * What the control feed hands every annotating instance: a {@code models} record (a new live version of a
  * family) or a {@code labels.embedded} record (a label's embedding, or its removal as a tombstone), still encoded.
  */
 public class Control {

@@ -26,6 +26,7 @@ import java.util.List;
  * @param engineThreads    ONNX Runtime intra-op threads per parallel instance; 0 = (cores - 1) / parallelism, at least 1
  * @param parallelism      operator parallelism; 0 = the environment's default
  * @param checkpointInterval how often Flink checkpoints (and so how often the exactly-once sinks commit)
+ * @param controlCatchUp   longest an instance waits at start to read the models and labels already written
  * @param outOfOrderness   the watermark's allowance for frames arriving out of capture order
  * @param groupId          consumer group of the frame source (offsets live in checkpoints; the group is for monitoring)
  * @param transactionalIdPrefix prefix of the exactly-once sink's transactional ids; unique per job on a cluster
@@ -45,7 +46,7 @@ public record InferenceConfig(
         int engineThreads,
         int parallelism,
         Duration checkpointInterval,
-        Duration bufferTimeout,
+        Duration controlCatchUp,
         Duration outOfOrderness,
         String groupId,
         String transactionalIdPrefix,
@@ -115,12 +116,12 @@ public record InferenceConfig(
             PREFIX + "checkpoint.interval",
             Duration.ofSeconds(1),
             "Checkpoint interval; annotations become visible to read_committed consumers at each checkpoint.");
-    public static final ConfigOption<Duration> BUFFER_TIMEOUT = ConfigOption.duration(
-            PREFIX + "buffer-timeout",
-            Duration.ofMillis(5),
-            "Longest the frame source holds a partly filled network buffer before handing it to the annotating operator"
-                    + " (Flink's buffer timeout on that exchange; Flink's own default, 100 ms, would add up to 100 ms to"
-                    + " every frame at a moderate rate). 0 sends after every record.");
+    public static final ConfigOption<Duration> CONTROL_CATCH_UP = ConfigOption.duration(
+            PREFIX + "control.catch-up-timeout",
+            Duration.ofSeconds(60),
+            "Longest an annotating instance waits at start to read the models and labels.embedded records already"
+                    + " written, before it takes its first frame. After it, frames are annotated with what has arrived"
+                    + " (NO_MODEL before any model) and the rest applies as it comes.");
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOption.duration(
             PREFIX + "watermark.out-of-orderness",
             Duration.ofMillis(200),
@@ -159,7 +160,7 @@ public record InferenceConfig(
             ENGINE_THREADS,
             PARALLELISM,
             CHECKPOINT_INTERVAL,
-            BUFFER_TIMEOUT,
+            CONTROL_CATCH_UP,
             OUT_OF_ORDERNESS,
             GROUP_ID,
             TRANSACTIONAL_ID_PREFIX,
@@ -178,7 +179,7 @@ public record InferenceConfig(
         PARALLELISM.check(parallelism >= 0, "must not be negative");
         CHECKPOINT_INTERVAL.check(
                 checkpointInterval != null && checkpointInterval.toMillis() >= 10, "must be at least 10 ms");
-        BUFFER_TIMEOUT.check(bufferTimeout != null && !bufferTimeout.isNegative(), "must not be negative");
+        CONTROL_CATCH_UP.check(controlCatchUp != null && !controlCatchUp.isNegative(), "must not be negative");
         OUT_OF_ORDERNESS.check(outOfOrderness != null && !outOfOrderness.isNegative(), "must not be negative");
         GROUP_ID.check(groupId != null && !groupId.isBlank(), "must not be blank");
         TRANSACTIONAL_ID_PREFIX.check(
@@ -216,7 +217,7 @@ public record InferenceConfig(
                 settings.get(ENGINE_THREADS),
                 settings.get(PARALLELISM),
                 settings.get(CHECKPOINT_INTERVAL),
-                settings.get(BUFFER_TIMEOUT),
+                settings.get(CONTROL_CATCH_UP),
                 settings.get(OUT_OF_ORDERNESS),
                 settings.get(GROUP_ID),
                 settings.get(TRANSACTIONAL_ID_PREFIX),
@@ -242,7 +243,7 @@ public record InferenceConfig(
                 engineThreads,
                 parallelism,
                 checkpointInterval,
-                bufferTimeout,
+                controlCatchUp,
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,
@@ -264,7 +265,7 @@ public record InferenceConfig(
                 engineThreads,
                 parallelism,
                 checkpointInterval,
-                bufferTimeout,
+                controlCatchUp,
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,
@@ -286,7 +287,7 @@ public record InferenceConfig(
                 engineThreads,
                 parallelism,
                 checkpointInterval,
-                bufferTimeout,
+                controlCatchUp,
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,

@@ -31,8 +31,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The stream-inference job: {@code frames.paired} → annotate (broadcast: {@code models}, {@code labels.embedded})
- * → {@code frames.annotated}, {@code teacher.requests} and {@code frames.paired.dlq}, exactly once.
+ * The stream-inference job: {@code frames.paired} → annotate (each instance reading {@code models} and
+ * {@code labels.embedded} itself) → {@code frames.annotated}, {@code teacher.requests} and {@code frames.paired.dlq},
+ * exactly once; and {@code frames.annotated.live}, at least once. Source, operator and sinks form one chain per
+ * parallel instance.
  *
  * <p>{@link #build} adds it to any environment (the {@code edgevl} command runs it on an embedded MiniCluster);
  * {@link #main} is the entry point of the job jar on a Flink cluster.
@@ -75,32 +77,17 @@ public final class StreamInferenceJob {
                 .withIdleness(SOURCE_IDLENESS);
         DataStream<KafkaBytes> frames = env.fromSource(frameSource, eventTime, "frames.paired")
                 .uid("frames-source")
-                .setParallelism(parallelism)
-                .setBufferTimeout(config.bufferTimeout().toMillis());
+                .setParallelism(parallelism);
 
-        // Both compacted topics, read from the start: the newest model record per family and every live label.
-        KafkaSource<KafkaBytes> controlSource = KafkaSource.<KafkaBytes>builder()
-                .setBootstrapServers(servers)
-                .setProperties(consumerProperties(client))
-                .setTopics(Topics.MODELS.name(), Topics.LABELS_EMBEDDED.name())
-                .setGroupId(config.groupId() + "-control")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new KafkaBytesDeserializer())
-                .build();
-        DataStream<Control> control = env.fromSource(controlSource, WatermarkStrategy.noWatermarks(), "models+labels")
-                .uid("control-source")
-                .setParallelism(1)
-                .map(record ->
-                        Topics.MODELS.name().equals(record.topic) ? Control.model(record) : Control.label(record))
-                .returns(TypeInformation.of(Control.class))
-                .uid("control-decode")
-                .setParallelism(1)
-                .setBufferTimeout(config.bufferTimeout().toMillis());
-
+        // Every annotating instance reads the two compacted control topics itself (the newest model record per family,
+        // every live label), so the operator has one input and runs in the source's task: no shuffle of the frames.
+        ControlFeed.Factory controlFeed =
+                KafkaControlFeed.Factory.of(client, Topics.MODELS.name(), Topics.LABELS_EMBEDDED.name());
         Map<String, String> flat = new LinkedHashMap<>(settings.withPrefix(""));
-        SingleOutputStreamOperator<Outgoing> out = frames.keyBy(record -> record.key == null ? "" : record.keyText())
-                .connect(control.broadcast())
-                .transform("annotate", TypeInformation.of(Outgoing.class), new AnnotateOperator(config, flat, keys))
+        SingleOutputStreamOperator<Outgoing> out = frames.transform(
+                        "annotate",
+                        TypeInformation.of(Outgoing.class),
+                        new AnnotateOperator(config, flat, keys, controlFeed))
                 .uid(ANNOTATE_UID)
                 .setParallelism(parallelism);
 

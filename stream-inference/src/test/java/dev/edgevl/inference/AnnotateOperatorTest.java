@@ -29,30 +29,27 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AnnotateOperatorTest {
     private static final AvroSerdes SERDES = AvroSerdes.singleObject();
-    private final List<KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing>> harnesses =
-            new ArrayList<>();
+    private final List<OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing>> harnesses = new ArrayList<>();
     private long offset;
 
     private InferenceConfig config(int batch) {
         return InferenceConfig.defaults().withBatching(batch, Duration.ofMillis(50));
     }
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> harness(
+    private OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> harness(
             InferenceConfig config, OperatorSubtaskState restore) throws Exception {
         AnnotateOperator operator =
-                new AnnotateOperator(config.withTrustedKeys(List.of()), Map.of(), List.of(TestWorld.publicPem()));
-        var h = new KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing>(
-                operator, r -> r.key == null ? "" : r.keyText(), null, Types.STRING);
+                new AnnotateOperator(config.withTrustedKeys(List.of()), Map.of(), List.of(TestWorld.publicPem()), null);
+        var h = new OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing>(operator);
         harnesses.add(h);
         if (restore == null) {
             h.initializeEmptyState();
@@ -70,36 +67,30 @@ class AnnotateOperatorTest {
         }
     }
 
-    private void model(KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, byte[] record)
-            throws Exception {
-        h.processElement2(new StreamRecord<>(
-                Control.model(TestWorld.controlRecord(Topics.MODELS.name(), TestWorld.FAMILY, record))));
+    private void model(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, byte[] record) throws Exception {
+        ((AnnotateOperator) h.getOperator())
+                .accept((Control.model(TestWorld.controlRecord(Topics.MODELS.name(), TestWorld.FAMILY, record))));
     }
 
-    private void label(
-            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String name, byte[] record)
+    private void label(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, String name, byte[] record)
             throws Exception {
-        h.processElement2(new StreamRecord<>(
-                Control.label(TestWorld.controlRecord(Topics.LABELS_EMBEDDED.name(), name, record))));
+        ((AnnotateOperator) h.getOperator())
+                .accept((Control.label(TestWorld.controlRecord(Topics.LABELS_EMBEDDED.name(), name, record))));
     }
 
-    private void labels(
-            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String... names)
-            throws Exception {
+    private void labels(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, String... names) throws Exception {
         for (int i = 0; i < names.length; i++) {
             label(h, names[i], TestWorld.label(names[i], i + 1));
         }
     }
 
-    private void frame(
-            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, String device, long seq)
+    private void frame(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, String device, long seq)
             throws Exception {
         KafkaBytes r = TestWorld.pairRecord(device, seq, seq % 2 == 0, offset++);
-        h.processElement1(new StreamRecord<>(r, r.timestamp));
+        h.processElement(new StreamRecord<>(r, r.timestamp));
     }
 
-    private static List<Annotation> annotations(
-            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+    private static List<Annotation> annotations(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h) {
         return h.extractOutputValues().stream()
                 .filter(o -> o.topic.equals(Topics.FRAMES_ANNOTATED.name()))
                 .map(o -> SERDES.valueSerde(Topics.FRAMES_ANNOTATED)
@@ -108,8 +99,7 @@ class AnnotateOperatorTest {
                 .toList();
     }
 
-    private static List<TeacherRequest> requests(
-            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+    private static List<TeacherRequest> requests(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h) {
         return h.extractOutputValues().stream()
                 .filter(o -> o.topic.equals(Topics.TEACHER_REQUESTS.name()))
                 .map(o -> SERDES.valueSerde(Topics.TEACHER_REQUESTS)
@@ -118,8 +108,7 @@ class AnnotateOperatorTest {
                 .toList();
     }
 
-    private static List<Outgoing> deadLetters(
-            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h) {
+    private static List<Outgoing> deadLetters(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h) {
         return h.extractOutputValues().stream()
                 .filter(o -> o.topic.endsWith(".dlq"))
                 .toList();
@@ -202,8 +191,8 @@ class AnnotateOperatorTest {
         labels(h, "cube", "sphere");
         FramePair depth = TestWorld.pair("dev-a", 0, false);
         FramePair thermal = TestWorld.asThermal(TestWorld.pair("dev-a", 1, false));
-        h.processElement1(new StreamRecord<>(TestWorld.pairRecord(depth, offset++), 0));
-        h.processElement1(new StreamRecord<>(TestWorld.pairRecord(thermal, offset++), 0));
+        h.processElement(new StreamRecord<>(TestWorld.pairRecord(depth, offset++), 0));
+        h.processElement(new StreamRecord<>(TestWorld.pairRecord(thermal, offset++), 0));
 
         List<Annotation> out = annotations(h);
         assertThat(out).hasSize(2);
@@ -260,7 +249,7 @@ class AnnotateOperatorTest {
         for (int i = 5; i < 8; i++) {
             frame(h, "dev-a", i);
         }
-        h.endAllInputs();
+        h.endInput();
 
         List<Annotation> out = annotations(h);
         assertThat(out).extracting(Annotation::getAuxSequence).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
@@ -287,11 +276,11 @@ class AnnotateOperatorTest {
         return TestWorld.encode(record);
     }
 
-    private void canaryRecord(
-            KeyedTwoInputStreamOperatorTestHarness<String, KafkaBytes, Control, Outgoing> h, byte[] record)
+    private void canaryRecord(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, byte[] record)
             throws Exception {
-        h.processElement2(new StreamRecord<>(Control.model(
-                TestWorld.controlRecord(Topics.MODELS.name(), Rollouts.canaryKey(TestWorld.FAMILY), record))));
+        ((AnnotateOperator) h.getOperator())
+                .accept((Control.model(
+                        TestWorld.controlRecord(Topics.MODELS.name(), Rollouts.canaryKey(TestWorld.FAMILY), record))));
     }
 
     @Test
@@ -315,7 +304,7 @@ class AnnotateOperatorTest {
         for (String d : devices) {
             frame(h, d, seq++);
         }
-        h.endAllInputs();
+        h.endInput();
 
         List<Annotation> out = annotations(h);
         assertThat(out).hasSize(8);
@@ -331,7 +320,7 @@ class AnnotateOperatorTest {
         for (String d : devices) {
             frame(restored, d, seq++);
         }
-        restored.endAllInputs();
+        restored.endInput();
         assertThat(annotations(restored))
                 .as("the checkpoint holds the canary too")
                 .allSatisfy(a -> assertThat(a.getModelVersion())
@@ -348,7 +337,7 @@ class AnnotateOperatorTest {
             frame(h, "dev-1", 2L * i); // even sequences carry an RGB frame: routable
             frame(h, "dev-2", 2L * i);
         }
-        h.endAllInputs();
+        h.endInput();
 
         List<TeacherRequest> sent = requests(h);
         assertThat(sent)
@@ -372,7 +361,7 @@ class AnnotateOperatorTest {
         canaryRecord(h, canary(2, 2, RolloutStage.PROMOTED, "dev-0", "dev-1", "dev-2", "dev-3"));
         model(h, TestWorld.model(3, 3)); // a later version: no canary is left to shadow it
         frame(h, "dev-2", 1);
-        h.endAllInputs();
+        h.endInput();
 
         assertThat(annotations(h)).extracting(Annotation::getModelVersion).containsExactly(2L, 3L);
     }
@@ -389,6 +378,149 @@ class AnnotateOperatorTest {
 
         assertThat(annotations(h)).singleElement().satisfies(a -> assertThat(a.getModelVersion())
                 .isEqualTo(1L));
+    }
+
+    /** A feed that hands the operator what the test queued, in order; caught up from the start. */
+    private static final class QueuedFeed implements ControlFeed, ControlFeed.Factory {
+        private static final long serialVersionUID = 1L;
+        private final transient java.util.Deque<Control> queued = new java.util.ArrayDeque<>();
+
+        void model(String key, byte[] value) {
+            queued.add(new Control(Control.Kind.MODEL, key, value, "test"));
+        }
+
+        void label(String key, byte[] value) {
+            queued.add(new Control(Control.Kind.LABEL, key, value, "test"));
+        }
+
+        @Override
+        public ControlFeed open(String clientId) {
+            return this;
+        }
+
+        @Override
+        public boolean awaitCaughtUp(Duration timeout) {
+            return true;
+        }
+
+        @Override
+        public List<Control> drain() {
+            List<Control> out = new ArrayList<>(queued);
+            queued.clear();
+            return out;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> harness(
+            InferenceConfig config, OperatorSubtaskState restore, QueuedFeed feed) throws Exception {
+        AnnotateOperator operator =
+                new AnnotateOperator(config.withTrustedKeys(List.of()), Map.of(), List.of(TestWorld.publicPem()), feed);
+        var h = new OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing>(operator);
+        harnesses.add(h);
+        if (restore == null) {
+            h.initializeEmptyState();
+        } else {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    @Test
+    void atStartTheNewestLabelsAndTheNewestModelThatVerifiesApplyBeforeTheFirstFrame() throws Exception {
+        QueuedFeed feed = new QueuedFeed();
+        feed.model(TestWorld.FAMILY, TestWorld.model(1, 1));
+        feed.label("cube", TestWorld.label("cube", 1));
+        feed.label("forklift", TestWorld.label("forklift", 9));
+        feed.model(TestWorld.FAMILY, TestWorld.model(2, 2));
+        feed.model("another-family", TestWorld.model(7, 7));
+        feed.label("sphere", TestWorld.label("sphere", 2));
+        feed.label("forklift", null);
+        feed.model(TestWorld.FAMILY, TestWorld.tamperedModel(3));
+        var h = harness(config(1), null, feed);
+
+        frame(h, "dev-a", 0);
+
+        assertThat(annotations(h)).singleElement().satisfies(a -> {
+            assertThat(a.getModelVersion())
+                    .as("v3 is refused, v2 is the newest that verifies")
+                    .isEqualTo(2L);
+            assertThat(a.getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere");
+        });
+    }
+
+    @Test
+    void laterRecordsApplyBetweenFramesAndWithoutFramesAtTheNextPoll() throws Exception {
+        QueuedFeed feed = new QueuedFeed();
+        feed.model(TestWorld.FAMILY, TestWorld.model(1, 1));
+        feed.label("cube", TestWorld.label("cube", 1));
+        var h = harness(config(1), null, feed);
+        frame(h, "dev-a", 0);
+
+        feed.label("sphere", TestWorld.label("sphere", 2));
+        frame(h, "dev-a", 1);
+        feed.model(TestWorld.FAMILY, TestWorld.model(2, 2));
+        h.setProcessingTime(h.getProcessingTime() + 1_000); // no frame: the poll timer applies it
+        assertThat(feed.drain()).as("taken by the timer").isEmpty();
+        frame(h, "dev-a", 2);
+
+        List<Annotation> out = annotations(h);
+        assertThat(out.get(0).getTopK()).extracting(LabelScore::getLabel).containsExactly("cube");
+        assertThat(out.get(1).getTopK()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("cube", "sphere");
+        assertThat(out).extracting(Annotation::getModelVersion).containsExactly(1L, 1L, 2L);
+    }
+
+    @Test
+    void aRestoredInstanceKeepsItsModelWhenTheTopicNoLongerHoldsOneThatVerifies() throws Exception {
+        QueuedFeed feed = new QueuedFeed();
+        feed.model(TestWorld.FAMILY, TestWorld.model(4, 4));
+        feed.label("cube", TestWorld.label("cube", 1));
+        var h = harness(config(1), null, feed);
+        frame(h, "dev-a", 0);
+        OperatorSubtaskState state = h.snapshot(1, 1);
+
+        // Compaction kept only a record that no longer verifies; the checkpointed version stays.
+        QueuedFeed after = new QueuedFeed();
+        after.model(TestWorld.FAMILY, TestWorld.modelSignedByStranger(5));
+        after.label("cube", TestWorld.label("cube", 1));
+        var restored = harness(config(1), state, after);
+        frame(restored, "dev-a", 1);
+
+        assertThat(annotations(restored)).singleElement().satisfies(a -> {
+            assertThat(a.getModelVersion()).isEqualTo(4L);
+            assertThat(a.getTopK()).extracting(LabelScore::getLabel).containsExactly("cube");
+        });
+    }
+
+    @Test
+    void aDevicesTeacherBudgetSurvivesARestore() throws Exception {
+        // Every frame is uncertain; each frame earns a quarter of a token, a request costs one.
+        InferenceConfig c = config(1).withRouting(new RoutingRules(1.0, 1.0, false), new TokenBucket(0.25, 1), 0);
+        var h = harness(c, null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        for (int i = 0; i < 6; i += 2) { // three frames with RGB: three quarters saved, nothing sent
+            frame(h, "dev-a", i);
+        }
+        assertThat(requests(h)).isEmpty();
+        OperatorSubtaskState state = h.snapshot(1, 1);
+
+        var restored = harness(c, state);
+        frame(restored, "dev-a", 6);
+        assertThat(requests(restored))
+                .as("the fourth quarter completes the restored token")
+                .hasSize(1);
+
+        var fresh = harness(c, null);
+        model(fresh, TestWorld.model(1, 1));
+        labels(fresh, "cube", "sphere");
+        frame(fresh, "dev-a", 6);
+        assertThat(requests(fresh))
+                .as("without the state the device starts empty")
+                .isEmpty();
     }
 
     @Test
@@ -454,7 +586,7 @@ class AnnotateOperatorTest {
                 frame(h, "dev-b", i);
             }
         }
-        h.endAllInputs();
+        h.endInput();
 
         List<TeacherRequest> sent = requests(h);
         long a = sent.stream()
@@ -472,7 +604,9 @@ class AnnotateOperatorTest {
             assertThat(r.getModelVersion()).isEqualTo(1L);
             assertThat(r.getStudentTop1()).isNotNull();
         });
-        assertThat(h.numKeyedStateEntries()).as("one bucket per device").isEqualTo(2);
+        assertThat(((AnnotateOperator) h.getOperator()).budgetedDevices())
+                .as("one bucket per device")
+                .isEqualTo(2);
     }
 
     @Test
@@ -485,7 +619,7 @@ class AnnotateOperatorTest {
         for (int i = 0; i < 400; i++) {
             frame(h, "dev-a", i);
         }
-        h.endAllInputs();
+        h.endInput();
         List<TeacherRequest> sent = requests(h);
         assertThat(sent.size()).isBetween(20, 65);
         assertThat(sent).allSatisfy(r -> assertThat(r.getReasons()).containsExactly(RouteReason.EXPLORATION));
@@ -496,9 +630,9 @@ class AnnotateOperatorTest {
         var h = harness(config(1), null);
         model(h, TestWorld.model(1, 1));
         labels(h, "cube", "sphere");
-        h.processElement1(new StreamRecord<>(new KafkaBytes(
+        h.processElement(new StreamRecord<>(new KafkaBytes(
                 Topics.FRAMES_PAIRED.name(), 0, 1, 5, TestWorld.bytes("dev-a"), new byte[] {0x13, 0x37, 0, 1})));
-        h.processElement1(new StreamRecord<>(new KafkaBytes(
+        h.processElement(new StreamRecord<>(new KafkaBytes(
                 Topics.FRAMES_PAIRED.name(), 0, 2, 5, null, TestWorld.encode(TestWorld.pair("dev-a", 1, true)))));
         var good = TestWorld.pair("dev-a", 2, true);
         var broken = dev.edgevl.avro.FramePair.newBuilder(good)
@@ -506,7 +640,7 @@ class AnnotateOperatorTest {
                         .setWidth(17)
                         .build())
                 .build(); // bytes no longer match
-        h.processElement1(new StreamRecord<>(new KafkaBytes(
+        h.processElement(new StreamRecord<>(new KafkaBytes(
                 Topics.FRAMES_PAIRED.name(), 0, 3, 5, TestWorld.bytes("dev-a"), TestWorld.encode(broken))));
         frame(h, "dev-a", 3);
 
@@ -535,7 +669,7 @@ class AnnotateOperatorTest {
 
         var restored = harness(config(32), state);
         frame(restored, "dev-a", 2);
-        restored.endAllInputs();
+        restored.endInput();
 
         assertThat(annotations(restored)).singleElement().satisfies(a -> {
             assertThat(a.getModelVersion()).isEqualTo(2L);
@@ -573,7 +707,7 @@ class AnnotateOperatorTest {
 
         var restored = harness(config(32), state);
         frame(restored, "dev-a", 0);
-        restored.endAllInputs();
+        restored.endInput();
 
         assertThat(annotations(restored)).singleElement().satisfies(a -> {
             assertThat(a.getModelVersion()).isEqualTo(1L);
@@ -599,7 +733,7 @@ class AnnotateOperatorTest {
         model(h, TestWorld.model(1, 1));
         labels(h, "cube", "sphere");
         frame(h, "dev-a", 0);
-        h.processWatermark1(new Watermark(10_000));
+        h.processWatermark(new Watermark(10_000));
         assertThat(h.getOutput()).noneMatch(o -> o instanceof Watermark);
 
         h.setProcessingTime(1_000);

@@ -176,7 +176,8 @@ public final class ClusterBench {
     /**
      * Reads annotations until {@code count} distinct pairs have one. The rate counts the {@code OK} ones from the first
      * poll that returned one to the last poll, as {@code InferenceBench} times it: the pairs a subtask reads before the
-     * broadcast model reaches it come out {@code NO_MODEL} (no inference: cheap) and are left out of the rate. Fails
+     * model reaches it (a subtask that started before the model was written) come out {@code NO_MODEL} (no inference:
+     * cheap) and are left out of the rate. Fails
      * early when the job fails.
      */
     static Drained drain(

@@ -95,7 +95,7 @@ class StandaloneFlinkClusterIT {
                 .isZero();
 
         List<Annotation> out = new ArrayList<>();
-        // A subtask annotates NO_MODEL until the broadcast model reaches it: a probe pair per device (a sensor of
+        // A subtask annotates NO_MODEL until the model reaches it: a probe pair per device (a sensor of
         // its own) until every device's probe comes back OK, then the pairs under test.
         Set<String> ready = new HashSet<>();
         long probeDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -20,6 +22,11 @@ public final class OnnxStudent implements AutoCloseable {
     private final OrtSession session;
     private final int inputSize;
     private final int embeddingDim;
+    /**
+     * Each calling thread's direct input buffer, grown to the largest batch it has passed. ORT runs on a direct buffer
+     * in place; handed a heap array it would allocate (and zero) a direct copy of the batch on every call.
+     */
+    private final ThreadLocal<FloatBuffer> inputs = new ThreadLocal<>();
 
     /** Loads with one intra-op thread per available processor. */
     public OnnxStudent(byte[] model) {
@@ -93,13 +100,26 @@ public final class OnnxStudent implements AutoCloseable {
             return new float[0][];
         }
         long[] shape = {count, 3, inputSize, inputSize};
-        try (OnnxTensor input =
-                        OnnxTensor.createTensor(env, FloatBuffer.wrap(images, 0, (int) (count * pixels)), shape);
+        FloatBuffer buffer = inputBuffer((int) (count * pixels));
+        buffer.put(images, 0, (int) (count * pixels)).flip();
+        try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, shape);
                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to embed " + count + " images: " + e.getMessage(), e);
         }
+    }
+
+    private FloatBuffer inputBuffer(int floats) {
+        FloatBuffer buffer = inputs.get();
+        if (buffer == null || buffer.capacity() < floats) {
+            buffer = ByteBuffer.allocateDirect(4 * floats)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            inputs.set(buffer);
+        }
+        buffer.clear();
+        return buffer;
     }
 
     @Override
