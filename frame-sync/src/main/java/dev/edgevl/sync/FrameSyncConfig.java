@@ -158,7 +158,7 @@ public record FrameSyncConfig(
     public static final ConfigOption<Boolean> COMMIT_ON_PAIR = ConfigOption.bool(
             "sync.commit-on-pair",
             true,
-            "Ask Kafka Streams to commit right after a pass of its loop that wrote pairs (at most every 20 ms), not "
+            "Ask Kafka Streams to commit right after a pass of its loop that wrote pairs (checked every 20 ms), not "
                     + "only every sync.commit-interval: a pair becomes readable to read_committed consumers (the stream "
                     + "job) milliseconds after it is decided instead of a commit interval and a poll later. Only while "
                     + "frame sync keeps up (frames within 100 ms of capture); behind, it commits by the interval to catch "

@@ -256,17 +256,13 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         // Event time where the device clock allows it; never in the future, which a broker may refuse.
         long timestamp = Math.min(aux.getCaptureTime().toEpochMilli(), now);
         context.forward(new Record<>(device, pair, timestamp));
-        if (config.commitOnPair()) {
-            uncommittedPair = true;
-            maybeRequestCommit(now);
-        }
+        uncommittedPair = true;
     }
 
     /**
-     * Asks Streams to commit after this pass of its loop, with every pair it wrote. Spaced, because each commit also
-     * halves how many records Streams takes per pass: a request per record would commit per record. A pair written
-     * between requests goes with the next one, made by the next pair or by the spacing punctuation. While frame sync is
-     * behind it asks for none: commits by the interval let it catch up.
+     * Every 20 ms (a punctuation): when pairs were written since, asks Streams to commit right after this pass of its
+     * loop. Spaced, because each commit also halves how many records Streams takes per pass: a request per record would
+     * commit per record. While frame sync is behind it asks for none: commits by the interval let it catch up.
      */
     private void maybeRequestCommit(long now) {
         if (uncommittedPair && !behind && now - lastCommitRequest >= COMMIT_SPACING_MILLIS) {

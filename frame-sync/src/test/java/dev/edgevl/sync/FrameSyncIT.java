@@ -109,7 +109,7 @@ class FrameSyncIT {
     void everyNonRgbFrameComesOutExactlyOnceAndEveryPairIsWithinTolerance() throws Exception {
         Fleet fleet =
                 Fleet.generate(new Random(7), Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS));
-        produce(fleet);
+        produce(fleet, false);
         String applicationId = UniqueNames.uniqueName("frame-sync-it");
         int healthPort = freePort();
         Settings settings = Settings.of(Map.of(
@@ -121,12 +121,6 @@ class FrameSyncIT {
                 "100ms",
                 "sync.log-interval",
                 "2s",
-                // Longer than the test: the pairs can only become readable by the commits each pass that writes pairs
-                // requests (sync.commit-on-pair, on by default).
-                "sync.commit-interval",
-                "10m",
-                "kafka.producer.transaction.timeout.ms",
-                "660000",
                 "kafka.state.dir",
                 stateDir.toString(),
                 "health.port",
@@ -192,6 +186,61 @@ class FrameSyncIT {
         assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TOPIC))
                 .contains(Topics.FRAMES_AUX.name());
         assertThat(DeadLetters.header(letter.headers(), DeadLetters.STAGE)).contains(FrameSyncTopology.STAGE);
+    }
+
+    @Test
+    void pairsOfFramesSentAsTheyAreCapturedAreReadableLongBeforeTheCommitInterval() throws Exception {
+        Settings settings = Settings.of(Map.of(
+                "sync.application-id",
+                UniqueNames.uniqueName("frame-sync-live-it"),
+                // Longer than the test: the pairs can only become readable by the commits frame sync asks for after
+                // writing pairs (sync.commit-on-pair, on by default).
+                "sync.commit-interval",
+                "10m",
+                "kafka.producer.transaction.timeout.ms",
+                "660000",
+                "kafka.state.dir",
+                stateDir.resolve("live").toString()));
+        try (FrameSyncApp app = FrameSyncApp.start(settings, kafka.bootstrapServers())) {
+            app.awaitRunning(Duration.ofSeconds(30));
+            Instant start = Instant.now().plusMillis(300).truncatedTo(ChronoUnit.MILLIS);
+            Fleet fleet = Fleet.generate(new Random(11), start);
+            produce(fleet, true);
+
+            Set<String> expected = new HashSet<>();
+            fleet.aux.forEach(frame -> expected.add(id(frame)));
+            List<String> seen = new ArrayList<>();
+            Deserializer<FramePair> pairs =
+                    serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer();
+            Map<String, Object> props = Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers(),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false);
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.FRAMES_PAIRED.name()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (seen.size() < expected.size() && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        FramePair pair = pairs.deserialize(r.topic(), r.value());
+                        if (!pair.getAux().getCaptureTime().isBefore(start.minusSeconds(1))) {
+                            seen.add(id(pair.getAux()));
+                        }
+                    }
+                }
+            }
+            assertThat(seen)
+                    .as("every frame's pair readable within 30 s, with a 10-minute commit interval")
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(expected);
+        }
     }
 
     /** Three devices at 30 fps with RGB and depth, sent in capture order as devices would, with the flaws of real ones. */
@@ -261,7 +310,8 @@ class FrameSyncIT {
                 .statusCode();
     }
 
-    private void produce(Fleet fleet) throws Exception {
+    /** Sends the fleet's frames; {@code live}: each at its capture time, as a device would, rather than all at once. */
+    private void produce(Fleet fleet, boolean live) throws Exception {
         Map<String, Object> props = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers(),
@@ -280,6 +330,12 @@ class FrameSyncIT {
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (SensorFrame frame : fleet.sendOrder) {
+                if (live) {
+                    long wait = frame.getCaptureTime().toEpochMilli() - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                }
                 String topic =
                         frame.getModality() == Modality.RGB ? Topics.FRAMES_RGB.name() : Topics.FRAMES_AUX.name();
                 // Devices stamp records at capture, which lets Kafka Streams interleave the two topics in time order.
