@@ -47,17 +47,7 @@ class AnnotateOperatorTest {
 
     private OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> harness(
             InferenceConfig config, OperatorSubtaskState restore) throws Exception {
-        AnnotateOperator operator =
-                new AnnotateOperator(config.withTrustedKeys(List.of()), Map.of(), List.of(TestWorld.publicPem()), null);
-        var h = new OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing>(operator);
-        harnesses.add(h);
-        if (restore == null) {
-            h.initializeEmptyState();
-        } else {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+        return harness(config, restore, null);
     }
 
     @AfterEach
