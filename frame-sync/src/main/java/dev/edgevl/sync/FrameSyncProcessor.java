@@ -54,6 +54,7 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
     private long lastCommitRequest = Long.MIN_VALUE / 2;
     private boolean uncommittedPair;
     private boolean behind;
+    private long lastFrameMillis;
     private final FrameMatcher.Rules rules;
     private final ToleranceRule toleranceRule;
     private final long clockResetMicros;
@@ -92,6 +93,7 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
         SensorFrame frame = record.value();
         long now = context.currentSystemTimeMs();
         behind = now - record.timestamp() > BEHIND_MILLIS; // the record's timestamp is the device's capture time
+        lastFrameMillis = now;
         long captureMicros = FrameTimes.captureMicros(frame);
         Modality modality = frame.getModality();
         boolean rgb = modality == Modality.RGB;
@@ -262,9 +264,13 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
     /**
      * Every 20 ms (a punctuation): when pairs were written since, asks Streams to commit right after this pass of its
      * loop. Spaced, because each commit also halves how many records Streams takes per pass: a request per record would
-     * commit per record. While frame sync is behind it asks for none: commits by the interval let it catch up.
+     * commit per record. While frame sync is behind it asks for none: commits by the interval let it catch up. No frame
+     * since the last punctuation means no backlog, whatever the last frame's delay was.
      */
     private void maybeRequestCommit(long now) {
+        if (behind && now - lastFrameMillis >= COMMIT_SPACING_MILLIS) {
+            behind = false;
+        }
         if (uncommittedPair && !behind && now - lastCommitRequest >= COMMIT_SPACING_MILLIS) {
             context.commit();
             lastCommitRequest = now;
