@@ -232,34 +232,34 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         List<Control> family = new ArrayList<>();
         Control canaryRecord = null;
         for (Control c : read) {
-            if (c.key == null) {
+            if (c.key() == null) {
                 continue;
             }
-            if (c.kind == Control.Kind.LABEL) {
-                newestLabels.remove(c.key);
-                newestLabels.put(c.key, c);
-            } else if (c.key.equals(config.family())) {
+            if (c.kind() == Control.Kind.LABEL) {
+                newestLabels.remove(c.key());
+                newestLabels.put(c.key(), c);
+            } else if (c.key().equals(config.family())) {
                 family.add(c);
-            } else if (c.key.equals(Rollouts.canaryKey(config.family()))) {
+            } else if (c.key().equals(Rollouts.canaryKey(config.family()))) {
                 canaryRecord = c;
             }
         }
         for (Control c : newestLabels.values()) {
-            if (!Arrays.equals(c.value, control.get(LABEL_KEY + c.key))) {
+            if (!Arrays.equals(c.value(), control.get(LABEL_KEY + c.key()))) {
                 onLabel(c);
             }
         }
         byte[] restored = control.get(MODEL_KEY + config.family());
         for (int i = family.size() - 1; i >= 0; i--) {
             Control c = family.get(i);
-            if (c.value == null) {
+            if (c.value() == null) {
                 continue;
             }
-            if (Arrays.equals(c.value, restored) || onModel(c)) {
+            if (Arrays.equals(c.value(), restored) || onModel(c)) {
                 break;
             }
         }
-        if (canaryRecord != null && !Arrays.equals(canaryRecord.value, control.get(MODEL_KEY + canaryRecord.key))) {
+        if (canaryRecord != null && !Arrays.equals(canaryRecord.value(), control.get(MODEL_KEY + canaryRecord.key()))) {
             onCanary(canaryRecord);
         }
     }
@@ -407,16 +407,16 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
 
     /** Applies one {@code models} or {@code labels.embedded} record, between frames. */
     void accept(Control c) throws Exception {
-        switch (c.kind) {
+        switch (c.kind()) {
             case MODEL -> {
-                if (c.key != null && c.key.equals(Rollouts.canaryKey(config.family()))) {
+                if (c.key() != null && c.key().equals(Rollouts.canaryKey(config.family()))) {
                     onCanary(c);
                 } else {
                     onModel(c);
                 }
             }
             case LABEL -> onLabel(c);
-            default -> throw new IllegalStateException("unknown control kind " + c.kind);
+            default -> throw new IllegalStateException("unknown control kind " + c.kind());
         }
     }
 
@@ -426,11 +426,11 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
 
     /** A record on the family's key; true when its version now annotates. */
     private boolean onModel(Control c) throws Exception {
-        if (c.value == null || !config.family().equals(c.key)) {
+        if (c.value() == null || !config.family().equals(c.key())) {
             return false; // another family's record, or a cleanup tombstone: nothing for this job
         }
         LiveModel candidate = load(
-                c.value,
+                c.value(),
                 "the model record " + c,
                 "keeping " + (model == null ? "no model (frames stay NO_MODEL)" : model));
         if (candidate == null) {
@@ -439,7 +439,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         flush(); // the frames that arrived before the swap are annotated by the model they arrived under
         LiveModel previous = model;
         model = candidate;
-        control.put(MODEL_KEY + config.family(), c.value);
+        control.put(MODEL_KEY + config.family(), c.value());
         rebuildLabelSet();
         metrics.modelSwaps.inc();
         LOG.info("Now annotating with {} (was {}).", model, previous == null ? "no model" : previous);
@@ -458,15 +458,15 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
      * fleet-wide model.
      */
     private void onCanary(Control c) throws Exception {
-        if (c.value == null) {
+        if (c.value() == null) {
             endCanary("its record was removed");
-            control.remove(MODEL_KEY + c.key);
+            control.remove(MODEL_KEY + c.key());
             return;
         }
-        if (applyCanary(c.value, "the canary record " + c)) {
-            control.put(MODEL_KEY + c.key, c.value);
+        if (applyCanary(c.value(), "the canary record " + c)) {
+            control.put(MODEL_KEY + c.key(), c.value());
         } else {
-            control.remove(MODEL_KEY + c.key);
+            control.remove(MODEL_KEY + c.key());
         }
     }
 
@@ -558,18 +558,18 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     }
 
     private void onLabel(Control c) throws Exception {
-        if (c.key == null) {
+        if (c.key() == null) {
             return;
         }
         flush(); // scores in one annotation are always over one label set
-        if (c.value == null) {
-            if (labels.contains(c.key)) {
-                labels = labels.without(c.key);
-                LOG.info("Label '{}' removed; {} labels left.", c.key, labels.size());
+        if (c.value() == null) {
+            if (labels.contains(c.key())) {
+                labels = labels.without(c.key());
+                LOG.info("Label '{}' removed; {} labels left.", c.key(), labels.size());
             }
-            control.remove(LABEL_KEY + c.key);
-        } else if (applyLabel(c.key, c.value)) {
-            control.put(LABEL_KEY + c.key, c.value);
+            control.remove(LABEL_KEY + c.key());
+        } else if (applyLabel(c.key(), c.value())) {
+            control.put(LABEL_KEY + c.key(), c.value());
         }
         rebuildLabelSet();
     }

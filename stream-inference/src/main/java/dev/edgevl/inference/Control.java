@@ -1,38 +1,17 @@
 package dev.edgevl.inference;
 
 /**
- * What the control feed hands every annotating instance: a {@code models} record (a new live version of a
- * family) or a {@code labels.embedded} record (a label's embedding, or its removal as a tombstone), still encoded.
+ * What the control feed hands every annotating instance: a {@code models} record (a new live version of a family) or a
+ * {@code labels.embedded} record (a label's embedding, or its removal as a tombstone), still encoded.
+ *
+ * @param key    the model family or the label
+ * @param value  the encoded record; null for a tombstone
+ * @param origin where it came from, for logs
  */
-public class Control {
-    public enum Kind {
+record Control(Kind kind, String key, byte[] value, String origin) {
+    enum Kind {
         MODEL,
         LABEL
-    }
-
-    public Kind kind;
-    /** The model family or the label. */
-    public String key;
-    /** The encoded record; null for a label tombstone. */
-    public byte[] value;
-    /** Where it came from, for logs. */
-    public String origin;
-
-    public Control() {}
-
-    public Control(Kind kind, String key, byte[] value, String origin) {
-        this.kind = kind;
-        this.key = key;
-        this.value = value;
-        this.origin = origin;
-    }
-
-    static Control model(KafkaBytes record) {
-        return new Control(Kind.MODEL, record.keyText(), record.value, record.toString());
-    }
-
-    static Control label(KafkaBytes record) {
-        return new Control(Kind.LABEL, record.keyText(), record.value, record.toString());
     }
 
     @Override

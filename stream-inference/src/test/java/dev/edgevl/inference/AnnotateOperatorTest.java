@@ -58,14 +58,12 @@ class AnnotateOperatorTest {
     }
 
     private void model(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, byte[] record) throws Exception {
-        ((AnnotateOperator) h.getOperator())
-                .accept((Control.model(TestWorld.controlRecord(Topics.MODELS.name(), TestWorld.FAMILY, record))));
+        ((AnnotateOperator) h.getOperator()).accept(new Control(Control.Kind.MODEL, TestWorld.FAMILY, record, "test"));
     }
 
     private void label(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, String name, byte[] record)
             throws Exception {
-        ((AnnotateOperator) h.getOperator())
-                .accept((Control.label(TestWorld.controlRecord(Topics.LABELS_EMBEDDED.name(), name, record))));
+        ((AnnotateOperator) h.getOperator()).accept(new Control(Control.Kind.LABEL, name, record, "test"));
     }
 
     private void labels(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, String... names) throws Exception {
@@ -269,8 +267,7 @@ class AnnotateOperatorTest {
     private void canaryRecord(OneInputStreamOperatorTestHarness<KafkaBytes, Outgoing> h, byte[] record)
             throws Exception {
         ((AnnotateOperator) h.getOperator())
-                .accept((Control.model(
-                        TestWorld.controlRecord(Topics.MODELS.name(), Rollouts.canaryKey(TestWorld.FAMILY), record))));
+                .accept(new Control(Control.Kind.MODEL, Rollouts.canaryKey(TestWorld.FAMILY), record, "test"));
     }
 
     @Test

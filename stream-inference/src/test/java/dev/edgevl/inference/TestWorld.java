@@ -221,8 +221,4 @@ final class TestWorld {
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
-    static KafkaBytes controlRecord(String topic, String key, byte[] value) {
-        return new KafkaBytes(topic, 0, 0, T0.toEpochMilli(), bytes(key), value);
-    }
 }
