@@ -23,10 +23,11 @@ public final class OnnxStudent implements AutoCloseable {
     private final int inputSize;
     private final int embeddingDim;
     /**
-     * Each calling thread's direct input buffer, grown to the largest batch it has passed. ORT runs on a direct buffer
-     * in place; handed a heap array it would allocate (and zero) a direct copy of the batch on every call.
+     * Each calling thread's direct input buffer, shared by every model the thread runs (a task keeps one across model
+     * swaps) and grown to the largest batch it has passed. ORT runs on a direct buffer in place; handed a heap array it
+     * would allocate (and zero) a direct copy of the batch on every call.
      */
-    private final ThreadLocal<FloatBuffer> inputs = new ThreadLocal<>();
+    private static final ThreadLocal<FloatBuffer> INPUTS = new ThreadLocal<>();
 
     /** Loads with one intra-op thread per available processor. */
     public OnnxStudent(byte[] model) {
@@ -111,12 +112,12 @@ public final class OnnxStudent implements AutoCloseable {
     }
 
     private FloatBuffer inputBuffer(int floats) {
-        FloatBuffer buffer = inputs.get();
+        FloatBuffer buffer = INPUTS.get();
         if (buffer == null || buffer.capacity() < floats) {
             buffer = ByteBuffer.allocateDirect(4 * floats)
                     .order(ByteOrder.nativeOrder())
                     .asFloatBuffer();
-            inputs.set(buffer);
+            INPUTS.set(buffer);
         }
         buffer.clear();
         return buffer;
