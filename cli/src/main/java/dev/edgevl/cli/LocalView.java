@@ -133,7 +133,7 @@ final class LocalView implements AutoCloseable {
         lines.add(String.format(
                 Locale.ROOT,
                 "latency   from capture, p50/p99: paired %s, readable by the job %s, annotated %s, visible %s"
-                        + " (frames.annotated.live)",
+                        + " (frames.annotated, read_uncommitted)",
                 hop(p.madeP50Ms(), p.madeP99Ms()),
                 hop(p.p50Ms(), p.p99Ms()),
                 hop(v.madeP50Ms(), v.madeP99Ms()),

@@ -233,7 +233,9 @@ class EdgevlCliIT {
         assertThat(json.at("/modalities/DEPTH/finalFrozen").isNumber()).isTrue();
         assertThat(json.at("/pairing/DEPTH/unpairedShare").isNumber()).isTrue();
         assertThat(json.at("/visibleLatency/annotations").asLong())
-                .as("annotations seen at a consumer of frames.annotated.live: %s", json.path("visibleLatency"))
+                .as(
+                        "annotations seen at a read_uncommitted consumer of frames.annotated: %s",
+                        json.path("visibleLatency"))
                 .isPositive();
         assertThat(json.at("/visibleLatency/p99Ms").isNumber()).isTrue();
         // Each record is made before a consumer sees it, so the hops from capture are ordered record by record and so

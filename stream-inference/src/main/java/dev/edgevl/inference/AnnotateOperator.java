@@ -31,7 +31,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -41,7 +40,6 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.OutputTag;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -83,9 +81,10 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     static final String STAGE = "stream-inference";
     private static final String MODEL_KEY = "model/";
     private static final String LABEL_KEY = "label/";
-    /** Annotations again, for the at-least-once {@code frames.annotated.live} sink (when {@code inference.live-output}). */
-    static final OutputTag<Outgoing> LIVE = new OutputTag<>("live-annotations", TypeInformation.of(Outgoing.class));
-    /** The live copies' dedupe key header: {@code deviceId/auxSensorId/auxSequence}. */
+    /**
+     * Every annotation's dedupe key header, {@code deviceId/auxSensorId/auxSequence}: a {@code read_uncommitted}
+     * consumer of {@code frames.annotated} sees each annotation at once, and after a job failure some twice.
+     */
     public static final String PAIR_HEADER = "edgevl.pair";
 
     /** How often an instance looks for new control records when no frame comes. */
@@ -364,24 +363,11 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
             long timestamp = a.frame().captureMillis();
             byte[] key = a.frame().deviceId().getBytes(StandardCharsets.UTF_8);
             byte[] value = annotations.serialize(Topics.FRAMES_ANNOTATED.name(), a.annotation());
+            Annotation an = a.annotation();
+            String pair = an.getDeviceId() + "/" + an.getAuxSensorId() + "/" + an.getAuxSequence();
             output.collect(new StreamRecord<>(
-                    new Outgoing(Topics.FRAMES_ANNOTATED.name(), key, value, timestamp, null), timestamp));
-            if (config.liveOutput()) {
-                Annotation an = a.annotation();
-                output.collect(
-                        LIVE,
-                        new StreamRecord<>(
-                                new Outgoing(
-                                        Topics.FRAMES_ANNOTATED_LIVE.name(),
-                                        key,
-                                        value,
-                                        timestamp,
-                                        Map.of(
-                                                PAIR_HEADER,
-                                                an.getDeviceId() + "/" + an.getAuxSensorId() + "/"
-                                                        + an.getAuxSequence())),
-                                timestamp));
-            }
+                    new Outgoing(Topics.FRAMES_ANNOTATED.name(), key, value, timestamp, Map.of(PAIR_HEADER, pair)),
+                    timestamp));
             if (a.request() != null) {
                 output.collect(new StreamRecord<>(
                         new Outgoing(

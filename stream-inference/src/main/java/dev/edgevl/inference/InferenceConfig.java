@@ -30,7 +30,6 @@ import java.util.List;
  * @param outOfOrderness   the watermark's allowance for frames arriving out of capture order
  * @param groupId          consumer group of the frame source (offsets live in checkpoints; the group is for monitoring)
  * @param transactionalIdPrefix prefix of the exactly-once sink's transactional ids; unique per job on a cluster
- * @param liveOutput       whether each annotation is also written at once, at least once, to {@code frames.annotated.live}
  * @param trustedKeyFiles  PEM public keys whose signatures the job accepts on model bundles
  */
 public record InferenceConfig(
@@ -50,7 +49,6 @@ public record InferenceConfig(
         Duration outOfOrderness,
         String groupId,
         String transactionalIdPrefix,
-        boolean liveOutput,
         List<String> trustedKeyFiles)
         implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -132,12 +130,6 @@ public record InferenceConfig(
             PREFIX + "transactional-id-prefix",
             "edgevl-stream-inference",
             "Prefix of the exactly-once sink's transactional ids; must be unique per job on a Kafka cluster.");
-    public static final ConfigOption<Boolean> LIVE_OUTPUT = ConfigOption.bool(
-            PREFIX + "live-output",
-            true,
-            "Also write every annotation to frames.annotated.live as soon as it is made, at least once (a failure may repeat"
-                    + " some; dedupe on deviceId, auxSensorId, auxSequence): milliseconds instead of the next checkpoint."
-                    + " frames.annotated stays exactly once. false: only frames.annotated.");
     public static final ConfigOption<String> TRUSTED_KEYS = ConfigOption.string(
             PREFIX + "trusted-keys",
             null,
@@ -164,7 +156,6 @@ public record InferenceConfig(
             OUT_OF_ORDERNESS,
             GROUP_ID,
             TRANSACTIONAL_ID_PREFIX,
-            LIVE_OUTPUT,
             TRUSTED_KEYS);
 
     public InferenceConfig {
@@ -221,7 +212,6 @@ public record InferenceConfig(
                 settings.get(OUT_OF_ORDERNESS),
                 settings.get(GROUP_ID),
                 settings.get(TRANSACTIONAL_ID_PREFIX),
-                settings.get(LIVE_OUTPUT),
                 keyFiles);
     }
 
@@ -247,7 +237,6 @@ public record InferenceConfig(
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,
-                liveOutput,
                 trustedKeyFiles);
     }
 
@@ -269,7 +258,6 @@ public record InferenceConfig(
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,
-                liveOutput,
                 trustedKeyFiles);
     }
 
@@ -291,7 +279,6 @@ public record InferenceConfig(
                 outOfOrderness,
                 groupId,
                 transactionalIdPrefix,
-                liveOutput,
                 files);
     }
 

@@ -33,8 +33,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * The stream-inference job: {@code frames.paired} → annotate (each instance reading {@code models} and
  * {@code labels.embedded} itself) → {@code frames.annotated}, {@code teacher.requests} and {@code frames.paired.dlq},
- * exactly once; and {@code frames.annotated.live}, at least once. Source, operator and sinks form one chain per
- * parallel instance.
+ * exactly once through one transactional sink. Each record is sent as soon as its batch is annotated and committed at
+ * the next checkpoint, so a {@code read_uncommitted} consumer sees annotations at once (at least once) and a
+ * {@code read_committed} one at the commit (exactly once). Source, operator and sink form one chain per parallel
+ * instance.
  *
  * <p>{@link #build} adds it to any environment (the {@code edgevl} command runs it on an embedded MiniCluster);
  * {@link #main} is the entry point of the job jar on a Flink cluster.
@@ -109,24 +111,6 @@ public final class StreamInferenceJob {
                 .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 .build();
         out.sinkTo(sink).name("annotations+requests+dlq").uid("sink").setParallelism(parallelism);
-
-        if (config.liveOutput()) {
-            // The low-latency copy: sent as soon as a batch is annotated, flushed (not committed) at checkpoints.
-            Properties live = new Properties();
-            live.putAll(client);
-            live.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
-            KafkaSink<Outgoing> liveSink = KafkaSink.<Outgoing>builder()
-                    .setBootstrapServers(servers)
-                    .setKafkaProducerConfig(live)
-                    .setRecordSerializer(new OutgoingSerializer(Topics.FRAMES_ANNOTATED_LIVE.name()))
-                    .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                    .build();
-            out.getSideOutput(AnnotateOperator.LIVE)
-                    .sinkTo(liveSink)
-                    .name(Topics.FRAMES_ANNOTATED_LIVE.name())
-                    .uid("live-sink")
-                    .setParallelism(parallelism);
-        }
     }
 
     private static Properties consumerProperties(Map<String, Object> client) {

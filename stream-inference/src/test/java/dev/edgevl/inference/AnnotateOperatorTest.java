@@ -139,36 +139,19 @@ class AnnotateOperatorTest {
     }
 
     @Test
-    void everyAnnotationAlsoGoesToTheLiveOutputAtOnceWithItsDedupeKeyUnlessSwitchedOff() throws Exception {
+    void everyAnnotationCarriesItsDedupeKeyForConsumersOfTheLowLatencyPath() throws Exception {
         var h = harness(config(2), null);
         model(h, TestWorld.model(1, 1));
         labels(h, "cube", "sphere");
         frame(h, "dev-a", 7);
         frame(h, "dev-b", 8);
 
-        List<Outgoing> live = h.getSideOutput(AnnotateOperator.LIVE).stream()
-                .map(StreamRecord::getValue)
-                .toList();
-        List<Outgoing> committed = h.extractOutputValues().stream()
+        List<Outgoing> annotations = h.extractOutputValues().stream()
                 .filter(o -> o.topic.equals(Topics.FRAMES_ANNOTATED.name()))
                 .toList();
-        assertThat(live).hasSize(2).allSatisfy(o -> assertThat(o.topic).isEqualTo(Topics.FRAMES_ANNOTATED_LIVE.name()));
-        assertThat(live.get(0).value)
-                .as("the same annotation as the exactly-once copy")
-                .isEqualTo(committed.get(0).value);
-        assertThat(live.get(0).headers).containsExactly(AnnotateOperator.PAIR_HEADER, "dev-a/depth0/7");
-        assertThat(live.get(1).headers).containsExactly(AnnotateOperator.PAIR_HEADER, "dev-b/depth0/8");
-
-        var off = harness(
-                InferenceConfig.from(dev.edgevl.config.Settings.of(Map.of(
-                                InferenceConfig.LIVE_OUTPUT.key(), "false",
-                                InferenceConfig.BATCH_SIZE.key(), "1")))
-                        .withTrustedKeys(List.of()),
-                null);
-        model(off, TestWorld.model(1, 1));
-        frame(off, "dev-a", 1);
-        assertThat(annotations(off)).hasSize(1);
-        assertThat(off.getSideOutput(AnnotateOperator.LIVE)).isNullOrEmpty();
+        assertThat(annotations).hasSize(2);
+        assertThat(annotations.get(0).headers).containsExactly(AnnotateOperator.PAIR_HEADER, "dev-a/depth0/7");
+        assertThat(annotations.get(1).headers).containsExactly(AnnotateOperator.PAIR_HEADER, "dev-b/depth0/8");
     }
 
     @Test

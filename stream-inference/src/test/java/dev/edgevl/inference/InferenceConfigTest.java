@@ -19,12 +19,4 @@ class InferenceConfigTest {
         InferenceConfig set = InferenceConfig.from(Settings.of(Map.of(InferenceConfig.ENGINE_THREADS.key(), "4")));
         assertThat(set.engineThreads(2, 8)).isEqualTo(4);
     }
-
-    @Test
-    void theLiveOutputIsOnUnlessSwitchedOff() {
-        assertThat(InferenceConfig.defaults().liveOutput()).isTrue();
-        assertThat(InferenceConfig.from(Settings.of(Map.of(InferenceConfig.LIVE_OUTPUT.key(), "false")))
-                        .liveOutput())
-                .isFalse();
-    }
 }

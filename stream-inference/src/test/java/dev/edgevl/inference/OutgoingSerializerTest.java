@@ -13,11 +13,10 @@ class OutgoingSerializerTest {
     void eachRecordGoesToItsOwnTopicWithItsHeadersAndTheSerializerNamesTheTopicsForProducerPooling() {
         OutgoingSerializer serializer = new OutgoingSerializer("frames.annotated", "teacher.requests");
         ProducerRecord<byte[], byte[]> r = serializer.serialize(
-                new Outgoing(
-                        "frames.annotated.live", new byte[] {1}, new byte[] {2}, 42L, Map.of("edgevl.pair", "d/s/7")),
+                new Outgoing("frames.annotated", new byte[] {1}, new byte[] {2}, 42L, Map.of("edgevl.pair", "d/s/7")),
                 null,
                 null);
-        assertThat(r.topic()).isEqualTo("frames.annotated.live");
+        assertThat(r.topic()).isEqualTo("frames.annotated");
         assertThat(r.timestamp()).isEqualTo(42L);
         assertThat(new String(r.headers().lastHeader("edgevl.pair").value(), StandardCharsets.UTF_8))
                 .isEqualTo("d/s/7");

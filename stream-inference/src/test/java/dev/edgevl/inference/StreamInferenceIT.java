@@ -10,6 +10,7 @@ import dev.edgevl.kafka.embedded.UniqueNames;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +80,8 @@ class StreamInferenceIT {
                         "max.request.size",
                         8 << 20));
                 LocalFlink flink = LocalFlink.start(2, 2);
-                KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
+                KafkaConsumer<byte[], byte[]> consumer = reader("read_committed");
+                KafkaConsumer<byte[], byte[]> early = reader("read_uncommitted")) {
             producer.send(new ProducerRecord<>(
                             Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(1, 1)))
                     .get();
@@ -123,8 +125,10 @@ class StreamInferenceIT {
             boolean swapped = false;
             boolean failed = false;
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (distinct(seen) < TOTAL && System.nanoTime() < deadline) {
+            List<ConsumerRecord<byte[], byte[]>> seenEarly = new ArrayList<>();
+            while (ofDevices(seen, "dev-") < TOTAL && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                early.poll(Duration.ZERO).forEach(seenEarly::add);
                 int annotated = annotations(seen).size();
                 if (!swapped && annotated >= TOTAL / 4) {
                     producer.send(new ProducerRecord<>(
@@ -145,10 +149,29 @@ class StreamInferenceIT {
             while (System.nanoTime() < settle) {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
             }
+            while (ofDevices(seenEarly, "dev-") < TOTAL && System.nanoTime() < deadline) {
+                early.poll(Duration.ofMillis(200)).forEach(seenEarly::add);
+            }
             flink.cancel(job);
             assertThat(failed).as("the task manager was killed mid-stream").isTrue();
+            assertThat(ofDevices(seenEarly, "dev-"))
+                    .as("the low-latency path (read_uncommitted) saw every frame at least once")
+                    .isEqualTo(TOTAL);
+            assertThat(seenEarly.stream().filter(r -> r.topic().equals(Topics.FRAMES_ANNOTATED.name())))
+                    .as("each record's dedupe key header names its pair")
+                    .allSatisfy(r -> assertThat(new String(
+                                    r.headers()
+                                            .lastHeader(AnnotateOperator.PAIR_HEADER)
+                                            .value(),
+                                    StandardCharsets.UTF_8))
+                            .isEqualTo(id(serdes.valueSerde(Topics.FRAMES_ANNOTATED)
+                                    .deserializer()
+                                    .deserialize(r.topic(), r.value()))));
 
-            List<Annotation> out = annotations(seen);
+            // The frame source reads frames.paired from the start: frames of the other test are annotated too.
+            List<Annotation> out = annotations(seen).stream()
+                    .filter(a -> a.getDeviceId().startsWith("dev-"))
+                    .toList();
             Map<String, Long> perFrame =
                     out.stream().collect(Collectors.groupingBy(StreamInferenceIT::id, Collectors.counting()));
             assertThat(perFrame).as("every frame annotated").hasSize(TOTAL);
@@ -170,6 +193,7 @@ class StreamInferenceIT {
                     .map(r -> serdes.valueSerde(Topics.TEACHER_REQUESTS)
                             .deserializer()
                             .deserialize(r.topic(), r.value()))
+                    .filter(r -> r.getPair().getDeviceId().startsWith("dev-"))
                     .toList();
             Map<String, Long> perDevice = requests.stream()
                     .collect(Collectors.groupingBy(r -> r.getPair().getDeviceId(), Collectors.counting()));
@@ -184,12 +208,86 @@ class StreamInferenceIT {
         }
     }
 
-    private KafkaConsumer<byte[], byte[]> readCommitted() {
+    @Test
+    void aReadUncommittedConsumerSeesEachAnnotationAtOnceAndAReadCommittedOneOnlyAtTheCommit() throws Exception {
+        String run = UniqueNames.uniqueName("inference-early-it");
+        Settings settings = Settings.of(Map.of(
+                "inference.trusted-keys", TestWorld.writePublicKey(dir).toString(),
+                "inference.batch.size", "4",
+                "inference.batch.timeout", "20ms",
+                // No checkpoint, so no commit, while the test looks.
+                "inference.checkpoint.interval", "10min",
+                "inference.group-id", run,
+                "inference.transactional-id-prefix", run,
+                "inference.engine.threads", "1"));
+        String device = UniqueNames.uniqueName("early");
+        int frames = 20;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "key.serializer",
+                        ByteArraySerializer.class,
+                        "value.serializer",
+                        ByteArraySerializer.class,
+                        "max.request.size",
+                        8 << 20));
+                LocalFlink flink = LocalFlink.start(1, 1);
+                KafkaConsumer<byte[], byte[]> committed = reader("read_committed");
+                KafkaConsumer<byte[], byte[]> early = reader("read_uncommitted")) {
+            producer.send(new ProducerRecord<>(
+                            Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(1, 1)))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            Topics.LABELS_EMBEDDED.name(), TestWorld.bytes("cube"), TestWorld.label("cube", 1)))
+                    .get();
+            StreamExecutionEnvironment env = LocalFlink.environment(1, 0, Duration.ofMillis(500));
+            StreamInferenceJob.build(env, settings, kafka.bootstrapServers());
+            JobID job = flink.submit(env, StreamInferenceJob.NAME);
+            flink.awaitRunning(job, Duration.ofSeconds(60));
+            for (int seq = 0; seq < frames; seq++) {
+                var pair = TestWorld.pair(device, seq, true);
+                producer.send(new ProducerRecord<>(
+                        Topics.FRAMES_PAIRED.name(),
+                        null,
+                        pair.getAux().getCaptureTime().toEpochMilli(),
+                        TestWorld.bytes(device),
+                        TestWorld.encode(pair)));
+            }
+            producer.flush();
+
+            List<ConsumerRecord<byte[], byte[]>> seenEarly = new ArrayList<>();
+            List<ConsumerRecord<byte[], byte[]>> seenCommitted = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (ofDevices(seenEarly, device) < frames && System.nanoTime() < deadline) {
+                early.poll(Duration.ofMillis(200)).forEach(seenEarly::add);
+                committed.poll(Duration.ZERO).forEach(seenCommitted::add);
+            }
+            committed.poll(Duration.ofMillis(500)).forEach(seenCommitted::add);
+            flink.cancel(job);
+            assertThat(ofDevices(seenEarly, device))
+                    .as("every annotation visible read_uncommitted before any checkpoint")
+                    .isEqualTo(frames);
+            assertThat(ofDevices(seenCommitted, device))
+                    .as("none visible read_committed before the checkpoint commits them")
+                    .isZero();
+        }
+    }
+
+    /** Frames annotated at least once among {@code records}, of the devices whose id starts with {@code prefix}. */
+    private long ofDevices(List<ConsumerRecord<byte[], byte[]>> records, String prefix) {
+        return annotations(records).stream()
+                .filter(a -> a.getDeviceId().startsWith(prefix))
+                .map(StreamInferenceIT::id)
+                .distinct()
+                .count();
+    }
+
+    private KafkaConsumer<byte[], byte[]> reader(String isolationLevel) {
         Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", kafka.bootstrapServers());
         props.put("group.id", UniqueNames.uniqueName("reader"));
         props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
+        props.put("isolation.level", isolationLevel);
         props.put("key.deserializer", ByteArrayDeserializer.class);
         props.put("value.deserializer", ByteArrayDeserializer.class);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
@@ -203,13 +301,6 @@ class StreamInferenceIT {
                 .filter(r -> r.topic().equals(Topics.FRAMES_ANNOTATED.name()))
                 .map(r -> decode.deserialize(r.topic(), r.value()))
                 .toList();
-    }
-
-    private long distinct(List<ConsumerRecord<byte[], byte[]>> records) {
-        return annotations(records).stream()
-                .map(StreamInferenceIT::id)
-                .distinct()
-                .count();
     }
 
     private static String id(Annotation a) {

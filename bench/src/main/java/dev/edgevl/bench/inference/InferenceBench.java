@@ -48,7 +48,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       read {@code read_committed}, timed over its second half (the first warms the job up, as the bare loop's
  *       warm-up does) and, for the cold start, from the first committed annotation to the last;</li>
  *   <li>latency at half that rate: capture → visible at a consumer of the exactly-once {@code frames.annotated}
- *       ({@code read_committed}) and of the at-least-once {@code frames.annotated.live};</li>
+ *       ({@code read_committed}) and of the same topic {@code read_uncommitted}, the at-least-once path;</li>
  *   <li>the DJL way: a per-record DJL {@code Predictor} in a Flink {@code map} through the same source, broker and
  *       exactly-once sink, on the same backlog, timed the same way.</li>
  * </ol>

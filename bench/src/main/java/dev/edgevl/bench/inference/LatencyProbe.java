@@ -11,9 +11,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * Capture → visible, where a user sees it: pairs are written live at a fixed rate, stamped with their capture time, and
- * a consumer per output topic ({@link VisibleLatency}, as {@code edgevl local} measures it) notes when each annotation
+ * two consumers ({@link VisibleLatency}, as {@code edgevl local} measures it) notes when each annotation
  * arrives. {@code frames.annotated} is read {@code read_committed} (the exactly-once path: visible at the checkpoint
- * that commits it), {@code frames.annotated.live} {@code read_uncommitted} (the at-least-once path).
+ * that commits it) and {@code read_uncommitted} (the at-least-once path: visible as soon as the job sends it).
  */
 final class LatencyProbe {
     /** Capture → arrival on each output. */
@@ -32,8 +32,7 @@ final class LatencyProbe {
             throws Exception {
         Duration whole = Duration.ofHours(1);
         try (AvroSerdes serdes = AvroSerdes.singleObject();
-                VisibleLatency live =
-                        new VisibleLatency(bootstrap, serdes, Topics.FRAMES_ANNOTATED_LIVE, false, whole);
+                VisibleLatency live = new VisibleLatency(bootstrap, serdes, Topics.FRAMES_ANNOTATED, false, whole);
                 VisibleLatency committed =
                         new VisibleLatency(bootstrap, serdes, Topics.FRAMES_ANNOTATED, true, whole)) {
             live.awaitAssigned(Duration.ofSeconds(30));

@@ -46,6 +46,12 @@ public final class Topics {
             .withPartitions(FRAME_PARTITIONS)
             .withRetention(Duration.ofDays(1));
 
+    /**
+     * Written by the job's transactional sink. Read {@code read_committed}, each annotation appears once, at the
+     * checkpoint that commits it; read {@code read_uncommitted}, it appears as soon as the job has sent it, at least
+     * once: after a job failure the replay sends some again, and the {@code edgevl.pair} header (deviceId/auxSensorId/
+     * auxSequence, also in the record) is the dedupe key.
+     */
     public static final Topic<String, Annotation> FRAMES_ANNOTATED = Topic.of(
                     "frames.annotated",
                     String.class,
@@ -53,19 +59,6 @@ public final class Topics {
                     "The live student's embedding, labels and uncertainty for every pair, keyed by deviceId.")
             .withPartitions(FRAME_PARTITIONS)
             .withRetention(Duration.ofDays(3));
-
-    /**
-     * The low-latency copy of {@link #FRAMES_ANNOTATED}: the job writes each annotation here at once, at least once,
-     * without waiting for the checkpoint that commits the exactly-once copy. After a failure some appear twice; the
-     * pair's (deviceId, auxSensorId, auxSequence), also in the {@code edgevl.pair} header, is the dedupe key.
-     */
-    public static final Topic<String, Annotation> FRAMES_ANNOTATED_LIVE = Topic.of(
-                    "frames.annotated.live",
-                    String.class,
-                    Annotation.class,
-                    "The same annotations at once, at least once (dedupe on deviceId, auxSensorId, auxSequence), keyed by deviceId.")
-            .withPartitions(FRAME_PARTITIONS)
-            .withRetention(Duration.ofHours(6));
 
     public static final Topic<String, TeacherRequest> TEACHER_REQUESTS = Topic.of(
                     "teacher.requests",
@@ -131,7 +124,6 @@ public final class Topics {
             FRAMES_AUX,
             FRAMES_PAIRED,
             FRAMES_ANNOTATED,
-            FRAMES_ANNOTATED_LIVE,
             TEACHER_REQUESTS,
             TEACHER_EMBEDDINGS,
             LABELS,

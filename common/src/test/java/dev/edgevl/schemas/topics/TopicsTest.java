@@ -22,7 +22,6 @@ class TopicsTest {
                         "frames.aux",
                         "frames.paired",
                         "frames.annotated",
-                        "frames.annotated.live",
                         "teacher.requests",
                         "teacher.embeddings",
                         "labels",

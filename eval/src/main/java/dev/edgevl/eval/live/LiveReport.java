@@ -31,8 +31,8 @@ import java.util.Map;
  * @param judges    how much of its sample each second opinion (frozen, teacher) scored
  * @param beforeStart records left out because they were captured before this run started (an earlier run's)
  * @param rolledBack the canaries rolled back during the run, and how much of the fleet ran each
- * @param visibleLatency capture → arrival at a consumer of {@code frames.annotated.live} (and capture → annotated in the
- *                  job's operator); null when not measured
+ * @param visibleLatency capture → arrival at a {@code read_uncommitted} consumer of {@code frames.annotated}, the
+ *                  low-latency path (and capture → annotated in the job's operator); null when not measured
  * @param pairLatency capture → arrival at a {@code read_committed} consumer of {@code frames.paired}, as the job reads
  *                  it (and capture → frame sync's decision); null when not measured
  */
@@ -200,7 +200,8 @@ public record LiveReport(
         sum.put("text", summaryText());
         if (visibleLatency != null) {
             ObjectNode v = root.putObject("visibleLatency");
-            v.put("topic", Topics.FRAMES_ANNOTATED_LIVE.name());
+            v.put("topic", Topics.FRAMES_ANNOTATED.name());
+            v.put("isolationLevel", "read_uncommitted");
             v.put("annotations", visibleLatency.count());
             v.put("p50Ms", visibleLatency.p50Ms());
             v.put("p99Ms", visibleLatency.p99Ms());
@@ -400,9 +401,9 @@ public record LiveReport(
         if (visibleLatency != null) {
             b.append(String.format(
                     Locale.ROOT,
-                    " Capture->visible at a consumer of %s (the low-latency output): p50 %.0f ms, p99 %.0f ms over %,d"
+                    " Capture->visible at a read_uncommitted consumer of %s (the low-latency path): p50 %.0f ms, p99 %.0f ms over %,d"
                             + " annotations; after the first minute p50 %.0f ms, p99 %.0f ms.",
-                    Topics.FRAMES_ANNOTATED_LIVE.name(),
+                    Topics.FRAMES_ANNOTATED.name(),
                     visibleLatency.p50Ms(),
                     visibleLatency.p99Ms(),
                     visibleLatency.count(),

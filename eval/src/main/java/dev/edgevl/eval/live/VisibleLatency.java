@@ -26,9 +26,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Capture → visible where a user sees it: a consumer of an output topic, on its own thread, notes when each record
  * arrives against its capture time (same machine, same clock in a local run), and when it was made: an annotation's
  * {@code annotatedTime} (in the job's operator), a pair's {@code pairedTime} (frame sync's decision). Read on
- * {@code frames.annotated.live} (the low-latency output), on {@code frames.annotated} {@code read_committed} (the
- * exactly-once path), or on {@code frames.paired} {@code read_committed} (what the job reads), so the hops between
- * capture and a user can be told apart. Repeats of a pair (the live topic is at least once) count once. Keeps the last
+ * {@code frames.annotated} {@code read_uncommitted} (the low-latency path), {@code read_committed} (the exactly-once
+ * path), or on {@code frames.paired} {@code read_committed} (what the job reads), so the hops between capture and a
+ * user can be told apart. Repeats of a pair (the low-latency path is at least once) count once. Keeps the last
  * {@code window} for a live view and a millisecond histogram of everything for the summary.
  */
 public final class VisibleLatency implements AutoCloseable {
@@ -68,16 +68,17 @@ public final class VisibleLatency implements AutoCloseable {
     private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    /** Reads the low-latency output, {@code frames.annotated.live}. */
+    /** Reads the low-latency path: {@code frames.annotated}, {@code read_uncommitted}. */
     public VisibleLatency(String bootstrap, AvroSerdes serdes, Duration window) {
-        this(bootstrap, serdes, Topics.FRAMES_ANNOTATED_LIVE, false, window);
+        this(bootstrap, serdes, Topics.FRAMES_ANNOTATED, false, window);
     }
 
     /**
      * Reads annotations.
      *
-     * @param topic         an annotation topic: {@code frames.annotated.live}, or {@code frames.annotated}
-     * @param readCommitted read as an exactly-once consumer does ({@code isolation.level=read_committed})
+     * @param topic         an annotation topic
+     * @param readCommitted read as an exactly-once consumer does ({@code isolation.level=read_committed}); else
+     *                      {@code read_uncommitted}, the low-latency path
      */
     public VisibleLatency(
             String bootstrap,
