@@ -226,8 +226,7 @@ final class BenchCommand implements Runnable {
         @Option(
                 names = "--set",
                 paramLabel = "KEY=VALUE",
-                description =
-                        "A setting of the job under test (inference.*), repeatable; e.g. inference.live-output=false.")
+                description = "A setting of the job under test (inference.*), repeatable; e.g. inference.batch.size=8.")
         Map<String, String> overrides = new LinkedHashMap<>();
 
         @Mixin
