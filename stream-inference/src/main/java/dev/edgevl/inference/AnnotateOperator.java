@@ -297,6 +297,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         }
         KafkaBytes record = element.getValue();
         metrics.framesIn.inc();
+        long start = System.nanoTime();
         PendingFrame frame;
         try {
             String device = record.keyText();
@@ -307,6 +308,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
                 throw new IllegalArgumentException("the record has no value (a tombstone on frames.paired)");
             }
             FramePair pair = pairs.deserialize(record.topic, record.value);
+            long decoded = System.nanoTime();
+            metrics.decodeNanos.inc(decoded - start);
             if (!device.equals(pair.getDeviceId())) {
                 throw new IllegalArgumentException(
                         "the record key " + device + " is not the pair's device " + pair.getDeviceId());
@@ -314,6 +317,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
             LiveModel runs = deployment().modelFor(device);
             frame = PendingFrame.prepare(
                     device, pair, runs == null ? InputSpec.DEFAULT : runs.spec(), record.timestamp);
+            metrics.preprocessNanos.inc(System.nanoTime() - decoded);
         } catch (RuntimeException e) {
             deadLetter(record, e);
             return;
@@ -357,8 +361,10 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         List<PendingFrame> batch = buffer;
         buffer = new ArrayList<>(config.batchSize());
         long nowMillis = getProcessingTimeService().getCurrentProcessingTime();
+        long start = System.nanoTime();
         BatchAnnotator.Result result =
                 annotator.annotate(batch, deployment(), labelSet, Instant.ofEpochMilli(nowMillis), this::offer);
+        long annotated = System.nanoTime();
         for (BatchAnnotator.Annotated a : result.frames()) {
             long timestamp = a.frame().captureMillis();
             byte[] key = a.frame().deviceId().getBytes(StandardCharsets.UTF_8);
@@ -380,7 +386,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
             }
             metrics.annotated(a.request() != null, nowMillis - timestamp);
         }
-        metrics.batch(batch.size(), result.inferenceNanos());
+        metrics.batch(batch.size(), result.inferenceNanos(), annotated - start, System.nanoTime() - annotated);
         releaseWatermark();
     }
 

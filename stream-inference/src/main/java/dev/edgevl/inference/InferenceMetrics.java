@@ -10,7 +10,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * The operator's Flink metrics, under the group {@code edgevl}: frames in, annotations and teacher requests out, dead
  * letters, model swaps and refusals, batch size, model time per batch, capture-to-annotation latency, the routing
- * rate, the live model version (-1 before the first), the labels scored with and the live labels left out as unusable.
+ * rate, the live model version (-1 before the first), the labels scored with and the live labels left out as unusable;
+ * and where the task's time goes, as nanoseconds summed per stage ({@code decodeNanos}, {@code preprocessNanos},
+ * {@code modelNanos}, {@code postprocessNanos}, {@code emitNanos}: divided by {@code annotations}, the time per pair).
  */
 final class InferenceMetrics {
     private static final int WINDOW = 2048;
@@ -20,6 +22,11 @@ final class InferenceMetrics {
     final Counter deadLettered;
     final Counter modelSwaps;
     final Counter modelsRefused;
+    final Counter decodeNanos;
+    final Counter preprocessNanos;
+    final Counter modelNanos;
+    final Counter postprocessNanos;
+    final Counter emitNanos;
     private final Histogram batchSize;
     private final Histogram inferenceMillis;
     private final Histogram latencyMillis;
@@ -33,6 +40,11 @@ final class InferenceMetrics {
         deadLettered = g.counter("deadLettered");
         modelSwaps = g.counter("modelSwaps");
         modelsRefused = g.counter("modelsRefused");
+        decodeNanos = g.counter("decodeNanos");
+        preprocessNanos = g.counter("preprocessNanos");
+        modelNanos = g.counter("modelNanos");
+        postprocessNanos = g.counter("postprocessNanos");
+        emitNanos = g.counter("emitNanos");
         batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
         inferenceMillis = g.histogram("inferenceMillisPerBatch", new DescriptiveStatisticsHistogram(WINDOW));
         latencyMillis = g.histogram("captureToAnnotationMillis", new DescriptiveStatisticsHistogram(WINDOW));
@@ -51,8 +63,15 @@ final class InferenceMetrics {
         latencyMillis.update(latencyMs);
     }
 
-    void batch(int size, long inferenceNanos) {
+    /**
+     * @param annotateNanos the batch through the student: the model, then labels, uncertainty and routing
+     * @param emitNanos     the batch's records encoded and handed to the sink
+     */
+    void batch(int size, long inferenceNanos, long annotateNanos, long emitNanos) {
         batchSize.update(size);
         inferenceMillis.update(inferenceNanos / 1_000_000);
+        modelNanos.inc(inferenceNanos);
+        postprocessNanos.inc(annotateNanos - inferenceNanos);
+        this.emitNanos.inc(emitNanos);
     }
 }

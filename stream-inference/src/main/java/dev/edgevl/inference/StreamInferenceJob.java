@@ -97,7 +97,9 @@ public final class StreamInferenceJob {
         producer.putAll(client);
         producer.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT.toMillis()));
         // No compression unless kafka.compression.type asks: embeddings barely compress, and it costs the task's
-        // thread.
+        // thread. A short linger (the client's default is 5 ms) because read_uncommitted readers see each record as
+        // soon as it is sent; under load batches fill before it runs out.
+        producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
         KafkaSink<Outgoing> sink = KafkaSink.<Outgoing>builder()
                 .setBootstrapServers(servers)
                 .setKafkaProducerConfig(producer)

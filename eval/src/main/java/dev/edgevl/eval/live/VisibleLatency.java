@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -125,10 +126,14 @@ public final class VisibleLatency implements AutoCloseable {
             Function<ConsumerRecord<byte[], byte[]>, Sample> read) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
-        props.put("client.id", "edgevl-visible-latency-" + topic);
+        // A group of its own: readers of one topic at two isolation levels (or in two processes) each see every
+        // partition.
+        String name = "edgevl-visible-latency-" + topic + (readCommitted ? "-committed-" : "-uncommitted-")
+                + UUID.randomUUID();
+        props.put("client.id", name);
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "latest");
-        props.put("group.id", "edgevl-visible-latency-" + topic);
+        props.put("group.id", name);
         props.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
         props.put("fetch.max.wait.ms", "10");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
