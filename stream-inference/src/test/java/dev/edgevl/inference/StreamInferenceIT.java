@@ -62,23 +62,8 @@ class StreamInferenceIT {
     @Test
     void everyFrameIsAnnotatedExactlyOnceThroughAHotSwapAndATaskManagerFailure() throws Exception {
         String run = UniqueNames.uniqueName("inference-it");
-        Settings settings = Settings.of(Map.of(
-                "inference.trusted-keys", TestWorld.writePublicKey(dir).toString(),
-                "inference.batch.size", "16",
-                "inference.batch.timeout", "20ms",
-                "inference.checkpoint.interval", "300ms",
-                "inference.group-id", run,
-                "inference.transactional-id-prefix", run,
-                "inference.engine.threads", "1"));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "key.serializer",
-                        ByteArraySerializer.class,
-                        "value.serializer",
-                        ByteArraySerializer.class,
-                        "max.request.size",
-                        8 << 20));
+        Settings settings = settings(run, 16, "300ms");
+        try (KafkaProducer<byte[], byte[]> producer = producer();
                 LocalFlink flink = LocalFlink.start(2, 2);
                 KafkaConsumer<byte[], byte[]> consumer = reader("read_committed");
                 KafkaConsumer<byte[], byte[]> early = reader("read_uncommitted")) {
@@ -211,26 +196,10 @@ class StreamInferenceIT {
     @Test
     void aReadUncommittedConsumerSeesEachAnnotationAtOnceAndAReadCommittedOneOnlyAtTheCommit() throws Exception {
         String run = UniqueNames.uniqueName("inference-early-it");
-        Settings settings = Settings.of(Map.of(
-                "inference.trusted-keys", TestWorld.writePublicKey(dir).toString(),
-                "inference.batch.size", "4",
-                "inference.batch.timeout", "20ms",
-                // No checkpoint, so no commit, while the test looks.
-                "inference.checkpoint.interval", "10min",
-                "inference.group-id", run,
-                "inference.transactional-id-prefix", run,
-                "inference.engine.threads", "1"));
+        Settings settings = settings(run, 4, "10min"); // no checkpoint, so no commit, while the test looks
         String device = UniqueNames.uniqueName("early");
         int frames = 20;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "key.serializer",
-                        ByteArraySerializer.class,
-                        "value.serializer",
-                        ByteArraySerializer.class,
-                        "max.request.size",
-                        8 << 20));
+        try (KafkaProducer<byte[], byte[]> producer = producer();
                 LocalFlink flink = LocalFlink.start(1, 1);
                 KafkaConsumer<byte[], byte[]> committed = reader("read_committed");
                 KafkaConsumer<byte[], byte[]> early = reader("read_uncommitted")) {
@@ -271,6 +240,36 @@ class StreamInferenceIT {
                     .as("none visible read_committed before the checkpoint commits them")
                     .isZero();
         }
+    }
+
+    private Settings settings(String run, int batchSize, String checkpointInterval) throws Exception {
+        return Settings.of(Map.of(
+                "inference.trusted-keys",
+                TestWorld.writePublicKey(dir).toString(),
+                "inference.batch.size",
+                Integer.toString(batchSize),
+                "inference.batch.timeout",
+                "20ms",
+                "inference.checkpoint.interval",
+                checkpointInterval,
+                "inference.group-id",
+                run,
+                "inference.transactional-id-prefix",
+                run,
+                "inference.engine.threads",
+                "1"));
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "key.serializer",
+                ByteArraySerializer.class,
+                "value.serializer",
+                ByteArraySerializer.class,
+                "max.request.size",
+                8 << 20));
     }
 
     /** Frames annotated at least once among {@code records}, of the devices whose id starts with {@code prefix}. */

@@ -9,17 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the cluster benchmark and its integration test put on the broker, as the inference benchmark does: the built-in
@@ -62,28 +56,9 @@ final class ClusterWorld {
         return BenchFleet.producer(bootstrap);
     }
 
-    /**
-     * A read-committed consumer of {@code frames.annotated}, assigned every partition and positioned at the end: it
-     * sees only what is committed after this call (a job run before it does not count).
-     */
+    /** A read-committed reader of {@code frames.annotated} that sees only what is committed after this call. */
     static KafkaConsumer<byte[], byte[]> annotationsFromNow(String bootstrap, String group) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("group.id", group);
-        props.put("enable.auto.commit", "false");
-        props.put("auto.offset.reset", "earliest");
-        props.put("isolation.level", "read_committed");
-        props.put("key.deserializer", ByteArrayDeserializer.class);
-        props.put("value.deserializer", ByteArrayDeserializer.class);
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
-        List<TopicPartition> partitions =
-                c.partitionsFor(Topics.FRAMES_ANNOTATED.name(), Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition()))
-                        .toList();
-        c.assign(partitions);
-        c.seekToEnd(partitions);
-        partitions.forEach(c::position); // resolves the end now, not at the first poll
-        return c;
+        return BenchFleet.readerFromNow(bootstrap, Topics.FRAMES_ANNOTATED.name(), group);
     }
 
     static Annotation decode(ConsumerRecord<byte[], byte[]> record) {

@@ -22,14 +22,19 @@ import dev.edgevl.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -191,7 +196,11 @@ public final class BenchFleet {
                 .deserialize(Topics.FRAMES_ANNOTATED.name(), value);
     }
 
-    /** A producer like a device's: lz4, 5 ms linger, room for a model record. */
+    /**
+     * A producer like frame sync's, which writes {@code frames.paired} (the job's input): no compression, 5 ms linger;
+     * room for a model record. (Devices compress their frames with lz4; frame sync writes pairs uncompressed, so the job's
+     * consumer decompresses nothing.)
+     */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(
                 "bootstrap.servers",
@@ -203,9 +212,30 @@ public final class BenchFleet {
                 "linger.ms",
                 5,
                 "max.request.size",
-                8 << 20,
-                "compression.type",
-                "lz4"));
+                8 << 20));
+    }
+
+    /**
+     * A read-committed consumer of {@code topic}, assigned every partition and positioned at the end: it sees only what
+     * is committed after this call (what an earlier run wrote does not count).
+     */
+    public static KafkaConsumer<byte[], byte[]> readerFromNow(String bootstrap, String topic, String group) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("group.id", group);
+        props.put("enable.auto.commit", "false");
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_committed");
+        props.put("key.deserializer", ByteArrayDeserializer.class);
+        props.put("value.deserializer", ByteArrayDeserializer.class);
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        c.assign(partitions);
+        c.seekToEnd(partitions);
+        partitions.forEach(c::position); // resolves the end now, not at the first poll
+        return c;
     }
 
     static byte[] bytes(String s) {
