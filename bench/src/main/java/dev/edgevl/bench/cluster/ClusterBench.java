@@ -89,14 +89,14 @@ public final class ClusterBench {
                         "The cluster is up at %s after %.1f s; uploading the job jar (%,d MB) over REST...",
                         cluster.restUrl(), (System.nanoTime() - start) / 1e9, Files.size(jobJar) >> 20));
                 long upload = System.nanoTime();
-                String jarId = cluster.uploadJar(jobJar);
+                String jarId = cluster.rest().uploadJar(jobJar);
                 log.accept(String.format("Uploaded in %.1f s.", (System.nanoTime() - upload) / 1e9));
                 for (int parallelism : List.of(1, 2)) {
                     double rate =
                             timeOneRun(cluster, jarId, kafka.bootstrapServers(), keyFile, parallelism, backlog, log);
                     figures.put("clusterParallelism" + parallelism + "FramesPerSecond", rate);
                 }
-                cluster.deleteJar(jarId);
+                cluster.rest().deleteJar(jarId);
             }
         } finally {
             Files.deleteIfExists(keyFile);
@@ -152,10 +152,10 @@ public final class ClusterBench {
             log.accept(String.format(
                     "Parallelism %d: running the job jar over REST, then reading %,d annotations...",
                     parallelism, backlog));
-            String job =
-                    cluster.runJar(jarId, JOB_MAIN, jobArguments(bootstrap, keyFile, parallelism, run), parallelism);
+            String job = cluster.rest()
+                    .runJar(jarId, JOB_MAIN, jobArguments(bootstrap, keyFile, parallelism, run), parallelism);
             Drained drained = drain(annotations, backlog, Duration.ofSeconds(120 + backlog / 10), cluster, job);
-            String state = cluster.cancelJob(job);
+            String state = cluster.rest().cancelJob(job);
             log.accept(String.format(
                     "Parallelism %d: %,d annotations, %.0f frames/s from the first to the last%s; the job is %s.",
                     parallelism,
@@ -201,10 +201,11 @@ public final class ClusterBench {
                         + timeout.toSeconds() + " s\n" + cluster.logTails(40));
             }
             if (now > nextCheck) {
-                String state = cluster.jobState(job);
+                String state = cluster.rest().jobState(job);
                 if (Set.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
                     throw new IllegalStateException("The job " + job + " is " + state + " after " + seen.size() + " of "
-                            + count + " annotations: " + cluster.jobExceptions(job) + "\n" + cluster.logTails(40));
+                            + count + " annotations: " + cluster.rest().jobExceptions(job) + "\n"
+                            + cluster.logTails(40));
                 }
                 nextCheck = now + Duration.ofSeconds(5).toNanos();
             }

@@ -1,19 +1,12 @@
 package dev.edgevl.bench.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
-import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
-import org.apache.flink.runtime.jobmanager.JobManagerProcessSpec;
-import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
-import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 
 /**
  * A Flink standalone session cluster on this machine, as separate processes: one JobManager
@@ -97,22 +83,16 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
-    private static final Set<String> TERMINAL = Set.of("FINISHED", "CANCELED", "FAILED", "SUSPENDED");
-
     private final Path dir;
     private final Path confDir;
     private final Path logDir;
     private final Path tmpDir;
     private final boolean keepLogs;
     private final List<Path> classPath;
-    private final Map<String, Object> settings;
+    private final FlinkProcessConfig config;
     private final List<String> jvmOptions;
     private final int slotsPerTaskManager;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final FlinkRestClient rest = new FlinkRestClient(this::restUrl, () -> logTails(40));
     private final Thread shutdownHook;
     private final List<Node> taskManagers = new ArrayList<>();
     private Node jobManager;
@@ -146,7 +126,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         this.classPath = b.classPath != null ? List.copyOf(b.classPath) : ClusterClassPath.ofThisJvm();
         this.jvmOptions = List.copyOf(b.jvmOptions);
         this.slotsPerTaskManager = b.slotsPerTaskManager;
-        this.settings = new LinkedHashMap<>();
+        Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("jobmanager.rpc.address", LOCALHOST);
         settings.put("jobmanager.bind-host", LOCALHOST);
         settings.put("jobmanager.memory.process.size", b.jobManagerMemory);
@@ -172,14 +152,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         // A TaskManager that dies is noticed within seconds (RPC failures to it), not after Flink's 50 s default.
         settings.put("heartbeat.interval", "2000");
         settings.put("heartbeat.timeout", "20000");
-        for (Map.Entry<String, Object> e : b.config.entrySet()) {
-            if (e.getValue() == null) {
-                settings.remove(e.getKey());
-            } else {
-                settings.put(e.getKey(), e.getValue());
-            }
-        }
-        Files.writeString(confDir.resolve("log4j.properties"), log4j());
+        this.config = new FlinkProcessConfig(settings, b.config);
+        Files.writeString(confDir.resolve("log4j.properties"), FlinkProcessConfig.log4j());
         this.shutdownHook = new Thread(this::killAll, "flink-cluster-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -301,13 +275,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             int rest = freePort(Set.of());
             int rpc = freePort(Set.of(rest));
             int blob = freePort(Set.of(rest, rpc));
-            settings.put("rest.port", Integer.toString(rest));
-            settings.put("rest.bind-port", Integer.toString(rest));
-            settings.put("jobmanager.rpc.port", Integer.toString(rpc));
-            settings.put("blob.server.port", Integer.toString(blob));
+            config.ports(rest, rpc, blob);
             restPort = rest;
-            Files.writeString(confDir.resolve("config.yaml"), configYaml());
-            jobManager = spawn("jobmanager", JOB_MANAGER_MAIN, jobManagerArguments());
+            Files.writeString(confDir.resolve("config.yaml"), config.yaml());
+            jobManager = spawn("jobmanager", JOB_MANAGER_MAIN, config.jobManagerArguments());
             for (int i = 0; i < taskManagerCount; i++) {
                 startTaskManagerProcess();
             }
@@ -337,7 +308,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     private int startTaskManagerProcess() throws IOException {
         int index = taskManagers.size();
-        taskManagers.add(spawn("taskmanager-" + index, TASK_MANAGER_MAIN, taskManagerArguments()));
+        taskManagers.add(spawn("taskmanager-" + index, TASK_MANAGER_MAIN, config.taskManagerArguments()));
         return index;
     }
 
@@ -412,80 +383,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return new Node(name, pb.start(), log, out);
     }
 
-    /** JVM options, then {@code --}, then the entry point's dynamic properties ({@code -D key=value}). */
-    private List<String> jobManagerArguments() {
-        Configuration conf = Configuration.fromMap(scalarSettings());
-        JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(conf);
-        List<String> args = new ArrayList<>(words(JobManagerProcessUtils.generateJvmParametersStr(spec, conf)));
-        args.add("--");
-        args.addAll(words(JobManagerProcessUtils.generateDynamicConfigsStr(spec)));
-        return args;
-    }
-
-    private List<String> taskManagerArguments() {
-        TaskExecutorProcessSpec spec =
-                TaskExecutorProcessUtils.processSpecFromConfig(Configuration.fromMap(scalarSettings()));
-        List<String> args = new ArrayList<>(words(ProcessMemoryUtils.generateJvmParametersStr(spec)));
-        args.add("--");
-        args.addAll(words(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec)));
-        return args;
-    }
-
-    private static List<String> words(String s) {
-        return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
-    }
-
-    private Map<String, String> scalarSettings() {
-        Map<String, String> out = new LinkedHashMap<>();
-        settings.forEach((k, v) -> {
-            if (v instanceof String s) {
-                out.put(k, s);
-            }
-        });
-        return out;
-    }
-
-    private String configYaml() {
-        StringBuilder s = new StringBuilder("# Written by ")
-                .append(StandaloneFlinkCluster.class.getName())
-                .append("; Flink 2 reads config.yaml (flattened keys are fine).\n");
-        settings.forEach((k, v) -> {
-            s.append(k).append(": ");
-            if (v instanceof List<?> list) {
-                s.append(list.stream()
-                        .map(e -> yamlString(String.valueOf(e)))
-                        .collect(Collectors.joining(", ", "[", "]")));
-            } else {
-                s.append(yamlString(String.valueOf(v)));
-            }
-            s.append('\n');
-        });
-        return s.toString();
-    }
-
-    private static String yamlString(String v) {
-        return "'" + v.replace("'", "''") + "'";
-    }
-
-    private static String log4j() {
-        return """
-                # Written by StandaloneFlinkCluster: each process logs to the file named by -Dlog.file.
-                monitorInterval = 0
-                rootLogger.level = INFO
-                rootLogger.appenderRef.main.ref = MainAppender
-                logger.kafka.name = org.apache.kafka
-                logger.kafka.level = WARN
-                logger.netty.name = org.apache.flink.shaded.netty4.io.netty.channel.DefaultChannelPipeline
-                logger.netty.level = OFF
-                appender.main.name = MainAppender
-                appender.main.type = File
-                appender.main.append = true
-                appender.main.fileName = ${sys:log.file}
-                appender.main.layout.type = PatternLayout
-                appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
-                """;
-    }
-
     private static int freePort(Set<Integer> exclude) throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
             try (ServerSocket socket = new ServerSocket()) {
@@ -510,9 +407,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return restPort;
     }
 
-    /** {@code GET /overview}: task managers, slots (total, available), jobs by state. */
-    public JsonNode overview() throws IOException {
-        return get("/overview");
+    /** The cluster's REST API: jars, jobs, the overview. */
+    public FlinkRestClient rest() {
+        return rest;
     }
 
     /**
@@ -529,7 +426,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                         + dead.process.exitValue() + " while the cluster was starting.\n" + logTails(60));
             }
             try {
-                JsonNode o = overview();
+                JsonNode o = rest.overview();
                 last = o.toString();
                 if (o.path("taskmanagers").asInt() == count
                         && o.path("slots-total").asInt() == count * slotsPerTaskManager) {
@@ -545,187 +442,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             }
             sleep(250);
         }
-    }
-
-    /** {@code POST /jars/upload} (multipart, field {@code jarfile}); returns the jar's id on the cluster. */
-    public String uploadJar(Path jar) throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            throw new IOException("No jar at " + jar);
-        }
-        String boundary = "----edgevl-" + UUID.randomUUID();
-        String fileName = jar.getFileName().toString().replaceAll("[\"\\r\\n]", "_");
-        byte[] head = ("--" + boundary + "\r\n"
-                        + "Content-Disposition: form-data; name=\"jarfile\"; filename=\"" + fileName + "\"\r\n"
-                        + "Content-Type: application/x-java-archive\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(uri("/jars/upload"))
-                .timeout(Duration.ofMinutes(5))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(BodyPublishers.concat(
-                        BodyPublishers.ofByteArray(head), BodyPublishers.ofFile(jar), BodyPublishers.ofByteArray(tail)))
-                .build();
-        JsonNode answer = send(request, "POST /jars/upload", 200);
-        String filename = answer.path("filename").asText("");
-        if (!"success".equals(answer.path("status").asText()) || filename.isEmpty()) {
-            throw new IOException("Flink did not accept the jar " + jar + ": " + answer);
-        }
-        return Path.of(filename).getFileName().toString();
-    }
-
-    /**
-     * {@code POST /jars/{id}/run}: runs the jar's {@code main} on the JobManager, which submits the job; returns the
-     * job id.
-     *
-     * @param entryClass  the class whose {@code main} runs; null for the jar manifest's {@code Main-Class}
-     * @param parallelism the job's default parallelism; 0 for the cluster's
-     */
-    public String runJar(String jarId, String entryClass, List<String> programArgs, int parallelism)
-            throws IOException {
-        ObjectNode body = json.createObjectNode();
-        if (entryClass != null) {
-            body.put("entryClass", entryClass);
-        }
-        body.putArray("programArgsList")
-                .addAll(programArgs.stream()
-                        .map(json.getNodeFactory()::textNode)
-                        .toList());
-        if (parallelism > 0) {
-            body.put("parallelism", parallelism);
-        }
-        HttpRequest request = HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
-                .timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .POST(BodyPublishers.ofString(body.toString()))
-                .build();
-        JsonNode answer = send(request, "POST /jars/" + jarId + "/run", 200);
-        String job = answer.path("jobid").asText("");
-        if (job.isEmpty()) {
-            throw new IOException("Flink ran the jar but returned no job id: " + answer);
-        }
-        return job;
-    }
-
-    /** {@code DELETE /jars/{id}}. */
-    public void deleteJar(String jarId) throws IOException {
-        send(HttpRequest.newBuilder(uri("/jars/" + jarId)).DELETE().build(), "DELETE /jars/" + jarId, 200);
-    }
-
-    /** {@code GET /jobs/{id}}: the job's state, its vertices and their states. */
-    public JsonNode job(String jobId) throws IOException {
-        return get("/jobs/" + jobId);
-    }
-
-    /** The job's state: {@code INITIALIZING}, {@code CREATED}, {@code RUNNING}, {@code CANCELED}, {@code FAILED}... */
-    public String jobState(String jobId) throws IOException {
-        return job(jobId).path("state").asText();
-    }
-
-    /** {@code GET /jobs/{id}/exceptions}: the root exception and the history. */
-    public JsonNode jobExceptions(String jobId) throws IOException {
-        return get("/jobs/" + jobId + "/exceptions");
-    }
-
-    /** Waits until the job runs with every task running; throws when it ends or does not within {@code timeout}. */
-    public void awaitJobRunning(String jobId, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode job = job(jobId);
-            String state = job.path("state").asText();
-            if (TERMINAL.contains(state)) {
-                throw new IllegalStateException("The job " + jobId + " is " + state + " instead of running: "
-                        + rootException(jobId) + "\n" + logTails(40));
-            }
-            boolean allRunning = "RUNNING".equals(state) && job.path("vertices").size() > 0;
-            for (JsonNode v : job.path("vertices")) {
-                allRunning &= "RUNNING".equals(v.path("status").asText());
-            }
-            if (allRunning) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The job " + jobId + " is " + state + " (not all tasks running) after "
-                        + timeout.toSeconds() + " s\n" + logTails(40));
-            }
-            sleep(200);
-        }
-    }
-
-    /** {@code PATCH /jobs/{id}?mode=cancel}, then waits (up to a minute) for the job to end; returns its final state. */
-    public String cancelJob(String jobId) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel"))
-                .timeout(Duration.ofSeconds(30))
-                .method("PATCH", BodyPublishers.noBody())
-                .build();
-        send(request, "PATCH /jobs/" + jobId + "?mode=cancel", 202);
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (true) {
-            String state = jobState(jobId);
-            if (TERMINAL.contains(state)) {
-                return state;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The job " + jobId + " is still " + state + " a minute after cancel");
-            }
-            sleep(200);
-        }
-    }
-
-    private String rootException(String jobId) {
-        try {
-            JsonNode ex = jobExceptions(jobId);
-            JsonNode history = ex.path("exceptionHistory").path("entries");
-            String root = history.size() > 0
-                    ? history.get(0).path("stacktrace").asText()
-                    : ex.path("root-exception").asText("");
-            return root.length() > 6000 ? root.substring(0, 6000) + "..." : root;
-        } catch (IOException | RuntimeException e) {
-            return "(no exception: " + e + ")";
-        }
-    }
-
-    private JsonNode get(String path) throws IOException {
-        return send(
-                HttpRequest.newBuilder(uri(path))
-                        .timeout(Duration.ofSeconds(30))
-                        .GET()
-                        .build(),
-                "GET " + path,
-                200);
-    }
-
-    private URI uri(String path) {
-        return URI.create(restUrl() + path);
-    }
-
-    private JsonNode send(HttpRequest request, String what, int expected) throws IOException {
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted during " + what, e);
-        }
-        String body = response.body() == null ? "" : response.body();
-        if (response.statusCode() != expected) {
-            String detail = body;
-            try {
-                JsonNode errors = json.readTree(body).path("errors");
-                if (errors.isArray()) {
-                    List<String> texts = new ArrayList<>();
-                    errors.forEach(e -> texts.add(e.asText()));
-                    detail = String.join("\n", texts);
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // not JSON: the body as it came
-            }
-            if (detail.length() > 8000) {
-                detail = detail.substring(0, 8000) + "...";
-            }
-            throw new IOException(
-                    "Flink's REST endpoint answered " + what + " with " + response.statusCode() + ": " + detail);
-        }
-        return body.isBlank() ? json.createObjectNode() : json.readTree(body);
     }
 
     // ---- logs and lifecycle ----

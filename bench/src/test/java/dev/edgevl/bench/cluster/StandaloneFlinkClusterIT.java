@@ -85,10 +85,11 @@ class StandaloneFlinkClusterIT {
                 .isNotEmpty()
                 .noneMatch(p -> p.getFileName().toString().startsWith("edgevl"));
 
-        String jar = cluster.uploadJar(jobJar);
-        String job = cluster.runJar(jar, ClusterBench.JOB_MAIN, ClusterBench.jobArguments(bootstrap, key, 2, run), 2);
-        cluster.awaitJobRunning(job, Duration.ofSeconds(90));
-        JsonNode overview = cluster.overview();
+        String jar = cluster.rest().uploadJar(jobJar);
+        String job =
+                cluster.rest().runJar(jar, ClusterBench.JOB_MAIN, ClusterBench.jobArguments(bootstrap, key, 2, run), 2);
+        cluster.rest().awaitJobRunning(job, Duration.ofSeconds(90));
+        JsonNode overview = cluster.rest().overview();
         assertThat(overview.path("taskmanagers").asInt()).isEqualTo(2);
         assertThat(overview.path("slots-available").asInt())
                 .as("parallelism 2 takes the slot of each TaskManager")
@@ -137,8 +138,8 @@ class StandaloneFlinkClusterIT {
         while (System.nanoTime() < settle) {
             out.addAll(poll(consumer));
         }
-        assertThat(cluster.jobState(job)).isEqualTo("RUNNING");
-        assertThat(cluster.cancelJob(job)).isEqualTo("CANCELED");
+        assertThat(cluster.rest().jobState(job)).isEqualTo("RUNNING");
+        assertThat(cluster.rest().cancelJob(job)).isEqualTo("CANCELED");
 
         Map<String, Long> perPair =
                 out.stream().collect(Collectors.groupingBy(ClusterWorld::id, Collectors.counting()));
