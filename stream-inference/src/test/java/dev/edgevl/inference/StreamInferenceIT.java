@@ -67,16 +67,7 @@ class StreamInferenceIT {
                 LocalFlink flink = LocalFlink.start(2, 2);
                 KafkaConsumer<byte[], byte[]> consumer = reader("read_committed");
                 KafkaConsumer<byte[], byte[]> early = reader("read_uncommitted")) {
-            producer.send(new ProducerRecord<>(
-                            Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(1, 1)))
-                    .get();
-            for (String label : List.of("cube", "sphere", "torus")) {
-                producer.send(new ProducerRecord<>(
-                                Topics.LABELS_EMBEDDED.name(),
-                                TestWorld.bytes(label),
-                                TestWorld.label(label, label.hashCode())))
-                        .get();
-            }
+            publishModelAndLabels(producer, "cube", "sphere", "torus");
             StreamExecutionEnvironment env = LocalFlink.environment(2, 5, Duration.ofMillis(500));
             StreamInferenceJob.build(env, settings, kafka.bootstrapServers());
             JobID job = flink.submit(env, StreamInferenceJob.NAME);
@@ -203,12 +194,7 @@ class StreamInferenceIT {
                 LocalFlink flink = LocalFlink.start(1, 1);
                 KafkaConsumer<byte[], byte[]> committed = reader("read_committed");
                 KafkaConsumer<byte[], byte[]> early = reader("read_uncommitted")) {
-            producer.send(new ProducerRecord<>(
-                            Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(1, 1)))
-                    .get();
-            producer.send(new ProducerRecord<>(
-                            Topics.LABELS_EMBEDDED.name(), TestWorld.bytes("cube"), TestWorld.label("cube", 1)))
-                    .get();
+            publishModelAndLabels(producer, "cube");
             StreamExecutionEnvironment env = LocalFlink.environment(1, 0, Duration.ofMillis(500));
             StreamInferenceJob.build(env, settings, kafka.bootstrapServers());
             JobID job = flink.submit(env, StreamInferenceJob.NAME);
@@ -258,6 +244,21 @@ class StreamInferenceIT {
                 run,
                 "inference.engine.threads",
                 "1"));
+    }
+
+    /** Version 1 of the model and the labels, written before the job starts. */
+    private static void publishModelAndLabels(KafkaProducer<byte[], byte[]> producer, String... labels)
+            throws Exception {
+        producer.send(new ProducerRecord<>(
+                        Topics.MODELS.name(), TestWorld.bytes(TestWorld.FAMILY), TestWorld.model(1, 1)))
+                .get();
+        for (String label : labels) {
+            producer.send(new ProducerRecord<>(
+                            Topics.LABELS_EMBEDDED.name(),
+                            TestWorld.bytes(label),
+                            TestWorld.label(label, label.hashCode())))
+                    .get();
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

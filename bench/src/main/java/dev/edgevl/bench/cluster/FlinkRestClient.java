@@ -229,7 +229,8 @@ public final class FlinkRestClient {
         return body.isBlank() ? json.createObjectNode() : json.readTree(body);
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps; an interrupt ends the wait with an exception (and keeps the thread's flag). */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -440,7 +440,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                         + " task managers with " + (count * slotsPerTaskManager) + " slots within "
                         + timeout.toSeconds() + " s; /overview: " + last + "\n" + logTails(60));
             }
-            sleep(250);
+            FlinkRestClient.sleep(250);
         }
     }
 
@@ -586,15 +586,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             }
         } catch (IOException | UncheckedIOException e) {
             // best effort
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 
