@@ -52,7 +52,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       bare loop's warm-up does for it);</li>
  *   <li>latency at half the job's rate, during its second pass: capture → visible at a consumer of the exactly-once
  *       {@code frames.annotated} ({@code read_committed}) and of the same topic {@code read_uncommitted}, the
- *       at-least-once path.</li>
+ *       at-least-once path; then the same at a quarter of the rate.</li>
  * </ol>
  */
 public final class InferenceBench {
@@ -162,6 +162,14 @@ public final class InferenceBench {
                 figures.put("annotatedP50Millis", latency.live().madeP50Ms());
                 figures.put("annotatedP99Millis", latency.live().madeP99Ms());
                 figures.put("checkpointIntervalMillis", (double) CHECKPOINT.toMillis());
+                // The same at a quarter of the rate: where the path stands when the writer on the same cores costs
+                // less.
+                log.accept(String.format("Latency again at %.0f/s (a quarter of the job's rate)...", rate / 2));
+                LatencyProbe.Result quarter =
+                        LatencyProbe.run(bootstrap, producer, pairs, rate / 2, seconds, backlog + 100_000_000L);
+                figures.put("quarterRateLiveP50Millis", quarter.live().p50Ms());
+                figures.put("quarterRateLiveP99Millis", quarter.live().p99Ms());
+                figures.put("quarterRateCommittedP99Millis", quarter.committed().p99Ms());
                 flink.cancel(jobWarm.job());
 
                 log.accept("The DJL job, second pass (timed)...");
@@ -201,7 +209,8 @@ public final class InferenceBench {
                         + " (%.2f of bare; %.0f over the whole backlog, from a cold start); a per-record DJL Predictor job"
                         + " %.0f frames/s (batched job %.1fx); at %.0f"
                         + " frames/s capture->visible p50/p99: live %.0f/%.0f ms (annotated in the operator at %.0f/%.0f"
-                        + " ms), committed %.0f/%.0f ms (checkpoints every %.0f ms)",
+                        + " ms), committed %.0f/%.0f ms (checkpoints every %.0f ms); at a quarter of the rate live"
+                        + " %.0f/%.0f ms, committed p99 %.0f ms",
                 f.get("bareBatchedFramesPerSecond"),
                 f.get("batchSize"),
                 f.get("barePerRecordFramesPerSecond"),
@@ -224,7 +233,10 @@ public final class InferenceBench {
                 f.get("annotatedP99Millis"),
                 f.get("committedP50Millis"),
                 f.get("committedP99Millis"),
-                f.get("checkpointIntervalMillis"));
+                f.get("checkpointIntervalMillis"),
+                f.get("quarterRateLiveP50Millis"),
+                f.get("quarterRateLiveP99Millis"),
+                f.get("quarterRateCommittedP99Millis"));
     }
 
     /** Microseconds per record for a producer like the job's sink writing annotation-sized records, after a warm-up. */
