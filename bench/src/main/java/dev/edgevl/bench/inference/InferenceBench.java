@@ -125,9 +125,8 @@ public final class InferenceBench {
 
             try (LocalFlink flink = LocalFlink.start(1, 2)) {
                 // Each job works through the backlog twice, the DJL job's first pass between the job's two, so that
-                // both
-                // are timed in a JVM that has compiled the Flink and Kafka code they share: in one pass each, the job
-                // went first and the DJL job ran on the code the job's pass had just compiled.
+                // both are timed in a JVM that has compiled the Flink and Kafka code they share: in one pass each, the
+                // job went first and the DJL job ran on the code the job's pass had just compiled.
                 Settings job = jobSettings.with(InferenceConfig.TRUSTED_KEYS.key(), keyFile.toString());
                 log.accept(
                         "The job end to end (embedded broker, MiniCluster, parallelism 1, exactly-once), first pass...");
@@ -162,8 +161,7 @@ public final class InferenceBench {
                 figures.put("annotatedP50Millis", latency.live().madeP50Ms());
                 figures.put("annotatedP99Millis", latency.live().madeP99Ms());
                 figures.put("checkpointIntervalMillis", (double) CHECKPOINT.toMillis());
-                // The same at a quarter of the rate: where the path stands when the writer on the same cores costs
-                // less.
+                // The same at a quarter of the rate: the writer on the same cores costs less there.
                 log.accept(String.format("Latency again at %.0f/s (a quarter of the job's rate)...", rate / 2));
                 LatencyProbe.Result quarter =
                         LatencyProbe.run(bootstrap, producer, pairs, rate / 2, seconds, backlog + 100_000_000L);

@@ -126,8 +126,7 @@ public final class VisibleLatency implements AutoCloseable {
             Function<ConsumerRecord<byte[], byte[]>, Sample> read) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
-        // A group of its own: readers of one topic at two isolation levels (or in two processes) each see every
-        // partition.
+        // A group of its own, so that every reader of a topic sees all of its partitions.
         String name = "edgevl-visible-latency-" + topic + (readCommitted ? "-committed-" : "-uncommitted-")
                 + UUID.randomUUID();
         props.put("client.id", name);
