@@ -1,10 +1,12 @@
 package dev.edgevl.inference;
 
+import java.net.URI;
 import java.time.Duration;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -30,6 +32,8 @@ public final class LocalFlink implements AutoCloseable {
                 TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(16)); // heap state only: no RocksDB here
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(32));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(32));
+        // Metrics read over REST are at most a second old (Flink's default: ten).
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(taskManagers)
@@ -74,6 +78,11 @@ public final class LocalFlink implements AutoCloseable {
 
     public void cancel(JobID job) throws Exception {
         cluster.cancelJob(job).get();
+    }
+
+    /** The REST endpoint of the cluster (Flink's web UI and API). */
+    public URI restAddress() throws Exception {
+        return cluster.getRestAddress().get();
     }
 
     public MiniCluster cluster() {

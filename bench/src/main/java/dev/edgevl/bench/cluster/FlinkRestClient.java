@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -14,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -115,6 +118,36 @@ public final class FlinkRestClient {
     /** {@code GET /jobs/{id}}: the job's state, its vertices and their states. */
     public JsonNode job(String jobId) throws IOException {
         return get("/jobs/" + jobId);
+    }
+
+    /**
+     * For each metric name, the sum over every vertex and subtask of the job of the metrics whose id ends with
+     * {@code "." + name} (operator metrics are {@code operator.group.name}); names no vertex has are left out. The REST
+     * endpoint answers from a store it refreshes at most every {@code metrics.fetcher.update-interval}: call twice, that
+     * far apart, for figures from after the first call. All figures of one answer come from one refresh.
+     */
+    public Map<String, Double> metricSums(String jobId, List<String> names) throws IOException {
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (JsonNode vertex : job(jobId).path("vertices")) {
+            String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+            List<String> ids = new ArrayList<>();
+            for (JsonNode m : get(path)) {
+                String id = m.path("id").asText();
+                if (names.stream().anyMatch(n -> id.endsWith("." + n))) {
+                    ids.add(id);
+                }
+            }
+            if (ids.isEmpty()) {
+                continue;
+            }
+            String query = URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8);
+            for (JsonNode m : get(path + "?agg=sum&get=" + query)) {
+                String id = m.path("id").asText();
+                String name = id.substring(id.lastIndexOf('.') + 1);
+                sums.merge(name, m.path("sum").asDouble(), Double::sum);
+            }
+        }
+        return sums;
     }
 
     /** The job's state: {@code INITIALIZING}, {@code CREATED}, {@code RUNNING}, {@code CANCELED}, {@code FAILED}... */

@@ -5,6 +5,7 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.bench.BenchResult;
 import dev.edgevl.bench.cluster.ClusterBench;
+import dev.edgevl.bench.cluster.FlinkRestClient;
 import dev.edgevl.config.Settings;
 import dev.edgevl.inference.InferenceConfig;
 import dev.edgevl.inference.LocalFlink;
@@ -49,7 +50,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       {@code map} through the same source, broker and exactly-once sink. Each works through the backlog twice, in
  *       the order job, DJL, job, DJL: the first passes give the cold figures (from the first committed annotation to
  *       the last), the second ones are timed over their second half, in a JVM that has compiled what both run (as the
- *       bare loop's warm-up does for it);</li>
+ *       bare loop's warm-up does for it); the job's task thread per stage from its operator's counters (Flink's REST
+ *       API);</li>
  *   <li>latency at half the job's rate, during its second pass: capture → visible at a consumer of the exactly-once
  *       {@code frames.annotated} ({@code read_committed}) and of the same topic {@code read_uncommitted}, the
  *       at-least-once path; then the same at a quarter of the rate.</li>
@@ -143,6 +145,7 @@ public final class InferenceBench {
                 Run jobWarm = run(
                         flink, bootstrap, Topics.FRAMES_ANNOTATED.name(), backlog, env -> job(env, job, bootstrap, 2));
                 double jobRate = jobWarm.drained().warmRate();
+                jobStages(flink, jobWarm.job()).forEach((stage, micros) -> figures.put("job." + stage, micros));
                 figures.put("jobFramesPerSecond", jobRate);
                 figures.put("jobColdFramesPerSecond", jobCold.drained().coldRate());
                 figures.put("jobOverBare", jobRate / figures.get("bareBatchedFramesPerSecond"));
@@ -204,7 +207,9 @@ public final class InferenceBench {
         return String.format(
                 "bare student %.0f frames/s in batches of %.0f vs %.0f per record (%.1fx); per frame decode %.0f, preprocess %.0f,"
                         + " model %.0f, post-process %.0f, serialise %.0f, sink %.0f us; the job end to end %.0f frames/s"
-                        + " (%.2f of bare; %.0f over the whole backlog, from a cold start); a per-record DJL Predictor job"
+                        + " (%.2f of bare; %.0f over the whole backlog, from a cold start), its task thread per frame:"
+                        + " decode %.0f, preprocess %.0f, model %.0f, post-process %.0f, emit %.0f us; a per-record DJL"
+                        + " Predictor job"
                         + " %.0f frames/s (batched job %.1fx); at %.0f"
                         + " frames/s capture->visible p50/p99: live %.0f/%.0f ms (annotated in the operator at %.0f/%.0f"
                         + " ms), committed %.0f/%.0f ms (checkpoints every %.0f ms); at a quarter of the rate live"
@@ -222,6 +227,11 @@ public final class InferenceBench {
                 f.get("jobFramesPerSecond"),
                 f.get("jobOverBare"),
                 f.get("jobColdFramesPerSecond"),
+                f.getOrDefault("job.decodeMicros", Double.NaN),
+                f.getOrDefault("job.preprocessMicros", Double.NaN),
+                f.getOrDefault("job.modelMicros", Double.NaN),
+                f.getOrDefault("job.postprocessMicros", Double.NaN),
+                f.getOrDefault("job.emitMicros", Double.NaN),
                 f.get("djlPerRecordFramesPerSecond"),
                 f.get("batchedOverDjlPerRecord"),
                 f.get("latencyRateFramesPerSecond"),
@@ -276,6 +286,32 @@ public final class InferenceBench {
             JobID job = flink.submit(env, builder.build(env));
             return new Run(job, drain(reader, topic, count, Duration.ofMinutes(5)));
         }
+    }
+
+    /**
+     * Microseconds per annotation in each stage of the job's task thread, from the operator's counters over the pass
+     * so far ({@code decodeMicros} … {@code emitMicros}); empty when Flink's REST endpoint does not answer.
+     */
+    private static Map<String, Double> jobStages(LocalFlink flink, JobID job) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        try {
+            String base = flink.restAddress().toString().replaceAll("/+$", "");
+            FlinkRestClient rest = new FlinkRestClient(() -> base, () -> "");
+            List<String> names = List.of(
+                    "annotations", "decodeNanos", "preprocessNanos", "modelNanos", "postprocessNanos", "emitNanos");
+            rest.metricSums(job.toString(), names); // asks for a refresh
+            Thread.sleep(1_500);
+            Map<String, Double> sums = rest.metricSums(job.toString(), names);
+            double annotations = sums.getOrDefault("annotations", 0.0);
+            if (annotations > 0) {
+                for (String name : names.subList(1, names.size())) {
+                    out.put(name.replace("Nanos", "Micros"), sums.getOrDefault(name, 0.0) / 1e3 / annotations);
+                }
+            }
+        } catch (Exception e) {
+            // the figures are extra: the bench goes on without them
+        }
+        return out;
     }
 
     /** The job, as a pass of its own: its own consumer group and transactional ids, so it reads the backlog again. */

@@ -138,6 +138,19 @@ class StandaloneFlinkClusterIT {
         while (System.nanoTime() < settle) {
             out.addAll(poll(consumer));
         }
+        // The operator's counters, summed over both subtasks, reach the REST API (refreshed every ten seconds).
+        long metricsDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, Double> counters = Map.of();
+        while (counters.getOrDefault("annotations", 0.0) < TOTAL && System.nanoTime() < metricsDeadline) {
+            counters = cluster.rest().metricSums(job, List.of("annotations", "modelNanos"));
+            Thread.sleep(500);
+        }
+        assertThat(counters.getOrDefault("annotations", 0.0))
+                .as("annotations counted")
+                .isGreaterThanOrEqualTo(TOTAL);
+        assertThat(counters.getOrDefault("modelNanos", 0.0))
+                .as("model time counted")
+                .isPositive();
         assertThat(cluster.rest().jobState(job)).isEqualTo("RUNNING");
         assertThat(cluster.rest().cancelJob(job)).isEqualTo("CANCELED");
 
