@@ -13,10 +13,21 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Reads a compacted topic's current state: every key's latest value, from the start to the end it has now. */
+/**
+ * Reads a compacted topic's current state: every key's latest readable value, from the start to the end it has now. A
+ * value that cannot be decoded is skipped with one log line naming where it is, and leaves the key's earlier value in
+ * place: what a reader that skipped it would run.
+ */
 final class CompactedTopics {
+    private static final Logger LOG = LoggerFactory.getLogger(CompactedTopics.class);
+
     private CompactedTopics() {}
 
     /** @throws IllegalStateException when the end is not reached within {@code timeout} */
@@ -33,10 +44,9 @@ final class CompactedTopics {
         props.put("max.partition.fetch.bytes", Topics.MAX_MODEL_MESSAGE_BYTES);
         Map<String, V> live = new TreeMap<>();
         try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-                KafkaConsumer<String, V> consumer = new KafkaConsumer<>(
-                        props,
-                        new StringDeserializer(),
-                        serdes.valueSerde(topic).deserializer())) {
+                KafkaConsumer<String, byte[]> consumer =
+                        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            Deserializer<V> values = serdes.valueSerde(topic).deserializer();
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), timeout).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
@@ -49,11 +59,21 @@ final class CompactedTopics {
                     throw new IllegalStateException("Could not read " + topic.name() + " to its end within "
                             + timeout.toSeconds() + " s; is the cluster up?");
                 }
-                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
                         live.remove(record.key());
-                    } else {
-                        live.put(record.key(), record.value());
+                        continue;
+                    }
+                    try {
+                        live.put(record.key(), values.deserialize(record.topic(), record.value()));
+                    } catch (SerializationException e) {
+                        LOG.warn(
+                                "Skipped the record at {}-{} offset {} (key '{}'): {}",
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                record.key(),
+                                e.getMessage());
                     }
                 }
             }

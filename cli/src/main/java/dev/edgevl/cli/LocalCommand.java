@@ -95,6 +95,7 @@ final class LocalCommand implements Callable<Integer> {
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile StopSignal signal;
     private volatile String bootstrap;
+    private volatile LocalStack stack;
 
     @Override
     public Integer call() throws Exception {
@@ -148,6 +149,7 @@ final class LocalCommand implements Callable<Integer> {
         }
         bootstrap = servers;
         try (LocalStack stack = LocalStack.start(out, settings, servers, stateDir, world)) {
+            this.stack = stack;
             out.printf("%nedgevl local is up. Kafka bootstrap: %s  (%s)%n", servers, where);
             out.printf(
                     "Running: frame sync, the teacher, the stream job, the distiller and the '%s' fleet (%d devices with agents). "
@@ -194,6 +196,11 @@ final class LocalCommand implements Callable<Integer> {
                     report.toAbsolutePath(), chart, result.summaryText(), result.segmentTable());
             out.flush();
         }
+    }
+
+    /** For tests and embedding: the running services, once {@link #awaitReady()} returned a bootstrap. */
+    LocalStack stack() {
+        return stack;
     }
 
     /** For tests and embedding: wait until everything is up; null if startup failed. */

@@ -12,6 +12,7 @@ import dev.edgevl.device.sdk.DeviceProducerConfig;
 import dev.edgevl.distill.DistillerApp;
 import dev.edgevl.distill.DistillerConfig;
 import dev.edgevl.distill.RoundListener;
+import dev.edgevl.health.Health;
 import dev.edgevl.inference.InferenceConfig;
 import dev.edgevl.inference.LocalFlink;
 import dev.edgevl.inference.StreamInferenceJob;
@@ -28,9 +29,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,6 +190,47 @@ final class LocalStack implements AutoCloseable {
     private void stopFleet() throws InterruptedException {
         fleet.stop();
         fleetThread.join(30_000);
+    }
+
+    /**
+     * Each service's health, in the order they started: frame sync, the teacher, the stream job (down unless running;
+     * its reason names the last failure it restarted after, if any), the distiller and the fleet.
+     */
+    Map<String, Health> health() {
+        Map<String, Health> health = new LinkedHashMap<>();
+        health.put("frame sync", sync.health());
+        health.put("teacher", teacher.health());
+        health.put("stream job", jobHealth());
+        health.put("distiller", distiller.health());
+        health.put(
+                "fleet",
+                fleetThread.isAlive()
+                        ? Health.ready("RUNNING", "the simulated devices stream")
+                        : Health.down("STOPPED", "the simulated fleet stopped"));
+        return health;
+    }
+
+    /** The last failure the stream job restarted after; empty when it never restarted. */
+    Optional<String> jobFailure() throws Exception {
+        return flink.lastFailure(job);
+    }
+
+    private Health jobHealth() {
+        try {
+            JobStatus status = flink.status(job);
+            if (status != JobStatus.RUNNING) {
+                return Health.down(
+                        status.name(), "the stream job is " + status.name().toLowerCase(Locale.ROOT));
+            }
+            return Health.ready(
+                    "RUNNING",
+                    jobFailure()
+                            .map(f -> "running; it restarted after "
+                                    + f.lines().findFirst().orElse(f))
+                            .orElse("running, never restarted"));
+        } catch (Exception e) {
+            return Health.down("UNKNOWN", "Flink did not answer: " + e.getMessage());
+        }
     }
 
     FrameSyncApp sync() {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,6 +47,12 @@ final class WatchCommand implements Callable<Integer> {
     boolean fromBeginning;
 
     @Option(
+            names = {"-e", "--to-end"},
+            description = "Stop at the topic's end as it was when the command started (with --from-beginning: print"
+                    + " the whole topic once).")
+    boolean toEnd;
+
+    @Option(
             names = {"-n", "--count"},
             paramLabel = "N",
             description = "Stop after N records. Default: until Ctrl-C.")
@@ -69,14 +76,18 @@ final class WatchCommand implements Callable<Integer> {
                         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             Deserializer<?> values = serdes.valueSerde(topic).deserializer();
             consumer.assign(consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList());
             if (fromBeginning) {
                 consumer.seekToBeginning(consumer.assignment());
             } else {
                 consumer.seekToEnd(consumer.assignment());
             }
+            Map<TopicPartition, Long> end = toEnd ? consumer.endOffsets(consumer.assignment()) : Map.of();
             while (!signal.stopped() && (count == null || seen < count)) {
+                if (toEnd && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    break;
+                }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     out.println(record.key() + "  " + describe(values, record));
                     if (count != null && ++seen >= count) {

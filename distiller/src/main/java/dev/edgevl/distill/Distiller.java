@@ -94,6 +94,8 @@ public final class Distiller implements AutoCloseable {
     private final LeftOutLabels leftOut = new LeftOutLabels(LOG, "The distiller");
     private final Map<ReplayBuffer.Outcome, AtomicLong> outcomes = new TreeMap<>();
     private final AtomicLong unreadable = new AtomicLong();
+    /** The size of the live labels' embeddings, which every teacher sample must have; 0 before any label. */
+    private int teacherDim;
 
     private LiveLabels labels = LiveLabels.NONE;
     private ModelVersion live;
@@ -161,8 +163,10 @@ public final class Distiller implements AutoCloseable {
             onCanaryRecord(record);
             return;
         }
-        try {
-            verifier.verify(record); // inline, or by its URI: the store's own file: URIs for distill.delivery=uri
+        // Verified (inline, or by its URI: the store's own file: URIs for distill.delivery=uri) and loaded: a signed
+        // version that no reader can run is not live, whatever its record says.
+        try (LiveModel loaded = LiveModel.load(record, verifier, 1)) {
+            LOG.debug("{} v{} on models verifies and loads.", record.getFamily(), loaded.version());
         } catch (BundleException | IllegalArgumentException e) {
             LOG.warn(
                     "Ignored {} v{} on models: {}; the live version stays {}.",
@@ -232,16 +236,26 @@ public final class Distiller implements AutoCloseable {
         LiveLabels.Selection selection = labels.select(null, 0);
         leftOut.note(selection);
         buffer.relabel(selection.labels(), selection.teacherId());
+        teacherDim = selection.labels().isEmpty() ? 0 : selection.labels().dim();
     }
 
     /** A record of {@code teacher.embeddings}. */
     public synchronized ReplayBuffer.Outcome onTeacherEmbedding(TeacherEmbedding record) {
+        if (teacherDim > 0 && record.getEmbedding().size() != teacherDim) {
+            unreadable.incrementAndGet();
+            LOG.warn(
+                    "Skipped a teacher sample from {}: its embedding has {} values where the live labels' teacher gives {}.",
+                    record.getPair().getDeviceId(),
+                    record.getEmbedding().size(),
+                    teacherDim);
+            return null;
+        }
         double brightness;
         try {
             brightness = tensors.check(record);
         } catch (IllegalArgumentException e) { // FrameFormatException among them
             unreadable.incrementAndGet();
-            LOG.debug(
+            LOG.warn(
                     "Skipped an unreadable teacher sample from {}: {}",
                     record.getPair().getDeviceId(),
                     e.getMessage());

@@ -283,7 +283,7 @@ class DistillerTest {
     }
 
     @Test
-    void recordsOnModelsThatDoNotVerifyWithItsKeyAreNotTakenAsLive() throws Exception {
+    void recordsOnModelsThatDoNotVerifyWithItsKeyOrDoNotLoadAreNotTakenAsLive() throws Exception {
         try (Distiller d = distiller(tinyConfig(dir, Map.of()), RoundListener.NONE)) {
             ModelVersion ours = record(KEYS, 1);
             d.onModel("student", ours);
@@ -294,8 +294,10 @@ class DistillerTest {
                     .setBundle(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}))
                     .build();
             d.onModel("student", tampered);
+            d.onModel("student", record(KEYS, 4, 24));
             assertThat(d.status().liveVersion())
-                    .as("foreign-signed and tampered records are ignored")
+                    .as("foreign-signed and tampered records, and a signed one whose graph does not take the input its"
+                            + " manifest declares, are ignored")
                     .isEqualTo(1L);
             assertThat(d.catalog().list("student"))
                     .extracting(ModelVersion::getVersion)
@@ -855,19 +857,26 @@ class DistillerTest {
         }
     }
 
+    /** A real signed int8 student (16×16 in, {@code TestSamples.DIM} out), so that it verifies and loads. */
     private static ModelVersion record(KeyPair keys, long version) {
-        byte[] bundle = new dev.edgevl.model.bundle.BundleWriter()
-                .write(
-                        dev.edgevl.model.bundle.BundleManifest.builder()
-                                .family("student")
-                                .version(version)
-                                .createdAt(TestSamples.T0)
-                                .teacherId(TestSamples.TEACHER)
-                                .embeddingDim(TestSamples.DIM)
-                                .input(dev.edgevl.model.onnx.StudentBundles.input(16))
-                                .entry("model.onnx")
-                                .build(),
-                        Map.of("model.onnx", new byte[] {7}));
+        return record(keys, version, 16);
+    }
+
+    /** @param declaredInput the input size the manifest declares; the graph takes 16×16 whatever it says */
+    private static ModelVersion record(KeyPair keys, long version, int declaredInput) {
+        dev.edgevl.model.quant.FoldedStudent student = dev.edgevl.model.onnx.Calibration.calibrate(
+                dev.edgevl.model.quant.TestStudents.tiny(version),
+                dev.edgevl.model.quant.TestStudents.images(8, 16, version + 1),
+                8);
+        byte[] bundle = dev.edgevl.model.onnx.StudentBundles.int8(
+                dev.edgevl.model.onnx.OnnxExporter.exportInt8(student),
+                declaredInput,
+                student.embeddingDim(),
+                dev.edgevl.model.bundle.BundleManifest.builder()
+                        .family("student")
+                        .version(version)
+                        .createdAt(TestSamples.T0)
+                        .teacherId(TestSamples.TEACHER));
         dev.edgevl.model.bundle.SignedBundle signed = BundleSigner.of(keys).sign(bundle);
         return dev.edgevl.model.bundle.ModelVersions.toRecord(
                 signed,

@@ -2,6 +2,7 @@ package dev.edgevl.inference;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -9,6 +10,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -63,6 +65,12 @@ public final class LocalFlink implements AutoCloseable {
 
     public JobStatus status(JobID job) throws Exception {
         return cluster.getJobStatus(job).get();
+    }
+
+    /** The exception behind the job's latest failover or failure, if it ever had one; empty for a job never restarted. */
+    public Optional<String> lastFailure(JobID job) throws Exception {
+        ErrorInfo failure = cluster.getExecutionGraph(job).get().getFailureInfo();
+        return failure == null ? Optional.empty() : Optional.of(failure.getExceptionAsString());
     }
 
     /** Waits until the job runs (all its tasks deployed), or throws if it does not within {@code timeout}. */

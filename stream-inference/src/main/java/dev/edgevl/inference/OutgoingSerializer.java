@@ -30,7 +30,9 @@ public final class OutgoingSerializer implements KafkaRecordSerializationSchema<
         for (int i = 0; out.headers != null && i + 1 < out.headers.length; i += 2) {
             headers.add(out.headers[i], out.headers[i + 1].getBytes(StandardCharsets.UTF_8));
         }
-        return new ProducerRecord<>(out.topic, null, out.timestamp, out.key, out.value, headers);
+        // Event time where the writer's clock allows it; never ahead of this one, which the broker may refuse.
+        long at = Math.min(out.timestamp, System.currentTimeMillis());
+        return new ProducerRecord<>(out.topic, null, at, out.key, out.value, headers);
     }
 
     @Override

@@ -116,7 +116,7 @@ final class ConfluentSerde {
             }
             int id = ByteBuffer.wrap(data, 1, 4).getInt();
             DatumReader<T> reader = readers.computeIfAbsent(id, i -> readerFor(topic, i));
-            return AvroBinary.decode(data, HEADER_LENGTH, reader, topic, type);
+            return RecordContent.check(AvroBinary.decode(data, HEADER_LENGTH, reader, topic, type), topic, type);
         }
 
         private DatumReader<T> readerFor(String topic, int id) {

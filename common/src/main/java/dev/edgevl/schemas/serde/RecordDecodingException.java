@@ -19,7 +19,9 @@ public class RecordDecodingException extends SerializationException {
         /** The writer schema is known but is another record type (the message went to the wrong topic). */
         WRONG_TYPE,
         /** The header is fine but the body is not a valid record of the writer schema. */
-        CORRUPT
+        CORRUPT,
+        /** A valid record whose content no reader can use: see {@link RecordContent}. */
+        INVALID_CONTENT
     }
 
     private final String topic;

@@ -95,7 +95,7 @@ final class SingleObjectSerde {
             long fingerprint =
                     ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
             DatumReader<T> reader = readers.computeIfAbsent(fingerprint, fp -> readerFor(topic, fp));
-            return AvroBinary.decode(data, HEADER_LENGTH, reader, topic, type);
+            return RecordContent.check(AvroBinary.decode(data, HEADER_LENGTH, reader, topic, type), topic, type);
         }
 
         private DatumReader<T> readerFor(String topic, long fingerprint) {

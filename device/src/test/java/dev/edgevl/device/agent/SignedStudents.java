@@ -13,6 +13,7 @@ import dev.edgevl.model.bundle.ModelBundle;
 import dev.edgevl.model.bundle.ModelVersions;
 import dev.edgevl.model.bundle.SignedBundle;
 import dev.edgevl.model.onnx.Calibration;
+import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.quant.FoldedStudent;
 import dev.edgevl.model.quant.TestStudents;
@@ -63,6 +64,22 @@ final class SignedStudents {
 
     static ModelVersion version(long version) {
         return version(version, version, PUBLISHER);
+    }
+
+    /** Signed by the publisher, but its manifest says the graph takes 24×24 images where it takes 16×16. */
+    static ModelVersion misfit(long version) {
+        FoldedStudent student = Calibration.calibrate(TestStudents.tiny(version), TestStudents.images(8, 16, 5), 8);
+        byte[] bundle = StudentBundles.int8(
+                OnnxExporter.exportInt8(student),
+                24,
+                student.embeddingDim(),
+                BundleManifest.builder()
+                        .family(FAMILY)
+                        .version(version)
+                        .createdAt(T0)
+                        .teacherId("test-teacher"));
+        SignedBundle signed = BundleSigner.of(PUBLISHER).sign(bundle);
+        return ModelVersions.toRecord(signed, ModelBundle.parse(bundle), new BundleDelivery.Inline(), T0);
     }
 
     /** Signed correctly, then a byte of the bundle flipped on the way: its SHA-256 no longer matches. */

@@ -193,6 +193,12 @@ public final class LiveEvaluator implements AutoCloseable {
                     } catch (RuntimeException e) {
                         // The stream's own dead-letter handling covers bad records; here one is skipped and counted.
                         tally.onUndecodable();
+                        LOG.warn(
+                                "The evaluator skipped the record at {}-{} offset {}: {}",
+                                topic,
+                                r.partition(),
+                                r.offset(),
+                                e.getMessage());
                     }
                 }
             }

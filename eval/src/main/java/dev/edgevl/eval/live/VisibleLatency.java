@@ -22,6 +22,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Capture → visible where a user sees it: a consumer of an output topic, on its own thread, notes when each record
@@ -59,6 +61,7 @@ public final class VisibleLatency implements AutoCloseable {
     /** What one record says: its dedupe key, capture time and the time it was made. */
     record Sample(String pair, long captureMillis, long madeMillis) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(VisibleLatency.class);
     private static final int MAX_MS = 60_000;
     private static final int MAX_SEEN = 200_000;
 
@@ -163,6 +166,12 @@ public final class VisibleLatency implements AutoCloseable {
                                 s.madeMillis() < 0 ? -1 : s.madeMillis() - s.captureMillis());
                     } catch (RuntimeException e) {
                         // Not ours to judge: the figure is over the records that can be read.
+                        LOG.warn(
+                                "Latency left out the record at {}-{} offset {}: {}",
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
+                                e.getMessage());
                     }
                 }
             }

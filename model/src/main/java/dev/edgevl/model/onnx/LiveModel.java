@@ -43,6 +43,8 @@ public final class LiveModel implements AutoCloseable {
      * Verifies the record's bundle (SHA-256, trusted key, Ed25519 signature) and loads its model.
      *
      * @throws dev.edgevl.model.bundle.BundleException when verification fails; nothing is loaded then
+     * @throws IllegalArgumentException when the verified bundle does not load, or its graph does not take the input or
+     *     give the embedding its manifest declares
      */
     public static LiveModel load(ModelVersion record, BundleVerifier verifier, int threads) {
         VerifiedBundle verified = verifier.verify(record);
@@ -58,6 +60,13 @@ public final class LiveModel implements AutoCloseable {
             throw new IllegalArgumentException("the model in "
                     + verified.manifest().displayName() + " gives embeddings of " + student.embeddingDim()
                     + " values while its manifest says " + verified.manifest().embeddingDim());
+        }
+        if (spec.width() != student.inputSize() || spec.height() != student.inputSize() || spec.channels() != 3) {
+            student.close();
+            throw new IllegalArgumentException("the model in "
+                    + verified.manifest().displayName()
+                    + " takes images of 3x" + student.inputSize() + "x" + student.inputSize() + " while its manifest"
+                    + " says " + spec.channels() + "x" + spec.width() + "x" + spec.height());
         }
         return new LiveModel(
                 record.getFamily(),

@@ -124,7 +124,7 @@ final class EmbeddingBatcher implements Processor<String, PreparedRequest, Strin
             context.forward(new Record<>(
                     request.getPair().getDeviceId(),
                     embedding,
-                    request.getRequestTime().toEpochMilli()));
+                    Math.min(request.getRequestTime().toEpochMilli(), now.toEpochMilli()))); // never ahead of now
             waiting.delete(batch.get(i).key);
         }
         pending -= batch.size();

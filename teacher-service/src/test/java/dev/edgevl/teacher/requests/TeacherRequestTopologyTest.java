@@ -114,7 +114,14 @@ class TeacherRequestTopologyTest {
         assertThat(fourth.getReasons()).isEqualTo(last.getReasons());
         assertThat(fourth.getRequestTime()).isEqualTo(last.getRequestTime());
         assertThat(fourth.getEmbeddedTime()).isEqualTo(TestRequests.T0);
-        assertThat(out.get(3).timestamp()).isEqualTo(last.getRequestTime().toEpochMilli());
+        assertThat(out.get(0).timestamp())
+                .as("the request's time, where the teacher's clock (the driver's, at T0) has passed it")
+                .isEqualTo(TestRequests.T0.toEpochMilli());
+        assertThat(out.get(3).timestamp())
+                .as(
+                        "never ahead of the teacher's clock, which the broker may refuse: T0, not %s",
+                        last.getRequestTime())
+                .isEqualTo(TestRequests.T0.toEpochMilli());
         // The teacher's own embedding of that frame, alone: batching changes nothing but the speed.
         float[] alone = teacher.encodeImages(
                         new float[][] {FramePreprocessor.toInput(last.getPair().getRgb(), INPUT)})[0];
