@@ -44,9 +44,51 @@ class StandaloneFlinkClusterIT {
     @TempDir
     Path dir;
 
+    /** What the test does to the cluster half-way through the pairs under test. */
+    private interface Fault {
+        Fault NONE = (cluster, job) -> {};
+
+        void inflict(StandaloneFlinkCluster cluster, String job) throws Exception;
+    }
+
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void theJobJarSubmittedOverRestAnnotatesEveryPairExactlyOnce() throws Exception {
+        run(Fault.NONE, true);
+    }
+
+    /**
+     * A TaskManager process killed (SIGKILL) half-way through, a fresh one started in its place: the job restarts from
+     * its last checkpoint and every pair is still annotated exactly once at a {@code read_committed} consumer.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aTaskManagerProcessKilledMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
+        run(
+                (cluster, job) -> {
+                    long killed = System.nanoTime();
+                    cluster.killTaskManager(0);
+                    assertThat(cluster.liveTaskManagers()).containsExactly(1);
+                    cluster.startTaskManager();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (cluster.rest()
+                            .jobExceptions(job)
+                            .path("exceptionHistory")
+                            .path("entries")
+                            .isEmpty()) {
+                        assertThat(System.nanoTime()).as("the job failed over").isLessThan(deadline);
+                        Thread.sleep(200);
+                    }
+                    cluster.rest().awaitJobRunning(job, Duration.ofSeconds(120));
+                    System.out.printf(
+                            "TaskManager 0 killed; the job ran again on the new one %.1f s later.%n",
+                            (System.nanoTime() - killed) / 1e9);
+                },
+                false);
+    }
+
+    /** @param countersReachRest whether to check the operator's counters over REST (a restart starts them again) */
+    private void run(Fault fault, boolean countersReachRest) throws Exception {
         Path jobJar = ClusterBench.findJobJar();
         ClusterWorld world = new ClusterWorld(7);
         Path key = world.writePublicKey(dir.resolve("signing.pub.pem"));
@@ -65,7 +107,8 @@ class StandaloneFlinkClusterIT {
             try (StandaloneFlinkCluster cluster = clusterBuilder.start();
                     KafkaConsumer<byte[], byte[]> consumer =
                             ClusterWorld.annotationsFromNow(bootstrap, run + "-reader")) {
-                annotateExactlyOnce(cluster, consumer, producer, world, jobJar, bootstrap, key, run);
+                annotateExactlyOnce(
+                        cluster, consumer, producer, world, jobJar, bootstrap, key, run, fault, countersReachRest);
             }
         }
     }
@@ -78,7 +121,9 @@ class StandaloneFlinkClusterIT {
             Path jobJar,
             String bootstrap,
             Path key,
-            String run)
+            String run,
+            Fault fault,
+            boolean countersReachRest)
             throws Exception {
         assertThat(cluster.classPath())
                 .as("the cluster runs Flink from Maven Central's jars, never the project's code")
@@ -122,12 +167,14 @@ class StandaloneFlinkClusterIT {
             }
         }
 
-        for (int seq = 0; seq < PER_DEVICE; seq++) {
-            for (int d = 0; d < DEVICES; d++) {
-                ClusterWorld.send(producer, world.pair(device(d), SENSOR, seq, Instant.now()), seq, Instant.now());
-            }
+        send(producer, world, 0, PER_DEVICE / 2);
+        long halfway = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (underTest(out).size() < TOTAL / 4 && System.nanoTime() < halfway) {
+            out.addAll(poll(consumer));
         }
-        producer.flush();
+        assertThat(underTest(out)).as("annotations before the fault").hasSizeGreaterThanOrEqualTo(TOTAL / 4);
+        fault.inflict(cluster, job);
+        send(producer, world, PER_DEVICE / 2, PER_DEVICE);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (underTest(out).stream().map(ClusterWorld::id).distinct().count() < TOTAL
                 && System.nanoTime() < deadline) {
@@ -138,19 +185,9 @@ class StandaloneFlinkClusterIT {
         while (System.nanoTime() < settle) {
             out.addAll(poll(consumer));
         }
-        // The operator's counters, summed over both subtasks, reach the REST API (refreshed every ten seconds).
-        long metricsDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Map<String, Double> counters = Map.of();
-        while (counters.getOrDefault("annotations", 0.0) < TOTAL && System.nanoTime() < metricsDeadline) {
-            counters = cluster.rest().metricSums(job, List.of("annotations", "modelNanos"));
-            Thread.sleep(500);
+        if (countersReachRest) {
+            countersReachRest(cluster, job);
         }
-        assertThat(counters.getOrDefault("annotations", 0.0))
-                .as("annotations counted")
-                .isGreaterThanOrEqualTo(TOTAL);
-        assertThat(counters.getOrDefault("modelNanos", 0.0))
-                .as("model time counted")
-                .isPositive();
         assertThat(cluster.rest().jobState(job)).isEqualTo("RUNNING");
         assertThat(cluster.rest().cancelJob(job)).isEqualTo("CANCELED");
 
@@ -171,6 +208,31 @@ class StandaloneFlinkClusterIT {
                 annotated.stream().collect(Collectors.groupingBy(Annotation::getDeviceId, Collectors.counting()));
         assertThat(perDevice).hasSize(DEVICES).allSatisfy((d, n) -> assertThat(n)
                 .isEqualTo(PER_DEVICE));
+    }
+
+    /** The operator's counters, summed over both subtasks, reach the REST API (refreshed every ten seconds). */
+    private static void countersReachRest(StandaloneFlinkCluster cluster, String job) throws Exception {
+        long metricsDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, Double> counters = Map.of();
+        while (counters.getOrDefault("annotations", 0.0) < TOTAL && System.nanoTime() < metricsDeadline) {
+            counters = cluster.rest().metricSums(job, List.of("annotations", "modelNanos"));
+            Thread.sleep(500);
+        }
+        assertThat(counters.getOrDefault("annotations", 0.0))
+                .as("annotations counted")
+                .isGreaterThanOrEqualTo(TOTAL);
+        assertThat(counters.getOrDefault("modelNanos", 0.0))
+                .as("model time counted")
+                .isPositive();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, ClusterWorld world, int fromSeq, int toSeq) {
+        for (int seq = fromSeq; seq < toSeq; seq++) {
+            for (int d = 0; d < DEVICES; d++) {
+                ClusterWorld.send(producer, world.pair(device(d), SENSOR, seq, Instant.now()), seq, Instant.now());
+            }
+        }
+        producer.flush();
     }
 
     private static String device(int d) {
