@@ -62,6 +62,7 @@ final class LocalStack implements AutoCloseable {
     private JobID job;
     private DistillerApp distiller;
     private FleetSimulator fleet;
+    private KafkaFleetSink sink;
     private Thread fleetThread;
     private DevKeys keys;
     private Instant fleetEpoch;
@@ -143,7 +144,7 @@ final class LocalStack implements AutoCloseable {
                 AgentConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
         started.push(serdes);
-        KafkaFleetSink sink = new KafkaFleetSink(DeviceProducerConfig.from(settings, bootstrap), serdes);
+        sink = new KafkaFleetSink(DeviceProducerConfig.from(settings, bootstrap), serdes);
         started.push(sink);
         KafkaAgentLinks links = new KafkaAgentLinks(KafkaSettings.clientProperties(settings, bootstrap), serdes);
         started.push(links);
@@ -247,6 +248,11 @@ final class LocalStack implements AutoCloseable {
 
     FleetSimulator fleet() {
         return fleet;
+    }
+
+    /** Where the simulated devices write their frames: what the broker acknowledged, and what it never did. */
+    KafkaFleetSink fleetSink() {
+        return sink;
     }
 
     DevKeys keys() {

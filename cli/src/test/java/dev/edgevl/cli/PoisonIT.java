@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.edgevl.avro.DeviceHealth;
 import dev.edgevl.avro.DeviceStatus;
 import dev.edgevl.avro.ModelVersion;
-import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.cli.PoisonRecords.Poison;
 import dev.edgevl.health.Health;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -19,12 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,9 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -149,10 +144,10 @@ class PoisonIT {
             assertThat(stack.jobFailure()).as("the stream job never restarted").isEmpty();
 
             // The loop goes on: annotations and device reports made after the poison, every device healthy.
-            assertThat(countAfter(bootstrap, Topics.FRAMES_ANNOTATED.name(), poisoned))
+            assertThat(LoopRecords.countAfter(bootstrap, Topics.FRAMES_ANNOTATED.name(), poisoned))
                     .as("annotations after the poison")
                     .isPositive();
-            Map<String, DeviceStatus> reports = latestStatus(bootstrap, serdes, poisoned);
+            Map<String, DeviceStatus> reports = LoopRecords.latestStatus(bootstrap, serdes, poisoned);
             assertThat(reports).as("device reports after the poison").isNotEmpty();
             assertThat(reports.values()).allSatisfy(d -> {
                 assertThat(d.getHealth()).as("%s", d).isEqualTo(DeviceHealth.OK);
@@ -171,21 +166,21 @@ class PoisonIT {
             Instant cutoff = Instant.now().minusSeconds(10);
             // The real records this test wrote again, and its poison copies of them, are left out.
             Set<String> sampleIds = Set.of(
-                    frameId(serdes.valueSerde(Topics.FRAMES_AUX)
+                    LoopRecords.frameId(serdes.valueSerde(Topics.FRAMES_AUX)
                             .deserializer()
                             .deserialize(
                                     "", samples.get(Topics.FRAMES_AUX.name()).value())),
-                    frameId(serdes.valueSerde(Topics.FRAMES_PAIRED)
+                    LoopRecords.frameId(serdes.valueSerde(Topics.FRAMES_PAIRED)
                             .deserializer()
                             .deserialize(
                                     "", samples.get(Topics.FRAMES_PAIRED.name()).value())
                             .getAux()));
-            Map<String, Long> paired = pairedAuxFrames(bootstrap, serdes);
+            Map<String, Long> paired = LoopRecords.pairedAuxFrames(bootstrap, serdes);
             paired.keySet().removeAll(sampleIds);
             assertThat(paired.entrySet())
                     .as("pairs by their non-RGB frame")
                     .allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isEqualTo(1L));
-            Set<String> captured = auxFramesBefore(bootstrap, serdes, cutoff);
+            Set<String> captured = LoopRecords.auxFramesBefore(bootstrap, serdes, cutoff);
             captured.removeAll(sampleIds);
             assertThat(paired.keySet()).as("every non-RGB frame paired").containsAll(captured);
             System.out.printf(
@@ -219,7 +214,7 @@ class PoisonIT {
     /** The first committed record of every topic of the catalogue, waiting for each up to {@code timeout}. */
     private static Map<String, ConsumerRecord<String, byte[]>> firstOfEach(String bootstrap, Duration timeout) {
         Map<String, ConsumerRecord<String, byte[]>> first = new LinkedHashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = reader(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> consumer = LoopRecords.reader(bootstrap)) {
             consumer.subscribe(Topics.ALL.stream().map(Topic::name).toList());
             long deadline = System.nanoTime() + timeout.toNanos();
             while (first.size() < Topics.ALL.size() && System.nanoTime() < deadline) {
@@ -236,7 +231,7 @@ class PoisonIT {
     /** Each dead-letter topic's records: the offset they came from → the reason given. */
     private static Map<String, Map<Long, String>> deadLetters(String bootstrap) {
         Map<String, Map<Long, String>> out = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = reader(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> consumer = LoopRecords.reader(bootstrap)) {
             List<TopicPartition> partitions = Topics.ALL.stream()
                     .map(t -> new TopicPartition(t.deadLetter().name(), 0))
                     .toList();
@@ -271,119 +266,5 @@ class PoisonIT {
                     s.topic(), s.kind(), reason == null ? "-" : reason.substring(0, Math.min(110, reason.length()))));
         }
         System.out.print(table);
-    }
-
-    private static long countAfter(String bootstrap, String topic, Instant after) {
-        long count = 0;
-        try (KafkaConsumer<String, byte[]> consumer = reader(bootstrap)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (count == 0 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.timestamp() > after.toEpochMilli()) {
-                        count++;
-                    }
-                }
-            }
-        }
-        return count;
-    }
-
-    /** Each device's latest report made after {@code after}. */
-    private static Map<String, DeviceStatus> latestStatus(String bootstrap, AvroSerdes serdes, Instant after) {
-        Map<String, DeviceStatus> latest = new TreeMap<>();
-        Set<String> devices = new HashSet<>();
-        var decode = serdes.valueSerde(Topics.FLEET_STATUS).deserializer();
-        try (KafkaConsumer<String, byte[]> consumer = reader(bootstrap)) {
-            consumer.subscribe(List.of(Topics.FLEET_STATUS.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline
-                    && (latest.isEmpty() || !latest.keySet().containsAll(devices))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    DeviceStatus status;
-                    try {
-                        status = decode.deserialize(r.topic(), r.value());
-                    } catch (RuntimeException poison) {
-                        continue;
-                    }
-                    devices.add(status.getDeviceId());
-                    if (status.getReportTime().isAfter(after)
-                            && status.getReportTime().isBefore(after.plus(Duration.ofDays(1)))) {
-                        latest.put(status.getDeviceId(), status);
-                    }
-                }
-            }
-        }
-        return latest;
-    }
-
-    private static String frameId(SensorFrame f) {
-        return f.getDeviceId() + "/" + f.getSensorId() + "#" + f.getSequence();
-    }
-
-    /** The decodable frames of frames.aux captured before {@code cutoff}, by device/sensor#sequence. */
-    private static Set<String> auxFramesBefore(String bootstrap, AvroSerdes serdes, Instant cutoff) {
-        Set<String> ids = new HashSet<>();
-        readAll(bootstrap, Topics.FRAMES_AUX.name(), r -> {
-            SensorFrame f = serdes.valueSerde(Topics.FRAMES_AUX).deserializer().deserialize(r.topic(), r.value());
-            if (f.getCaptureTime().isBefore(cutoff)) {
-                ids.add(frameId(f));
-            }
-        });
-        return ids;
-    }
-
-    /** How often each non-RGB frame is the non-RGB frame of a committed pair. */
-    private static Map<String, Long> pairedAuxFrames(String bootstrap, AvroSerdes serdes) {
-        Map<String, Long> counts = new HashMap<>();
-        readAll(bootstrap, Topics.FRAMES_PAIRED.name(), r -> {
-            SensorFrame f = serdes.valueSerde(Topics.FRAMES_PAIRED)
-                    .deserializer()
-                    .deserialize(r.topic(), r.value())
-                    .getAux();
-            counts.merge(frameId(f), 1L, Long::sum);
-        });
-        return counts;
-    }
-
-    /** Every committed record of {@code topic} up to its end now, skipping the ones {@code each} cannot decode. */
-    private static void readAll(
-            String bootstrap, String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
-        try (KafkaConsumer<String, byte[]> consumer = reader(bootstrap)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                assertThat(System.nanoTime()).as("%s read to its end", topic).isLessThan(deadline);
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        each.accept(r);
-                    } catch (RuntimeException poison) {
-                        // the poison this test wrote
-                    }
-                }
-            }
-        }
-    }
-
-    private static KafkaConsumer<String, byte[]> reader(String bootstrap) {
-        return new KafkaConsumer<>(
-                Map.of(
-                        "bootstrap.servers",
-                        bootstrap,
-                        "group.id",
-                        "poison-it-" + System.nanoTime(),
-                        "auto.offset.reset",
-                        "earliest",
-                        "isolation.level",
-                        "read_committed",
-                        "max.partition.fetch.bytes",
-                        Topics.MAX_MODEL_MESSAGE_BYTES),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
     }
 }
