@@ -8,6 +8,7 @@ import dev.edgevl.bench.ModelBench;
 import dev.edgevl.bench.RenderBench;
 import dev.edgevl.bench.SyncBench;
 import dev.edgevl.bench.inference.InferenceBench;
+import dev.edgevl.bench.inference.OverloadBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Sync.class,
             BenchCommand.Student.class,
             BenchCommand.Inference.class,
+            BenchCommand.Overload.class,
             BenchCommand.Distill.class
         })
 final class BenchCommand implements Runnable {
@@ -236,6 +238,58 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             report.print(out, InferenceBench.run(frames, seconds, clusterFrames, overrides, lines(out)));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "overload",
+            mixinStandardHelpOptions = true,
+            description = {
+                "The stream job offered more than it can annotate: its capacity measured on a backlog (shedding off),",
+                "then pairs written live at FACTOR times that rate for SECONDS with inference.shed-after set. Reports",
+                "the rate annotated by the student and the rate shed, capture->visible latency (the job's lag), the heap",
+                "against -Xmx, and whether every pair written got one annotation (by the student, or SHED). Goals: lag",
+                "bounded, no OutOfMemoryError, annotated >= 0.9 of capacity. The default takes about 7 minutes.",
+                "Example: edgevl bench overload --seconds 60 --factor 2 --shed-after 5s"
+            })
+    static final class Overload implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--factor",
+                defaultValue = "2",
+                description = "Offered rate over the measured capacity (default: ${DEFAULT-VALUE}).")
+        double factor;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "300",
+                description = "How long the overload lasts (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(
+                names = "--shed-after",
+                paramLabel = "TIME",
+                defaultValue = "5s",
+                converter = DurationConverter.class,
+                description = "The job's inference.shed-after during the overload (default: ${DEFAULT-VALUE}).")
+        Duration shedAfter;
+
+        @Option(
+                names = "--frames",
+                defaultValue = "20000",
+                description = "Backlog of pairs the capacity is measured on (default: ${DEFAULT-VALUE}).")
+        int frames;
+
+        @Mixin
+        ReportOption report = new ReportOption();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            report.print(out, OverloadBench.run(factor, seconds, shedAfter, frames, lines(out)));
             return 0;
         }
     }

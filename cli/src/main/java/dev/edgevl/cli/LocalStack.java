@@ -48,11 +48,15 @@ import org.slf4j.LoggerFactory;
  */
 final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
-    /** Rounds sooner than the distiller's own defaults, so a local run shows adaptation within minutes. */
+    /**
+     * Rounds sooner than the distiller's own defaults, so a local run shows adaptation within minutes; and a job that
+     * sheds what it reaches more than 10 s late, so a live view never shows minutes-old frames.
+     */
     static final Map<String, String> LOCAL_DEFAULTS = Map.of(
             DistillerConfig.TRIGGER_SAMPLES.key(), "192",
             DistillerConfig.TRIGGER_MIN_SAMPLES.key(), "96",
-            DistillerConfig.TRIGGER_INTERVAL.key(), "3m");
+            DistillerConfig.TRIGGER_INTERVAL.key(), "3m",
+            InferenceConfig.SHED_AFTER.key(), "10s");
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrintWriter out;

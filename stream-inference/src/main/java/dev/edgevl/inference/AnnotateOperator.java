@@ -19,6 +19,7 @@ import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,6 +87,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
      * consumer of {@code frames.annotated} sees each annotation at once, and after a job failure some twice.
      */
     public static final String PAIR_HEADER = "edgevl.pair";
+    /** How often the log sums up the pairs shed while the job sheds. */
+    static final Duration SHED_REPORT = Duration.ofSeconds(30);
 
     /** How often an instance looks for new control records when no frame comes. */
     private static final long CONTROL_POLL_MILLIS = 100;
@@ -115,6 +118,13 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     private transient List<PendingFrame> buffer;
     private transient ScheduledFuture<?> flushTimer;
     private transient Watermark heldWatermark;
+    /** Since when the pairs shed are being counted for the log; -1 while the job keeps up. */
+    private transient long shedReportStart;
+    /** Pairs shed, and the most a shed pair was late, since {@link #shedReportStart}. */
+    private transient long shedInReport;
+
+    private transient long shedMaxBehind;
+
     private transient LiveModel model;
     private transient LiveModel canary;
     private transient double canaryThreshold;
@@ -168,6 +178,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         requests = serdes.valueSerde(Topics.TEACHER_REQUESTS).serializer();
         verifier = new BundleVerifier(TrustedKeys.fromPem(trustedKeyPems.toArray(String[]::new)));
         buffer = new ArrayList<>(config.batchSize());
+        shedReportStart = -1;
         labels = LiveLabels.NONE;
         leftOut = new LeftOutLabels(LOG, "The stream job");
         metrics = new InferenceMetrics(
@@ -298,7 +309,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         KafkaBytes record = element.getValue();
         metrics.framesIn.inc();
         long start = System.nanoTime();
-        PendingFrame frame;
+        PendingFrame frame = null;
+        FramePair toShed = null;
         try {
             String device = record.keyText();
             if (device == null || device.isBlank()) {
@@ -314,12 +326,20 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
                 throw new IllegalArgumentException(
                         "the record key " + device + " is not the pair's device " + pair.getDeviceId());
             }
-            LiveModel runs = deployment().modelFor(device);
-            frame = PendingFrame.prepare(
-                    device, pair, runs == null ? InputSpec.DEFAULT : runs.spec(), record.timestamp);
-            metrics.preprocessNanos.inc(System.nanoTime() - decoded);
+            if (shedding(pair, record.timestamp)) {
+                toShed = pair;
+            } else {
+                LiveModel runs = deployment().modelFor(device);
+                frame = PendingFrame.prepare(
+                        device, pair, runs == null ? InputSpec.DEFAULT : runs.spec(), record.timestamp);
+                metrics.preprocessNanos.inc(System.nanoTime() - decoded);
+            }
         } catch (RuntimeException e) {
             deadLetter(record, e);
+            return;
+        }
+        if (toShed != null) {
+            shed(toShed.getDeviceId(), toShed, record.timestamp);
             return;
         }
         buffer.add(frame);
@@ -333,6 +353,67 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
                 flush();
             });
         }
+    }
+
+    /**
+     * Whether the job reached the pair longer than {@code inference.shed-after} after it was paired, so sheds it. The log
+     * says when shedding starts, how much was shed every {@link #SHED_REPORT} while it goes on, and when a whole such
+     * period passed without any (pairs of partitions read at different lags alternate, so single pairs say nothing).
+     */
+    private boolean shedding(FramePair pair, long recordMillis) {
+        if (config.shedAfter().isZero()) {
+            return false;
+        }
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        long behind = now - PendingFrame.ingestMillis(pair, recordMillis);
+        boolean shed = behind > config.shedAfter().toMillis();
+        if (shed) {
+            if (shedReportStart < 0) {
+                LOG.warn(
+                        "The job reaches pairs {} ms after they were paired, more than inference.shed-after ({} ms):"
+                                + " it sheds those (SHED annotations, no model run) until it catches up.",
+                        behind,
+                        config.shedAfter().toMillis());
+                shedReportStart = now;
+            }
+            shedInReport++;
+            shedMaxBehind = Math.max(shedMaxBehind, behind);
+        }
+        if (shedReportStart >= 0 && now - shedReportStart >= SHED_REPORT.toMillis()) {
+            if (shedInReport > 0) {
+                LOG.info(
+                        "Shed {} pairs in the last {} s (reached up to {} ms after they were paired).",
+                        shedInReport,
+                        (now - shedReportStart) / 1000,
+                        shedMaxBehind);
+                shedReportStart = now;
+            } else {
+                LOG.info("Caught up: no pair shed in the last {} s.", (now - shedReportStart) / 1000);
+                shedReportStart = -1;
+            }
+            shedInReport = 0;
+            shedMaxBehind = 0;
+        }
+        return shed;
+    }
+
+    /** Emits the SHED annotation of a pair, after the frames buffered before it. */
+    private void shed(String device, FramePair pair, long recordMillis) throws Exception {
+        flush();
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        Annotation a = AnnotationRecords.shed(
+                device, pair, PendingFrame.ingestMillis(pair, recordMillis), Instant.ofEpochMilli(now));
+        long timestamp = pair.getAux().getCaptureTime().toEpochMilli();
+        String id = device + "/" + a.getAuxSensorId() + "/" + a.getAuxSequence();
+        output.collect(new StreamRecord<>(
+                new Outgoing(
+                        Topics.FRAMES_ANNOTATED.name(),
+                        device.getBytes(StandardCharsets.UTF_8),
+                        annotations.serialize(Topics.FRAMES_ANNOTATED.name(), a),
+                        timestamp,
+                        Map.of(PAIR_HEADER, id)),
+                timestamp));
+        metrics.shed.inc();
     }
 
     private void deadLetter(KafkaBytes record, RuntimeException error) {

@@ -92,6 +92,22 @@ public final class AnnotationRecords {
                 .build();
     }
 
+    /** A pair the job shed to catch up: who, which frame, when; no embedding, label or model. */
+    static Annotation shed(String deviceId, FramePair pair, long ingestMillis, Instant at) {
+        SensorFrame aux = pair.getAux();
+        return Annotation.newBuilder()
+                .setDeviceId(deviceId)
+                .setAuxSensorId(aux.getSensorId())
+                .setAuxModality(aux.getModality())
+                .setAuxSequence(aux.getSequence())
+                .setRgbSequence(pair.getRgb() == null ? null : pair.getRgb().getSequence())
+                .setCaptureTime(aux.getCaptureTime())
+                .setStatus(AnnotationStatus.SHED)
+                .setIngestTime(Instant.ofEpochMilli(ingestMillis))
+                .setAnnotatedTime(at)
+                .build();
+    }
+
     static TeacherRequest teacherRequest(
             PendingFrame frame, Annotation annotation, Set<RouteReason> reasons, Instant at) {
         List<LabelScore> top = annotation.getTopK();

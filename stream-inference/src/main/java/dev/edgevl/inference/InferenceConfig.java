@@ -28,6 +28,8 @@ import java.util.List;
  * @param checkpointInterval how often Flink checkpoints (and so how often the exactly-once sinks commit)
  * @param controlCatchUp   longest an instance waits at start to read the models and labels already written
  * @param outOfOrderness   the watermark's allowance for frames arriving out of capture order
+ * @param shedAfter        how long after it was paired a pair may reach the operator and still be annotated; older ones
+ *     are shed ({@code SHED} annotations, no model run). Zero: never shed
  * @param groupId          consumer group of the frame source (offsets live in checkpoints; the group is for monitoring)
  * @param transactionalIdPrefix prefix of the exactly-once sink's transactional ids; unique per job on a cluster
  * @param trustedKeyFiles  PEM public keys whose signatures the job accepts on model bundles
@@ -47,6 +49,7 @@ public record InferenceConfig(
         Duration checkpointInterval,
         Duration controlCatchUp,
         Duration outOfOrderness,
+        Duration shedAfter,
         String groupId,
         String transactionalIdPrefix,
         List<String> trustedKeyFiles)
@@ -124,6 +127,14 @@ public record InferenceConfig(
             PREFIX + "watermark.out-of-orderness",
             Duration.ofMillis(200),
             "How far behind the newest capture time a frame may arrive before it counts as late for event time.");
+    public static final ConfigOption<Duration> SHED_AFTER = ConfigOption.duration(
+            PREFIX + "shed-after",
+            Duration.ZERO,
+            "Load shedding: a pair the job reaches longer than this after frame sync paired it is shed, annotated SHED"
+                    + " (no model run, no label, counted in the 'shed' metric) instead of by the student, so a job that"
+                    + " fell behind catches up with the newest frames; as each device's frames come in order, each device"
+                    + " loses its oldest first. 0 (the default) never sheds: every pair is annotated, however late"
+                    + " (replays, backfills). edgevl local sets 10s.");
     public static final ConfigOption<String> GROUP_ID =
             ConfigOption.string(PREFIX + "group-id", "edgevl-stream-inference", "Consumer group of the frame source.");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOption.string(
@@ -154,6 +165,7 @@ public record InferenceConfig(
             CHECKPOINT_INTERVAL,
             CONTROL_CATCH_UP,
             OUT_OF_ORDERNESS,
+            SHED_AFTER,
             GROUP_ID,
             TRANSACTIONAL_ID_PREFIX,
             TRUSTED_KEYS);
@@ -172,6 +184,7 @@ public record InferenceConfig(
                 checkpointInterval != null && checkpointInterval.toMillis() >= 10, "must be at least 10 ms");
         CONTROL_CATCH_UP.check(controlCatchUp != null && !controlCatchUp.isNegative(), "must not be negative");
         OUT_OF_ORDERNESS.check(outOfOrderness != null && !outOfOrderness.isNegative(), "must not be negative");
+        SHED_AFTER.check(shedAfter != null && !shedAfter.isNegative(), "must not be negative");
         GROUP_ID.check(groupId != null && !groupId.isBlank(), "must not be blank");
         TRANSACTIONAL_ID_PREFIX.check(
                 transactionalIdPrefix != null && !transactionalIdPrefix.isBlank(), "must not be blank");
@@ -210,6 +223,7 @@ public record InferenceConfig(
                 settings.get(CHECKPOINT_INTERVAL),
                 settings.get(CONTROL_CATCH_UP),
                 settings.get(OUT_OF_ORDERNESS),
+                settings.get(SHED_AFTER),
                 settings.get(GROUP_ID),
                 settings.get(TRANSACTIONAL_ID_PREFIX),
                 keyFiles);
@@ -235,6 +249,7 @@ public record InferenceConfig(
                 checkpointInterval,
                 controlCatchUp,
                 outOfOrderness,
+                shedAfter,
                 groupId,
                 transactionalIdPrefix,
                 trustedKeyFiles);
@@ -256,6 +271,7 @@ public record InferenceConfig(
                 checkpointInterval,
                 controlCatchUp,
                 outOfOrderness,
+                shedAfter,
                 groupId,
                 transactionalIdPrefix,
                 trustedKeyFiles);
@@ -277,9 +293,32 @@ public record InferenceConfig(
                 checkpointInterval,
                 controlCatchUp,
                 outOfOrderness,
+                shedAfter,
                 groupId,
                 transactionalIdPrefix,
                 files);
+    }
+
+    public InferenceConfig withShedAfter(Duration after) {
+        return new InferenceConfig(
+                family,
+                batchSize,
+                batchTimeout,
+                topK,
+                temperature,
+                routing,
+                budget,
+                exploration,
+                favourWeak,
+                engineThreads,
+                parallelism,
+                checkpointInterval,
+                controlCatchUp,
+                outOfOrderness,
+                after,
+                groupId,
+                transactionalIdPrefix,
+                trustedKeyFiles);
     }
 
     /** Engine threads for one of {@code parallelism} instances on a machine with {@code cores}. */

@@ -20,6 +20,7 @@ final class InferenceMetrics {
     final Counter annotations;
     final Counter teacherRequests;
     final Counter deadLettered;
+    final Counter shed;
     final Counter modelSwaps;
     final Counter modelsRefused;
     final Counter decodeNanos;
@@ -38,6 +39,7 @@ final class InferenceMetrics {
         annotations = g.counter("annotations");
         teacherRequests = g.counter("teacherRequests");
         deadLettered = g.counter("deadLettered");
+        shed = g.counter("shed");
         modelSwaps = g.counter("modelSwaps");
         modelsRefused = g.counter("modelsRefused");
         decodeNanos = g.counter("decodeNanos");

@@ -20,8 +20,13 @@ public record PendingFrame(
         float[] aux = FramePreprocessor.toInput(pair.getAux(), spec);
         SensorFrame rgbFrame = pair.getRgb();
         float[] rgb = rgbFrame == null ? null : FramePreprocessor.toInput(rgbFrame, spec);
-        long ingest = pair.getPairedTime() != null ? pair.getPairedTime().toEpochMilli() : recordMillis;
+        long ingest = ingestMillis(pair, recordMillis);
         return new PendingFrame(deviceId, pair, spec, aux, rgb, ingest);
+    }
+
+    /** When the pair was written to {@code frames.paired}: its paired time, else the record's timestamp. */
+    static long ingestMillis(FramePair pair, long recordMillis) {
+        return pair.getPairedTime() != null ? pair.getPairedTime().toEpochMilli() : recordMillis;
     }
 
     PendingFrame preparedFor(InputSpec wanted) {

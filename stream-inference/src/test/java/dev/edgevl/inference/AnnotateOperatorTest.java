@@ -191,6 +191,48 @@ class AnnotateOperatorTest {
     }
 
     @Test
+    void pairsReachedLongerThanShedAfterAfterTheyWerePairedAreShedInOrderAndCounted() throws Exception {
+        var h = harness(config(4).withShedAfter(Duration.ofSeconds(2)), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        // Pair n was paired at T0 + 100 n + 20 ms; the job is at T0 + 2.5 s: pairs 0-4 are over 2 s old.
+        h.setProcessingTime(TestWorld.T0.toEpochMilli() + 2_500);
+        for (int i = 0; i < 8; i++) {
+            frame(h, "dev-a", i);
+        }
+        h.setProcessingTime(TestWorld.T0.toEpochMilli() + 2_600);
+
+        List<Annotation> out = annotations(h);
+        assertThat(out)
+                .as("one annotation per pair, in order")
+                .extracting(Annotation::getAuxSequence)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(out.subList(0, 5)).allSatisfy(a -> {
+            assertThat(a.getStatus()).isEqualTo(AnnotationStatus.SHED);
+            assertThat(a.getEmbedding()).isEmpty();
+            assertThat(a.getModelVersion()).isNull();
+            assertThat(a.getRoutedToTeacher()).isFalse();
+        });
+        assertThat(out.subList(5, 8)).allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(AnnotationStatus.OK));
+        assertThat(h.extractOutputValues())
+                .filteredOn(o -> o.topic.equals(Topics.FRAMES_ANNOTATED.name()))
+                .allSatisfy(o -> assertThat(o.headers).contains(AnnotateOperator.PAIR_HEADER));
+    }
+
+    @Test
+    void withoutShedAfterEveryPairIsAnnotatedHoweverLate() throws Exception {
+        var h = harness(config(4), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        h.setProcessingTime(TestWorld.T0.toEpochMilli() + 3_600_000);
+        for (int i = 0; i < 4; i++) {
+            frame(h, "dev-a", i);
+        }
+        assertThat(annotations(h)).hasSize(4).allSatisfy(a -> assertThat(a.getStatus())
+                .isEqualTo(AnnotationStatus.OK));
+    }
+
+    @Test
     void aPartialBatchIsAnnotatedWhenItsTimeoutPasses() throws Exception {
         var h = harness(config(32), null);
         model(h, TestWorld.model(1, 1));

@@ -58,7 +58,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * </ol>
  */
 public final class InferenceBench {
-    private static final int DEVICES = 8;
+    static final int DEVICES = 8;
     private static final String DJL_TOPIC = "bench.djl-annotated";
     private static final String SINK_TOPIC = "bench.sink";
     private static final Duration CHECKPOINT = Duration.ofMillis(500);
@@ -195,7 +195,7 @@ public final class InferenceBench {
         return new BenchResult("inference", sentence, figures);
     }
 
-    private static Settings jobSettings(Map<String, String> overrides) {
+    static Settings jobSettings(Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(InferenceConfig.PARALLELISM.key(), "1");
         settings.put(InferenceConfig.CHECKPOINT_INTERVAL.key(), CHECKPOINT.toMillis() + "ms");
@@ -273,13 +273,12 @@ public final class InferenceBench {
     record Run(JobID job, Drained drained) {}
 
     /** Builds a job into a fresh environment and returns its name. */
-    private interface JobBuilder {
+    interface JobBuilder {
         String build(StreamExecutionEnvironment env) throws Exception;
     }
 
     /** Submits a job, then reads {@code topic} until the job has written {@code count} records there. */
-    private static Run run(LocalFlink flink, String bootstrap, String topic, int count, JobBuilder builder)
-            throws Exception {
+    static Run run(LocalFlink flink, String bootstrap, String topic, int count, JobBuilder builder) throws Exception {
         try (KafkaConsumer<byte[], byte[]> reader =
                 BenchFleet.readerFromNow(bootstrap, topic, "inference-bench-" + UUID.randomUUID())) {
             StreamExecutionEnvironment env = LocalFlink.environment(1, 0, Duration.ofSeconds(1));
@@ -315,7 +314,7 @@ public final class InferenceBench {
     }
 
     /** The job, as a pass of its own: its own consumer group and transactional ids, so it reads the backlog again. */
-    private static String job(StreamExecutionEnvironment env, Settings settings, String bootstrap, int pass) {
+    static String job(StreamExecutionEnvironment env, Settings settings, String bootstrap, int pass) {
         String id = "bench-job-" + pass;
         StreamInferenceJob.build(
                 env,

@@ -1,0 +1,321 @@
+package dev.edgevl.bench.inference;
+
+import dev.edgevl.avro.Annotation;
+import dev.edgevl.avro.AnnotationStatus;
+import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.bench.BenchResult;
+import dev.edgevl.config.Settings;
+import dev.edgevl.inference.InferenceConfig;
+import dev.edgevl.inference.LocalFlink;
+import dev.edgevl.kafka.embedded.EmbeddedKafka;
+import dev.edgevl.model.bundle.Keys;
+import dev.edgevl.schemas.topics.TopicInstaller;
+import dev.edgevl.schemas.topics.Topics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The stream job offered more pairs than it can annotate, for minutes: it measures the job's capacity on a backlog
+ * (shedding off; the second of two passes, warm), then writes pairs live at {@code factor} times that rate with {@code inference.shed-after} set, and
+ * reads every annotation as it comes ({@code read_uncommitted}). Reported: the rate offered, the rate annotated by the
+ * student and the rate shed (both over the steady part, after the first fifth), capture → visible latency per second
+ * (the job's lag, as a user sees it), the heap used against {@code -Xmx}, and whether every pair written got exactly
+ * one annotation, by the student or SHED.
+ */
+public final class OverloadBench {
+    private OverloadBench() {}
+
+    /**
+     * @param factor    offered rate over the measured capacity (the goal: 2)
+     * @param seconds   how long the overload lasts
+     * @param shedAfter the job's {@code inference.shed-after}
+     * @param backlog   pairs the capacity is measured on
+     */
+    public static BenchResult run(double factor, double seconds, Duration shedAfter, int backlog, Consumer<String> log)
+            throws Exception {
+        Random random = new Random(1);
+        KeyPair keys = Keys.generate();
+        ModelVersion model = BenchFleet.model(keys);
+        Map<String, float[]> labels = BenchFleet.labels(random);
+        List<FramePair> pairs = BenchFleet.pairs(random, 256, InferenceBench.DEVICES);
+        Map<String, Double> figures = new LinkedHashMap<>();
+        Path keyFile = Files.createTempFile("edgevl-bench-key", ".pub.pem");
+        Files.writeString(keyFile, Keys.toPem(keys.getPublic()));
+        Settings base =
+                InferenceBench.jobSettings(Map.of()).with(InferenceConfig.TRUSTED_KEYS.key(), keyFile.toString());
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
+                KafkaProducer<byte[], byte[]> producer = BenchFleet.producer(kafka.bootstrapServers());
+                LocalFlink flink = LocalFlink.start(1, 1)) {
+            String bootstrap = kafka.bootstrapServers();
+            TopicInstaller.ensureCatalogue(bootstrap);
+            BenchFleet.publish(producer, model, labels);
+
+            log.accept(String.format(
+                    "Capacity: the job (shedding off) through a backlog of %,d pairs, twice, the second pass timed...",
+                    backlog));
+            for (int i = 0; i < backlog; i++) {
+                BenchFleet.send(producer, pairs.get(i % pairs.size()), i, Instant.now());
+            }
+            producer.flush();
+            // Twice through the backlog, the second pass timed: the first compiles what the job runs (as in
+            // edgevl bench inference).
+            double capacity = 0;
+            for (int pass = 1; pass <= 2; pass++) {
+                int id = pass;
+                InferenceBench.Run capacityRun = InferenceBench.run(
+                        flink,
+                        bootstrap,
+                        Topics.FRAMES_ANNOTATED.name(),
+                        backlog,
+                        env -> InferenceBench.job(env, base, bootstrap, id));
+                flink.cancel(capacityRun.job());
+                capacity = capacityRun.drained().warmRate();
+            }
+            figures.put("capacityFramesPerSecond", capacity);
+            dropBacklog(bootstrap);
+
+            double offered = capacity * factor;
+            Settings shedding = base.with(InferenceConfig.SHED_AFTER.key(), shedAfter.toMillis() + "ms");
+            log.accept(String.format(
+                    "Overload: %.0f pairs/s offered (%.1fx the capacity of %.0f/s) for %.0f s, inference.shed-after %s...",
+                    offered, factor, capacity, seconds, shedAfter));
+            try (Tally tally = new Tally(bootstrap, backlog)) {
+                StreamExecutionEnvironment env = LocalFlink.environment(1, 0, Duration.ofSeconds(1));
+                JobID job = flink.submit(env, InferenceBench.job(env, shedding, bootstrap, 3));
+                flink.awaitRunning(job, Duration.ofSeconds(60));
+                Writer written = write(producer, pairs, offered, seconds, backlog, tally, log);
+                tally.awaitAll(written.count(), Duration.ofSeconds(120));
+                flink.cancel(job);
+                figures.putAll(tally.figures(written, seconds, capacity));
+            }
+            figures.put("factorAsked", factor);
+            figures.put("shedAfterMillis", (double) shedAfter.toMillis());
+            figures.put("xmxMegabytes", Runtime.getRuntime().maxMemory() / 1e6);
+        } finally {
+            Files.deleteIfExists(keyFile);
+        }
+        return new BenchResult("overload", sentence(figures), figures);
+    }
+
+    private record Writer(long count, double seconds) {}
+
+    /** Writes pairs at {@code rate} for {@code seconds}, as fast as it can when it cannot keep up. */
+    private static Writer write(
+            KafkaProducer<byte[], byte[]> producer,
+            List<FramePair> pairs,
+            double rate,
+            double seconds,
+            long firstSequence,
+            Tally tally,
+            Consumer<String> log)
+            throws Exception {
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long sent = 0;
+        long nextReport = 10;
+        while (System.nanoTime() < end) {
+            long due = (long) (rate * (System.nanoTime() - start) / 1e9);
+            // At most a tenth of a second's worth between flushes, so the writer stops on time when it falls behind.
+            long batchEnd = Math.min(due, sent + Math.max(1, (long) (rate / 10)));
+            while (sent < batchEnd) {
+                BenchFleet.send(producer, pairs.get((int) (sent % pairs.size())), firstSequence + sent, Instant.now());
+                sent++;
+            }
+            producer.flush();
+            tally.sampleHeap();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (elapsed >= nextReport) {
+                log.accept(String.format("  %.0f s: %s", elapsed, tally.progress(sent)));
+                nextReport += 10;
+            }
+            Thread.sleep(1);
+        }
+        return new Writer(sent, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Deletes what the capacity run read, so the overload job starts on live pairs only. */
+    private static void dropBacklog(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            int partitions = admin.describeTopics(List.of(Topics.FRAMES_PAIRED.name()))
+                    .allTopicNames()
+                    .get()
+                    .get(Topics.FRAMES_PAIRED.name())
+                    .partitions()
+                    .size();
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(Topics.FRAMES_PAIRED.name(), p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, RecordsToDelete> delete = new LinkedHashMap<>();
+            admin.listOffsets(latest)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));
+            admin.deleteRecords(delete).all().get();
+        }
+    }
+
+    /** Reads every annotation as the job sends it, per second: annotated, shed, capture → visible; and the heap. */
+    private static final class Tally implements AutoCloseable {
+        private static final int MAX_SECONDS = 3_600;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Thread thread;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final long start = System.currentTimeMillis();
+        private final long[] annotatedPerSecond = new long[MAX_SECONDS];
+        private final long[] shedPerSecond = new long[MAX_SECONDS];
+        private final long[] maxLagPerSecond = new long[MAX_SECONDS];
+        /** Pairs seen, by sequence number past the first the overload writes: every pair has its own. */
+        private final BitSet seen = new BitSet();
+
+        private final long firstSequence;
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private volatile long maxHeap;
+        private volatile long distinct;
+        private volatile long duplicates;
+
+        Tally(String bootstrap, long firstSequence) {
+            this.firstSequence = firstSequence;
+            consumer = BenchFleet.readerFromNow(
+                    bootstrap, Topics.FRAMES_ANNOTATED.name(), "overload-bench-" + UUID.randomUUID());
+            thread = new Thread(this::read, "overload-tally");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void read() {
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.currentTimeMillis();
+                    Annotation a = BenchFleet.decodeAnnotation(r.value());
+                    int second = (int) Math.min(MAX_SECONDS - 1, Math.max(0, (now - start) / 1000));
+                    synchronized (this) {
+                        int index = (int) (a.getAuxSequence() - firstSequence);
+                        if (index < 0 || seen.get(index)) {
+                            duplicates++;
+                            continue;
+                        }
+                        seen.set(index);
+                        distinct++;
+                        if (a.getStatus() == AnnotationStatus.SHED) {
+                            shedPerSecond[second]++;
+                        } else {
+                            annotatedPerSecond[second]++;
+                        }
+                        long lag = now - a.getCaptureTime().toEpochMilli();
+                        maxLagPerSecond[second] = Math.max(maxLagPerSecond[second], lag);
+                    }
+                }
+            }
+        }
+
+        void sampleHeap() {
+            maxHeap = Math.max(maxHeap, memory.getHeapMemoryUsage().getUsed());
+        }
+
+        synchronized String progress(long written) {
+            int now = (int) ((System.currentTimeMillis() - start) / 1000);
+            long annotated = 0;
+            long shed = 0;
+            for (int s = Math.max(0, now - 10); s < now; s++) {
+                annotated += annotatedPerSecond[s];
+                shed += shedPerSecond[s];
+            }
+            return String.format(
+                    "%,d written, %,d annotations read; last 10 s: %.0f/s annotated, %.0f/s shed, heap %.0f MB",
+                    written, distinct, annotated / 10.0, shed / 10.0, maxHeap / 1e6);
+        }
+
+        void awaitAll(long count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (distinct < count && System.nanoTime() < deadline) {
+                sampleHeap();
+                Thread.sleep(200);
+            }
+        }
+
+        /** Figures over the steady part: from a fifth of the overload to its end. */
+        synchronized Map<String, Double> figures(Writer written, double seconds, double capacity) {
+            int from = (int) Math.ceil(seconds / 5);
+            int to = (int) Math.floor(Math.min(seconds, MAX_SECONDS));
+            long annotated = 0;
+            long shed = 0;
+            long[] lags = Arrays.copyOfRange(maxLagPerSecond, from, to);
+            for (int s = from; s < to; s++) {
+                annotated += annotatedPerSecond[s];
+                shed += shedPerSecond[s];
+            }
+            Arrays.sort(lags);
+            double window = to - from;
+            Map<String, Double> f = new LinkedHashMap<>();
+            f.put("offeredFramesPerSecond", written.count() / written.seconds());
+            f.put("offeredOverCapacity", written.count() / written.seconds() / capacity);
+            f.put("annotatedFramesPerSecond", annotated / window);
+            f.put("annotatedOverCapacity", annotated / window / capacity);
+            f.put("shedFramesPerSecond", shed / window);
+            f.put("shedShare", (double) shed / Math.max(1, annotated + shed));
+            f.put("lagMaxMillis", lags.length == 0 ? Double.NaN : (double) lags[lags.length - 1]);
+            f.put("lagMedianOfSecondsMillis", lags.length == 0 ? Double.NaN : (double) lags[lags.length / 2]);
+            f.put("pairsWritten", (double) written.count());
+            f.put("pairsAccountedFor", (double) distinct);
+            f.put("duplicateAnnotations", (double) duplicates);
+            f.put("heapMaxMegabytes", maxHeap / 1e6);
+            return f;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(5_000);
+            consumer.close();
+        }
+    }
+
+    static String sentence(Map<String, Double> f) {
+        return String.format(
+                "capacity %.0f pairs/s (shedding off); offered %.0f/s (%.2fx) for the overload; annotated by the student"
+                        + " %.0f/s (%.2f of capacity), shed %.0f/s (%.0f%% of pairs) by inference.shed-after %.0f ms;"
+                        + " capture->visible per second: median of the seconds' maxima %.0f ms, worst %.0f ms;"
+                        + " %,.0f of %,.0f pairs written got an annotation (annotated or SHED), %.0f twice; heap at most"
+                        + " %.0f MB of -Xmx %.0f MB",
+                f.get("capacityFramesPerSecond"),
+                f.get("offeredFramesPerSecond"),
+                f.get("offeredOverCapacity"),
+                f.get("annotatedFramesPerSecond"),
+                f.get("annotatedOverCapacity"),
+                f.get("shedFramesPerSecond"),
+                100 * f.get("shedShare"),
+                f.get("shedAfterMillis"),
+                f.get("lagMedianOfSecondsMillis"),
+                f.get("lagMaxMillis"),
+                f.get("pairsAccountedFor"),
+                f.get("pairsWritten"),
+                f.get("duplicateAnnotations"),
+                f.get("heapMaxMegabytes"),
+                f.get("xmxMegabytes"));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.edgevl.bench.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgevl.bench.BenchResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code edgevl bench overload}, short: the job offered three times its capacity sheds pairs (SHED annotations) and
+ * still gives every pair written exactly one annotation. No speed is asserted: the figures are the bench's to report.
+ */
+class OverloadBenchIT {
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void anOverloadedJobShedsAndAccountsForEveryPair() throws Exception {
+        List<String> log = new ArrayList<>();
+        BenchResult result = OverloadBench.run(3, 15, Duration.ofMillis(300), 3_000, log::add);
+        Map<String, Double> f = result.figures();
+        System.out.println(result.sentence());
+
+        assertThat(f.get("pairsAccountedFor"))
+                .as("every pair written got an annotation, by the student or SHED")
+                .isEqualTo(f.get("pairsWritten"))
+                .isPositive();
+        assertThat(f.get("duplicateAnnotations")).isZero();
+        assertThat(f.get("shedFramesPerSecond"))
+                .as("offered %.1fx its capacity, the job sheds", f.get("offeredOverCapacity"))
+                .isPositive();
+        assertThat(f.get("annotatedFramesPerSecond")).isPositive();
+        assertThat(f.get("heapMaxMegabytes")).isLessThan(f.get("xmxMegabytes"));
+        assertThat(result.sentence()).contains("shed", "-Xmx");
+    }
+}
