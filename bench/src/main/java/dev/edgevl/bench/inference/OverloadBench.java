@@ -101,8 +101,8 @@ public final class OverloadBench {
             double offered = capacity * factor;
             Settings shedding = base.with(InferenceConfig.SHED_AFTER.key(), shedAfter.toMillis() + "ms");
             log.accept(String.format(
-                    "Overload: %.0f pairs/s offered (%.1fx the capacity of %.0f/s) for %.0f s, inference.shed-after %s...",
-                    offered, factor, capacity, seconds, shedAfter));
+                    "Overload: %.0f pairs/s offered (%.1fx the capacity of %.0f/s) for %.0f s, inference.shed-after %d ms...",
+                    offered, factor, capacity, seconds, shedAfter.toMillis()));
             try (Tally tally = new Tally(bootstrap, backlog)) {
                 StreamExecutionEnvironment env = LocalFlink.environment(1, 0, Duration.ofSeconds(1));
                 JobID job = flink.submit(env, InferenceBench.job(env, shedding, bootstrap, 3));
