@@ -10,6 +10,7 @@ import dev.edgevl.model.bundle.ModelBundle;
 import dev.edgevl.model.bundle.ModelVersions;
 import dev.edgevl.model.bundle.SignedBundle;
 import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.serde.RecordContent;
 import dev.edgevl.schemas.topics.Topic;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -189,7 +190,7 @@ final class PoisonRecords {
         boolean changed = false;
         for (Schema.Field field : r.getSchema().getFields()) {
             Object value = r.get(field.pos());
-            Object replaced = change.apply(field, nonNull(field.schema()), value);
+            Object replaced = change.apply(field, RecordContent.nonNull(field.schema()), value);
             if (replaced != null) {
                 r.put(field.pos(), replaced);
                 changed = true;
@@ -198,16 +199,6 @@ final class PoisonRecords {
             }
         }
         return changed ? r : null;
-    }
-
-    private static Schema nonNull(Schema schema) {
-        if (schema.getType() != Schema.Type.UNION) {
-            return schema;
-        }
-        return schema.getTypes().stream()
-                .filter(s -> s.getType() != Schema.Type.NULL)
-                .findFirst()
-                .orElse(schema);
     }
 
     private static List<Float> filled(int size, float value) {

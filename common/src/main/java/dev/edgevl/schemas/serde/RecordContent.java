@@ -102,7 +102,8 @@ public final class RecordContent {
         return s.toString().isBlank();
     }
 
-    private static Schema nonNull(Schema schema) {
+    /** An optional field's value schema (a union's branch that is not null); any other schema as it is. */
+    public static Schema nonNull(Schema schema) {
         if (schema.getType() != Schema.Type.UNION) {
             return schema;
         }
