@@ -108,11 +108,31 @@ YAML numbers arrive as floats; whole ones are written without an exponent (10000
 {{- end }}
 
 {{/*
+The SASL credentials of one service (list $kafka "frameSync"): kafka.sasl, with kafka.sasl.services.<service> over it.
+A service's own passwordSecret or jaasConfigSecret replaces the shared one whole.
+*/}}
+{{- define "edgevl.sasl" -}}
+{{- $kafka := index . 0 -}}
+{{- $own := get ($kafka.sasl.services | default dict) (index . 1) | default dict -}}
+{{- $sasl := omit $kafka.sasl "services" -}}
+{{- if $own.jaasConfigSecret -}}
+{{- $_ := set $sasl "jaasConfigSecret" (merge (deepCopy $own.jaasConfigSecret) $kafka.sasl.jaasConfigSecret) -}}
+{{- else if $own.username -}}
+{{- $_ := set $sasl "username" $own.username -}}
+{{- $_ := set $sasl "passwordSecret" (merge (deepCopy ($own.passwordSecret | default dict)) $kafka.sasl.passwordSecret) -}}
+{{- $_ := set $sasl "jaasConfigSecret" (dict "name" "" "key" "sasl.jaas.config") -}}
+{{- end -}}
+{{- toYaml $sasl -}}
+{{- end }}
+
+{{/*
 How every process reaches Kafka and the schema registry, as EDGEVL_* variables the typed settings read.
 Secrets stay in their Secrets (secretKeyRef); certificates are files from mounted Secrets.
 */}}
 {{- define "edgevl.connectionEnv" -}}
-{{- $kafka := .Values.kafka -}}
+{{- $root := index . 0 -}}
+{{- $kafka := $root.Values.kafka -}}
+{{- $sasl := include "edgevl.sasl" (list $kafka (index . 1)) | fromYaml -}}
 - name: EDGEVL_KAFKA_BOOTSTRAP_SERVERS
   value: {{ required "kafka.bootstrapServers is required: the bootstrap servers of your Kafka cluster, e.g. --set kafka.bootstrapServers=my-cluster-kafka-bootstrap.kafka:9093" $kafka.bootstrapServers | quote }}
 - name: EDGEVL_KAFKA_SECURITY_PROTOCOL
@@ -133,15 +153,15 @@ Secrets stay in their Secrets (secretKeyRef); certificates are files from mounte
 {{- end }}
 {{- if hasPrefix "SASL_" $kafka.securityProtocol }}
 - name: EDGEVL_KAFKA_SASL_MECHANISM
-  value: {{ $kafka.sasl.mechanism | quote }}
-{{- if $kafka.sasl.jaasConfigSecret.name }}
-{{ include "edgevl.secretEnv" (list "EDGEVL_KAFKA_SASL_JAAS_CONFIG" $kafka.sasl.jaasConfigSecret) }}
+  value: {{ $sasl.mechanism | quote }}
+{{- if $sasl.jaasConfigSecret.name }}
+{{ include "edgevl.secretEnv" (list "EDGEVL_KAFKA_SASL_JAAS_CONFIG" $sasl.jaasConfigSecret) }}
 {{- else }}
-{{- $module := ternary "org.apache.kafka.common.security.plain.PlainLoginModule" "org.apache.kafka.common.security.scram.ScramLoginModule" (eq $kafka.sasl.mechanism "PLAIN") }}
+{{- $module := ternary "org.apache.kafka.common.security.plain.PlainLoginModule" "org.apache.kafka.common.security.scram.ScramLoginModule" (eq $sasl.mechanism "PLAIN") }}
 {{- /* Not an EDGEVL_ variable: Kubernetes expands $(KAFKA_SASL_PASSWORD) into the JAAS line below. */}}
-{{ include "edgevl.secretEnv" (list "KAFKA_SASL_PASSWORD" $kafka.sasl.passwordSecret) }}
+{{ include "edgevl.secretEnv" (list "KAFKA_SASL_PASSWORD" $sasl.passwordSecret) }}
 - name: EDGEVL_KAFKA_SASL_JAAS_CONFIG
-  value: {{ printf "%s required username=\"%s\" password=\"$(KAFKA_SASL_PASSWORD)\";" $module $kafka.sasl.username | quote }}
+  value: {{ printf "%s required username=\"%s\" password=\"$(KAFKA_SASL_PASSWORD)\";" $module $sasl.username | quote }}
 {{- end }}
 {{- end }}
 {{- range $key, $value := $kafka.properties }}
@@ -149,8 +169,8 @@ Secrets stay in their Secrets (secretKeyRef); certificates are files from mounte
   value: {{ $value | toString | quote }}
 {{- end }}
 - name: EDGEVL_SERDE_FORMAT
-  value: {{ .Values.serde.format | quote }}
-{{- with .Values.schemaRegistry }}
+  value: {{ $root.Values.serde.format | quote }}
+{{- with $root.Values.schemaRegistry }}
 {{- if .url }}
 - name: EDGEVL_REGISTRY_URL
   value: {{ .url | quote }}
@@ -320,7 +340,7 @@ args:
   {{- end }}
   - --timeout={{ $topics.timeoutSeconds }}
 env:
-  {{- include "edgevl.connectionEnv" $ctx | nindent 2 }}
+  {{- include "edgevl.connectionEnv" (list $ctx "topics") | nindent 2 }}
   {{- include "edgevl.extraEnv" (list $ctx (list)) | nindent 2 }}
 resources:
   {{- toYaml $topics.resources | nindent 2 }}

@@ -79,6 +79,34 @@ class ProductionValuesTest {
     }
 
     @Test
+    void aServiceWithCredentialsOfItsOwnIsItsOwnPrincipalAndTheOthersKeepTheSharedOne() {
+        RenderedChart perService = RenderedChart.renderExactly(
+                Optional.of(PRODUCTION),
+                Map.of(
+                        "topics.hook", "false",
+                        "kafka.sasl.services.frameSync.username", "edgevl-frame-sync",
+                        "kafka.sasl.services.frameSync.passwordSecret.name", "edgevl-frame-sync",
+                        "kafka.sasl.services.streamInference.jaasConfigSecret.name", "edgevl-job"));
+        JsonNode frameSync = container(perService.get("Deployment", "frame-sync"), "frame-sync");
+        assertThat(KafkaSettings.clientProperties(perService.settingsOf("frame-sync", frameSync), null))
+                .containsEntry(
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                                + "username=\"edgevl-frame-sync\" password=\"<secret:edgevl-frame-sync/password>\";")
+                .containsEntry("security.protocol", "SASL_SSL");
+        JsonNode job = container(perService.get("FlinkDeployment", "stream-inference"), "flink-main-container");
+        assertThat(KafkaSettings.clientProperties(perService.settingsOf("stream-inference", job), null))
+                .containsEntry("sasl.jaas.config", "<secret:edgevl-job/sasl.jaas.config>");
+        JsonNode teacher = container(perService.get("Deployment", "teacher"), "teacher");
+        assertThat(KafkaSettings.clientProperties(perService.settingsOf("teacher", teacher), null))
+                .as("a service without credentials of its own")
+                .containsEntry(
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                                + "username=\"edgevl\" password=\"<secret:edgevl/password>\";");
+    }
+
+    @Test
     void theRegistryIsReachedOverHttpsWithBasicAuthFromASecret() {
         JsonNode teacher = container(chart.get("Deployment", "teacher"), "teacher");
         Settings settings = chart.settingsOf("teacher", teacher);

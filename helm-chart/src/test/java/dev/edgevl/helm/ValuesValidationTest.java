@@ -64,6 +64,7 @@ class ValuesValidationTest {
     @Test
     void theSchemaRefusesBadValuesBeforeAnythingRenders() {
         assertRefused(Map.of("serde.format", "avro"), "/serde/format");
+        assertRefused(Map.of("kafka.sasl.services.jobmanager.username", "x"), "invalid propertyName 'jobmanager'");
         assertRefused(Map.of("kafka.securityProtocol", "TLS"), "/kafka/securityProtocol");
         assertRefused(Map.of("frameSync.replicas", "-1"), "/frameSync/replicas");
         assertRefused(Map.of("health.port", "70000"), "/health/port");
