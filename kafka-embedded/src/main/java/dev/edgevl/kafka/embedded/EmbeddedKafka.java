@@ -6,6 +6,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -162,8 +163,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
         private boolean shutdownHook = true;
+        private BrokerSecurity security;
 
         private Builder() {}
+
+        /**
+         * Clients must authenticate (SCRAM-SHA-512 over TLS) as one of {@code security}'s principals, and may do only
+         * what ACLs allow them ({@link BrokerSecurity}); without it (the default) the listener is PLAINTEXT and open.
+         */
+        public Builder security(BrokerSecurity security) {
+            this.security = security;
+            return this;
+        }
 
         /**
          * Where Kafka keeps its data. A given dir is kept and reused by the next start (topics, offsets and cluster
@@ -264,7 +275,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 String bootstrap = BrokerProperties.hostPort(host, brokerPort);
 
                 KafkaConfig config = config(brokerPort, controllerPort, dir, Duration.between(Instant.now(), deadline));
-                String clusterId = KraftStorage.formatOrReuse(Paths.get(config.metadataLogDir()));
+                String clusterId = KraftStorage.formatOrReuse(
+                        Paths.get(config.metadataLogDir()), security == null ? List.of() : security.scramArguments());
 
                 KafkaRaftServer server;
                 try {
@@ -290,7 +302,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                             "The Kafka broker at " + bootstrap + " failed to start: " + describe(e) + ".", e);
                 }
                 try {
-                    Readiness.await(bootstrap, deadline);
+                    Readiness.await(
+                            bootstrap,
+                            security == null ? Map.of() : security.clientProperties(BrokerSecurity.ADMIN),
+                            deadline);
                 } catch (RuntimeException e) {
                     stopQuietly(server);
                     throw e;
@@ -309,8 +324,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         private KafkaConfig config(int brokerPort, int controllerPort, Path dir, Duration remaining) {
+            Map<String, String> overrides = new LinkedHashMap<>();
+            if (security != null) {
+                overrides.putAll(security.brokerProperties(
+                        BrokerProperties.BROKER_LISTENER, BrokerProperties.CONTROLLER_LISTENER));
+            }
+            overrides.putAll(brokerProperties);
             Map<String, String> settings = BrokerProperties.of(
-                    host, brokerPort, controllerPort, dir.resolve(LOG_DIR_NAME), remaining, brokerProperties);
+                    host, brokerPort, controllerPort, dir.resolve(LOG_DIR_NAME), remaining, overrides);
             try {
                 return KafkaConfig.fromProps(BrokerProperties.toProperties(settings), false);
             } catch (ConfigException | IllegalArgumentException e) {

@@ -29,6 +29,11 @@ final class KraftStorage {
 
     /** Returns the cluster id of {@code logDir}, formatting it with a fresh id first when it is not formatted yet. */
     static String formatOrReuse(Path logDir) {
+        return formatOrReuse(logDir, List.of());
+    }
+
+    /** @param scram SCRAM credentials to create when formatting ({@code MECHANISM=[name=…,password=…]}) */
+    static String formatOrReuse(Path logDir, List<String> scram) {
         String dir = logDir.toAbsolutePath().toString();
         if (isFormatted(logDir)) {
             String clusterId = readClusterId(dir);
@@ -49,6 +54,7 @@ final class KraftStorage {
                     .setControllerListenerName(BrokerProperties.CONTROLLER_LISTENER)
                     // Matches the static controller.quorum.voters in BrokerProperties.
                     .setHasDynamicQuorum(false)
+                    .setScramArguments(scram)
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("Could not format Kafka storage in " + dir + ": " + e.getMessage(), e);

@@ -26,7 +26,13 @@ final class Readiness {
 
     /** @throws IllegalStateException when the broker is not usable by {@code deadline} */
     static void await(String bootstrapServers, Instant deadline) {
-        Map<String, Object> config = Map.of(
+        await(bootstrapServers, Map.of(), deadline);
+    }
+
+    /** @param client how to reach the broker besides its address (credentials, TLS) */
+    static void await(String bootstrapServers, Map<String, Object> client, Instant deadline) {
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        config.putAll(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG,
@@ -34,7 +40,7 @@ final class Readiness {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                10_000);
+                10_000));
         Throwable lastFailure = null;
         try (Admin admin = Admin.create(config)) {
             while (true) {
