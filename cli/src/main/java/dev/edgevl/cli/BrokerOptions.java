@@ -1,5 +1,6 @@
 package dev.edgevl.cli;
 
+import dev.edgevl.kafka.embedded.BrokerSecurity;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,8 +29,15 @@ final class BrokerOptions {
 
     /** The broker of a command whose {@link StopSignal} stops everything in order on Ctrl-C, the broker last. */
     EmbeddedKafka start() {
-        EmbeddedKafka.Builder builder =
-                EmbeddedKafka.builder().port(resolvedPort()).withoutShutdownHook();
+        return start(null);
+    }
+
+    /** @param security null for an open PLAINTEXT listener */
+    EmbeddedKafka start(BrokerSecurity security) {
+        EmbeddedKafka.Builder builder = EmbeddedKafka.builder()
+                .port(resolvedPort())
+                .withoutShutdownHook()
+                .security(security);
         if (dataDir != null) {
             builder.dataDir(dataDir);
         }

@@ -7,6 +7,7 @@ import dev.edgevl.eval.live.LiveEvaluator;
 import dev.edgevl.eval.live.LiveEvent;
 import dev.edgevl.eval.live.LiveReport;
 import dev.edgevl.eval.live.VisibleLatency;
+import dev.edgevl.kafka.embedded.BrokerSecurity;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.model.bundle.BundleVerifier;
 import dev.edgevl.model.bundle.TrustedKeys;
@@ -14,6 +15,7 @@ import dev.edgevl.model.teacher.TeacherConfig;
 import dev.edgevl.model.teacher.TeacherModel;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.serde.WireFormat;
+import dev.edgevl.schemas.topics.ServiceAcls;
 import dev.edgevl.schemas.topics.TopicInstaller;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
@@ -22,9 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,10 +96,21 @@ final class LocalCommand implements Callable<Integer> {
                     "Use this Kafka cluster instead of starting a broker (the topics are created there if missing).")
     String external;
 
+    @Option(
+            names = "--secure",
+            description =
+                    "Start the broker secured: clients authenticate with SCRAM-SHA-512 over TLS and may do only what"
+                            + " ACLs allow, each service (frame sync, the job, the teacher, the distiller, the devices, the"
+                            + " operator) as a principal of its own. Passwords, certificates and client settings for each"
+                            + " principal (Java, librdkafka for kcat -F, and edgevl.properties for edgevl --config) go to"
+                            + " DATA_DIR/security. Needs --data-dir; not with --bootstrap.")
+    boolean secure;
+
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile StopSignal signal;
     private volatile String bootstrap;
     private volatile LocalStack stack;
+    private volatile LocalPrincipals principals = LocalPrincipals.OPEN;
 
     @Override
     public Integer call() throws Exception {
@@ -107,13 +122,23 @@ final class LocalCommand implements Callable<Integer> {
         Scenario world = devices == null ? scenario.load() : scenario.load().withDevices(devices);
         signal = new StopSignal();
         try {
+            if (secure && (external != null || broker.dataDir == null)) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--secure starts a broker of its own and keeps its passwords in --data-dir DIR: give --data-dir,"
+                                + " and not --bootstrap (a cluster of yours takes each service's credentials as kafka.*"
+                                + " settings).");
+            }
             if (external != null) {
                 Path stateDir = broker.dataDir != null ? broker.dataDir : Files.createTempDirectory("edgevl-local");
-                run(out, settings, external, stateDir, world, format, "Kafka at " + external);
+                run(out, settings, external, stateDir, world, format, "Kafka at " + external, null);
             } else {
-                out.println("Starting an embedded Kafka broker...");
+                out.println("Starting an embedded Kafka broker" + (secure ? " (secured)" : "") + "...");
                 out.flush();
-                try (EmbeddedKafka kafka = broker.start()) {
+                BrokerSecurity security = secure
+                        ? BrokerSecurity.createOrLoad(broker.dataDir.resolve("security"), ServiceAcls.PRINCIPALS)
+                        : null;
+                try (EmbeddedKafka kafka = broker.start(security)) {
                     run(
                             out,
                             settings,
@@ -121,7 +146,8 @@ final class LocalCommand implements Callable<Integer> {
                             kafka.dataDir(),
                             world,
                             format,
-                            "data in " + kafka.dataDir() + (kafka.ownsDataDir() ? ", removed on exit" : ""));
+                            "data in " + kafka.dataDir() + (kafka.ownsDataDir() ? ", removed on exit" : ""),
+                            security);
                 }
             }
             out.println("Stopped cleanly.");
@@ -140,15 +166,31 @@ final class LocalCommand implements Callable<Integer> {
             Path stateDir,
             Scenario world,
             WireFormat format,
-            String where)
+            String where,
+            BrokerSecurity security)
             throws Exception {
-        try (Admin admin = Admin.create(KafkaSettings.clientProperties(settings, servers))) {
+        Map<String, Object> admin = security == null
+                ? KafkaSettings.clientProperties(settings, servers)
+                : withBootstrap(security.clientProperties(BrokerSecurity.ADMIN), servers);
+        try (Admin client = Admin.create(admin)) {
             List<TopicInstaller.Result> results =
-                    new TopicInstaller(admin, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
+                    new TopicInstaller(client, Optional.empty(), 30_000).ensure(Topics.withDeadLetters());
             TopicOutput.printInstalled(out, results);
+            if (security != null) {
+                client.createAcls(ServiceAcls.all()).all().get(30, TimeUnit.SECONDS);
+                security.writeClientFiles(servers);
+                writeEdgevlSettings(security, servers);
+                out.printf(
+                        "Secured: SCRAM-SHA-512 over TLS, ACLs per service (%s). Client settings per principal in %s:"
+                                + " NAME.properties (Java clients), NAME.librdkafka.properties (kcat -F),"
+                                + " edgevl.properties (the operator, for edgevl --config).%n",
+                        String.join(", ", ServiceAcls.PRINCIPALS), security.directory());
+            }
         }
         bootstrap = servers;
-        try (LocalStack stack = LocalStack.start(out, settings, servers, stateDir, world)) {
+        LocalPrincipals principals = security == null ? LocalPrincipals.OPEN : new LocalPrincipals(security);
+        this.principals = principals;
+        try (LocalStack stack = LocalStack.start(out, settings, servers, stateDir, world, principals)) {
             this.stack = stack;
             out.printf("%nedgevl local is up. Kafka bootstrap: %s  (%s)%n", servers, where);
             out.printf(
@@ -165,11 +207,13 @@ final class LocalCommand implements Callable<Integer> {
             List<LiveEvent> drifts = LiveEvent.drifts(world, stack.fleetEpoch());
             TeacherModel teacher = stack.teacher().teacher();
             LiveReport result;
+            // The evaluator and the latency probes read as the operator (everything, write nothing but its own).
+            Map<String, Object> operator = principals.client(settings, ServiceAcls.OPERATOR, servers);
             try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-                    VisibleLatency visible = new VisibleLatency(servers, serdes, Duration.ofSeconds(30));
-                    VisibleLatency paired = VisibleLatency.pairs(servers, serdes, Duration.ofSeconds(30));
+                    VisibleLatency visible = new VisibleLatency(operator, serdes, Duration.ofSeconds(30));
+                    VisibleLatency paired = VisibleLatency.pairs(operator, serdes, Duration.ofSeconds(30));
                     LiveEvaluator evaluator = new LiveEvaluator(
-                            servers,
+                            operator,
                             serdes,
                             LiveEvaluator.Options.of(world.name(), drifts).from(stack.fleetEpoch()),
                             LiveEvaluator.Baselines.of(
@@ -214,5 +258,32 @@ final class LocalCommand implements Callable<Integer> {
         if (s != null) {
             s.stop();
         }
+    }
+
+    private static Map<String, Object> withBootstrap(Map<String, Object> client, String servers) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>(client);
+        p.put("bootstrap.servers", servers);
+        return p;
+    }
+
+    /** The operator's credentials as edgevl settings, for {@code edgevl --config FILE} against this broker. */
+    private static void writeEdgevlSettings(BrokerSecurity security, String servers) throws java.io.IOException {
+        StringBuilder text = new StringBuilder(
+                "# edgevl settings of the operator principal, for edgevl --config against this broker\n");
+        text.append(KafkaSettings.PREFIX)
+                .append("bootstrap.servers=")
+                .append(servers)
+                .append('\n');
+        security.clientProperties(ServiceAcls.OPERATOR).forEach((k, v) -> text.append(KafkaSettings.PREFIX)
+                .append(k)
+                .append('=')
+                .append(String.valueOf(v).replace("\\", "\\\\"))
+                .append('\n'));
+        Files.writeString(security.directory().resolve("edgevl.properties"), text.toString());
+    }
+
+    /** For tests: who each part of the running loop is to Kafka. */
+    LocalPrincipals principals() {
+        return principals;
     }
 }

@@ -18,6 +18,7 @@ import dev.edgevl.inference.LocalFlink;
 import dev.edgevl.inference.StreamInferenceJob;
 import dev.edgevl.model.bundle.DevKeys;
 import dev.edgevl.schemas.serde.AvroSerdes;
+import dev.edgevl.schemas.topics.ServiceAcls;
 import dev.edgevl.schemas.topics.Topics;
 import dev.edgevl.sim.scenario.Scenario;
 import dev.edgevl.sim.world.Shape;
@@ -78,11 +79,17 @@ final class LocalStack implements AutoCloseable {
     /**
      * @param stateDir where Streams state, the model store and the dev signing key live
      */
-    static LocalStack start(PrintWriter out, Settings userSettings, String bootstrap, Path stateDir, Scenario world)
+    static LocalStack start(
+            PrintWriter out,
+            Settings userSettings,
+            String bootstrap,
+            Path stateDir,
+            Scenario world,
+            LocalPrincipals principals)
             throws Exception {
         LocalStack stack = new LocalStack(out);
         try {
-            stack.startAll(withLocalDefaults(userSettings), bootstrap, stateDir, world);
+            stack.startAll(withLocalDefaults(userSettings), bootstrap, stateDir, world, principals);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -100,23 +107,31 @@ final class LocalStack implements AutoCloseable {
         return s;
     }
 
-    private void startAll(Settings settings, String bootstrap, Path stateDir, Scenario world) throws Exception {
+    private void startAll(
+            Settings settings, String bootstrap, Path stateDir, Scenario world, LocalPrincipals principals)
+            throws Exception {
         keys = DevKeys.loadOrCreate(stateDir.resolve("keys"));
         step("Dev signing key " + keys.keyId() + (keys.created() ? " created" : " reused") + " in "
                 + keys.publicKeyFile().getParent() + " (not for production).");
 
         sync = FrameSyncApp.start(
-                settings.with("kafka.state.dir", stateDir.resolve("streams").toString()), bootstrap);
+                principals
+                        .as(settings, ServiceAcls.FRAME_SYNC)
+                        .with("kafka.state.dir", stateDir.resolve("streams").toString()),
+                bootstrap);
         started.push(sync);
         sync.awaitRunning(Duration.ofSeconds(60));
         step("Frame sync is running.");
 
         teacher = TeacherServiceApp.start(
-                settings.with("kafka.state.dir", stateDir.resolve("streams").toString()), bootstrap);
+                principals
+                        .as(settings, ServiceAcls.TEACHER)
+                        .with("kafka.state.dir", stateDir.resolve("streams").toString()),
+                bootstrap);
         started.push(teacher);
         teacher.awaitRunning(Duration.ofSeconds(60));
         step("The teacher service is running with " + teacher.teacher().id() + ".");
-        int added = addDefaultLabels(settings, bootstrap);
+        int added = addDefaultLabels(principals.as(settings, ServiceAcls.OPERATOR), bootstrap);
         if (added > 0) {
             step("Added the " + added + " default labels (" + String.join(", ", Shape.defaultMix())
                     + "); 'edgevl labels add' adds more.");
@@ -124,8 +139,9 @@ final class LocalStack implements AutoCloseable {
 
         flink = LocalFlink.start(1, 1);
         started.push(flink);
-        Settings inference = settings.with(
-                InferenceConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
+        Settings inference = principals
+                .as(settings, ServiceAcls.STREAM_JOB)
+                .with(InferenceConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
         StreamExecutionEnvironment env = LocalFlink.environment(1, Integer.MAX_VALUE, Duration.ofSeconds(2));
         StreamInferenceJob.build(env, inference, bootstrap);
         job = flink.submit(env, StreamInferenceJob.NAME);
@@ -133,8 +149,11 @@ final class LocalStack implements AutoCloseable {
         started.push(() -> flink.cancel(job));
         step("The stream-inference job is running on an embedded Flink MiniCluster.");
 
-        Settings distill = settings.with(
-                DistillerConfig.STORE_DIR.key(), stateDir.resolve("models").toString());
+        Settings distill = principals
+                .as(settings, ServiceAcls.DISTILLER)
+                .with(
+                        DistillerConfig.STORE_DIR.key(),
+                        stateDir.resolve("models").toString());
         distiller = DistillerApp.start(distill, bootstrap, keys.keyPair(), RoundListener.NONE);
         started.push(distiller);
         distiller.awaitCaughtUp(Duration.ofSeconds(120));
@@ -144,13 +163,18 @@ final class LocalStack implements AutoCloseable {
                         ? "no version is live yet: the fleet annotates once the first round is published."
                         : live == 0 ? "the shipped student is live as v0." : "v" + live + " is live."));
 
-        Settings agents = settings.with(
-                AgentConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
+        Settings agents = principals
+                .as(settings, ServiceAcls.DEVICE)
+                .with(AgentConfig.TRUSTED_KEYS.key(), keys.publicKeyFile().toString());
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
         started.push(serdes);
-        sink = new KafkaFleetSink(DeviceProducerConfig.from(settings, bootstrap), serdes);
+        // The devices write frames as devices; the simulator's ground truth is the operator's to write.
+        sink = new KafkaFleetSink(
+                DeviceProducerConfig.from(agents, bootstrap),
+                principals.client(settings, ServiceAcls.OPERATOR, bootstrap),
+                serdes);
         started.push(sink);
-        KafkaAgentLinks links = new KafkaAgentLinks(KafkaSettings.clientProperties(settings, bootstrap), serdes);
+        KafkaAgentLinks links = new KafkaAgentLinks(KafkaSettings.clientProperties(agents, bootstrap), serdes);
         started.push(links);
         links.awaitCaughtUp(Duration.ofSeconds(30));
         fleetEpoch = Instant.now();

@@ -60,12 +60,12 @@ public final class ServiceAcls {
             }
             case STREAM_JOB -> {
                 reads(out, principal, Topics.FRAMES_PAIRED, Topics.MODELS, Topics.LABELS_EMBEDDED);
-                writes(
-                        out,
-                        principal,
-                        Topics.FRAMES_ANNOTATED,
-                        Topics.TEACHER_REQUESTS,
-                        Topics.FRAMES_PAIRED.deadLetter());
+                Topic<?, ?>[] outputs = {
+                    Topics.FRAMES_ANNOTATED, Topics.TEACHER_REQUESTS, Topics.FRAMES_PAIRED.deadLetter()
+                };
+                writes(out, principal, outputs);
+                // Flink's exactly-once sink looks for its lingering transactions there at start (DescribeProducers).
+                reads(out, principal, outputs);
             }
             case TEACHER -> {
                 reads(out, principal, Topics.TEACHER_REQUESTS, Topics.LABELS);

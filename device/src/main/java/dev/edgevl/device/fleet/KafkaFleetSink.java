@@ -28,8 +28,16 @@ public final class KafkaFleetSink implements FleetSimulator.Sink, AutoCloseable 
     private final AtomicLong failures = new AtomicLong();
 
     public KafkaFleetSink(DeviceProducerConfig config, AvroSerdes serdes) {
+        this(config, config.clientProperties(), serdes);
+    }
+
+    /**
+     * @param truthClient how the ground truth's producer reaches Kafka, when it is another principal than the devices
+     *     (a device may not write {@code sim.truth})
+     */
+    public KafkaFleetSink(DeviceProducerConfig config, Map<String, Object> truthClient, AvroSerdes serdes) {
         this.devices = new DeviceProducer(config, serdes);
-        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        Map<String, Object> props = new HashMap<>(truthClient);
         props.put("client.id", "edgevl-sim-truth");
         this.truth = new KafkaProducer<>(
                 props,

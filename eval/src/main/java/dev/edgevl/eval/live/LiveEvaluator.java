@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -115,6 +116,11 @@ public final class LiveEvaluator implements AutoCloseable {
 
     /** Starts reading at once. */
     public LiveEvaluator(String bootstrapServers, AvroSerdes serdes, Options options, Baselines baselines) {
+        this(Map.of("bootstrap.servers", bootstrapServers), serdes, options, baselines);
+    }
+
+    /** @param client the client settings to reach Kafka by (bootstrap servers, credentials, TLS) */
+    public LiveEvaluator(Map<String, Object> client, AvroSerdes serdes, Options options, Baselines baselines) {
         this.serdes = Objects.requireNonNull(serdes, "serdes");
         this.baselines = Objects.requireNonNull(baselines, "baselines");
         this.tally = new LiveTally(options);
@@ -126,7 +132,7 @@ public final class LiveEvaluator implements AutoCloseable {
             tally.addJudge(judge);
         }
         Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrapServers);
+        props.putAll(client);
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", "false");
         props.put("client.id", "edgevl-live-evaluator");

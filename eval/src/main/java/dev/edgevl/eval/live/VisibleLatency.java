@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -77,6 +78,16 @@ public final class VisibleLatency implements AutoCloseable {
         this(bootstrap, serdes, Topics.FRAMES_ANNOTATED, false, window);
     }
 
+    /** As {@link #VisibleLatency(String, AvroSerdes, Duration)}, with the client settings to reach Kafka by. */
+    public VisibleLatency(Map<String, Object> client, AvroSerdes serdes, Duration window) {
+        this(
+                client,
+                Topics.FRAMES_ANNOTATED.name(),
+                false,
+                window,
+                annotations(serdes.valueSerde(Topics.FRAMES_ANNOTATED).deserializer()));
+    }
+
     /**
      * Reads annotations.
      *
@@ -91,7 +102,7 @@ public final class VisibleLatency implements AutoCloseable {
             boolean readCommitted,
             Duration window) {
         this(
-                bootstrap,
+                Map.of("bootstrap.servers", bootstrap),
                 topic.name(),
                 readCommitted,
                 window,
@@ -100,8 +111,13 @@ public final class VisibleLatency implements AutoCloseable {
 
     /** Reads {@code frames.paired} as the job does ({@code read_committed}): capture → a pair the job can read. */
     public static VisibleLatency pairs(String bootstrap, AvroSerdes serdes, Duration window) {
+        return pairs(Map.of("bootstrap.servers", bootstrap), serdes, window);
+    }
+
+    /** As {@link #pairs(String, AvroSerdes, Duration)}, with the client settings to reach Kafka by. */
+    public static VisibleLatency pairs(Map<String, Object> client, AvroSerdes serdes, Duration window) {
         Deserializer<FramePair> decode = serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer();
-        return new VisibleLatency(bootstrap, Topics.FRAMES_PAIRED.name(), true, window, r -> {
+        return new VisibleLatency(client, Topics.FRAMES_PAIRED.name(), true, window, r -> {
             FramePair p = decode.deserialize(r.topic(), r.value());
             SensorFrame aux = p.getAux();
             return new Sample(
@@ -122,13 +138,13 @@ public final class VisibleLatency implements AutoCloseable {
     }
 
     private VisibleLatency(
-            String bootstrap,
+            Map<String, Object> client,
             String topic,
             boolean readCommitted,
             Duration window,
             Function<ConsumerRecord<byte[], byte[]>, Sample> read) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
+        props.putAll(client);
         // A group of its own, so that every reader of a topic sees all of its partitions.
         String name = "edgevl-visible-latency-" + topic + (readCommitted ? "-committed-" : "-uncommitted-")
                 + UUID.randomUUID();
