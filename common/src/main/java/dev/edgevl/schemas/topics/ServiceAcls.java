@@ -15,7 +15,9 @@ import org.apache.kafka.common.resource.ResourceType;
  * Who may write what: one Kafka principal per service, each allowed only its own topics, consumer groups and
  * transactional ids (by the services' default names), for a cluster whose authorizer denies what no ACL allows. A
  * device may write frames and {@code fleet.status} and read the live models and labels, never write {@code models} or
- * {@code labels}; only the operator (the {@code edgevl} commands, the simulator's ground truth) writes those.
+ * {@code labels}; only the operator (the {@code edgevl} commands, the simulator's ground truth) writes those. The groups,
+ * transactional ids and internal topics are the services' default names ({@code sync.application-id},
+ * {@code inference.group-id}, {@code inference.transactional-id-prefix}, ...): whoever renames them widens the ACLs.
  */
 public final class ServiceAcls {
     public static final String FRAME_SYNC = "frame-sync";
