@@ -178,6 +178,7 @@ final class LocalCommand implements Callable<Integer> {
             TopicOutput.printInstalled(out, results);
             if (security != null) {
                 client.createAcls(ServiceAcls.all()).all().get(30, TimeUnit.SECONDS);
+                awaitAcls(client, ServiceAcls.all().size());
                 security.writeClientFiles(servers);
                 writeEdgevlSettings(security, servers);
                 out.printf(
@@ -257,6 +258,24 @@ final class LocalCommand implements Callable<Integer> {
         StopSignal s = signal;
         if (s != null) {
             s.stop();
+        }
+    }
+
+    /**
+     * Waits until the broker's authorizer has every ACL: they reach it through the metadata log after {@code createAcls}
+     * returns, and a service that starts before then finds its topics missing (unauthorized topics look absent).
+     */
+    private static void awaitAcls(Admin client, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (client.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY)
+                        .values()
+                        .get(10, TimeUnit.SECONDS)
+                        .size()
+                < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The broker did not apply the services' ACLs within 30 s.");
+            }
+            Thread.sleep(100);
         }
     }
 

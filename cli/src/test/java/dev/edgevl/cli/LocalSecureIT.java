@@ -57,7 +57,7 @@ class LocalSecureIT {
         Path security = dataDir.resolve("security");
         try {
             assertThat(bootstrap).as("local is up; output so far:%n%s", out).isNotNull();
-            assertThat(out.toString()).contains("Secured: SCRAM-SHA-512 over TLS");
+            assertThat(out.toString()).contains("Secured: SCRAM-SHA-512 over TLS", "edgevl local is up");
 
             // Annotations flow: frame sync, the teacher, the job and the devices got what their ACLs allow.
             Map<String, Object> operator = file(security.resolve("operator.properties"));

@@ -1,8 +1,10 @@
 package dev.edgevl.schemas.topics;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -39,14 +41,14 @@ public final class ServiceAcls {
 
     private ServiceAcls() {}
 
-    /** Every principal's ACLs. */
+    /** Every principal's ACLs, each once. */
     public static List<AclBinding> all() {
-        List<AclBinding> out = new ArrayList<>();
+        Set<AclBinding> out = new LinkedHashSet<>();
         PRINCIPALS.forEach(p -> out.addAll(of(p)));
-        return out;
+        return List.copyOf(out);
     }
 
-    /** What {@code principal} may do. */
+    /** What {@code principal} may do, each ACL once. */
     public static List<AclBinding> of(String principal) {
         List<AclBinding> out = new ArrayList<>();
         switch (principal) {
@@ -109,7 +111,7 @@ public final class ServiceAcls {
         }
         out.add(allow(
                 principal, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.IDEMPOTENT_WRITE));
-        return out;
+        return List.copyOf(new LinkedHashSet<>(out));
     }
 
     private static void reads(List<AclBinding> out, String principal, Topic<?, ?>... topics) {
