@@ -8,7 +8,6 @@ import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.health.Health;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.schemas.serde.AvroSerdes;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The broker stops while the whole loop ({@code edgevl local --bootstrap}) streams, and comes back on the same port with
@@ -39,11 +37,7 @@ class BrokerRestartIT {
         EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(kafkaDir).start();
         String bootstrap = kafka.bootstrapServers();
         int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
-        LocalCommand local = new LocalCommand();
-        CommandLine cli = new CommandLine(local);
-        StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
+        RunningLocal running = RunningLocal.start(
                 "--bootstrap",
                 bootstrap,
                 "--data-dir",
@@ -51,7 +45,10 @@ class BrokerRestartIT {
                 "--scenario",
                 "default",
                 "--report",
-                reportDir.resolve("local.json").toString()));
+                reportDir.resolve("local.json").toString());
+        LocalCommand local = running.command();
+        StringWriter out = running.out();
+        CompletableFuture<Integer> exit = running.exit();
         AvroSerdes serdes = AvroSerdes.singleObject();
         try {
             assertThat(local.awaitReady())

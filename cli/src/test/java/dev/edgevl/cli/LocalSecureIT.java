@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.edgevl.health.Health;
 import dev.edgevl.schemas.topics.Topics;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code edgevl local --secure}: the whole loop runs with every service as its own principal under the ACLs (so the
@@ -39,11 +37,7 @@ class LocalSecureIT {
     @Test
     void theWholeLoopRunsWithAPrincipalPerServiceAndTheAclsHold(@TempDir Path dataDir, @TempDir Path reportDir)
             throws Exception {
-        LocalCommand local = new LocalCommand();
-        CommandLine cli = new CommandLine(local);
-        StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
+        RunningLocal running = RunningLocal.start(
                 "--port",
                 "0",
                 "--data-dir",
@@ -52,7 +46,10 @@ class LocalSecureIT {
                 "default",
                 "--secure",
                 "--report",
-                reportDir.resolve("local.json").toString()));
+                reportDir.resolve("local.json").toString());
+        LocalCommand local = running.command();
+        StringWriter out = running.out();
+        CompletableFuture<Integer> exit = running.exit();
         String bootstrap = local.awaitReady();
         Path security = dataDir.resolve("security");
         try {

@@ -11,7 +11,6 @@ import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.Topic;
 import dev.edgevl.schemas.topics.Topics;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +33,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The poison matrix: with the whole loop running ({@code edgevl local}), every kind of bad record of
@@ -58,12 +56,8 @@ class PoisonIT {
     @Test
     void poisonOnEveryTopicIsSkippedByEveryReaderAndNothingStops(@TempDir Path dataDir, @TempDir Path reportDir)
             throws Exception {
-        LocalCommand local = new LocalCommand();
-        CommandLine cli = new CommandLine(local);
-        StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
         Path report = reportDir.resolve("local.json");
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
+        RunningLocal running = RunningLocal.start(
                 "--port",
                 "0",
                 "--data-dir",
@@ -74,7 +68,10 @@ class PoisonIT {
                 report.toString(),
                 // Teacher records sooner than with the default budget, so every topic has a real record to start from.
                 "--set",
-                "inference.route.budget=0.1"));
+                "inference.route.budget=0.1");
+        LocalCommand local = running.command();
+        StringWriter out = running.out();
+        CompletableFuture<Integer> exit = running.exit();
         String bootstrap = local.awaitReady();
         List<Sent> sent = new ArrayList<>();
         try {
