@@ -290,6 +290,16 @@ readinessProbe:
   {{- toYaml .readiness | nindent 2 }}
 {{- end }}
 
+{{/* Prometheus's scrape annotations for a pod serving /metrics on port (list $ port); nothing when metrics.scrape is off. */}}
+{{- define "edgevl.scrapeAnnotations" -}}
+{{- $ := index . 0 }}
+{{- if $.Values.metrics.scrape }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ index . 1 | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- end }}
+
 {{/* Pod-level fields every edgevl pod shares. */}}
 {{- define "edgevl.podDefaults" -}}
 automountServiceAccountToken: false

@@ -2,9 +2,6 @@ package dev.edgevl.cli;
 
 import dev.edgevl.kafka.embedded.BrokerSecurity;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -49,15 +46,6 @@ final class BrokerOptions {
         if (port != null) {
             return port;
         }
-        return isFree(DEFAULT_PORT) ? DEFAULT_PORT : 0;
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return LocalPorts.isFree(DEFAULT_PORT) ? DEFAULT_PORT : 0;
     }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.HelpCommand;
                 "Keeps a tiny int8 vision-language student aligned to a large teacher across sensor modalities, continuously.",
         subcommands = {
             LocalCommand.class,
+            ConsoleCommand.class,
             KafkaCommand.class,
             TopicsCommand.class,
             SchemasCommand.class,

@@ -9,6 +9,8 @@ import dev.edgevl.device.fleet.FleetSimulator;
 import dev.edgevl.device.fleet.FleetStats;
 import dev.edgevl.device.fleet.KafkaFleetSink;
 import dev.edgevl.device.sdk.DeviceProducerConfig;
+import dev.edgevl.health.Health;
+import dev.edgevl.health.HealthServer;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.sim.scenario.Scenario;
 import java.io.PrintWriter;
@@ -48,7 +50,10 @@ final class FleetRun {
         FleetOptions options = new FleetOptions(Instant.now(), speed, duration).withAgents(agents);
         StopSignal signal = new StopSignal();
         FleetSimulator simulator;
-        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
+        String service = agents == null ? "the simulated fleet" : "the device agents";
+        try (HealthServer endpoint = HealthServer.start(
+                        settings, service, () -> Health.ready("RUNNING", service + " is publishing frames."));
+                AvroSerdes serdes = AvroSerdes.fromSettings(settings);
                 KafkaFleetSink sink = new KafkaFleetSink(devices, serdes);
                 KafkaAgentLinks links = agents == null
                         ? null

@@ -5,6 +5,7 @@ import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
+import dev.edgevl.console.LabelWriter;
 import dev.edgevl.model.zeroshot.Prompts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
@@ -13,14 +14,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -147,16 +143,7 @@ final class LabelsCommand implements Runnable {
     }
 
     private static LabelEvent event(String label, LabelAction action, List<String> templates) {
-        if (label.isBlank()) {
-            throw new IllegalArgumentException("A label must not be blank.");
-        }
-        return LabelEvent.newBuilder()
-                .setLabel(label)
-                .setAction(action)
-                .setPromptTemplates(templates)
-                .setEventTime(Instant.now())
-                .setAuthor(System.getProperty("user.name"))
-                .build();
+        return LabelWriter.event(label, action, templates, System.getProperty("user.name"));
     }
 
     private static void send(ClusterOptions cluster, LabelEvent event) throws Exception {
@@ -165,18 +152,8 @@ final class LabelsCommand implements Runnable {
 
     /** Writes the events to {@code labels}, each acknowledged by the broker before the next; {@code bootstrap} null: the setting. */
     static void send(Settings settings, String bootstrap, List<LabelEvent> events) throws Exception {
-        Map<String, Object> props = new HashMap<>(KafkaSettings.clientProperties(settings, bootstrap));
-        props.put("acks", "all");
-        props.put("max.block.ms", (int) SEND_TIMEOUT.toMillis());
-        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings);
-                KafkaProducer<String, LabelEvent> producer = new KafkaProducer<>(
-                        props,
-                        new StringSerializer(),
-                        serdes.valueSerde(Topics.LABELS).serializer())) {
-            for (LabelEvent event : events) {
-                producer.send(new ProducerRecord<>(Topics.LABELS.name(), event.getLabel(), event))
-                        .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
+        try (AvroSerdes serdes = AvroSerdes.fromSettings(settings)) {
+            LabelWriter.send(KafkaSettings.clientProperties(settings, bootstrap), serdes, events);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.edgevl.cli;
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
+import dev.edgevl.console.Console;
+import dev.edgevl.console.ConsoleConfig;
 import dev.edgevl.eval.live.LiveEvaluator;
 import dev.edgevl.eval.live.LiveEvent;
 import dev.edgevl.eval.live.LiveReport;
@@ -110,6 +112,7 @@ final class LocalCommand implements Callable<Integer> {
     private volatile StopSignal signal;
     private volatile String bootstrap;
     private volatile LocalStack stack;
+    private volatile Console console;
     private volatile LocalPrincipals principals = LocalPrincipals.OPEN;
 
     @Override
@@ -201,9 +204,7 @@ final class LocalCommand implements Callable<Integer> {
                     world.devices().size(),
                     ConfigOption.externalName(format),
                     stack.keys().publicKeyFile());
-            out.println(runLength.howItEnds());
             out.flush();
-            ready.countDown();
             boolean byCtrlC;
             List<LiveEvent> drifts = LiveEvent.drifts(world, stack.fleetEpoch());
             TeacherModel teacher = stack.teacher().teacher();
@@ -222,7 +223,27 @@ final class LocalCommand implements Callable<Integer> {
                                     TeacherConfig.from(settings).inputSpec(teacher.imageSize()),
                                     new BundleVerifier(TrustedKeys.of(
                                             stack.keys().keyPair().getPublic())),
-                                    stack.distiller().config().family()))) {
+                                    stack.distiller().config().family()));
+                    Console console = Console.start(
+                            principals.as(settings, ServiceAcls.OPERATOR),
+                            operator,
+                            serdes,
+                            stack.distiller().config(),
+                            evaluator::report,
+                            true)) {
+                out.printf(
+                        "Console: %s (%s). Metrics: %smetrics (the services), http://127.0.0.1:%d/metrics (the"
+                                + " stream job, Flink's reporter).%n",
+                        console.url(),
+                        ConsoleConfig.from(settings).readOnly()
+                                ? "read-only; --set console.token=SECRET allows its actions"
+                                : "actions need console.token",
+                        console.url(),
+                        stack.flinkMetricsPort());
+                out.println(runLength.howItEnds());
+                out.flush();
+                this.console = console;
+                ready.countDown();
                 try (LocalView view = new LocalView(
                         out, stack, evaluator, paired, visible, world, drifts, System.console() != null)) {
                     byCtrlC = signal.await(runLength.duration);
@@ -246,6 +267,11 @@ final class LocalCommand implements Callable<Integer> {
     /** For tests and embedding: the running services, once {@link #awaitReady()} returned a bootstrap. */
     LocalStack stack() {
         return stack;
+    }
+
+    /** For tests and embedding: the console's address, once {@link #awaitReady()} returned a bootstrap. */
+    String consoleUrl() {
+        return console.url();
     }
 
     /** For tests and embedding: wait until everything is up; null if startup failed. */

@@ -64,6 +64,7 @@ final class LocalStack implements AutoCloseable {
     private FrameSyncApp sync;
     private TeacherServiceApp teacher;
     private LocalFlink flink;
+    private int flinkMetricsPort;
     private JobID job;
     private DistillerApp distiller;
     private FleetSimulator fleet;
@@ -71,6 +72,9 @@ final class LocalStack implements AutoCloseable {
     private Thread fleetThread;
     private DevKeys keys;
     private Instant fleetEpoch;
+
+    /** Flink's Prometheus reporter's usual port; another free one when it is taken. */
+    static final int FLINK_METRICS_PORT = 9249;
 
     private LocalStack(PrintWriter out) {
         this.out = out;
@@ -137,7 +141,8 @@ final class LocalStack implements AutoCloseable {
                     + "); 'edgevl labels add' adds more.");
         }
 
-        flink = LocalFlink.start(1, 1);
+        flinkMetricsPort = LocalPorts.defaultIfFree(FLINK_METRICS_PORT);
+        flink = LocalFlink.start(1, 1, flinkMetricsPort);
         started.push(flink);
         Settings inference = principals
                 .as(settings, ServiceAcls.STREAM_JOB)
@@ -219,6 +224,11 @@ final class LocalStack implements AutoCloseable {
     private void stopFleet() throws InterruptedException {
         fleet.stop();
         fleetThread.join(30_000);
+    }
+
+    /** The port of Flink's Prometheus reporter, serving the stream job's metrics on /metrics. */
+    int flinkMetricsPort() {
+        return flinkMetricsPort;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.edgevl.cli;
 
 import dev.edgevl.config.ConfigOption;
 import dev.edgevl.config.KafkaSettings;
+import dev.edgevl.console.ConsoleConfig;
 import dev.edgevl.device.agent.AgentConfig;
 import dev.edgevl.device.sdk.DeviceProducerConfig;
 import dev.edgevl.distill.DistillerConfig;
@@ -53,8 +54,8 @@ public final class SettingsCatalogue {
                             .toList()),
             new Section(
                     "health",
-                    "Health endpoints",
-                    "edgevl ingest, edgevl teacher serve, edgevl distill",
+                    "Health and metrics endpoints",
+                    "edgevl ingest, edgevl teacher serve, edgevl distill, edgevl simulate, edgevl agent",
                     HealthServer.OPTIONS),
             new Section(
                     "devices",
@@ -71,7 +72,8 @@ public final class SettingsCatalogue {
                     "edgevl teacher serve, edgevl local, edgevl distill bootstrap",
                     TeacherConfig.OPTIONS),
             new Section("teacher-service", "The teacher service", "edgevl teacher serve", TeacherServiceConfig.OPTIONS),
-            new Section("distiller", "The distiller", "edgevl distill, edgevl models", DistillerConfig.OPTIONS));
+            new Section("distiller", "The distiller", "edgevl distill, edgevl models", DistillerConfig.OPTIONS),
+            new Section("console", "The web console", "edgevl console, edgevl local", ConsoleConfig.OPTIONS));
 
     /** How the docs refer to a setting without a default. */
     public static final String NO_DEFAULT = "—";

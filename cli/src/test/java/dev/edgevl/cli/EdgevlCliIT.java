@@ -6,6 +6,7 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.PixelEncoding;
 import dev.edgevl.avro.SensorFrame;
+import dev.edgevl.health.PrometheusText;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
@@ -212,6 +213,7 @@ class EdgevlCliIT {
                 assertThat(d.getHealth()).isEqualTo(dev.edgevl.avro.DeviceHealth.OK);
             });
             Thread.sleep(70_000); // a whole window (60 s) of annotations by the promoted version, for the report
+            consoleAndMetricsShowTheLoop(local, version);
         } finally {
             local.stop();
         }
@@ -257,6 +259,66 @@ class EdgevlCliIT {
                         "the student on non-RGB after its first promoted version vs the teacher alone (%.3f); summary: %s",
                         teacher, json.at("/summary/text").asText())
                 .isGreaterThan(teacher);
+    }
+
+    /** What the console's page is sent, its /metrics, and the stream job's through Flink's reporter. */
+    private static void consoleAndMetricsShowTheLoop(LocalCommand local, long promoted) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String console = local.consoleUrl();
+        var state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(httpGet(http, console + "api/state"));
+        List<com.fasterxml.jackson.databind.JsonNode> fleet = new java.util.ArrayList<>();
+        state.path("devices").forEach(d -> {
+            if (d.has("fleet")) { // the fleet's devices report to fleet.status; cam-1 above only sent a frame
+                fleet.add(d);
+            }
+        });
+        assertThat(fleet).as("console state %s", state).hasSize(4);
+        for (var device : fleet) {
+            assertThat(device.path("top3").size()).as("%s", device).isPositive();
+            assertThat(device.path("fleet").path("version").asLong()).isGreaterThanOrEqualTo(promoted);
+            var picture = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                    console + device.path("auxImage").asText().substring(1)))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(picture.statusCode()).isEqualTo(200);
+            assertThat(picture.headers().firstValue("Content-Type")).hasValue("image/png");
+        }
+        assertThat(state.at("/models/live/version").asLong()).isGreaterThanOrEqualTo(promoted);
+        assertThat(state.at("/accuracy/points").size())
+                .as("accuracy over time from the local evaluator")
+                .isPositive();
+        assertThat(state.at("/labels").size()).isEqualTo(10);
+
+        PrometheusText services = PrometheusText.parse(httpGet(http, console + "metrics"));
+        assertThat(services.sum("edgevl_sync_frames_total", Map.of())).isPositive();
+        assertThat(services.sum("edgevl_sync_pairs_total", Map.of("rgb", "matched")))
+                .isPositive();
+        assertThat(services.sum("edgevl_teacher_embedded_total", Map.of())).isPositive();
+        assertThat(services.sum("edgevl_distiller_rounds_total", Map.of("outcome", "promoted")))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(services.sum("edgevl_agent_devices", Map.of())).isEqualTo(4);
+        assertThat(services.sum("edgevl_distiller_live_version", Map.of())).isGreaterThanOrEqualTo(promoted);
+        assertThat(services.families().keySet())
+                .anyMatch(name -> name.startsWith("kafka_stream_"))
+                .anyMatch(name -> name.startsWith("kafka_consumer_"))
+                .contains("jvm_memory_used_bytes");
+
+        PrometheusText job = PrometheusText.parse(
+                httpGet(http, "http://127.0.0.1:" + local.stack().flinkMetricsPort() + "/metrics"));
+        assertThat(job.families().keySet())
+                .as("the stream job's operator counters through Flink's Prometheus reporter")
+                .anyMatch(
+                        name -> name.startsWith("flink_taskmanager_job_task_operator") && name.endsWith("annotations"))
+                .anyMatch(name -> name.endsWith("routingRate"));
+    }
+
+    private static String httpGet(java.net.http.HttpClient http, String url) throws Exception {
+        var response = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
     }
 
     @Test

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Two HTTP endpoints for an orchestrator's probes, on the JDK's own HTTP server: {@code GET /health/live} and
  * {@code GET /health/ready} answer 200 when the service is live (ready), 503 when not, with a JSON body saying
  * why, e.g. {@code {"service":"frame sync","live":true,"ready":false,"state":"REBALANCING","reason":"..."}}.
- * {@code /health} gives the same body with the readiness status code.
+ * {@code /health} gives the same body with the readiness status code. {@code GET /metrics} answers the process's
+ * meters in Prometheus's text format ({@link ServiceMetrics}).
  *
  * <p>Off unless {@code health.port} is set: several services may share one JVM locally ({@code edgevl local}),
  * and a pod runs one service, so the Helm chart sets the port.
@@ -35,13 +36,15 @@ public final class HealthServer implements AutoCloseable {
     public static final ConfigOption<Integer> PORT = ConfigOption.integer(
             "health.port",
             0,
-            "TCP port of the /health/live and /health/ready endpoints (all interfaces); 0 = no endpoint.");
+            "TCP port of the /health/live and /health/ready endpoints and of /metrics (Prometheus's text format), on all"
+                    + " interfaces; 0 = no endpoint.");
 
     public static final List<ConfigOption<?>> OPTIONS = List.of(PORT);
 
     public static final String LIVE_PATH = "/health/live";
     public static final String READY_PATH = "/health/ready";
     public static final String HEALTH_PATH = "/health";
+    public static final String METRICS_PATH = "/metrics";
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -105,14 +108,16 @@ public final class HealthServer implements AutoCloseable {
         server.createContext(LIVE_PATH, exchange -> endpoint.answer(exchange, Health::live));
         server.createContext(READY_PATH, exchange -> endpoint.answer(exchange, Health::ready));
         server.createContext(HEALTH_PATH, exchange -> endpoint.answer(exchange, Health::ready));
+        server.createContext(METRICS_PATH, ServiceMetrics::answer);
         server.start();
         LOG.info(
-                "Health endpoints of {} at http://{}:{}{} and {}.",
+                "Health endpoints of {} at http://{}:{}{} and {}, its metrics at {}.",
                 service,
                 address.getHostString(),
                 server.getAddress().getPort(),
                 LIVE_PATH,
-                READY_PATH);
+                READY_PATH,
+                METRICS_PATH);
         return endpoint;
     }
 

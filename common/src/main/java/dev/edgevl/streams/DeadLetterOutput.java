@@ -1,7 +1,10 @@
 package dev.edgevl.streams;
 
+import dev.edgevl.health.ServiceMetrics;
+import dev.edgevl.schemas.serde.RecordDecodingException;
 import dev.edgevl.schemas.topics.DeadLetters;
 import java.time.Instant;
+import java.util.Locale;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,6 +18,16 @@ import org.slf4j.LoggerFactory;
  * the processor's own transaction, so with exactly-once it is written if and only if the input is consumed.
  */
 public final class DeadLetterOutput {
+    /**
+     * The reason a metric gives: what was wrong for a record that could not be decoded ({@code invalid_content},
+     * {@code unknown_schema} ...), else the error's class.
+     */
+    public static String reason(Throwable error) {
+        return error instanceof RecordDecodingException decoding
+                ? decoding.problem().name().toLowerCase(Locale.ROOT)
+                : error.getClass().getSimpleName();
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterOutput.class);
     private static final int LOGGED_IN_FULL = 10;
 
@@ -48,6 +61,16 @@ public final class DeadLetterOutput {
         untyped.forward(
                 new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), sinkNode);
         onSent.run();
+        ServiceMetrics.counter(
+                        "edgevl.dead.letters",
+                        "Records sent to a dead-letter topic, by the stage that sent them, their topic and the reason.",
+                        "stage",
+                        stage,
+                        "topic",
+                        origin.topic(),
+                        "reason",
+                        reason(error))
+                .increment();
         sent++;
         if (sent <= LOGGED_IN_FULL) {
             LOG.warn(

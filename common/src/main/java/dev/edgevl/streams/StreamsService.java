@@ -5,7 +5,9 @@ import dev.edgevl.config.Settings;
 import dev.edgevl.health.Health;
 import dev.edgevl.health.HealthServer;
 import dev.edgevl.health.KafkaStreamsHealth;
+import dev.edgevl.health.ServiceMetrics;
 import dev.edgevl.schemas.topics.RequiredTopics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +28,7 @@ import org.slf4j.Logger;
 /**
  * The life of one Kafka Streams service, the same for frame sync and the teacher service: its topics checked before it
  * starts, its topology started with exactly-once processing, its state told to the health endpoint
- * ({@code health.port}), what it did logged every log interval, and an orderly close that commits what was processed
+ * ({@code health.port}), Kafka Streams' own metrics on its {@code /metrics}, what it did logged every log interval, and an orderly close that commits what was processed
  * and then closes what the service owns.
  *
  * <p>A service extends this class, says what is particular to it ({@link #running}, {@link #progress},
@@ -60,6 +62,7 @@ public abstract class StreamsService implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean everRunning;
     private HealthServer healthEndpoint = HealthServer.off();
+    private KafkaStreamsMetrics metrics;
     private boolean closed;
 
     protected StreamsService(Logger log, Identity identity) {
@@ -99,6 +102,8 @@ public abstract class StreamsService implements AutoCloseable {
             }
             healthEndpoint = HealthServer.start(settings, identity.name());
             streams = new KafkaStreams(topology, exactlyOnce(client, identity.applicationId(), commitInterval));
+            metrics = new KafkaStreamsMetrics(streams);
+            metrics.bindTo(ServiceMetrics.registry());
             streams.setStateListener(this::onStateChange);
             streams.setUncaughtExceptionHandler(error -> {
                 failure = error;
@@ -112,6 +117,9 @@ public abstract class StreamsService implements AutoCloseable {
             streams.start();
             healthEndpoint = healthEndpoint.watch(this::health);
         } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (streams != null) {
                 streams.close(CLOSE_TIMEOUT);
             }
@@ -186,6 +194,7 @@ public abstract class StreamsService implements AutoCloseable {
         closed = true;
         healthEndpoint.close();
         progressLog.shutdownNow();
+        metrics.close();
         boolean clean = streams.close(CLOSE_TIMEOUT);
         closeAll();
         if (clean) {

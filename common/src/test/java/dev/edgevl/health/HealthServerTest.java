@@ -55,6 +55,31 @@ class HealthServerTest {
     }
 
     @Test
+    void metricsAreTheProcesssMetersInPrometheusTextFormat() throws Exception {
+        ServiceMetrics.counter("edgevl.test.things", "Things a test counted.", "kind", "round")
+                .increment(3);
+        try (HealthServer server = loopback()) {
+            HttpResponse<String> metrics = get(server, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValue(ServiceMetrics.CONTENT_TYPE);
+            PrometheusText text = PrometheusText.parse(metrics.body());
+            assertThat(text.family("edgevl_test_things_total").orElseThrow().type())
+                    .isEqualTo("counter");
+            assertThat(text.sum("edgevl_test_things_total", Map.of("kind", "round")))
+                    .isGreaterThanOrEqualTo(3.0);
+            assertThat(text.families().keySet())
+                    .as("the JVM's meters")
+                    .contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds");
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+        }
+    }
+
+    @Test
     void startingUntilACheckIsGiven() throws Exception {
         try (HealthServer server =
                 HealthServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "test service")) {

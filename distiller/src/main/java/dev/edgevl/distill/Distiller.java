@@ -393,6 +393,7 @@ public final class Distiller implements AutoCloseable {
             watermark = dataWatermark;
             newSamples = 0;
             lastRoundStart = clock.instant();
+            DistillerMeters.round("skipped");
             LOG.info("Round skipped: {}; {}.", due.get(), nothingNew.get());
             return false;
         }
@@ -582,6 +583,7 @@ public final class Distiller implements AutoCloseable {
             catalog.add(record);
             double seconds = (System.nanoTime() - started) / 1e9;
             lastRound = new RoundReport(version, verdict, publish, clock.instant(), seconds, metrics, reason, null);
+            DistillerMeters.round(verdict.promote() ? "promoted" : "rejected");
             LOG.info(
                     "Round for {} v{} done in {} s: {}; {}.",
                     config.family(),
@@ -600,6 +602,7 @@ public final class Distiller implements AutoCloseable {
             double seconds = (System.nanoTime() - started) / 1e9;
             lastRound =
                     new RoundReport(version, null, false, clock.instant(), seconds, metrics, reason, e.getMessage());
+            DistillerMeters.round("abandoned");
             LOG.info(
                     "The round for {} v{} was abandoned after {} s at {}: {}; nothing was published or stored.",
                     config.family(),
@@ -611,6 +614,7 @@ public final class Distiller implements AutoCloseable {
             double seconds = (System.nanoTime() - started) / 1e9;
             lastRound = new RoundReport(
                     version, null, false, clock.instant(), seconds, metrics, reason, String.valueOf(e.getMessage()));
+            DistillerMeters.round("failed");
             LOG.error(
                     "The round for {} v{} failed after {} s and published nothing: {}",
                     config.family(),
@@ -730,6 +734,7 @@ public final class Distiller implements AutoCloseable {
                 synchronized (this) {
                     live = fleetWide; // the next round starts from it and is judged against it, whenever it comes back
                 }
+                DistillerMeters.canary("promoted");
                 LOG.info(
                         "{} v{} goes fleet-wide after its canary on {} of {} devices: {}.",
                         fleet.getFamily(),
@@ -739,6 +744,7 @@ public final class Distiller implements AutoCloseable {
                         reason);
             } else {
                 publisher.publish(ended(watch.record(), RolloutStage.ROLLED_BACK, reason, figures, now));
+                DistillerMeters.canary("rolled_back");
                 LOG.warn(
                         "Rolled back the canary {} v{}; every device runs v{} again. The canary was {}.",
                         fleet.getFamily(),
@@ -1160,6 +1166,7 @@ public final class Distiller implements AutoCloseable {
                             clock.instant(),
                             why);
             strikes = 0;
+            DistillerMeters.backstopRollback();
             LOG.warn(
                     "Rolled {} back from v{} to v{}: on the {} newest pairs it never trained on, v{} agreed with the teacher on"
                             + " {} and v0 on {} (p {}), worse at {} checks in a row; v{} is the last version not worse than"

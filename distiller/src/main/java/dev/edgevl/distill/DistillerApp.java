@@ -7,11 +7,13 @@ import dev.edgevl.config.KafkaSettings;
 import dev.edgevl.config.Settings;
 import dev.edgevl.health.Health;
 import dev.edgevl.health.HealthServer;
+import dev.edgevl.health.ServiceMetrics;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.model.bundle.Keys;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.RequiredTopics;
 import dev.edgevl.schemas.topics.Topics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.KeyPair;
@@ -64,6 +66,8 @@ public final class DistillerApp implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean replaying = true;
     private HealthServer healthEndpoint = HealthServer.off();
+    private final KafkaClientMetrics consumerMetrics;
+    private final DistillerMeters meters;
     private long undecodable;
 
     private DistillerApp(
@@ -80,6 +84,8 @@ public final class DistillerApp implements AutoCloseable {
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MODEL_MESSAGE_BYTES);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumerMetrics = ServiceMetrics.kafkaClient(consumer);
+        this.meters = DistillerMeters.follow(distiller);
         this.embeddings = serdes.valueSerde(Topics.TEACHER_EMBEDDINGS).deserializer();
         this.labels = serdes.valueSerde(Topics.LABELS_EMBEDDED).deserializer();
         this.models = serdes.valueSerde(Topics.MODELS).deserializer();
@@ -319,6 +325,8 @@ public final class DistillerApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        meters.close();
+        consumerMetrics.close();
         consumer.close(Duration.ofSeconds(5));
         publisher.close();
         closeQuietly(serdes);

@@ -1,9 +1,11 @@
 package dev.edgevl.distill;
 
 import dev.edgevl.avro.ModelVersion;
+import dev.edgevl.health.ServiceMetrics;
 import dev.edgevl.model.bundle.Rollouts;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,6 +21,7 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaProducer<String, ModelVersion> producer;
+    private final KafkaClientMetrics producerMetrics;
 
     public KafkaModelPublisher(Map<String, Object> clientProperties, AvroSerdes serdes) {
         Map<String, Object> props = new HashMap<>(clientProperties);
@@ -29,6 +32,7 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
         producer = new KafkaProducer<>(
                 props, new StringSerializer(), serdes.valueSerde(Topics.MODELS).serializer());
+        producerMetrics = ServiceMetrics.kafkaClient(producer);
     }
 
     @Override
@@ -43,6 +47,7 @@ public final class KafkaModelPublisher implements ModelPublisher, AutoCloseable 
 
     @Override
     public void close() {
+        producerMetrics.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

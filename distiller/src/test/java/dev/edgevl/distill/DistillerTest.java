@@ -240,6 +240,8 @@ class DistillerTest {
     @Test
     void aCandidateTheGateRejectsIsKeptInTheStoreButNotPublished() throws Exception {
         DistillerConfig config = tinyConfig(dir, Map.of("distill.gate.min-pairs", "100000"));
+        double promotedBefore = rounds("promoted");
+        double rejectedBefore = rounds("rejected");
         try (Distiller d = distiller(config, RoundListener.NONE)) {
             feed(d, "cam-1", 0, 200);
             d.maybeStartRound();
@@ -255,11 +257,23 @@ class DistillerTest {
             assertThat(d.lastRound().verdict().reason()).contains("pairs to judge on; the gate needs 100000");
         }
         assertThat(published).hasSize(1);
+        assertThat(rounds("promoted") - promotedBefore)
+                .as("edgevl_distiller_rounds_total on /metrics")
+                .isEqualTo(1);
+        assertThat(rounds("rejected") - rejectedBefore).isEqualTo(1);
         List<ModelVersion> catalogued = ModelCatalog.in(dir).list("student");
         assertThat(catalogued).extracting(ModelVersion::getVersion).containsExactly(1L, 2L);
         assertThat(catalogued.get(1).getMetrics()).containsEntry("gate.promoted", 0.0);
         assertThat(new DirectoryModelStore(dir).contains(catalogued.get(1).getSha256()))
                 .isTrue();
+    }
+
+    private static double rounds(String outcome) {
+        io.micrometer.core.instrument.Counter c = dev.edgevl.health.ServiceMetrics.registry()
+                .find("edgevl.distiller.rounds")
+                .tag("outcome", outcome)
+                .counter();
+        return c == null ? 0 : c.count();
     }
 
     @Test

@@ -1,8 +1,11 @@
 package dev.edgevl.sync;
 
 import dev.edgevl.avro.Modality;
+import dev.edgevl.health.ServiceMetrics;
+import io.micrometer.core.instrument.Counter;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -46,32 +49,65 @@ public final class SyncCounters {
         } else {
             aux(modality).frames.increment();
         }
+        meter("edgevl.sync.frames", "Frames frame sync accepted, by modality.", "modality", name(modality))
+                .increment();
     }
 
     /** A non-RGB frame of {@code modality} (null when not known) went out with an RGB frame. */
     void paired(Modality modality) {
         aux(modality).paired.increment();
+        pairMeter(modality, "matched").increment();
     }
 
     /** A non-RGB frame of {@code modality} (null when not known) went out without an RGB frame. */
     void forwardedAlone(Modality modality) {
         aux(modality).alone.increment();
+        pairMeter(modality, "missing").increment();
     }
 
     void rgbSettled(boolean usedInAPair) {
         (usedInAPair ? rgbPaired : unmatchedRgb).increment();
+        if (!usedInAPair) {
+            meter("edgevl.sync.rgb.unmatched", "RGB frames frame sync dropped without a partner.")
+                    .increment();
+        }
     }
 
     void duplicate() {
         duplicates.increment();
+        meter("edgevl.sync.duplicates", "Frames frame sync dropped as duplicates (same device, sensor, sequence).")
+                .increment();
     }
 
     void late() {
         late.increment();
+        meter("edgevl.sync.late", "Frames that came after their partner's window closed.")
+                .increment();
     }
 
     void clockReset() {
         clockResets.increment();
+        meter("edgevl.sync.clock.resets", "Devices whose clock or sequence went back (a restart).")
+                .increment();
+    }
+
+    private static Counter pairMeter(Modality modality, String rgb) {
+        return meter(
+                "edgevl.sync.pairs",
+                "Pairs written to frames.paired, by non-RGB modality and whether an RGB frame was found.",
+                "modality",
+                name(modality),
+                "rgb",
+                rgb);
+    }
+
+    private static String name(Modality modality) {
+        return (modality == null ? Modality.UNKNOWN : modality).name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The process's meter (Prometheus); the adders above are this instance's, for its logs and snapshots. */
+    private static Counter meter(String name, String description, String... tags) {
+        return ServiceMetrics.counter(name, description, tags);
     }
 
     void deadLetter() {

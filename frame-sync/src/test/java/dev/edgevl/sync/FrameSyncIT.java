@@ -6,6 +6,8 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.config.Settings;
+import dev.edgevl.health.PrometheusText;
+import dev.edgevl.health.ServiceMetrics;
 import dev.edgevl.kafka.embedded.EmbeddedKafka;
 import dev.edgevl.kafka.embedded.UniqueNames;
 import dev.edgevl.schemas.serde.AvroSerdes;
@@ -128,6 +130,8 @@ class FrameSyncIT {
 
         List<ConsumerRecord<String, FramePair>> records;
         SyncStats stats;
+        PrometheusText before = PrometheusText.parse(ServiceMetrics.scrape());
+        PrometheusText after;
         try (FrameSyncApp app = FrameSyncApp.start(settings, kafka.bootstrapServers())) {
             app.awaitRunning(Duration.ofSeconds(30));
             assertThat(httpStatus(healthPort, "/health/ready"))
@@ -140,6 +144,7 @@ class FrameSyncIT {
                     serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer(),
                     fleet.aux.size());
             stats = awaitNothingWaiting(app);
+            after = PrometheusText.parse(httpGet(healthPort, "/metrics"));
             assertThat(internalTopics())
                     .contains(
                             applicationId + "-frame-sync-pending-changelog",
@@ -186,6 +191,32 @@ class FrameSyncIT {
         assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TOPIC))
                 .contains(Topics.FRAMES_AUX.name());
         assertThat(DeadLetters.header(letter.headers(), DeadLetters.STAGE)).contains(FrameSyncTopology.STAGE);
+
+        // What /metrics said while it ran: this run's counts (the process's counters less what they were before).
+        assertThat(delta(before, after, "edgevl_sync_frames_total", Map.of("modality", "rgb")))
+                .isEqualTo(fleet.rgb.size());
+        assertThat(delta(before, after, "edgevl_sync_frames_total", Map.of()))
+                .isEqualTo(fleet.rgb.size() + fleet.aux.size());
+        assertThat(delta(before, after, "edgevl_sync_pairs_total", Map.of("rgb", "matched")))
+                .isEqualTo(withRgb.size());
+        assertThat(delta(before, after, "edgevl_sync_duplicates_total", Map.of()))
+                .isEqualTo(2);
+        assertThat(delta(
+                        before,
+                        after,
+                        "edgevl_dead_letters_total",
+                        Map.of("stage", FrameSyncTopology.STAGE, "topic", Topics.FRAMES_AUX.name())))
+                .as("dead letters by stage, topic and reason")
+                .isEqualTo(1);
+        assertThat(after.families().keySet())
+                .as("Kafka Streams' own metrics and the JVM's")
+                .anyMatch(name -> name.startsWith("kafka_stream_"))
+                .anyMatch(name -> name.startsWith("kafka_producer_"))
+                .contains("jvm_memory_used_bytes");
+    }
+
+    private static double delta(PrometheusText before, PrometheusText after, String name, Map<String, String> labels) {
+        return after.sum(name, labels) - before.sum(name, labels);
     }
 
     @Test
@@ -293,6 +324,15 @@ class FrameSyncIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    private static String httpGet(int port, String path) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static int httpStatus(int port, String path) throws Exception {

@@ -379,6 +379,65 @@ class DefaultValuesTest {
                 .isEqualTo("name: yard\ndevices: []\n");
     }
 
+    @Test
+    void everyPodIsAnnotatedForPrometheusOnThePortThatServesMetrics() {
+        RenderedChart all = RenderedChart.render(Map.of("fleetSimulator.enabled", "true"));
+        for (String[] pod : new String[][] {
+            {"Deployment", "frame-sync"},
+            {"Deployment", "teacher"},
+            {"StatefulSet", "distiller"},
+            {"Deployment", "fleet-simulator"}
+        }) {
+            JsonNode workload = all.get(pod[0], pod[1]);
+            JsonNode annotations = workload.at("/spec/template/metadata/annotations");
+            assertThat(annotations.path("prometheus.io/scrape").asText())
+                    .as(pod[1])
+                    .isEqualTo("true");
+            assertThat(annotations.path("prometheus.io/path").asText())
+                    .as(pod[1])
+                    .isEqualTo(HealthServer.METRICS_PATH);
+            int port = annotations.path("prometheus.io/port").asInt();
+            assertThat(podSpec(workload)
+                            .at("/containers/0/ports/0/containerPort")
+                            .asInt())
+                    .as(pod[1] + " serves /metrics on its health port")
+                    .isEqualTo(port)
+                    .isEqualTo(8080);
+            assertThat(resolvedEnv(podSpec(workload).path("containers").get(0)))
+                    .containsEntry("EDGEVL_HEALTH_PORT", "8080");
+        }
+        JsonNode flink = all.get("FlinkDeployment", "stream-inference").path("spec");
+        assertThat(flink.at("/flinkConfiguration/metrics.reporter.prom.factory.class")
+                        .asText())
+                .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        assertThat(flink.at("/flinkConfiguration/metrics.reporter.prom.port").asText())
+                .isEqualTo("9249");
+        assertThat(flink.at("/podTemplate/metadata/annotations/prometheus.io~1port")
+                        .asText())
+                .isEqualTo("9249");
+        assertThat(all.has("PodMonitor", "metrics")).as("off unless asked for").isFalse();
+
+        RenderedChart off = RenderedChart.render(Map.of("metrics.scrape", "false"));
+        assertThat(off.get("Deployment", "frame-sync")
+                        .at("/spec/template/metadata/annotations")
+                        .has("prometheus.io/scrape"))
+                .isFalse();
+        assertThat(off.get("FlinkDeployment", "stream-inference")
+                        .at("/spec/flinkConfiguration")
+                        .has("metrics.reporter.prom.port"))
+                .isFalse();
+
+        JsonNode monitor = RenderedChart.render(
+                        Map.of("metrics.podMonitor.enabled", "true", "metrics.podMonitor.labels.release", "prometheus"))
+                .get("PodMonitor", "metrics");
+        assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
+        assertThat(monitor.at("/spec/selector/matchLabels/app.kubernetes.io~1instance")
+                        .asText())
+                .isEqualTo(RenderedChart.RELEASE);
+        assertThat(monitor.at("/spec/podMetricsEndpoints").findValuesAsText("path"))
+                .containsOnly(HealthServer.METRICS_PATH);
+    }
+
     static String mountOf(JsonNode container, String volume) {
         for (JsonNode mount : container.path("volumeMounts")) {
             if (mount.path("name").asText().equals(volume)) {

@@ -167,7 +167,7 @@ class ProductionValuesTest {
         assertThat(conf.path("restart-strategy.fixed-delay.delay").asText()).isEqualTo("15s");
         assertThat(conf.fieldNames()).toIterable().noneMatch(k -> k.startsWith("restart-strategy.exponential-delay"));
         assertThat(conf.path("metrics.reporter.prom.port").asText())
-                .as("numbers reach Flink as strings")
+                .as("the chart turns Flink's Prometheus reporter on; numbers reach Flink as strings")
                 .isEqualTo("9249");
         assertThat(spec.at("/taskManager/resource/memory").asText()).isEqualTo("8192m");
 

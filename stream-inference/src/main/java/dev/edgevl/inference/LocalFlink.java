@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.MetricOptions;
@@ -22,6 +24,9 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * delay), from their last checkpoint.
  */
 public final class LocalFlink implements AutoCloseable {
+    /** Flink's Prometheus reporter, as a cluster's configuration names it. */
+    public static final String PROMETHEUS_REPORTER = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
     private final MiniCluster cluster;
 
     private LocalFlink(MiniCluster cluster) {
@@ -29,7 +34,20 @@ public final class LocalFlink implements AutoCloseable {
     }
 
     public static LocalFlink start(int taskManagers, int slotsPerTaskManager) throws Exception {
+        return start(taskManagers, slotsPerTaskManager, 0);
+    }
+
+    /**
+     * A MiniCluster whose metrics (the job's operators, checkpoints, Kafka connectors) are also served by Flink's
+     * Prometheus reporter on {@code prometheusPort} (every interface), when it is not 0; the reporter
+     * ({@code flink-metrics-prometheus}) must be on the class path.
+     */
+    public static LocalFlink start(int taskManagers, int slotsPerTaskManager, int prometheusPort) throws Exception {
         Configuration conf = new Configuration();
+        if (prometheusPort > 0) {
+            conf.set(key("metrics.reporter.prom.factory.class"), PROMETHEUS_REPORTER);
+            conf.set(key("metrics.reporter.prom.port"), Integer.toString(prometheusPort));
+        }
         conf.set(
                 TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(16)); // heap state only: no RocksDB here
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(32));
@@ -100,5 +118,9 @@ public final class LocalFlink implements AutoCloseable {
     @Override
     public void close() throws Exception {
         cluster.close();
+    }
+
+    private static ConfigOption<String> key(String name) {
+        return ConfigOptions.key(name).stringType().noDefaultValue();
     }
 }

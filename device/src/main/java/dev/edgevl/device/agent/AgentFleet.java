@@ -2,12 +2,17 @@ package dev.edgevl.device.agent;
 
 import dev.edgevl.avro.DeviceHealth;
 import dev.edgevl.avro.DeviceStatus;
+import dev.edgevl.health.ServiceMetrics;
 import dev.edgevl.model.bundle.TrustedKeys;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -38,6 +43,11 @@ public final class AgentFleet implements AutoCloseable {
     private final ExecutorService loader;
     private final ScheduledExecutorService reporter;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
+    /** Devices by model version and health, on {@code /metrics}; refreshed at every status report. */
+    private final MultiGauge devicesMeter = MultiGauge.builder("edgevl.agent.devices")
+            .description("Devices of this process's fleet by the model version they run and their health.")
+            .register(ServiceMetrics.registry());
+
     private volatile boolean closed;
 
     /** @param trustedKeys the keys every device joined with {@link #agent(String)} trusts */
@@ -106,6 +116,23 @@ public final class AgentFleet implements AutoCloseable {
     /** Every device reports now (the timer does this every {@code agent.status.interval}). */
     public void reportAll() {
         members.values().forEach(m -> m.agent().report());
+        Map<List<String>, Integer> counts = new HashMap<>();
+        for (DeviceAgent agent : agents()) {
+            DeviceStatus s = agent.status();
+            String version = s.getModelVersion() == null ? "none" : Long.toString(s.getModelVersion());
+            counts.merge(List.of(version, s.getHealth().name().toLowerCase(Locale.ROOT)), 1, Integer::sum);
+        }
+        devicesMeter.register(
+                counts.entrySet().stream()
+                        .map(e -> MultiGauge.Row.of(
+                                Tags.of(
+                                        "version",
+                                        e.getKey().get(0),
+                                        "health",
+                                        e.getKey().get(1)),
+                                e.getValue()))
+                        .toList(),
+                true);
     }
 
     /** One line for progress output: devices by health and version, frames annotated. */
@@ -130,6 +157,7 @@ public final class AgentFleet implements AutoCloseable {
         }
         closed = true;
         reporter.shutdownNow();
+        devicesMeter.register(List.of(), true);
         for (Member m : members.values()) {
             try {
                 m.subscription().close();

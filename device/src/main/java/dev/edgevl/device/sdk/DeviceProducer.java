@@ -4,9 +4,11 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.PairOrigin;
 import dev.edgevl.avro.SensorFrame;
+import dev.edgevl.health.ServiceMetrics;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.Topic;
 import dev.edgevl.schemas.topics.Topics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class DeviceProducer implements AutoCloseable {
     private final Producer<String, byte[]> producer;
+    private final KafkaClientMetrics producerMetrics;
     private final Serializer<SensorFrame> frames;
     private final Serializer<FramePair> pairs;
     private final InFlightLimiter limiter;
@@ -41,6 +44,7 @@ public final class DeviceProducer implements AutoCloseable {
 
     DeviceProducer(Producer<String, byte[]> producer, DeviceProducerConfig config, AvroSerdes serdes) {
         this.producer = producer;
+        this.producerMetrics = ServiceMetrics.kafkaClient(producer);
         this.config = config;
         this.frames = serdes.valueSerde(Topics.FRAMES_RGB).serializer();
         this.pairs = serdes.valueSerde(Topics.FRAMES_PAIRED).serializer();
@@ -121,6 +125,7 @@ public final class DeviceProducer implements AutoCloseable {
 
     @Override
     public void close() {
+        producerMetrics.close();
         producer.close();
     }
 }

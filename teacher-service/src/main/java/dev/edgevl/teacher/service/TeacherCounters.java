@@ -1,8 +1,13 @@
 package dev.edgevl.teacher.service;
 
+import dev.edgevl.health.ServiceMetrics;
+import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the teacher service has done since start, counted into by every task. */
+/**
+ * What the teacher service has done since start, counted into by every task; the process's meters ({@code /metrics})
+ * count the same (dead letters there by reason, {@code edgevl_dead_letters_total}).
+ */
 public final class TeacherCounters {
     private final AtomicLong embedded = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -44,6 +49,10 @@ public final class TeacherCounters {
     public void batch(int size) {
         batches.incrementAndGet();
         embedded.addAndGet(size);
+        ServiceMetrics.counter("edgevl.teacher.batches", "Batches the teacher embedded.")
+                .increment();
+        ServiceMetrics.counter("edgevl.teacher.embedded", "Routed pairs the teacher embedded (teacher.embeddings).")
+                .increment(size);
     }
 
     public void requestDeadLetter() {
@@ -52,10 +61,17 @@ public final class TeacherCounters {
 
     public void labelEmbedded() {
         labelsEmbedded.incrementAndGet();
+        labelMeter("embedded").increment();
     }
 
     public void labelRemoved() {
         labelsRemoved.incrementAndGet();
+        labelMeter("removed").increment();
+    }
+
+    private static Counter labelMeter(String change) {
+        return ServiceMetrics.counter(
+                "edgevl.teacher.labels", "Label changes the teacher wrote to labels.embedded.", "change", change);
     }
 
     public void labelDeadLetter() {
