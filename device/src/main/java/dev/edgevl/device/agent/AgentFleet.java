@@ -157,7 +157,6 @@ public final class AgentFleet implements AutoCloseable {
         }
         closed = true;
         reporter.shutdownNow();
-        devicesMeter.register(List.of(), true);
         for (Member m : members.values()) {
             try {
                 m.subscription().close();
@@ -176,6 +175,7 @@ public final class AgentFleet implements AutoCloseable {
             loader.shutdownNow();
         }
         reportAll();
+        devicesMeter.register(List.of(), true); // after the last report: a closed fleet has no devices to count
         members.values().forEach(m -> m.agent().close());
     }
 
