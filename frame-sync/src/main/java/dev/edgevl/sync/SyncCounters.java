@@ -20,7 +20,20 @@ public final class SyncCounters {
         final LongAdder frames = new LongAdder();
         final LongAdder paired = new LongAdder();
         final LongAdder alone = new LongAdder();
+        /** The process's meters of this modality, looked up once rather than per frame. */
+        final Counter framesMeter;
+
+        final Counter matchedMeter;
+        final Counter missingMeter;
+
+        AuxAdders(Modality modality) {
+            framesMeter = framesMeter(modality);
+            matchedMeter = pairMeter(modality, "matched");
+            missingMeter = pairMeter(modality, "missing");
+        }
     }
+
+    private final Counter rgbFramesMeter = framesMeter(Modality.RGB);
 
     private final LongAdder rgbFrames = new LongAdder();
     /** Every non-RGB modality has its adders from the start, so the map itself never changes. */
@@ -37,7 +50,7 @@ public final class SyncCounters {
         Map<Modality, AuxAdders> adders = new EnumMap<>(Modality.class);
         for (Modality modality : Modality.values()) {
             if (modality != Modality.RGB) {
-                adders.put(modality, new AuxAdders());
+                adders.put(modality, new AuxAdders(modality));
             }
         }
         aux = Collections.unmodifiableMap(adders);
@@ -46,23 +59,26 @@ public final class SyncCounters {
     void frameAccepted(Modality modality) {
         if (modality == Modality.RGB) {
             rgbFrames.increment();
+            rgbFramesMeter.increment();
         } else {
-            aux(modality).frames.increment();
+            AuxAdders adders = aux(modality);
+            adders.frames.increment();
+            adders.framesMeter.increment();
         }
-        meter("edgevl.sync.frames", "Frames frame sync accepted, by modality.", "modality", name(modality))
-                .increment();
     }
 
     /** A non-RGB frame of {@code modality} (null when not known) went out with an RGB frame. */
     void paired(Modality modality) {
-        aux(modality).paired.increment();
-        pairMeter(modality, "matched").increment();
+        AuxAdders adders = aux(modality);
+        adders.paired.increment();
+        adders.matchedMeter.increment();
     }
 
     /** A non-RGB frame of {@code modality} (null when not known) went out without an RGB frame. */
     void forwardedAlone(Modality modality) {
-        aux(modality).alone.increment();
-        pairMeter(modality, "missing").increment();
+        AuxAdders adders = aux(modality);
+        adders.alone.increment();
+        adders.missingMeter.increment();
     }
 
     void rgbSettled(boolean usedInAPair) {
@@ -89,6 +105,10 @@ public final class SyncCounters {
         clockResets.increment();
         meter("edgevl.sync.clock.resets", "Devices whose clock or sequence went back (a restart).")
                 .increment();
+    }
+
+    private static Counter framesMeter(Modality modality) {
+        return meter("edgevl.sync.frames", "Frames frame sync accepted, by modality.", "modality", name(modality));
     }
 
     private static Counter pairMeter(Modality modality, String rgb) {

@@ -327,21 +327,19 @@ class FrameSyncIT {
     }
 
     private static String httpGet(int port, String path) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        return send(port, path, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int httpStatus(int port, String path) throws Exception {
+        return send(port, path, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static <T> HttpResponse<T> send(int port, String path, HttpResponse.BodyHandler<T> body) throws Exception {
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                                 .build(),
-                        HttpResponse.BodyHandlers.discarding())
-                .statusCode();
+                        body);
     }
 
     /** Sends the fleet's frames; {@code live}: each at its capture time, as a device would, rather than all at once. */
