@@ -1,5 +1,6 @@
 package dev.edgevl.distill;
 
+import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
@@ -21,12 +22,17 @@ import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.onnx.OnnxExporter;
 import dev.edgevl.model.onnx.StudentBundles;
 import dev.edgevl.model.onnx.StudentGraphs;
+import dev.edgevl.model.preprocess.FramePreprocessor;
+import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.student.StudentSpec;
+import dev.edgevl.model.train.PseudoLabels;
 import dev.edgevl.model.train.RunSeeds;
 import dev.edgevl.model.train.Shuffle;
+import dev.edgevl.model.zeroshot.Embeddings;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.LeftOutLabels;
 import dev.edgevl.model.zeroshot.LiveLabels;
+import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
@@ -38,7 +44,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,6 +95,8 @@ public final class Distiller implements AutoCloseable {
     private final PairTensors tensors;
     private final Gate gate;
     private final AnchorPairs anchors;
+    private final Set<Modality> anchorModalities = EnumSet.noneOf(Modality.class);
+    private final SelfTargetPool selfTargets;
     private final ExecutorService roundThread;
     private final LeftOutLabels leftOut = new LeftOutLabels(LOG, "The distiller");
     private final Map<ReplayBuffer.Outcome, AtomicLong> outcomes = new TreeMap<>();
@@ -112,7 +119,7 @@ public final class Distiller implements AutoCloseable {
     private final ArrayDeque<ReplayBuffer.Sample> fresh = new ArrayDeque<>();
     private Instant lastCheck;
     private volatile int strikes;
-    private final Set<String> devices = new LinkedHashSet<>();
+    private final Map<String, Set<Modality>> devices = new LinkedHashMap<>();
     private CanaryWatch canary;
 
     /** @param keys signs what the distiller publishes; its public half decides which {@code models} records it believes */
@@ -140,6 +147,10 @@ public final class Distiller implements AutoCloseable {
         if (!anchors.isEmpty()) {
             LOG.info("The distiller has {} shipped with the initial student.", anchors.describe());
         }
+        anchors.replay()
+                .forEach(a -> anchorModalities.add(a.record().getPair().getAux().getModality()));
+        this.selfTargets = new SelfTargetPool(
+                config.selfTargets().sampleRate(), config.selfTargets().capacity());
         this.lastRoundStart = clock.instant();
         this.lastCheck = clock.instant();
         this.watermark = catalogWatermark();
@@ -261,8 +272,10 @@ public final class Distiller implements AutoCloseable {
                     e.getMessage());
             return null;
         }
-        if (devices.size() < MAX_KNOWN_DEVICES) {
-            devices.add(record.getPair().getDeviceId());
+        if (devices.size() < MAX_KNOWN_DEVICES
+                || devices.containsKey(record.getPair().getDeviceId())) {
+            devices.computeIfAbsent(record.getPair().getDeviceId(), k -> EnumSet.noneOf(Modality.class))
+                    .add(record.getPair().getAux().getModality());
         }
         ReplayBuffer.Outcome outcome =
                 brightness < config.minRgbBrightness() ? ReplayBuffer.Outcome.DARK_RGB : buffer.offer(record);
@@ -288,6 +301,34 @@ public final class Distiller implements AutoCloseable {
             }
         }
         return outcome;
+    }
+
+    /**
+     * A pair of {@code frames.paired}, routed to the teacher or not: kept for cross-modal self-distillation when its
+     * non-RGB modality is one the anchor pairs do not cover (version 0 never learnt it), it falls in the sample and its
+     * RGB frame is bright enough to be a target. Returns whether it was kept.
+     */
+    public synchronized boolean onPair(FramePair pair) {
+        if (!config.selfTargets().enabled()
+                || anchors.isEmpty()
+                || anchorModalities.contains(pair.getAux().getModality())
+                || !selfTargets.wants(pair)) {
+            return false;
+        }
+        double brightness;
+        try {
+            brightness = tensors.check(pair);
+        } catch (IllegalArgumentException e) { // FrameFormatException among them
+            unreadable.incrementAndGet();
+            LOG.warn("Skipped an unreadable pair from {}: {}", pair.getDeviceId(), e.getMessage());
+            return false;
+        }
+        return brightness >= config.minRgbBrightness() && selfTargets.offer(pair);
+    }
+
+    /** Whether the distiller wants {@code frames.paired} at all (cross-modal self-distillation is on). */
+    public boolean readsPairs() {
+        return config.selfTargets().enabled() && !anchors.isEmpty();
     }
 
     /**
@@ -409,8 +450,10 @@ public final class Distiller implements AutoCloseable {
                 snapshot.heldOut().size(),
                 snapshot.labels().size(),
                 liveNow == null ? "fresh weights" : "live v" + liveNow.getVersion());
-        List<String> known = List.copyOf(devices);
-        running = roundThread.submit(() -> runRound(snapshot, liveNow, dataWatermark, reason, known));
+        Map<String, Set<Modality>> known = new LinkedHashMap<>();
+        devices.forEach((device, modalities) -> known.put(device, EnumSet.copyOf(modalities)));
+        List<FramePair> pool = selfTargets.pairs(EnumSet.allOf(Modality.class));
+        running = roundThread.submit(() -> runRound(snapshot, pool, liveNow, dataWatermark, reason, known));
         return true;
     }
 
@@ -468,10 +511,11 @@ public final class Distiller implements AutoCloseable {
 
     private void runRound(
             ReplayBuffer.Snapshot snapshot,
+            List<FramePair> pool,
             ModelVersion liveNow,
             long dataWatermark,
             String reason,
-            List<String> knownDevices) {
+            Map<String, Set<Modality>> knownDevices) {
         long started = System.nanoTime();
         long version = Math.max(catalog.latestVersion(config.family()), liveNow == null ? 0 : liveNow.getVersion()) + 1;
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -483,9 +527,10 @@ public final class Distiller implements AutoCloseable {
             long seed = RunSeeds.derive(config.round().seed(), version);
             List<ReplayBuffer.Sample> train = withReplayedAnchors(snapshot, seed, metrics);
             Set<Modality> newModalities = newModalities(snapshot, metrics);
+            List<ReplayBuffer.Sample> studentTaught = selfTargets(pool, newModalities, liveNow, snapshot, metrics);
             TrainingRound.Result result;
             try {
-                result = round.run(train, snapshot.labels(), warm, seed, newModalities);
+                result = round.run(train, studentTaught, snapshot.labels(), warm, seed, newModalities);
             } catch (IllegalArgumentException e) {
                 if (warm == null || !String.valueOf(e.getMessage()).contains("do not fit")) {
                     throw e;
@@ -493,7 +538,7 @@ public final class Distiller implements AutoCloseable {
                 LOG.warn(
                         "The live version's weights do not fit the configured student ({}); training from fresh weights.",
                         e.getMessage());
-                result = round.run(train, snapshot.labels(), null, seed, newModalities);
+                result = round.run(train, studentTaught, snapshot.labels(), null, seed, newModalities);
             }
             metrics.putAll(result.metrics());
             phase = "gate";
@@ -509,8 +554,9 @@ public final class Distiller implements AutoCloseable {
             // where it serves and its own graphs gain; else its parts beside the live version's (OwnGraphs,
             // distill.md).
             if (!ownGraphs.isEmpty() && liveNow != null) {
-                boolean sharedGains = OwnGraphs.sharedGains(verdict, ownGraphs.keySet(), gate.alpha());
-                boolean ownGain = OwnGraphs.gains(verdict, ownGraphs.keySet());
+                boolean sharedGains =
+                        OwnGraphs.sharedGains(verdict, ownGraphs.keySet(), gate.alpha(), gate.minPerGroup());
+                boolean ownGain = OwnGraphs.gains(verdict, ownGraphs.keySet(), gate.minPerGroup());
                 if (!(verdict.promote() && sharedGains && ownGain)) {
                     Optional<Gate.Verdict> keptOwn =
                             sharedGains ? withLiveOwnGraphs(onnx, ownGraphs, gatePairs, liveNow) : Optional.empty();
@@ -579,7 +625,13 @@ public final class Distiller implements AutoCloseable {
                     checkpoint,
                     now);
             boolean publish = verdict.promote() && !closed;
-            ModelVersion released = publish ? release(record, liveNow, knownDevices, now) : record;
+            // Only own graphs changed when the shared graph is the live version's: a canary must carry those
+            // modalities.
+            Set<Modality> changedOnly = liveNow != null
+                            && Double.valueOf(liveNow.getVersion()).equals(metrics.get("gate.sharedGraphFromVersion"))
+                    ? ownGraphs.keySet()
+                    : Set.of();
+            ModelVersion released = publish ? release(record, liveNow, knownDevices, changedOnly, now) : record;
             catalog.add(record);
             double seconds = (System.nanoTime() - started) / 1e9;
             lastRound = new RoundReport(version, verdict, publish, clock.instant(), seconds, metrics, reason, null);
@@ -632,15 +684,20 @@ public final class Distiller implements AutoCloseable {
      * when there is a fleet-wide version to keep on the others and the share holds at least one device, else
      * fleet-wide at once.
      */
-    private ModelVersion release(ModelVersion record, ModelVersion liveNow, List<String> known, Instant now)
+    private ModelVersion release(
+            ModelVersion record,
+            ModelVersion liveNow,
+            Map<String, Set<Modality>> known,
+            Set<Modality> changedOnly,
+            Instant now)
             throws Exception {
         DistillerConfig.Rollout rollout = config.rollout();
         if (!rollout.enabled() || liveNow == null) {
             publisher.publish(record);
             return record;
         }
-        Optional<Rollout> canaryRollout =
-                Rollouts.canary(known, rollout.share(), liveNow.getVersion(), now, "passed the gate");
+        Optional<Rollout> canaryRollout = Rollouts.canary(
+                List.copyOf(known.keySet()), rollout.share(), liveNow.getVersion(), now, "passed the gate");
         if (canaryRollout.isEmpty()) {
             LOG.info(
                     "No canary for {} v{}: {} of the {} known devices is not even one; it goes fleet-wide at once.",
@@ -648,6 +705,18 @@ public final class Distiller implements AutoCloseable {
                     record.getVersion(),
                     rollout.share(),
                     known.size());
+            publisher.publish(record);
+            return record;
+        }
+        if (!changedOnly.isEmpty()
+                && !Rollouts.canaryCarries(known, canaryRollout.get().getThreshold(), changedOnly)) {
+            LOG.info(
+                    "No canary for {} v{}: it changes only the graphs for {}, which none of the {} canary device(s)"
+                            + " carries, so a canary would run nothing new; it goes fleet-wide at once.",
+                    record.getFamily(),
+                    record.getVersion(),
+                    changedOnly,
+                    canaryRollout.get().getCanaryDevices());
             publisher.publish(record);
             return record;
         }
@@ -882,6 +951,113 @@ public final class Distiller implements AutoCloseable {
         return out;
     }
 
+    /** Teacher pairs of a modality the rule below needs before it lets that modality learn from the student. */
+    static final int MIN_SELF_TARGET_EVIDENCE = 32;
+
+    /**
+     * The pool's pairs of the modalities that get a graph of their own, each with the live version's embedding of its
+     * RGB frame as the target of its non-RGB frame (cross-modal self-distillation); the most confident share of them.
+     * A modality learns from the student only where the student is the better teacher for it: on the buffer's teacher
+     * pairs, the live version's RGB embeddings must agree with the teacher more often than its embeddings of that
+     * modality do (on at least {@value #MIN_SELF_TARGET_EVIDENCE} of them); a student that reads RGB badly would teach
+     * its own mistakes.
+     */
+    private List<ReplayBuffer.Sample> selfTargets(
+            List<FramePair> pool,
+            Set<Modality> newModalities,
+            ModelVersion liveNow,
+            ReplayBuffer.Snapshot snapshot,
+            Map<String, Double> metrics) {
+        metrics.put("train.selfTargetSamples", 0.0);
+        Optional<ModelVersion> loadable =
+                pool.isEmpty() || liveNow == null || snapshot.labels().isEmpty()
+                        ? Optional.empty()
+                        : loadable(liveNow.getVersion());
+        if (loadable.isEmpty()) {
+            return List.of();
+        }
+        List<FramePair> pairs;
+        float[][] targets;
+        try (LiveModel model = LiveModel.load(loadable.get(), verifier, 1)) {
+            Set<Modality> taught = betterTaughtByRgb(model, newModalities, snapshot, metrics);
+            pairs = pool.stream()
+                    .filter(p -> taught.contains(p.getAux().getModality()))
+                    .toList();
+            targets = embedRgb(model, pairs);
+        }
+        List<Integer> kept = new ArrayList<>();
+        double share = config.selfTargets().confidentShare();
+        if (share < 1 && !pairs.isEmpty()) {
+            PseudoLabels.select(targets, snapshot.labels(), share, ZeroShotClassifier.DEFAULT_TEMPERATURE)
+                    .forEach(pick -> kept.add(pick.sample()));
+            kept.sort(null);
+        } else {
+            for (int i = 0; i < pairs.size(); i++) {
+                kept.add(i);
+            }
+        }
+        List<ReplayBuffer.Sample> out = new ArrayList<>(kept.size());
+        for (int i : kept) {
+            FramePair p = pairs.get(i);
+            TeacherEmbedding record = TeacherEmbedding.newBuilder()
+                    .setPair(p)
+                    .setTeacherId(snapshot.teacherId())
+                    .setSourceModality(Modality.RGB)
+                    .setEmbedding(Embeddings.boxed(targets[i]))
+                    .setEmbeddedTime(p.getAux().getCaptureTime())
+                    .build();
+            out.add(ReplayBuffer.Sample.of(ReplayBuffer.identity(p.getAux()), record, 0, ReplayBuffer.Slice.TRAIN));
+        }
+        metrics.put("train.selfTargetSamples", (double) kept.size());
+        if (!kept.isEmpty()) {
+            metrics.put("train.selfTargetsFromVersion", (double) liveNow.getVersion());
+        }
+        return out;
+    }
+
+    /** The modalities whose teacher pairs the live version reads worse than their RGB frames (the rule above). */
+    private static Set<Modality> betterTaughtByRgb(
+            LiveModel model, Set<Modality> modalities, ReplayBuffer.Snapshot snapshot, Map<String, Double> metrics) {
+        List<ReplayBuffer.Sample> all = new ArrayList<>(snapshot.train());
+        all.addAll(snapshot.heldOut());
+        Set<Modality> out = EnumSet.noneOf(Modality.class);
+        PairTensors modelTensors = new PairTensors(model.spec());
+        for (Modality m : modalities) {
+            List<ReplayBuffer.Sample> ofM = all.stream()
+                    .filter(s -> s.record().getPair().getAux().getModality() == m)
+                    .toList();
+            if (ofM.size() < MIN_SELF_TARGET_EVIDENCE) {
+                continue;
+            }
+            float[][] teacher = ofM.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+            double rgb = Gate.rate(Gate.agrees(
+                    embedRgb(model, ofM.stream().map(s -> s.record().getPair()).toList()), teacher, snapshot.labels()));
+            double own =
+                    Gate.rate(Gate.agrees(embed(model::embed, modelTensors, ofM, true), teacher, snapshot.labels()));
+            metrics.put("train.selfTargets." + m + ".rgbAgreement", rgb);
+            metrics.put("train.selfTargets." + m + ".agreement", own);
+            if (rgb > own) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** A model's embeddings of the pairs' RGB frames, with its own preprocessing. */
+    private static float[][] embedRgb(LiveModel model, List<FramePair> pairs) {
+        InputSpec spec = model.spec();
+        float[][] out = new float[pairs.size()][];
+        for (int from = 0; from < pairs.size(); from += EVAL_CHUNK) {
+            int to = Math.min(pairs.size(), from + EVAL_CHUNK);
+            float[] images = new float[(to - from) * spec.size()];
+            for (int i = from; i < to; i++) {
+                FramePreprocessor.toInput(pairs.get(i).getRgb(), spec, images, (i - from) * spec.size());
+            }
+            System.arraycopy(model.embed(Modality.RGB, images, to - from), 0, out, from, to - from);
+        }
+        return out;
+    }
+
     /**
      * The non-RGB modalities of the stream's training pairs that the replayed anchor pairs do not cover (version 0 was
      * distilled without them, e.g. thermal): a round gives them a graph of their own when the settings ask for one.
@@ -1004,7 +1180,7 @@ public final class Distiller implements AutoCloseable {
         }
         byte[] shared = live.get().entryFile();
         Gate.Verdict verdict = judge(shared, ownGraphs, gatePairs, new LinkedHashMap<>());
-        if (!verdict.promote() || !OwnGraphs.gains(verdict, ownGraphs.keySet())) {
+        if (!verdict.promote() || !OwnGraphs.gains(verdict, ownGraphs.keySet(), gate.minPerGroup())) {
             return Optional.empty();
         }
         try {
@@ -1245,7 +1421,8 @@ public final class Distiller implements AutoCloseable {
             Long liveVersion,
             RoundReport lastRound,
             int labelsLeftOut,
-            Long canaryVersion) {}
+            Long canaryVersion,
+            int selfTargetPairs) {}
 
     public synchronized Status status() {
         return new Status(
@@ -1260,7 +1437,8 @@ public final class Distiller implements AutoCloseable {
                 live == null ? null : live.getVersion(),
                 lastRound,
                 leftOut.count(),
-                canary == null ? null : canary.version());
+                canary == null ? null : canary.version(),
+                selfTargets.size());
     }
 
     public RoundReport lastRound() {

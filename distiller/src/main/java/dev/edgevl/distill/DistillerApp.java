@@ -1,5 +1,6 @@
 package dev.edgevl.distill;
 
+import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.LabelEmbedding;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.TeacherEmbedding;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The distiller as a service: one consumer thread reads {@code models} and {@code labels.embedded} to their ends,
  * then {@code teacher.embeddings} from the beginning (rebuilding the replay buffer exactly as it was), and keeps
- * following all three; {@link Distiller} trains on its own thread. No consumer group and no committed offsets: the
+ * following all three, and {@code frames.paired} from five minutes back for cross-modal self-distillation when
+ * {@code distill.self-targets} is on; {@link Distiller} trains on its own thread. No consumer group and no committed offsets: the
  * buffer is a function of the topic, which is what makes a restart lose nothing.
  */
 public final class DistillerApp implements AutoCloseable {
@@ -51,6 +53,8 @@ public final class DistillerApp implements AutoCloseable {
     static final RequiredTopics REQUIRED_TOPICS =
             RequiredTopics.of("The distiller", Topics.TEACHER_EMBEDDINGS, Topics.LABELS_EMBEDDED, Topics.MODELS);
     static final List<String> TOPICS = REQUIRED_TOPICS.names();
+    /** How far back in {@code frames.paired} the pool for cross-modal self-distillation is refilled from at start. */
+    static final Duration PAIRS_LOOKBACK = Duration.ofMinutes(5);
 
     private final DistillerConfig config;
     private final Distiller distiller;
@@ -60,6 +64,7 @@ public final class DistillerApp implements AutoCloseable {
     private final Deserializer<TeacherEmbedding> embeddings;
     private final Deserializer<LabelEmbedding> labels;
     private final Deserializer<ModelVersion> models;
+    private final Deserializer<FramePair> pairs;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile Throwable failure;
@@ -89,6 +94,7 @@ public final class DistillerApp implements AutoCloseable {
         this.embeddings = serdes.valueSerde(Topics.TEACHER_EMBEDDINGS).deserializer();
         this.labels = serdes.valueSerde(Topics.LABELS_EMBEDDED).deserializer();
         this.models = serdes.valueSerde(Topics.MODELS).deserializer();
+        this.pairs = serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer();
         this.thread = new Thread(this::run, "edgevl-distiller");
         thread.setDaemon(true);
     }
@@ -104,6 +110,10 @@ public final class DistillerApp implements AutoCloseable {
         Map<String, Object> client = KafkaSettings.clientProperties(settings, bootstrap);
         try (Admin admin = Admin.create(client)) {
             REQUIRED_TOPICS.check(admin, ADMIN_TIMEOUT);
+            if (config.selfTargets().enabled()) {
+                RequiredTopics.of("The distiller (distill.self-targets)", Topics.FRAMES_PAIRED)
+                        .check(admin, ADMIN_TIMEOUT);
+            }
         }
         AvroSerdes serdes = AvroSerdes.fromSettings(settings);
         HealthServer endpoint = HealthServer.start(settings, "the distiller");
@@ -145,8 +155,11 @@ public final class DistillerApp implements AutoCloseable {
             List<TopicPartition> frames = partitions(Topics.TEACHER_EMBEDDINGS.name());
             List<TopicPartition> all = new ArrayList<>(control);
             all.addAll(frames);
+            List<TopicPartition> paired = distiller.readsPairs() ? partitions(Topics.FRAMES_PAIRED.name()) : List.of();
+            all.addAll(paired);
             consumer.assign(all);
             consumer.seekToBeginning(frames);
+            seekBack(paired, PAIRS_LOOKBACK);
             Map<TopicPartition, Long> framesEnd = consumer.endOffsets(frames, ADMIN_TIMEOUT);
             long lastLog = System.nanoTime();
             while (!stopping) {
@@ -185,10 +198,31 @@ public final class DistillerApp implements AutoCloseable {
         }
     }
 
+    /** Each partition to its first record of the last {@code lookback}, or to its end when it has none. */
+    private void seekBack(List<TopicPartition> partitions, Duration lookback) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        long since = System.currentTimeMillis() - lookback.toMillis();
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(p -> times.put(p, since));
+        consumer.offsetsForTimes(times, ADMIN_TIMEOUT).forEach((p, found) -> {
+            if (found == null) {
+                consumer.seekToEnd(List.of(p));
+            } else {
+                consumer.seek(p, found.offset());
+            }
+        });
+    }
+
     private void dispatch(ConsumerRecord<String, byte[]> record) {
         String topic = record.topic();
         try {
-            if (topic.equals(Topics.TEACHER_EMBEDDINGS.name())) {
+            if (topic.equals(Topics.FRAMES_PAIRED.name())) {
+                if (record.value() != null) {
+                    distiller.onPair(pairs.deserialize(topic, record.value()));
+                }
+            } else if (topic.equals(Topics.TEACHER_EMBEDDINGS.name())) {
                 if (record.value() != null) {
                     distiller.onTeacherEmbedding(embeddings.deserialize(topic, record.value()));
                 }
@@ -224,11 +258,13 @@ public final class DistillerApp implements AutoCloseable {
                 .map(e -> (e.getKey().isEmpty() ? "(no labels)" : e.getKey()) + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         LOG.info(
-                "Distiller: {} training / {} held-out pairs [{}], {} new since the last round, live {}, {}.",
+                "Distiller: {} training / {} held-out pairs [{}], {} new since the last round, {} pairs for"
+                        + " cross-modal self-distillation, live {}, {}.",
                 s.train(),
                 s.heldOut(),
                 labels,
                 s.newSamples(),
+                s.selfTargetPairs(),
                 (s.liveVersion() == null ? "none" : "v" + s.liveVersion())
                         + (s.canaryVersion() == null ? "" : ", canary v" + s.canaryVersion()),
                 s.phase());

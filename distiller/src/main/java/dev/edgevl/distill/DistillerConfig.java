@@ -27,6 +27,7 @@ import java.util.List;
  * @param anchorShare share of every stage-1 epoch made of replayed anchor pairs ({@link AnchorPairs})
  * @param backstop the collapse backstop ({@link Backstop})
  * @param rollout how a promoted version reaches the fleet ({@link Rollout})
+ * @param selfTargets cross-modal self-distillation for modalities version 0 never learnt ({@link SelfTargets})
  * @param minRgbBrightness pairs whose RGB frame's mean level (0..1) is below this are not learnt from: the teacher only
  *     sees RGB, and its embedding of a dark frame is no target (0 keeps them all)
  */
@@ -46,7 +47,24 @@ public record DistillerConfig(
         StartFrom startFrom,
         double anchorShare,
         Backstop backstop,
-        Rollout rollout) {
+        Rollout rollout,
+        SelfTargets selfTargets) {
+
+    /**
+     * Cross-modal self-distillation ({@link SelfTargetPool}): a share of every stream pair of a modality the anchor
+     * pairs do not cover is kept, and each round trains that modality's own graph on them too, with the live student's
+     * embedding of the pair's RGB frame as the target.
+     *
+     * @param sampleRate share of such pairs kept (by a hash of the pair)
+     * @param capacity pairs kept per modality, the newest; 0 turns it off
+     * @param confidentShare share of the kept pairs a round trains on, those whose RGB frame the live student labels
+     *     most confidently first (EdgeVL's τ applied to the student's own labels)
+     */
+    public record SelfTargets(double sampleRate, int capacity, double confidentShare) {
+        public boolean enabled() {
+            return capacity > 0 && sampleRate > 0;
+        }
+    }
 
     /**
      * The staged rollout: a promoted version goes first to at most {@code share} of the known devices (chosen by a
@@ -164,6 +182,13 @@ public record DistillerConfig(
                     + " images get a graph of their own in the bundle, interpolated by this share, because there is"
                     + " nothing known to protect there; the other modalities keep distill.stage1.interpolation. At or"
                     + " below that share every modality runs one graph.");
+    public static final ConfigOption<RoundSettings.OwnGraphTraining> OWN_GRAPH_TRAINING = ConfigOption.enumeration(
+            "distill.stage1.own-graph-training",
+            RoundSettings.OwnGraphTraining.class,
+            RoundSettings.OwnGraphTraining.ALONE,
+            "How a round trains the graph of a modality of its own: alone (a stage 1 of its own on that modality's images"
+                    + " only, from the round's starting weights, batch norms learning that modality's statistics) or"
+                    + " joint (the round's one stage 1 on every modality, statistics re-estimated afterwards).");
     public static final ConfigOption<Integer> QAT_STEPS = ConfigOption.integer(
             "distill.stage2.steps",
             120,
@@ -288,6 +313,24 @@ public record DistillerConfig(
             "Pairs whose RGB frame's mean level (0..1) is below this are not learnt from: the teacher sees only RGB, and its embedding of a"
                     + " dark frame (night, a covered lens) is no target. 0 keeps every pair.");
 
+    public static final ConfigOption<Double> SELF_TARGET_RATE = ConfigOption.decimal(
+            "distill.self-targets.sample-rate",
+            0.25,
+            "Share of the stream's pairs of a modality the anchor pairs do not cover (thermal) that the distiller keeps,"
+                    + " routed to the teacher or not, to train that modality's own graph on with the live student's"
+                    + " embedding of the pair's RGB frame as the target (cross-modal self-distillation).");
+    public static final ConfigOption<Integer> SELF_TARGET_CAPACITY = ConfigOption.integer(
+            "distill.self-targets.capacity",
+            1024,
+            "Such pairs kept per modality, the newest; 0 turns cross-modal self-distillation off (the distiller then"
+                    + " does not read frames.paired).");
+
+    public static final ConfigOption<Double> SELF_TARGET_CONFIDENT_SHARE = ConfigOption.decimal(
+            "distill.self-targets.confident-share",
+            1.0,
+            "Share of those pairs a round trains on: the ones whose RGB frame the live student labels most confidently"
+                    + " (its zero-shot probability over the live labels) first. 1 trains on all.");
+
     public static final List<ConfigOption<?>> OPTIONS = List.of(
             FAMILY,
             STORE_DIR,
@@ -304,6 +347,7 @@ public record DistillerConfig(
             LEARNING_RATE,
             INTERPOLATION,
             NEW_MODALITY_INTERPOLATION,
+            OWN_GRAPH_TRAINING,
             QAT_STEPS,
             STAGE2_LEARNING_RATE,
             BATCH,
@@ -330,7 +374,10 @@ public record DistillerConfig(
             ROLLOUT_SHARE,
             ROLLOUT_WATCH,
             ROLLOUT_MAX_WATCH,
-            ROLLOUT_MIN_PAIRS);
+            ROLLOUT_MIN_PAIRS,
+            SELF_TARGET_RATE,
+            SELF_TARGET_CAPACITY,
+            SELF_TARGET_CONFIDENT_SHARE);
 
     public DistillerConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
@@ -412,7 +459,8 @@ public record DistillerConfig(
                         stage2Rate,
                         newModalityInterpolation,
                         minPerLabel,
-                        minPerModality),
+                        minPerModality,
+                        settings.get(OWN_GRAPH_TRAINING)),
                 gate(settings),
                 settings.get(LOG_INTERVAL),
                 settings.get(INITIAL_WEIGHTS),
@@ -420,7 +468,18 @@ public record DistillerConfig(
                 settings.get(START_FROM),
                 settings.get(ANCHOR_SHARE),
                 backstop(settings),
-                rollout(settings));
+                rollout(settings),
+                selfTargets(settings));
+    }
+
+    private static SelfTargets selfTargets(Settings settings) {
+        double rate = settings.get(SELF_TARGET_RATE);
+        int capacity = settings.get(SELF_TARGET_CAPACITY);
+        SELF_TARGET_RATE.check(rate >= 0 && rate <= 1, "must be between 0 and 1");
+        SELF_TARGET_CAPACITY.check(capacity >= 0, "must not be negative");
+        double confident = settings.get(SELF_TARGET_CONFIDENT_SHARE);
+        SELF_TARGET_CONFIDENT_SHARE.check(confident > 0 && confident <= 1, "must be above 0 and at most 1");
+        return new SelfTargets(rate, capacity, confident);
     }
 
     private static Rollout rollout(Settings settings) {
@@ -483,6 +542,7 @@ public record DistillerConfig(
                 startFrom,
                 anchorShare,
                 backstop,
-                rollout);
+                rollout,
+                selfTargets);
     }
 }

@@ -17,9 +17,11 @@ final class OwnGraphs {
      * "no better" rejected at {@code alpha}. True when it has no graphs of its own, where the gate's verdict alone
      * decides. With graphs of their own there is another way to ship what a new modality learnt (the live shared graph
      * with the candidate's own), so the graph every known modality runs changes only on evidence: label-free agreement
-     * a few points up on a couple of hundred pairs has come with ground-truth losses of 2-6 points on depth.
+     * a few points up on a couple of hundred pairs has come with ground-truth losses of 2-6 points on depth. A group of
+     * fewer than {@code minPairs} (the gate's {@code distill.gate.min-per-modality}) is left out: depth's 0.514 against
+     * 0.351 on 37 held-out pairs shipped a shared graph that cost depth 1.3 points.
      */
-    static boolean sharedGains(Gate.Verdict verdict, Set<Modality> own, double alpha) {
+    static boolean sharedGains(Gate.Verdict verdict, Set<Modality> own, double alpha, int minPairs) {
         if (own.isEmpty()) {
             return true;
         }
@@ -30,7 +32,8 @@ final class OwnGraphs {
                 int candidate = 0;
                 int other = 0;
                 for (Map.Entry<String, PairedAgreement> g : c.groups().entrySet()) {
-                    if (own.stream().noneMatch(m -> m.name().equals(g.getKey()))) {
+                    if (own.stream().noneMatch(m -> m.name().equals(g.getKey()))
+                            && g.getValue().n() >= minPairs) {
                         n += g.getValue().n();
                         both += g.getValue().both();
                         candidate += g.getValue().candidateOnly();
@@ -45,16 +48,19 @@ final class OwnGraphs {
 
     /**
      * Whether the candidate agrees with the teacher more often than the live version on the held-out pairs of every
-     * modality it has a graph of its own for: a version that only matches the live one is not worth a rollout.
+     * modality it has a graph of its own for, judged on at least {@code minPairs} of them (the gate's
+     * {@code distill.gate.min-per-modality}): a version that only matches the live one is not worth a rollout, and a
+     * lead on a dozen pairs is noise (a first thermal graph that led 0.333 to 0.133 on 15 pairs cost thermal 1.7 points
+     * of ground truth on the devices that ran it).
      */
-    static boolean gains(Gate.Verdict verdict, Set<Modality> own) {
+    static boolean gains(Gate.Verdict verdict, Set<Modality> own, int minPairs) {
         for (Gate.Comparison c : verdict.comparisons()) {
             if (!c.key().equals("vsLive")) {
                 continue;
             }
             for (Modality m : own) {
                 PairedAgreement group = c.groups().get(m.name());
-                if (group == null || !(group.candidateRate() > group.otherRate())) {
+                if (group == null || group.n() < minPairs || !(group.candidateRate() > group.otherRate())) {
                     return false;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.edgevl.distill;
 
+import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
@@ -53,11 +54,16 @@ final class PairTensors {
      * @throws dev.edgevl.model.preprocess.FrameFormatException when either frame cannot become an input
      */
     double check(TeacherEmbedding record) {
-        FramePreprocessor.toInput(record.getPair().getAux(), spec);
-        if (record.getPair().getRgb() == null) {
+        return check(record.getPair());
+    }
+
+    /** The same for a pair alone. */
+    double check(FramePair pair) {
+        FramePreprocessor.toInput(pair.getAux(), spec);
+        if (pair.getRgb() == null) {
             return Double.NaN;
         }
-        float[] rgb = FramePreprocessor.toInput(record.getPair().getRgb(), spec);
+        float[] rgb = FramePreprocessor.toInput(pair.getRgb(), spec);
         float[] mean = spec.mean();
         float[] std = spec.std();
         int plane = spec.planeSize();

@@ -8,7 +8,7 @@ import java.util.List;
  * embeddings arrive), stage-1 epochs, the batch, stage-2 steps, the pseudo-label fraction τ, the base seed and stage 1's
  * peak learning rate, and the share of a warm-started round's change of the weights it keeps ({@code interpolation};
  * {@code newModalityInterpolation} for the own graphs of modalities the anchor pairs do not cover), and the samples
- * each pseudo-label and each non-RGB modality gets at least ({@link RoundMix}).
+ * each pseudo-label and each non-RGB modality gets at least ({@link RoundMix}), and how such own graphs are trained.
  */
 public record RoundSettings(
         int inputSize,
@@ -24,7 +24,17 @@ public record RoundSettings(
         double stage2LearningRate,
         double newModalityInterpolation,
         int minPerLabel,
-        int minPerModality) {
+        int minPerModality,
+        OwnGraphTraining ownGraphTraining) {
+
+    /** How the graph of a modality of its own is trained in a round. */
+    public enum OwnGraphTraining {
+        /** From the round's one stage 1 on every modality, batch-norm statistics then re-estimated on its images. */
+        JOINT,
+        /** By a stage 1 of its own on that modality's images alone, from the round's starting weights. */
+        ALONE
+    }
+
     public RoundSettings {
         blocks = List.copyOf(blocks);
         if (inputSize < 16
@@ -39,7 +49,8 @@ public record RoundSettings(
                 || !(stage2LearningRate > 0 && stage2LearningRate < 1)
                 || !(newModalityInterpolation >= 0 && newModalityInterpolation <= 1)
                 || minPerLabel < 0
-                || minPerModality < 0) {
+                || minPerModality < 0
+                || ownGraphTraining == null) {
             throw new IllegalArgumentException("invalid round settings");
         }
     }
@@ -60,7 +71,8 @@ public record RoundSettings(
                 stage2LearningRate,
                 newModalityInterpolation,
                 minPerLabel,
-                minPerModality);
+                minPerModality,
+                ownGraphTraining);
     }
 
     /** Whether modalities the anchor pairs do not cover get graphs of their own, kept further from the start. */

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -79,6 +80,9 @@ public final class TrainingRound {
 
     /**
      * @param train the samples to train on (the buffer's training slice and replayed anchor pairs)
+     * @param selfTargets pairs of the modalities with own graphs whose targets are the live student's embeddings of
+     *     their RGB frames ({@link SelfTargetPool}): the own graphs train on them; the shared graph too when own graphs
+     *     are trained jointly
      * @param warmStart the stage-1 weights to start from (v0's or the live version's), or null to start fresh
      * @param seed this round's seed
      * @param newModalities modalities the anchor pairs do not cover: with a warm start, each gets a graph of its own
@@ -86,6 +90,7 @@ public final class TrainingRound {
      */
     Result run(
             List<ReplayBuffer.Sample> train,
+            List<ReplayBuffer.Sample> selfTargets,
             LabelSet labels,
             byte[] warmStart,
             long seed,
@@ -100,14 +105,17 @@ public final class TrainingRound {
         long started = System.nanoTime();
         Set<Modality> ownModalities =
                 warmStart != null && settings.ownGraphsForNewModalities() ? newModalities : Set.of();
-        Stage1 first = stage1(train, warmStart, seed, metrics, ownModalities);
+        boolean alone = settings.ownGraphTraining() == RoundSettings.OwnGraphTraining.ALONE;
+        List<ReplayBuffer.Sample> forOwnGraphs = new ArrayList<>(train);
+        forOwnGraphs.addAll(selfTargets);
+        Stage1 first = stage1(alone ? train : forOwnGraphs, forOwnGraphs, warmStart, seed, metrics, ownModalities);
         byte[] weights = first.weights();
         FoldedStudent folded = first.folded();
         metrics.put("stage1.seconds", seconds(started));
 
         FoldedStudent calibrated = calibrate(folded, train, seed);
         Map<Modality, FoldedStudent> own = new EnumMap<>(Modality.class);
-        first.ownGraphs().forEach((m, graph) -> own.put(m, calibrateOn(graph, ofModality(train, m), seed)));
+        first.ownGraphs().forEach((m, graph) -> own.put(m, calibrateOn(graph, ofModality(forOwnGraphs, m), seed)));
         if (!own.isEmpty()) {
             metrics.put("stage1.ownGraphs", (double) own.size());
             metrics.put("stage1.newModalityInterpolation", settings.newModalityInterpolation());
@@ -128,11 +136,16 @@ public final class TrainingRound {
 
     /** Stage 1 alone: the network's weights (to continue from) and its folded form (to quantize). */
     Stage1 stage1(List<ReplayBuffer.Sample> train, byte[] warmStart, long seed, Map<String, Double> metrics) {
-        return stage1(train, warmStart, seed, metrics, Set.of());
+        return stage1(train, train, warmStart, seed, metrics, Set.of());
     }
 
+    /**
+     * @param train what the round's one stage 1 trains on
+     * @param forOwnGraphs where the own graphs' images (and, trained alone, their samples) come from
+     */
     private Stage1 stage1(
             List<ReplayBuffer.Sample> train,
+            List<ReplayBuffer.Sample> forOwnGraphs,
             byte[] warmStart,
             long seed,
             Map<String, Double> metrics,
@@ -159,13 +172,17 @@ public final class TrainingRound {
             metrics.put("stage1.loss", lastEpochLoss);
             Map<Modality, FoldedStudent> own = new EnumMap<>(Modality.class);
             double kept = 1;
-            if (!ownModalities.isEmpty()) {
+            if (!ownModalities.isEmpty() && settings.ownGraphTraining() == RoundSettings.OwnGraphTraining.ALONE) {
+                for (Modality m : ownModalities) {
+                    own.put(m, trainedAlone(m, ofModality(forOwnGraphs, m), warmStart, spec, seed, metrics));
+                }
+            } else if (!ownModalities.isEmpty()) {
                 // Interpolation composes: keeping a of the change, then b/a of what is left, keeps b of it.
                 kept = settings.newModalityInterpolation();
                 trainer.interpolateTowards(warmStart, (float) kept);
                 byte[] newModalityWeights = trainer.weights();
                 for (Modality m : ownModalities) {
-                    own.put(m, withStatisticsOf(newModalityWeights, spec, ofModality(train, m), seed));
+                    own.put(m, withStatisticsOf(newModalityWeights, spec, ofModality(forOwnGraphs, m), seed));
                 }
             }
             if (warmStart != null && settings.interpolation() < kept) {
@@ -175,6 +192,52 @@ public final class TrainingRound {
             return new Stage1(
                     trainer.weights(), StudentFolding.fold(trainer.model().getBlock(), spec), own);
         }
+    }
+
+    /**
+     * A modality's own graph by a stage 1 of its own: from the round's starting weights, on that modality's images
+     * alone (each regressed to its sample's target), batch norms learning its statistics as they train, which are then
+     * re-estimated under the final weights; interpolated towards the start by the new-modality share.
+     */
+    private FoldedStudent trainedAlone(
+            Modality modality,
+            List<ReplayBuffer.Sample> samples,
+            byte[] warmStart,
+            StudentSpec spec,
+            long seed,
+            Map<String, Double> metrics) {
+        int batch = Math.min(settings.batch(), samples.size());
+        byte[] weights;
+        try (DistillationTrainer trainer = new DistillationTrainer(
+                StudentNetwork.build(spec, false),
+                spec.inputSize(),
+                stage1Config(samples.size(), RunSeeds.derive(seed, modality.name())),
+                warmStart)) {
+            Random random = new Random(RunSeeds.derive(seed, "stage1-shuffle-" + modality));
+            int perEpoch = Math.max(1, samples.size() / batch);
+            double lastEpochLoss = 0;
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                int[] order = Shuffle.permutation(samples.size(), random);
+                double loss = 0;
+                for (int s = 0; s < perEpoch; s++) {
+                    List<ReplayBuffer.Sample> picked = new ArrayList<>(batch);
+                    for (int i = s * batch; i < (s + 1) * batch; i++) {
+                        picked.add(samples.get(order[i]));
+                    }
+                    float[][] targets =
+                            picked.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
+                    loss += trainer.step(tensors.images(picked, 0, batch, true), targets, spec.inputSize());
+                }
+                lastEpochLoss = loss / perEpoch;
+                listener.progress(
+                        STAGE_1 + " " + modality.name().toLowerCase(Locale.ROOT), epoch + 1, settings.epochs());
+            }
+            metrics.put("stage1." + modality.name() + ".samples", (double) samples.size());
+            metrics.put("stage1." + modality.name() + ".loss", lastEpochLoss);
+            trainer.interpolateTowards(warmStart, (float) settings.newModalityInterpolation());
+            weights = trainer.weights();
+        }
+        return withStatisticsOf(weights, spec, samples, seed);
     }
 
     /** Images a modality's own graph re-estimates its batch-norm statistics on, at most. */

@@ -212,6 +212,62 @@ class ContinualDistillIT {
         }
     }
 
+    @Test
+    void theDistillerKeepsUnroutedThermalPairsOfFramesPairedFromBeforeItStartedAndAfter() throws Exception {
+        Path initial = store.resolve("initial");
+        Settings settings = Settings.of(Map.of(
+                "distill.store.dir", store.resolve("self").toString(),
+                "distill.student.input-size", "16",
+                "distill.student.stem", "4",
+                "distill.student.blocks", "8/2,16/2",
+                "distill.initial-weights", initial.toString(),
+                "distill.self-targets.sample-rate", "1"));
+        InitialWeights.train(
+                        TestSamples.stream("cam-0", 0, 40, i -> i % 4),
+                        DistillerConfig.from(settings).round(),
+                        1,
+                        RoundListener.NONE,
+                        Map.of())
+                .save(initial);
+        AnchorPairs.save(TestSamples.stream("cam-9", 5000, 5040, i -> i % 4), initial); // depth anchors
+        DevKeys keys = DevKeys.loadOrCreate(store.resolve("self-keys"));
+
+        producePairs(0, 20); // five minutes back is far enough: these are read too
+        try (DistillerApp distiller =
+                DistillerApp.start(settings, kafka.bootstrapServers(), keys.keyPair(), RoundListener.NONE)) {
+            distiller.awaitCaughtUp(Duration.ofSeconds(30));
+            producePairs(20, 50);
+            awaitThat(
+                    () -> distiller.distiller().status().selfTargetPairs() == 50,
+                    "the 50 thermal pairs are kept, the depth pairs not (anchors cover depth)");
+            Thread.sleep(500);
+            assertThat(distiller.distiller().status().selfTargetPairs()).isEqualTo(50);
+            assertThat(distiller.undecodable()).isZero();
+        }
+    }
+
+    /** Thermal pairs {@code from}..{@code to}-1 of cam-4 and as many depth pairs of cam-5 on frames.paired. */
+    private void producePairs(int from, int to) throws Exception {
+        var pairs = serdes.valueSerde(Topics.FRAMES_PAIRED).serializer();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = from; i < to; i++) {
+                for (var pair : List.of(
+                        TestSamples.thermal(TestSamples.sample("cam-4", i, i % 4))
+                                .getPair(),
+                        TestSamples.sample("cam-5", i, i % 4).getPair())) {
+                    producer.send(new ProducerRecord<>(
+                            Topics.FRAMES_PAIRED.name(),
+                            pair.getDeviceId(),
+                            pairs.serialize(Topics.FRAMES_PAIRED.name(), pair)));
+                }
+            }
+            producer.flush();
+        }
+    }
+
     private void publishModel(ModelVersion record) throws Exception {
         try (KafkaProducer<String, ModelVersion> producer = new KafkaProducer<>(
                 Map.of(

@@ -680,9 +680,14 @@ class DistillerTest {
 
     /** Initial weights trained on 64 depth pairs for {@code epochs}, with 80 RGB + depth anchor pairs beside them. */
     private Path initialWithDepthAnchors(int epochs) throws Exception {
-        Path saved = dir.resolve("initial");
+        return initialWithDepthAnchors(64, epochs);
+    }
+
+    /** Initial weights trained on {@code pairs} depth pairs for {@code epochs}, with 80 anchor pairs beside them. */
+    private Path initialWithDepthAnchors(int pairs, int epochs) throws Exception {
+        Path saved = dir.resolve("initial-" + pairs + "-" + epochs);
         InitialWeights.train(
-                        TestSamples.stream("cam-0", 0, 64, i -> i % 4),
+                        TestSamples.stream("cam-0", 0, pairs, i -> i % 4),
                         tinyConfig(dir.resolve("a"), Map.of()).round(),
                         epochs,
                         RoundListener.NONE,
@@ -777,8 +782,14 @@ class DistillerTest {
     @Test
     void aSharedGraphThatShipsKeepsTheLiveThermalGraphWhenItsOwnIsNoBetter() throws Exception {
         Path saved = initialWithDepthAnchors(1);
+        // the rules of what ships are under test here, not how the thermal graph trains: joint training learns these
+        // thermal patterns from a one-epoch v0 in six epochs by a wider margin than training alone does
         DistillerConfig config = tinyConfig(
-                dir.resolve("b"), Map.of("distill.initial-weights", saved.toString(), "distill.stage1.epochs", "6"));
+                dir.resolve("b"),
+                Map.of(
+                        "distill.initial-weights", saved.toString(),
+                        "distill.stage1.epochs", "6",
+                        "distill.stage1.own-graph-training", "joint"));
         try (Distiller d = distiller(config, RoundListener.NONE)) {
             roundOnShuffledDepthAndNewThermal(d, config);
             ModelVersion v1 = published.get(published.size() - 1);
@@ -851,6 +862,103 @@ class DistillerTest {
                     .as("weights of another layout are not used")
                     .containsEntry("train.warmStart", 0.0);
         }
+    }
+
+    @Test
+    void unroutedThermalPairsTeachTheThermalGraphWhatTheLiveStudentSeesInTheirRgbFrames() throws Exception {
+        Path saved = initialWithDepthAnchors(256, 40); // a v0 that reads the photos well
+        Map<String, Double> agreement = new java.util.HashMap<>();
+        for (String capacity : List.of("0", "2000")) {
+            DistillerConfig config = tinyConfig(
+                    dir.resolve("self-" + capacity),
+                    Map.of(
+                            "distill.initial-weights",
+                            saved.toString(),
+                            "distill.self-targets.capacity",
+                            capacity,
+                            "distill.self-targets.sample-rate",
+                            "1"));
+            try (Distiller d = distiller(config, RoundListener.NONE)) {
+                ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+                d.onModel(config.family(), v0);
+                feed(d, "cam-1", 0, 60);
+                for (int i = 60; i < 200; i++) { // few teacher pairs of thermal patterns v0 never saw
+                    d.onTeacherEmbedding(TestSamples.distinctThermal("cam-3", i, i % 4));
+                }
+                int kept = 0;
+                for (int i = 1000; i < 1600; i++) { // many more the teacher never embedded
+                    kept += d.onPair(TestSamples.distinctThermal("cam-4", i, i % 4)
+                                    .getPair())
+                            ? 1
+                            : 0;
+                }
+                assertThat(d.onPair(TestSamples.sample("cam-1", 5000, 0).getPair()))
+                        .as("depth, which the anchor pairs cover, is not pooled")
+                        .isFalse();
+                assertThat(d.onPair(TestSamples.thermal(TestSamples.dark(TestSamples.sample("cam-4", 5001, 0)))
+                                .getPair()))
+                        .as("a dark RGB frame is no target")
+                        .isFalse();
+                assertThat(kept).isEqualTo(capacity.equals("0") ? 0 : 600);
+                assertThat(d.maybeStartRound()).isTrue();
+                d.awaitRound(ROUND_TIMEOUT);
+                Map<String, Double> m = d.lastRound().metrics();
+                assertThat(m).containsEntry("train.selfTargetSamples", capacity.equals("0") ? 0.0 : 600.0);
+                if (!capacity.equals("0")) {
+                    assertThat(m.get("train.selfTargets.THERMAL.rgbAgreement"))
+                            .as("v0 reads the photos better than the thermal images: it may teach them")
+                            .isGreaterThan(m.get("train.selfTargets.THERMAL.agreement"));
+                }
+                agreement.put(capacity, m.get("gate.vsLive.THERMAL.candidate"));
+            }
+        }
+        assertThat(agreement.get("2000"))
+                .as("thermal agreement with the teacher on held-out pairs, with and without the pool: %s", agreement)
+                .isGreaterThan(agreement.get("0"));
+    }
+
+    @Test
+    void aStudentThatReadsTheModalityBetterThanItsPhotosDoesNotTeachIt() throws Exception {
+        Path saved = initialWithDepthAnchors(3);
+        DistillerConfig config = tinyConfig(
+                dir.resolve("self"),
+                Map.of("distill.initial-weights", saved.toString(), "distill.self-targets.sample-rate", "1"));
+        try (Distiller d = distiller(config, RoundListener.NONE)) {
+            ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+            d.onModel(config.family(), v0);
+            feed(d, "cam-1", 0, 60);
+            // thermal pairs whose photos show the next class: the student's reading of them misleads
+            for (int i = 60; i < 200; i++) {
+                d.onTeacherEmbedding(misleadingPhoto(TestSamples.distinctThermal("cam-3", i, i % 4)));
+            }
+            for (int i = 1000; i < 1300; i++) {
+                assertThat(d.onPair(misleadingPhoto(TestSamples.distinctThermal("cam-4", i, i % 4))
+                                .getPair()))
+                        .isTrue();
+            }
+            assertThat(d.status().selfTargetPairs()).isEqualTo(300);
+            assertThat(d.maybeStartRound()).isTrue();
+            d.awaitRound(ROUND_TIMEOUT);
+            Map<String, Double> m = d.lastRound().metrics();
+            assertThat(m.get("train.selfTargets.THERMAL.rgbAgreement"))
+                    .isLessThanOrEqualTo(m.get("train.selfTargets.THERMAL.agreement"));
+            assertThat(m).containsEntry("train.selfTargetSamples", 0.0);
+        }
+    }
+
+    /** The same pair with the photo of the next class in place of its own (the teacher's embedding unchanged). */
+    private static TeacherEmbedding misleadingPhoto(TeacherEmbedding sample) {
+        var aux = sample.getPair().getAux();
+        int c = TestSamples.LABELS.size();
+        int next = (int) ((aux.getSequence() % c + 1) % c);
+        var photo = TestSamples.sample(aux.getDeviceId(), aux.getSequence(), next)
+                .getPair()
+                .getRgb();
+        return TeacherEmbedding.newBuilder(sample)
+                .setPair(dev.edgevl.avro.FramePair.newBuilder(sample.getPair())
+                        .setRgb(photo)
+                        .build())
+                .build();
     }
 
     @Test

@@ -50,26 +50,32 @@ class OwnGraphsTest {
 
     @Test
     void theSharedGraphChangesOnlyWhenShownBetterWhereItServesWhateverThermalDoes() {
-        assertThat(OwnGraphs.sharedGains(vsLive(15, 2, 0, 9), THERMAL, 0.1)).isTrue();
-        assertThat(OwnGraphs.sharedGains(vsLive(6, 5, 0, 0), THERMAL, 0.1))
+        assertThat(OwnGraphs.sharedGains(vsLive(15, 2, 0, 9), THERMAL, 0.1, 50)).isTrue();
+        assertThat(OwnGraphs.sharedGains(vsLive(6, 5, 0, 0), THERMAL, 0.1, 50))
                 .as("a point ahead on a handful of discordant pairs is not shown")
                 .isFalse();
-        assertThat(OwnGraphs.sharedGains(vsLive(4, 5, 20, 0), THERMAL, 0.1))
+        assertThat(OwnGraphs.sharedGains(vsLive(4, 5, 20, 0), THERMAL, 0.1, 50))
                 .as("thermal's gain does not count for the shared graph")
                 .isFalse();
-        assertThat(OwnGraphs.sharedGains(vsLive(4, 5, 20, 0), Set.of(), 0.1))
+        assertThat(OwnGraphs.sharedGains(vsLive(4, 5, 20, 0), Set.of(), 0.1, 50))
                 .as("without graphs of its own the candidate is one graph, judged whole by the gate")
                 .isTrue();
+        assertThat(OwnGraphs.sharedGains(vsLive(15, 2, 0, 9), THERMAL, 0.1, 58))
+                .as("a group of fewer pairs than the gate needs for a modality is not judged")
+                .isFalse();
     }
 
     @Test
-    void ownGraphsGainOnlyWhenTheyAgreeWithTheTeacherMoreOftenThanLiveOnTheirModality() {
-        assertThat(OwnGraphs.gains(vsLive(0, 9, 3, 2), THERMAL)).isTrue();
-        assertThat(OwnGraphs.gains(vsLive(9, 0, 2, 2), THERMAL))
+    void ownGraphsGainOnlyWhenTheyAgreeWithTheTeacherMoreOftenThanLiveOnEnoughPairsOfTheirModality() {
+        assertThat(OwnGraphs.gains(vsLive(0, 9, 3, 2), THERMAL, 45)).isTrue();
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 2, 2), THERMAL, 44))
                 .as("as good is not a gain")
                 .isFalse();
-        assertThat(OwnGraphs.gains(vsLive(9, 0, 1, 2), THERMAL)).isFalse();
-        assertThat(OwnGraphs.gains(vsLive(9, 0, 3, 2), Set.of(Modality.NIR)))
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 1, 2), THERMAL, 43)).isFalse();
+        assertThat(OwnGraphs.gains(vsLive(0, 9, 3, 2), THERMAL, 46))
+                .as("a lead on fewer pairs than the gate needs for a modality is not judged")
+                .isFalse();
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 3, 2), Set.of(Modality.NIR), 1))
                 .as("no pairs of the modality: nothing shows a gain")
                 .isFalse();
     }

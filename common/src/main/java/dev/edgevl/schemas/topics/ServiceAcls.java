@@ -83,7 +83,13 @@ public final class ServiceAcls {
                 internalTopics(out, principal);
             }
             case DISTILLER -> {
-                reads(out, principal, Topics.TEACHER_EMBEDDINGS, Topics.LABELS_EMBEDDED, Topics.MODELS);
+                reads(
+                        out,
+                        principal,
+                        Topics.TEACHER_EMBEDDINGS,
+                        Topics.LABELS_EMBEDDED,
+                        Topics.MODELS,
+                        Topics.FRAMES_PAIRED);
                 writes(out, principal, Topics.MODELS);
             }
             case DEVICE -> {

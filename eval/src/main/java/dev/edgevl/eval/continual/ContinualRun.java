@@ -239,6 +239,7 @@ public final class ContinualRun {
 
     private void onPair(FramePair p) {
         tally.onPair(p);
+        distiller.onPair(p);
         batch.add(p);
     }
 

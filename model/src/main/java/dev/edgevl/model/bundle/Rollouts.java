@@ -91,6 +91,20 @@ public final class Rollouts {
     }
 
     /**
+     * Whether a canary of {@code threshold} holds a device that carries one of {@code modalities}, by the modalities
+     * each device is known to send: a version that changes only those modalities' graphs shows nothing new on a canary
+     * without one.
+     */
+    public static boolean canaryCarries(
+            java.util.Map<String, ? extends java.util.Collection<dev.edgevl.avro.Modality>> devices,
+            double threshold,
+            java.util.Collection<dev.edgevl.avro.Modality> modalities) {
+        return devices.entrySet().stream()
+                .anyMatch(e ->
+                        inCanary(e.getKey(), threshold) && e.getValue().stream().anyMatch(modalities::contains));
+    }
+
+    /**
      * Which of the two records a device runs: the canary while it is active, the device is in its share and it is not
      * the fleet-wide version already; otherwise the fleet-wide record (null when there is none).
      */

@@ -71,9 +71,7 @@ public final class DistillationTrainer implements AutoCloseable {
 
     /** One update on a batch; returns the batch's loss before the update. */
     public float step(PairBatch batch) {
-        checkNotFinished();
         int n = batch.size();
-        int s = batch.imageSize();
         int d = batch.embeddingDim();
         float[] images = new float[2 * batch.rgb().length];
         System.arraycopy(batch.rgb(), 0, images, 0, batch.rgb().length);
@@ -83,10 +81,33 @@ public final class DistillationTrainer implements AutoCloseable {
             System.arraycopy(batch.teacher()[i], 0, targets, i * d, d);
             System.arraycopy(batch.teacher()[i], 0, targets, (n + i) * d, d);
         }
+        return update(images, targets, 2 * n, batch.imageSize(), d);
+    }
+
+    /**
+     * One update on images of one modality alone (N×3×S×S, preprocessed), each regressed to its target (N×D): for a
+     * graph that serves that modality only.
+     */
+    public float step(float[] images, float[][] targets, int imageSize) {
+        int n = targets.length;
+        int d = targets[0].length;
+        if (images.length != n * 3 * imageSize * imageSize) {
+            throw new IllegalArgumentException(
+                    n + " targets need " + n + " images of 3x" + imageSize + "x" + imageSize);
+        }
+        float[] flat = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(targets[i], 0, flat, i * d, d);
+        }
+        return update(images, flat, n, imageSize, d);
+    }
+
+    private float update(float[] images, float[] targets, int count, int s, int d) {
+        checkNotFinished();
         float loss;
         try (NDManager step = trainer.getManager().newSubManager()) {
-            NDArray x = step.create(images, new Shape(2L * n, 3, s, s));
-            NDArray t = step.create(targets, new Shape(2L * n, d));
+            NDArray x = step.create(images, new Shape(count, 3, s, s));
+            NDArray t = step.create(targets, new Shape(count, d));
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDArray predicted = trainer.forward(new NDList(x)).singletonOrThrow();
                 NDArray value = config.loss().of(predicted, t);

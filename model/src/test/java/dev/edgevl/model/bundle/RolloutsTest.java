@@ -2,6 +2,7 @@ package dev.edgevl.model.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.Rollout;
 import dev.edgevl.avro.RolloutStage;
@@ -77,6 +78,25 @@ class RolloutsTest {
         List<String> hundred = IntStream.range(0, 100).mapToObj(i -> "cam-" + i).toList();
         double ten = Rollouts.threshold(hundred, 0.1);
         assertThat(hundred.stream().filter(d -> Rollouts.inCanary(d, ten))).hasSize(10);
+    }
+
+    @Test
+    void aCanaryCarriesAModalityOnlyWhenOneOfItsDevicesSendsIt() {
+        Map<String, java.util.Set<Modality>> fleet = Map.of(
+                "dev-1", java.util.Set.of(Modality.DEPTH), // position 0.0138: in any canary here
+                "dev-0", java.util.Set.of(Modality.DEPTH, Modality.THERMAL),
+                "dev-2", java.util.Set.of(Modality.THERMAL),
+                "dev-3", java.util.Set.of(Modality.DEPTH));
+        double quarter = Rollouts.threshold(fleet.keySet(), 0.25);
+        assertThat(fleet.keySet().stream().filter(d -> Rollouts.inCanary(d, quarter)))
+                .containsExactly("dev-1");
+        assertThat(Rollouts.canaryCarries(fleet, quarter, List.of(Modality.THERMAL)))
+                .isFalse();
+        assertThat(Rollouts.canaryCarries(fleet, quarter, List.of(Modality.DEPTH)))
+                .isTrue();
+        assertThat(Rollouts.canaryCarries(fleet, 1.0, List.of(Modality.THERMAL)))
+                .isTrue();
+        assertThat(Rollouts.canaryCarries(fleet, quarter, List.of())).isFalse();
     }
 
     @Test
