@@ -556,7 +556,7 @@ public final class Distiller implements AutoCloseable {
             if (!ownGraphs.isEmpty() && liveNow != null) {
                 boolean sharedGains =
                         OwnGraphs.sharedGains(verdict, ownGraphs.keySet(), gate.alpha(), gate.minPerGroup());
-                boolean ownGain = OwnGraphs.gains(verdict, ownGraphs.keySet(), gate.minPerGroup());
+                boolean ownGain = OwnGraphs.gains(verdict, ownGraphs.keySet(), gate.alpha());
                 if (!(verdict.promote() && sharedGains && ownGain)) {
                     Optional<Gate.Verdict> keptOwn =
                             sharedGains ? withLiveOwnGraphs(onnx, ownGraphs, gatePairs, liveNow) : Optional.empty();
@@ -1180,7 +1180,7 @@ public final class Distiller implements AutoCloseable {
         }
         byte[] shared = live.get().entryFile();
         Gate.Verdict verdict = judge(shared, ownGraphs, gatePairs, new LinkedHashMap<>());
-        if (!verdict.promote() || !OwnGraphs.gains(verdict, ownGraphs.keySet(), gate.minPerGroup())) {
+        if (!verdict.promote() || !OwnGraphs.gains(verdict, ownGraphs.keySet(), gate.alpha())) {
             return Optional.empty();
         }
         try {

@@ -66,17 +66,38 @@ class OwnGraphsTest {
     }
 
     @Test
-    void ownGraphsGainOnlyWhenTheyAgreeWithTheTeacherMoreOftenThanLiveOnEnoughPairsOfTheirModality() {
-        assertThat(OwnGraphs.gains(vsLive(0, 9, 3, 2), THERMAL, 45)).isTrue();
-        assertThat(OwnGraphs.gains(vsLive(9, 0, 2, 2), THERMAL, 44))
+    void ownGraphsGainOnlyWhenShownToAgreeWithTheTeacherMoreOftenThanLiveOnTheirModality() {
+        assertThat(OwnGraphs.gains(vsLive(0, 9, 12, 2), THERMAL, 0.1)).isTrue();
+        assertThat(OwnGraphs.gains(vsLive(0, 9, 3, 2), THERMAL, 0.1))
+                .as("a point ahead on a handful of discordant pairs is not shown")
+                .isFalse();
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 2, 2), THERMAL, 0.1))
                 .as("as good is not a gain")
                 .isFalse();
-        assertThat(OwnGraphs.gains(vsLive(9, 0, 1, 2), THERMAL, 43)).isFalse();
-        assertThat(OwnGraphs.gains(vsLive(0, 9, 3, 2), THERMAL, 46))
-                .as("a lead on fewer pairs than the gate needs for a modality is not judged")
-                .isFalse();
-        assertThat(OwnGraphs.gains(vsLive(9, 0, 3, 2), Set.of(Modality.NIR), 1))
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 1, 2), THERMAL, 0.1)).isFalse();
+        assertThat(OwnGraphs.gains(vsLive(9, 0, 3, 2), Set.of(Modality.NIR), 0.1))
                 .as("no pairs of the modality: nothing shows a gain")
                 .isFalse();
+    }
+
+    @Test
+    void ownGraphsAreNotJudgedOnFewerPairsThanTheTestNeeds() {
+        List<Boolean> candidate = new ArrayList<>();
+        List<Boolean> live = new ArrayList<>();
+        List<String> group = new ArrayList<>();
+        for (int i = 0; i < OwnGraphs.MIN_PAIRS - 1; i++) { // the candidate right on every one, live on none
+            candidate.add(true);
+            live.add(false);
+            group.add("THERMAL");
+        }
+        boolean[] c = new boolean[candidate.size()];
+        boolean[] l = new boolean[live.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = candidate.get(i);
+            l[i] = live.get(i);
+        }
+        Gate.Comparison comparison = Gate.Comparison.of("live v3", "vsLive", c, l, group.toArray(String[]::new));
+        Gate.Verdict verdict = new Gate.Verdict(true, 1, 0, 1, c.length, List.of(comparison), "promoted");
+        assertThat(OwnGraphs.gains(verdict, THERMAL, 0.1)).isFalse();
     }
 }
