@@ -19,6 +19,11 @@ class OwnGraphsTest {
         List<String> group = new ArrayList<>();
         add(candidate, live, group, "ANCHOR", anchorCandidateOnly, anchorLiveOnly);
         add(candidate, live, group, "THERMAL", thermalCandidateOnly, thermalLiveOnly);
+        return verdict(candidate, live, group);
+    }
+
+    /** A promoted verdict whose only comparison, against live v3, is these pair-by-pair outcomes. */
+    private static Gate.Verdict verdict(List<Boolean> candidate, List<Boolean> live, List<String> group) {
         boolean[] c = new boolean[candidate.size()];
         boolean[] l = new boolean[live.size()];
         for (int i = 0; i < c.length; i++) {
@@ -90,14 +95,7 @@ class OwnGraphsTest {
             live.add(false);
             group.add("THERMAL");
         }
-        boolean[] c = new boolean[candidate.size()];
-        boolean[] l = new boolean[live.size()];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = candidate.get(i);
-            l[i] = live.get(i);
-        }
-        Gate.Comparison comparison = Gate.Comparison.of("live v3", "vsLive", c, l, group.toArray(String[]::new));
-        Gate.Verdict verdict = new Gate.Verdict(true, 1, 0, 1, c.length, List.of(comparison), "promoted");
-        assertThat(OwnGraphs.gains(verdict, THERMAL, 0.1)).isFalse();
+        assertThat(OwnGraphs.gains(verdict(candidate, live, group), THERMAL, 0.1))
+                .isFalse();
     }
 }
