@@ -12,6 +12,7 @@ import dev.edgevl.model.bundle.BundleException;
 import dev.edgevl.model.bundle.BundleManifest;
 import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.Digests;
 import dev.edgevl.model.bundle.ModelBundle;
 import dev.edgevl.model.bundle.ModelStore;
 import dev.edgevl.model.bundle.ModelVersions;
@@ -528,9 +529,10 @@ public final class Distiller implements AutoCloseable {
             List<ReplayBuffer.Sample> train = withReplayedAnchors(snapshot, seed, metrics);
             Set<Modality> newModalities = newModalities(snapshot, metrics);
             List<ReplayBuffer.Sample> studentTaught = selfTargets(pool, newModalities, liveNow, snapshot, metrics);
+            Map<Modality, byte[]> ownStarts = liveOwnWeights(newModalities, liveNow);
             TrainingRound.Result result;
             try {
-                result = round.run(train, studentTaught, snapshot.labels(), warm, seed, newModalities);
+                result = round.run(train, studentTaught, snapshot.labels(), warm, seed, newModalities, ownStarts);
             } catch (IllegalArgumentException e) {
                 if (warm == null || !String.valueOf(e.getMessage()).contains("do not fit")) {
                     throw e;
@@ -538,13 +540,16 @@ public final class Distiller implements AutoCloseable {
                 LOG.warn(
                         "The live version's weights do not fit the configured student ({}); training from fresh weights.",
                         e.getMessage());
-                result = round.run(train, studentTaught, snapshot.labels(), null, seed, newModalities);
+                result = round.run(train, studentTaught, snapshot.labels(), null, seed, newModalities, Map.of());
             }
             metrics.putAll(result.metrics());
             phase = "gate";
             byte[] onnx = OnnxExporter.exportInt8(result.student());
             Map<Modality, byte[]> ownGraphs = new EnumMap<>(Modality.class);
             result.ownGraphs().forEach((m, student) -> ownGraphs.put(m, OnnxExporter.exportInt8(student)));
+            for (Map.Entry<Modality, byte[]> w : result.ownWeights().entrySet()) {
+                checkpoints.put(Digests.sha256Hex(ownGraphs.get(w.getKey())), w.getValue());
+            }
             GatePairs gatePairs = gatePairs(snapshot, liveNow);
             Gate.Verdict verdict = judge(onnx, ownGraphs, gatePairs, metrics);
             byte[] sharedGraph = onnx;
@@ -1214,6 +1219,25 @@ public final class Distiller implements AutoCloseable {
         ownGraphs.clear();
         ownGraphs.putAll(liveRuns);
         return Optional.of(verdict);
+    }
+
+    /**
+     * With {@code distill.stage1.own-graph-start=live}, the training weights behind the graph the live version runs for
+     * each of {@code modalities}, where that is an own graph whose checkpoint (named by the graph's SHA-256) the store
+     * holds; a modality without one starts from the round's starting weights.
+     */
+    private Map<Modality, byte[]> liveOwnWeights(Set<Modality> modalities, ModelVersion liveNow) throws IOException {
+        if (modalities.isEmpty() || config.round().ownGraphStart() != RoundSettings.OwnGraphStart.LIVE) {
+            return Map.of();
+        }
+        Optional<ModelBundle> live = liveBundle(liveNow);
+        Map<Modality, byte[]> out = new EnumMap<>(Modality.class);
+        if (live.isPresent()) {
+            for (Modality m : modalities) {
+                checkpoints.get(Digests.sha256Hex(live.get().entryFile(m))).ifPresent(w -> out.put(m, w));
+            }
+        }
+        return out;
     }
 
     /** The live version's verified bundle from the store, to combine its graphs with a candidate's; empty when unreadable. */

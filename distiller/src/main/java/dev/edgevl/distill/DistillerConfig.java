@@ -189,6 +189,19 @@ public record DistillerConfig(
             "How a round trains the graph of a modality of its own: alone (a stage 1 of its own on that modality's images"
                     + " only, from the round's starting weights, batch norms learning that modality's statistics) or"
                     + " joint (the round's one stage 1 on every modality, statistics re-estimated afterwards).");
+    public static final ConfigOption<Integer> OWN_GRAPH_EPOCHS = ConfigOption.integer(
+            "distill.stage1.own-graph-epochs",
+            0,
+            "Passes over its modality's samples (teacher pairs and self-targets) that an own graph trained alone makes per"
+                    + " round; 0: as many as distill.stage1.epochs.");
+    public static final ConfigOption<RoundSettings.OwnGraphStart> OWN_GRAPH_START = ConfigOption.enumeration(
+            "distill.stage1.own-graph-start",
+            RoundSettings.OwnGraphStart.class,
+            RoundSettings.OwnGraphStart.LIVE,
+            "What an own graph trained alone starts each round from: live (the weights behind the live version's graph for"
+                    + " that modality, when it has one, so what earlier rounds taught it is kept and built on; the gate"
+                    + " still ships it only when shown better than the live one) or anchor (the round's starting weights,"
+                    + " every round).");
     public static final ConfigOption<Integer> QAT_STEPS = ConfigOption.integer(
             "distill.stage2.steps",
             120,
@@ -321,9 +334,9 @@ public record DistillerConfig(
                     + " embedding of the pair's RGB frame as the target (cross-modal self-distillation).");
     public static final ConfigOption<Integer> SELF_TARGET_CAPACITY = ConfigOption.integer(
             "distill.self-targets.capacity",
-            1024,
-            "Such pairs kept per modality, the newest; 0 turns cross-modal self-distillation off (the distiller then"
-                    + " does not read frames.paired).");
+            4096,
+            "Such pairs kept per modality, the newest (4,096 pairs of 64x64 RGB and thermal frames hold about 80 MB);"
+                    + " 0 turns cross-modal self-distillation off (the distiller then does not read frames.paired).");
 
     public static final ConfigOption<Double> SELF_TARGET_CONFIDENT_SHARE = ConfigOption.decimal(
             "distill.self-targets.confident-share",
@@ -348,6 +361,8 @@ public record DistillerConfig(
             INTERPOLATION,
             NEW_MODALITY_INTERPOLATION,
             OWN_GRAPH_TRAINING,
+            OWN_GRAPH_EPOCHS,
+            OWN_GRAPH_START,
             QAT_STEPS,
             STAGE2_LEARNING_RATE,
             BATCH,
@@ -416,6 +431,8 @@ public record DistillerConfig(
         int batch = settings.get(BATCH);
         double fraction = settings.get(PSEUDO_LABEL_FRACTION);
         EPOCHS.check(epochs >= 1, "must be at least 1");
+        int ownGraphEpochs = settings.get(OWN_GRAPH_EPOCHS);
+        OWN_GRAPH_EPOCHS.check(ownGraphEpochs >= 0, "must not be negative");
         double learningRate = settings.get(LEARNING_RATE);
         LEARNING_RATE.check(learningRate > 0 && learningRate < 1, "must be between 0 and 1, exclusive");
         double interpolation = settings.get(INTERPOLATION);
@@ -460,7 +477,9 @@ public record DistillerConfig(
                         newModalityInterpolation,
                         minPerLabel,
                         minPerModality,
-                        settings.get(OWN_GRAPH_TRAINING)),
+                        settings.get(OWN_GRAPH_TRAINING),
+                        ownGraphEpochs == 0 ? epochs : ownGraphEpochs,
+                        settings.get(OWN_GRAPH_START)),
                 gate(settings),
                 settings.get(LOG_INTERVAL),
                 settings.get(INITIAL_WEIGHTS),

@@ -8,7 +8,8 @@ import java.util.List;
  * embeddings arrive), stage-1 epochs, the batch, stage-2 steps, the pseudo-label fraction τ, the base seed and stage 1's
  * peak learning rate, and the share of a warm-started round's change of the weights it keeps ({@code interpolation};
  * {@code newModalityInterpolation} for the own graphs of modalities the anchor pairs do not cover), and the samples
- * each pseudo-label and each non-RGB modality gets at least ({@link RoundMix}), and how such own graphs are trained.
+ * each pseudo-label and each non-RGB modality gets at least ({@link RoundMix}), and how such own graphs are trained (with how many
+ * epochs of their own, and from what, when trained alone).
  */
 public record RoundSettings(
         int inputSize,
@@ -25,7 +26,9 @@ public record RoundSettings(
         double newModalityInterpolation,
         int minPerLabel,
         int minPerModality,
-        OwnGraphTraining ownGraphTraining) {
+        OwnGraphTraining ownGraphTraining,
+        int ownGraphEpochs,
+        OwnGraphStart ownGraphStart) {
 
     /** How the graph of a modality of its own is trained in a round. */
     public enum OwnGraphTraining {
@@ -33,6 +36,17 @@ public record RoundSettings(
         JOINT,
         /** By a stage 1 of its own on that modality's images alone, from the round's starting weights. */
         ALONE
+    }
+
+    /** What an own graph trained alone starts a round from. */
+    public enum OwnGraphStart {
+        /** The round's starting weights (version 0's under {@code distill.round.start-from=anchor}). */
+        ANCHOR,
+        /**
+         * The weights behind the live version's own graph for that modality, when it has one and the store holds them:
+         * the graph keeps what earlier rounds taught it and learns from each round's pairs on top.
+         */
+        LIVE
     }
 
     public RoundSettings {
@@ -50,7 +64,9 @@ public record RoundSettings(
                 || !(newModalityInterpolation >= 0 && newModalityInterpolation <= 1)
                 || minPerLabel < 0
                 || minPerModality < 0
-                || ownGraphTraining == null) {
+                || ownGraphTraining == null
+                || ownGraphEpochs < 1
+                || ownGraphStart == null) {
             throw new IllegalArgumentException("invalid round settings");
         }
     }
@@ -72,7 +88,9 @@ public record RoundSettings(
                 newModalityInterpolation,
                 minPerLabel,
                 minPerModality,
-                ownGraphTraining);
+                ownGraphTraining,
+                ownGraphEpochs,
+                ownGraphStart);
     }
 
     /** Whether modalities the anchor pairs do not cover get graphs of their own, kept further from the start. */

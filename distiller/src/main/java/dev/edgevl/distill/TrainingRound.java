@@ -57,14 +57,17 @@ public final class TrainingRound {
      * @param metrics training figures (losses, sample counts, seconds), named plainly
      * @param ownGraphs quantization-ready students for the modalities that run a graph of their own: stage 1
      *     interpolated by {@code distill.stage1.new-modality-interpolation}, post-training int8; empty when none does
+     * @param ownWeights the stage-1 weights behind each own graph trained alone, for a later round to continue from
      */
     public record Result(
             FoldedStudent student,
             byte[] weights,
             Map<String, Double> metrics,
-            Map<Modality, FoldedStudent> ownGraphs) {
+            Map<Modality, FoldedStudent> ownGraphs,
+            Map<Modality, byte[]> ownWeights) {
         public Result {
             ownGraphs = Map.copyOf(ownGraphs);
+            ownWeights = Map.copyOf(ownWeights);
         }
     }
 
@@ -87,6 +90,8 @@ public final class TrainingRound {
      * @param seed this round's seed
      * @param newModalities modalities the anchor pairs do not cover: with a warm start, each gets a graph of its own
      *     that keeps more of the round's change (when the settings ask for more)
+     * @param ownStarts for an own graph trained alone, the weights to start from instead of {@code warmStart} (the
+     *     weights behind the live version's graph for that modality); a modality not in it starts from {@code warmStart}
      */
     Result run(
             List<ReplayBuffer.Sample> train,
@@ -94,7 +99,8 @@ public final class TrainingRound {
             LabelSet labels,
             byte[] warmStart,
             long seed,
-            Set<Modality> newModalities) {
+            Set<Modality> newModalities,
+            Map<Modality, byte[]> ownStarts) {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("a round needs training samples");
         }
@@ -108,14 +114,16 @@ public final class TrainingRound {
         boolean alone = settings.ownGraphTraining() == RoundSettings.OwnGraphTraining.ALONE;
         List<ReplayBuffer.Sample> forOwnGraphs = new ArrayList<>(train);
         forOwnGraphs.addAll(selfTargets);
-        Stage1 first = stage1(alone ? train : forOwnGraphs, forOwnGraphs, warmStart, seed, metrics, ownModalities);
+        Stage1 first =
+                stage1(alone ? train : forOwnGraphs, forOwnGraphs, warmStart, ownStarts, seed, metrics, ownModalities);
         byte[] weights = first.weights();
         FoldedStudent folded = first.folded();
         metrics.put("stage1.seconds", seconds(started));
 
         FoldedStudent calibrated = calibrate(folded, train, seed);
         Map<Modality, FoldedStudent> own = new EnumMap<>(Modality.class);
-        first.ownGraphs().forEach((m, graph) -> own.put(m, calibrateOn(graph, ofModality(forOwnGraphs, m), seed)));
+        first.ownGraphs()
+                .forEach((m, graph) -> own.put(m, calibrateOn(graph.folded(), ofModality(forOwnGraphs, m), seed)));
         if (!own.isEmpty()) {
             metrics.put("stage1.ownGraphs", (double) own.size());
             metrics.put("stage1.newModalityInterpolation", settings.newModalityInterpolation());
@@ -125,18 +133,32 @@ public final class TrainingRound {
         long stage2Started = System.nanoTime();
         FoldedStudent result = stage2(calibrated, train, labels, seed, metrics);
         metrics.put("stage2.seconds", seconds(stage2Started));
-        return new Result(result, weights, metrics, own);
+        Map<Modality, byte[]> ownWeights = new EnumMap<>(Modality.class);
+        first.ownGraphs().forEach((m, graph) -> {
+            if (graph.weights() != null) {
+                ownWeights.put(m, graph.weights());
+            }
+        });
+        return new Result(result, weights, metrics, own, ownWeights);
     }
 
     /**
      * @param ownGraphs the folded student for each modality with a graph of its own (stage 1 interpolated by the
      *     new-modality share, batch-norm statistics of that modality's images); empty when there is none
      */
-    record Stage1(byte[] weights, FoldedStudent folded, Map<Modality, FoldedStudent> ownGraphs) {}
+    record Stage1(byte[] weights, FoldedStudent folded, Map<Modality, OwnGraph> ownGraphs) {}
+
+    /**
+     * One modality's own graph out of stage 1.
+     *
+     * @param weights the stage-1 weights it was folded from when it was trained alone (a later round may continue from
+     *     them); null when it shares the round's one stage 1
+     */
+    record OwnGraph(FoldedStudent folded, byte[] weights) {}
 
     /** Stage 1 alone: the network's weights (to continue from) and its folded form (to quantize). */
     Stage1 stage1(List<ReplayBuffer.Sample> train, byte[] warmStart, long seed, Map<String, Double> metrics) {
-        return stage1(train, train, warmStart, seed, metrics, Set.of());
+        return stage1(train, train, warmStart, Map.of(), seed, metrics, Set.of());
     }
 
     /**
@@ -147,6 +169,7 @@ public final class TrainingRound {
             List<ReplayBuffer.Sample> train,
             List<ReplayBuffer.Sample> forOwnGraphs,
             byte[] warmStart,
+            Map<Modality, byte[]> ownStarts,
             long seed,
             Map<String, Double> metrics,
             Set<Modality> ownModalities) {
@@ -170,11 +193,13 @@ public final class TrainingRound {
                 listener.progress(STAGE_1, epoch + 1, settings.epochs());
             }
             metrics.put("stage1.loss", lastEpochLoss);
-            Map<Modality, FoldedStudent> own = new EnumMap<>(Modality.class);
+            Map<Modality, OwnGraph> own = new EnumMap<>(Modality.class);
             double kept = 1;
             if (!ownModalities.isEmpty() && settings.ownGraphTraining() == RoundSettings.OwnGraphTraining.ALONE) {
                 for (Modality m : ownModalities) {
-                    own.put(m, trainedAlone(m, ofModality(forOwnGraphs, m), warmStart, spec, seed, metrics));
+                    byte[] start = ownStarts.getOrDefault(m, warmStart);
+                    metrics.put("stage1." + m.name() + ".fromLive", start == warmStart ? 0.0 : 1.0);
+                    own.put(m, trainedAlone(m, ofModality(forOwnGraphs, m), start, spec, seed, metrics));
                 }
             } else if (!ownModalities.isEmpty()) {
                 // Interpolation composes: keeping a of the change, then b/a of what is left, keeps b of it.
@@ -182,7 +207,11 @@ public final class TrainingRound {
                 trainer.interpolateTowards(warmStart, (float) kept);
                 byte[] newModalityWeights = trainer.weights();
                 for (Modality m : ownModalities) {
-                    own.put(m, withStatisticsOf(newModalityWeights, spec, ofModality(forOwnGraphs, m), seed));
+                    own.put(
+                            m,
+                            new OwnGraph(
+                                    withStatisticsOf(newModalityWeights, spec, ofModality(forOwnGraphs, m), seed),
+                                    null));
                 }
             }
             if (warmStart != null && settings.interpolation() < kept) {
@@ -195,11 +224,11 @@ public final class TrainingRound {
     }
 
     /**
-     * A modality's own graph by a stage 1 of its own: from the round's starting weights, on that modality's images
+     * A modality's own graph by a stage 1 of its own: from {@code warmStart} (the round's starting weights, or those behind the live own graph), on that modality's images
      * alone (each regressed to its sample's target), batch norms learning its statistics as they train, which are then
      * re-estimated under the final weights; interpolated towards the start by the new-modality share.
      */
-    private FoldedStudent trainedAlone(
+    private OwnGraph trainedAlone(
             Modality modality,
             List<ReplayBuffer.Sample> samples,
             byte[] warmStart,
@@ -216,7 +245,7 @@ public final class TrainingRound {
             Random random = new Random(RunSeeds.derive(seed, "stage1-shuffle-" + modality));
             int perEpoch = Math.max(1, samples.size() / batch);
             double lastEpochLoss = 0;
-            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            for (int epoch = 0; epoch < settings.ownGraphEpochs(); epoch++) {
                 int[] order = Shuffle.permutation(samples.size(), random);
                 double loss = 0;
                 for (int s = 0; s < perEpoch; s++) {
@@ -230,14 +259,14 @@ public final class TrainingRound {
                 }
                 lastEpochLoss = loss / perEpoch;
                 listener.progress(
-                        STAGE_1 + " " + modality.name().toLowerCase(Locale.ROOT), epoch + 1, settings.epochs());
+                        STAGE_1 + " " + modality.name().toLowerCase(Locale.ROOT), epoch + 1, settings.ownGraphEpochs());
             }
             metrics.put("stage1." + modality.name() + ".samples", (double) samples.size());
             metrics.put("stage1." + modality.name() + ".loss", lastEpochLoss);
             trainer.interpolateTowards(warmStart, (float) settings.newModalityInterpolation());
             weights = trainer.weights();
         }
-        return withStatisticsOf(weights, spec, samples, seed);
+        return new OwnGraph(withStatisticsOf(weights, spec, samples, seed), weights);
     }
 
     /** Images a modality's own graph re-estimates its batch-norm statistics on, at most. */

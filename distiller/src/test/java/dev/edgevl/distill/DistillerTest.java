@@ -9,6 +9,7 @@ import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.config.Settings;
 import dev.edgevl.model.bundle.BundleSigner;
 import dev.edgevl.model.bundle.BundleVerifier;
+import dev.edgevl.model.bundle.Digests;
 import dev.edgevl.model.bundle.DirectoryModelStore;
 import dev.edgevl.model.bundle.Keys;
 import dev.edgevl.model.bundle.ModelBundle;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -780,6 +782,49 @@ class DistillerTest {
     }
 
     @Test
+    void theNextRoundsThermalGraphContinuesFromTheLiveOneUnlessToldToStartFromTheAnchor() throws Exception {
+        Path saved = initialWithDepthAnchors(3);
+        Map<String, Double> lossByStart = new HashMap<>();
+        for (String start : List.of("live", "anchor")) {
+            DistillerConfig config = tinyConfig(
+                    dir.resolve("start-" + start),
+                    Map.of(
+                            "distill.initial-weights",
+                            saved.toString(),
+                            "distill.stage1.epochs",
+                            "6",
+                            "distill.stage1.own-graph-start",
+                            start));
+            try (Distiller d = distiller(config, RoundListener.NONE)) {
+                roundOnShuffledDepthAndNewThermal(d, config);
+                assertThat(d.lastRound().metrics()).containsEntry("stage1.THERMAL.fromLive", 0.0);
+                ModelVersion v1 = published.get(published.size() - 1);
+                assertThat(v1.getVersion())
+                        .as("verdict: %s", d.lastRound().verdict().reason())
+                        .isEqualTo(1);
+                byte[] liveThermal = storedBundle(config, v1).entryFile(Modality.THERMAL);
+                assertThat(Checkpoints.in(config.storeDir()).get(Digests.sha256Hex(liveThermal)))
+                        .as("the weights behind v1's thermal graph are kept, named by the graph")
+                        .isPresent();
+                d.onModel(config.family(), v1);
+
+                feedShuffled(d, "cam-1", 1000, 1150);
+                for (int i = 1150; i < 1450; i++) { // more of the same thermal patterns
+                    d.onTeacherEmbedding(TestSamples.distinctThermal("cam-3", i, i % 4));
+                }
+                assertThat(d.maybeStartRound()).isTrue();
+                d.awaitRound(ROUND_TIMEOUT);
+                Map<String, Double> m = d.lastRound().metrics();
+                assertThat(m).containsEntry("stage1.THERMAL.fromLive", start.equals("live") ? 1.0 : 0.0);
+                lossByStart.put(start, m.get("stage1.THERMAL.loss"));
+            }
+        }
+        assertThat(lossByStart.get("live"))
+                .as("continuing from the live thermal graph starts where the last round ended: %s", lossByStart)
+                .isLessThan(lossByStart.get("anchor"));
+    }
+
+    @Test
     void aSharedGraphThatShipsKeepsTheLiveThermalGraphWhenItsOwnIsNoBetter() throws Exception {
         Path saved = initialWithDepthAnchors(1);
         // the rules of what ships are under test here, not how the thermal graph trains: joint training learns these
@@ -867,7 +912,7 @@ class DistillerTest {
     @Test
     void unroutedThermalPairsTeachTheThermalGraphWhatTheLiveStudentSeesInTheirRgbFrames() throws Exception {
         Path saved = initialWithDepthAnchors(256, 40); // a v0 that reads the photos well
-        Map<String, Double> agreement = new java.util.HashMap<>();
+        Map<String, Double> agreement = new HashMap<>();
         for (String capacity : List.of("0", "2000")) {
             DistillerConfig config = tinyConfig(
                     dir.resolve("self-" + capacity),
