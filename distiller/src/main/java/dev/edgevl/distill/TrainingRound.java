@@ -122,8 +122,13 @@ public final class TrainingRound {
 
         FoldedStudent calibrated = calibrate(folded, train, seed);
         Map<Modality, FoldedStudent> own = new EnumMap<>(Modality.class);
-        first.ownGraphs()
-                .forEach((m, graph) -> own.put(m, calibrateOn(graph.folded(), ofModality(forOwnGraphs, m), seed)));
+        Map<Modality, byte[]> ownWeights = new EnumMap<>(Modality.class);
+        first.ownGraphs().forEach((m, graph) -> {
+            own.put(m, calibrateOn(graph.folded(), ofModality(forOwnGraphs, m), seed));
+            if (graph.weights() != null) {
+                ownWeights.put(m, graph.weights());
+            }
+        });
         if (!own.isEmpty()) {
             metrics.put("stage1.ownGraphs", (double) own.size());
             metrics.put("stage1.newModalityInterpolation", settings.newModalityInterpolation());
@@ -133,12 +138,6 @@ public final class TrainingRound {
         long stage2Started = System.nanoTime();
         FoldedStudent result = stage2(calibrated, train, labels, seed, metrics);
         metrics.put("stage2.seconds", seconds(stage2Started));
-        Map<Modality, byte[]> ownWeights = new EnumMap<>(Modality.class);
-        first.ownGraphs().forEach((m, graph) -> {
-            if (graph.weights() != null) {
-                ownWeights.put(m, graph.weights());
-            }
-        });
         return new Result(result, weights, metrics, own, ownWeights);
     }
 
