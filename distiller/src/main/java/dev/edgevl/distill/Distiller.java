@@ -6,6 +6,8 @@ import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.Rollout;
 import dev.edgevl.avro.RolloutStage;
+import dev.edgevl.avro.RouteReason;
+import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.model.bundle.BundleDelivery;
 import dev.edgevl.model.bundle.BundleException;
@@ -307,13 +309,17 @@ public final class Distiller implements AutoCloseable {
     /**
      * A pair of {@code frames.paired}, routed to the teacher or not: kept for cross-modal self-distillation when its
      * non-RGB modality is one the anchor pairs do not cover (version 0 never learnt it), it falls in the sample and its
-     * RGB frame is bright enough to be a target. Returns whether it was kept.
+     * RGB frame is bright enough to be a target; a pair of a modality the anchor pairs cover (depth) is offered as the
+     * companion of a kept pair of the same RGB frame instead. Returns whether it was kept (or taken as a companion).
      */
     public synchronized boolean onPair(FramePair pair) {
-        if (!config.selfTargets().enabled()
-                || anchors.isEmpty()
-                || anchorModalities.contains(pair.getAux().getModality())
-                || !selfTargets.wants(pair)) {
+        if (!config.selfTargets().enabled() || anchors.isEmpty()) {
+            return false;
+        }
+        if (anchorModalities.contains(pair.getAux().getModality())) {
+            return config.selfTargets().companions() && offerCompanion(pair);
+        }
+        if (!selfTargets.wants(pair)) {
             return false;
         }
         double brightness;
@@ -325,6 +331,18 @@ public final class Distiller implements AutoCloseable {
             return false;
         }
         return brightness >= config.minRgbBrightness() && selfTargets.offer(pair);
+    }
+
+    /** A pair of a modality the student was distilled on, as the companion of a kept pair of the same RGB frame. */
+    private boolean offerCompanion(FramePair pair) {
+        try {
+            tensors.checkFrame(pair.getAux());
+        } catch (IllegalArgumentException e) { // FrameFormatException among them
+            unreadable.incrementAndGet();
+            LOG.warn("Skipped an unreadable pair from {}: {}", pair.getDeviceId(), e.getMessage());
+            return false;
+        }
+        return selfTargets.offerCompanion(pair);
     }
 
     /** Whether the distiller wants {@code frames.paired} at all (cross-modal self-distillation is on). */
@@ -453,7 +471,7 @@ public final class Distiller implements AutoCloseable {
                 liveNow == null ? "fresh weights" : "live v" + liveNow.getVersion());
         Map<String, Set<Modality>> known = new LinkedHashMap<>();
         devices.forEach((device, modalities) -> known.put(device, EnumSet.copyOf(modalities)));
-        List<FramePair> pool = selfTargets.pairs(EnumSet.allOf(Modality.class));
+        List<SelfTargetPool.Entry> pool = selfTargets.entries(EnumSet.allOf(Modality.class));
         running = roundThread.submit(() -> runRound(snapshot, pool, liveNow, dataWatermark, reason, known));
         return true;
     }
@@ -512,7 +530,7 @@ public final class Distiller implements AutoCloseable {
 
     private void runRound(
             ReplayBuffer.Snapshot snapshot,
-            List<FramePair> pool,
+            List<SelfTargetPool.Entry> pool,
             ModelVersion liveNow,
             long dataWatermark,
             String reason,
@@ -965,10 +983,11 @@ public final class Distiller implements AutoCloseable {
      * A modality learns from the student only where the student is the better teacher for it: on the buffer's teacher
      * pairs, the live version's RGB embeddings must agree with the teacher more often than its embeddings of that
      * modality do (on at least {@value #MIN_SELF_TARGET_EVIDENCE} of them); a student that reads RGB badly would teach
-     * its own mistakes.
+     * its own mistakes. A pair with a companion frame gets its target by the rule {@link #companionRule} picks for the
+     * companion's modality.
      */
     private List<ReplayBuffer.Sample> selfTargets(
-            List<FramePair> pool,
+            List<SelfTargetPool.Entry> pool,
             Set<Modality> newModalities,
             ModelVersion liveNow,
             ReplayBuffer.Snapshot snapshot,
@@ -985,10 +1004,14 @@ public final class Distiller implements AutoCloseable {
         float[][] targets;
         try (LiveModel model = LiveModel.load(loadable.get(), verifier, 1)) {
             Set<Modality> taught = betterTaughtByRgb(model, newModalities, snapshot, metrics);
-            pairs = pool.stream()
-                    .filter(p -> taught.contains(p.getAux().getModality()))
+            List<SelfTargetPool.Entry> entries = pool.stream()
+                    .filter(e -> taught.contains(e.pair().getAux().getModality()))
                     .toList();
+            pairs = entries.stream().map(SelfTargetPool.Entry::pair).toList();
             targets = embedRgb(model, pairs);
+            if (config.selfTargets().companions()) {
+                withCompanions(model, entries, targets, snapshot, metrics);
+            }
         }
         List<Integer> kept = new ArrayList<>();
         double share = config.selfTargets().confidentShare();
@@ -1018,6 +1041,115 @@ public final class Distiller implements AutoCloseable {
             metrics.put("train.selfTargetsFromVersion", (double) liveNow.getVersion());
         }
         return out;
+    }
+
+    /**
+     * Replaces the targets of the entries with a companion frame by what the companion's modality's rule makes of the
+     * student's embeddings of both frames; per companion modality, how many pairs had one and which rule it took go into
+     * the metrics ({@code train.selfTargets.companion.<M>.*}).
+     */
+    private static void withCompanions(
+            LiveModel model,
+            List<SelfTargetPool.Entry> entries,
+            float[][] targets,
+            ReplayBuffer.Snapshot snapshot,
+            Map<String, Double> metrics) {
+        Map<Modality, List<Integer>> byModality = new EnumMap<>(Modality.class);
+        for (int i = 0; i < entries.size(); i++) {
+            SensorFrame companion = entries.get(i).companion();
+            if (companion != null) {
+                byModality
+                        .computeIfAbsent(companion.getModality(), m -> new ArrayList<>())
+                        .add(i);
+            }
+        }
+        byModality.forEach((m, rows) -> {
+            String key = "train.selfTargets.companion." + m;
+            metrics.put(key + ".pairs", (double) rows.size());
+            CompanionTargets.Rule rule = companionRule(model, m, snapshot, metrics);
+            metrics.put(key + ".rule", (double) rule.ordinal());
+            double evidence = metrics.getOrDefault(key + ".evidence", 0.0);
+            LOG.info(
+                    "Self-targets: {} of {} pooled pairs have a {} frame of the same moment; their targets come from {}"
+                            + " ({}).",
+                    rows.size(),
+                    entries.size(),
+                    m,
+                    switch (rule) {
+                        case RGB -> "the RGB frame alone";
+                        case MEAN -> "the mean of both frames";
+                        case COMPANION -> "the " + m + " frame alone";
+                    },
+                    evidence < CompanionTargets.MIN_EVIDENCE
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%.0f exploration pairs of %s, too few to judge the rule on",
+                                    evidence,
+                                    m)
+                            : String.format(
+                                    Locale.ROOT,
+                                    "agreement with the teacher on %.0f exploration pairs of %s: RGB %.3f, mean %.3f,"
+                                            + " %s %.3f",
+                                    evidence,
+                                    m,
+                                    metrics.get(key + ".rgbAgreement"),
+                                    metrics.get(key + ".meanAgreement"),
+                                    m,
+                                    metrics.get(key + ".agreement")));
+            if (rule == CompanionTargets.Rule.RGB) {
+                return;
+            }
+            float[][] companions = embedFrames(
+                    model, rows.stream().map(i -> entries.get(i).companion()).toList());
+            for (int k = 0; k < rows.size(); k++) {
+                int i = rows.get(k);
+                targets[i] = CompanionTargets.target(rule, targets[i], companions[k]);
+            }
+        });
+    }
+
+    /**
+     * How targets are made from a companion of this modality ({@link CompanionTargets#choose}): the mean, unless the
+     * buffer's exploration pairs of the modality (RGB and that modality's frame of one moment, the teacher's embedding of
+     * the RGB frame known) show another rule agreeing with the teacher more often. Only the uniform slice counts: the
+     * router sends the teacher the frames the student is unsure of <em>on that modality</em>, where its reading of the
+     * companion is at its worst (0.27-0.30 against 0.47-0.52 for the photos on the drift scenario's uncertainty-routed
+     * depth pairs).
+     */
+    private static CompanionTargets.Rule companionRule(
+            LiveModel model, Modality modality, ReplayBuffer.Snapshot snapshot, Map<String, Double> metrics) {
+        List<FramePair> pairs = new ArrayList<>();
+        List<float[]> teacherRows = new ArrayList<>();
+        for (List<ReplayBuffer.Sample> slice : List.of(snapshot.train(), snapshot.heldOut())) {
+            for (ReplayBuffer.Sample s : slice) {
+                if (s.record().getPair().getAux().getModality() == modality
+                        && s.record().getPair().getRgb() != null
+                        && s.record().getReasons().contains(RouteReason.EXPLORATION)) {
+                    pairs.add(s.record().getPair());
+                    teacherRows.add(s.teacher());
+                }
+            }
+        }
+        String key = "train.selfTargets.companion." + modality;
+        metrics.put(key + ".evidence", (double) pairs.size());
+        if (pairs.size() < CompanionTargets.MIN_EVIDENCE) {
+            return CompanionTargets.choose(pairs.size(), Double.NaN, Double.NaN, Double.NaN);
+        }
+        float[][] teacher = teacherRows.toArray(float[][]::new);
+        float[][] rgb = embedRgb(model, pairs);
+        float[][] companion =
+                embedFrames(model, pairs.stream().map(FramePair::getAux).toList());
+        float[][] mean = new float[rgb.length][];
+        for (int i = 0; i < rgb.length; i++) {
+            mean[i] = CompanionTargets.mean(rgb[i], companion[i]);
+        }
+        double rgbAgreement = Gate.rate(Gate.agrees(rgb, teacher, snapshot.labels()));
+        double meanAgreement = Gate.rate(Gate.agrees(mean, teacher, snapshot.labels()));
+        double companionAgreement = Gate.rate(Gate.agrees(companion, teacher, snapshot.labels()));
+        metrics.put(key + ".rgbAgreement", rgbAgreement);
+        metrics.put(key + ".meanAgreement", meanAgreement);
+        metrics.put(key + ".agreement", companionAgreement);
+        return CompanionTargets.choose(pairs.size(), rgbAgreement, meanAgreement, companionAgreement);
     }
 
     /** The modalities whose teacher pairs the live version reads worse than their RGB frames (the rule above). */
@@ -1050,15 +1182,22 @@ public final class Distiller implements AutoCloseable {
 
     /** A model's embeddings of the pairs' RGB frames, with its own preprocessing. */
     private static float[][] embedRgb(LiveModel model, List<FramePair> pairs) {
+        return embedFrames(model, pairs.stream().map(FramePair::getRgb).toList());
+    }
+
+    /** A model's embeddings of frames, each by its modality's graph, with the model's own preprocessing. */
+    private static float[][] embedFrames(LiveModel model, List<SensorFrame> frames) {
         InputSpec spec = model.spec();
-        float[][] out = new float[pairs.size()][];
-        for (int from = 0; from < pairs.size(); from += EVAL_CHUNK) {
-            int to = Math.min(pairs.size(), from + EVAL_CHUNK);
+        float[][] out = new float[frames.size()][];
+        for (int from = 0; from < frames.size(); from += EVAL_CHUNK) {
+            int to = Math.min(frames.size(), from + EVAL_CHUNK);
             float[] images = new float[(to - from) * spec.size()];
+            Modality[] modalities = new Modality[to - from];
             for (int i = from; i < to; i++) {
-                FramePreprocessor.toInput(pairs.get(i).getRgb(), spec, images, (i - from) * spec.size());
+                FramePreprocessor.toInput(frames.get(i), spec, images, (i - from) * spec.size());
+                modalities[i - from] = frames.get(i).getModality();
             }
-            System.arraycopy(model.embed(Modality.RGB, images, to - from), 0, out, from, to - from);
+            System.arraycopy(model.embed(modalities, images), 0, out, from, to - from);
         }
         return out;
     }

@@ -59,8 +59,11 @@ public record DistillerConfig(
      * @param capacity pairs kept per modality, the newest; 0 turns it off
      * @param confidentShare share of the kept pairs a round trains on, those whose RGB frame the live student labels
      *     most confidently first (EdgeVL's τ applied to the student's own labels)
+     * @param companions whether a kept pair's target may also come from the student's embedding of the frame of a
+     *     modality it was distilled on (depth) that was paired with the same RGB frame, when that is shown to agree with
+     *     the teacher more often
      */
-    public record SelfTargets(double sampleRate, int capacity, double confidentShare) {
+    public record SelfTargets(double sampleRate, int capacity, double confidentShare, boolean companions) {
         public boolean enabled() {
             return capacity > 0 && sampleRate > 0;
         }
@@ -344,6 +347,14 @@ public record DistillerConfig(
             "Share of those pairs a round trains on: the ones whose RGB frame the live student labels most confidently"
                     + " (its zero-shot probability over the live labels) first. 1 trains on all.");
 
+    public static final ConfigOption<Boolean> SELF_TARGET_COMPANIONS = ConfigOption.bool(
+            "distill.self-targets.companions",
+            true,
+            "Where the device also streams a modality the student was distilled on (depth) and frame sync paired that frame"
+                    + " with the same RGB frame, a kept pair's target is made from the live student's embeddings of both"
+                    + " (their mean, or the other frame's alone) when, on the buffer's teacher pairs of that modality,"
+                    + " that agrees with the teacher more often than the RGB embedding alone. false: the RGB frame's alone.");
+
     public static final List<ConfigOption<?>> OPTIONS = List.of(
             FAMILY,
             STORE_DIR,
@@ -392,7 +403,8 @@ public record DistillerConfig(
             ROLLOUT_MIN_PAIRS,
             SELF_TARGET_RATE,
             SELF_TARGET_CAPACITY,
-            SELF_TARGET_CONFIDENT_SHARE);
+            SELF_TARGET_CONFIDENT_SHARE,
+            SELF_TARGET_COMPANIONS);
 
     public DistillerConfig {
         FAMILY.check(family != null && !family.isBlank(), "must not be blank");
@@ -498,7 +510,7 @@ public record DistillerConfig(
         SELF_TARGET_CAPACITY.check(capacity >= 0, "must not be negative");
         double confident = settings.get(SELF_TARGET_CONFIDENT_SHARE);
         SELF_TARGET_CONFIDENT_SHARE.check(confident > 0 && confident <= 1, "must be above 0 and at most 1");
-        return new SelfTargets(rate, capacity, confident);
+        return new SelfTargets(rate, capacity, confident, settings.get(SELF_TARGET_COMPANIONS));
     }
 
     private static Rollout rollout(Settings settings) {

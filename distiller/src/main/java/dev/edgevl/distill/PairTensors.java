@@ -1,6 +1,7 @@
 package dev.edgevl.distill;
 
 import dev.edgevl.avro.FramePair;
+import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
@@ -55,6 +56,15 @@ final class PairTensors {
      */
     double check(TeacherEmbedding record) {
         return check(record.getPair());
+    }
+
+    /**
+     * Checks that one frame becomes an input.
+     *
+     * @throws dev.edgevl.model.preprocess.FrameFormatException when it cannot
+     */
+    void checkFrame(SensorFrame frame) {
+        FramePreprocessor.toInput(frame, spec);
     }
 
     /** The same for a pair alone. */

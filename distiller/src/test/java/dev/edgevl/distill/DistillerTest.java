@@ -2,9 +2,11 @@ package dev.edgevl.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.Modality;
 import dev.edgevl.avro.ModelVersion;
 import dev.edgevl.avro.RolloutStage;
+import dev.edgevl.avro.RouteReason;
 import dev.edgevl.avro.TeacherEmbedding;
 import dev.edgevl.config.Settings;
 import dev.edgevl.model.bundle.BundleSigner;
@@ -938,7 +940,7 @@ class DistillerTest {
                             : 0;
                 }
                 assertThat(d.onPair(TestSamples.sample("cam-1", 5000, 0).getPair()))
-                        .as("depth, which the anchor pairs cover, is not pooled")
+                        .as("depth, which the anchor pairs cover, is not pooled (nor anything's companion here)")
                         .isFalse();
                 assertThat(d.onPair(TestSamples.thermal(TestSamples.dark(TestSamples.sample("cam-4", 5001, 0)))
                                 .getPair()))
@@ -960,6 +962,91 @@ class DistillerTest {
         assertThat(agreement.get("2000"))
                 .as("thermal agreement with the teacher on held-out pairs, with and without the pool: %s", agreement)
                 .isGreaterThan(agreement.get("0"));
+    }
+
+    @Test
+    void aThermalPairWhoseMomentTheDepthCameraAlsoSawTakesItsTargetFromTheViewThatAgreesWithTheTeacher()
+            throws Exception {
+        Path saved = initialWithDepthAnchors(256, 40); // a v0 that reads photos and depth well
+        for (String companions : List.of("true", "false")) {
+            DistillerConfig config = tinyConfig(
+                    dir.resolve("companions-" + companions),
+                    Map.of(
+                            "distill.initial-weights",
+                            saved.toString(),
+                            "distill.self-targets.sample-rate",
+                            "1",
+                            "distill.self-targets.companions",
+                            companions));
+            try (Distiller d = distiller(config, RoundListener.NONE)) {
+                ModelVersion v0 = d.maybePublishInitial().orElseThrow();
+                d.onModel(config.family(), v0);
+                // depth pairs of the uniform slice whose photos mislead: there the depth frame, not the photo, matches
+                // the teacher; the uncertainty-routed ones (the same pictures) are no evidence of it
+                for (int i = 0; i < 60; i++) {
+                    d.onTeacherEmbedding(routed(
+                            misleadingPhoto(TestSamples.sample("cam-1", i, i % 4)),
+                            i < 40 ? RouteReason.EXPLORATION : RouteReason.LOW_MARGIN));
+                }
+                for (int i = 60; i < 200; i++) { // thermal images v0 cannot read at all: its photos teach them
+                    d.onTeacherEmbedding(noiseThermal("cam-3", i, i % 4));
+                }
+                int claimed = 0;
+                for (int i = 1000; i < 1300; i++) {
+                    // the device's depth frame of the same moment, before or after its thermal pair
+                    FramePair depth = TestSamples.sample("cam-4", i, i % 4).getPair();
+                    FramePair thermal = noiseThermal("cam-4", i, i % 4).getPair();
+                    if (i % 2 == 0) {
+                        claimed += d.onPair(depth) ? 1 : 0;
+                        assertThat(d.onPair(thermal)).isTrue();
+                    } else {
+                        assertThat(d.onPair(thermal)).isTrue();
+                        claimed += d.onPair(depth) ? 1 : 0;
+                    }
+                }
+                assertThat(claimed)
+                        .as("a depth frame arriving after its thermal pair is claimed by it")
+                        .isEqualTo(companions.equals("true") ? 150 : 0);
+                assertThat(d.maybeStartRound()).isTrue();
+                d.awaitRound(ROUND_TIMEOUT);
+                Map<String, Double> m = d.lastRound().metrics();
+                assertThat(m).as("%s", m).containsEntry("train.selfTargetSamples", 300.0);
+                if (companions.equals("true")) {
+                    assertThat(m).containsEntry("train.selfTargets.companion.DEPTH.pairs", 300.0);
+                    assertThat(m).containsEntry("train.selfTargets.companion.DEPTH.evidence", 40.0);
+                    assertThat(m.get("train.selfTargets.companion.DEPTH.agreement"))
+                            .as("v0's depth embeddings agree with the teacher where its photos mislead")
+                            .isGreaterThan(m.get("train.selfTargets.companion.DEPTH.rgbAgreement"));
+                    assertThat(m.get("train.selfTargets.companion.DEPTH.rule"))
+                            .as("the mean or the depth frame's alone, not the photo's")
+                            .isNotEqualTo((double) CompanionTargets.Rule.RGB.ordinal());
+                } else {
+                    assertThat(m).doesNotContainKey("train.selfTargets.companion.DEPTH.pairs");
+                }
+            }
+        }
+    }
+
+    private static TeacherEmbedding routed(TeacherEmbedding sample, RouteReason reason) {
+        return TeacherEmbedding.newBuilder(sample).setReasons(List.of(reason)).build();
+    }
+
+    /** A thermal pair whose thermal image is noise with nothing of its class in it (its photo and teacher intact). */
+    private static TeacherEmbedding noiseThermal(String device, long sequence, int c) {
+        TeacherEmbedding base = TestSamples.thermal(TestSamples.sample(device, sequence, c));
+        byte[] data = new byte[base.getPair().getAux().getData().remaining()];
+        java.util.Random r = new java.util.Random(sequence);
+        for (int p = 0; p + 1 < data.length; p += 2) {
+            int v = 29315 + r.nextInt(400);
+            data[p] = (byte) (v & 0xff);
+            data[p + 1] = (byte) (v >> 8);
+        }
+        var aux = dev.edgevl.avro.SensorFrame.newBuilder(base.getPair().getAux())
+                .setData(java.nio.ByteBuffer.wrap(data))
+                .build();
+        return TeacherEmbedding.newBuilder(base)
+                .setPair(FramePair.newBuilder(base.getPair()).setAux(aux).build())
+                .build();
     }
 
     @Test

@@ -61,6 +61,48 @@ class SelfTargetPoolTest {
     }
 
     @Test
+    void aKeptPairGetsTheFramePairedWithTheSameRgbFrameAsItsCompanionWhicheverArrivesFirst() {
+        SelfTargetPool pool = new SelfTargetPool(1.0, 100);
+        FramePair depthFirst = TestSamples.sample("dev-t", 1, 1).getPair();
+        assertThat(pool.offerCompanion(depthFirst))
+                .as("nothing kept to take it yet")
+                .isFalse();
+        pool.offer(thermal(1));
+        pool.offer(thermal(2));
+        FramePair depthAfter = TestSamples.sample("dev-t", 2, 2).getPair();
+        assertThat(pool.offerCompanion(depthAfter)).isTrue();
+        pool.offer(thermal(3));
+        assertThat(pool.offerCompanion(TestSamples.sample("dev-other", 3, 3).getPair()))
+                .as("another device's frame of the same sequence is another moment")
+                .isFalse();
+        assertThat(pool.entries(Set.of(Modality.THERMAL)).stream()
+                        .map(e -> e.companion() == null ? null : e.companion().getSequence())
+                        .toList())
+                .containsExactly(1L, 2L, null);
+        assertThat(pool.entries(Set.of(Modality.THERMAL)).get(0).companion()).isEqualTo(depthFirst.getAux());
+    }
+
+    @Test
+    void keepsOnlyTheNewestUnclaimedCompanionsAndForgetsWhatADroppedPairAwaited() {
+        SelfTargetPool pool = new SelfTargetPool(1.0, 2);
+        for (long i = 0; i <= SelfTargetPool.RECENT_COMPANIONS; i++) {
+            pool.offerCompanion(TestSamples.sample("dev-t", i, 0).getPair());
+        }
+        pool.offer(thermal(0)); // its companion was the oldest: dropped
+        pool.offer(thermal(SelfTargetPool.RECENT_COMPANIONS));
+        assertThat(pool.entries(Set.of(Modality.THERMAL)).stream()
+                        .map(e -> e.companion() != null)
+                        .toList())
+                .containsExactly(false, true);
+        pool.offer(thermal(5000));
+        pool.offer(thermal(5001)); // thermal(0) is dropped for space, and no longer awaits its companion
+        assertThat(pool.offerCompanion(TestSamples.sample("dev-t", 0, 0).getPair()))
+                .isFalse();
+        assertThat(pool.offerCompanion(TestSamples.sample("dev-t", 5001, 0).getPair()))
+                .isTrue();
+    }
+
+    @Test
     void keepsNothingWithoutAnRgbFrameOrWithoutRoom() {
         FramePair noRgb = FramePair.newBuilder(thermal(1)).setRgb(null).build();
         assertThat(new SelfTargetPool(1.0, 10).offer(noRgb)).isFalse();
