@@ -1048,7 +1048,7 @@ public final class Distiller implements AutoCloseable {
      * student's embeddings of both frames; per companion modality, how many pairs had one and which rule it took go into
      * the metrics ({@code train.selfTargets.companion.<M>.*}).
      */
-    private static void withCompanions(
+    private void withCompanions(
             LiveModel model,
             List<SelfTargetPool.Entry> entries,
             float[][] targets,
@@ -1111,12 +1111,12 @@ public final class Distiller implements AutoCloseable {
     /**
      * How targets are made from a companion of this modality ({@link CompanionTargets#choose}): the mean, unless the
      * buffer's exploration pairs of the modality (RGB and that modality's frame of one moment, the teacher's embedding of
-     * the RGB frame known) show another rule agreeing with the teacher more often. Only the uniform slice counts: the
+     * the RGB frame known) show one view alone agreeing with the teacher more often. Only the uniform slice counts: the
      * router sends the teacher the frames the student is unsure of <em>on that modality</em>, where its reading of the
      * companion is at its worst (0.27-0.30 against 0.47-0.52 for the photos on the drift scenario's uncertainty-routed
      * depth pairs).
      */
-    private static CompanionTargets.Rule companionRule(
+    private CompanionTargets.Rule companionRule(
             LiveModel model, Modality modality, ReplayBuffer.Snapshot snapshot, Map<String, Double> metrics) {
         List<FramePair> pairs = new ArrayList<>();
         List<float[]> teacherRows = new ArrayList<>();
@@ -1133,7 +1133,7 @@ public final class Distiller implements AutoCloseable {
         String key = "train.selfTargets.companion." + modality;
         metrics.put(key + ".evidence", (double) pairs.size());
         if (pairs.size() < CompanionTargets.MIN_EVIDENCE) {
-            return CompanionTargets.choose(pairs.size(), Double.NaN, Double.NaN, Double.NaN);
+            return CompanionTargets.Rule.MEAN;
         }
         float[][] teacher = teacherRows.toArray(float[][]::new);
         float[][] rgb = embedRgb(model, pairs);
@@ -1143,13 +1143,13 @@ public final class Distiller implements AutoCloseable {
         for (int i = 0; i < rgb.length; i++) {
             mean[i] = CompanionTargets.mean(rgb[i], companion[i]);
         }
-        double rgbAgreement = Gate.rate(Gate.agrees(rgb, teacher, snapshot.labels()));
-        double meanAgreement = Gate.rate(Gate.agrees(mean, teacher, snapshot.labels()));
-        double companionAgreement = Gate.rate(Gate.agrees(companion, teacher, snapshot.labels()));
-        metrics.put(key + ".rgbAgreement", rgbAgreement);
-        metrics.put(key + ".meanAgreement", meanAgreement);
-        metrics.put(key + ".agreement", companionAgreement);
-        return CompanionTargets.choose(pairs.size(), rgbAgreement, meanAgreement, companionAgreement);
+        boolean[] rgbAgrees = Gate.agrees(rgb, teacher, snapshot.labels());
+        boolean[] meanAgrees = Gate.agrees(mean, teacher, snapshot.labels());
+        boolean[] companionAgrees = Gate.agrees(companion, teacher, snapshot.labels());
+        metrics.put(key + ".rgbAgreement", Gate.rate(rgbAgrees));
+        metrics.put(key + ".meanAgreement", Gate.rate(meanAgrees));
+        metrics.put(key + ".agreement", Gate.rate(companionAgrees));
+        return CompanionTargets.choose(rgbAgrees, meanAgrees, companionAgrees, gate.alpha());
     }
 
     /** The modalities whose teacher pairs the live version reads worse than their RGB frames (the rule above). */

@@ -8,16 +8,37 @@ import dev.edgevl.distill.CompanionTargets.Rule;
 import org.junit.jupiter.api.Test;
 
 class CompanionTargetsTest {
+    /** Verdicts on n pairs: the first {@code agree} true. */
+    private static boolean[] verdicts(int n, int agree) {
+        return verdicts(n, 0, agree);
+    }
+
+    /** Verdicts on n pairs: those from {@code from} (inclusive) to {@code to} (exclusive) true. */
+    private static boolean[] verdicts(int n, int from, int to) {
+        boolean[] out = new boolean[n];
+        for (int i = from; i < to; i++) {
+            out[i] = true;
+        }
+        return out;
+    }
+
     @Test
-    void theMeanUnlessEnoughEvidenceShowsAnotherRuleAgreeingMoreOften() {
-        int enough = CompanionTargets.MIN_EVIDENCE;
-        assertThat(CompanionTargets.choose(0, Double.NaN, Double.NaN, Double.NaN))
+    void theMeanUnlessEnoughPairsShowOneViewAloneAgreeingMoreOften() {
+        int few = CompanionTargets.MIN_EVIDENCE - 1;
+        assertThat(CompanionTargets.choose(verdicts(few, few), verdicts(few, 0), verdicts(few, 0), 0.1))
+                .as("too few pairs to judge on")
                 .isEqualTo(Rule.MEAN);
-        assertThat(CompanionTargets.choose(enough - 1, 0.9, 0.1, 0.1)).isEqualTo(Rule.MEAN);
-        assertThat(CompanionTargets.choose(enough, 0.50, 0.50, 0.50)).isEqualTo(Rule.RGB);
-        assertThat(CompanionTargets.choose(enough, 0.50, 0.55, 0.55)).isEqualTo(Rule.MEAN);
-        assertThat(CompanionTargets.choose(enough, 0.50, 0.55, 0.60)).isEqualTo(Rule.COMPANION);
-        assertThat(CompanionTargets.choose(enough, 0.60, 0.55, 0.59)).isEqualTo(Rule.RGB);
+        // RGB right on 51 of 83, the mean on 48: 10 pairs only RGB gets right, 7 only the mean
+        assertThat(CompanionTargets.choose(verdicts(83, 51), verdicts(83, 10, 58), verdicts(83, 5, 52), 0.1))
+                .as("a lead of three pairs in 83 is noise")
+                .isEqualTo(Rule.MEAN);
+        assertThat(CompanionTargets.choose(verdicts(100, 60), verdicts(100, 40), verdicts(100, 40), 0.1))
+                .isEqualTo(Rule.RGB);
+        assertThat(CompanionTargets.choose(verdicts(100, 40), verdicts(100, 40), verdicts(100, 60), 0.1))
+                .isEqualTo(Rule.COMPANION);
+        assertThat(CompanionTargets.choose(verdicts(100, 60), verdicts(100, 30), verdicts(100, 70), 0.1))
+                .as("both alone shown better: the one that agrees more often")
+                .isEqualTo(Rule.COMPANION);
     }
 
     @Test
