@@ -134,11 +134,6 @@ final class SelfTargetPool {
         return out;
     }
 
-    /** The kept pairs of these modalities, oldest first. */
-    List<FramePair> pairs(Set<Modality> modalities) {
-        return entries(modalities).stream().map(Entry::pair).toList();
-    }
-
     /** Pairs kept over every modality. */
     int size() {
         return ids.size();

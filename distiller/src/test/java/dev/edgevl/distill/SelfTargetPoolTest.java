@@ -21,6 +21,10 @@ class SelfTargetPoolTest {
         return TestSamples.sample("dev-d", sequence, (int) (sequence % 4)).getPair();
     }
 
+    private static List<FramePair> pairs(SelfTargetPool pool, Set<Modality> modalities) {
+        return pool.entries(modalities).stream().map(SelfTargetPool.Entry::pair).toList();
+    }
+
     @Test
     void keepsTheSameHashedShareWhateverTheOrderAndKeepsNoPairTwice() {
         SelfTargetPool first = new SelfTargetPool(0.25, 10_000);
@@ -37,7 +41,7 @@ class SelfTargetPoolTest {
         }
         assertThat(kept.size()).isBetween(430, 570); // 500 expected, binomial sd ≈ 19
         assertThat(reversed.size(Modality.THERMAL)).isEqualTo(kept.size());
-        assertThat(first.pairs(Set.of(Modality.THERMAL)).stream()
+        assertThat(pairs(first, Set.of(Modality.THERMAL)).stream()
                         .map(p -> p.getAux().getSequence())
                         .toList())
                 .containsExactlyElementsOf(kept);
@@ -52,10 +56,10 @@ class SelfTargetPoolTest {
         }
         assertThat(pool.size(Modality.THERMAL)).isEqualTo(5);
         assertThat(pool.size(Modality.DEPTH)).isEqualTo(5);
-        assertThat(pool.pairs(Set.of(Modality.THERMAL)).stream()
+        assertThat(pairs(pool, Set.of(Modality.THERMAL)).stream()
                         .map(p -> p.getAux().getSequence()))
                 .containsExactly(15L, 16L, 17L, 18L, 19L);
-        assertThat(pool.pairs(EnumSet.of(Modality.THERMAL, Modality.DEPTH))).hasSize(10);
+        assertThat(pairs(pool, EnumSet.of(Modality.THERMAL, Modality.DEPTH))).hasSize(10);
         // a pair dropped for space may come back: it is no longer held
         assertThat(pool.offer(thermal(0))).isTrue();
     }
