@@ -1068,34 +1068,16 @@ public final class Distiller implements AutoCloseable {
             metrics.put(key + ".pairs", (double) rows.size());
             CompanionTargets.Rule rule = companionRule(model, m, snapshot, metrics);
             metrics.put(key + ".rule", (double) rule.ordinal());
-            double evidence = metrics.getOrDefault(key + ".evidence", 0.0);
             LOG.info(
                     "Self-targets: {} of {} pooled pairs have a {} frame of the same moment; their targets come from {}"
                             + " ({}).",
                     rows.size(),
                     entries.size(),
                     m,
-                    switch (rule) {
-                        case RGB -> "the RGB frame alone";
-                        case MEAN -> "the mean of both frames";
-                        case COMPANION -> "the " + m + " frame alone";
-                    },
-                    evidence < CompanionTargets.MIN_EVIDENCE
-                            ? String.format(
-                                    Locale.ROOT,
-                                    "%.0f exploration pairs of %s, too few to judge the rule on",
-                                    evidence,
-                                    m)
-                            : String.format(
-                                    Locale.ROOT,
-                                    "agreement with the teacher on %.0f exploration pairs of %s: RGB %.3f, mean %.3f,"
-                                            + " %s %.3f",
-                                    evidence,
-                                    m,
-                                    metrics.get(key + ".rgbAgreement"),
-                                    metrics.get(key + ".meanAgreement"),
-                                    m,
-                                    metrics.get(key + ".agreement")));
+                    rule == CompanionTargets.Rule.MEAN
+                            ? "the mean of both frames"
+                            : "the " + (rule == CompanionTargets.Rule.RGB ? "RGB" : m) + " frame alone",
+                    ruleEvidence(m, metrics));
             if (rule == CompanionTargets.Rule.RGB) {
                 return;
             }
@@ -1106,6 +1088,25 @@ public final class Distiller implements AutoCloseable {
                 targets[i] = CompanionTargets.target(rule, targets[i], companions[k]);
             }
         });
+    }
+
+    /** What the rule for a companion modality was judged on, in words, from the metrics {@link #companionRule} wrote. */
+    private static String ruleEvidence(Modality m, Map<String, Double> metrics) {
+        String key = "train.selfTargets.companion." + m;
+        double evidence = metrics.getOrDefault(key + ".evidence", 0.0);
+        if (evidence < CompanionTargets.MIN_EVIDENCE) {
+            return String.format(
+                    Locale.ROOT, "%.0f exploration pairs of %s, too few to judge the rule on", evidence, m);
+        }
+        return String.format(
+                Locale.ROOT,
+                "agreement with the teacher on %.0f exploration pairs of %s: RGB %.3f, mean %.3f, %s %.3f",
+                evidence,
+                m,
+                metrics.get(key + ".rgbAgreement"),
+                metrics.get(key + ".meanAgreement"),
+                m,
+                metrics.get(key + ".agreement"));
     }
 
     /**
