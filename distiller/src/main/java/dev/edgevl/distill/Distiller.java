@@ -1234,6 +1234,7 @@ public final class Distiller implements AutoCloseable {
     private record GatePairs(
             List<ReplayBuffer.Sample> pairs,
             String[] group,
+            boolean[] uniform,
             float[][] teacher,
             int anchorCount,
             LabelSet labels,
@@ -1250,10 +1251,12 @@ public final class Distiller implements AutoCloseable {
         int anchorCount = pairs.size();
         pairs.addAll(snapshot.heldOut());
         String[] group = new String[pairs.size()];
+        boolean[] uniform = new boolean[pairs.size()];
         for (int i = 0; i < group.length; i++) {
             group[i] = i < anchorCount
                     ? "ANCHOR"
                     : pairs.get(i).record().getPair().getAux().getModality().name();
+            uniform[i] = i < anchorCount || pairs.get(i).record().getReasons().contains(RouteReason.EXPLORATION);
         }
         float[][] teacher = pairs.stream().map(ReplayBuffer.Sample::teacher).toArray(float[][]::new);
         List<ModelVersion> others = new ArrayList<>();
@@ -1282,7 +1285,7 @@ public final class Distiller implements AutoCloseable {
                         e.getMessage());
             }
         }
-        return new GatePairs(pairs, group, teacher, anchorCount, snapshot.labels(), baselines);
+        return new GatePairs(pairs, group, uniform, teacher, anchorCount, snapshot.labels(), baselines);
     }
 
     /** Judges a candidate (its shared graph and any own graphs) on the round's gate pairs against the live version and v0. */
@@ -1297,7 +1300,7 @@ public final class Distiller implements AutoCloseable {
         }
         List<Gate.Comparison> comparisons = new ArrayList<>();
         for (Baseline b : g.baselines()) {
-            comparisons.add(Gate.Comparison.of(b.name(), b.key(), candidate, b.agrees(), g.group()));
+            comparisons.add(Gate.Comparison.of(b.name(), b.key(), candidate, b.agrees(), g.group(), g.uniform()));
         }
         metrics.put("gate.anchorPairs", (double) g.anchorCount());
         metrics.put("gate.heldOutPairs", (double) (g.pairs().size() - g.anchorCount()));

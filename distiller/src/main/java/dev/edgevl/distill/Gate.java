@@ -3,6 +3,7 @@ package dev.edgevl.distill;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.ZeroShotClassifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,33 +45,67 @@ public record Gate(double margin, double alpha, int minPairs, int minPerGroup) {
      * @param key its name in the metrics, e.g. {@code vsLive}
      * @param all over all pairs
      * @param groups per group of pairs (DEPTH, THERMAL, ANCHOR), in a fixed order
+     * @param uniform per group, its pairs drawn uniformly from what the fleet saw — the anchor pairs, and a modality's
+     *     exploration picks, not the frames the router sent because a student was unsure of them: the only ones whose
+     *     agreement says how a version does on the stream as a whole
      */
-    public record Comparison(String against, String key, PairedAgreement all, Map<String, PairedAgreement> groups) {
+    public record Comparison(
+            String against,
+            String key,
+            PairedAgreement all,
+            Map<String, PairedAgreement> groups,
+            Map<String, PairedAgreement> uniform) {
         public Comparison {
             groups = Collections.unmodifiableMap(new TreeMap<>(groups));
+            uniform = Collections.unmodifiableMap(new TreeMap<>(uniform));
+        }
+
+        /** As {@link #of(String, String, boolean[], boolean[], String[], boolean[])}, every pair drawn uniformly. */
+        public static Comparison of(String against, String key, boolean[] candidate, boolean[] other, String[] group) {
+            boolean[] everyPair = new boolean[group.length];
+            Arrays.fill(everyPair, true);
+            return of(against, key, candidate, other, group, everyPair);
         }
 
         /**
          * @param candidate per pair, whether the candidate agrees with the teacher
          * @param other the same for the version it is compared with
          * @param group per pair, the group it belongs to
+         * @param uniform per pair, whether it was drawn uniformly from the stream (see {@link #uniform()})
          */
-        public static Comparison of(String against, String key, boolean[] candidate, boolean[] other, String[] group) {
+        public static Comparison of(
+                String against, String key, boolean[] candidate, boolean[] other, String[] group, boolean[] uniform) {
+            Map<String, PairedAgreement> groups = new LinkedHashMap<>();
+            Map<String, PairedAgreement> uniformGroups = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Integer>> rows : rows(group).entrySet()) {
+                List<Integer> idx = rows.getValue();
+                groups.put(rows.getKey(), agreement(candidate, other, idx));
+                uniformGroups.put(
+                        rows.getKey(),
+                        agreement(
+                                candidate,
+                                other,
+                                idx.stream().filter(i -> uniform[i]).toList()));
+            }
+            return new Comparison(against, key, PairedAgreement.of(candidate, other), groups, uniformGroups);
+        }
+
+        private static Map<String, List<Integer>> rows(String[] group) {
             Map<String, List<Integer>> rows = new TreeMap<>();
             for (int i = 0; i < group.length; i++) {
                 rows.computeIfAbsent(group[i], k -> new ArrayList<>()).add(i);
             }
-            Map<String, PairedAgreement> groups = new LinkedHashMap<>();
-            rows.forEach((name, idx) -> {
-                boolean[] c = new boolean[idx.size()];
-                boolean[] o = new boolean[idx.size()];
-                for (int k = 0; k < idx.size(); k++) {
-                    c[k] = candidate[idx.get(k)];
-                    o[k] = other[idx.get(k)];
-                }
-                groups.put(name, PairedAgreement.of(c, o));
-            });
-            return new Comparison(against, key, PairedAgreement.of(candidate, other), groups);
+            return rows;
+        }
+
+        private static PairedAgreement agreement(boolean[] candidate, boolean[] other, List<Integer> idx) {
+            boolean[] c = new boolean[idx.size()];
+            boolean[] o = new boolean[idx.size()];
+            for (int k = 0; k < idx.size(); k++) {
+                c[k] = candidate[idx.get(k)];
+                o[k] = other[idx.get(k)];
+            }
+            return PairedAgreement.of(c, o);
         }
     }
 
@@ -125,6 +160,11 @@ public record Gate(double margin, double alpha, int minPairs, int minPerGroup) {
                     m.put(p + "." + group + ".candidate", g.candidateRate());
                     m.put(p + "." + group + ".other", g.otherRate());
                     m.put(p + "." + group + ".pAtLeastAsGood", g.pAtLeastAsGood());
+                });
+                c.uniform().forEach((group, g) -> {
+                    m.put(p + "." + group + ".uniformPairs", (double) g.n());
+                    m.put(p + "." + group + ".uniformCandidate", g.candidateRate());
+                    m.put(p + "." + group + ".uniformOther", g.otherRate());
                 });
             }
             return m;

@@ -14,42 +14,44 @@ class OwnGraphsTest {
     /** A verdict against the live version from per-group counts: pairs where only the candidate, only live is right. */
     private static Gate.Verdict vsLive(
             int anchorCandidateOnly, int anchorLiveOnly, int thermalCandidateOnly, int thermalLiveOnly) {
-        List<Boolean> candidate = new ArrayList<>();
-        List<Boolean> live = new ArrayList<>();
-        List<String> group = new ArrayList<>();
-        add(candidate, live, group, "ANCHOR", anchorCandidateOnly, anchorLiveOnly);
-        add(candidate, live, group, "THERMAL", thermalCandidateOnly, thermalLiveOnly);
-        return verdict(candidate, live, group);
+        Pairs pairs = new Pairs();
+        pairs.add("ANCHOR", true, anchorCandidateOnly, anchorLiveOnly);
+        pairs.add("THERMAL", true, thermalCandidateOnly, thermalLiveOnly);
+        return pairs.verdict();
     }
 
-    /** A promoted verdict whose only comparison, against live v3, is these pair-by-pair outcomes. */
-    private static Gate.Verdict verdict(List<Boolean> candidate, List<Boolean> live, List<String> group) {
-        boolean[] c = new boolean[candidate.size()];
-        boolean[] l = new boolean[live.size()];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = candidate.get(i);
-            l[i] = live.get(i);
-        }
-        Gate.Comparison comparison = Gate.Comparison.of("live v3", "vsLive", c, l, group.toArray(String[]::new));
-        return new Gate.Verdict(true, 0.5, 0.5, 0.5, c.length, List.of(comparison), "promoted");
-    }
+    /** Pair-by-pair outcomes of a candidate and live v3, each pair in a group and drawn uniformly or not. */
+    private static final class Pairs {
+        final List<Boolean> candidate = new ArrayList<>();
+        final List<Boolean> live = new ArrayList<>();
+        final List<String> group = new ArrayList<>();
+        final List<Boolean> uniform = new ArrayList<>();
 
-    private static void add(
-            List<Boolean> candidate, List<Boolean> live, List<String> group, String name, int cOnly, int lOnly) {
-        for (int i = 0; i < 40; i++) { // both right on 40, both wrong on 40
-            candidate.add(i < 20);
-            live.add(i < 20);
-            group.add(name);
+        /** 40 pairs both get right and 40 both get wrong, then {@code cOnly} only the candidate and {@code lOnly} only live. */
+        Pairs add(String name, boolean drawnUniformly, int cOnly, int lOnly) {
+            for (int i = 0; i < 80 + cOnly + lOnly; i++) {
+                boolean concordant = i < 80;
+                candidate.add(concordant ? i < 40 : i < 80 + cOnly);
+                live.add(concordant ? i < 40 : i >= 80 + cOnly);
+                group.add(name);
+                uniform.add(drawnUniformly);
+            }
+            return this;
         }
-        for (int i = 0; i < cOnly; i++) {
-            candidate.add(true);
-            live.add(false);
-            group.add(name);
-        }
-        for (int i = 0; i < lOnly; i++) {
-            candidate.add(false);
-            live.add(true);
-            group.add(name);
+
+        /** A promoted verdict whose only comparison, against live v3, is these outcomes. */
+        Gate.Verdict verdict() {
+            int n = candidate.size();
+            boolean[] c = new boolean[n];
+            boolean[] l = new boolean[n];
+            boolean[] u = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                c[i] = candidate.get(i);
+                l[i] = live.get(i);
+                u[i] = uniform.get(i);
+            }
+            Gate.Comparison comparison = Gate.Comparison.of("live v3", "vsLive", c, l, group.toArray(String[]::new), u);
+            return new Gate.Verdict(true, 0.5, 0.5, 0.5, n, List.of(comparison), "promoted");
         }
     }
 
@@ -65,9 +67,21 @@ class OwnGraphsTest {
         assertThat(OwnGraphs.sharedGains(vsLive(4, 5, 20, 0), Set.of(), 0.1, 50))
                 .as("without graphs of its own the candidate is one graph, judged whole by the gate")
                 .isTrue();
-        assertThat(OwnGraphs.sharedGains(vsLive(15, 2, 0, 9), THERMAL, 0.1, 58))
-                .as("a group of fewer pairs than the gate needs for a modality is not judged")
+        assertThat(OwnGraphs.sharedGains(vsLive(15, 2, 0, 9), THERMAL, 0.1, 98))
+                .as("fewer uniformly drawn pairs than the gate needs for a modality are not judged")
                 .isFalse();
+    }
+
+    @Test
+    void frameTheRouterSentBecauseAStudentWasUnsureAreNoEvidenceForTheSharedGraph() {
+        Pairs unsureDepth = new Pairs().add("ANCHOR", true, 6, 5).add("DEPTH", false, 30, 2);
+        assertThat(OwnGraphs.sharedGains(unsureDepth.verdict(), THERMAL, 0.1, 50))
+                .as("far ahead on uncertainty-routed depth pairs, level on the anchor pairs")
+                .isFalse();
+        Pairs exploredDepth = new Pairs().add("ANCHOR", true, 6, 5).add("DEPTH", true, 30, 2);
+        assertThat(OwnGraphs.sharedGains(exploredDepth.verdict(), THERMAL, 0.1, 50))
+                .as("the same lead on depth's exploration picks")
+                .isTrue();
     }
 
     @Test
@@ -87,15 +101,13 @@ class OwnGraphsTest {
 
     @Test
     void ownGraphsAreNotJudgedOnFewerPairsThanTheTestNeeds() {
-        List<Boolean> candidate = new ArrayList<>();
-        List<Boolean> live = new ArrayList<>();
-        List<String> group = new ArrayList<>();
+        Pairs pairs = new Pairs();
         for (int i = 0; i < OwnGraphs.MIN_PAIRS - 1; i++) { // the candidate right on every one, live on none
-            candidate.add(true);
-            live.add(false);
-            group.add("THERMAL");
+            pairs.candidate.add(true);
+            pairs.live.add(false);
+            pairs.group.add("THERMAL");
+            pairs.uniform.add(true);
         }
-        assertThat(OwnGraphs.gains(verdict(candidate, live, group), THERMAL, 0.1))
-                .isFalse();
+        assertThat(OwnGraphs.gains(pairs.verdict(), THERMAL, 0.1)).isFalse();
     }
 }

@@ -15,6 +15,7 @@ import dev.edgevl.model.preprocess.InputSpec;
 import dev.edgevl.model.zeroshot.LabelSet;
 import dev.edgevl.model.zeroshot.LeftOutLabels;
 import dev.edgevl.model.zeroshot.LiveLabels;
+import dev.edgevl.model.zeroshot.TokenBucket;
 import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.Topics;
@@ -472,8 +473,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     }
 
     /** Charges the device's bucket for a frame that wants to go to the teacher (and credits it for every frame). */
-    private boolean offer(String deviceId, boolean wanted) {
-        return budgets.offer(deviceId, wanted, getProcessingTimeService().getCurrentProcessingTime());
+    private boolean offer(String deviceId, TokenBucket.Ask ask) {
+        return budgets.offer(deviceId, ask, getProcessingTimeService().getCurrentProcessingTime());
     }
 
     // ---- models and labels ----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import dev.edgevl.avro.RouteReason;
 import dev.edgevl.avro.TeacherRequest;
 import dev.edgevl.model.onnx.LiveModel;
 import dev.edgevl.model.zeroshot.LabelSet;
+import dev.edgevl.model.zeroshot.TokenBucket;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +20,12 @@ import java.util.Set;
 public final class BatchAnnotator implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The per-device teacher budget: charged for a frame that wants to go, credited for every frame. */
+    /**
+     * The per-device teacher budget: charged for a frame that wants to go (an uncertain one only beyond the reserve
+     * kept for exploration, {@link TokenBucket.Ask}), credited for every frame.
+     */
     public interface Budget {
-        boolean offer(String deviceId, boolean wanted) throws Exception;
+        boolean offer(String deviceId, TokenBucket.Ask ask) throws Exception;
     }
 
     /**
@@ -110,7 +114,7 @@ public final class BatchAnnotator implements Serializable {
                     outcome == null ? null : outcome.frames().get(i);
             Set<RouteReason> reasons =
                     routing.reasons(frame, scored != null, scored == null ? null : scored.uncertainty());
-            boolean routed = budget.offer(frame.deviceId(), routing.eligible(frame, reasons, priority));
+            boolean routed = budget.offer(frame.deviceId(), routing.ask(frame, reasons, priority));
             Annotation annotation = AnnotationRecords.annotation(
                     frame, scored, model, labels.version(), reasons, routed, now, perFrameMicros);
             out.add(new Annotated(

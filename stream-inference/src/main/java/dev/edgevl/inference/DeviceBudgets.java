@@ -43,11 +43,11 @@ final class DeviceBudgets {
         }
     }
 
-    /** One frame of {@code device} seen at {@code nowMillis}; true when it wanted to go to the teacher and may. */
-    boolean offer(String device, boolean wanted, long nowMillis) {
+    /** One frame of {@code device} seen at {@code nowMillis}, asking as {@code ask} says; true when it may go. */
+    boolean offer(String device, TokenBucket.Ask ask, long nowMillis) {
         Entry e = entries.get(device);
         long before = e == null || expired(e, nowMillis) ? bucket.initialBalance() : e.balance;
-        TokenBucket.Outcome outcome = bucket.offer(before, wanted);
+        TokenBucket.Outcome outcome = bucket.offer(before, ask);
         if (e == null) {
             entries.put(device, new Entry(outcome.balance(), nowMillis, true));
         } else {

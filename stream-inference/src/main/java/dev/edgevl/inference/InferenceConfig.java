@@ -103,8 +103,8 @@ public record InferenceConfig(
     public static final ConfigOption<Boolean> FAVOUR_WEAK = ConfigOption.bool(
             PREFIX + "route.favour-weak-modality",
             true,
-            "Uncertain frames of the modality the live student agrees with the teacher least on (its signed gate figures)"
-                    + " get their device's budget first; the others' in proportion. Exploration stays uniform. false: every"
+            "Uncertain frames of the modality the live student agrees with the teacher least on (its signed gate figures"
+                    + " on held-out exploration picks) get their device's budget first; the others' in proportion. Exploration stays uniform. false: every"
                     + " modality alike.");
     public static final ConfigOption<Integer> ENGINE_THREADS = ConfigOption.integer(
             PREFIX + "engine.threads",

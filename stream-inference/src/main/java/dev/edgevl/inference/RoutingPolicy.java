@@ -2,6 +2,7 @@ package dev.edgevl.inference;
 
 import dev.edgevl.avro.RouteReason;
 import dev.edgevl.model.zeroshot.RoutingRules;
+import dev.edgevl.model.zeroshot.TokenBucket;
 import dev.edgevl.model.zeroshot.Uncertainty;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -40,31 +41,32 @@ final class RoutingPolicy implements Serializable {
     }
 
     /**
-     * @param modelLive   whether a model scored the frame
-     * @param uncertainty the student's uncertainty; null when there was no model or no label
+     * How a frame with these reasons asks for its device's budget: exploration (and "no model yet") on any token, the
+     * reserve included, so the uniform slice stays whole; an uncertain frame on a spare token, with its modality's
+     * {@link ModalityPriority} as probability, decided by a hash of the frame's identity (so a replay decides the same).
      */
-    /**
-     * Whether a frame with these reasons may spend its device's budget: exploration always (the uniform slice stays
-     * uniform), an uncertain frame with its modality's {@link ModalityPriority} as probability, decided by a hash of the
-     * frame's identity (so a replay decides the same).
-     */
-    boolean eligible(PendingFrame frame, Set<RouteReason> reasons, ModalityPriority priority) {
+    TokenBucket.Ask ask(PendingFrame frame, Set<RouteReason> reasons, ModalityPriority priority) {
         if (reasons.isEmpty()) {
-            return false;
+            return TokenBucket.Ask.NONE;
         }
         if (reasons.contains(RouteReason.EXPLORATION) || reasons.contains(RouteReason.NO_MODEL)) {
-            return true;
+            return TokenBucket.Ask.ANY;
         }
         double p = priority.of(frame.pair().getAux().getModality());
-        return p >= 1
+        boolean picked = p >= 1
                 || unit(
                                 frame.deviceId(),
                                 frame.pair().getAux().getSensorId(),
                                 frame.pair().getAux().getSequence(),
                                 0x5bd1e995L)
                         < p;
+        return picked ? TokenBucket.Ask.SPARE : TokenBucket.Ask.NONE;
     }
 
+    /**
+     * @param modelLive   whether a model scored the frame
+     * @param uncertainty the student's uncertainty; null when there was no model or no label
+     */
     Set<RouteReason> reasons(PendingFrame frame, boolean modelLive, Uncertainty uncertainty) {
         if (!frame.hasRgb()) {
             return EnumSet.noneOf(RouteReason.class);

@@ -594,7 +594,7 @@ class AnnotateOperatorTest {
         labels(h, "cube", "sphere", "torus");
         for (int i = 0; i < 200; i++) {
             frame(h, "dev-a", i);
-            if (i < 40) {
+            if (i < 80) {
                 frame(h, "dev-b", i);
             }
         }
@@ -607,10 +607,10 @@ class AnnotateOperatorTest {
         long b = sent.stream()
                 .filter(r -> r.getPair().getDeviceId().equals("dev-b"))
                 .count();
-        // Only pairs with an RGB frame (every other one here) can spend a token; a token earned by the last frame stays
-        // unspent.
-        assertThat(a).as("5%% of 200").isBetween(9L, 10L);
-        assertThat(b).as("5%% of 40").isBetween(1L, 2L);
+        // Only pairs with an RGB frame (every other one here) can spend a token; an uncertain frame leaves one token in
+        // reserve for an exploration pick (none here), and a token earned by the last frames stays unspent.
+        assertThat(a).as("5%% of 200, less the reserve").isBetween(8L, 9L);
+        assertThat(b).as("5%% of 80, less the reserve").isBetween(2L, 3L);
         assertThat(sent).allSatisfy(r -> {
             assertThat(r.getReasons()).contains(RouteReason.LOW_MARGIN);
             assertThat(r.getModelVersion()).isEqualTo(1L);

@@ -66,8 +66,8 @@ final class BareStudent {
     }
 
     /** The job's per-device teacher budget, kept in a map instead of keyed state. */
-    private boolean offer(String device, boolean wanted) {
-        TokenBucket.Outcome o = bucket.offer(balances.getOrDefault(device, bucket.initialBalance()), wanted);
+    private boolean offer(String device, TokenBucket.Ask ask) {
+        TokenBucket.Outcome o = bucket.offer(balances.getOrDefault(device, bucket.initialBalance()), ask);
         balances.put(device, o.balance());
         return o.granted();
     }

@@ -20,8 +20,13 @@ public final class KeyedTokenBucket<K> {
 
     /** One frame of {@code key} seen; true when it wanted through and may go. */
     public boolean offer(K key, boolean wanted) {
+        return offer(key, TokenBucket.Ask.of(wanted));
+    }
+
+    /** One frame of {@code key} seen, asking as {@code ask} says; true when it may go. */
+    public boolean offer(K key, TokenBucket.Ask ask) {
         long before = balances.getOrDefault(key, bucket.initialBalance());
-        TokenBucket.Outcome outcome = bucket.offer(before, wanted);
+        TokenBucket.Outcome outcome = bucket.offer(before, ask);
         balances.put(key, outcome.balance());
         return outcome.granted();
     }

@@ -15,6 +15,13 @@ package dev.edgevl.model.zeroshot;
  * {@link KeyedTokenBucket}). Whole-number arithmetic means no rounding drift over millions of frames,
  * and earnings round down, so the bound holds exactly.
  *
+ * <p>Two kinds of frame may ask ({@link Ask}). A frame the router is unsure of asks for a {@link Ask#SPARE} token:
+ * one beyond the {@link #RESERVE} kept back; a frame of the uniform exploration slice asks for {@link Ask#ANY} token,
+ * the reserve included. Unsure frames want far more than the budget, so without the reserve they would take every
+ * token the moment it is earned and an exploration pick, arriving at a random moment, would almost never find one;
+ * with it the exploration slice gets its whole share and the unsure frames the rest. The bound above is unchanged:
+ * the reserve decides only who spends a token, not how many there are.
+ *
  * @param fraction share of frames that may go through in the long run, 0..1
  * @param capacity largest burst, in frames; at least 1
  */
@@ -30,6 +37,24 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
     public static final double DEFAULT_CAPACITY = 5;
 
     public static final TokenBucket DEFAULT = new TokenBucket(DEFAULT_FRACTION, DEFAULT_CAPACITY);
+
+    /** Tokens a {@link Ask#SPARE} request leaves for an {@link Ask#ANY} one (less when the capacity is below 2). */
+    public static final double RESERVE = 1;
+
+    /** How a frame asks to go through. */
+    public enum Ask {
+        /** It does not want through; it only earns. */
+        NONE,
+        /** It wants through on a token beyond the {@link #RESERVE} (an uncertain frame). */
+        SPARE,
+        /** It wants through on any token, the reserve included (an exploration pick, or any frame of a single-kind caller). */
+        ANY;
+
+        /** {@link #ANY} when {@code wanted}, else {@link #NONE}: for callers whose frames are all of one kind. */
+        public static Ask of(boolean wanted) {
+            return wanted ? ANY : NONE;
+        }
+    }
 
     public TokenBucket {
         if (!(fraction >= 0 && fraction <= 1)) {
@@ -55,8 +80,17 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
      * @return whether it may, and the key's balance to keep
      */
     public Outcome offer(long balance, boolean wanted) {
+        return offer(balance, Ask.of(wanted));
+    }
+
+    /**
+     * One frame of a key seen, as {@link #offer(long, boolean)}, with the frame's kind of request: a {@link Ask#SPARE}
+     * request is granted only when a token is left over after it for an {@link Ask#ANY} one.
+     */
+    public Outcome offer(long balance, Ask ask) {
         long available = Math.max(0, balance) + earnNanos();
-        boolean granted = wanted && available >= UNIT;
+        long needed = ask == Ask.SPARE ? UNIT + reserveNanos() : UNIT;
+        boolean granted = ask != Ask.NONE && available >= needed;
         long after = granted ? available - UNIT : available;
         return new Outcome(granted, Math.min(capacityNanos(), after));
     }
@@ -68,6 +102,11 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
 
     private long earnNanos() {
         return (long) Math.floor(fraction * UNIT);
+    }
+
+    /** The reserve, no more than the capacity leaves beyond one token, so a spare request can always be granted. */
+    private long reserveNanos() {
+        return Math.max(0, Math.min((long) Math.floor(RESERVE * UNIT), capacityNanos() - UNIT));
     }
 
     private long capacityNanos() {

@@ -46,6 +46,64 @@ class TokenBucketTest {
     }
 
     @Test
+    void uncertainFramesThatWantEveryTokenLeaveTheExplorationSliceItsWholeShare() {
+        // every frame is uncertain and wants through; one in 200 is also an exploration pick (a tenth of the budget)
+        TokenBucket bucket = new TokenBucket(0.05, 5);
+        Random random = new Random(5);
+        int frames = 400_000;
+        long withReserve = bucket.initialBalance();
+        long without = bucket.initialBalance();
+        int picks = 0;
+        int explorationWithReserve = 0;
+        int explorationWithout = 0;
+        int uncertainWithReserve = 0;
+        for (int i = 0; i < frames; i++) {
+            boolean explores = random.nextDouble() < 0.005;
+            picks += explores ? 1 : 0;
+            TokenBucket.Outcome reserved =
+                    bucket.offer(withReserve, explores ? TokenBucket.Ask.ANY : TokenBucket.Ask.SPARE);
+            withReserve = reserved.balance();
+            explorationWithReserve += reserved.granted() && explores ? 1 : 0;
+            uncertainWithReserve += reserved.granted() && !explores ? 1 : 0;
+            TokenBucket.Outcome firstCome = bucket.offer(without, true);
+            without = firstCome.balance();
+            explorationWithout += firstCome.granted() && explores ? 1 : 0;
+        }
+
+        assertThat(explorationWithout)
+                .as("first come, first served: a pick almost never finds a token")
+                .isLessThan(picks / 10);
+        assertThat(explorationWithReserve)
+                .as("with the reserve every pick goes but one that follows another within a token's earning")
+                .isGreaterThan((int) (0.95 * picks));
+        assertThat(explorationWithReserve + uncertainWithReserve)
+                .as("the uncertain frames get the rest, and the budget is still the budget")
+                .isBetween((int) (0.05 * frames) - 2, (int) (0.05 * frames));
+    }
+
+    @Test
+    void aSpareRequestNeedsATokenBeyondTheReserveAndABucketOfOneHasNone() {
+        TokenBucket bucket = new TokenBucket(0.5, 5);
+        long balance = bucket.initialBalance();
+        balance = bucket.offer(balance, TokenBucket.Ask.NONE).balance(); // half a token
+        assertThat(bucket.offer(balance, TokenBucket.Ask.SPARE).granted())
+                .as("one token: the reserve")
+                .isFalse();
+        assertThat(bucket.offer(balance, TokenBucket.Ask.ANY).granted()).isTrue();
+        balance = bucket.offer(balance, TokenBucket.Ask.NONE).balance();
+        balance = bucket.offer(balance, TokenBucket.Ask.NONE).balance(); // one and a half
+        assertThat(bucket.offer(balance, TokenBucket.Ask.SPARE).granted())
+                .as("two tokens")
+                .isTrue();
+
+        TokenBucket one = new TokenBucket(0.5, 1);
+        long b = one.offer(one.initialBalance(), TokenBucket.Ask.NONE).balance();
+        assertThat(one.offer(b, TokenBucket.Ask.SPARE).granted())
+                .as("a capacity of one token leaves no room for a reserve")
+                .isTrue();
+    }
+
+    @Test
     void aFreshKeyEarnsItsFirstTokenAndAQuietKeyMayBurstUpToTheCapacity() {
         TokenBucket bucket = new TokenBucket(0.1, 4);
         long balance = bucket.initialBalance();
