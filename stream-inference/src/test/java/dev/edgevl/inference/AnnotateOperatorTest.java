@@ -586,6 +586,31 @@ class AnnotateOperatorTest {
     }
 
     @Test
+    void uncertainFramesLeaveExplorationPicksTheirShareOfTheBudget() throws Exception {
+        // Every frame is uncertain and wants the teacher; one in 50 is also an exploration pick, a fifth of the budget.
+        InferenceConfig c = config(16).withRouting(new RoutingRules(1.0, 1.0, false), new TokenBucket(0.1, 5), 0.02);
+        var h = harness(c, null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere", "torus");
+        for (int i = 0; i < 4000; i++) {
+            frame(h, "dev-a", i);
+        }
+        h.endInput();
+
+        RoutingPolicy policy = new RoutingPolicy(c.routing(), c.exploration());
+        List<Annotation> picks = annotations(h).stream()
+                .filter(a -> a.getRgbSequence() != null
+                        && policy.explores(a.getDeviceId(), a.getAuxSensorId(), a.getAuxSequence()))
+                .toList();
+        long picksSent = picks.stream().filter(Annotation::getRoutedToTeacher).count();
+        assertThat(picks).hasSizeGreaterThan(20);
+        assertThat((double) picksSent / picks.size())
+                .as("exploration picks that found a token, though uncertain frames want every one")
+                .isGreaterThan(0.9);
+        assertThat(requests(h)).as("the budget is still the budget").hasSizeLessThanOrEqualTo(4000 / 10 + 5);
+    }
+
+    @Test
     void eachDeviceHasItsOwnBudgetForUncertainFrames() throws Exception {
         // Every frame counts as uncertain (a margin below 1 always), so only the buckets decide.
         InferenceConfig c = config(16).withRouting(new RoutingRules(1.0, 1.0, false), new TokenBucket(0.05, 2), 0);
