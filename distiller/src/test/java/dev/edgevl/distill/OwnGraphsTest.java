@@ -73,7 +73,7 @@ class OwnGraphsTest {
     }
 
     @Test
-    void frameTheRouterSentBecauseAStudentWasUnsureAreNoEvidenceForTheSharedGraph() {
+    void framesTheRouterSentBecauseAStudentWasUnsureAreNoEvidenceForTheSharedGraph() {
         Pairs unsureDepth = new Pairs().add("ANCHOR", true, 6, 5).add("DEPTH", false, 30, 2);
         assertThat(OwnGraphs.sharedGains(unsureDepth.verdict(), THERMAL, 0.1, 50))
                 .as("far ahead on uncertainty-routed depth pairs, level on the anchor pairs")
