@@ -18,11 +18,6 @@ public final class KeyedTokenBucket<K> {
         this.bucket = bucket;
     }
 
-    /** One frame of {@code key} seen; true when it wanted through and may go. */
-    public boolean offer(K key, boolean wanted) {
-        return offer(key, TokenBucket.Ask.of(wanted));
-    }
-
     /** One frame of {@code key} seen, asking as {@code ask} says; true when it may go. */
     public boolean offer(K key, TokenBucket.Ask ask) {
         long before = balances.getOrDefault(key, bucket.initialBalance());

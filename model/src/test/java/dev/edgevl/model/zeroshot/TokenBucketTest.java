@@ -157,14 +157,20 @@ class TokenBucketTest {
     void eachKeyHasItsOwnBudget() {
         KeyedTokenBucket<String> buckets = new KeyedTokenBucket<>(new TokenBucket(0.5, 1));
 
-        assertThat(buckets.offer("dev-1", true)).as("half a token").isFalse();
-        assertThat(buckets.offer("dev-1", true)).as("a whole one").isTrue();
-        assertThat(buckets.offer("dev-1", true)).isFalse();
-        assertThat(buckets.offer("dev-2", true)).as("dev-2 earns its own").isFalse();
+        assertThat(buckets.offer("dev-1", TokenBucket.Ask.ANY))
+                .as("half a token")
+                .isFalse();
+        assertThat(buckets.offer("dev-1", TokenBucket.Ask.ANY))
+                .as("a whole one")
+                .isTrue();
+        assertThat(buckets.offer("dev-1", TokenBucket.Ask.ANY)).isFalse();
+        assertThat(buckets.offer("dev-2", TokenBucket.Ask.ANY))
+                .as("dev-2 earns its own")
+                .isFalse();
         assertThat(buckets.tokens("dev-2")).isEqualTo(0.5);
         assertThat(buckets.tokens("dev-3")).isEqualTo(0.0);
         assertThat(buckets.keys()).isEqualTo(2);
-        assertThat(buckets.offer("dev-1", true)).isTrue();
+        assertThat(buckets.offer("dev-1", TokenBucket.Ask.ANY)).isTrue();
         buckets.forget("dev-1");
         assertThat(buckets.tokens("dev-1")).as("forgotten: a new key").isEqualTo(0.0);
     }
