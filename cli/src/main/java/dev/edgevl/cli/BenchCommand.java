@@ -207,15 +207,16 @@ final class BenchCommand implements Runnable {
 
         @Option(
                 names = "--frames",
-                defaultValue = "20000",
-                description = "Backlog of pairs the job works through (default: ${DEFAULT-VALUE}).")
+                defaultValue = "60000",
+                description = "Backlog of pairs each job works through, twice, timed over the second half of its second"
+                        + " pass: long enough for the JIT compiler to finish with the job (default: ${DEFAULT-VALUE}).")
         int frames;
 
         @Option(
                 names = "--seconds",
                 defaultValue = "10",
-                description = "Seconds per bare measurement (after as long a warm-up) and for the latency run (default:"
-                        + " ${DEFAULT-VALUE}).")
+                description = "Seconds per bare measurement (after as long a warm-up) and per latency run (after three"
+                        + " times as long at its rate) (default: ${DEFAULT-VALUE}).")
         double seconds;
 
         @Option(

@@ -41,11 +41,20 @@ public final class BatchAnnotator implements Serializable {
     private final InferenceConfig config;
     private final RoutingPolicy routing;
     private final RoutingPolicy canaryRouting;
+    private transient BatchInference.Scratch scratch;
 
     public BatchAnnotator(InferenceConfig config) {
         this.config = config;
         this.routing = new RoutingPolicy(config.routing(), config.exploration());
         this.canaryRouting = RoutingPolicy.uniform(config.budget().fraction());
+    }
+
+    /** The input arrays this annotator's batches reuse; an annotator serves one thread (an operator instance). */
+    private BatchInference.Scratch scratch() {
+        if (scratch == null) {
+            scratch = new BatchInference.Scratch();
+        }
+        return scratch;
     }
 
     /**
@@ -99,8 +108,9 @@ public final class BatchAnnotator implements Serializable {
         if (batch.isEmpty()) {
             return new Result(List.of(), 0);
         }
-        BatchInference.Outcome outcome =
-                model == null ? null : BatchInference.run(batch, model, labels, config.topK(), config.temperature());
+        BatchInference.Outcome outcome = model == null
+                ? null
+                : BatchInference.run(batch, model, labels, config.topK(), config.temperature(), scratch());
         Long perFrameMicros =
                 outcome == null || batch.isEmpty() ? null : outcome.inferenceNanos() / 1_000 / batch.size();
         ModalityPriority priority = config.favourWeak() && model != null

@@ -29,14 +29,44 @@ public final class BatchInference {
     /** The outcome of a batch and how long the model took for it. */
     public record Outcome(List<Scored> frames, long inferenceNanos) {}
 
+    /**
+     * The batch's input arrays, kept from one batch to the next by a caller that runs batches one at a time (an
+     * operator instance, the benchmark's loop): a batch of 32 pairs is 3 MB of floats, which every batch used to
+     * allocate afresh. Not thread-safe.
+     */
+    public static final class Scratch {
+        private float[] aux = new float[0];
+        private float[] rgb = new float[0];
+
+        float[] aux(int floats) {
+            if (aux.length < floats) {
+                aux = new float[floats];
+            }
+            return aux;
+        }
+
+        float[] rgb(int floats) {
+            if (rgb.length < floats) {
+                rgb = new float[floats];
+            }
+            return rgb;
+        }
+    }
+
     private BatchInference() {}
 
     public static Outcome run(
             List<PendingFrame> batch, LiveModel model, LabelSet labels, int topK, double temperature) {
+        return run(batch, model, labels, topK, temperature, new Scratch());
+    }
+
+    /** As {@link #run(List, LiveModel, LabelSet, int, double)}, the input arrays taken from {@code scratch}. */
+    public static Outcome run(
+            List<PendingFrame> batch, LiveModel model, LabelSet labels, int topK, double temperature, Scratch scratch) {
         InputSpec spec = model.spec();
         int n = batch.size();
         int pixels = spec.size();
-        float[] aux = new float[n * pixels];
+        float[] aux = scratch.aux(n * pixels);
         Modality[] auxModalities = new Modality[n];
         int rgbCount = 0;
         List<PendingFrame> prepared = new ArrayList<>(n);
@@ -47,7 +77,7 @@ public final class BatchInference {
             auxModalities[i] = f.pair().getAux().getModality();
             rgbCount += f.hasRgb() ? 1 : 0;
         }
-        float[] rgb = new float[rgbCount * pixels];
+        float[] rgb = scratch.rgb(rgbCount * pixels);
         int r = 0;
         for (PendingFrame f : prepared) {
             if (f.hasRgb()) {

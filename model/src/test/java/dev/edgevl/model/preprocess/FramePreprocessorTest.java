@@ -220,6 +220,38 @@ class FramePreprocessorTest {
     }
 
     @Test
+    void aFrameGivesTheSameInputAfterALargerFrameOnTheSameThread() throws Exception {
+        // The decoders' planes are per-thread scratch: what a larger frame left in them must not reach a smaller one,
+        // and an input handed out must not change when the thread preprocesses the next frame.
+        byte[] small = u16(0, 900, 1800, 0, 3600, 2500);
+        byte[] smallRgb = {
+            10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, (byte) 130, (byte) 140, (byte) 150, 1, 2, 3
+        };
+        float[][] alone = new float[2][];
+        Thread fresh = new Thread(() -> {
+            alone[0] = FramePreprocessor.toInput(3, 2, PixelEncoding.DEPTH16_MM, small, InputSpec.DEFAULT);
+            alone[1] = FramePreprocessor.toInput(3, 2, PixelEncoding.RGB8, smallRgb, InputSpec.DEFAULT);
+        });
+        fresh.start();
+        fresh.join();
+
+        Random random = new Random(11);
+        byte[] bigDepth = new byte[64 * 64 * 2];
+        random.nextBytes(bigDepth);
+        byte[] bigRgb = new byte[64 * 64 * 3];
+        random.nextBytes(bigRgb);
+        float[] big = FramePreprocessor.toInput(64, 64, PixelEncoding.DEPTH16_MM, bigDepth, InputSpec.DEFAULT);
+        float[] bigCopy = big.clone();
+        FramePreprocessor.toInput(64, 64, PixelEncoding.RGB8, bigRgb, InputSpec.DEFAULT);
+
+        assertThat(FramePreprocessor.toInput(3, 2, PixelEncoding.DEPTH16_MM, small, InputSpec.DEFAULT))
+                .containsExactly(alone[0]);
+        assertThat(FramePreprocessor.toInput(3, 2, PixelEncoding.RGB8, smallRgb, InputSpec.DEFAULT))
+                .containsExactly(alone[1]);
+        assertThat(big).containsExactly(bigCopy);
+    }
+
+    @Test
     void aSensorFrameGivesWhatItsBytesGiveEvenFromASlicedBuffer() {
         byte[] depth = u16(0, 900, 1800, 2700, 3600, 0);
         byte[] padded = new byte[depth.length + 5];
