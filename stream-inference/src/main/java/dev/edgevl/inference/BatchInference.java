@@ -55,12 +55,7 @@ public final class BatchInference {
 
     private BatchInference() {}
 
-    public static Outcome run(
-            List<PendingFrame> batch, LiveModel model, LabelSet labels, int topK, double temperature) {
-        return run(batch, model, labels, topK, temperature, new Scratch());
-    }
-
-    /** As {@link #run(List, LiveModel, LabelSet, int, double)}, the input arrays taken from {@code scratch}. */
+    /** Runs the batch, its input arrays taken from {@code scratch}. */
     public static Outcome run(
             List<PendingFrame> batch, LiveModel model, LabelSet labels, int topK, double temperature, Scratch scratch) {
         InputSpec spec = model.spec();

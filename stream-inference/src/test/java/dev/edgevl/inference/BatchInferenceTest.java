@@ -35,7 +35,8 @@ class BatchInferenceTest {
             List<PendingFrame> small = batch(model, 100, 3, true);
 
             BatchInference.Outcome reused = BatchInference.run(small, model, LabelSet.empty(), 3, 0.01, scratch);
-            BatchInference.Outcome fresh = BatchInference.run(small, model, LabelSet.empty(), 3, 0.01);
+            BatchInference.Outcome fresh =
+                    BatchInference.run(small, model, LabelSet.empty(), 3, 0.01, new BatchInference.Scratch());
 
             assertThat(reused.frames()).hasSize(3);
             for (int i = 0; i < 3; i++) {
@@ -49,8 +50,8 @@ class BatchInferenceTest {
                 }
             }
             // ... and differ from the images before them: the second batch was really run on its own frames.
-            BatchInference.Outcome first =
-                    BatchInference.run(batch(model, 0, 1, false), model, LabelSet.empty(), 3, 0.01);
+            BatchInference.Outcome first = BatchInference.run(
+                    batch(model, 0, 1, false), model, LabelSet.empty(), 3, 0.01, new BatchInference.Scratch());
             assertThat(reused.frames().get(0).embedding())
                     .isNotEqualTo(first.frames().get(0).embedding());
         }

@@ -48,12 +48,7 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
         /** It wants through on a token beyond the {@link #RESERVE} (an uncertain frame). */
         SPARE,
         /** It wants through on any token, the reserve included (an exploration pick, or any frame of a single-kind caller). */
-        ANY;
-
-        /** {@link #ANY} when {@code wanted}, else {@link #NONE}: for callers whose frames are all of one kind. */
-        public static Ask of(boolean wanted) {
-            return wanted ? ANY : NONE;
-        }
+        ANY
     }
 
     public TokenBucket {
@@ -72,20 +67,13 @@ public record TokenBucket(double fraction, double capacity) implements java.io.S
     }
 
     /**
-     * One frame of a key seen: earn, spend a token if the frame wants through and one is there, then
-     * cap at the capacity (capping last, so a frame's own earning counts even when the bucket is full).
+     * One frame of a key seen: earn, spend a token if the frame asks to go through and one is there, then
+     * cap at the capacity (capping last, so a frame's own earning counts even when the bucket is full). A
+     * {@link Ask#SPARE} request is granted only when a token is left over after it for an {@link Ask#ANY} one.
      *
      * @param balance the key's balance before this frame
-     * @param wanted whether this frame asks to go through
+     * @param ask whether, and on which tokens, this frame asks to go through
      * @return whether it may, and the key's balance to keep
-     */
-    public Outcome offer(long balance, boolean wanted) {
-        return offer(balance, Ask.of(wanted));
-    }
-
-    /**
-     * One frame of a key seen, as {@link #offer(long, boolean)}, with the frame's kind of request: a {@link Ask#SPARE}
-     * request is granted only when a token is left over after it for an {@link Ask#ANY} one.
      */
     public Outcome offer(long balance, Ask ask) {
         long available = Math.max(0, balance) + earnNanos();

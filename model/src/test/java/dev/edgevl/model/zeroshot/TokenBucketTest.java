@@ -15,7 +15,7 @@ class TokenBucketTest {
         long balance = bucket.initialBalance();
         int routed = 0;
         for (int i = 0; i < frames; i++) {
-            TokenBucket.Outcome o = bucket.offer(balance, true);
+            TokenBucket.Outcome o = bucket.offer(balance, TokenBucket.Ask.ANY);
             balance = o.balance();
             routed += o.granted() ? 1 : 0;
         }
@@ -34,7 +34,8 @@ class TokenBucketTest {
         long lowest = Long.MAX_VALUE;
         double worstExcess = Double.NEGATIVE_INFINITY;
         for (int seen = 1; seen <= 200_000; seen++) {
-            TokenBucket.Outcome o = bucket.offer(balance, random.nextDouble() < 0.3);
+            TokenBucket.Outcome o =
+                    bucket.offer(balance, random.nextDouble() < 0.3 ? TokenBucket.Ask.ANY : TokenBucket.Ask.NONE);
             balance = o.balance();
             routed += o.granted() ? 1 : 0;
             lowest = Math.min(lowest, balance);
@@ -65,7 +66,7 @@ class TokenBucketTest {
             withReserve = reserved.balance();
             explorationWithReserve += reserved.granted() && explores ? 1 : 0;
             uncertainWithReserve += reserved.granted() && !explores ? 1 : 0;
-            TokenBucket.Outcome firstCome = bucket.offer(without, true);
+            TokenBucket.Outcome firstCome = bucket.offer(without, TokenBucket.Ask.ANY);
             without = firstCome.balance();
             explorationWithout += firstCome.granted() && explores ? 1 : 0;
         }
@@ -109,7 +110,7 @@ class TokenBucketTest {
         long balance = bucket.initialBalance();
         StringBuilder decisions = new StringBuilder();
         for (int i = 0; i < 16; i++) {
-            TokenBucket.Outcome o = bucket.offer(balance, true);
+            TokenBucket.Outcome o = bucket.offer(balance, TokenBucket.Ask.ANY);
             balance = o.balance();
             decisions.append(o.granted() ? 'y' : '.');
         }
@@ -117,11 +118,12 @@ class TokenBucketTest {
         assertThat(decisions.toString()).isEqualTo(".........y......");
 
         for (int i = 0; i < 50; i++) {
-            balance = bucket.offer(balance, false).balance(); // a quiet stretch saves up, to the capacity
+            balance =
+                    bucket.offer(balance, TokenBucket.Ask.NONE).balance(); // a quiet stretch saves up, to the capacity
         }
         StringBuilder burst = new StringBuilder();
         for (int i = 0; i < 6; i++) {
-            TokenBucket.Outcome o = bucket.offer(balance, true);
+            TokenBucket.Outcome o = bucket.offer(balance, TokenBucket.Ask.ANY);
             balance = o.balance();
             burst.append(o.granted() ? 'y' : '.');
         }
@@ -133,7 +135,7 @@ class TokenBucketTest {
         TokenBucket bucket = new TokenBucket(0.5, 2);
         long balance = 0;
         for (int i = 0; i < 100; i++) {
-            balance = bucket.offer(balance, false).balance();
+            balance = bucket.offer(balance, TokenBucket.Ask.NONE).balance();
         }
 
         assertThat(TokenBucket.tokens(balance)).isEqualTo(2.0);
@@ -186,7 +188,8 @@ class TokenBucketTest {
         long balance = bucket.initialBalance();
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
-            TokenBucket.Outcome o = bucket.offer(balance, random.nextBoolean() || bucket.fraction() == 1);
+            boolean wanted = random.nextBoolean() || bucket.fraction() == 1;
+            TokenBucket.Outcome o = bucket.offer(balance, wanted ? TokenBucket.Ask.ANY : TokenBucket.Ask.NONE);
             balance = o.balance();
             out.append(o.granted() ? 'y' : '.');
         }
