@@ -139,15 +139,24 @@ public final class DeviceState {
      * What each sensor has surely sent, from its sequence numbers and frame period ({@link FrameMatcher.Horizon}): the
      * frames of an unbroken run of sequence numbers up to the newest have all arrived, and the next one comes no sooner
      * after the newest than the shortest recent interval less its shortfall from the period (the jitter seen, once more),
-     * and less 1 ms; never less than half a period. A sensor without a period estimate has none.
+     * and less 1 ms; never less than half a period. A sensor without a period estimate has none. A sensor whose newest
+     * frame is more than {@code stoppedAfterMicros} behind the device's stream time has stopped (its other sensors went
+     * on without it): nothing more is expected from it until it sends again.
      */
-    public FrameMatcher.Horizons horizons() {
+    public FrameMatcher.Horizons horizons(long stoppedAfterMicros) {
         Map<String, FrameMatcher.Horizon> bySensor = new TreeMap<>();
         Set<String> rgb = new TreeSet<>();
+        Set<String> stopped = new TreeSet<>();
         for (Map.Entry<String, Sensor> entry : sensors.entrySet()) {
             Sensor sensor = entry.getValue();
             if (sensor.modality == Modality.RGB) {
                 rgb.add(entry.getKey());
+            }
+            if (sensor.window != null
+                    && sensor.window.highSequence() >= 0
+                    && hasClock()
+                    && streamTimeMicros - sensor.window.highCaptureMicros() > stoppedAfterMicros) {
+                stopped.add(entry.getKey());
             }
             OptionalLong period = sensor.period.micros();
             if (sensor.window == null || period.isEmpty() || sensor.window.highSequence() < 0) {
@@ -164,7 +173,7 @@ public final class DeviceState {
             long next = Math.max(p / 2, 2 * shortest - p - 1_000);
             bySensor.put(entry.getKey(), new FrameMatcher.Horizon(from, newest + next));
         }
-        return new FrameMatcher.Horizons(bySensor, rgb);
+        return new FrameMatcher.Horizons(bySensor, rgb, stopped);
     }
 
     private Sensor sensor(String sensorId) {

@@ -37,7 +37,9 @@ import java.util.TreeMap;
  * reach), no better partner can still come; and when the frame's own
  * sensor has no frame missing near its chosen partner (and its next frame would be farther from it), no rival can take
  * that partner away. Such a frame is decided at once ({@link Horizons}); anything missing, unknown or late falls back to
- * the rule above.
+ * the rule above. While every RGB camera of the device has stopped (sent nothing for {@code sync.stopped-after} while
+ * its other sensors went on: a camera out), a non-RGB frame without a partner goes alone at once; the first frames
+ * after a camera comes back may go alone that would have waited for it.
  */
 public final class FrameMatcher {
 
@@ -109,18 +111,25 @@ public final class FrameMatcher {
     }
 
     /**
-     * The horizons of one device's sensors in one round, and which sensors are RGB cameras.
+     * The horizons of one device's sensors in one round, which sensors are RGB cameras, and which have stopped.
      *
      * @param bySensor   per sensor; a sensor left out has no horizon (its period or sequence numbers are not known)
      * @param rgbSensors the device's RGB sensors; with none known, nothing is decided early
+     * @param stopped    sensors silent for longer than {@code sync.stopped-after} while the device's others went on
      */
-    public record Horizons(Map<String, Horizon> bySensor, Set<String> rgbSensors) {
+    public record Horizons(Map<String, Horizon> bySensor, Set<String> rgbSensors, Set<String> stopped) {
         /** No early decisions: frames wait for stream time. */
         public static final Horizons NONE = new Horizons(Map.of(), Set.of());
 
         public Horizons {
             bySensor = Map.copyOf(bySensor);
             rgbSensors = Set.copyOf(rgbSensors);
+            stopped = Set.copyOf(stopped);
+        }
+
+        /** No sensor stopped. */
+        public Horizons(Map<String, Horizon> bySensor, Set<String> rgbSensors) {
+            this(bySensor, rgbSensors, Set.of());
         }
 
         Horizon of(String sensorId) {
@@ -130,6 +139,11 @@ public final class FrameMatcher {
         /** Whether every RGB frame captured in [from, to] has arrived, from every RGB sensor. */
         boolean allRgbArrived(long from, long to) {
             return !rgbSensors.isEmpty() && rgbSensors.stream().allMatch(id -> of(id).covers(from, to));
+        }
+
+        /** Whether every RGB camera of the device has stopped: no RGB frame is expected until one sends again. */
+        boolean allRgbStopped() {
+            return !rgbSensors.isEmpty() && stopped.containsAll(rgbSensors);
         }
     }
 
@@ -141,6 +155,11 @@ public final class FrameMatcher {
      * (or, going alone, claim any RGB frame it could).
      */
     static boolean settledEarly(PendingFrame aux, PendingFrame partner, long toleranceMicros, Horizons horizons) {
+        if (partner == null && horizons.allRgbStopped()) {
+            // No RGB frame in reach is free and none is coming; frames of its own sensor only ever take RGB frames,
+            // never free one, so nothing can give it a partner.
+            return true;
+        }
         long a = aux.captureMicros();
         long reach = partner == null ? toleranceMicros : Math.abs(a - partner.captureMicros());
         if (!horizons.allRgbArrived(a - reach, a + reach)) {

@@ -35,6 +35,7 @@ public record FrameSyncConfig(
         Duration thermalTolerance,
         Duration grace,
         boolean decideEarly,
+        Duration stoppedAfter,
         Duration maxWait,
         Duration checkInterval,
         Duration clockReset,
@@ -126,6 +127,13 @@ public record FrameSyncConfig(
                     + "frame and no nearer rival can still come (nothing missing, the next frames beyond reach), instead of "
                     + "waiting for the device's stream time to pass tolerance + sync.grace (one to two frame periods). "
                     + "Anything missing or unknown falls back to waiting.");
+    public static final ConfigOption<Duration> STOPPED_AFTER = ConfigOption.duration(
+            "sync.stopped-after",
+            Duration.ofMillis(500),
+            "A sensor that has sent nothing captured within this of its device's newest frame counts as stopped (a camera "
+                    + "out) until it sends again: while every RGB camera of a device has stopped, its non-RGB frames go "
+                    + "unpaired at once instead of waiting for stream time (with sync.decide-early). Must be longer than "
+                    + "sync.grace.");
     public static final ConfigOption<Duration> MAX_WAIT = ConfigOption.duration(
             "sync.max-wait",
             Duration.ofSeconds(2),
@@ -181,6 +189,7 @@ public record FrameSyncConfig(
             TOLERANCE_THERMAL,
             GRACE,
             DECIDE_EARLY,
+            STOPPED_AFTER,
             MAX_WAIT,
             CHECK_INTERVAL,
             CLOCK_RESET,
@@ -199,6 +208,9 @@ public record FrameSyncConfig(
         TOLERANCE_DEPTH.check(depthTolerance == null || !depthTolerance.isNegative(), "must not be negative");
         TOLERANCE_THERMAL.check(thermalTolerance == null || !thermalTolerance.isNegative(), "must not be negative");
         GRACE.check(!grace.isNegative(), "must not be negative");
+        // A sensor's frames may come up to the grace out of order: a shorter silence is not a stop.
+        STOPPED_AFTER.check(
+                stoppedAfter != null && stoppedAfter.compareTo(grace) > 0, "must be longer than sync.grace");
         MAX_WAIT.check(isPositive(maxWait), "must be positive");
         CHECK_INTERVAL.check(isPositive(checkInterval), "must be positive");
         // A reset threshold inside the out-of-order allowance would turn ordinary late frames into clock resets.
@@ -226,6 +238,7 @@ public record FrameSyncConfig(
                 settings.get(TOLERANCE_THERMAL),
                 settings.get(GRACE),
                 settings.get(DECIDE_EARLY),
+                settings.get(STOPPED_AFTER),
                 settings.get(MAX_WAIT),
                 settings.get(CHECK_INTERVAL),
                 settings.get(CLOCK_RESET),
@@ -244,6 +257,11 @@ public record FrameSyncConfig(
     /** The matching rules in the matcher's units. */
     public FrameMatcher.Rules rules() {
         return new FrameMatcher.Rules(micros(grace), maxWait.toMillis());
+    }
+
+    /** {@code sync.stopped-after} in the matcher's units. */
+    public long stoppedAfterMicros() {
+        return micros(stoppedAfter);
     }
 
     /** Which tolerance each pair gets, in the matcher's units. */

@@ -204,7 +204,7 @@ final class FrameSyncProcessor implements Processor<String, SensorFrame, String,
     }
 
     private FrameMatcher.Horizons horizons(DeviceState state) {
-        return config.decideEarly() ? state.horizons() : FrameMatcher.Horizons.NONE;
+        return config.decideEarly() ? state.horizons(config.stoppedAfterMicros()) : FrameMatcher.Horizons.NONE;
     }
 
     private void apply(String device, DeviceState state, List<PendingFrame> before, Decisions decisions, long now) {

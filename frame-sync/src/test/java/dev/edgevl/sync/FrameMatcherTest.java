@@ -19,6 +19,7 @@ class FrameMatcherTest {
     private static final FrameMatcher.Rules RULES = new FrameMatcher.Rules(50_000, 2_000);
     private static final FrameMatcher.Tolerances TOLERANCE = FrameMatcher.Tolerances.uniform(20_000);
     private static final long ARRIVED = 5_000;
+    private static final long STOPPED_AFTER = FrameSyncConfig.defaults().stoppedAfterMicros();
 
     @Test
     void inOrderFramesPairWithTheirCounterparts() {
@@ -322,6 +323,74 @@ class FrameMatcherTest {
     }
 
     @Test
+    void whileTheRgbCameraIsOutItsPartnersGoAloneAtOnce() {
+        // Ten seconds without RGB frames (a camera out) in a minute of a drift device.
+        List<PendingFrame> frames = new ArrayList<>(driftDevice(new Random(5), 60));
+        frames.removeIf(f -> f.rgb() && f.captureMicros() >= at(20_000) && f.captureMicros() < at(30_000));
+        ToleranceRule rule = FrameSyncConfig.defaults().toleranceRule();
+
+        Replay waiting = Replay.of(frames, rule, false);
+        Replay early = Replay.of(frames, rule, true);
+
+        long stoppedAfterMillis = STOPPED_AFTER / 1_000;
+        List<Long> waitingOut = waitsBetween(waiting, at(20_000 + stoppedAfterMillis), at(29_900));
+        List<Long> earlyOut = waitsBetween(early, at(20_000 + stoppedAfterMillis), at(29_900));
+        System.out.printf(
+                Locale.ROOT,
+                "camera out: non-RGB frames' wait past capture, p50 / max: %d / %d ms by stream time alone, %d / %d ms"
+                        + " deciding early%n",
+                waitingOut.get(waitingOut.size() / 2),
+                waitingOut.get(waitingOut.size() - 1),
+                earlyOut.get(earlyOut.size() / 2),
+                earlyOut.get(earlyOut.size() - 1));
+        assertThat(waitingOut.get(0)).isGreaterThanOrEqualTo(100); // tolerance + grace past capture
+        // Decided as they come: a frame waits only for frames of the device's other sensors captured before it.
+        assertThat(earlyOut.get(earlyOut.size() - 1)).isLessThanOrEqualTo(15);
+        // The camera's first frames back may find that a non-RGB frame just before them has already gone alone: at most
+        // one such pair per non-RGB sensor; every other pair is the same.
+        List<String> lost = new ArrayList<>(waiting.pairs);
+        lost.removeAll(early.pairs);
+        assertThat(lost).hasSizeLessThanOrEqualTo(2).allMatch(p -> p.startsWith("rgb0#"));
+        assertThat(early.decidedAux).containsExactlyInAnyOrderElementsOf(waiting.decidedAux);
+    }
+
+    @Test
+    void aSensorThatFellSilentWhileItsDeviceWentOnHasStoppedUntilItSendsAgain() {
+        DeviceState state = new DeviceState();
+        for (int n = 0; n < 10; n++) {
+            see(state, "rgb0", Modality.RGB, n, 100 * n);
+            see(state, "depth0", Modality.DEPTH, n, 100 * n + 4);
+        }
+        assertThat(state.horizons(STOPPED_AFTER).stopped()).isEmpty();
+        for (int n = 10; n < 16; n++) { // the camera sends nothing from 1 s on
+            see(state, "depth0", Modality.DEPTH, n, 100 * n + 4);
+        }
+        assertThat(state.horizons(STOPPED_AFTER).stopped())
+                .as("silent for 604 ms")
+                .containsExactly("rgb0");
+        assertThat(state.horizons(700_000).stopped())
+                .as("not yet past a longer setting")
+                .isEmpty();
+        see(state, "rgb0", Modality.RGB, 16, 1_600);
+        assertThat(state.horizons(STOPPED_AFTER).stopped()).isEmpty();
+    }
+
+    private static void see(DeviceState state, String sensor, Modality modality, long sequence, long millis) {
+        state.firstSighting(sensor, sequence, at(millis), 1_024);
+        state.observe(sensor, modality, at(millis));
+        state.advanceClock(at(millis));
+    }
+
+    /** The waits, in ms and in order, of the replay's non-RGB frames captured in [from, to). */
+    private static List<Long> waitsBetween(Replay replay, long fromMicros, long toMicros) {
+        return replay.waitedMicrosByCapture.entrySet().stream()
+                .filter(e -> e.getKey() >= fromMicros && e.getKey() < toMicros)
+                .map(e -> e.getValue() / 1_000)
+                .sorted()
+                .toList();
+    }
+
+    @Test
     void framesLostOrOutOfOrderMakeTheirNeighboursWaitButChangeNoPair() {
         Random random = new Random(11);
         List<PendingFrame> frames = new ArrayList<>(driftDevice(random, 60));
@@ -350,15 +419,15 @@ class FrameMatcherTest {
             state.firstSighting("rgb0", n, at(captures[n]), 1_024);
             state.observe("rgb0", Modality.RGB, at(captures[n]));
         }
-        FrameMatcher.Horizon all = state.horizons().of("rgb0");
+        FrameMatcher.Horizon all = state.horizons(STOPPED_AFTER).of("rgb0");
         assertThat(all.fromMicros()).as("every frame since the first").isEqualTo(Long.MIN_VALUE);
         // The next frame comes no sooner than 95 - (100 - 95) - 1 = 89 ms after the newest.
         assertThat(all.throughMicros()).isEqualTo(at(400 + 89));
-        assertThat(state.horizons().rgbSensors()).containsExactly("rgb0");
+        assertThat(state.horizons(STOPPED_AFTER).rgbSensors()).containsExactly("rgb0");
 
         state.firstSighting("rgb0", 6, at(600), 1_024); // frame 5 is missing
         state.observe("rgb0", Modality.RGB, at(600));
-        FrameMatcher.Horizon broken = state.horizons().of("rgb0");
+        FrameMatcher.Horizon broken = state.horizons(STOPPED_AFTER).of("rgb0");
         assertThat(broken.covers(at(590), at(600))).isTrue();
         assertThat(broken.covers(at(500), at(600)))
                 .as("frame 5, about 500 ms, may still come")
@@ -385,7 +454,8 @@ class FrameMatcherTest {
         List<PendingFrame> pending =
                 frames.stream().filter(f -> !f.rgb() || f.sequence() <= 1).toList();
 
-        Decisions decisions = FrameMatcher.decide(pending, at(66), ARRIVED, false, RULES, tolerance, state.horizons());
+        Decisions decisions =
+                FrameMatcher.decide(pending, at(66), ARRIVED, false, RULES, tolerance, state.horizons(STOPPED_AFTER));
 
         // depth#0 has rgb#0 and nothing nearer can come; depth#1 has no partner left within reach and goes alone only
         // once its own sensor has nothing missing around it, which it has not yet shown (depth#3 is still to come).
@@ -409,6 +479,8 @@ class FrameMatcherTest {
         final List<Long> waitedMicros = new ArrayList<>();
 
         final Map<String, List<Long>> waitedMicrosBySensor = new HashMap<>();
+        /** Per decided non-RGB frame (not forced at the end): its capture time and its wait past it, µs. */
+        final Map<Long, Long> waitedMicrosByCapture = new HashMap<>();
 
         long maxThermalSkewMicros;
         private final ToleranceRule rule;
@@ -468,7 +540,7 @@ class FrameMatcherTest {
                     forceAll,
                     RULES,
                     tolerances,
-                    early ? state.horizons() : FrameMatcher.Horizons.NONE);
+                    early ? state.horizons(STOPPED_AFTER) : FrameMatcher.Horizons.NONE);
             pairs.addAll(pairs(decisions));
             for (Match match : decisions.matches()) {
                 String sensor = match.aux().sensorId();
@@ -476,6 +548,7 @@ class FrameMatcherTest {
                 if (!forceAll) {
                     long waited = state.streamTimeMicros() - match.aux().captureMicros();
                     waitedMicros.add(waited);
+                    waitedMicrosByCapture.put(match.aux().captureMicros(), waited);
                     waitedMicrosBySensor
                             .computeIfAbsent(sensor, k -> new ArrayList<>())
                             .add(waited);

@@ -117,6 +117,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
     private transient InferenceMetrics metrics;
 
     private transient List<PendingFrame> buffer;
+    /** SHED annotations of pairs that came while frames were buffered, in arrival order. */
+    private transient List<Shed> sheds;
+
     private transient ScheduledFuture<?> flushTimer;
     private transient Watermark heldWatermark;
     /** Since when the pairs shed are being counted for the log; -1 while the job keeps up. */
@@ -179,6 +182,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         requests = serdes.valueSerde(Topics.TEACHER_REQUESTS).serializer();
         verifier = new BundleVerifier(TrustedKeys.fromPem(trustedKeyPems.toArray(String[]::new)));
         buffer = new ArrayList<>(config.batchSize());
+        sheds = new ArrayList<>();
         shedReportStart = -1;
         labels = LiveLabels.NONE;
         leftOut = new LeftOutLabels(LOG, "The stream job");
@@ -398,24 +402,34 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         return shed;
     }
 
-    /** Emits the SHED annotation of a pair, after the frames buffered before it. */
+    /**
+     * Emits the SHED annotation of a pair after the frames buffered before it: at once when none is, else with them when
+     * the batch runs (a shed pair does not cut the batch short, so a job that sheds still runs full batches).
+     */
     private void shed(String device, FramePair pair, long recordMillis) throws Exception {
-        flush();
         long now = getProcessingTimeService().getCurrentProcessingTime();
         Annotation a = AnnotationRecords.shed(
                 device, pair, PendingFrame.ingestMillis(pair, recordMillis), Instant.ofEpochMilli(now));
         long timestamp = pair.getAux().getCaptureTime().toEpochMilli();
         String id = device + "/" + a.getAuxSensorId() + "/" + a.getAuxSequence();
-        output.collect(new StreamRecord<>(
+        StreamRecord<Outgoing> out = new StreamRecord<>(
                 new Outgoing(
                         Topics.FRAMES_ANNOTATED.name(),
                         device.getBytes(StandardCharsets.UTF_8),
                         annotations.serialize(Topics.FRAMES_ANNOTATED.name(), a),
                         timestamp,
                         Map.of(PAIR_HEADER, id)),
-                timestamp));
+                timestamp);
         metrics.shed.inc();
+        if (buffer.isEmpty()) {
+            output.collect(out);
+        } else {
+            sheds.add(new Shed(buffer.size(), out));
+        }
     }
+
+    /** A SHED annotation waiting for the batch to run: it goes out after the batch's first {@code after} frames. */
+    private record Shed(int after, StreamRecord<Outgoing> out) {}
 
     private void deadLetter(KafkaBytes record, RuntimeException error) {
         metrics.deadLettered.inc();
@@ -447,7 +461,14 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         BatchAnnotator.Result result =
                 annotator.annotate(batch, deployment(), labelSet, Instant.ofEpochMilli(nowMillis), this::offer);
         long annotated = System.nanoTime();
-        for (BatchAnnotator.Annotated a : result.frames()) {
+        List<Shed> shedBetween = sheds;
+        sheds = new ArrayList<>();
+        int nextShed = 0;
+        for (int i = 0; i < result.frames().size(); i++) {
+            for (; nextShed < shedBetween.size() && shedBetween.get(nextShed).after() <= i; nextShed++) {
+                output.collect(shedBetween.get(nextShed).out());
+            }
+            BatchAnnotator.Annotated a = result.frames().get(i);
             long timestamp = a.frame().captureMillis();
             byte[] key = a.frame().deviceId().getBytes(StandardCharsets.UTF_8);
             byte[] value = annotations.serialize(Topics.FRAMES_ANNOTATED.name(), a.annotation());
@@ -467,6 +488,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
                         timestamp));
             }
             metrics.annotated(a.request() != null, nowMillis - timestamp);
+        }
+        for (; nextShed < shedBetween.size(); nextShed++) {
+            output.collect(shedBetween.get(nextShed).out());
         }
         metrics.batch(batch.size(), result.inferenceNanos(), annotated - start, System.nanoTime() - annotated);
         releaseWatermark();

@@ -220,6 +220,32 @@ class AnnotateOperatorTest {
     }
 
     @Test
+    void aPairShedWhileFramesAreBufferedWaitsForTheirBatchAndDoesNotCutItShort() throws Exception {
+        var h = harness(config(4).withShedAfter(Duration.ofSeconds(2)), null);
+        model(h, TestWorld.model(1, 1));
+        labels(h, "cube", "sphere");
+        // dev-a's pairs 50 and 51 were paired 80 and -20 ms ago; dev-b's 0 and 1 five seconds ago.
+        h.setProcessingTime(TestWorld.T0.toEpochMilli() + 5_100);
+        frame(h, "dev-a", 50);
+        frame(h, "dev-b", 0);
+        frame(h, "dev-a", 51);
+        frame(h, "dev-b", 1);
+
+        assertThat(annotations(h))
+                .as("the sheds wait behind the buffered frames")
+                .isEmpty();
+        assertThat(((AnnotateOperator) h.getOneInputOperator()).buffered()).isEqualTo(2);
+
+        h.setProcessingTime(
+                TestWorld.T0.toEpochMilli() + 5_100 + config(4).batchTimeout().toMillis());
+
+        assertThat(annotations(h))
+                .as("in the order they came")
+                .extracting(a -> a.getDeviceId() + "#" + a.getAuxSequence() + " " + a.getStatus())
+                .containsExactly("dev-a#50 OK", "dev-b#0 SHED", "dev-a#51 OK", "dev-b#1 SHED");
+    }
+
+    @Test
     void withoutShedAfterEveryPairIsAnnotatedHoweverLate() throws Exception {
         var h = harness(config(4), null);
         model(h, TestWorld.model(1, 1));

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -142,9 +143,36 @@ public final class BenchFleet {
     /** Writes the template pair to {@code frames.paired} as captured now with {@code sequence}. */
     public static void send(
             KafkaProducer<byte[], byte[]> producer, FramePair template, long sequence, Instant capture) {
-        FramePair p = stamped(template, sequence, capture);
-        producer.send(new ProducerRecord<>(
-                Topics.FRAMES_PAIRED.name(), null, capture.toEpochMilli(), bytes(p.getDeviceId()), encode(p)));
+        producer.send(record(stamped(template, sequence, capture), capture));
+    }
+
+    /**
+     * Writes {@code own} to {@code frames.paired} with {@code sequence} and {@code capture}, set on it in place: no copy
+     * of its pixels, for a writer that owns the pair (made with {@link #copy}) and uses it from one thread.
+     */
+    public static void sendOwned(
+            KafkaProducer<byte[], byte[]> producer, FramePair own, long sequence, Instant capture, Callback done) {
+        restamp(own, sequence, capture);
+        producer.send(record(own, capture), done);
+    }
+
+    /** Sets {@code own}'s sequence numbers and times in place, as {@link #stamped} sets them on a copy. */
+    static void restamp(FramePair own, long sequence, Instant capture) {
+        for (SensorFrame frame : List.of(own.getRgb(), own.getAux())) {
+            frame.put("sequence", sequence); // the generated records have no setters
+            frame.put("captureTime", capture);
+        }
+        own.put("pairedTime", capture);
+    }
+
+    /** A copy of {@code pair} that shares nothing with it, for {@link #sendOwned}. */
+    public static FramePair copy(FramePair pair) {
+        return FramePair.newBuilder(pair).build();
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(FramePair pair, Instant capture) {
+        return new ProducerRecord<>(
+                Topics.FRAMES_PAIRED.name(), null, capture.toEpochMilli(), bytes(pair.getDeviceId()), encode(pair));
     }
 
     static FramePair pair(Random random, String device, long sequence, Instant capture) {
@@ -202,7 +230,12 @@ public final class BenchFleet {
      * consumer decompresses nothing.)
      */
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
+        return producer(bootstrap, Map.of());
+    }
+
+    /** {@link #producer(String)} with {@code overrides} on top of its settings. */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> overrides) {
+        Map<String, Object> props = new HashMap<>(Map.of(
                 "bootstrap.servers",
                 bootstrap,
                 "key.serializer",
@@ -213,6 +246,8 @@ public final class BenchFleet {
                 5,
                 "max.request.size",
                 8 << 20));
+        props.putAll(overrides);
+        return new KafkaProducer<>(props);
     }
 
     /**

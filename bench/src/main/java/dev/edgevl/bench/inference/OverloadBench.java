@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -68,7 +70,11 @@ public final class OverloadBench {
         Settings base =
                 InferenceBench.jobSettings(Map.of()).with(InferenceConfig.TRUSTED_KEYS.key(), keyFile.toString());
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
-                KafkaProducer<byte[], byte[]> producer = BenchFleet.producer(kafka.bootstrapServers());
+                // Batches of up to 256 KB (frame sync's 16 KB holds less than one 20 KB pair): a writer on the job's
+                // cores
+                // that offers twice what the job can take needs every pair it sends to cost little.
+                KafkaProducer<byte[], byte[]> producer =
+                        BenchFleet.producer(kafka.bootstrapServers(), Map.of("batch.size", 256 << 10));
                 LocalFlink flink = LocalFlink.start(1, 1)) {
             String bootstrap = kafka.bootstrapServers();
             TopicInstaller.ensureCatalogue(bootstrap);
@@ -123,7 +129,11 @@ public final class OverloadBench {
 
     private record Writer(long count, double seconds) {}
 
-    /** Writes pairs at {@code rate} for {@code seconds}, as fast as it can when it cannot keep up. */
+    /**
+     * Writes pairs at {@code rate} for {@code seconds}, as fast as it can when it cannot keep up: its own copies of the
+     * pairs, stamped in place (no copy of their pixels per pair), and no flush until the end — the producer's buffer
+     * (32 MB, about 1,600 pairs) is what holds the writer back when the broker is slower.
+     */
     private static Writer write(
             KafkaProducer<byte[], byte[]> producer,
             List<FramePair> pairs,
@@ -133,19 +143,29 @@ public final class OverloadBench {
             Tally tally,
             Consumer<String> log)
             throws Exception {
+        List<FramePair> own = pairs.stream().map(BenchFleet::copy).toList();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Callback done = (metadata, e) -> {
+            if (e != null) {
+                failed.compareAndSet(null, e);
+            }
+        };
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long sent = 0;
         long nextReport = 10;
         while (System.nanoTime() < end) {
             long due = (long) (rate * (System.nanoTime() - start) / 1e9);
-            // At most a tenth of a second's worth between flushes, so the writer stops on time when it falls behind.
+            // At most a tenth of a second's worth between looks at the clock, so the writer stops on time.
             long batchEnd = Math.min(due, sent + Math.max(1, (long) (rate / 10)));
             while (sent < batchEnd) {
-                BenchFleet.send(producer, pairs.get((int) (sent % pairs.size())), firstSequence + sent, Instant.now());
+                BenchFleet.sendOwned(
+                        producer, own.get((int) (sent % own.size())), firstSequence + sent, Instant.now(), done);
                 sent++;
             }
-            producer.flush();
+            if (failed.get() != null) {
+                throw new IllegalStateException("The overload writer could not write a pair.", failed.get());
+            }
             tally.sampleHeap();
             double elapsed = (System.nanoTime() - start) / 1e9;
             if (elapsed >= nextReport) {
@@ -153,6 +173,10 @@ public final class OverloadBench {
                 nextReport += 10;
             }
             Thread.sleep(1);
+        }
+        producer.flush(); // counted in the writer's time: a pair is offered once the broker has it
+        if (failed.get() != null) {
+            throw new IllegalStateException("The overload writer could not write a pair.", failed.get());
         }
         return new Writer(sent, (System.nanoTime() - start) / 1e9);
     }

@@ -8,6 +8,7 @@ import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.schemas.SampleRecords;
 import dev.edgevl.schemas.serde.RecordDecodingException.Problem;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -22,6 +23,26 @@ class SingleObjectSerdeTest {
     void everyRecordTypeRoundTrips() {
         for (SpecificRecord record : SampleRecords.all()) {
             assertThat(roundTrip(record)).as(record.getSchema().getName()).isEqualTo(record);
+        }
+    }
+
+    @Test
+    void recordsOfEverySizeEncodedOneAfterAnotherOnOneThreadEachStandAlone() {
+        // Each thread reuses one output buffer: a small record after a large one (and after one too large to keep) must
+        // come out whole, and no message may share bytes with the next.
+        Serde<SensorFrame> serde = serdes.avro(SensorFrame.class);
+        SensorFrame small = SampleRecords.rgbFrame("d", 1);
+        byte[] smallAlone = serde.serializer().serialize("t", small);
+        for (int pixels : new int[] {64 * 64 * 3, (1 << 20) + 1, 12}) {
+            SensorFrame frame = SensorFrame.newBuilder(small)
+                    .setData(ByteBuffer.wrap(new byte[pixels]))
+                    .build();
+            byte[] big = serde.serializer().serialize("t", frame);
+            byte[] after = serde.serializer().serialize("t", small);
+
+            assertThat(after).isEqualTo(smallAlone);
+            assertThat(serde.deserializer().deserialize("t", big)).isEqualTo(frame);
+            assertThat(serde.deserializer().deserialize("t", after)).isEqualTo(small);
         }
     }
 
