@@ -123,17 +123,9 @@ public final class BenchFleet {
 
     /** The template pair with a new sequence number and capture time, as the frame sync would write it. */
     public static FramePair stamped(FramePair template, long sequence, Instant capture) {
-        return FramePair.newBuilder(template)
-                .setAux(SensorFrame.newBuilder(template.getAux())
-                        .setSequence(sequence)
-                        .setCaptureTime(capture)
-                        .build())
-                .setRgb(SensorFrame.newBuilder(template.getRgb())
-                        .setSequence(sequence)
-                        .setCaptureTime(capture)
-                        .build())
-                .setPairedTime(capture)
-                .build();
+        FramePair pair = copy(template);
+        restamp(pair, sequence, capture);
+        return pair;
     }
 
     public static byte[] encode(FramePair pair) {
@@ -156,7 +148,7 @@ public final class BenchFleet {
         producer.send(record(own, capture), done);
     }
 
-    /** Sets {@code own}'s sequence numbers and times in place, as {@link #stamped} sets them on a copy. */
+    /** Sets {@code own}'s sequence numbers and capture and paired times in place. */
     static void restamp(FramePair own, long sequence, Instant capture) {
         for (SensorFrame frame : List.of(own.getRgb(), own.getAux())) {
             frame.put("sequence", sequence); // the generated records have no setters
