@@ -70,9 +70,8 @@ public final class OverloadBench {
         Settings base =
                 InferenceBench.jobSettings(Map.of()).with(InferenceConfig.TRUSTED_KEYS.key(), keyFile.toString());
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
-                // Batches of up to 256 KB (frame sync's 16 KB holds less than one 20 KB pair): a writer on the job's
-                // cores
-                // that offers twice what the job can take needs every pair it sends to cost little.
+                // Batches of up to 256 KB (frame sync's 16 KB holds less than one 20 KB pair): a writer on the
+                // job's cores that offers twice what the job can take needs every pair it sends to cost little.
                 KafkaProducer<byte[], byte[]> producer =
                         BenchFleet.producer(kafka.bootstrapServers(), Map.of("batch.size", 256 << 10));
                 LocalFlink flink = LocalFlink.start(1, 1)) {
@@ -163,9 +162,7 @@ public final class OverloadBench {
                         producer, own.get((int) (sent % own.size())), firstSequence + sent, Instant.now(), done);
                 sent++;
             }
-            if (failed.get() != null) {
-                throw new IllegalStateException("The overload writer could not write a pair.", failed.get());
-            }
+            throwIfFailed(failed);
             tally.sampleHeap();
             double elapsed = (System.nanoTime() - start) / 1e9;
             if (elapsed >= nextReport) {
@@ -175,10 +172,14 @@ public final class OverloadBench {
             Thread.sleep(1);
         }
         producer.flush(); // counted in the writer's time: a pair is offered once the broker has it
+        throwIfFailed(failed);
+        return new Writer(sent, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void throwIfFailed(AtomicReference<Exception> failed) {
         if (failed.get() != null) {
             throw new IllegalStateException("The overload writer could not write a pair.", failed.get());
         }
-        return new Writer(sent, (System.nanoTime() - start) / 1e9);
     }
 
     /** Deletes what the capacity run read, so the overload job starts on live pairs only. */
