@@ -39,17 +39,15 @@ public final class BatchInference {
         private float[] rgb = new float[0];
 
         float[] aux(int floats) {
-            if (aux.length < floats) {
-                aux = new float[floats];
-            }
-            return aux;
+            return aux = atLeast(aux, floats);
         }
 
         float[] rgb(int floats) {
-            if (rgb.length < floats) {
-                rgb = new float[floats];
-            }
-            return rgb;
+            return rgb = atLeast(rgb, floats);
+        }
+
+        private static float[] atLeast(float[] kept, int floats) {
+            return kept.length < floats ? new float[floats] : kept;
         }
     }
 
