@@ -251,7 +251,8 @@ final class BenchCommand implements Runnable {
                 "then pairs written live at FACTOR times that rate for SECONDS with inference.shed-after set. Reports",
                 "the rate annotated by the student and the rate shed, capture->visible latency (the job's lag), the heap",
                 "against -Xmx, and whether every pair written got one annotation (by the student, or SHED). Goals: lag",
-                "bounded, no OutOfMemoryError, annotated >= 0.9 of capacity. The default takes about 7 minutes.",
+                "bounded, no OutOfMemoryError, annotated >= 0.9 of capacity; and the cores the job, the writer and the rest",
+                "of the JVM used. The default takes about 8 minutes and up to 12 GB of disk.",
                 "Example: edgevl bench overload --seconds 60 --factor 2 --shed-after 5s"
             })
     static final class Overload implements Callable<Integer> {
@@ -280,8 +281,9 @@ final class BenchCommand implements Runnable {
 
         @Option(
                 names = "--frames",
-                defaultValue = "20000",
-                description = "Backlog of pairs the capacity is measured on (default: ${DEFAULT-VALUE}).")
+                defaultValue = "60000",
+                description = "Backlog of pairs the capacity is measured on (default: ${DEFAULT-VALUE}; 20,000 measured"
+                        + " it a third low: the job was not yet at its steady rate).")
         int frames;
 
         @Mixin

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -105,6 +106,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
 
     private transient AvroSerdes serdes;
     private transient Deserializer<FramePair> pairs;
+    private transient Deserializer<GenericRecord> heads;
     private transient Deserializer<ModelVersion> models;
     private transient Deserializer<LabelEmbedding> labelEmbeddings;
     private transient Serializer<Annotation> annotations;
@@ -122,11 +124,14 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
 
     private transient ScheduledFuture<?> flushTimer;
     private transient Watermark heldWatermark;
+    /** Which pairs to shed; null when {@code inference.shed-after} is 0. */
+    private transient ShedPolicy shedPolicy;
     /** Since when the pairs shed are being counted for the log; -1 while the job keeps up. */
     private transient long shedReportStart;
-    /** Pairs shed, and the most a shed pair was late, since {@link #shedReportStart}. */
+    /** Pairs shed, those of them shed on time to catch up, and the most a pair was late, since {@link #shedReportStart}. */
     private transient long shedInReport;
 
+    private transient long shedToCatchUpInReport;
     private transient long shedMaxBehind;
 
     private transient LiveModel model;
@@ -176,6 +181,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         super.open();
         serdes = AvroSerdes.fromSettings(Settings.of(settings));
         pairs = serdes.valueSerde(Topics.FRAMES_PAIRED).deserializer();
+        heads = serdes.projection(PairHead.PROJECTION);
         models = serdes.valueSerde(Topics.MODELS).deserializer();
         labelEmbeddings = serdes.valueSerde(Topics.LABELS_EMBEDDED).deserializer();
         annotations = serdes.valueSerde(Topics.FRAMES_ANNOTATED).serializer();
@@ -183,6 +189,9 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         verifier = new BundleVerifier(TrustedKeys.fromPem(trustedKeyPems.toArray(String[]::new)));
         buffer = new ArrayList<>(config.batchSize());
         sheds = new ArrayList<>();
+        shedPolicy = config.shedAfter().isZero()
+                ? null
+                : new ShedPolicy(config.shedAfter().toMillis());
         shedReportStart = -1;
         labels = LiveLabels.NONE;
         leftOut = new LeftOutLabels(LOG, "The stream job");
@@ -190,7 +199,8 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
                 getMetricGroup(),
                 () -> model == null ? -1 : model.version(),
                 () -> labelSet == null ? 0 : labelSet.size(),
-                () -> leftOut.count());
+                () -> leftOut.count(),
+                () -> shedPolicy == null ? 1.0 : shedPolicy.share());
         restoreControlState();
         if (controlFeed != null) {
             openControlFeed();
@@ -315,7 +325,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         metrics.framesIn.inc();
         long start = System.nanoTime();
         PendingFrame frame = null;
-        FramePair toShed = null;
+        PairHead toShed = null;
         try {
             String device = record.keyText();
             if (device == null || device.isBlank()) {
@@ -324,16 +334,20 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
             if (record.value == null) {
                 throw new IllegalArgumentException("the record has no value (a tombstone on frames.paired)");
             }
-            FramePair pair = pairs.deserialize(record.topic, record.value);
-            long decoded = System.nanoTime();
-            metrics.decodeNanos.inc(decoded - start);
-            if (!device.equals(pair.getDeviceId())) {
-                throw new IllegalArgumentException(
-                        "the record key " + device + " is not the pair's device " + pair.getDeviceId());
+            if (shedPolicy != null) {
+                // Who and when first, without the pixels: a pair shed needs no more.
+                PairHead head = PairHead.of(heads.deserialize(record.topic, record.value));
+                requireDevice(device, head.deviceId());
+                if (shedding(device, head.ingestMillis(record.timestamp))) {
+                    toShed = head;
+                    metrics.decodeNanos.inc(System.nanoTime() - start);
+                }
             }
-            if (shedding(pair, record.timestamp)) {
-                toShed = pair;
-            } else {
+            if (toShed == null) {
+                FramePair pair = pairs.deserialize(record.topic, record.value);
+                long decoded = System.nanoTime();
+                metrics.decodeNanos.inc(decoded - start);
+                requireDevice(device, pair.getDeviceId());
                 LiveModel runs = deployment().modelFor(device);
                 frame = PendingFrame.prepare(
                         device, pair, runs == null ? InputSpec.DEFAULT : runs.spec(), record.timestamp);
@@ -344,7 +358,7 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
             return;
         }
         if (toShed != null) {
-            shed(toShed.getDeviceId(), toShed, record.timestamp);
+            shed(toShed, record.timestamp);
             return;
         }
         buffer.add(frame);
@@ -360,43 +374,57 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
         }
     }
 
-    /**
-     * Whether the job reached the pair longer than {@code inference.shed-after} after it was paired, so sheds it. The log
-     * says when shedding starts, how much was shed every {@link #SHED_REPORT} while it goes on, and when a whole such
-     * period passed without any (pairs of partitions read at different lags alternate, so single pairs say nothing).
-     */
-    private boolean shedding(FramePair pair, long recordMillis) {
-        if (config.shedAfter().isZero()) {
-            return false;
+    private static void requireDevice(String key, String pairDevice) {
+        if (!key.equals(pairDevice)) {
+            throw new IllegalArgumentException("the record key " + key + " is not the pair's device " + pairDevice);
         }
+    }
+
+    /**
+     * Whether to shed the pair, by {@link ShedPolicy}: reached longer than {@code inference.shed-after} after it was
+     * paired, or on time but outside the share the job annotates while it catches up. The log says when shedding
+     * starts, how much was shed every {@link #SHED_REPORT} while it goes on, and when a whole such period passed without
+     * any (pairs of partitions read at different lags alternate, so single pairs say nothing).
+     */
+    private boolean shedding(String device, long ingestMillis) {
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        long behind = now - PendingFrame.ingestMillis(pair, recordMillis);
-        boolean shed = behind > config.shedAfter().toMillis();
+        long behind = now - ingestMillis;
+        ShedPolicy.Decision decision = shedPolicy.decide(device, behind, now);
+        boolean shed = decision != ShedPolicy.Decision.ANNOTATE;
         if (shed) {
             if (shedReportStart < 0) {
                 LOG.warn(
-                        "The job reaches pairs {} ms after they were paired, more than inference.shed-after ({} ms):"
-                                + " it sheds those (SHED annotations, no model run) until it catches up.",
+                        "The job is falling behind (it reached a pair {} ms after it was paired; inference.shed-after"
+                                + " {} ms): it sheds pairs (SHED annotations, no model run) until it catches up.",
                         behind,
                         config.shedAfter().toMillis());
                 shedReportStart = now;
             }
             shedInReport++;
+            if (decision == ShedPolicy.Decision.SHED_SHARE) {
+                shedToCatchUpInReport++;
+                metrics.shedToCatchUp.inc();
+            }
             shedMaxBehind = Math.max(shedMaxBehind, behind);
         }
         if (shedReportStart >= 0 && now - shedReportStart >= SHED_REPORT.toMillis()) {
             if (shedInReport > 0) {
                 LOG.info(
-                        "Shed {} pairs in the last {} s (reached up to {} ms after they were paired).",
+                        "Shed {} pairs in the last {} s: {} reached longer than inference.shed-after after they were"
+                                + " paired (up to {} ms), {} on time to catch up; annotating {}% of the pairs on time.",
                         shedInReport,
                         (now - shedReportStart) / 1000,
-                        shedMaxBehind);
+                        shedInReport - shedToCatchUpInReport,
+                        shedMaxBehind,
+                        shedToCatchUpInReport,
+                        Math.round(100 * shedPolicy.share()));
                 shedReportStart = now;
             } else {
                 LOG.info("Caught up: no pair shed in the last {} s.", (now - shedReportStart) / 1000);
                 shedReportStart = -1;
             }
             shedInReport = 0;
+            shedToCatchUpInReport = 0;
             shedMaxBehind = 0;
         }
         return shed;
@@ -406,19 +434,17 @@ final class AnnotateOperator extends AbstractStreamOperator<Outgoing>
      * Emits the SHED annotation of a pair after the frames buffered before it: at once when none is, else with them when
      * the batch runs (a shed pair does not cut the batch short, so a job that sheds still runs full batches).
      */
-    private void shed(String device, FramePair pair, long recordMillis) throws Exception {
+    private void shed(PairHead pair, long recordMillis) throws Exception {
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        Annotation a = AnnotationRecords.shed(
-                device, pair, PendingFrame.ingestMillis(pair, recordMillis), Instant.ofEpochMilli(now));
-        long timestamp = pair.getAux().getCaptureTime().toEpochMilli();
-        String id = device + "/" + a.getAuxSensorId() + "/" + a.getAuxSequence();
+        Annotation a = AnnotationRecords.shed(pair, pair.ingestMillis(recordMillis), Instant.ofEpochMilli(now));
+        long timestamp = pair.capture().toEpochMilli();
         StreamRecord<Outgoing> out = new StreamRecord<>(
                 new Outgoing(
                         Topics.FRAMES_ANNOTATED.name(),
-                        device.getBytes(StandardCharsets.UTF_8),
+                        pair.deviceId().getBytes(StandardCharsets.UTF_8),
                         annotations.serialize(Topics.FRAMES_ANNOTATED.name(), a),
                         timestamp,
-                        Map.of(PAIR_HEADER, id)),
+                        Map.of(PAIR_HEADER, pair.id())),
                 timestamp);
         metrics.shed.inc();
         if (buffer.isEmpty()) {

@@ -93,15 +93,14 @@ public final class AnnotationRecords {
     }
 
     /** A pair the job shed to catch up: who, which frame, when; no embedding, label or model. */
-    static Annotation shed(String deviceId, FramePair pair, long ingestMillis, Instant at) {
-        SensorFrame aux = pair.getAux();
+    static Annotation shed(PairHead pair, long ingestMillis, Instant at) {
         return Annotation.newBuilder()
-                .setDeviceId(deviceId)
-                .setAuxSensorId(aux.getSensorId())
-                .setAuxModality(aux.getModality())
-                .setAuxSequence(aux.getSequence())
-                .setRgbSequence(pair.getRgb() == null ? null : pair.getRgb().getSequence())
-                .setCaptureTime(aux.getCaptureTime())
+                .setDeviceId(pair.deviceId())
+                .setAuxSensorId(pair.auxSensorId())
+                .setAuxModality(pair.auxModality())
+                .setAuxSequence(pair.auxSequence())
+                .setRgbSequence(pair.rgbSequence())
+                .setCaptureTime(pair.capture())
                 .setStatus(AnnotationStatus.SHED)
                 .setIngestTime(Instant.ofEpochMilli(ingestMillis))
                 .setAnnotatedTime(at)

@@ -133,7 +133,11 @@ public record InferenceConfig(
             "Load shedding: a pair the job reaches longer than this after frame sync paired it is shed, annotated SHED"
                     + " (no model run, no label, counted in the 'shed' metric) instead of by the student, so a job that"
                     + " fell behind catches up with the newest frames; as each device's frames come in order, each device"
-                    + " loses its oldest first. 0 (the default) never sheds: every pair is annotated, however late"
+                    + " loses its oldest first. While pairs are reached more than half of this late and it is not catching"
+                    + " up, the job also annotates only a share of the pairs still on time, spread evenly over each"
+                    + " device's frames (cut by a fifth every second it falls further behind, raised by 5 points every"
+                    + " second it is not behind; counted in 'shedToCatchUp'), so the lag stays bounded even when its"
+                    + " partitions carry uneven loads. 0 (the default) never sheds: every pair is annotated, however late"
                     + " (replays, backfills). edgevl local sets 10s.");
     public static final ConfigOption<String> GROUP_ID =
             ConfigOption.string(PREFIX + "group-id", "edgevl-stream-inference", "Consumer group of the frame source.");

@@ -1,5 +1,6 @@
 package dev.edgevl.inference;
 
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -11,6 +12,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * The operator's Flink metrics, under the group {@code edgevl}: frames in, annotations and teacher requests out, dead
  * letters, model swaps and refusals, batch size, model time per batch, capture-to-annotation latency, the routing
  * rate, the live model version (-1 before the first), the labels scored with and the live labels left out as unusable;
+ * pairs shed ({@code shed}; {@code shedToCatchUp} of them on time, by {@link ShedPolicy}'s share) and the share of on-time
+ * pairs annotated ({@code annotatedShare}, 1 while the job keeps up);
  * and where the task's time goes, as nanoseconds summed per stage ({@code decodeNanos}, {@code preprocessNanos},
  * {@code modelNanos}, {@code postprocessNanos}, {@code emitNanos}: divided by {@code annotations}, the time per pair).
  */
@@ -21,6 +24,7 @@ final class InferenceMetrics {
     final Counter teacherRequests;
     final Counter deadLettered;
     final Counter shed;
+    final Counter shedToCatchUp;
     final Counter modelSwaps;
     final Counter modelsRefused;
     final Counter decodeNanos;
@@ -33,13 +37,18 @@ final class InferenceMetrics {
     private final Histogram latencyMillis;
 
     InferenceMetrics(
-            MetricGroup operatorGroup, LongSupplier liveVersion, LongSupplier labelCount, LongSupplier labelsLeftOut) {
+            MetricGroup operatorGroup,
+            LongSupplier liveVersion,
+            LongSupplier labelCount,
+            LongSupplier labelsLeftOut,
+            DoubleSupplier annotatedShare) {
         MetricGroup g = operatorGroup.addGroup("edgevl");
         framesIn = g.counter("framesIn");
         annotations = g.counter("annotations");
         teacherRequests = g.counter("teacherRequests");
         deadLettered = g.counter("deadLettered");
         shed = g.counter("shed");
+        shedToCatchUp = g.counter("shedToCatchUp");
         modelSwaps = g.counter("modelSwaps");
         modelsRefused = g.counter("modelsRefused");
         decodeNanos = g.counter("decodeNanos");
@@ -53,6 +62,7 @@ final class InferenceMetrics {
         g.gauge("liveModelVersion", (Gauge<Long>) liveVersion::getAsLong);
         g.gauge("labels", (Gauge<Long>) labelCount::getAsLong);
         g.gauge("labelsLeftOut", (Gauge<Long>) labelsLeftOut::getAsLong);
+        g.gauge("annotatedShare", (Gauge<Double>) annotatedShare::getAsDouble);
         g.gauge("routingRate", (Gauge<Double>)
                 () -> annotations.getCount() == 0 ? 0.0 : (double) teacherRequests.getCount() / annotations.getCount());
     }

@@ -25,6 +25,7 @@ import dev.edgevl.schemas.serde.AvroSerdes;
 import dev.edgevl.schemas.topics.DeadLetters;
 import dev.edgevl.schemas.topics.Topics;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -212,6 +213,15 @@ class AnnotateOperatorTest {
             assertThat(a.getEmbedding()).isEmpty();
             assertThat(a.getModelVersion()).isNull();
             assertThat(a.getRoutedToTeacher()).isFalse();
+            // Who and when, read without the pixels: the same as the pair says.
+            FramePair sent = TestWorld.pair("dev-a", a.getAuxSequence(), a.getAuxSequence() % 2 == 0);
+            assertThat(a.getDeviceId()).isEqualTo("dev-a");
+            assertThat(a.getAuxSensorId()).isEqualTo(sent.getAux().getSensorId());
+            assertThat(a.getAuxModality()).isEqualTo(sent.getAux().getModality());
+            assertThat(a.getCaptureTime()).isEqualTo(sent.getAux().getCaptureTime());
+            assertThat(a.getIngestTime()).isEqualTo(sent.getPairedTime().truncatedTo(ChronoUnit.MILLIS));
+            assertThat(a.getRgbSequence())
+                    .isEqualTo(sent.getRgb() == null ? null : sent.getRgb().getSequence());
         });
         assertThat(out.subList(5, 8)).allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(AnnotationStatus.OK));
         assertThat(h.extractOutputValues())

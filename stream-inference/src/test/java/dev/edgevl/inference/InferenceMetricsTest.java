@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class InferenceMetricsTest {
     @Test
     void aBatchSplitsItsTimeIntoModelPostProcessingAndEmitting() {
-        InferenceMetrics m = new InferenceMetrics(new UnregisteredMetricsGroup(), () -> 1, () -> 2, () -> 0);
+        InferenceMetrics m = new InferenceMetrics(new UnregisteredMetricsGroup(), () -> 1, () -> 2, () -> 0, () -> 1.0);
         m.batch(32, 1_000_000, 1_300_000, 200_000);
         m.batch(16, 500_000, 600_000, 100_000);
 

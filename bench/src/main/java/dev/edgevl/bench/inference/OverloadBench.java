@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,11 +70,16 @@ public final class OverloadBench {
         Files.writeString(keyFile, Keys.toPem(keys.getPublic()));
         Settings base =
                 InferenceBench.jobSettings(Map.of()).with(InferenceConfig.TRUSTED_KEYS.key(), keyFile.toString());
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().start();
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
+                        // Twice the capacity is over 100 MB/s of pairs: minutes of it would fill a laptop's disk. Each
+                        // partition keeps its newest 2 GB (at least 30 s of the busiest), far more than the job lags.
+                        .brokerProperty("log.retention.bytes", Long.toString(2L << 30))
+                        .brokerProperty("log.retention.check.interval.ms", "10000")
+                        .start();
                 // Batches of up to 256 KB (frame sync's 16 KB holds less than one 20 KB pair): a writer on the
                 // job's cores that offers twice what the job can take needs every pair it sends to cost little.
-                KafkaProducer<byte[], byte[]> producer =
-                        BenchFleet.producer(kafka.bootstrapServers(), Map.of("batch.size", 256 << 10));
+                KafkaProducer<byte[], byte[]> producer = BenchFleet.producer(
+                        kafka.bootstrapServers(), Map.of("batch.size", 256 << 10, "client.id", WRITER));
                 LocalFlink flink = LocalFlink.start(1, 1)) {
             String bootstrap = kafka.bootstrapServers();
             TopicInstaller.ensureCatalogue(bootstrap);
@@ -91,14 +97,18 @@ public final class OverloadBench {
             double capacity = 0;
             for (int pass = 1; pass <= 2; pass++) {
                 int id = pass;
+                ThreadCpu passStart = ThreadCpu.now();
                 InferenceBench.Run capacityRun = InferenceBench.run(
                         flink,
                         bootstrap,
                         Topics.FRAMES_ANNOTATED.name(),
                         backlog,
                         env -> InferenceBench.job(env, base, bootstrap, id));
+                Map<String, Double> cores = ThreadCpu.now().coresSince(passStart, OverloadBench::group);
                 flink.cancel(capacityRun.job());
                 capacity = capacityRun.drained().warmRate();
+                figures.put("capacityCoresJob", cores.getOrDefault(JOB, Double.NaN));
+                figures.put("capacityCoresProcess", cores.getOrDefault("process", Double.NaN));
             }
             figures.put("capacityFramesPerSecond", capacity);
             dropBacklog(bootstrap);
@@ -108,7 +118,7 @@ public final class OverloadBench {
             log.accept(String.format(
                     "Overload: %.0f pairs/s offered (%.1fx the capacity of %.0f/s) for %.0f s, inference.shed-after %d ms...",
                     offered, factor, capacity, seconds, shedAfter.toMillis()));
-            try (Tally tally = new Tally(bootstrap, backlog)) {
+            try (Tally tally = new Tally(bootstrap, backlog, (int) Math.ceil(seconds / 5))) {
                 StreamExecutionEnvironment env = LocalFlink.environment(1, 0, Duration.ofSeconds(1));
                 JobID job = flink.submit(env, InferenceBench.job(env, shedding, bootstrap, 3));
                 flink.awaitRunning(job, Duration.ofSeconds(60));
@@ -116,6 +126,16 @@ public final class OverloadBench {
                 tally.awaitAll(written.count(), Duration.ofSeconds(120));
                 flink.cancel(job);
                 figures.putAll(tally.figures(written, seconds, capacity));
+                Map<String, Double> cores = written.end().coresSince(written.steadyStart(), OverloadBench::group);
+                for (String g : List.of(JOB, WRITER, TALLY, ThreadCpu.REST, "process")) {
+                    figures.put("overloadCores." + g, cores.getOrDefault(g, Double.NaN));
+                }
+                // Whether the job does less per core of its own when overloaded (shed pairs cost it a little too).
+                figures.put(
+                        "annotatedPerJobCoreOverCapacity",
+                        figures.get("annotatedFramesPerSecond")
+                                / cores.getOrDefault(JOB, Double.NaN)
+                                / (capacity / figures.get("capacityCoresJob")));
             }
             figures.put("factorAsked", factor);
             figures.put("shedAfterMillis", (double) shedAfter.toMillis());
@@ -126,7 +146,28 @@ public final class OverloadBench {
         return new BenchResult("overload", sentence(figures), figures);
     }
 
-    private record Writer(long count, double seconds) {}
+    /** Thread groups of the bench's JVM, by thread name. */
+    private static final String JOB = "job";
+
+    private static final String WRITER = "overload-writer";
+    private static final String TALLY = "overload-tally";
+
+    /**
+     * The job's threads (its task, the source's fetcher, the sink's producer), the writer and its producer, the tally;
+     * null for the rest (the broker, Flink's runtime).
+     */
+    private static String group(String thread) {
+        if (thread.contains("frames.paired") || thread.contains("bench-job")) {
+            return JOB;
+        }
+        if (thread.startsWith(WRITER) || thread.contains("| " + WRITER)) {
+            return WRITER;
+        }
+        return thread.startsWith(TALLY) ? TALLY : null;
+    }
+
+    /** What the writer wrote, and the CPU of the JVM's threads from the start of the steady part to its end. */
+    private record Writer(long count, double seconds, ThreadCpu steadyStart, ThreadCpu end) {}
 
     /**
      * Writes pairs at {@code rate} for {@code seconds}, as fast as it can when it cannot keep up: its own copies of the
@@ -153,27 +194,40 @@ public final class OverloadBench {
         long end = start + (long) (seconds * 1e9);
         long sent = 0;
         long nextReport = 10;
-        while (System.nanoTime() < end) {
-            long due = (long) (rate * (System.nanoTime() - start) / 1e9);
-            // At most a tenth of a second's worth between looks at the clock, so the writer stops on time.
-            long batchEnd = Math.min(due, sent + Math.max(1, (long) (rate / 10)));
-            while (sent < batchEnd) {
-                BenchFleet.sendOwned(
-                        producer, own.get((int) (sent % own.size())), firstSequence + sent, Instant.now(), done);
-                sent++;
+        long steadyFrom = start + (long) (seconds / 5 * 1e9);
+        ThreadCpu steadyStart = null;
+        String caller = Thread.currentThread().getName();
+        Thread.currentThread().setName(WRITER); // its CPU counts as the writer's
+        try {
+            while (System.nanoTime() < end) {
+                if (steadyStart == null && System.nanoTime() >= steadyFrom) {
+                    steadyStart = ThreadCpu.now();
+                }
+                long due = (long) (rate * (System.nanoTime() - start) / 1e9);
+                // At most a tenth of a second's worth between looks at the clock, so the writer stops on time.
+                long batchEnd = Math.min(due, sent + Math.max(1, (long) (rate / 10)));
+                while (sent < batchEnd) {
+                    BenchFleet.sendOwned(
+                            producer, own.get((int) (sent % own.size())), firstSequence + sent, Instant.now(), done);
+                    sent++;
+                }
+                throwIfFailed(failed);
+                tally.sampleHeap();
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                if (elapsed >= nextReport) {
+                    log.accept(String.format("  %.0f s: %s", elapsed, tally.progress(sent)));
+                    nextReport += 10;
+                }
+                Thread.sleep(1);
             }
+            ThreadCpu steadyEnd = ThreadCpu.now();
+            producer.flush(); // counted in the writer's time: a pair is offered once the broker has it
             throwIfFailed(failed);
-            tally.sampleHeap();
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            if (elapsed >= nextReport) {
-                log.accept(String.format("  %.0f s: %s", elapsed, tally.progress(sent)));
-                nextReport += 10;
-            }
-            Thread.sleep(1);
+            return new Writer(
+                    sent, (System.nanoTime() - start) / 1e9, steadyStart == null ? steadyEnd : steadyStart, steadyEnd);
+        } finally {
+            Thread.currentThread().setName(caller);
         }
-        producer.flush(); // counted in the writer's time: a pair is offered once the broker has it
-        throwIfFailed(failed);
-        return new Writer(sent, (System.nanoTime() - start) / 1e9);
     }
 
     private static void throwIfFailed(AtomicReference<Exception> failed) {
@@ -218,13 +272,21 @@ public final class OverloadBench {
         private final BitSet seen = new BitSet();
 
         private final long firstSequence;
+        /** Second of the overload from which the steady part counts. */
+        private final int steadyFrom;
+        /** Per device over the steady part: {annotated by the student, shed}. */
+        private final Map<String, long[]> byDevice = new TreeMap<>();
+        /** Per device, the most an annotation was late since the last progress line. */
+        private final Map<String, Long> recentLag = new TreeMap<>();
+
         private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         private volatile long maxHeap;
         private volatile long distinct;
         private volatile long duplicates;
 
-        Tally(String bootstrap, long firstSequence) {
+        Tally(String bootstrap, long firstSequence, int steadyFrom) {
             this.firstSequence = firstSequence;
+            this.steadyFrom = steadyFrom;
             consumer = BenchFleet.readerFromNow(
                     bootstrap, Topics.FRAMES_ANNOTATED.name(), "overload-bench-" + UUID.randomUUID());
             thread = new Thread(this::read, "overload-tally");
@@ -246,13 +308,18 @@ public final class OverloadBench {
                         }
                         seen.set(index);
                         distinct++;
-                        if (a.getStatus() == AnnotationStatus.SHED) {
+                        boolean shed = a.getStatus() == AnnotationStatus.SHED;
+                        if (shed) {
                             shedPerSecond[second]++;
                         } else {
                             annotatedPerSecond[second]++;
                         }
+                        if (second >= steadyFrom) {
+                            byDevice.computeIfAbsent(a.getDeviceId(), d -> new long[2])[shed ? 1 : 0]++;
+                        }
                         long lag = now - a.getCaptureTime().toEpochMilli();
                         maxLagPerSecond[second] = Math.max(maxLagPerSecond[second], lag);
+                        recentLag.merge(a.getDeviceId(), lag, Math::max);
                     }
                 }
             }
@@ -270,9 +337,20 @@ public final class OverloadBench {
                 annotated += annotatedPerSecond[s];
                 shed += shedPerSecond[s];
             }
+            Map.Entry<String, Long> slowest = recentLag.entrySet().stream()
+                    .max(Map.Entry.comparingByValue())
+                    .orElse(Map.entry("none", 0L));
+            recentLag.clear();
             return String.format(
-                    "%,d written, %,d annotations read; last 10 s: %.0f/s annotated, %.0f/s shed, heap %.0f MB",
-                    written, distinct, annotated / 10.0, shed / 10.0, maxHeap / 1e6);
+                    "%,d written, %,d annotations read; last 10 s: %.0f/s annotated, %.0f/s shed, most late %s %,d ms;"
+                            + " heap %.0f MB",
+                    written,
+                    distinct,
+                    annotated / 10.0,
+                    shed / 10.0,
+                    slowest.getKey(),
+                    slowest.getValue(),
+                    maxHeap / 1e6);
         }
 
         void awaitAll(long count, Duration timeout) throws InterruptedException {
@@ -285,7 +363,7 @@ public final class OverloadBench {
 
         /** Figures over the steady part: from a fifth of the overload to its end. */
         synchronized Map<String, Double> figures(Writer written, double seconds, double capacity) {
-            int from = (int) Math.ceil(seconds / 5);
+            int from = steadyFrom;
             int to = (int) Math.floor(Math.min(seconds, MAX_SECONDS));
             long annotated = 0;
             long shed = 0;
@@ -303,6 +381,16 @@ public final class OverloadBench {
             f.put("annotatedOverCapacity", annotated / window / capacity);
             f.put("shedFramesPerSecond", shed / window);
             f.put("shedShare", (double) shed / Math.max(1, annotated + shed));
+            // How evenly the shedding falls: the share of each device's pairs the student annotated.
+            double least = Double.NaN;
+            double most = Double.NaN;
+            for (long[] counts : byDevice.values()) {
+                double share = (double) counts[0] / Math.max(1, counts[0] + counts[1]);
+                least = Double.isNaN(least) ? share : Math.min(least, share);
+                most = Double.isNaN(most) ? share : Math.max(most, share);
+            }
+            f.put("annotatedShareLeastDevice", least);
+            f.put("annotatedShareMostDevice", most);
             f.put("lagMaxMillis", lags.length == 0 ? Double.NaN : (double) lags[lags.length - 1]);
             f.put("lagMedianOfSecondsMillis", lags.length == 0 ? Double.NaN : (double) lags[lags.length / 2]);
             f.put("pairsWritten", (double) written.count());
@@ -324,9 +412,12 @@ public final class OverloadBench {
         return String.format(
                 "capacity %.0f pairs/s (shedding off); offered %.0f/s (%.2fx) for the overload; annotated by the student"
                         + " %.0f/s (%.2f of capacity), shed %.0f/s (%.0f%% of pairs) by inference.shed-after %.0f ms;"
+                        + " each device's pairs annotated: %.0f-%.0f%%;"
                         + " capture->visible per second: median of the seconds' maxima %.0f ms, worst %.0f ms;"
                         + " %,.0f of %,.0f pairs written got an annotation (annotated or SHED), %.0f twice; heap at most"
-                        + " %.0f MB of -Xmx %.0f MB",
+                        + " %.0f MB of -Xmx %.0f MB; cores used by the job %.2f at capacity, %.2f at overload (the"
+                        + " writer %.2f, the tally %.2f, the rest: broker, Flink, GC, JIT %.2f), annotated per core"
+                        + " of the job's %.2f of capacity",
                 f.get("capacityFramesPerSecond"),
                 f.get("offeredFramesPerSecond"),
                 f.get("offeredOverCapacity"),
@@ -335,12 +426,20 @@ public final class OverloadBench {
                 f.get("shedFramesPerSecond"),
                 100 * f.get("shedShare"),
                 f.get("shedAfterMillis"),
+                100 * f.get("annotatedShareLeastDevice"),
+                100 * f.get("annotatedShareMostDevice"),
                 f.get("lagMedianOfSecondsMillis"),
                 f.get("lagMaxMillis"),
                 f.get("pairsAccountedFor"),
                 f.get("pairsWritten"),
                 f.get("duplicateAnnotations"),
                 f.get("heapMaxMegabytes"),
-                f.get("xmxMegabytes"));
+                f.get("xmxMegabytes"),
+                f.get("capacityCoresJob"),
+                f.get("overloadCores." + JOB),
+                f.get("overloadCores." + WRITER),
+                f.get("overloadCores." + TALLY),
+                f.get("overloadCores." + ThreadCpu.REST),
+                f.get("annotatedPerJobCoreOverCapacity"));
     }
 }

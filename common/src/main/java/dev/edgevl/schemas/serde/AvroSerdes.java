@@ -7,10 +7,14 @@ import dev.edgevl.schemas.registry.SchemaRegistry;
 import dev.edgevl.schemas.registry.SchemaRegistryClient;
 import dev.edgevl.schemas.topics.Topic;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -40,6 +44,7 @@ public final class AvroSerdes implements AutoCloseable {
     private final SchemaRegistry registry;
     private final boolean autoRegister;
     private final AutoCloseable owned;
+    private final Map<Class<?>, Serde<?>> byType = new ConcurrentHashMap<>();
 
     private AvroSerdes(
             WireFormat format, KnownSchemas known, SchemaRegistry registry, boolean autoRegister, AutoCloseable owned) {
@@ -82,8 +87,17 @@ public final class AvroSerdes implements AutoCloseable {
         return format;
     }
 
-    /** The serde for Avro records of {@code type} in the configured format. */
+    /**
+     * The serde for Avro records of {@code type} in the configured format: one per type, made on first use and shared
+     * (it holds nothing per caller, and making one computes the schema's fingerprint, which costs far more than a
+     * record), so a caller that asks for it per record pays nothing extra.
+     */
+    @SuppressWarnings("unchecked")
     public <T extends SpecificRecord> Serde<T> avro(Class<T> type) {
+        return (Serde<T>) byType.computeIfAbsent(type, t -> newSerde(type));
+    }
+
+    private <T extends SpecificRecord> Serde<T> newSerde(Class<T> type) {
         Schema schema = SpecificData.get().getSchema(type);
         return switch (format) {
             case SINGLE_OBJECT ->
@@ -92,6 +106,17 @@ public final class AvroSerdes implements AutoCloseable {
                 Serdes.serdeFrom(
                         new ConfluentSerde.Writer<>(schema, registry, autoRegister),
                         new ConfluentSerde.Reader<>(schema, registry));
+        };
+    }
+
+    /**
+     * Reads records in the configured format as {@code projection} (see {@link Projection}), as generic records. The
+     * record's content is not checked: the fields a projection leaves out are never read.
+     */
+    public Deserializer<GenericRecord> projection(Schema projection) {
+        return switch (format) {
+            case SINGLE_OBJECT -> new SingleObjectSerde.Reader<>(projection, known);
+            case CONFLUENT -> new ConfluentSerde.Reader<>(projection, registry);
         };
     }
 

@@ -71,7 +71,7 @@ final class ConfluentSerde {
         }
     }
 
-    static final class Reader<T extends SpecificRecord> implements Deserializer<T> {
+    static final class Reader<T> implements Deserializer<T> {
         private final Schema readerSchema;
         private final SchemaRegistry registry;
         private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();

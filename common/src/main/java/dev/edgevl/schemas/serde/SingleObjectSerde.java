@@ -48,7 +48,7 @@ final class SingleObjectSerde {
         }
     }
 
-    static final class Reader<T extends SpecificRecord> implements Deserializer<T> {
+    static final class Reader<T> implements Deserializer<T> {
         private final Schema readerSchema;
         private final KnownSchemas known;
         private final Map<Long, DatumReader<T>> readers = new ConcurrentHashMap<>();

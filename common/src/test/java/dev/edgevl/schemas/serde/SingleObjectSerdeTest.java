@@ -8,6 +8,7 @@ import dev.edgevl.avro.LabelEvent;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.schemas.SampleRecords;
 import dev.edgevl.schemas.serde.RecordDecodingException.Problem;
+import dev.edgevl.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.avro.Schema;
@@ -44,6 +45,15 @@ class SingleObjectSerdeTest {
             assertThat(serde.deserializer().deserialize("t", big)).isEqualTo(frame);
             assertThat(serde.deserializer().deserialize("t", after)).isEqualTo(small);
         }
+    }
+
+    @Test
+    void aTypesSerdeIsMadeOnceAndSharedSoAskingPerRecordCostsNothing() {
+        // Making a serde computes its schema's fingerprint, which costs more than encoding a 20 KB pair: code that asks
+        // for one per record (a bench's writer and reader did) must get the one already made.
+        assertThat(serdes.avro(SensorFrame.class)).isSameAs(serdes.avro(SensorFrame.class));
+        assertThat(serdes.valueSerde(Topics.FRAMES_RGB)).isSameAs(serdes.avro(SensorFrame.class));
+        assertThat(serdes.avro(LabelEvent.class)).isNotSameAs(serdes.avro(SensorFrame.class));
     }
 
     @Test
