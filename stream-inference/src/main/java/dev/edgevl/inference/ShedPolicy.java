@@ -12,9 +12,10 @@ import java.util.Map;
  *   <li><b>Share</b>: the late rule alone does not bound the lag. The job's partitions carry different numbers of
  *       devices; the source reads them in turns, so while the ones it keeps up with are annotated at full cost, the
  *       busiest one falls ever further behind, and all it gets is SHED annotations that arrive later and later. So the
- *       job also watches its lag: every {@link #PERIOD_MILLIS}, while the latest pair it reached was more than half of
- *       {@code shed-after} late and is not catching up, it annotates a smaller share of the pairs still on time (times
- *       {@link #CUT}); while none was, a larger one (plus {@link #RAISE}, up to all). Each device keeps its own count,
+ *       job also watches its lag: after every {@link #PERIOD_MILLIS} in which a pair it reached was more than half of
+ *       {@code shed-after} late and the most late was no less late than in the period before, it annotates a smaller
+ *       share of the pairs still on time (times {@link #CUT}); after one in which none was, a larger one (plus
+ *       {@link #RAISE}, up to all); while it catches up, the share holds. Each device keeps its own count,
  *       so the pairs shed this way are spread evenly over every device's frames (a camera at 10 fps annotated at half
  *       the share gets every other frame).
  * </ol>
