@@ -5,7 +5,9 @@ import dev.edgevl.avro.Modality;
 import dev.edgevl.schemas.serde.Projection;
 import java.time.Instant;
 import java.util.Set;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericRecord;
 
 /**
@@ -23,6 +25,9 @@ record PairHead(
         Long rgbSequence,
         Instant capture,
         Instant paired) {
+
+    private static final TimeConversions.TimestampMicrosConversion MICROS =
+            new TimeConversions.TimestampMicrosConversion();
 
     static final Schema PROJECTION =
             Projection.without(FramePair.getClassSchema(), Set.of("data", "attributes"), "Head");
@@ -42,7 +47,7 @@ record PairHead(
 
     /** When the pair was written to {@code frames.paired}: its paired time, else the record's timestamp. */
     long ingestMillis(long recordMillis) {
-        return paired != null ? paired.toEpochMilli() : recordMillis;
+        return PendingFrame.ingestMillis(paired, recordMillis);
     }
 
     /** {@code deviceId/auxSensorId/auxSequence}, as the annotation's dedupe header says it. */
@@ -52,10 +57,6 @@ record PairHead(
 
     /** A timestamp-micros value, as a number or as an {@link Instant} where a conversion made one. */
     private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        long micros = (Long) value;
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+        return value instanceof Instant i ? i : MICROS.fromLong((Long) value, null, LogicalTypes.timestampMicros());
     }
 }

@@ -4,6 +4,7 @@ import dev.edgevl.avro.FramePair;
 import dev.edgevl.avro.SensorFrame;
 import dev.edgevl.model.preprocess.FramePreprocessor;
 import dev.edgevl.model.preprocess.InputSpec;
+import java.time.Instant;
 
 /**
  * A decoded, preprocessed pair waiting in an operator's batch. Preprocessing happens when the pair arrives, so a
@@ -26,7 +27,12 @@ public record PendingFrame(
 
     /** When the pair was written to {@code frames.paired}: its paired time, else the record's timestamp. */
     static long ingestMillis(FramePair pair, long recordMillis) {
-        return pair.getPairedTime() != null ? pair.getPairedTime().toEpochMilli() : recordMillis;
+        return ingestMillis(pair.getPairedTime(), recordMillis);
+    }
+
+    /** {@code paired} when the pair says when it was paired, else the record's timestamp. */
+    static long ingestMillis(Instant paired, long recordMillis) {
+        return paired != null ? paired.toEpochMilli() : recordMillis;
     }
 
     PendingFrame preparedFor(InputSpec wanted) {
