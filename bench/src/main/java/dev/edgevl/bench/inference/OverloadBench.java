@@ -194,7 +194,7 @@ public final class OverloadBench {
         long end = start + (long) (seconds * 1e9);
         long sent = 0;
         long nextReport = 10;
-        long steadyFrom = start + (long) (seconds / 5 * 1e9);
+        long steadyFrom = start + (long) (tally.steadyFrom * 1e9); // the steady part, as the tally counts it
         ThreadCpu steadyStart = null;
         String caller = Thread.currentThread().getName();
         Thread.currentThread().setName(WRITER); // its CPU counts as the writer's
@@ -272,7 +272,7 @@ public final class OverloadBench {
         private final BitSet seen = new BitSet();
 
         private final long firstSequence;
-        /** Second of the overload from which the steady part counts. */
+        /** Second of the overload from which the steady part counts: a fifth of it. */
         private final int steadyFrom;
         /** Per device over the steady part: {annotated by the student, shed}. */
         private final Map<String, long[]> byDevice = new TreeMap<>();
