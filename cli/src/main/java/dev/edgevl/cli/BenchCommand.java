@@ -252,7 +252,8 @@ final class BenchCommand implements Runnable {
                 "the rate annotated by the student and the rate shed, capture->visible latency (the job's lag), the heap",
                 "against -Xmx, and whether every pair written got one annotation (by the student, or SHED). Goals: lag",
                 "bounded, no OutOfMemoryError, annotated >= 0.9 of capacity; and the cores the job, the writer and the rest",
-                "of the JVM used. The default takes about 8 minutes and up to 12 GB of disk.",
+                "of the JVM used, and how long the job's task thread ran and waited for a CPU. The job has the last CPU",
+                "to itself (--no-job-core: shared). It takes about 8 minutes and up to 12 GB of disk.",
                 "Example: edgevl bench overload --seconds 60 --factor 2 --shed-after 5s"
             })
     static final class Overload implements Callable<Integer> {
@@ -286,13 +287,23 @@ final class BenchCommand implements Runnable {
                         + " it a third low: the job was not yet at its steady rate).")
         int frames;
 
+        @Option(
+                names = "--job-core",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description = "Keep the last CPU for the job's task and fetcher threads and run the bench's broker,"
+                        + " writer and tally on the others, as a deployed job has its own cores (Linux with taskset and"
+                        + " 2+ CPUs; default: on). --no-job-core lets them share every CPU: at 2x they take the job's.")
+        boolean jobCore;
+
         @Mixin
         ReportOption report = new ReportOption();
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            report.print(out, OverloadBench.run(factor, seconds, shedAfter, frames, lines(out)));
+            report.print(out, OverloadBench.run(factor, seconds, shedAfter, frames, jobCore, lines(out)));
             return 0;
         }
     }

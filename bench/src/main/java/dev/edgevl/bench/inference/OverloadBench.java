@@ -24,6 +24,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -47,7 +48,8 @@ import org.apache.kafka.common.TopicPartition;
  * reads every annotation as it comes ({@code read_uncommitted}). Reported: the rate offered, the rate annotated by the
  * student and the rate shed (both over the steady part, after the first fifth), capture → visible latency per second
  * (the job's lag, as a user sees it), the heap used against {@code -Xmx}, and whether every pair written got exactly
- * one annotation, by the student or SHED.
+ * one annotation, by the student or SHED. Beside them, the cores each group of the JVM's threads used and (Linux) how
+ * long the job's task thread ran and waited for a CPU; with {@link JobCore} the last CPU is kept for the job.
  */
 public final class OverloadBench {
     private OverloadBench() {}
@@ -57,8 +59,22 @@ public final class OverloadBench {
      * @param seconds   how long the overload lasts
      * @param shedAfter the job's {@code inference.shed-after}
      * @param backlog   pairs the capacity is measured on
+     * @param jobCore   keep the last CPU for the job's threads ({@link JobCore}) where the machine allows
      */
-    public static BenchResult run(double factor, double seconds, Duration shedAfter, int backlog, Consumer<String> log)
+    public static BenchResult run(
+            double factor, double seconds, Duration shedAfter, int backlog, boolean jobCore, Consumer<String> log)
+            throws Exception {
+        Optional<JobCore> core = jobCore ? JobCore.keep(log) : Optional.empty();
+        try {
+            return run(
+                    factor, seconds, shedAfter, backlog, core.map(JobCore::cpu).orElse(-1), log);
+        } finally {
+            core.ifPresent(JobCore::close);
+        }
+    }
+
+    private static BenchResult run(
+            double factor, double seconds, Duration shedAfter, int backlog, int jobCpu, Consumer<String> log)
             throws Exception {
         Random random = new Random(1);
         KeyPair keys = Keys.generate();
@@ -109,6 +125,8 @@ public final class OverloadBench {
                 capacity = capacityRun.drained().warmRate();
                 figures.put("capacityCoresJob", cores.getOrDefault(JOB, Double.NaN));
                 figures.put("capacityCoresProcess", cores.getOrDefault("process", Double.NaN));
+                figures.put("capacityTaskCores", cores.getOrDefault("taskCores", Double.NaN));
+                figures.put("capacityTaskWaiting", cores.getOrDefault("taskWaiting", Double.NaN));
             }
             figures.put("capacityFramesPerSecond", capacity);
             dropBacklog(bootstrap);
@@ -127,7 +145,7 @@ public final class OverloadBench {
                 flink.cancel(job);
                 figures.putAll(tally.figures(written, seconds, capacity));
                 Map<String, Double> cores = written.end().coresSince(written.steadyStart(), OverloadBench::group);
-                for (String g : List.of(JOB, WRITER, TALLY, ThreadCpu.REST, "process")) {
+                for (String g : List.of(JOB, WRITER, TALLY, ThreadCpu.REST, "process", "taskCores", "taskWaiting")) {
                     figures.put("overloadCores." + g, cores.getOrDefault(g, Double.NaN));
                 }
                 // Whether the job does less per core of its own when overloaded (shed pairs cost it a little too).
@@ -136,7 +154,14 @@ public final class OverloadBench {
                         figures.get("annotatedFramesPerSecond")
                                 / cores.getOrDefault(JOB, Double.NaN)
                                 / (capacity / figures.get("capacityCoresJob")));
+                // The same for the task thread alone: what an overloaded job does with the CPU it gets.
+                figures.put(
+                        "annotatedPerTaskCoreOverCapacity",
+                        figures.get("annotatedFramesPerSecond")
+                                / cores.getOrDefault("taskCores", Double.NaN)
+                                / (capacity / figures.get("capacityTaskCores")));
             }
+            figures.put("jobCpu", (double) jobCpu);
             figures.put("factorAsked", factor);
             figures.put("shedAfterMillis", (double) shedAfter.toMillis());
             figures.put("xmxMegabytes", Runtime.getRuntime().maxMemory() / 1e6);
@@ -417,7 +442,7 @@ public final class OverloadBench {
                         + " %,.0f of %,.0f pairs written got an annotation (annotated or SHED), %.0f twice; heap at most"
                         + " %.0f MB of -Xmx %.0f MB; cores used by the job %.2f at capacity, %.2f at overload (the"
                         + " writer %.2f, the tally %.2f, the rest: broker, Flink, GC, JIT %.2f), annotated per core"
-                        + " of the job's %.2f of capacity",
+                        + " of the job's %.2f of capacity%s",
                 f.get("capacityFramesPerSecond"),
                 f.get("offeredFramesPerSecond"),
                 f.get("offeredOverCapacity"),
@@ -440,6 +465,27 @@ public final class OverloadBench {
                 f.get("overloadCores." + WRITER),
                 f.get("overloadCores." + TALLY),
                 f.get("overloadCores." + ThreadCpu.REST),
-                f.get("annotatedPerJobCoreOverCapacity"));
+                f.get("annotatedPerJobCoreOverCapacity"),
+                taskClause(f));
+    }
+
+    /** The task thread's CPU and wait, where the kernel told them, and whether a CPU was kept for the job. */
+    private static String taskClause(Map<String, Double> f) {
+        String cpus = f.getOrDefault("jobCpu", -1.0) >= 0
+                ? String.format("CPU %.0f was kept for the job", f.get("jobCpu"))
+                : "the job shared every CPU with the bench";
+        double overloadRun = f.getOrDefault("overloadCores.taskCores", Double.NaN);
+        if (Double.isNaN(overloadRun)) {
+            return "; " + cpus;
+        }
+        return String.format(
+                "; the job's task thread ran %.2f of a core and waited, runnable, for a CPU %.2f of the time at capacity,"
+                        + " %.2f and %.2f at overload: annotated per second of its CPU %.2f of capacity; %s",
+                f.get("capacityTaskCores"),
+                f.get("capacityTaskWaiting"),
+                overloadRun,
+                f.get("overloadCores.taskWaiting"),
+                f.get("annotatedPerTaskCoreOverCapacity"),
+                cpus);
     }
 }

@@ -7,12 +7,14 @@ import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Where a bench's JVM spends its CPU: the CPU time of every live thread and of the whole process at one moment, so that
  * two snapshots give the cores each group of threads used in between. A bench that runs the broker, the job and the
- * fleet in one JVM on the same cores says with it how much of the machine the job itself had.
+ * fleet in one JVM on the same cores says with it how much of the machine the job itself had. On Linux it also takes how
+ * long the job's task thread ran and waited for a CPU ({@link JobCore#task()}).
  */
 final class ThreadCpu {
     /** The group that takes what no named thread used: the broker, Flink's runtime, threads gone since, GC and JIT. */
@@ -21,13 +23,15 @@ final class ThreadCpu {
     private final long nanoTime;
     private final long processNanos;
     private final Map<Long, Sample> threads;
+    private final Optional<JobCore.Sched> task;
 
     private record Sample(String name, long cpuNanos) {}
 
-    private ThreadCpu(long nanoTime, long processNanos, Map<Long, Sample> threads) {
+    private ThreadCpu(long nanoTime, long processNanos, Map<Long, Sample> threads, Optional<JobCore.Sched> task) {
         this.nanoTime = nanoTime;
         this.processNanos = processNanos;
         this.threads = threads;
+        this.task = task;
     }
 
     static ThreadCpu now() {
@@ -46,12 +50,13 @@ final class ThreadCpu {
         long process = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getProcessCpuTime()
                 : -1;
-        return new ThreadCpu(System.nanoTime(), process, threads);
+        return new ThreadCpu(System.nanoTime(), process, threads, JobCore.task());
     }
 
     /**
      * Cores used from {@code before} to this snapshot by each group {@code group} names for a thread (null: no group,
-     * counted in {@link #REST}), plus {@code "process"}, the whole JVM; empty when the JVM does not measure it.
+     * counted in {@link #REST}), plus {@code "process"}, the whole JVM; empty when the JVM does not measure it. Where
+     * the kernel tells, also {@code "taskCores"} and {@code "taskWaiting"} ({@link JobCore.Sched#since}).
      */
     Map<String, Double> coresSince(ThreadCpu before, Function<String, String> group) {
         Map<String, Double> cores = new LinkedHashMap<>();
@@ -73,6 +78,9 @@ final class ThreadCpu {
         double process = (processNanos - before.processNanos) / 1e9 / seconds;
         cores.put(REST, Math.max(0, process - named));
         cores.put("process", process);
+        if (task.isPresent() && before.task.isPresent()) {
+            cores.putAll(task.get().since(before.task.get()));
+        }
         return cores;
     }
 }
