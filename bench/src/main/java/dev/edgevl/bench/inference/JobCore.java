@@ -106,7 +106,10 @@ final class JobCore implements AutoCloseable {
         }
     }
 
-    /** Gives one thread the CPUs its name calls for, unless it has them; returns its id. */
+    /**
+     * Gives one thread the CPUs its name calls for, unless it has them; returns its id. The name is read on every look,
+     * not once: a new thread carries the name of the thread that started it until its own is set.
+     */
     private String keep(Path task) {
         String tid = task.getFileName().toString();
         Optional<String> name = read(task.resolve("comm"));

@@ -3,6 +3,8 @@ package dev.edgevl.bench.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgevl.bench.BenchResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,5 +37,12 @@ class OverloadBenchIT {
         assertThat(f.get("annotatedFramesPerSecond")).isPositive();
         assertThat(f.get("heapMaxMegabytes")).isLessThan(f.get("xmxMegabytes"));
         assertThat(result.sentence()).contains("shed", "-Xmx");
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            // Linux: the task thread's own times, each phase counted from its own start.
+            assertThat(f.get("capacityTaskCores")).isPositive();
+            assertThat(f.get("overloadCores.taskCores")).isPositive();
+            assertThat(f.get("capacityTaskWaiting")).isNotNegative();
+            assertThat(f.get("overloadCores.taskWaiting")).isNotNegative();
+        }
     }
 }
