@@ -36,6 +36,11 @@ final class JobCore implements AutoCloseable {
 
     private static final Path TASKS = Path.of("/proc/self/task");
 
+    /** Keys of {@link Sched#since}: cores the task thread ran on, and cores' worth of time it waited for a CPU. */
+    static final String TASK_CORES = "taskCores";
+
+    static final String TASK_WAITING = "taskWaiting";
+
     private final String all;
     private final String others;
     private final int jobCpu;
@@ -89,15 +94,9 @@ final class JobCore implements AutoCloseable {
 
     private void keep() {
         while (running) {
-            try (Stream<Path> tasks = Files.list(TASKS)) {
-                List<String> live = new ArrayList<>();
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    live.add(keep(task));
-                }
-                given.keySet().retainAll(live); // a thread id the kernel hands out again is looked at afresh
-            } catch (IOException e) {
-                // The next look sees the threads again.
-            }
+            Map<String, String> threads = threads();
+            threads.forEach(this::keep);
+            given.keySet().retainAll(threads.keySet()); // a thread id the kernel hands out again is looked at afresh
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
@@ -107,20 +106,15 @@ final class JobCore implements AutoCloseable {
     }
 
     /**
-     * Gives one thread the CPUs its name calls for, unless it has them; returns its id. The name is read on every look,
-     * not once: a new thread carries the name of the thread that started it until its own is set.
+     * Gives one thread the CPUs its name calls for, unless it has them. The name is read on every look, not once: a new
+     * thread carries the name of the thread that started it until its own is set.
      */
-    private String keep(Path task) {
-        String tid = task.getFileName().toString();
-        Optional<String> name = read(task.resolve("comm"));
-        if (name.isEmpty()) {
-            return tid;
-        }
-        String cpus = mayRunAnywhere(name.get()) ? all : others;
+    private void keep(String tid, String name) {
+        String cpus = mayRunAnywhere(name) ? all : others;
         if (cpus.equals(given.get(tid))) {
-            return tid;
+            return;
         }
-        Optional<String> now = read(task.resolve("status")).flatMap(JobCore::allowedList);
+        Optional<String> now = read(TASKS.resolve(tid).resolve("status")).flatMap(JobCore::allowedList);
         try {
             if (now.isPresent() && !now.get().equals(cpus)) {
                 give(Long.parseLong(tid), cpus, false);
@@ -129,7 +123,20 @@ final class JobCore implements AutoCloseable {
         } catch (IOException e) {
             // Gone, or refused: looked at again next time.
         }
-        return tid;
+    }
+
+    /** Kernel name of every thread of this JVM, by thread id; empty where there is no {@code /proc}. */
+    private static Map<String, String> threads() {
+        Map<String, String> names = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(TASKS)) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                read(task.resolve("comm"))
+                        .ifPresent(name -> names.put(task.getFileName().toString(), name));
+            }
+        } catch (IOException | RuntimeException e) {
+            // No /proc, or threads gone while listed: what was read so far.
+        }
+        return names;
     }
 
     /** Whether a thread of this kernel name may run on the job's CPU. */
@@ -193,7 +200,7 @@ final class JobCore implements AutoCloseable {
         Map<String, Double> since(Sched before) {
             double seconds = (nanoTime - before.nanoTime) / 1e9;
             if (threads.isEmpty()) {
-                return Map.of("taskCores", Double.NaN, "taskWaiting", Double.NaN);
+                return Map.of(TASK_CORES, Double.NaN, TASK_WAITING, Double.NaN);
             }
             long run = 0;
             long wait = 0;
@@ -202,29 +209,32 @@ final class JobCore implements AutoCloseable {
                 run += t.getValue()[0] - earlier[0];
                 wait += t.getValue()[1] - earlier[1];
             }
-            return Map.of("taskCores", run / 1e9 / seconds, "taskWaiting", wait / 1e9 / seconds);
+            return Map.of(TASK_CORES, run / 1e9 / seconds, TASK_WAITING, wait / 1e9 / seconds);
         }
     }
 
     /** The job's task threads' times so far; empty where the kernel does not tell ({@code schedstat}). */
     static Optional<Sched> task() {
-        Map<String, long[]> threads = new HashMap<>();
-        try (Stream<Path> tasks = Files.list(TASKS)) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                if (read(task.resolve("comm")).filter(JobCore::isTask).isEmpty()) {
-                    continue;
-                }
-                Optional<String> stat = read(task.resolve("schedstat"));
-                if (stat.isEmpty()) {
-                    return Optional.empty(); // a kernel without scheduler statistics
-                }
-                String[] f = stat.get().trim().split("\\s+");
-                threads.put(task.getFileName().toString(), new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
-            }
-        } catch (IOException | RuntimeException e) {
+        if (!Files.isDirectory(TASKS)) {
             return Optional.empty();
         }
-        return Files.isDirectory(TASKS) ? Optional.of(new Sched(System.nanoTime(), threads)) : Optional.empty();
+        Map<String, long[]> threads = new HashMap<>();
+        for (Map.Entry<String, String> t : threads().entrySet()) {
+            if (!isTask(t.getValue())) {
+                continue;
+            }
+            Optional<String> stat = read(TASKS.resolve(t.getKey()).resolve("schedstat"));
+            if (stat.isEmpty()) {
+                return Optional.empty(); // a kernel without scheduler statistics
+            }
+            try {
+                String[] f = stat.get().trim().split("\\s+");
+                threads.put(t.getKey(), new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
+            } catch (RuntimeException e) {
+                return Optional.empty(); // not the three numbers it should be
+            }
+        }
+        return Optional.of(new Sched(System.nanoTime(), threads));
     }
 
     private static Optional<String> ownCpus() {

@@ -124,9 +124,9 @@ public final class OverloadBench {
                 flink.cancel(capacityRun.job());
                 capacity = capacityRun.drained().warmRate();
                 figures.put("capacityCoresJob", cores.getOrDefault(JOB, Double.NaN));
-                figures.put("capacityCoresProcess", cores.getOrDefault("process", Double.NaN));
-                figures.put("capacityTaskCores", cores.getOrDefault("taskCores", Double.NaN));
-                figures.put("capacityTaskWaiting", cores.getOrDefault("taskWaiting", Double.NaN));
+                figures.put("capacityCoresProcess", cores.getOrDefault(ThreadCpu.PROCESS, Double.NaN));
+                figures.put("capacityTaskCores", cores.getOrDefault(JobCore.TASK_CORES, Double.NaN));
+                figures.put("capacityTaskWaiting", cores.getOrDefault(JobCore.TASK_WAITING, Double.NaN));
             }
             figures.put("capacityFramesPerSecond", capacity);
             dropBacklog(bootstrap);
@@ -145,21 +145,26 @@ public final class OverloadBench {
                 flink.cancel(job);
                 figures.putAll(tally.figures(written, seconds, capacity));
                 Map<String, Double> cores = written.end().coresSince(written.steadyStart(), OverloadBench::group);
-                for (String g : List.of(JOB, WRITER, TALLY, ThreadCpu.REST, "process", "taskCores", "taskWaiting")) {
+                for (String g : List.of(
+                        JOB,
+                        WRITER,
+                        TALLY,
+                        ThreadCpu.REST,
+                        ThreadCpu.PROCESS,
+                        JobCore.TASK_CORES,
+                        JobCore.TASK_WAITING)) {
                     figures.put("overloadCores." + g, cores.getOrDefault(g, Double.NaN));
                 }
-                // Whether the job does less per core of its own when overloaded (shed pairs cost it a little too).
+                // Whether the job does less per core of its own when overloaded (shed pairs cost it a little too), for
+                // its threads together and for the task thread alone (what it does with the CPU it gets).
+                double annotated = figures.get("annotatedFramesPerSecond");
                 figures.put(
                         "annotatedPerJobCoreOverCapacity",
-                        figures.get("annotatedFramesPerSecond")
-                                / cores.getOrDefault(JOB, Double.NaN)
-                                / (capacity / figures.get("capacityCoresJob")));
-                // The same for the task thread alone: what an overloaded job does with the CPU it gets.
+                        perCoreOverCapacity(annotated, cores.get(JOB), capacity, figures.get("capacityCoresJob")));
                 figures.put(
                         "annotatedPerTaskCoreOverCapacity",
-                        figures.get("annotatedFramesPerSecond")
-                                / cores.getOrDefault("taskCores", Double.NaN)
-                                / (capacity / figures.get("capacityTaskCores")));
+                        perCoreOverCapacity(
+                                annotated, cores.get(JobCore.TASK_CORES), capacity, figures.get("capacityTaskCores")));
             }
             figures.put("jobCpu", (double) jobCpu);
             figures.put("factorAsked", factor);
@@ -169,6 +174,15 @@ public final class OverloadBench {
             Files.deleteIfExists(keyFile);
         }
         return new BenchResult("overload", sentence(figures), figures);
+    }
+
+    /** Pairs annotated per core at overload over the same at capacity; NaN where a core count is missing. */
+    static double perCoreOverCapacity(
+            double annotated, Double coresAtOverload, double capacity, Double coresAtCapacity) {
+        if (coresAtOverload == null || coresAtCapacity == null) {
+            return Double.NaN;
+        }
+        return annotated / coresAtOverload / (capacity / coresAtCapacity);
     }
 
     /** Thread groups of the bench's JVM, by thread name. */

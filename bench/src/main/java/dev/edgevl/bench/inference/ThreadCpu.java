@@ -19,6 +19,8 @@ import java.util.function.Function;
 final class ThreadCpu {
     /** The group that takes what no named thread used: the broker, Flink's runtime, threads gone since, GC and JIT. */
     static final String REST = "rest";
+    /** The whole JVM. */
+    static final String PROCESS = "process";
 
     private final long nanoTime;
     private final long processNanos;
@@ -55,8 +57,8 @@ final class ThreadCpu {
 
     /**
      * Cores used from {@code before} to this snapshot by each group {@code group} names for a thread (null: no group,
-     * counted in {@link #REST}), plus {@code "process"}, the whole JVM; empty when the JVM does not measure it. Where
-     * the kernel tells, also {@code "taskCores"} and {@code "taskWaiting"} ({@link JobCore.Sched#since}).
+     * counted in {@link #REST}), plus {@link #PROCESS}, the whole JVM; empty when the JVM does not measure it. Where
+     * the kernel tells, also {@link JobCore#TASK_CORES} and {@link JobCore#TASK_WAITING} ({@link JobCore.Sched#since}).
      */
     Map<String, Double> coresSince(ThreadCpu before, Function<String, String> group) {
         Map<String, Double> cores = new LinkedHashMap<>();
@@ -77,7 +79,7 @@ final class ThreadCpu {
         }
         double process = (processNanos - before.processNanos) / 1e9 / seconds;
         cores.put(REST, Math.max(0, process - named));
-        cores.put("process", process);
+        cores.put(PROCESS, process);
         if (task.isPresent() && before.task.isPresent()) {
             cores.putAll(task.get().since(before.task.get()));
         }
