@@ -288,7 +288,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             } catch (IllegalStateException e) {
                 boolean clash = attempt < START_ATTEMPTS
                         && !jobManager.process.isAlive()
-                        && tail(jobManager.log, 400).contains("Address already in use");
+                        && portClash(tail(jobManager.log, 400));
                 if (!clash) {
                     throw e;
                 }
@@ -297,6 +297,15 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 taskManagers.clear();
             }
         }
+    }
+
+    /**
+     * Whether a JobManager's log says it could not bind a port: "Address already in use" from the RPC and blob
+     * servers, a {@code BindException} naming no cause from the REST endpoint ("Could not start rest endpoint on any
+     * port in port range ...").
+     */
+    static boolean portClash(String log) {
+        return log.contains("Address already in use") || log.contains("java.net.BindException");
     }
 
     // ---- processes ----
